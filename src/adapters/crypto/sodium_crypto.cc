@@ -1,0 +1,86 @@
+#include "adapters/crypto/sodium_crypto.h"
+
+#include <sodium.h>
+
+namespace konfid::adapters {
+
+namespace {
+constexpr size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+constexpr size_t kTag = crypto_aead_xchacha20poly1305_ietf_ABYTES;
+static_assert(crypto_aead_xchacha20poly1305_ietf_KEYBYTES == ports::kKeySize);
+}  // namespace
+
+Result<std::unique_ptr<SodiumCrypto>> SodiumCrypto::Create() {
+  if (sodium_init() < 0) return Fail(ErrorCode::kUnavailable, "libsodium failed to initialize");
+  return std::unique_ptr<SodiumCrypto>(new SodiumCrypto());
+}
+
+void SodiumCrypto::RandomBytes(std::span<uint8_t> out) { randombytes_buf(out.data(), out.size()); }
+
+SecretBytes SodiumCrypto::NewKey() {
+  SecretBytes key(ports::kKeySize);
+  crypto_aead_xchacha20poly1305_ietf_keygen(key.data());
+  return key;
+}
+
+Bytes SodiumCrypto::Seal(const SecretBytes& key, std::span<const uint8_t> plaintext,
+                         std::string_view ad) {
+  Bytes out(kNonce + plaintext.size() + kTag);
+  randombytes_buf(out.data(), kNonce);
+  unsigned long long written = 0;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(
+      out.data() + kNonce, &written, plaintext.data(), plaintext.size(),
+      reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), nullptr, out.data(),
+      key.data());
+  out.resize(kNonce + written);
+  return out;
+}
+
+bool SodiumCrypto::OpenInto(const SecretBytes& key, std::span<const uint8_t> sealed,
+                            std::string_view ad, uint8_t* out) {
+  if (key.size() != ports::kKeySize || sealed.size() < kNonce + kTag) return false;
+  unsigned long long written = 0;
+  return crypto_aead_xchacha20poly1305_ietf_decrypt(
+             out, &written, nullptr, sealed.data() + kNonce, sealed.size() - kNonce,
+             reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), sealed.data(),
+             key.data()) == 0;
+}
+
+Result<std::string> SodiumCrypto::Open(const SecretBytes& key, std::span<const uint8_t> sealed,
+                                       std::string_view ad) {
+  if (sealed.size() < kNonce + kTag)
+    return Fail(ErrorCode::kDataLoss, "stored value cannot be decrypted", "sealed value too short");
+  std::string out(sealed.size() - kNonce - kTag, '\0');
+  if (!OpenInto(key, sealed, ad, reinterpret_cast<uint8_t*>(out.data())))
+    return Fail(ErrorCode::kDataLoss, "stored value cannot be decrypted", "authentication failed");
+  return out;
+}
+
+Result<SecretBytes> SodiumCrypto::OpenKey(const SecretBytes& key, std::span<const uint8_t> sealed,
+                                          std::string_view ad) {
+  if (sealed.size() < kNonce + kTag)
+    return Fail(ErrorCode::kDataLoss, "stored key cannot be unwrapped", "wrapped key too short");
+  SecretBytes out(sealed.size() - kNonce - kTag);
+  if (!OpenInto(key, sealed, ad, out.data()))
+    return Fail(ErrorCode::kDataLoss, "stored key cannot be unwrapped", "authentication failed");
+  return out;
+}
+
+Bytes SodiumCrypto::Mac(const SecretBytes& key, std::span<const uint8_t> message) {
+  Bytes out(32);
+  crypto_generichash(out.data(), out.size(), message.data(), message.size(), key.data(),
+                     key.size());
+  return out;
+}
+
+Bytes SodiumCrypto::Hash(std::span<const uint8_t> message) {
+  Bytes out(32);
+  crypto_generichash(out.data(), out.size(), message.data(), message.size(), nullptr, 0);
+  return out;
+}
+
+bool SodiumCrypto::Equal(std::span<const uint8_t> a, std::span<const uint8_t> b) {
+  return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace konfid::adapters

@@ -1,0 +1,31 @@
+#include "adapters/phone/libphonenumber_normalizer.h"
+
+#include <phonenumbers/phonenumberutil.h>
+
+namespace konfid::adapters {
+
+using i18n::phonenumbers::PhoneNumber;
+using i18n::phonenumbers::PhoneNumberUtil;
+
+LibPhoneNumberNormalizer::LibPhoneNumberNormalizer() {
+  (void)PhoneNumberUtil::GetInstance();  // build the metadata once, before threads race for it
+}
+
+Result<std::string> LibPhoneNumberNormalizer::ToE164(std::string_view raw,
+                                                     std::string_view default_region) {
+  auto* util = PhoneNumberUtil::GetInstance();
+  PhoneNumber number;
+  auto invalid = [] {
+    return Fail(Error(ErrorCode::kInvalidArgument, "field 'phone' is not a valid phone number")
+                    .WithReason("invalid_phone"));
+  };
+  if (util->Parse(std::string(raw), std::string(default_region), &number) !=
+      PhoneNumberUtil::NO_PARSING_ERROR)
+    return invalid();
+  if (!util->IsValidNumber(number)) return invalid();
+  std::string out;
+  util->Format(number, PhoneNumberUtil::E164, &out);
+  return out;
+}
+
+}  // namespace konfid::adapters

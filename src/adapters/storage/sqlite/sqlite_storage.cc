@@ -1,0 +1,501 @@
+#include "adapters/storage/sqlite/sqlite_storage.h"
+
+#include <sqlite3.h>
+
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "adapters/storage/migration.h"
+#include "adapters/storage/sql_util.h"
+
+namespace konfid::adapters {
+
+std::vector<Migration> SqliteMigrations();
+
+namespace {
+
+Error SqlError(sqlite3* db, int rc, std::string_view what) {
+  int ext = sqlite3_extended_errcode(db);
+  std::string detail = std::string(what) + ": " + sqlite3_errmsg(db);
+  if (ext == SQLITE_CONSTRAINT_PRIMARYKEY || ext == SQLITE_CONSTRAINT_UNIQUE)
+    return Error(ErrorCode::kConflict, "already exists", detail);
+  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+    return Error(ErrorCode::kUnavailable, "database is busy, try again", detail);
+  if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB)
+    return Error(ErrorCode::kDataLoss, "database is damaged", detail);
+  return Error(ErrorCode::kUnavailable, "database error", detail);
+}
+
+// One connection and its statement cache. Used by one thread at a time.
+class Connection {
+ public:
+  static Result<std::unique_ptr<Connection>> Open(const SqliteOptions& o) {
+    sqlite3* db = nullptr;
+    int rc = sqlite3_open_v2(o.path.c_str(), &db,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                             nullptr);
+    auto conn = std::unique_ptr<Connection>(new Connection(db));
+    if (rc != SQLITE_OK)
+      return Fail(ErrorCode::kUnavailable, "cannot open the database file",
+                  std::string("sqlite3_open_v2: ") + sqlite3_errstr(rc));
+    sqlite3_busy_timeout(db, o.busy_timeout_ms);
+    std::string pragmas = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=";
+    pragmas += o.synchronous_full ? "FULL;" : "NORMAL;";
+    pragmas += " PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;";
+    KONFID_TRY(conn->Exec(pragmas));
+    return conn;
+  }
+  ~Connection() {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+
+  Status Exec(const std::string& sql) {
+    char* msg = nullptr;
+    int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &msg);
+    std::string text = msg ? msg : "";
+    sqlite3_free(msg);
+    if (rc != SQLITE_OK) return Fail(SqlError(db_, rc, text));
+    return Ok();
+  }
+
+  Result<sqlite3_stmt*> Prepare(const char* sql) {
+    auto it = cache_.find(sql);
+    if (it != cache_.end()) {
+      sqlite3_reset(it->second);
+      sqlite3_clear_bindings(it->second);
+      return it->second;
+    }
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK) return Fail(SqlError(db_, rc, "prepare"));
+    cache_.emplace(sql, stmt);
+    return stmt;
+  }
+
+  sqlite3* db() { return db_; }
+
+ private:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  std::unordered_map<const char*, sqlite3_stmt*> cache_;  // keyed by the literal's address
+};
+
+// Binds positional arguments: strings, byte vectors and integers. SQLITE_STATIC: the
+// arguments must outlive the statement's step, so Write() binds and steps in one call.
+void BindOne(sqlite3_stmt* s, int i, const std::string& v) {
+  sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+}
+void BindOne(sqlite3_stmt* s, int i, const Bytes& v) {
+  sqlite3_bind_blob(s, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+}
+void BindOne(sqlite3_stmt* s, int i, int64_t v) { sqlite3_bind_int64(s, i, v); }
+void BindOne(sqlite3_stmt* s, int i, uint64_t v) { sqlite3_bind_int64(s, i, static_cast<int64_t>(v)); }
+
+std::string ColText(sqlite3_stmt* s, int i) {
+  auto p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
+  return p ? std::string(p, sqlite3_column_bytes(s, i)) : std::string();
+}
+Bytes ColBlob(sqlite3_stmt* s, int i) {
+  auto p = static_cast<const uint8_t*>(sqlite3_column_blob(s, i));
+  return p ? Bytes(p, p + sqlite3_column_bytes(s, i)) : Bytes();
+}
+
+}  // namespace
+
+struct SqliteStorage::Impl {
+  SqliteOptions options;
+  std::mutex write_mu;
+  std::unique_ptr<Connection> writer;
+  std::mutex pool_mu;
+  std::vector<std::unique_ptr<Connection>> readers;
+
+  Result<std::unique_ptr<Connection>> TakeReader() {
+    {
+      std::lock_guard lock(pool_mu);
+      if (!readers.empty()) {
+        auto c = std::move(readers.back());
+        readers.pop_back();
+        return c;
+      }
+    }
+    return Connection::Open(options);
+  }
+  void ReturnReader(std::unique_ptr<Connection> c) {
+    std::lock_guard lock(pool_mu);
+    if (readers.size() < 16) readers.push_back(std::move(c));
+  }
+};
+
+namespace {
+
+class SqliteTransaction final : public ports::Transaction {
+ public:
+  SqliteTransaction(SqliteStorage::Impl* impl, Connection* conn, std::unique_ptr<Connection> owned,
+                    std::unique_lock<std::mutex> lock)
+      : impl_(impl), conn_(conn), owned_(std::move(owned)), lock_(std::move(lock)) {}
+
+  ~SqliteTransaction() override {
+    if (!done_) (void)conn_->Exec("ROLLBACK");
+    if (owned_) impl_->ReturnReader(std::move(owned_));
+  }
+
+  template <typename... Args>
+  Result<sqlite3_stmt*> Run(const char* sql, const Args&... args) {
+    KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(sql));
+    int i = 0;
+    (BindOne(s, ++i, args), ...);
+    return s;
+  }
+
+  // Steps a statement that returns no rows.
+  template <typename... Args>
+  Status Write(const char* sql, const Args&... args) {
+    KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(sql, args...));
+    int rc = sqlite3_step(s);
+    if (rc != SQLITE_DONE) {
+      Error e = SqlError(conn_->db(), rc, "step");
+      sqlite3_reset(s);
+      return Fail(std::move(e));
+    }
+    sqlite3_reset(s);
+    return Ok();
+  }
+
+  // SQLITE_ROW, SQLITE_DONE, or an error.
+  Result<bool> Step(sqlite3_stmt* s) {
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    Error e = SqlError(conn_->db(), rc, "step");
+    sqlite3_reset(s);
+    return Fail(std::move(e));
+  }
+
+  Status InsertSubject(const ports::SubjectRow& r) override {
+    return Write(
+        "INSERT INTO subjects (tenant_id, subject_id, wrapped_key, fields, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        r.tenant, r.id, r.wrapped_key, r.fields, r.created_at, r.updated_at);
+  }
+
+  Result<std::optional<ports::SubjectRow>> FindSubject(const std::string& tenant,
+                                                       const std::string& id) override {
+    KONFID_ASSIGN_OR_RETURN(
+        sqlite3_stmt * s,
+        Run("SELECT wrapped_key, fields, created_at, updated_at FROM subjects"
+            " WHERE tenant_id = ? AND subject_id = ?",
+            tenant, id));
+    KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
+    if (!row) return std::optional<ports::SubjectRow>();
+    ports::SubjectRow r{tenant, id, ColBlob(s, 0), ColBlob(s, 1), sqlite3_column_int64(s, 2),
+                        sqlite3_column_int64(s, 3)};
+    sqlite3_reset(s);
+    return std::optional(std::move(r));
+  }
+
+  Status UpdateSubjectFields(const std::string& tenant, const std::string& id,
+                             const Bytes& fields, UnixMicros updated_at) override {
+    return Write("UPDATE subjects SET fields = ?, updated_at = ? WHERE tenant_id = ? AND subject_id = ?",
+                 fields, updated_at, tenant, id);
+  }
+
+  Result<bool> DeleteSubject(const std::string& tenant, const std::string& id) override {
+    KONFID_TRY(Write("DELETE FROM subjects WHERE tenant_id = ? AND subject_id = ?", tenant, id));
+    return sqlite3_changes(conn_->db()) > 0;
+  }
+
+  Result<std::vector<ports::SubjectKeyRow>> ListSubjectKeys(const std::string& after_tenant,
+                                                            const std::string& after_id,
+                                                            size_t limit) override {
+    KONFID_ASSIGN_OR_RETURN(
+        sqlite3_stmt * s,
+        Run("SELECT tenant_id, subject_id, wrapped_key FROM subjects"
+            " WHERE (tenant_id, subject_id) > (?, ?) ORDER BY tenant_id, subject_id LIMIT ?",
+            after_tenant, after_id, static_cast<int64_t>(limit)));
+    std::vector<ports::SubjectKeyRow> out;
+    while (true) {
+      KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
+      if (!row) break;
+      out.push_back({ColText(s, 0), ColText(s, 1), ColBlob(s, 2)});
+    }
+    sqlite3_reset(s);
+    return out;
+  }
+
+  Status UpdateSubjectKey(const std::string& tenant, const std::string& id,
+                          const Bytes& wrapped_key) override {
+    return Write("UPDATE subjects SET wrapped_key = ? WHERE tenant_id = ? AND subject_id = ?",
+                 wrapped_key, tenant, id);
+  }
+
+  Result<uint64_t> CountSubjects(const std::string& tenant) override {
+    KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                            Run("SELECT count(*) FROM subjects WHERE tenant_id = ?", tenant));
+    KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
+    uint64_t n = row ? static_cast<uint64_t>(sqlite3_column_int64(s, 0)) : 0;
+    sqlite3_reset(s);
+    return n;
+  }
+
+  Status InsertIndex(const std::string& tenant, const std::string& field, const Bytes& hash,
+                     const std::string& subject) override {
+    return Write("INSERT INTO subject_index (tenant_id, field, hash, subject_id) VALUES (?, ?, ?, ?)",
+                 tenant, field, hash, subject);
+  }
+
+  Result<std::optional<std::string>> LookupIndex(const std::string& tenant,
+                                                 const std::string& field,
+                                                 const Bytes& hash) override {
+    KONFID_ASSIGN_OR_RETURN(
+        sqlite3_stmt * s,
+        Run("SELECT subject_id FROM subject_index WHERE tenant_id = ? AND field = ? AND hash = ?",
+            tenant, field, hash));
+    KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
+    std::optional<std::string> out;
+    if (row) out = ColText(s, 0);
+    sqlite3_reset(s);
+    return out;
+  }
+
+  Status DeleteIndex(const std::string& tenant, const std::string& subject,
+                     const std::string& field) override {
+    if (field.empty())
+      return Write("DELETE FROM subject_index WHERE tenant_id = ? AND subject_id = ?", tenant, subject);
+    return Write("DELETE FROM subject_index WHERE tenant_id = ? AND subject_id = ? AND field = ?",
+                 tenant, subject, field);
+  }
+
+  Status InsertTenant(const ports::TenantRow& r) override {
+    KONFID_TRY(Write("INSERT INTO tenants (tenant_id, wrapped_index_key, wrapped_audit_key, created_at)"
+                     " VALUES (?, ?, ?, ?)",
+                     r.tenant, r.wrapped_index_key, r.wrapped_audit_key, r.created_at));
+    return Write("INSERT INTO audit_heads (tenant_id, seq, hash) VALUES (?, 0, ?)", r.tenant,
+                 Bytes(domain::kAuditHashSize, 0));
+  }
+
+  Result<std::vector<ports::TenantRow>> SelectTenants(const char* sql, const std::string* tenant) {
+    KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(sql));
+    if (tenant) BindOne(s, 1, *tenant);
+    std::vector<ports::TenantRow> out;
+    while (true) {
+      KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
+      if (!row) break;
+      out.push_back({ColText(s, 0), ColBlob(s, 1), ColBlob(s, 2), sqlite3_column_int64(s, 3)});
+    }
+    sqlite3_reset(s);
+    return out;
+  }
+
+  Result<std::optional<ports::TenantRow>> FindTenant(const std::string& tenant) override {
+    KONFID_ASSIGN_OR_RETURN(auto rows,
+                            SelectTenants("SELECT tenant_id, wrapped_index_key, wrapped_audit_key,"
+                                          " created_at FROM tenants WHERE tenant_id = ?",
+                                          &tenant));
+    if (rows.empty()) return std::optional<ports::TenantRow>();
+    return std::optional(std::move(rows[0]));
+  }
+
+  Result<std::vector<ports::TenantRow>> ListTenants() override {
+    return SelectTenants("SELECT tenant_id, wrapped_index_key, wrapped_audit_key, created_at"
+                         " FROM tenants ORDER BY tenant_id",
+                         nullptr);
+  }
+
+  Status UpdateTenantKeys(const ports::TenantRow& r) override {
+    return Write("UPDATE tenants SET wrapped_index_key = ?, wrapped_audit_key = ? WHERE tenant_id = ?",
+                 r.wrapped_index_key, r.wrapped_audit_key, r.tenant);
+  }
+
+  Result<ports::AuditHead> LockAuditHead(const std::string& tenant) override {
+    KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                            Run("SELECT seq, hash FROM audit_heads WHERE tenant_id = ?", tenant));
+    KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
+    if (!row) return Fail(ErrorCode::kNotFound, "unknown tenant", "no audit head");
+    ports::AuditHead head{static_cast<uint64_t>(sqlite3_column_int64(s, 0)), ColBlob(s, 1)};
+    sqlite3_reset(s);
+    return head;
+  }
+
+  Result<ports::AuditHead> ReadAuditHead(const std::string& tenant) override {
+    return LockAuditHead(tenant);  // SQLite: the transaction already sees one snapshot
+  }
+
+  Status SetAuditHead(const std::string& tenant, const ports::AuditHead& head) override {
+    return Write("UPDATE audit_heads SET seq = ?, hash = ? WHERE tenant_id = ?", head.seq,
+                 head.hash, tenant);
+  }
+
+  Status AppendAudit(const domain::AuditEvent& e) override {
+    return Write("INSERT INTO audit_events (tenant_id, seq, time, actor, operation, subject_id, fields,"
+            " purpose, ground, outcome, reason, prev_hash, hash)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            e.tenant, e.seq, e.time, e.actor, e.operation, e.subject_id,
+            JoinFields(e.fields), e.purpose, e.ground, e.outcome, e.reason, e.prev_hash, e.hash);
+  }
+
+  Status ScanAudit(const std::string& tenant,
+                   const std::function<Status(const domain::AuditEvent&)>& fn) override {
+    KONFID_ASSIGN_OR_RETURN(
+        sqlite3_stmt * s,
+        Run("SELECT seq, time, actor, operation, subject_id, fields, purpose, ground, outcome,"
+            " reason, prev_hash, hash FROM audit_events WHERE tenant_id = ? ORDER BY seq",
+            tenant));
+    Status status = Ok();
+    while (status) {
+      auto row = Step(s);
+      if (!row) return Fail(row.error());
+      if (!*row) break;
+      domain::AuditEvent e;
+      e.tenant = tenant;
+      e.seq = static_cast<uint64_t>(sqlite3_column_int64(s, 0));
+      e.time = sqlite3_column_int64(s, 1);
+      e.actor = ColText(s, 2);
+      e.operation = ColText(s, 3);
+      e.subject_id = ColText(s, 4);
+      e.fields = SplitFields(ColText(s, 5));
+      e.purpose = ColText(s, 6);
+      e.ground = ColText(s, 7);
+      e.outcome = ColText(s, 8);
+      e.reason = ColText(s, 9);
+      e.prev_hash = ColBlob(s, 10);
+      e.hash = ColBlob(s, 11);
+      status = fn(e);
+    }
+    sqlite3_reset(s);
+    return status;
+  }
+
+  Status InsertApiKey(const ports::ApiKeyRow& r) override {
+    return Write("INSERT INTO api_keys (tenant_id, key_id, secret_hash, role, created_at)"
+                 " VALUES (?, ?, ?, ?, ?)",
+                 r.tenant, r.key_id, r.secret_hash, r.role, r.created_at);
+  }
+
+  Result<std::optional<ports::ApiKeyRow>> FindApiKey(const std::string& key_id) override {
+    KONFID_ASSIGN_OR_RETURN(
+        sqlite3_stmt * s,
+        Run("SELECT tenant_id, secret_hash, role, created_at FROM api_keys WHERE key_id = ?", key_id));
+    KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
+    if (!row) return std::optional<ports::ApiKeyRow>();
+    ports::ApiKeyRow r{ColText(s, 0), key_id, ColBlob(s, 1), ColText(s, 2), sqlite3_column_int64(s, 3)};
+    sqlite3_reset(s);
+    return std::optional(std::move(r));
+  }
+
+  Result<std::optional<std::string>> GetMeta(const std::string& key) override {
+    KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run("SELECT value FROM meta WHERE key = ?", key));
+    KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
+    std::optional<std::string> out;
+    if (row) out = ColText(s, 0);
+    sqlite3_reset(s);
+    return out;
+  }
+
+  Status SetMeta(const std::string& key, const std::string& value) override {
+    return Write("INSERT INTO meta (key, value) VALUES (?, ?)"
+                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                 key, value);
+  }
+
+  Status Savepoint() override { return conn_->Exec("SAVEPOINT konfid_op"); }
+  Status RollbackToSavepoint() override {
+    return conn_->Exec("ROLLBACK TO konfid_op; RELEASE konfid_op");
+  }
+  Status ReleaseSavepoint() override { return conn_->Exec("RELEASE konfid_op"); }
+
+  Status Commit() override {
+    done_ = true;
+    auto st = conn_->Exec("COMMIT");
+    if (!st) {
+      (void)conn_->Exec("ROLLBACK");
+      return Fail(ErrorCode::kUnavailable, "the change could not be committed", st.error().detail());
+    }
+    return Ok();
+  }
+
+ private:
+  SqliteStorage::Impl* impl_;
+  Connection* conn_;
+  std::unique_ptr<Connection> owned_;  // a reader from the pool, returned on destruction
+  std::unique_lock<std::mutex> lock_;  // held for the writer
+  bool done_ = false;
+};
+
+}  // namespace
+
+SqliteStorage::SqliteStorage(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SqliteStorage::~SqliteStorage() = default;
+
+Result<std::unique_ptr<SqliteStorage>> SqliteStorage::Open(const SqliteOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  KONFID_ASSIGN_OR_RETURN(impl->writer, Connection::Open(options));
+  return std::unique_ptr<SqliteStorage>(new SqliteStorage(std::move(impl)));
+}
+
+Result<std::unique_ptr<ports::Transaction>> SqliteStorage::Begin(bool write) {
+  if (write) {
+    std::unique_lock lock(impl_->write_mu);
+    KONFID_TRY(impl_->writer->Exec("BEGIN IMMEDIATE"));
+    return std::unique_ptr<ports::Transaction>(
+        new SqliteTransaction(impl_.get(), impl_->writer.get(), nullptr, std::move(lock)));
+  }
+  KONFID_ASSIGN_OR_RETURN(auto reader, impl_->TakeReader());
+  auto st = reader->Exec("BEGIN");
+  if (!st) return Fail(st.error());
+  Connection* raw = reader.get();
+  return std::unique_ptr<ports::Transaction>(
+      new SqliteTransaction(impl_.get(), raw, std::move(reader), {}));
+}
+
+namespace {
+Result<int> SchemaVersion(Connection& c) {
+  KONFID_TRY(c.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
+                    " name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"));
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                          c.Prepare("SELECT coalesce(max(version), 0) FROM schema_migrations"));
+  int rc = sqlite3_step(s);
+  if (rc != SQLITE_ROW) return Fail(SqlError(c.db(), rc, "schema version"));
+  int v = sqlite3_column_int(s, 0);
+  sqlite3_reset(s);
+  return v;
+}
+}  // namespace
+
+Status SqliteStorage::Migrate() {
+  std::lock_guard lock(impl_->write_mu);
+  Connection& c = *impl_->writer;
+  KONFID_ASSIGN_OR_RETURN(int current, SchemaVersion(c));
+  auto migrations = SqliteMigrations();
+  if (!migrations.empty() && current > migrations.back().version)
+    return Fail(ErrorCode::kUnavailable,
+                "the database schema (version " + std::to_string(current) +
+                    ") is newer than this konfid knows; upgrade konfid");
+  for (const auto& m : migrations) {
+    if (m.version <= current) continue;
+    KONFID_TRY(c.Exec("BEGIN IMMEDIATE"));
+    auto st = c.Exec(std::string(m.sql));
+    if (st) {
+      st = c.Exec("INSERT INTO schema_migrations (version, name) VALUES (" +
+                  std::to_string(m.version) + ", '" + std::string(m.name) + "')");
+    }
+    if (!st) {
+      (void)c.Exec("ROLLBACK");
+      return Fail(ErrorCode::kUnavailable, "migration " + std::string(m.name) + " failed",
+                  st.error().detail());
+    }
+    KONFID_TRY(c.Exec("COMMIT"));
+  }
+  return Ok();
+}
+
+Status SqliteStorage::CheckSchema() {
+  std::lock_guard lock(impl_->write_mu);
+  KONFID_ASSIGN_OR_RETURN(int current, SchemaVersion(*impl_->writer));
+  auto migrations = SqliteMigrations();
+  return CompareSchemaVersion(current, migrations.empty() ? 0 : migrations.back().version);
+}
+
+}  // namespace konfid::adapters

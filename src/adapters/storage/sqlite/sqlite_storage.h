@@ -1,0 +1,37 @@
+// SQLite implementation of ports::Storage: one file, WAL journal, busy timeout, prepared
+// statements cached per connection. One write connection (transactions on it are serialized
+// by a mutex; BEGIN IMMEDIATE also excludes other processes) and a pool of read connections.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "ports/storage.h"
+
+namespace konfid::adapters {
+
+struct SqliteOptions {
+  std::string path;
+  bool synchronous_full = true;  // durable commits: fsync on every commit
+  int busy_timeout_ms = 5000;
+};
+
+class SqliteStorage final : public ports::Storage {
+ public:
+  // Opens (creating) the file. Unavailable with the reason when it cannot.
+  static Result<std::unique_ptr<SqliteStorage>> Open(const SqliteOptions& options);
+  ~SqliteStorage() override;
+
+  std::string_view backend() const override { return "sqlite"; }
+  Status Migrate() override;
+  Status CheckSchema() override;
+  Result<std::unique_ptr<ports::Transaction>> Begin(bool write) override;
+
+  struct Impl;
+
+ private:
+  explicit SqliteStorage(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace konfid::adapters

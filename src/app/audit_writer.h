@@ -1,0 +1,49 @@
+// AuditWriter: appends events to the tenants' hash chains inside one write transaction.
+// Created per transaction by the group committer; Mark/Restore follow the savepoint that
+// wraps each request, so a rolled-back request leaves no trace in the chain state.
+// Not thread-safe: one transaction, one thread.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "app/keyring.h"
+#include "domain/audit.h"
+#include "ports/clock.h"
+#include "ports/storage.h"
+
+namespace konfid::app {
+
+class AuditWriter {
+ public:
+  AuditWriter(ports::Crypto& crypto, const Keyring& keyring, ports::Clock& clock,
+              ports::Transaction& txn)
+      : crypto_(crypto), keyring_(keyring), clock_(clock), txn_(txn) {}
+
+  // Fills seq, time, prev_hash and hash, then inserts the event.
+  Status Append(domain::AuditEvent event);
+  void Mark() { marked_ = heads_; marked_count_ = count_; }
+  void Restore() { heads_ = marked_; count_ = marked_count_; }
+  // Writes the moved heads. Call once, before commit.
+  Status Flush();
+  // Events appended (and not rolled back) in this transaction.
+  uint64_t count() const { return count_; }
+
+ private:
+  struct Head {
+    ports::AuditHead head;
+    bool dirty = false;
+  };
+  ports::Crypto& crypto_;
+  const Keyring& keyring_;
+  ports::Clock& clock_;
+  ports::Transaction& txn_;
+  std::map<std::string, Head> heads_, marked_;
+  uint64_t count_ = 0, marked_count_ = 0;
+};
+
+// The chain MAC of one event under the tenant's audit key.
+Bytes AuditEventMac(ports::Crypto& crypto, const SecretBytes& audit_key,
+                    const domain::AuditEvent& event);
+
+}  // namespace konfid::app

@@ -1,0 +1,111 @@
+#include "app/group_committer.h"
+
+#include <exception>
+#include <future>
+
+namespace konfid::app {
+
+GroupCommitter::GroupCommitter(ports::Storage& storage, ports::Crypto& crypto,
+                               const Keyring& keyring, ports::Clock& clock, size_t max_batch)
+    : storage_(storage), crypto_(crypto), keyring_(keyring), clock_(clock),
+      max_batch_(max_batch == 0 ? 1 : max_batch), thread_([this] { Loop(); }) {}
+
+GroupCommitter::~GroupCommitter() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void GroupCommitter::Submit(Work work, OnFailure on_failure, Done done) {
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      queue_.push_back(Op{std::move(work), std::move(on_failure), std::move(done)});
+      cv_.notify_one();
+      return;
+    }
+  }
+  done(Fail(ErrorCode::kUnavailable, "the service is shutting down"));
+}
+
+Status GroupCommitter::Run(Work work, OnFailure on_failure) {
+  std::promise<Status> promise;
+  auto future = promise.get_future();
+  Submit(std::move(work), std::move(on_failure), [&promise](Status st) { promise.set_value(std::move(st)); });
+  return future.get();
+}
+
+CommitterStats GroupCommitter::stats() const {
+  std::lock_guard lock(mu_);
+  return stats_;
+}
+
+void GroupCommitter::Loop() {
+  std::vector<Op> batch;
+  while (true) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty() && stopping_) return;
+      while (!queue_.empty() && batch.size() < max_batch_) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    RunBatch(batch);
+    batch.clear();
+  }
+}
+
+namespace {
+Status Guarded(const std::function<Status()>& fn) {
+  try {
+    return fn();
+  } catch (const std::exception& e) {
+    return Fail(ErrorCode::kInternal, "internal error", std::string("exception: ") + e.what());
+  }
+}
+}  // namespace
+
+void GroupCommitter::RunBatch(std::vector<Op>& batch) {
+  auto fail_all = [&](const Error& e) {
+    for (auto& op : batch) op.done(Fail(e));
+  };
+  auto txn = storage_.Begin(true);
+  if (!txn) return fail_all(txn.error());
+  AuditWriter audit(crypto_, keyring_, clock_, **txn);
+  std::vector<Status> results;
+  results.reserve(batch.size());
+  for (auto& op : batch) {
+    ports::Transaction& t = **txn;
+    Status st = t.Savepoint();
+    if (!st) return fail_all(st.error());
+    audit.Mark();
+    Status result = Guarded([&] { return op.work(t, audit); });
+    if (result) {
+      st = t.ReleaseSavepoint();
+    } else {
+      st = t.RollbackToSavepoint();
+      audit.Restore();
+      if (st && op.on_failure) st = Guarded([&] { return op.on_failure(t, audit, result.error()); });
+    }
+    if (!st) return fail_all(st.error());
+    results.push_back(std::move(result));
+  }
+  Status st = audit.Flush();
+  if (st) st = (*txn)->Commit();
+  if (!st) return fail_all(st.error());
+  txn->reset();
+  {
+    std::lock_guard lock(mu_);
+    ++stats_.batches;
+    stats_.operations += batch.size();
+    stats_.audit_events += audit.count();
+  }
+  for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(results[i]));
+}
+
+}  // namespace konfid::app

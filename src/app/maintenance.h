@@ -1,0 +1,31 @@
+// Operator tasks that walk the whole database: verifying the audit chains and rotating the
+// master key. Each runs in transactions of its own, outside the group committer.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/keyring.h"
+#include "domain/audit.h"
+
+namespace konfid::app {
+
+struct TenantAuditReport {
+  std::string tenant;
+  uint64_t events = 0;
+  std::optional<domain::ChainBreak> broken;
+};
+
+// Verifies every tenant's chain with its audit key. An error only when the database
+// cannot be read; a broken chain is a report, not an error.
+Result<std::vector<TenantAuditReport>> VerifyAuditChains(ports::Storage& storage,
+                                                         ports::Crypto& crypto, Keyring& keyring);
+
+// Rewraps every tenant key and subject data key from the keyring's master key to
+// `new_master`, and records the new key's check value, in one transaction. Field
+// ciphertexts stay as they are. Returns the number of subject keys rewrapped.
+Result<uint64_t> RotateMasterKey(ports::Storage& storage, ports::Crypto& crypto,
+                                 const Keyring& keyring, const SecretBytes& new_master);
+
+}  // namespace konfid::app

@@ -1,0 +1,335 @@
+#include "app/vault.h"
+
+#include <memory>
+
+#include "domain/sealed_fields.h"
+
+namespace konfid::app {
+
+using domain::Operation;
+using domain::Outcome;
+
+domain::AuditEvent MakeEvent(const Actor& actor, Operation op, const std::string& subject,
+                             std::vector<std::string> fields, Outcome outcome, std::string reason) {
+  domain::AuditEvent e;
+  e.tenant = actor.tenant;
+  e.actor = actor.id;
+  e.operation = std::string(domain::OperationName(op));
+  e.subject_id = subject;
+  e.fields = std::move(fields);
+  e.outcome = std::string(domain::OutcomeName(outcome));
+  e.reason = std::move(reason);
+  return e;
+}
+
+std::string ReasonOf(const Error& e) {
+  return e.reason().empty() ? std::string(ErrorCodeName(e.code())) : e.reason();
+}
+
+namespace {
+
+std::vector<std::string> FieldNames(const domain::FieldInput& input) {
+  std::vector<std::string> out;
+  for (const auto& [name, value] : input) out.push_back(name);
+  return out;
+}
+
+template <typename Map>
+std::vector<std::string> Keys(const Map& m) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : m) out.push_back(k);
+  return out;
+}
+
+Error Duplicate(const std::string& field) {
+  return Error(ErrorCode::kConflict, "another subject already has this " + field)
+      .WithReason("duplicate_" + field);
+}
+
+Error NoSubject() { return Error(ErrorCode::kNotFound, "no such subject").WithReason("not_found"); }
+
+}  // namespace
+
+Vault::Vault(std::vector<domain::TenantPolicy> policies, Keyring& keyring,
+             GroupCommitter& committer, ports::Crypto& crypto, ports::PhoneNormalizer& phones,
+             ports::Clock& clock)
+    : keyring_(keyring), committer_(committer), crypto_(crypto), phones_(phones), clock_(clock) {
+  for (auto& p : policies) {
+    std::string tenant = p.tenant;
+    policies_.emplace(std::move(tenant), std::move(p));
+  }
+}
+
+const domain::TenantPolicy* Vault::Policy(const std::string& tenant) const {
+  auto it = policies_.find(tenant);
+  return it == policies_.end() ? nullptr : &it->second;
+}
+
+bool Vault::IsValidSubjectId(std::string_view id) {
+  if (id.size() != 32) return false;
+  for (char c : id)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+void Vault::Refuse(const Actor& actor, Operation op, const std::string& subject,
+                   std::vector<std::string> fields, Error error, std::function<void(Error)> done) {
+  Outcome outcome = error.code() == ErrorCode::kPermissionDenied ? Outcome::kDenied : Outcome::kFailed;
+  auto event = std::make_shared<domain::AuditEvent>(
+      MakeEvent(actor, op, subject, std::move(fields), outcome, ReasonOf(error)));
+  auto err = std::make_shared<Error>(std::move(error));
+  committer_.Submit([event](ports::Transaction&, AuditWriter& audit) { return audit.Append(*event); },
+                    nullptr,
+                    [err, done = std::move(done)](Status st) { done(st ? *err : st.error()); });
+}
+
+Result<std::string> Vault::Normalize(const domain::TenantPolicy& policy,
+                                     const domain::FieldSpec& spec, const std::string& value) {
+  if (spec.type != domain::FieldType::kPhone) return value;
+  auto e164 = phones_.ToE164(value, policy.default_region);
+  if (!e164)
+    return Fail(Error(ErrorCode::kInvalidArgument, "field '" + spec.name + "' is not a valid phone number")
+                    .WithReason("invalid_phone"));
+  return e164;
+}
+
+Result<domain::FieldValues> Vault::DecryptAll(const ports::SubjectRow& row) {
+  KONFID_ASSIGN_OR_RETURN(SecretBytes key, keyring_.UnwrapSubjectKey(row.wrapped_key, row.tenant, row.id));
+  KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed, domain::UnpackSealedFields(row.fields));
+  domain::FieldValues out;
+  for (const auto& [name, ct] : sealed) {
+    KONFID_ASSIGN_OR_RETURN(std::string value,
+                            crypto_.Open(key, ct, domain::FieldAssociatedData(row.tenant, row.id, name)));
+    out.emplace(name, std::move(value));
+  }
+  return out;
+}
+
+void Vault::Create(const Actor& actor, const domain::FieldInput& input, Callback<SubjectView> done) {
+  auto refuse = [&](Error e) {
+    Refuse(actor, Operation::kCollect, "", FieldNames(input), std::move(e),
+           [done](Error err) { done(Fail(std::move(err))); });
+  };
+  if (!RoleAllows(actor.role, Operation::kCollect))
+    return refuse(Error(ErrorCode::kPermissionDenied, "this API key's role may not create subjects")
+                      .WithReason("role"));
+  const domain::TenantPolicy* policy = Policy(actor.tenant);
+  if (!policy) return refuse(Error(ErrorCode::kNotFound, "tenant is not configured"));
+  auto valid = domain::ValidateFields(policy->catalogue, input, domain::ValidationMode::kCreate);
+  if (!valid) return refuse(valid.error());
+
+  // Prepare outside the transaction: normalization, the new key, ciphertexts, index hashes.
+  Bytes raw_id(16);
+  crypto_.RandomBytes(raw_id);
+  auto row = std::make_shared<ports::SubjectRow>();
+  row->tenant = actor.tenant;
+  row->id = HexEncode(raw_id);
+  row->created_at = row->updated_at = clock_.Now();
+  SecretBytes key = crypto_.NewKey();
+  row->wrapped_key = keyring_.WrapSubjectKey(key, actor.tenant, row->id);
+  domain::SealedFields sealed;
+  auto index = std::make_shared<std::vector<std::pair<std::string, Bytes>>>();
+  for (auto& [name, value] : valid->set) {
+    const domain::FieldSpec* spec = policy->catalogue.Find(name);
+    auto normalized = Normalize(*policy, *spec, value);
+    if (!normalized) return refuse(normalized.error());
+    value = std::move(*normalized);
+    sealed.emplace(name, crypto_.Seal(key, AsBytes(value),
+                                      domain::FieldAssociatedData(actor.tenant, row->id, name)));
+    if (spec->lookup) {
+      auto hash = keyring_.BlindIndex(actor.tenant, name, value);
+      if (!hash) return refuse(hash.error());
+      index->emplace_back(name, std::move(*hash));
+    }
+    SecureWipe(value.data(), value.size());
+  }
+  row->fields = domain::PackSealedFields(sealed);
+  auto fields = std::make_shared<std::vector<std::string>>(Keys(valid->set));
+  Actor who = actor;
+  committer_.Submit(
+      [row, index, fields, who](ports::Transaction& txn, AuditWriter& audit) -> Status {
+        KONFID_TRY(txn.InsertSubject(*row));
+        for (const auto& [field, hash] : *index) {
+          auto st = txn.InsertIndex(row->tenant, field, hash, row->id);
+          if (!st) return Fail(st.error().code() == ErrorCode::kConflict ? Duplicate(field) : st.error());
+        }
+        return audit.Append(MakeEvent(who, Operation::kCollect, row->id, *fields, Outcome::kOk));
+      },
+      [fields, who](ports::Transaction&, AuditWriter& audit, const Error& e) {
+        return audit.Append(MakeEvent(who, Operation::kCollect, "", *fields, Outcome::kFailed, ReasonOf(e)));
+      },
+      [row, done](Status st) {
+        if (!st) return done(Fail(st.error()));
+        done(SubjectView{row->id, {}, row->created_at, row->updated_at});
+      });
+}
+
+void Vault::Get(const Actor& actor, const std::string& id, Callback<SubjectView> done) {
+  auto refuse = [&](Error e) {
+    Refuse(actor, Operation::kExtract, IsValidSubjectId(id) ? id : "", {}, std::move(e),
+           [done](Error err) { done(Fail(std::move(err))); });
+  };
+  if (!RoleAllows(actor.role, Operation::kExtract))
+    return refuse(Error(ErrorCode::kPermissionDenied, "this API key's role may not read subjects")
+                      .WithReason("role"));
+  if (!IsValidSubjectId(id)) return refuse(NoSubject());
+  auto view = std::make_shared<SubjectView>();
+  Actor who = actor;
+  committer_.Submit(
+      [this, view, who, id](ports::Transaction& txn, AuditWriter& audit) -> Status {
+        KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, id));
+        if (!row) return Fail(NoSubject());
+        KONFID_ASSIGN_OR_RETURN(view->fields, DecryptAll(*row));
+        view->id = id;
+        view->created_at = row->created_at;
+        view->updated_at = row->updated_at;
+        return audit.Append(MakeEvent(who, Operation::kExtract, id, Keys(view->fields), Outcome::kOk));
+      },
+      [who, id](ports::Transaction&, AuditWriter& audit, const Error& e) {
+        return audit.Append(MakeEvent(who, Operation::kExtract, id, {}, Outcome::kFailed, ReasonOf(e)));
+      },
+      [view, done](Status st) {
+        if (!st) return done(Fail(st.error()));
+        done(std::move(*view));
+      });
+}
+
+void Vault::Find(const Actor& actor, const std::string& field, const std::string& value,
+                 Callback<SubjectView> done) {
+  auto refuse = [&](Error e) {
+    Refuse(actor, Operation::kExtract, "", {field}, std::move(e),
+           [done](Error err) { done(Fail(std::move(err))); });
+  };
+  if (!RoleAllows(actor.role, Operation::kExtract))
+    return refuse(Error(ErrorCode::kPermissionDenied, "this API key's role may not read subjects")
+                      .WithReason("role"));
+  const domain::TenantPolicy* policy = Policy(actor.tenant);
+  if (!policy) return refuse(Error(ErrorCode::kNotFound, "tenant is not configured"));
+  const domain::FieldSpec* spec = policy->catalogue.Find(field);
+  if (!spec || !spec->lookup)
+    return refuse(Error(ErrorCode::kInvalidArgument, "'" + field + "' is not a lookup field")
+                      .WithReason("not_lookup_field"));
+  auto valid = domain::ValidateFields(domain::FieldCatalogue({*spec}), {{field, value}},
+                                      domain::ValidationMode::kUpdate);
+  if (!valid) return refuse(valid.error());
+  auto normalized = Normalize(*policy, *spec, valid->set.at(field));
+  if (!normalized) return refuse(normalized.error());
+  auto hash = keyring_.BlindIndex(actor.tenant, field, *normalized);
+  SecureWipe(normalized->data(), normalized->size());
+  if (!hash) return refuse(hash.error());
+  auto view = std::make_shared<SubjectView>();
+  Actor who = actor;
+  committer_.Submit(
+      [this, view, who, field, h = std::move(*hash)](ports::Transaction& txn, AuditWriter& audit) -> Status {
+        KONFID_ASSIGN_OR_RETURN(auto id, txn.LookupIndex(who.tenant, field, h));
+        if (!id) return Fail(NoSubject());
+        KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, *id));
+        if (!row) return Fail(Error(ErrorCode::kDataLoss, "index points to a missing subject"));
+        KONFID_ASSIGN_OR_RETURN(view->fields, DecryptAll(*row));
+        view->id = *id;
+        view->created_at = row->created_at;
+        view->updated_at = row->updated_at;
+        return audit.Append(MakeEvent(who, Operation::kExtract, *id, Keys(view->fields), Outcome::kOk));
+      },
+      [who, field](ports::Transaction&, AuditWriter& audit, const Error& e) {
+        return audit.Append(MakeEvent(who, Operation::kExtract, "", {field}, Outcome::kFailed, ReasonOf(e)));
+      },
+      [view, done](Status st) {
+        if (!st) return done(Fail(st.error()));
+        done(std::move(*view));
+      });
+}
+
+void Vault::Update(const Actor& actor, const std::string& id, const domain::FieldInput& input,
+                   Callback<SubjectView> done) {
+  auto refuse = [&](Error e) {
+    Refuse(actor, Operation::kUpdate, IsValidSubjectId(id) ? id : "", FieldNames(input), std::move(e),
+           [done](Error err) { done(Fail(std::move(err))); });
+  };
+  if (!RoleAllows(actor.role, Operation::kUpdate))
+    return refuse(Error(ErrorCode::kPermissionDenied, "this API key's role may not update subjects")
+                      .WithReason("role"));
+  if (!IsValidSubjectId(id)) return refuse(NoSubject());
+  const domain::TenantPolicy* policy = Policy(actor.tenant);
+  if (!policy) return refuse(Error(ErrorCode::kNotFound, "tenant is not configured"));
+  auto valid = domain::ValidateFields(policy->catalogue, input, domain::ValidationMode::kUpdate);
+  if (!valid) return refuse(valid.error());
+  if (valid->set.empty() && valid->remove.empty())
+    return refuse(Error(ErrorCode::kInvalidArgument, "no fields to update").WithReason("empty_update"));
+  // Normalize and hash now; sealing needs the subject's key, which the transaction unwraps.
+  auto values = std::make_shared<domain::FieldValues>();
+  auto index = std::make_shared<std::map<std::string, Bytes>>();
+  for (auto& [name, value] : valid->set) {
+    const domain::FieldSpec* spec = policy->catalogue.Find(name);
+    auto normalized = Normalize(*policy, *spec, value);
+    if (!normalized) return refuse(normalized.error());
+    if (spec->lookup) {
+      auto hash = keyring_.BlindIndex(actor.tenant, name, *normalized);
+      if (!hash) return refuse(hash.error());
+      index->emplace(name, std::move(*hash));
+    }
+    values->emplace(name, std::move(*normalized));
+  }
+  auto removed = std::make_shared<std::vector<std::string>>(valid->remove);
+  auto fields = std::make_shared<std::vector<std::string>>(Keys(*values));
+  fields->insert(fields->end(), removed->begin(), removed->end());
+  auto view = std::make_shared<SubjectView>();
+  Actor who = actor;
+  UnixMicros now = clock_.Now();
+  committer_.Submit(
+      [this, values, index, removed, fields, view, who, id, now, policy](ports::Transaction& txn,
+                                                                       AuditWriter& audit) -> Status {
+        KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, id));
+        if (!row) return Fail(NoSubject());
+        KONFID_ASSIGN_OR_RETURN(SecretBytes key, keyring_.UnwrapSubjectKey(row->wrapped_key, who.tenant, id));
+        KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed, domain::UnpackSealedFields(row->fields));
+        for (const auto& [name, value] : *values)
+          sealed[name] = crypto_.Seal(key, AsBytes(value), domain::FieldAssociatedData(who.tenant, id, name));
+        for (const auto& name : *removed) sealed.erase(name);
+        for (const auto& name : *removed)
+          if (policy->catalogue.Find(name)->lookup) KONFID_TRY(txn.DeleteIndex(who.tenant, id, name));
+        for (const auto& [field, hash] : *index) {
+          KONFID_TRY(txn.DeleteIndex(who.tenant, id, field));
+          auto st = txn.InsertIndex(who.tenant, field, hash, id);
+          if (!st) return Fail(st.error().code() == ErrorCode::kConflict ? Duplicate(field) : st.error());
+        }
+        KONFID_TRY(txn.UpdateSubjectFields(who.tenant, id, domain::PackSealedFields(sealed), now));
+        *view = SubjectView{id, {}, row->created_at, now};
+        return audit.Append(MakeEvent(who, Operation::kUpdate, id, *fields, Outcome::kOk));
+      },
+      [who, id, fields](ports::Transaction&, AuditWriter& audit, const Error& e) {
+        return audit.Append(MakeEvent(who, Operation::kUpdate, id, *fields, Outcome::kFailed, ReasonOf(e)));
+      },
+      [values, view, done](Status st) {
+        for (auto& [name, value] : *values) SecureWipe(value.data(), value.size());
+        if (!st) return done(Fail(st.error()));
+        done(std::move(*view));
+      });
+}
+
+void Vault::Destroy(const Actor& actor, const std::string& id, Callback<void> done) {
+  auto refuse = [&](Error e) {
+    Refuse(actor, Operation::kDestroy, IsValidSubjectId(id) ? id : "", {}, std::move(e),
+           [done](Error err) { done(Fail(std::move(err))); });
+  };
+  if (!RoleAllows(actor.role, Operation::kDestroy))
+    return refuse(Error(ErrorCode::kPermissionDenied, "this API key's role may not delete subjects")
+                      .WithReason("role"));
+  if (!IsValidSubjectId(id)) return refuse(NoSubject());
+  Actor who = actor;
+  committer_.Submit(
+      [who, id](ports::Transaction& txn, AuditWriter& audit) -> Status {
+        KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, id));
+        if (!row) return Fail(NoSubject());
+        KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed, domain::UnpackSealedFields(row->fields));
+        KONFID_TRY(txn.DeleteIndex(who.tenant, id, ""));
+        KONFID_TRY(txn.DeleteSubject(who.tenant, id));
+        return audit.Append(MakeEvent(who, Operation::kDestroy, id, Keys(sealed), Outcome::kOk));
+      },
+      [who, id](ports::Transaction&, AuditWriter& audit, const Error& e) {
+        return audit.Append(MakeEvent(who, Operation::kDestroy, id, {}, Outcome::kFailed, ReasonOf(e)));
+      },
+      [done](Status st) { done(st); });
+}
+
+}  // namespace konfid::app

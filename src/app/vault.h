@@ -1,0 +1,86 @@
+// Vault: the use cases on subjects' personal data. Each call validates and prepares what it
+// can on the caller's thread (normalization, encryption, blind-index hashes), then runs its
+// reads and writes and its audit event in one transaction of the group committer, and calls
+// back after the commit. Every attempt is audited: successes, denials and failures.
+//
+// Thread-safe. Callbacks run on the committer's thread and must not block.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+
+#include "app/group_committer.h"
+#include "app/keyring.h"
+#include "app/roles.h"
+#include "domain/policy.h"
+#include "ports/phone.h"
+
+namespace konfid::app {
+
+// Who is acting: the tenant their key belongs to, an id for the audit log, their role.
+struct Actor {
+  std::string tenant;
+  std::string id;  // "apikey:<key id>"
+  Role role = Role::kAnalyst;
+};
+
+struct SubjectView {
+  std::string id;
+  domain::FieldValues fields;  // empty for writes
+  UnixMicros created_at = 0;
+  UnixMicros updated_at = 0;
+};
+
+template <typename T>
+using Callback = std::function<void(Result<T>)>;
+
+class Vault {
+ public:
+  Vault(std::vector<domain::TenantPolicy> policies, Keyring& keyring, GroupCommitter& committer,
+        ports::Crypto& crypto, ports::PhoneNormalizer& phones, ports::Clock& clock);
+
+  // collect: validates against the tenant's catalogue; Conflict (reason duplicate_<field>)
+  // when a lookup field's value belongs to another subject. Returns id and times.
+  void Create(const Actor& actor, const domain::FieldInput& input, Callback<SubjectView> done);
+  // extract: every field. NotFound for an unknown id or another tenant's subject.
+  void Get(const Actor& actor, const std::string& id, Callback<SubjectView> done);
+  // extract by a lookup field (email, phone): any accepted spelling finds the subject.
+  void Find(const Actor& actor, const std::string& field, const std::string& value,
+            Callback<SubjectView> done);
+  // update: sets and removes fields (null removes an optional field).
+  void Update(const Actor& actor, const std::string& id, const domain::FieldInput& input,
+              Callback<SubjectView> done);
+  // destroy: deletes the rows and the wrapped data key with them.
+  void Destroy(const Actor& actor, const std::string& id, Callback<void> done);
+
+  const domain::TenantPolicy* Policy(const std::string& tenant) const;
+
+  // Subject ids are 32 lower-case hex characters.
+  static bool IsValidSubjectId(std::string_view id);
+
+ private:
+  struct Prepared;
+  // Records a refusal that happened before any data was touched, then reports it.
+  void Refuse(const Actor& actor, domain::Operation op, const std::string& subject,
+              std::vector<std::string> fields, Error error, std::function<void(Error)> done);
+  Result<std::string> Normalize(const domain::TenantPolicy& policy, const domain::FieldSpec& spec,
+                                const std::string& value);
+  Result<domain::FieldValues> DecryptAll(const ports::SubjectRow& row);
+
+  std::map<std::string, domain::TenantPolicy, std::less<>> policies_;
+  Keyring& keyring_;
+  GroupCommitter& committer_;
+  ports::Crypto& crypto_;
+  ports::PhoneNormalizer& phones_;
+  ports::Clock& clock_;
+};
+
+// Builds an audit event for `actor`; seq, time and hashes are filled by AuditWriter.
+domain::AuditEvent MakeEvent(const Actor& actor, domain::Operation op, const std::string& subject,
+                             std::vector<std::string> fields, domain::Outcome outcome,
+                             std::string reason = {});
+// The reason recorded for an error: its own reason, or the code's name.
+std::string ReasonOf(const Error& e);
+
+}  // namespace konfid::app

@@ -1,0 +1,225 @@
+#include "cli/cli.h"
+
+#include <sys/stat.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "app/maintenance.h"
+#include "cli/master_key.h"
+
+namespace konfid::cli {
+
+namespace {
+
+int Die(const Error& e) {
+  std::cerr << "konfid: " << e.message();
+  if (!e.detail().empty()) std::cerr << " (" << e.detail() << ")";
+  std::cerr << "\n";
+  return 2;
+}
+
+struct Common {
+  std::string data_dir;
+  std::string db;
+  std::string config_path;
+};
+
+// Storage and keys opened for one command.
+struct Opened {
+  std::unique_ptr<ports::Storage> storage;
+  std::unique_ptr<app::Keyring> keyring;
+  std::optional<ports::ServiceConfig> config;
+};
+
+Result<std::optional<ports::ServiceConfig>> MaybeConfig(Platform& p, const Common& c) {
+  if (c.config_path.empty()) return std::optional<ports::ServiceConfig>();
+  KONFID_ASSIGN_OR_RETURN(auto config, p.load_config(c.config_path));
+  return std::optional(std::move(config));
+}
+
+Result<std::unique_ptr<ports::Storage>> OpenStorage(Platform& p, const Common& c,
+                                                    const std::optional<ports::ServiceConfig>& config) {
+  StorageChoice choice{c.data_dir, c.db, true};
+  if (config) {
+    if (choice.db.empty()) choice.db = config->db;
+    choice.sqlite_synchronous_full = config->sqlite_synchronous_full;
+  }
+  if (choice.db.empty() && !std::filesystem::is_directory(c.data_dir))
+    return Fail(ErrorCode::kNotFound, "data directory " + c.data_dir + " does not exist: run 'konfid init --data " +
+                                          c.data_dir + "'");
+  return p.open_storage(choice);
+}
+
+Result<Opened> OpenExisting(Platform& p, const Common& c) {
+  Opened o;
+  KONFID_ASSIGN_OR_RETURN(o.config, MaybeConfig(p, c));
+  KONFID_ASSIGN_OR_RETURN(o.storage, OpenStorage(p, c, o.config));
+  KONFID_TRY(o.storage->CheckSchema());
+  KONFID_ASSIGN_OR_RETURN(SecretBytes master, LoadMasterKey(c.data_dir, p.env_master_key, p.crypto, *o.storage));
+  KONFID_ASSIGN_OR_RETURN(o.keyring, app::Keyring::Open(p.crypto, *o.storage, std::move(master), false));
+  return o;
+}
+
+int Init(Platform& p, const Common& c) {
+  auto config = MaybeConfig(p, c);
+  if (!config) return Die(config.error());
+  std::error_code ec;
+  std::filesystem::create_directories(c.data_dir, ec);
+  if (ec) return Die(Error(ErrorCode::kUnavailable, "cannot create " + c.data_dir + ": " + ec.message()));
+  ::chmod(c.data_dir.c_str(), 0700);
+  std::string key_path = MasterKeyPath(c.data_dir);
+  bool created_key = false;
+  if (!p.env_master_key && !std::filesystem::exists(key_path)) {
+    SecretBytes key = p.crypto.NewKey();
+    if (auto st = WriteKeyFile(key_path, key); !st) return Die(st.error());
+    created_key = true;
+  }
+  auto storage = OpenStorage(p, c, *config);
+  if (!storage) return Die(storage.error());
+  if (auto st = (*storage)->Migrate(); !st) return Die(st.error());
+  auto master = LoadMasterKey(c.data_dir, p.env_master_key, p.crypto, **storage);
+  if (!master) return Die(master.error());
+  auto keyring = app::Keyring::Open(p.crypto, **storage, std::move(*master), true);
+  if (!keyring) return Die(keyring.error());
+  if (*config)
+    for (const auto& t : (*config)->tenants)
+      if (auto st = (*keyring)->EnsureTenant(t.tenant, p.clock.Now()); !st) return Die(st.error());
+  std::cout << "Initialized " << c.data_dir << " (" << (*storage)->backend() << ")\n";
+  if (created_key) std::cout << "Created master key " << key_path << " (mode 0600): back it up apart from the data\n";
+  return 0;
+}
+
+int Serve(Platform& p, Common& c, const std::string& listen, int threads) {
+  if (c.config_path.empty()) return Die(Error(ErrorCode::kInvalidArgument, "serve needs --config FILE"));
+  auto opened = OpenExisting(p, c);
+  if (!opened) return Die(opened.error());
+  ports::ServiceConfig& config = *opened->config;
+  if (!listen.empty()) config.listen = listen;
+  if (threads >= 0) config.threads = static_cast<size_t>(threads);
+  for (const auto& t : config.tenants)
+    if (auto st = opened->keyring->EnsureTenant(t.tenant, p.clock.Now()); !st) return Die(st.error());
+  auto committer = std::make_unique<app::GroupCommitter>(*opened->storage, p.crypto, *opened->keyring, p.clock);
+  app::Vault vault(config.tenants, *opened->keyring, *committer, p.crypto, p.phones, p.clock);
+  app::ApiKeys keys(*opened->storage, p.crypto);
+  ServeContext ctx{config, vault, keys, *committer, *opened->storage};
+  int rc = p.serve(ctx);
+  committer.reset();  // finishes every submitted operation before the storage closes
+  return rc;
+}
+
+int ApiKeyCreate(Platform& p, const Common& c, const std::string& tenant, const std::string& role_name) {
+  auto role = app::ParseRole(role_name);
+  if (!role)
+    return Die(Error(ErrorCode::kInvalidArgument,
+                     "unknown role '" + role_name + "': admin, operator, support, marketing, analyst or processor"));
+  if (!domain::IsValidTenantId(tenant))
+    return Die(Error(ErrorCode::kInvalidArgument, "tenant id must be a-z, 0-9 and '-', starting with a letter"));
+  auto opened = OpenExisting(p, c);
+  if (!opened) return Die(opened.error());
+  if (auto st = opened->keyring->EnsureTenant(tenant, p.clock.Now()); !st) return Die(st.error());
+  app::ApiKeys keys(*opened->storage, p.crypto);
+  auto key = keys.Create(tenant, *role, p.clock.Now());
+  if (!key) return Die(key.error());
+  std::cout << "API key " << key->key_id << " for tenant " << tenant << ", role " << role_name
+            << ". Shown once; only its hash is stored:\n"
+            << key->token << "\n";
+  return 0;
+}
+
+int AuditVerify(Platform& p, const Common& c) {
+  auto opened = OpenExisting(p, c);
+  if (!opened) return Die(opened.error());
+  auto reports = app::VerifyAuditChains(*opened->storage, p.crypto, *opened->keyring);
+  if (!reports) return Die(reports.error());
+  bool ok = true;
+  for (const auto& r : *reports) {
+    if (r.broken) {
+      ok = false;
+      std::cout << "tenant " << r.tenant << ": BROKEN at event " << r.broken->seq << ": " << r.broken->what << "\n";
+    } else {
+      std::cout << "tenant " << r.tenant << ": ok, " << r.events << " events\n";
+    }
+  }
+  std::cout << (ok ? "audit chains verify\n" : "audit chains DO NOT verify\n");
+  return ok ? 0 : 1;
+}
+
+int KeysRotate(Platform& p, const Common& c) {
+  if (p.env_master_key)
+    return Die(Error(ErrorCode::kInvalidArgument,
+                     "the master key comes from KONFID_MASTER_KEY: rotate with a key file, or unset it"));
+  auto opened = OpenExisting(p, c);
+  if (!opened) return Die(opened.error());
+  std::string path = MasterKeyPath(c.data_dir), next = path + ".next";
+  SecretBytes new_key = p.crypto.NewKey();
+  std::filesystem::remove(next);
+  // Order matters: the new key is durable on disk before the database depends on it.
+  if (auto st = WriteKeyFile(next, new_key); !st) return Die(st.error());
+  auto count = app::RotateMasterKey(*opened->storage, p.crypto, *opened->keyring, new_key);
+  if (!count) {
+    std::filesystem::remove(next);
+    return Die(count.error());
+  }
+  if (std::rename(next.c_str(), path.c_str()) != 0)
+    return Die(Error(ErrorCode::kUnavailable, "rotated, but could not rename " + next +
+                                                  "; the next start finishes it"));
+  std::cout << "Rotated the master key: " << *count << " subject keys and every tenant's keys rewrapped\n";
+  return 0;
+}
+
+}  // namespace
+
+int Run(int argc, char** argv, Platform& p) {
+  CLI::App app{"Konfid: personal-data vault and consent service"};
+  app.require_subcommand(1);
+  Common c;
+  auto add_common = [&c](CLI::App* cmd, bool config) {
+    cmd->add_option("--data", c.data_dir, "data directory (master key, SQLite file)")->required();
+    cmd->add_option("--db", c.db, "postgres://... to use PostgreSQL instead of the SQLite file");
+    if (config) cmd->add_option("--config", c.config_path, "service configuration (TOML)");
+  };
+  auto* init = app.add_subcommand("init", "create the data directory, master key and database");
+  add_common(init, true);
+
+  std::string listen;
+  int threads = -1;
+  auto* serve = app.add_subcommand("serve", "serve the HTTP API");
+  add_common(serve, true);
+  serve->add_option("--listen", listen, "HOST:PORT (overrides the config)");
+  serve->add_option("--threads", threads, "HTTP threads (0: one per core)");
+
+  std::string tenant, role;
+  auto* apikey = app.add_subcommand("apikey", "API keys");
+  apikey->require_subcommand(1);
+  auto* apikey_create = apikey->add_subcommand("create", "create an API key; prints it last");
+  add_common(apikey_create, false);
+  apikey_create->add_option("--tenant", tenant, "tenant id")->required();
+  apikey_create->add_option("--role", role, "admin, operator, support, marketing, analyst, processor")->required();
+
+  auto* audit = app.add_subcommand("audit", "the audit log");
+  audit->require_subcommand(1);
+  auto* audit_verify = audit->add_subcommand("verify", "verify every tenant's hash chain");
+  add_common(audit_verify, false);
+
+  auto* keys = app.add_subcommand("keys", "keys");
+  keys->require_subcommand(1);
+  auto* keys_rotate = keys->add_subcommand("rotate", "rewrap every data key under a new master key");
+  add_common(keys_rotate, false);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (init->parsed()) return Init(p, c);
+  if (serve->parsed()) return Serve(p, c, listen, threads);
+  if (apikey_create->parsed()) return ApiKeyCreate(p, c, tenant, role);
+  if (audit_verify->parsed()) return AuditVerify(p, c);
+  if (keys_rotate->parsed()) return KeysRotate(p, c);
+  return 2;
+}
+
+}  // namespace konfid::cli

@@ -1,0 +1,50 @@
+// The operator's command line (CLI11): init, serve, apikey create, audit verify, keys rotate.
+// The concrete adapters come from main/ through Platform, the only place that knows them.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "app/api_keys.h"
+#include "app/group_committer.h"
+#include "app/keyring.h"
+#include "app/vault.h"
+#include "ports/config.h"
+#include "ports/crypto.h"
+#include "ports/phone.h"
+#include "ports/storage.h"
+
+namespace konfid::cli {
+
+struct StorageChoice {
+  std::string data_dir;
+  std::string db;  // empty: <data_dir>/konfid.db; else a postgres:// URL
+  bool sqlite_synchronous_full = true;
+};
+
+// What `serve` hands to the HTTP layer once storage, keys and the vault are ready.
+struct ServeContext {
+  const ports::ServiceConfig& config;
+  app::Vault& vault;
+  app::ApiKeys& keys;
+  app::GroupCommitter& committer;
+  ports::Storage& storage;
+};
+
+struct Platform {
+  ports::Crypto& crypto;
+  ports::PhoneNormalizer& phones;
+  ports::Clock& clock;
+  std::function<Result<std::unique_ptr<ports::Storage>>(const StorageChoice&)> open_storage;
+  std::function<Result<ports::ServiceConfig>(const std::string& path)> load_config;
+  // Serves until SIGTERM/SIGINT; returns the process exit code.
+  std::function<int(ServeContext&)> serve;
+  // KONFID_MASTER_KEY, read by main/ (hex, 64 characters), if set.
+  std::optional<std::string> env_master_key;
+};
+
+int Run(int argc, char** argv, Platform& platform);
+
+}  // namespace konfid::cli

@@ -1,0 +1,67 @@
+// The field catalogue of a tenant and the rules that validate and normalize values.
+//
+// Pure functions: no I/O, no clock. Phone numbers are only checked for shape here; turning
+// them into E.164 needs libphonenumber and happens behind ports::PhoneNormalizer.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+
+namespace konfid::domain {
+
+enum class FieldType { kString, kEmail, kPhone, kDate, kEnum };
+
+// "string", "email", ... ; nullopt for an unknown name.
+std::optional<FieldType> ParseFieldType(std::string_view name);
+std::string_view FieldTypeName(FieldType type);
+
+struct FieldSpec {
+  std::string name;
+  FieldType type = FieldType::kString;
+  bool required = false;
+  size_t max_length = 256;           // in Unicode code points
+  bool lookup = false;               // kept in a blind index, unique per tenant
+  std::vector<std::string> values;   // allowed values of an enum
+};
+
+// Values as they arrive: a field name and its value, or nullopt to remove it (PATCH only).
+using FieldInput = std::vector<std::pair<std::string, std::optional<std::string>>>;
+// Validated, normalized values ordered by field name.
+using FieldValues = std::map<std::string, std::string>;
+
+class FieldCatalogue {
+ public:
+  explicit FieldCatalogue(std::vector<FieldSpec> fields);
+  const FieldSpec* Find(std::string_view name) const;
+  const std::vector<FieldSpec>& fields() const { return fields_; }
+
+ private:
+  std::vector<FieldSpec> fields_;
+};
+
+enum class ValidationMode { kCreate, kUpdate };
+
+struct ValidatedInput {
+  FieldValues set;                  // fields to write, normalized
+  std::vector<std::string> remove;  // fields to remove (update only)
+};
+
+// Checks every value against the catalogue. On success returns normalized values
+// (emails case-folded, strings trimmed). Phone values keep their spelling for the
+// normalizer. Errors name the field and the rule, never the value.
+Result<ValidatedInput> ValidateFields(const FieldCatalogue& catalogue, const FieldInput& input,
+                                      ValidationMode mode);
+
+// Case-folds and checks an email address; nullopt when it is not one.
+std::optional<std::string> NormalizeEmail(std::string_view raw);
+// True for YYYY-MM-DD naming a real calendar date.
+bool IsValidDate(std::string_view value);
+// Counts code points; nullopt for invalid UTF-8.
+std::optional<size_t> Utf8Length(std::string_view s);
+
+}  // namespace konfid::domain

@@ -1,0 +1,53 @@
+#include "domain/sealed_fields.h"
+
+namespace konfid::domain {
+
+Bytes PackSealedFields(const SealedFields& fields) {
+  Bytes out;
+  out.push_back(1);
+  out.push_back(static_cast<uint8_t>(fields.size() >> 8));
+  out.push_back(static_cast<uint8_t>(fields.size()));
+  for (const auto& [name, ct] : fields) {
+    out.push_back(static_cast<uint8_t>(name.size()));
+    out.insert(out.end(), name.begin(), name.end());
+    uint32_t n = static_cast<uint32_t>(ct.size());
+    for (int s = 24; s >= 0; s -= 8) out.push_back(static_cast<uint8_t>(n >> s));
+    out.insert(out.end(), ct.begin(), ct.end());
+  }
+  return out;
+}
+
+Result<SealedFields> UnpackSealedFields(std::span<const uint8_t> blob) {
+  auto corrupt = [] { return Fail(ErrorCode::kDataLoss, "stored record is corrupt", "sealed fields"); };
+  if (blob.size() < 3 || blob[0] != 1) return corrupt();
+  size_t count = size_t{blob[1]} << 8 | blob[2];
+  size_t pos = 3;
+  SealedFields out;
+  for (size_t i = 0; i < count; ++i) {
+    if (pos >= blob.size()) return corrupt();
+    size_t name_len = blob[pos++];
+    if (pos + name_len + 4 > blob.size()) return corrupt();
+    std::string name(reinterpret_cast<const char*>(blob.data() + pos), name_len);
+    pos += name_len;
+    size_t ct_len = size_t{blob[pos]} << 24 | size_t{blob[pos + 1]} << 16 |
+                    size_t{blob[pos + 2]} << 8 | blob[pos + 3];
+    pos += 4;
+    if (pos + ct_len > blob.size()) return corrupt();
+    out.emplace(std::move(name), Bytes(blob.begin() + pos, blob.begin() + pos + ct_len));
+    pos += ct_len;
+  }
+  if (pos != blob.size()) return corrupt();
+  return out;
+}
+
+std::string FieldAssociatedData(std::string_view tenant, std::string_view subject,
+                                std::string_view field) {
+  std::string ad = "konfid-field-v1";
+  for (auto part : {tenant, subject, field}) {
+    ad.push_back('\0');
+    ad.append(part);
+  }
+  return ad;
+}
+
+}  // namespace konfid::domain

@@ -1,0 +1,26 @@
+// The stored form of a subject's field values: each value sealed on its own, all of them
+// packed into one blob. Grammar (docs/architecture.md, "Stored formats"):
+//   blob   = version:u8(=1) count:u16 entry*
+//   entry  = name_len:u8 name ct_len:u32 ciphertext
+// Integers are big-endian. Ciphertext is nonce || AEAD output.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "core/encoding.h"
+#include "core/error.h"
+
+namespace konfid::domain {
+
+using SealedFields = std::map<std::string, Bytes>;
+
+Bytes PackSealedFields(const SealedFields& fields);
+// DataLoss when the blob is malformed.
+Result<SealedFields> UnpackSealedFields(std::span<const uint8_t> blob);
+
+// Associated data that binds a sealed value to its tenant, subject and field.
+std::string FieldAssociatedData(std::string_view tenant, std::string_view subject,
+                                std::string_view field);
+
+}  // namespace konfid::domain

@@ -1,0 +1,47 @@
+// The JSON API: routing, parsing and rendering. Handlers are thin: they turn a request into
+// a call on app::Vault and its result into a response. Errors are application/problem+json
+// (RFC 9457) with a stable `code`; the table in problem.cc maps error codes to statuses.
+#pragma once
+
+#include <boost/asio/spawn.hpp>
+#include <boost/beast/http.hpp>
+
+#include "app/api_keys.h"
+#include "app/group_committer.h"
+#include "app/vault.h"
+#include "http/metrics.h"
+#include "ports/clock.h"
+#include "ports/storage.h"
+
+namespace konfid::http {
+
+namespace beast_http = boost::beast::http;
+using Request = beast_http::request<beast_http::string_body>;
+using Response = beast_http::response<beast_http::string_body>;
+
+struct ApiDeps {
+  app::Vault& vault;
+  app::ApiKeys& keys;
+  app::GroupCommitter& committer;
+  ports::Storage& storage;
+  ports::Clock& clock;
+  Metrics& metrics;
+};
+
+class Api {
+ public:
+  explicit Api(ApiDeps deps) : d_(deps) {}
+  // Never throws; every failure becomes a problem response. Suspends the calling stackful
+  // coroutine (not the thread) while the vault works.
+  Response Handle(const Request& request, boost::asio::yield_context yield);
+
+ private:
+  Response Route(const Request& request, std::string& route, boost::asio::yield_context yield);
+  ApiDeps d_;
+};
+
+// A problem+json response for `error`.
+Response Problem(const Error& error, unsigned version, bool keep_alive);
+unsigned HttpStatusOf(ErrorCode code);
+
+}  // namespace konfid::http

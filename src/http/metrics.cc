@@ -1,0 +1,44 @@
+#include "http/metrics.h"
+
+#include <fmt/format.h>
+
+namespace konfid::http {
+
+void Metrics::Observe(const std::string& route, const std::string& method, unsigned status,
+                      int64_t micros) {
+  double seconds = static_cast<double>(micros) / 1e6;
+  std::lock_guard lock(mu_);
+  ++requests_[route + '\t' + method + '\t' + std::to_string(status)];
+  Histogram& h = latency_[route];
+  for (size_t i = 0; i < kBuckets.size(); ++i)
+    if (seconds <= kBuckets[i]) ++h.counts[i];
+  ++h.count;
+  h.sum += seconds;
+}
+
+std::string Metrics::Render(const std::string& extra) const {
+  std::string out;
+  std::lock_guard lock(mu_);
+  out += "# HELP konfid_http_requests_total HTTP requests by route, method and status.\n";
+  out += "# TYPE konfid_http_requests_total counter\n";
+  for (const auto& [key, n] : requests_) {
+    size_t a = key.find('\t'), b = key.find('\t', a + 1);
+    out += fmt::format("konfid_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
+                       key.substr(0, a), key.substr(a + 1, b - a - 1), key.substr(b + 1), n);
+  }
+  out += "# HELP konfid_http_request_duration_seconds Time from a request's arrival to its response.\n";
+  out += "# TYPE konfid_http_request_duration_seconds histogram\n";
+  for (const auto& [route, h] : latency_) {
+    for (size_t i = 0; i < kBuckets.size(); ++i)
+      out += fmt::format("konfid_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n",
+                         route, kBuckets[i], h.counts[i]);
+    out += fmt::format("konfid_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n",
+                       route, h.count);
+    out += fmt::format("konfid_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", route, h.sum);
+    out += fmt::format("konfid_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", route, h.count);
+  }
+  out += extra;
+  return out;
+}
+
+}  // namespace konfid::http

@@ -1,0 +1,33 @@
+// Request metrics in the Prometheus text format. Labels are route patterns, methods and
+// status codes: never paths, queries or values. Thread-safe.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <string>
+
+namespace konfid::http {
+
+class Metrics {
+ public:
+  void Observe(const std::string& route, const std::string& method, unsigned status,
+               int64_t micros);
+  // `extra` is appended verbatim (gauges and counters owned by others).
+  std::string Render(const std::string& extra) const;
+
+ private:
+  static constexpr std::array<double, 12> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                      0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
+  struct Histogram {
+    std::array<uint64_t, kBuckets.size()> counts{};
+    uint64_t count = 0;
+    double sum = 0;
+  };
+  mutable std::mutex mu_;
+  std::map<std::string, uint64_t> requests_;  // "route\tmethod\tstatus"
+  std::map<std::string, Histogram> latency_;  // by route
+};
+
+}  // namespace konfid::http

@@ -1,0 +1,43 @@
+// HttpServer: Boost.Beast over Asio, one coroutine per connection on its own strand, a pool
+// of threads. Keep-alive, a body limit (413 beyond it), read timeouts. Stop() closes the
+// listener, lets requests in flight finish and closes idle connections: a drain.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/error.h"
+#include "http/api.h"
+
+namespace konfid::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  unsigned short port = 8080;
+  size_t threads = 2;
+  size_t body_limit = 64 * 1024;
+};
+
+// "127.0.0.1:8080" or "[::1]:8080".
+Result<std::pair<std::string, unsigned short>> ParseListen(const std::string& listen);
+
+class HttpServer {
+ public:
+  // Binds the socket. Unavailable when the address is taken or invalid.
+  static Result<std::unique_ptr<HttpServer>> Create(const ServerOptions& options, Api& api);
+  ~HttpServer();
+
+  // The port actually bound (useful with port 0).
+  unsigned short port() const;
+  // Serves until SIGTERM or SIGINT (or Stop()), then drains. Blocks.
+  void Run();
+  void Stop();
+
+  struct Impl;
+
+ private:
+  explicit HttpServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace konfid::http

@@ -1,0 +1,75 @@
+// The composition root: the only place that names concrete adapters and reads the
+// environment.
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+#include "adapters/clock/system_clock.h"
+#include "adapters/config/toml_config.h"
+#include "adapters/crypto/sodium_crypto.h"
+#include "adapters/phone/libphonenumber_normalizer.h"
+#include "adapters/storage/postgres/pg_storage.h"
+#include "adapters/storage/sqlite/sqlite_storage.h"
+#include "cli/cli.h"
+#include "http/api.h"
+#include "http/server.h"
+
+using namespace konfid;
+
+namespace {
+
+Result<std::unique_ptr<ports::Storage>> OpenStorage(const cli::StorageChoice& choice) {
+  if (choice.db.starts_with("postgres://") || choice.db.starts_with("postgresql://")) {
+    KONFID_ASSIGN_OR_RETURN(auto pg, adapters::PgStorage::Open(choice.db));
+    return std::unique_ptr<ports::Storage>(std::move(pg));
+  }
+  if (!choice.db.empty() && choice.db != "sqlite")
+    return Fail(ErrorCode::kInvalidArgument, "--db must be a postgres:// URL (or empty for SQLite)");
+  adapters::SqliteOptions options{choice.data_dir + "/konfid.db", choice.sqlite_synchronous_full};
+  KONFID_ASSIGN_OR_RETURN(auto sqlite, adapters::SqliteStorage::Open(options));
+  return std::unique_ptr<ports::Storage>(std::move(sqlite));
+}
+
+int Serve(cli::ServeContext& ctx, ports::Clock& clock) {
+  auto listen = http::ParseListen(ctx.config.listen);
+  if (!listen) {
+    std::cerr << "konfid: " << listen.error().message() << "\n";
+    return 2;
+  }
+  http::Metrics metrics;
+  http::Api api({ctx.vault, ctx.keys, ctx.committer, ctx.storage, clock, metrics});
+  http::ServerOptions options;
+  options.host = listen->first;
+  options.port = listen->second;
+  options.threads = ctx.config.threads != 0 ? ctx.config.threads : std::max(1u, std::thread::hardware_concurrency());
+  options.body_limit = ctx.config.body_limit;
+  auto server = http::HttpServer::Create(options, api);
+  if (!server) {
+    std::cerr << "konfid: " << server.error().message() << "\n";
+    return 2;
+  }
+  spdlog::info("konfid serving on {}:{} ({}, {} tenants, {} threads)", options.host, (*server)->port(),
+               ctx.storage.backend(), ctx.config.tenants.size(), options.threads);
+  (*server)->Run();
+  spdlog::info("konfid stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto crypto = adapters::SodiumCrypto::Create();
+  if (!crypto) {
+    std::cerr << "konfid: " << crypto.error().message() << "\n";
+    return 2;
+  }
+  adapters::LibPhoneNumberNormalizer phones;
+  adapters::SystemClock clock;
+  cli::Platform platform{**crypto, phones, clock, OpenStorage, adapters::LoadServiceConfig,
+                         [&clock](cli::ServeContext& ctx) { return Serve(ctx, clock); }, std::nullopt};
+  if (const char* key = std::getenv("KONFID_MASTER_KEY"); key != nullptr && *key != '\0')
+    platform.env_master_key = std::string(key);
+  return cli::Run(argc, argv, platform);
+}

@@ -1,0 +1,22 @@
+// What the service is told at start: where to listen, which database, and each tenant's
+// policy. Read from TOML by adapters/config; defaults here are the documented ones.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "domain/policy.h"
+
+namespace konfid::ports {
+
+struct ServiceConfig {
+  std::string listen = "127.0.0.1:8080";
+  size_t body_limit = 64 * 1024;  // bytes
+  size_t threads = 0;             // HTTP threads; 0 = one per core
+  std::string db;                 // empty: SQLite file in the data directory; or postgres://...
+  bool sqlite_synchronous_full = true;
+  std::vector<domain::TenantPolicy> tenants;
+};
+
+}  // namespace konfid::ports

@@ -1,0 +1,137 @@
+// Storage: the vault's tables behind one interface, implemented by the SQLite and the
+// PostgreSQL adapters and checked by one contract suite (tests/contract).
+//
+// Every row carries its tenant and every key starts with it. Values of personal data reach
+// storage only sealed; blind-index hashes and ids are the only searchable columns.
+//
+// A Transaction is used by one thread at a time. Storage::Begin is thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/encoding.h"
+#include "core/error.h"
+#include "domain/audit.h"
+
+namespace konfid::ports {
+
+struct SubjectRow {
+  std::string tenant;
+  std::string id;
+  Bytes wrapped_key;   // the subject's data key, sealed under the master key
+  Bytes fields;        // domain::PackSealedFields()
+  UnixMicros created_at = 0;
+  UnixMicros updated_at = 0;
+};
+
+struct TenantRow {
+  std::string tenant;
+  Bytes wrapped_index_key;
+  Bytes wrapped_audit_key;
+  UnixMicros created_at = 0;
+};
+
+struct ApiKeyRow {
+  std::string tenant;
+  std::string key_id;
+  Bytes secret_hash;
+  std::string role;
+  UnixMicros created_at = 0;
+};
+
+struct AuditHead {
+  uint64_t seq = 0;
+  Bytes hash;  // zeros when seq == 0
+};
+
+struct SubjectKeyRow {
+  std::string tenant;
+  std::string id;
+  Bytes wrapped_key;
+};
+
+class Transaction {
+ public:
+  virtual ~Transaction() = default;  // rolls back unless committed
+
+  // Subjects. InsertSubject: Conflict when the id exists.
+  virtual Status InsertSubject(const SubjectRow& row) = 0;
+  virtual Result<std::optional<SubjectRow>> FindSubject(const std::string& tenant,
+                                                        const std::string& id) = 0;
+  virtual Status UpdateSubjectFields(const std::string& tenant, const std::string& id,
+                                     const Bytes& fields, UnixMicros updated_at) = 0;
+  // Deletes the row, its data key with it. Returns false when there was none.
+  virtual Result<bool> DeleteSubject(const std::string& tenant, const std::string& id) = 0;
+  // Keyset paging over every tenant's subject keys, ordered by (tenant, id).
+  virtual Result<std::vector<SubjectKeyRow>> ListSubjectKeys(const std::string& after_tenant,
+                                                             const std::string& after_id,
+                                                             size_t limit) = 0;
+  virtual Status UpdateSubjectKey(const std::string& tenant, const std::string& id,
+                                  const Bytes& wrapped_key) = 0;
+  virtual Result<uint64_t> CountSubjects(const std::string& tenant) = 0;
+
+  // Blind index, unique per (tenant, field, hash): InsertIndex returns Conflict on a
+  // duplicate, enforced by the database so that concurrent writers cannot both succeed.
+  virtual Status InsertIndex(const std::string& tenant, const std::string& field,
+                             const Bytes& hash, const std::string& subject) = 0;
+  virtual Result<std::optional<std::string>> LookupIndex(const std::string& tenant,
+                                                         const std::string& field,
+                                                         const Bytes& hash) = 0;
+  // Removes the subject's entries for `field`, or all its entries when `field` is empty.
+  virtual Status DeleteIndex(const std::string& tenant, const std::string& subject,
+                             const std::string& field) = 0;
+
+  // Tenants and their wrapped keys. InsertTenant also creates the audit head (seq 0).
+  virtual Status InsertTenant(const TenantRow& row) = 0;
+  virtual Result<std::optional<TenantRow>> FindTenant(const std::string& tenant) = 0;
+  virtual Result<std::vector<TenantRow>> ListTenants() = 0;
+  virtual Status UpdateTenantKeys(const TenantRow& row) = 0;
+
+  // Audit chain. LockAuditHead reads the head and, on PostgreSQL, locks it until commit so
+  // that writers on several nodes append one after another.
+  virtual Result<AuditHead> LockAuditHead(const std::string& tenant) = 0;
+  // The head without a lock, for readers (audit verify).
+  virtual Result<AuditHead> ReadAuditHead(const std::string& tenant) = 0;
+  virtual Status SetAuditHead(const std::string& tenant, const AuditHead& head) = 0;
+  virtual Status AppendAudit(const domain::AuditEvent& event) = 0;
+  // Calls `fn` for each event of the tenant in seq order; stops at fn's first error.
+  virtual Status ScanAudit(const std::string& tenant,
+                           const std::function<Status(const domain::AuditEvent&)>& fn) = 0;
+
+  // API keys. FindApiKey looks across tenants: the key id is globally unique.
+  virtual Status InsertApiKey(const ApiKeyRow& row) = 0;
+  virtual Result<std::optional<ApiKeyRow>> FindApiKey(const std::string& key_id) = 0;
+
+  // Small settings, e.g. the master key check value.
+  virtual Result<std::optional<std::string>> GetMeta(const std::string& key) = 0;
+  virtual Status SetMeta(const std::string& key, const std::string& value) = 0;
+
+  // One nesting level of savepoint, used by group commit to undo one request's writes.
+  virtual Status Savepoint() = 0;
+  virtual Status RollbackToSavepoint() = 0;
+  virtual Status ReleaseSavepoint() = 0;
+
+  // Durable on success. Unavailable when the commit failed; nothing was written then.
+  virtual Status Commit() = 0;
+};
+
+class Storage {
+ public:
+  virtual ~Storage() = default;
+  // "sqlite" or "postgres".
+  virtual std::string_view backend() const = 0;
+  // Applies pending numbered migrations. Refuses (Unavailable) a database whose schema is
+  // newer than this binary knows.
+  virtual Status Migrate() = 0;
+  // Ok when the schema is exactly what this binary expects; otherwise says what to run.
+  virtual Status CheckSchema() = 0;
+  // A write transaction (BEGIN IMMEDIATE on SQLite) or a read-only one.
+  virtual Result<std::unique_ptr<Transaction>> Begin(bool write) = 0;
+};
+
+}  // namespace konfid::ports
