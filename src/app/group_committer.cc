@@ -90,7 +90,15 @@ void GroupCommitter::RunBatch(std::vector<Op>& batch) {
     } else {
       st = t.RollbackToSavepoint();
       audit.Restore();
-      if (st && op.on_failure) st = Guarded([&] { return op.on_failure(t, audit, result.error()); });
+      if (st && op.on_failure) {
+        // Recording the failure gets a savepoint of its own: if it fails too, this request
+        // reports its error and the rest of the batch still commits.
+        st = t.Savepoint();
+        audit.Mark();
+        Status recorded = st ? Guarded([&] { return op.on_failure(t, audit, result.error()); }) : st;
+        if (st) st = recorded ? t.ReleaseSavepoint() : t.RollbackToSavepoint();
+        if (!recorded) audit.Restore();
+      }
     }
     if (!st) return fail_all(st.error());
     results.push_back(std::move(result));

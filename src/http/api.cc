@@ -167,6 +167,9 @@ Response Api::Route(const Request& req, std::string& route, asio::yield_context 
                           .WithReason("missing_api_key"));
   auto actor = d_.keys.Authenticate(std::string_view(auth.data() + 7, auth.size() - 7));
   if (!actor) return problem(actor.error());
+  if (!d_.vault.Policy(actor->tenant))
+    return problem(Error(ErrorCode::kPermissionDenied, "this API key's tenant is not configured on this server")
+                       .WithReason("tenant_not_configured"));
 
   if (collection && method == beast_http::verb::post) {
     auto input = ParseFieldsBody(req, false);

@@ -4,7 +4,9 @@
 // Every row carries its tenant and every key starts with it. Values of personal data reach
 // storage only sealed; blind-index hashes and ids are the only searchable columns.
 //
-// A Transaction is used by one thread at a time. Storage::Begin is thread-safe.
+// A Transaction is used by one thread at a time. Storage::Begin is thread-safe. After a
+// statement fails, the transaction may go on only after RollbackToSavepoint (PostgreSQL aborts
+// the rest otherwise); the group committer wraps each request in a savepoint for that reason.
 #pragma once
 
 #include <cstdint>

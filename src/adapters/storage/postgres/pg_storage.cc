@@ -62,6 +62,14 @@ class Connection {
     return Ok();
   }
 
+  Status ExecExpecting(const std::string& sql, std::string_view tag) {
+    ResultPtr r(PQexec(conn_, sql.c_str()), &PQclear);
+    if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) return Fail(PgError(conn_, r.get(), "exec"));
+    if (std::string_view(PQcmdStatus(r.get())) != tag)
+      return Fail(ErrorCode::kUnavailable, "transaction was aborted", std::string("tag ") + PQcmdStatus(r.get()));
+    return Ok();
+  }
+
   Result<ResultPtr> Query(const char* sql, const std::vector<Param>& params) {
     auto it = prepared_.find(sql);
     if (it == prepared_.end()) {
@@ -371,7 +379,8 @@ class PgTransaction final : public ports::Transaction {
 
   Status Commit() override {
     done_ = true;
-    auto st = conn_->Exec("COMMIT");
+    // COMMIT of an aborted transaction "succeeds" with the tag ROLLBACK: check the tag.
+    auto st = conn_->ExecExpecting("COMMIT", "COMMIT");
     if (!st) {
       (void)conn_->Exec("ROLLBACK");
       return Fail(ErrorCode::kUnavailable, "the change could not be committed", st.error().detail());

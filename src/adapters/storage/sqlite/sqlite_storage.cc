@@ -408,10 +408,10 @@ class SqliteTransaction final : public ports::Transaction {
   Status Commit() override {
     done_ = true;
     auto st = conn_->Exec("COMMIT");
-    if (!st) {
-      (void)conn_->Exec("ROLLBACK");
+    if (!st) (void)conn_->Exec("ROLLBACK");
+    if (lock_.owns_lock()) lock_.unlock();  // the writer is free as soon as the commit ends
+    if (!st)
       return Fail(ErrorCode::kUnavailable, "the change could not be committed", st.error().detail());
-    }
     return Ok();
   }
 

@@ -1,0 +1,55 @@
+#include "adapters/crypto/sodium_crypto.h"
+
+#include <gtest/gtest.h>
+
+namespace konfid::adapters {
+namespace {
+
+using namespace std::string_view_literals;
+
+class SodiumCryptoTest : public ::testing::Test {
+ protected:
+  void SetUp() override { crypto_ = std::move(*SodiumCrypto::Create()); }
+  std::unique_ptr<SodiumCrypto> crypto_;
+};
+
+TEST_F(SodiumCryptoTest, SealOpensOnlyWithTheSameKeyAndAssociatedData) {
+  SecretBytes key = crypto_->NewKey(), other = crypto_->NewKey();
+  Bytes sealed = crypto_->Seal(key, AsBytes("Иванов"), "demo\0s1\0surname"sv);
+  EXPECT_EQ(*crypto_->Open(key, sealed, "demo\0s1\0surname"sv), "Иванов");
+  EXPECT_EQ(crypto_->Open(other, sealed, "demo\0s1\0surname"sv).error().code(), ErrorCode::kDataLoss);
+  EXPECT_FALSE(crypto_->Open(key, sealed, "demo\0s2\0surname"sv));
+  sealed[30] ^= 1;
+  EXPECT_FALSE(crypto_->Open(key, sealed, "demo\0s1\0surname"sv));
+  EXPECT_FALSE(crypto_->Open(key, Bytes(10), "x"));
+}
+
+TEST_F(SodiumCryptoTest, SealIsRandomizedAndHidesThePlaintext) {
+  SecretBytes key = crypto_->NewKey();
+  Bytes a = crypto_->Seal(key, AsBytes("ivan@example.com"), "ad");
+  Bytes b = crypto_->Seal(key, AsBytes("ivan@example.com"), "ad");
+  EXPECT_NE(a, b);
+  std::string as(a.begin(), a.end());
+  EXPECT_EQ(as.find("ivan"), std::string::npos);
+}
+
+TEST_F(SodiumCryptoTest, KeysWrapAndUnwrap) {
+  SecretBytes master = crypto_->NewKey(), key = crypto_->NewKey();
+  Bytes wrapped = crypto_->Seal(master, key.span(), "k");
+  auto back = crypto_->OpenKey(master, wrapped, "k");
+  ASSERT_TRUE(back);
+  EXPECT_TRUE(back->Equals(key));
+}
+
+TEST_F(SodiumCryptoTest, MacIsKeyedAndDeterministic) {
+  SecretBytes k1 = crypto_->NewKey(), k2 = crypto_->NewKey();
+  EXPECT_EQ(crypto_->Mac(k1, AsBytes("x")), crypto_->Mac(k1, AsBytes("x")));
+  EXPECT_NE(crypto_->Mac(k1, AsBytes("x")), crypto_->Mac(k2, AsBytes("x")));
+  EXPECT_EQ(crypto_->Mac(k1, AsBytes("x")).size(), 32u);
+  EXPECT_TRUE(crypto_->Equal(Bytes{1, 2}, Bytes{1, 2}));
+  EXPECT_FALSE(crypto_->Equal(Bytes{1, 2}, Bytes{1, 3}));
+  EXPECT_FALSE(crypto_->Equal(Bytes{1, 2}, Bytes{1}));
+}
+
+}  // namespace
+}  // namespace konfid::adapters

@@ -1,0 +1,127 @@
+#include "domain/audit.h"
+
+#include <gtest/gtest.h>
+
+#include "domain/policy.h"
+#include "domain/sealed_fields.h"
+
+namespace konfid::domain {
+namespace {
+
+// A stand-in MAC for the chain rules: a keyed checksum is enough to tell contents apart here;
+// the real keyed BLAKE2b is tested with the crypto adapter and end to end.
+Bytes FakeMac(const Bytes& m) {
+  Bytes out(kAuditHashSize, 0);
+  uint64_t h = 1469598103934665603ull;
+  for (size_t i = 0; i < m.size(); ++i) {
+    h = (h ^ m[i]) * 1099511628211ull;
+    out[i % kAuditHashSize] ^= static_cast<uint8_t>(h >> 24);
+  }
+  return out;
+}
+
+std::vector<AuditEvent> Chain(int n) {
+  std::vector<AuditEvent> events;
+  Bytes prev(kAuditHashSize, 0);
+  for (int i = 1; i <= n; ++i) {
+    AuditEvent e;
+    e.tenant = "demo";
+    e.seq = static_cast<uint64_t>(i);
+    e.time = 1000 + i;
+    e.actor = "apikey:1";
+    e.operation = "extract";
+    e.subject_id = "s" + std::to_string(i);
+    e.fields = {"email", "name"};
+    e.outcome = "ok";
+    e.prev_hash = prev;
+    e.hash = FakeMac(AuditCanonicalBytes(e));
+    prev = e.hash;
+    events.push_back(e);
+  }
+  return events;
+}
+
+std::optional<ChainBreak> Verify(const std::vector<AuditEvent>& events, uint64_t head_seq, Bytes head_hash) {
+  AuditChainVerifier v(FakeMac, head_seq, std::move(head_hash));
+  for (const auto& e : events) v.Add(e);
+  return v.Finish();
+}
+
+TEST(AuditChain, IntactChainVerifies) {
+  auto events = Chain(5);
+  EXPECT_FALSE(Verify(events, 5, events.back().hash));
+  EXPECT_FALSE(Verify({}, 0, Bytes(kAuditHashSize, 0)));
+}
+
+TEST(AuditChain, ChangedEventIsFound) {
+  auto events = Chain(5);
+  events[2].operation = "destroy";
+  auto b = Verify(events, 5, events.back().hash);
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->seq, 3u);
+}
+
+TEST(AuditChain, EveryFieldIsCovered) {
+  auto base = Chain(1);
+  std::vector<std::function<void(AuditEvent&)>> edits = {
+      [](AuditEvent& e) { e.tenant = "other"; },     [](AuditEvent& e) { e.time += 1; },
+      [](AuditEvent& e) { e.actor = "cli"; },        [](AuditEvent& e) { e.subject_id = "x"; },
+      [](AuditEvent& e) { e.fields.pop_back(); },    [](AuditEvent& e) { e.purpose = "p"; },
+      [](AuditEvent& e) { e.ground = "consent"; },   [](AuditEvent& e) { e.outcome = "denied"; },
+      [](AuditEvent& e) { e.reason = "role"; },
+  };
+  for (size_t i = 0; i < edits.size(); ++i) {
+    auto events = base;
+    edits[i](events[0]);
+    EXPECT_TRUE(Verify(events, 1, base[0].hash)) << "edit " << i;
+  }
+}
+
+TEST(AuditChain, DeletedInsertedAndTruncatedEventsAreFound) {
+  auto events = Chain(5);
+  auto deleted = events;
+  deleted.erase(deleted.begin() + 1);
+  EXPECT_EQ(Verify(deleted, 5, events.back().hash)->seq, 2u);
+
+  auto truncated = events;
+  truncated.pop_back();
+  EXPECT_EQ(Verify(truncated, 5, events.back().hash)->seq, 5u);
+
+  auto appended = Chain(6);  // one more than the head records
+  EXPECT_EQ(Verify(appended, 5, events.back().hash)->seq, 6u);
+}
+
+TEST(SealedFields, PackUnpackRoundTripAndCorruption) {
+  SealedFields f = {{"email", Bytes{1, 2, 3}}, {"name", Bytes(300, 7)}};
+  Bytes blob = PackSealedFields(f);
+  auto back = UnpackSealedFields(blob);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(*back, f);
+  blob.pop_back();
+  EXPECT_EQ(UnpackSealedFields(blob).error().code(), ErrorCode::kDataLoss);
+  EXPECT_FALSE(UnpackSealedFields(Bytes{2, 0, 0}));
+}
+
+TEST(SealedFields, AssociatedDataSeparatesParts) {
+  EXPECT_NE(FieldAssociatedData("a", "bc", "d"), FieldAssociatedData("ab", "c", "d"));
+}
+
+TEST(Policy, Checks) {
+  TenantPolicy p;
+  p.tenant = "demo";
+  p.catalogue = FieldCatalogue({{"email", FieldType::kEmail, true, 254, true, {}},
+                                {"name", FieldType::kString, false, 10, true, {}}});
+  EXPECT_FALSE(CheckPolicy(p));  // lookup on a string field
+  p.catalogue = FieldCatalogue({{"email", FieldType::kEmail, true, 254, true, {}}});
+  EXPECT_TRUE(CheckPolicy(p));
+  p.purposes = {{"x", "consent", {"phone"}}};
+  EXPECT_FALSE(CheckPolicy(p));
+  p.purposes = {};
+  p.tenant = "Demo!";
+  EXPECT_FALSE(CheckPolicy(p));
+  EXPECT_TRUE(IsValidTenantId("demo-2"));
+  EXPECT_FALSE(IsValidTenantId("2demo"));
+}
+
+}  // namespace
+}  // namespace konfid::domain

@@ -1,0 +1,267 @@
+#include "storage_contract.h"
+
+#include <atomic>
+#include <thread>
+
+namespace konfid::contract {
+
+using ports::SubjectRow;
+
+void StorageContract::SetUp() {
+  storage_ = GetParam()();
+  ASSERT_TRUE(storage_);
+  auto st = storage_->Migrate();
+  ASSERT_TRUE(st) << st.error().detail();
+}
+
+namespace {
+
+Bytes B(std::initializer_list<uint8_t> v) { return Bytes(v); }
+
+// After a failed statement a transaction goes on only from a savepoint (PostgreSQL aborts the
+// whole transaction otherwise), so expected failures run inside one.
+template <typename F>
+Error FailsInSavepoint(ports::Transaction& t, F f) {
+  EXPECT_TRUE(t.Savepoint());
+  Status st = f();
+  EXPECT_FALSE(st);
+  EXPECT_TRUE(t.RollbackToSavepoint());
+  return st ? Error(ErrorCode::kInternal, "did not fail") : st.error();
+}
+
+std::unique_ptr<ports::Transaction> Begin(ports::Storage& s, bool write = true) {
+  auto t = s.Begin(write);
+  EXPECT_TRUE(t) << (t ? "" : t.error().detail());
+  return t ? std::move(*t) : nullptr;
+}
+
+ports::TenantRow Tenant(const std::string& id) { return {id, B({1, 2}), B({3, 4}), 10}; }
+
+}  // namespace
+
+TEST_P(StorageContract, SchemaIsCurrentAndMigrateIsIdempotent) {
+  EXPECT_TRUE(storage_->CheckSchema());
+  EXPECT_TRUE(storage_->Migrate());
+  EXPECT_TRUE(storage_->CheckSchema());
+}
+
+TEST_P(StorageContract, FreshDatabaseIsNotInitialized) {
+  auto fresh = GetParam()();
+  auto st = fresh->CheckSchema();
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.error().message().find("konfid init"), std::string::npos);
+}
+
+TEST_P(StorageContract, SubjectLifecycle) {
+  auto t = Begin(*storage_);
+  SubjectRow row{"demo", "s1", B({9, 9}), B({1, 2, 3}), 100, 100};
+  ASSERT_TRUE(t->InsertSubject(row));
+  EXPECT_EQ(FailsInSavepoint(*t, [&] { return t->InsertSubject(row); }).code(), ErrorCode::kConflict);
+  ASSERT_TRUE(t->Commit());
+
+  t = Begin(*storage_);
+  auto found = t->FindSubject("demo", "s1");
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->wrapped_key, B({9, 9}));
+  EXPECT_EQ((*found)->fields, B({1, 2, 3}));
+  EXPECT_EQ((*found)->created_at, 100);
+  ASSERT_TRUE(t->UpdateSubjectFields("demo", "s1", B({4}), 200));
+  EXPECT_EQ(*t->CountSubjects("demo"), 1u);
+  ASSERT_TRUE(t->Commit());
+
+  t = Begin(*storage_);
+  found = t->FindSubject("demo", "s1");
+  EXPECT_EQ((*found)->fields, B({4}));
+  EXPECT_EQ((*found)->updated_at, 200);
+  EXPECT_TRUE(*t->DeleteSubject("demo", "s1"));
+  EXPECT_FALSE(*t->DeleteSubject("demo", "s1"));
+  EXPECT_FALSE(*t->FindSubject("demo", "s1"));
+  ASSERT_TRUE(t->Commit());
+}
+
+TEST_P(StorageContract, TenantsAreIsolated) {
+  auto t = Begin(*storage_);
+  ASSERT_TRUE(t->InsertSubject({"a", "s1", B({1}), B({1}), 1, 1}));
+  ASSERT_TRUE(t->InsertSubject({"b", "s1", B({2}), B({2}), 1, 1}));  // same id, other tenant
+  ASSERT_TRUE(t->InsertIndex("a", "email", B({7}), "s1"));
+  ASSERT_TRUE(t->InsertIndex("b", "email", B({7}), "s1"));
+  ASSERT_TRUE(t->Commit());
+  t = Begin(*storage_, false);
+  EXPECT_EQ((*t->FindSubject("b", "s1"))->wrapped_key, B({2}));
+  EXPECT_FALSE(*t->FindSubject("c", "s1"));
+  EXPECT_FALSE(*t->LookupIndex("c", "email", B({7})));
+}
+
+TEST_P(StorageContract, BlindIndexIsUniquePerTenantAndField) {
+  auto t = Begin(*storage_);
+  ASSERT_TRUE(t->InsertIndex("demo", "email", B({1, 1}), "s1"));
+  EXPECT_EQ(FailsInSavepoint(*t, [&] { return t->InsertIndex("demo", "email", B({1, 1}), "s2"); }).code(),
+            ErrorCode::kConflict);
+  ASSERT_TRUE(t->InsertIndex("demo", "phone", B({1, 1}), "s2"));
+  ASSERT_TRUE(t->InsertIndex("demo", "phone", B({2, 2}), "s1"));
+  EXPECT_EQ(**t->LookupIndex("demo", "email", B({1, 1})), "s1");
+  EXPECT_FALSE(*t->LookupIndex("demo", "email", B({9})));
+  ASSERT_TRUE(t->DeleteIndex("demo", "s1", "phone"));
+  EXPECT_FALSE(*t->LookupIndex("demo", "phone", B({2, 2})));
+  EXPECT_TRUE(*t->LookupIndex("demo", "email", B({1, 1})));
+  ASSERT_TRUE(t->DeleteIndex("demo", "s1", ""));
+  EXPECT_FALSE(*t->LookupIndex("demo", "email", B({1, 1})));
+  EXPECT_TRUE(*t->LookupIndex("demo", "phone", B({1, 1})));
+}
+
+TEST_P(StorageContract, UncommittedTransactionLeavesNothing) {
+  {
+    auto t = Begin(*storage_);
+    ASSERT_TRUE(t->InsertSubject({"demo", "s1", B({1}), B({1}), 1, 1}));
+  }
+  auto t = Begin(*storage_, false);
+  EXPECT_FALSE(*t->FindSubject("demo", "s1"));
+}
+
+TEST_P(StorageContract, SavepointRollbackUndoesOnlyItsOwnWrites) {
+  auto t = Begin(*storage_);
+  ASSERT_TRUE(t->Savepoint());
+  ASSERT_TRUE(t->InsertSubject({"demo", "keep", B({1}), B({1}), 1, 1}));
+  ASSERT_TRUE(t->ReleaseSavepoint());
+  ASSERT_TRUE(t->Savepoint());
+  ASSERT_TRUE(t->InsertSubject({"demo", "drop", B({1}), B({1}), 1, 1}));
+  EXPECT_FALSE(t->InsertIndex("demo", "email", B({1}), "drop") && t->InsertIndex("demo", "email", B({1}), "drop"));
+  ASSERT_TRUE(t->RollbackToSavepoint());
+  ASSERT_TRUE(t->Savepoint());  // the transaction goes on after a failed statement
+  ASSERT_TRUE(t->InsertIndex("demo", "email", B({1}), "keep"));
+  ASSERT_TRUE(t->ReleaseSavepoint());
+  ASSERT_TRUE(t->Commit());
+  t = Begin(*storage_, false);
+  EXPECT_TRUE(*t->FindSubject("demo", "keep"));
+  EXPECT_FALSE(*t->FindSubject("demo", "drop"));
+  EXPECT_EQ(**t->LookupIndex("demo", "email", B({1})), "keep");
+}
+
+TEST_P(StorageContract, TenantsAndAuditChainHead) {
+  auto t = Begin(*storage_);
+  ASSERT_TRUE(t->InsertTenant(Tenant("demo")));
+  EXPECT_EQ(FailsInSavepoint(*t, [&] { return t->InsertTenant(Tenant("demo")); }).code(), ErrorCode::kConflict);
+  auto head = t->LockAuditHead("demo");
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->seq, 0u);
+  EXPECT_EQ(head->hash, Bytes(32, 0));
+  EXPECT_EQ(t->LockAuditHead("nobody").error().code(), ErrorCode::kNotFound);
+
+  domain::AuditEvent e;
+  e.tenant = "demo";
+  e.seq = 1;
+  e.time = 123;
+  e.actor = "apikey:1";
+  e.operation = "collect";
+  e.subject_id = "s1";
+  e.fields = {"email", "name"};
+  e.outcome = "ok";
+  e.prev_hash = Bytes(32, 0);
+  e.hash = Bytes(32, 5);
+  ASSERT_TRUE(t->AppendAudit(e));
+  // One event per seq.
+  EXPECT_EQ(FailsInSavepoint(*t, [&] { return t->AppendAudit(e); }).code(), ErrorCode::kConflict);
+  auto e2 = e;
+  e2.seq = 2;
+  e2.fields = {};
+  e2.reason = "not_found";
+  e2.outcome = "failed";
+  ASSERT_TRUE(t->AppendAudit(e2));
+  ASSERT_TRUE(t->SetAuditHead("demo", {2, Bytes(32, 5)}));
+  auto tenant = Tenant("demo");
+  tenant.wrapped_index_key = B({8});
+  ASSERT_TRUE(t->UpdateTenantKeys(tenant));
+  ASSERT_TRUE(t->Commit());
+
+  t = Begin(*storage_, false);
+  EXPECT_EQ(t->ReadAuditHead("demo")->seq, 2u);
+  EXPECT_EQ((*t->FindTenant("demo"))->wrapped_index_key, B({8}));
+  EXPECT_EQ(t->ListTenants()->size(), 1u);
+  std::vector<domain::AuditEvent> seen;
+  ASSERT_TRUE(t->ScanAudit("demo", [&](const domain::AuditEvent& ev) {
+    seen.push_back(ev);
+    return Ok();
+  }));
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(domain::AuditCanonicalBytes(seen[0]), domain::AuditCanonicalBytes(e));
+  EXPECT_EQ(seen[0].hash, e.hash);
+  EXPECT_EQ(domain::AuditCanonicalBytes(seen[1]), domain::AuditCanonicalBytes(e2));
+}
+
+TEST_P(StorageContract, ApiKeysAndMeta) {
+  auto t = Begin(*storage_);
+  ASSERT_TRUE(t->InsertApiKey({"demo", "k1", B({1, 2}), "admin", 5}));
+  EXPECT_EQ(FailsInSavepoint(*t, [&] { return t->InsertApiKey({"other", "k1", B({3}), "admin", 5}); }).code(),
+            ErrorCode::kConflict);
+  EXPECT_FALSE(*t->GetMeta("x"));
+  ASSERT_TRUE(t->SetMeta("x", "1"));
+  ASSERT_TRUE(t->SetMeta("x", "2"));
+  ASSERT_TRUE(t->Commit());
+  t = Begin(*storage_, false);
+  auto key = t->FindApiKey("k1");
+  ASSERT_TRUE(key && *key);
+  EXPECT_EQ((*key)->tenant, "demo");
+  EXPECT_EQ((*key)->secret_hash, B({1, 2}));
+  EXPECT_EQ((*key)->role, "admin");
+  EXPECT_FALSE(*t->FindApiKey("k2"));
+  EXPECT_EQ(**t->GetMeta("x"), "2");
+}
+
+TEST_P(StorageContract, SubjectKeysPageInOrder) {
+  auto t = Begin(*storage_);
+  for (int i = 0; i < 7; ++i)
+    ASSERT_TRUE(t->InsertSubject({i < 3 ? "a" : "b", "s" + std::to_string(i), B({uint8_t(i)}), B({0}), 1, 1}));
+  ASSERT_TRUE(t->Commit());
+  t = Begin(*storage_);
+  std::vector<std::string> ids;
+  std::string after_t, after_id;
+  while (true) {
+    auto page = t->ListSubjectKeys(after_t, after_id, 3);
+    ASSERT_TRUE(page);
+    for (const auto& r : *page) {
+      ids.push_back(r.tenant + "/" + r.id);
+      ASSERT_TRUE(t->UpdateSubjectKey(r.tenant, r.id, B({42})));
+    }
+    if (page->size() < 3) break;
+    after_t = page->back().tenant;
+    after_id = page->back().id;
+  }
+  ASSERT_TRUE(t->Commit());
+  EXPECT_EQ(ids, (std::vector<std::string>{"a/s0", "a/s1", "a/s2", "b/s3", "b/s4", "b/s5", "b/s6"}));
+  t = Begin(*storage_, false);
+  EXPECT_EQ((*t->FindSubject("b", "s6"))->wrapped_key, B({42}));
+}
+
+TEST_P(StorageContract, ConcurrentWritersOfOneIndexValueOneWins) {
+  constexpr int kWriters = 8;
+  std::atomic<int> ok{0}, conflict{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kWriters; ++i) {
+    threads.emplace_back([&, i] {
+      auto t = storage_->Begin(true);
+      if (!t) {
+        ++other;
+        return;
+      }
+      std::string id = "s" + std::to_string(i);
+      auto st = (*t)->InsertSubject({"demo", id, B({1}), B({1}), 1, 1});
+      if (st) st = (*t)->InsertIndex("demo", "email", B({4, 2}), id);
+      if (st) st = (*t)->Commit();
+      if (st) {
+        ++ok;
+      } else if (st.error().code() == ErrorCode::kConflict) {
+        ++conflict;
+      } else {
+        ++other;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(ok.load(), 1);
+  EXPECT_EQ(conflict.load(), kWriters - 1);
+  EXPECT_EQ(other.load(), 0);
+  auto t = Begin(*storage_, false);
+  EXPECT_EQ(*t->CountSubjects("demo"), 1u);
+}
+
+}  // namespace konfid::contract
