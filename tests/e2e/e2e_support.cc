@@ -1,0 +1,208 @@
+#include "e2e_support.h"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace konfid::e2e {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = boost::asio::ip::tcp;
+
+namespace {
+
+// fork + exec of the konfid binary; stdout and stderr to `out_fd`.
+pid_t Spawn(const std::vector<std::string>& args, int out_fd) {
+  std::vector<char*> argv;
+  std::string bin = konfid::testing::KonfidBinary();
+  argv.push_back(bin.data());
+  std::vector<std::string> copy = args;
+  for (auto& a : copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out_fd, 1);
+    dup2(out_fd, 2);
+    unsetenv("KONFID_MASTER_KEY");
+    execv(bin.c_str(), argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+}  // namespace
+
+CommandResult RunKonfid(const std::vector<std::string>& args) {
+  char path[] = "/tmp/konfid-cmd-XXXXXX";
+  int fd = mkstemp(path);
+  pid_t pid = Spawn(args, fd);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(fd);
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  unlink(path);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, ss.str()};
+}
+
+HttpResult Http(unsigned short port, const std::string& method, const std::string& target,
+                const std::string& body, const std::string& api_key, const std::string& content_type) {
+  boost::asio::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
+  http::request<http::string_body> req{http::string_to_verb(method), target, 11};
+  req.set(http::field::host, "127.0.0.1");
+  if (!api_key.empty()) req.set(http::field::authorization, "Bearer " + api_key);
+  if (!body.empty()) {
+    if (!content_type.empty()) req.set(http::field::content_type, content_type);
+    req.body() = body;
+  }
+  req.prepare_payload();
+  http::write(stream, req);
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(16 * 1024 * 1024);
+  beast::error_code ec;
+  http::read(stream, buffer, parser, ec);
+  if (ec) throw std::runtime_error("HTTP read failed: " + ec.message());
+  auto res = parser.release();
+  HttpResult out{res.result_int(), res.body(), {}};
+  for (const auto& h : res) {
+    std::string name(h.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out.headers[name] = std::string(h.value());
+  }
+  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+  return out;
+}
+
+std::string JsonString(const std::string& json, const std::string& member) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(json, ec);
+  if (ec || !v.is_object()) return "";
+  auto* m = v.get_object().if_contains(member);
+  if (!m) return "";
+  if (m->is_string()) return std::string(m->get_string());
+  if (m->is_int64()) return std::to_string(m->get_int64());
+  return "";
+}
+
+std::string JsonField(const std::string& json, const std::string& field) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(json, ec);
+  if (ec || !v.is_object()) return "";
+  auto* f = v.get_object().if_contains("fields");
+  if (!f || !f->is_object()) return "";
+  auto* m = f->get_object().if_contains(field);
+  return m && m->is_string() ? std::string(m->get_string()) : "";
+}
+
+unsigned short FreePort() {
+  int s = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(s);
+  return ntohs(addr.sin_port);
+}
+
+Instance::Instance(std::string db) : db_(std::move(db)) {
+  std::string src = konfid::testing::SourceDir();
+  std::ifstream in(src + "/examples/policy.toml");
+  std::stringstream policy;
+  policy << in.rdbuf();
+  std::ofstream(dir_.path() + "/policy.toml") << policy.str();
+  std::string other = policy.str();
+  other.replace(other.find("id = \"demo\""), 11, "id = \"other\"");
+  std::ofstream(dir_.path() + "/other.toml") << other;
+  std::ofstream(config_path()) << "[server]\nlisten = \"127.0.0.1:0\"\n"
+                               << "[[tenant]]\npolicy = \"policy.toml\"\n"
+                               << "[[tenant]]\npolicy = \"other.toml\"\n";
+  std::vector<std::string> args = {"init", "--data", data_dir(), "--config", config_path()};
+  for (auto& a : DbArgs()) args.push_back(a);
+  auto r = RunKonfid(args);
+  if (r.exit_code != 0) throw std::runtime_error("konfid init failed: " + r.output);
+}
+
+Instance::~Instance() {
+  if (pid_ > 0) Stop();
+}
+
+std::vector<std::string> Instance::DbArgs() const {
+  if (db_.empty()) return {};
+  return {"--db", db_};
+}
+
+std::string Instance::CreateKey(const std::string& tenant, const std::string& role) {
+  std::vector<std::string> args = {"apikey", "create", "--data", data_dir(), "--tenant", tenant, "--role", role};
+  for (auto& a : DbArgs()) args.push_back(a);
+  auto r = RunKonfid(args);
+  if (r.exit_code != 0) throw std::runtime_error("apikey create failed: " + r.output);
+  std::string out = r.output;
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out.substr(out.rfind('\n') + 1);
+}
+
+void Instance::Start() {
+  port_ = FreePort();
+  std::vector<std::string> args = {"serve", "--data", data_dir(), "--config", config_path(),
+                                   "--listen", "127.0.0.1:" + std::to_string(port_)};
+  for (auto& a : DbArgs()) args.push_back(a);
+  int fd = open(log_path().c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+  pid_ = Spawn(args, fd);
+  close(fd);
+  for (int i = 0; i < 200; ++i) {
+    try {
+      if (Http(port_, "GET", "/readyz").status == 200) return;
+    } catch (const std::exception&) {
+    }
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      std::ifstream log(log_path());
+      std::stringstream ss;
+      ss << log.rdbuf();
+      throw std::runtime_error("konfid serve exited: " + ss.str());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  throw std::runtime_error("konfid serve did not become ready");
+}
+
+int Instance::Stop() {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  for (int i = 0; i < 400; ++i) {
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  kill(pid_, SIGKILL);
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return -2;  // did not drain within 10 s
+}
+
+}  // namespace konfid::e2e

@@ -1,0 +1,72 @@
+// End-to-end harness: runs the real `konfid` binary (init, apikey create, serve, audit
+// verify, keys rotate) in a temporary data directory and talks to it over real HTTP on
+// loopback.
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "test_support.h"
+
+namespace konfid::e2e {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+// Runs `konfid args...` with KONFID_MASTER_KEY unset, waits, returns its output.
+CommandResult RunKonfid(const std::vector<std::string>& args);
+
+struct HttpResult {
+  unsigned status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // lower-case names
+};
+
+// One request on a fresh connection to 127.0.0.1:port.
+HttpResult Http(unsigned short port, const std::string& method, const std::string& target,
+                const std::string& body = "", const std::string& api_key = "",
+                const std::string& content_type = "application/json");
+
+// The value of a top-level string member of a JSON object, or "" (for assertions).
+std::string JsonString(const std::string& json, const std::string& member);
+std::string JsonField(const std::string& json, const std::string& field);  // fields.<field>
+
+unsigned short FreePort();
+
+// A Konfid instance: data directory, config with tenants `demo` and `other`, API keys.
+class Instance {
+ public:
+  // `db` empty for SQLite in the data directory, or a postgres:// URL.
+  explicit Instance(std::string db = "");
+  ~Instance();
+
+  const std::string& data_dir() const { return dir_.path(); }
+  std::string config_path() const { return dir_.path() + "/konfid.toml"; }
+  std::vector<std::string> DbArgs() const;  // {"--db", url} or {}
+  std::string log_path() const { return dir_.path() + "/serve.log"; }
+
+  // Creates a key and returns it (the last line of `apikey create`).
+  std::string CreateKey(const std::string& tenant, const std::string& role);
+  void Start();
+  // SIGTERM, wait; returns the exit status (0 on a clean drain).
+  int Stop();
+  unsigned short port() const { return port_; }
+
+  HttpResult Request(const std::string& method, const std::string& target, const std::string& body,
+                     const std::string& key) const {
+    return Http(port_, method, target, body, key);
+  }
+
+ private:
+  konfid::testing::TempDir dir_;
+  std::string db_;
+  unsigned short port_ = 0;
+  pid_t pid_ = -1;
+};
+
+}  // namespace konfid::e2e

@@ -1,0 +1,198 @@
+// End-to-end on SQLite: the shared API suite, plus what only a file database lets a test do
+// directly: scan every byte for personal data, and tamper with the audit log behind the
+// service's back.
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "api_e2e.h"
+
+namespace konfid::e2e {
+namespace {
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, ApiE2E, ::testing::Values(DbFactory([] { return std::string(); })));
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Every regular file under `dir`, as bytes.
+std::map<std::string, std::string> Files(const std::string& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) out[e.path().string()] = ReadAll(e.path().string());
+  return out;
+}
+
+TEST(PersonalDataAtRest, NoValueAppearsInAnyFileOfTheDataDirectory) {
+  Instance konfid;
+  std::string key = konfid.CreateKey("demo", "admin");
+  konfid.Start();
+  std::vector<std::string> needles;
+  for (int i = 0; i < 40; ++i) {
+    std::string n = std::to_string(1000 + i);
+    std::string surname = "Кузнецова" + n, name = "Zinaida" + n, email = "zina.k" + n + "@mail.example";
+    std::string phone = "+7912555" + n;  // 11 digits
+    std::string body = R"({"fields":{"surname":")" + surname + R"(","name":")" + name + R"(","email":")" + email +
+                       R"(","phone":"8 912 555 )" + n + R"(","birth_date":"1987-03-14","patronymic":"Олеговна"}})";
+    auto r = konfid.Request("POST", "/v1/subjects", body, key);
+    ASSERT_EQ(r.status, 201u) << r.body;
+    std::string id = JsonString(r.body, "id");
+    ASSERT_EQ(konfid.Request("GET", "/v1/subjects?email=" + email, "", key).status, 200u);
+    ASSERT_EQ(konfid.Request("PATCH", "/v1/subjects/" + id, R"({"fields":{"name":")" + name + R"(x"}})", key).status,
+              200u);
+    // A failed write carries values too: they must not reach logs or the audit log.
+    konfid.Request("POST", "/v1/subjects", R"({"fields":{"surname":")" + surname + R"(","name":"x","email":"bad)" +
+                                               n + R"(@@x"}})", key);
+    needles.insert(needles.end(), {surname, name, email, phone, phone.substr(1), "912555" + n, "Олеговна"});
+  }
+  // Look while the server runs (WAL not yet checkpointed) and again after it stopped.
+  for (int pass = 0; pass < 2; ++pass) {
+    if (pass == 1) {
+      ASSERT_EQ(konfid.Stop(), 0);
+    }
+    auto files = Files(konfid.data_dir());
+    ASSERT_TRUE(files.contains(konfid.data_dir() + "/konfid.db"));
+    ASSERT_TRUE(files.contains(konfid.log_path()));
+    for (const auto& [path, bytes] : files) {
+      if (path.ends_with(".toml")) continue;  // the policy, no personal data
+      for (const auto& needle : needles)
+        EXPECT_EQ(bytes.find(needle), std::string::npos) << needle << " in " << path << " (pass " << pass << ")";
+      EXPECT_EQ(bytes.find("1987-03-14"), std::string::npos) << path;
+      EXPECT_EQ(bytes.find("bad1000@@x"), std::string::npos) << path;
+    }
+  }
+}
+
+// Runs SQL on the database file directly, as an intruder with file access would.
+void Sql(const std::string& db, const std::string& sql) {
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+  char* err = nullptr;
+  int rc = sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &err);
+  std::string msg = err ? err : "";
+  sqlite3_free(err);
+  sqlite3_close(h);
+  ASSERT_EQ(rc, SQLITE_OK) << msg;
+}
+
+class AuditTamper : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string key = konfid_.CreateKey("demo", "admin");
+    konfid_.Start();
+    for (int i = 0; i < 3; ++i) {
+      auto r = konfid_.Request("POST", "/v1/subjects",
+                               R"({"fields":{"surname":"S","name":"N","email":"t)" + std::to_string(i) + R"(@example.com"}})",
+                               key);
+      ASSERT_EQ(r.status, 201u);
+      ASSERT_EQ(konfid_.Request("GET", "/v1/subjects/" + JsonString(r.body, "id"), "", key).status, 200u);
+    }
+    ASSERT_EQ(konfid_.Stop(), 0);  // 6 events
+    db_ = konfid_.data_dir() + "/konfid.db";
+  }
+  CommandResult Verify() { return RunKonfid({"audit", "verify", "--data", konfid_.data_dir()}); }
+
+  Instance konfid_;
+  std::string db_;
+};
+
+TEST_F(AuditTamper, UntouchedChainVerifies) {
+  auto r = Verify();
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("tenant demo: ok, 6 events"), std::string::npos) << r.output;
+}
+
+TEST_F(AuditTamper, ChangedEventFails) {
+  Sql(db_, "UPDATE audit_events SET operation = 'use' WHERE tenant_id = 'demo' AND seq = 4");
+  auto r = Verify();
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("BROKEN at event 4"), std::string::npos) << r.output;
+}
+
+TEST_F(AuditTamper, DeletedEventFails) {
+  Sql(db_, "DELETE FROM audit_events WHERE tenant_id = 'demo' AND seq = 2");
+  auto r = Verify();
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("BROKEN at event 2"), std::string::npos) << r.output;
+}
+
+TEST_F(AuditTamper, DeletedLastEventFails) {
+  Sql(db_, "DELETE FROM audit_events WHERE tenant_id = 'demo' AND seq = 6");
+  auto r = Verify();
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("BROKEN at event 6"), std::string::npos) << r.output;
+}
+
+TEST_F(AuditTamper, InsertedEventFailsEvenWithTheHeadMoved) {
+  // A forged seventh event, chained to the real sixth, and the head moved to match it: without
+  // the tenant's audit key the intruder cannot compute its MAC.
+  Sql(db_,
+      "INSERT INTO audit_events SELECT tenant_id, 7, time + 1, actor, 'extract', subject_id, fields, purpose,"
+      " ground, outcome, reason, hash, randomblob(32) FROM audit_events WHERE tenant_id = 'demo' AND seq = 6;"
+      "UPDATE audit_heads SET seq = 7, hash = (SELECT hash FROM audit_events WHERE tenant_id = 'demo' AND seq = 7)"
+      " WHERE tenant_id = 'demo'");
+  auto r = Verify();
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("BROKEN at event 7"), std::string::npos) << r.output;
+}
+
+TEST_F(AuditTamper, InsertedEventBeyondTheHeadFails) {
+  Sql(db_,
+      "INSERT INTO audit_events SELECT tenant_id, 7, time + 1, actor, operation, subject_id, fields, purpose,"
+      " ground, outcome, reason, hash, hash FROM audit_events WHERE tenant_id = 'demo' AND seq = 6");
+  auto r = Verify();
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("BROKEN at event 7"), std::string::npos) << r.output;
+}
+
+TEST(StartUp, RefusesWithAClearMessage) {
+  konfid::testing::TempDir empty;
+  auto r = RunKonfid({"serve", "--data", empty.path() + "/none", "--config",
+                      konfid::testing::SourceDir() + "/examples/konfid.toml"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("konfid init"), std::string::npos) << r.output;
+
+  Instance konfid;
+  std::string key_path = konfid.data_dir() + "/master.key";
+  std::string key = ReadAll(key_path);
+  std::vector<std::string> serve = {"serve", "--data", konfid.data_dir(), "--config", konfid.config_path()};
+
+  chmod(key_path.c_str(), 0644);
+  r = RunKonfid(serve);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("chmod 600"), std::string::npos) << r.output;
+
+  std::filesystem::remove(key_path);
+  r = RunKonfid(serve);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("no master key"), std::string::npos) << r.output;
+
+  std::ofstream(key_path) << std::string(64, 'a') << "\n";
+  chmod(key_path.c_str(), 0600);
+  r = RunKonfid(serve);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("does not match"), std::string::npos) << r.output;
+
+  std::ofstream(key_path) << key;
+  r = RunKonfid({"apikey", "create", "--data", konfid.data_dir(), "--tenant", "demo", "--role", "wizard"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("unknown role"), std::string::npos) << r.output;
+}
+
+TEST(ApiKeyCreate, PrintsTheKeyLastAndStoresOnlyItsHash) {
+  Instance konfid;
+  std::string key = konfid.CreateKey("demo", "operator");
+  ASSERT_TRUE(key.starts_with("kf_")) << key;
+  std::string secret = key.substr(key.rfind('_') + 1);
+  for (const auto& [path, bytes] : Files(konfid.data_dir())) EXPECT_EQ(bytes.find(secret), std::string::npos) << path;
+}
+
+}  // namespace
+}  // namespace konfid::e2e
