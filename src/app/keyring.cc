@@ -42,6 +42,7 @@ Result<std::unique_ptr<Keyring>> Keyring::Open(ports::Crypto& crypto, ports::Sto
     return Fail(ErrorCode::kPermissionDenied,
                 "the master key does not match this database (wrong key file or KONFID_MASTER_KEY?)");
   }
+  master.Lock();
   return std::unique_ptr<Keyring>(new Keyring(crypto, storage, std::move(master)));
 }
 
@@ -51,6 +52,8 @@ Status Keyring::Load(const ports::TenantRow& row) {
                                                            TenantKeyAd(row.tenant, "index")));
   KONFID_ASSIGN_OR_RETURN(keys->audit_key, crypto_.OpenKey(master_, row.wrapped_audit_key,
                                                            TenantKeyAd(row.tenant, "audit")));
+  keys->index_key.Lock();
+  keys->audit_key.Lock();
   std::unique_lock lock(mu_);
   tenants_[row.tenant] = std::move(keys);
   return Ok();

@@ -65,6 +65,16 @@ const domain::TenantPolicy* Vault::Policy(const std::string& tenant) const {
   return it == policies_.end() ? nullptr : &it->second;
 }
 
+std::string Vault::NewSubjectId(UnixMicros now) {
+  // 48 bits of milliseconds, then 80 random bits: ids sort by creation, so new rows go to the
+  // right edge of the B-trees and a batch of creates dirties a few pages instead of one each.
+  Bytes raw(16);
+  uint64_t ms = static_cast<uint64_t>(now / 1000);
+  for (int i = 0; i < 6; ++i) raw[i] = static_cast<uint8_t>(ms >> (40 - 8 * i));
+  crypto_.RandomBytes(std::span<uint8_t>(raw).subspan(6));
+  return HexEncode(raw);
+}
+
 bool Vault::IsValidSubjectId(std::string_view id) {
   if (id.size() != 32) return false;
   for (char c : id)
@@ -119,12 +129,10 @@ void Vault::Create(const Actor& actor, const domain::FieldInput& input, Callback
   if (!valid) return refuse(valid.error());
 
   // Prepare outside the transaction: normalization, the new key, ciphertexts, index hashes.
-  Bytes raw_id(16);
-  crypto_.RandomBytes(raw_id);
   auto row = std::make_shared<ports::SubjectRow>();
   row->tenant = actor.tenant;
-  row->id = HexEncode(raw_id);
   row->created_at = row->updated_at = clock_.Now();
+  row->id = NewSubjectId(row->created_at);
   SecretBytes key = crypto_.NewKey();
   row->wrapped_key = keyring_.WrapSubjectKey(key, actor.tenant, row->id);
   domain::SealedFields sealed;

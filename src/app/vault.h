@@ -67,6 +67,7 @@ class Vault {
   Result<std::string> Normalize(const domain::TenantPolicy& policy, const domain::FieldSpec& spec,
                                 const std::string& value);
   Result<domain::FieldValues> DecryptAll(const ports::SubjectRow& row);
+  std::string NewSubjectId(UnixMicros now);
 
   std::map<std::string, domain::TenantPolicy, std::less<>> policies_;
   Keyring& keyring_;

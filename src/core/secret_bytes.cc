@@ -9,8 +9,10 @@ void SecureWipe(void* data, size_t size) {
   if (data != nullptr && size > 0) explicit_bzero(data, size);
 }
 
-SecretBytes::SecretBytes(size_t size) : bytes_(size, 0) {
-  if (size > 0) (void)mlock(bytes_.data(), size);  // best effort: RLIMIT_MEMLOCK may refuse
+SecretBytes::SecretBytes(size_t size) : bytes_(size, 0) {}
+
+void SecretBytes::Lock() {
+  if (!locked_ && !bytes_.empty()) locked_ = mlock(bytes_.data(), bytes_.size()) == 0;  // RLIMIT_MEMLOCK may refuse
 }
 
 SecretBytes::SecretBytes(const uint8_t* data, size_t size) : SecretBytes(size) {
@@ -19,15 +21,19 @@ SecretBytes::SecretBytes(const uint8_t* data, size_t size) : SecretBytes(size) {
 
 SecretBytes::~SecretBytes() { Wipe(); }
 
-SecretBytes::SecretBytes(SecretBytes&& other) noexcept : bytes_(std::move(other.bytes_)) {
+SecretBytes::SecretBytes(SecretBytes&& other) noexcept
+    : bytes_(std::move(other.bytes_)), locked_(other.locked_) {
   other.bytes_.clear();
+  other.locked_ = false;
 }
 
 SecretBytes& SecretBytes::operator=(SecretBytes&& other) noexcept {
   if (this != &other) {
     Wipe();
     bytes_ = std::move(other.bytes_);
+    locked_ = other.locked_;
     other.bytes_.clear();
+    other.locked_ = false;
   }
   return *this;
 }
@@ -42,7 +48,7 @@ bool SecretBytes::Equals(const SecretBytes& other) const {
 void SecretBytes::Wipe() {
   if (!bytes_.empty()) {
     SecureWipe(bytes_.data(), bytes_.size());
-    (void)munlock(bytes_.data(), bytes_.size());
+    if (locked_) (void)munlock(bytes_.data(), bytes_.size());
   }
 }
 

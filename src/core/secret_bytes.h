@@ -1,5 +1,7 @@
-// SecretBytes: key material. Not copyable (Clone() is explicit), locked in memory where the
-// system allows it, and wiped when destroyed. Thread-compatible.
+// SecretBytes: key material. Not copyable (Clone() is explicit) and wiped when destroyed.
+// Long-lived keys (master, tenant keys) are also locked in memory with Lock(); per-request
+// keys are not, because mlock splits the heap's mappings and costs two system calls per key.
+// Thread-compatible.
 #pragma once
 
 #include <cstddef>
@@ -22,6 +24,8 @@ class SecretBytes {
   SecretBytes& operator=(SecretBytes&& other) noexcept;
 
   SecretBytes Clone() const { return SecretBytes(data(), size()); }
+  // Keeps the bytes out of swap where the system allows it (best effort). Idempotent.
+  void Lock();
 
   uint8_t* data() { return bytes_.data(); }
   const uint8_t* data() const { return bytes_.data(); }
@@ -35,6 +39,7 @@ class SecretBytes {
  private:
   void Wipe();
   std::vector<uint8_t> bytes_;
+  bool locked_ = false;
 };
 
 // Overwrites memory in a way the compiler may not elide.

@@ -2,6 +2,8 @@
 // environment.
 #include <spdlog/spdlog.h>
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <iostream>
 #include <thread>
@@ -60,6 +62,7 @@ int Serve(cli::ServeContext& ctx, ports::Clock& clock) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  umask(077);  // the database, its WAL and the key files are for the service alone
   auto crypto = adapters::SodiumCrypto::Create();
   if (!crypto) {
     std::cerr << "konfid: " << crypto.error().message() << "\n";

@@ -2,9 +2,38 @@
 
 #include <sodium.h>
 
+#include <cstring>
+
 namespace konfid::adapters {
 
 namespace {
+
+// Random bytes from a per-thread buffer refilled 4 KiB at a time: one getrandom() call
+// serves about a hundred nonces instead of one each. Wiped before each refill and at exit.
+class RandomPool {
+ public:
+  ~RandomPool() { sodium_memzero(buf_, sizeof buf_); }
+  void Fill(uint8_t* out, size_t n) {
+    if (n > sizeof buf_ / 4) {
+      randombytes_buf(out, n);
+      return;
+    }
+    if (pos_ + n > sizeof buf_) {
+      randombytes_buf(buf_, sizeof buf_);
+      pos_ = 0;
+    }
+    memcpy(out, buf_ + pos_, n);
+    sodium_memzero(buf_ + pos_, n);  // a byte is handed out once
+    pos_ += n;
+  }
+
+ private:
+  uint8_t buf_[4096];
+  size_t pos_ = sizeof buf_;
+};
+
+thread_local RandomPool pool;
+
 constexpr size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
 constexpr size_t kTag = crypto_aead_xchacha20poly1305_ietf_ABYTES;
 static_assert(crypto_aead_xchacha20poly1305_ietf_KEYBYTES == ports::kKeySize);
@@ -15,18 +44,18 @@ Result<std::unique_ptr<SodiumCrypto>> SodiumCrypto::Create() {
   return std::unique_ptr<SodiumCrypto>(new SodiumCrypto());
 }
 
-void SodiumCrypto::RandomBytes(std::span<uint8_t> out) { randombytes_buf(out.data(), out.size()); }
+void SodiumCrypto::RandomBytes(std::span<uint8_t> out) { pool.Fill(out.data(), out.size()); }
 
 SecretBytes SodiumCrypto::NewKey() {
   SecretBytes key(ports::kKeySize);
-  crypto_aead_xchacha20poly1305_ietf_keygen(key.data());
+  pool.Fill(key.data(), key.size());
   return key;
 }
 
 Bytes SodiumCrypto::Seal(const SecretBytes& key, std::span<const uint8_t> plaintext,
                          std::string_view ad) {
   Bytes out(kNonce + plaintext.size() + kTag);
-  randombytes_buf(out.data(), kNonce);
+  pool.Fill(out.data(), kNonce);
   unsigned long long written = 0;
   crypto_aead_xchacha20poly1305_ietf_encrypt(
       out.data() + kNonce, &written, plaintext.data(), plaintext.size(),

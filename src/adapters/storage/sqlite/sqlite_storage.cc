@@ -2,7 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -42,7 +45,7 @@ class Connection {
     sqlite3_busy_timeout(db, o.busy_timeout_ms);
     std::string pragmas = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=";
     pragmas += o.synchronous_full ? "FULL;" : "NORMAL;";
-    pragmas += " PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;";
+    pragmas += " PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA journal_size_limit=67108864;";
     KONFID_TRY(conn->Exec(pragmas));
     return conn;
   }
@@ -104,10 +107,45 @@ Bytes ColBlob(sqlite3_stmt* s, int i) {
 
 }  // namespace
 
+constexpr int kWalRestartFrames = 16384;  // 64 MiB of 4 KiB pages
+
 struct SqliteStorage::Impl {
   SqliteOptions options;
   std::mutex write_mu;
   std::unique_ptr<Connection> writer;
+  // Checkpoints run on their own connection and thread, so that copying the WAL back into
+  // the database never stalls the writer's commits.
+  std::unique_ptr<Connection> checkpointer;
+  std::thread checkpoint_thread;
+  std::mutex checkpoint_mu;
+  std::condition_variable checkpoint_cv;
+  bool stopping = false;
+
+  void CheckpointLoop() {
+    std::unique_lock lock(checkpoint_mu);
+    while (!stopping) {
+      checkpoint_cv.wait_for(lock, std::chrono::milliseconds(100));
+      if (stopping) break;
+      lock.unlock();
+      int log = 0, done = 0;
+      sqlite3_wal_checkpoint_v2(checkpointer->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+      // Under steady writes a passive checkpoint never catches the writer, so the WAL would
+      // only grow. Past kWalRestartFrames, RESTART briefly holds writers back (through the busy
+      // handler) so that the next commit starts the WAL from its beginning.
+      if (log > kWalRestartFrames)
+        sqlite3_wal_checkpoint_v2(checkpointer->db(), nullptr, SQLITE_CHECKPOINT_RESTART, &log, &done);
+      lock.lock();
+    }
+  }
+
+  ~Impl() {
+    {
+      std::lock_guard lock(checkpoint_mu);
+      stopping = true;
+    }
+    checkpoint_cv.notify_all();
+    if (checkpoint_thread.joinable()) checkpoint_thread.join();
+  }
   std::mutex pool_mu;
   std::vector<std::unique_ptr<Connection>> readers;
 
@@ -399,11 +437,13 @@ class SqliteTransaction final : public ports::Transaction {
                  key, value);
   }
 
-  Status Savepoint() override { return conn_->Exec("SAVEPOINT konfid_op"); }
+  // Prepared once per connection: group commit runs two of these per request.
+  Status Savepoint() override { return Write("SAVEPOINT konfid_op"); }
   Status RollbackToSavepoint() override {
-    return conn_->Exec("ROLLBACK TO konfid_op; RELEASE konfid_op");
+    KONFID_TRY(Write("ROLLBACK TO konfid_op"));
+    return Write("RELEASE konfid_op");
   }
-  Status ReleaseSavepoint() override { return conn_->Exec("RELEASE konfid_op"); }
+  Status ReleaseSavepoint() override { return Write("RELEASE konfid_op"); }
 
   Status Commit() override {
     done_ = true;
@@ -432,6 +472,10 @@ Result<std::unique_ptr<SqliteStorage>> SqliteStorage::Open(const SqliteOptions& 
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   KONFID_ASSIGN_OR_RETURN(impl->writer, Connection::Open(options));
+  KONFID_TRY(impl->writer->Exec("PRAGMA wal_autocheckpoint=0"));
+  KONFID_ASSIGN_OR_RETURN(impl->checkpointer, Connection::Open(options));
+  Impl* raw = impl.get();
+  impl->checkpoint_thread = std::thread([raw] { raw->CheckpointLoop(); });
   return std::unique_ptr<SqliteStorage>(new SqliteStorage(std::move(impl)));
 }
 

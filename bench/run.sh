@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The load benchmark behind docs/benchmarks.md. Loopback only, bounded in time.
+#   bench/run.sh [BUILD_DIR]      (make bench)
+# Environment: BENCH_SUBJECTS (default 1000000), BENCH_SECONDS per run (default 15),
+# BENCH_CONNECTIONS (default "1 8 64"), BENCH_DB (a postgres:// URL; default SQLite).
+set -euo pipefail
+build=${1:-build}
+subjects=${BENCH_SUBJECTS:-1000000}
+seconds=${BENCH_SECONDS:-15}
+conns=${BENCH_CONNECTIONS:-1 8 64}
+db_args=()
+[ -n "${BENCH_DB:-}" ] && db_args=(--db "$BENCH_DB")
+data=$(mktemp -d /tmp/konfid-bench-XXXXXX)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+out=bench/results
+mkdir -p "$out"
+report="$out/$(date -u +%Y%m%dT%H%M%SZ).md"
+server=""
+cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$data"; }
+trap cleanup EXIT
+
+"$build/konfid" init --data "$data" --config examples/konfid.toml "${db_args[@]}" >/dev/null
+export KONFID_KEY=$("$build/konfid" apikey create --data "$data" --tenant demo --role admin "${db_args[@]}" | tail -n 1)
+echo "seeding $subjects subjects..."
+seed_line=$("$build/konfid-bench-seed" --data "$data" --config examples/konfid.toml "${db_args[@]}" --count "$subjects" 2>/dev/null)
+echo "$seed_line"
+
+"$build/konfid" serve --data "$data" --config examples/konfid.toml --listen "127.0.0.1:$port" "${db_args[@]}" \
+  > "$data/serve.log" 2>&1 &
+server=$!
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
+
+{
+  echo "# Konfid load benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo
+  echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; backend: ${BENCH_DB:+PostgreSQL}${BENCH_DB:-SQLite (WAL, synchronous=FULL)};"
+  echo "database: $subjects subjects before the runs; every read audited; wrk on the same machine."
+  echo "Seeding: $seed_line"
+  echo
+  echo "| scenario | connections | requests/s | p50 | p99 | non-2xx |"
+  echo "|---|---|---|---|---|---|"
+} > "$report"
+
+run() {  # scenario script connections
+  local name=$1 script=$2 c=$3 t=2
+  [ "$c" -lt 2 ] && t=1
+  local res
+  res=$(KONFID_SUBJECTS=$subjects KONFID_RUN="$name$c$RANDOM" wrk -t "$t" -c "$c" -d "${seconds}s" --latency \
+        -s "bench/wrk/$script" "http://127.0.0.1:$port")
+  local rps p50 p99 bad
+  rps=$(echo "$res" | awk '/Requests\/sec/ {print $2}')
+  p50=$(echo "$res" | awk '$1=="50%" {print $2}')
+  p99=$(echo "$res" | awk '$1=="99%" {print $2}')
+  bad=$(echo "$res" | awk '/Non-2xx/ {print $5}')
+  echo "| $name | $c | $rps | $p50 | $p99 | ${bad:-0} |" | tee -a "$report"
+}
+
+for c in $conns; do run lookup-by-email lookup.lua "$c"; done
+for c in $conns; do run create create.lua "$c"; done
+
+peak=$(awk '/VmHWM/ {print $2, $3}' "/proc/$server/status")
+kill -TERM "$server"; wait "$server" || true; server=""
+{
+  echo
+  echo "Server peak resident memory (VmHWM): $peak"
+} | tee -a "$report"
+echo "report: $report"

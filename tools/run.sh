@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# `make run`: first start initializes ./var (master key, SQLite database, an admin API key
+# for tenant demo), then serves the example policy. Later starts reuse all of it.
+set -euo pipefail
+bin=$1 data=$2 listen=$3
+config=examples/konfid.toml
+key_file="$data/demo-admin.apikey"
+
+if [ ! -f "$data/konfid.db" ]; then
+  "$bin" init --data "$data" --config "$config"
+fi
+if [ ! -f "$key_file" ]; then
+  # The key is kept in a 0600 file so that later `make run`s can show it again; the database
+  # holds only its hash. Delete the file once you have copied the key somewhere safe.
+  (umask 077; "$bin" apikey create --data "$data" --tenant demo --role admin | tail -n 1 > "$key_file")
+fi
+key=$(cat "$key_file")
+
+cat <<EOT
+
+Konfid is starting on http://$listen with the example policy (tenant "demo").
+  Data:        $data/konfid.db (SQLite), master key $data/master.key
+  Admin key:   $key
+               (also in $key_file)
+Next steps, in another terminal:
+  export KEY=$key
+  curl -s -X POST http://$listen/v1/subjects -H "Authorization: Bearer \$KEY" \\
+       -H 'Content-Type: application/json' \\
+       -d '{"fields":{"surname":"Иванов","name":"Иван","email":"ivan@example.com","phone":"8 912 345-67-89"}}'
+  curl -s "http://$listen/v1/subjects?phone=%2B79123456789" -H "Authorization: Bearer \$KEY"
+  The README has the whole walkthrough; docs/openapi.yaml describes every route.
+Stop with Ctrl-C (the server drains and exits).
+
+EOT
+exec "$bin" serve --data "$data" --config "$config" --listen "$listen"
