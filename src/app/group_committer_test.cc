@@ -1,0 +1,228 @@
+// Group commit and the vault over a real SQLite file, with a forwarding storage wrapper that
+// injects commit failures.
+#include "app/group_committer.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+
+#include "adapters/crypto/sodium_crypto.h"
+#include "adapters/phone/libphonenumber_normalizer.h"
+#include "adapters/storage/sqlite/sqlite_storage.h"
+#include "app/maintenance.h"
+#include "app/vault.h"
+#include "test_support.h"
+
+namespace konfid::app {
+namespace {
+
+class FixedClock : public ports::Clock {
+ public:
+  UnixMicros Now() override { return now_ += 1000; }
+  int64_t MonotonicMicros() override { return now_; }
+
+ private:
+  std::atomic<UnixMicros> now_{1'800'000'000'000'000};
+};
+
+// Forwards to a real transaction; Commit fails while `fail_commits` is set.
+class FaultyTransaction : public ports::Transaction {
+ public:
+  FaultyTransaction(std::unique_ptr<ports::Transaction> t, std::atomic<bool>& fail) : t_(std::move(t)), fail_(fail) {}
+  Status InsertSubject(const ports::SubjectRow& r) override { return t_->InsertSubject(r); }
+  Result<std::optional<ports::SubjectRow>> FindSubject(const std::string& a, const std::string& b) override {
+    return t_->FindSubject(a, b);
+  }
+  Status UpdateSubjectFields(const std::string& a, const std::string& b, const Bytes& f, UnixMicros u) override {
+    return t_->UpdateSubjectFields(a, b, f, u);
+  }
+  Result<bool> DeleteSubject(const std::string& a, const std::string& b) override { return t_->DeleteSubject(a, b); }
+  Result<std::vector<ports::SubjectKeyRow>> ListSubjectKeys(const std::string& a, const std::string& b, size_t n) override {
+    return t_->ListSubjectKeys(a, b, n);
+  }
+  Status UpdateSubjectKey(const std::string& a, const std::string& b, const Bytes& k) override {
+    return t_->UpdateSubjectKey(a, b, k);
+  }
+  Result<uint64_t> CountSubjects(const std::string& a) override { return t_->CountSubjects(a); }
+  Status InsertIndex(const std::string& a, const std::string& f, const Bytes& h, const std::string& s) override {
+    return t_->InsertIndex(a, f, h, s);
+  }
+  Result<std::optional<std::string>> LookupIndex(const std::string& a, const std::string& f, const Bytes& h) override {
+    return t_->LookupIndex(a, f, h);
+  }
+  Status DeleteIndex(const std::string& a, const std::string& s, const std::string& f) override {
+    return t_->DeleteIndex(a, s, f);
+  }
+  Status InsertTenant(const ports::TenantRow& r) override { return t_->InsertTenant(r); }
+  Result<std::optional<ports::TenantRow>> FindTenant(const std::string& a) override { return t_->FindTenant(a); }
+  Result<std::vector<ports::TenantRow>> ListTenants() override { return t_->ListTenants(); }
+  Status UpdateTenantKeys(const ports::TenantRow& r) override { return t_->UpdateTenantKeys(r); }
+  Result<ports::AuditHead> LockAuditHead(const std::string& a) override { return t_->LockAuditHead(a); }
+  Result<ports::AuditHead> ReadAuditHead(const std::string& a) override { return t_->ReadAuditHead(a); }
+  Status SetAuditHead(const std::string& a, const ports::AuditHead& h) override { return t_->SetAuditHead(a, h); }
+  Status AppendAudit(const domain::AuditEvent& e) override { return t_->AppendAudit(e); }
+  Status ScanAudit(const std::string& a, const std::function<Status(const domain::AuditEvent&)>& f) override {
+    return t_->ScanAudit(a, f);
+  }
+  Status InsertApiKey(const ports::ApiKeyRow& r) override { return t_->InsertApiKey(r); }
+  Result<std::optional<ports::ApiKeyRow>> FindApiKey(const std::string& k) override { return t_->FindApiKey(k); }
+  Result<std::optional<std::string>> GetMeta(const std::string& k) override { return t_->GetMeta(k); }
+  Status SetMeta(const std::string& k, const std::string& v) override { return t_->SetMeta(k, v); }
+  Status Savepoint() override { return t_->Savepoint(); }
+  Status RollbackToSavepoint() override { return t_->RollbackToSavepoint(); }
+  Status ReleaseSavepoint() override { return t_->ReleaseSavepoint(); }
+  Status Commit() override {
+    if (fail_) return Fail(ErrorCode::kUnavailable, "the change could not be committed", "injected");
+    return t_->Commit();
+  }
+
+ private:
+  std::unique_ptr<ports::Transaction> t_;
+  std::atomic<bool>& fail_;
+};
+
+class FaultyStorage : public ports::Storage {
+ public:
+  explicit FaultyStorage(ports::Storage& s) : s_(s) {}
+  std::string_view backend() const override { return s_.backend(); }
+  Status Migrate() override { return s_.Migrate(); }
+  Status CheckSchema() override { return s_.CheckSchema(); }
+  Result<std::unique_ptr<ports::Transaction>> Begin(bool write) override {
+    KONFID_ASSIGN_OR_RETURN(auto t, s_.Begin(write));
+    return std::unique_ptr<ports::Transaction>(new FaultyTransaction(std::move(t), fail_commits));
+  }
+  std::atomic<bool> fail_commits{false};
+
+ private:
+  ports::Storage& s_;
+};
+
+class VaultTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    crypto_ = std::move(*adapters::SodiumCrypto::Create());
+    sqlite_ = std::move(*adapters::SqliteStorage::Open({dir_.path() + "/k.db", true, 5000}));
+    ASSERT_TRUE(sqlite_->Migrate());
+    storage_ = std::make_unique<FaultyStorage>(*sqlite_);
+    keyring_ = std::move(*Keyring::Open(*crypto_, *storage_, crypto_->NewKey(), true));
+    ASSERT_TRUE(keyring_->EnsureTenant("demo", clock_.Now()));
+    committer_ = std::make_unique<GroupCommitter>(*storage_, *crypto_, *keyring_, clock_);
+    domain::TenantPolicy policy;
+    policy.tenant = "demo";
+    policy.catalogue = domain::FieldCatalogue({{"name", domain::FieldType::kString, true, 50, false, {}},
+                                               {"email", domain::FieldType::kEmail, true, 254, true, {}},
+                                               {"phone", domain::FieldType::kPhone, false, 32, true, {}}});
+    vault_ = std::make_unique<Vault>(std::vector{policy}, *keyring_, *committer_, *crypto_, phones_, clock_);
+  }
+
+  template <typename T, typename F>
+  Result<T> Sync(F f) {
+    std::promise<Result<T>> p;
+    f([&p](Result<T> r) { p.set_value(std::move(r)); });
+    return p.get_future().get();
+  }
+  Result<SubjectView> Create(const std::string& email, const std::string& phone = "") {
+    domain::FieldInput in = {{"name", "Anna"}, {"email", email}};
+    if (!phone.empty()) in.emplace_back("phone", phone);
+    return Sync<SubjectView>([&](auto cb) { vault_->Create(admin_, in, cb); });
+  }
+  Result<SubjectView> Find(const std::string& field, const std::string& value) {
+    return Sync<SubjectView>([&](auto cb) { vault_->Find(admin_, field, value, cb); });
+  }
+  std::vector<TenantAuditReport> Verify() { return *VerifyAuditChains(*storage_, *crypto_, *keyring_); }
+
+  konfid::testing::TempDir dir_;
+  FixedClock clock_;
+  adapters::LibPhoneNumberNormalizer phones_;
+  std::unique_ptr<adapters::SodiumCrypto> crypto_;
+  std::unique_ptr<adapters::SqliteStorage> sqlite_;
+  std::unique_ptr<FaultyStorage> storage_;
+  std::unique_ptr<Keyring> keyring_;
+  std::unique_ptr<GroupCommitter> committer_;
+  std::unique_ptr<Vault> vault_;
+  Actor admin_{"demo", "apikey:test", Role::kAdmin};
+};
+
+TEST_F(VaultTest, FailedCommitAcknowledgesNothingAndLeavesNothing) {
+  storage_->fail_commits = true;
+  auto r = Create("anna@example.com");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::kUnavailable);
+  storage_->fail_commits = false;
+  EXPECT_EQ(Find("email", "anna@example.com").error().code(), ErrorCode::kNotFound);
+  EXPECT_TRUE(Create("anna@example.com"));  // the address was never taken
+  auto reports = Verify();
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_FALSE(reports[0].broken);
+  EXPECT_EQ(reports[0].events, 2u);  // the failed lookup and the create; the lost batch left none
+}
+
+TEST_F(VaultTest, OneFailingRequestDoesNotSinkItsBatch) {
+  ASSERT_TRUE(Create("taken@example.com"));
+  // Many creates in flight at once land in shared batches; the duplicates among them fail
+  // alone, with their failure audited, and the rest commit.
+  constexpr int kCreates = 200;
+  std::vector<std::promise<Result<SubjectView>>> results(kCreates);
+  for (int i = 0; i < kCreates; ++i) {
+    std::string email = i % 10 == 0 ? "taken@example.com" : "u" + std::to_string(i) + "@example.com";
+    vault_->Create(admin_, {{"name", "N"}, {"email", email}},
+                   [&results, i](Result<SubjectView> r) { results[i].set_value(std::move(r)); });
+  }
+  int ok = 0, duplicate = 0;
+  for (auto& p : results) {
+    auto r = p.get_future().get();
+    if (r) {
+      ++ok;
+    } else if (r.error().reason() == "duplicate_email") {
+      ++duplicate;
+    }
+  }
+  EXPECT_EQ(ok, kCreates - kCreates / 10);
+  EXPECT_EQ(duplicate, kCreates / 10);
+  EXPECT_LT(committer_->stats().batches, static_cast<uint64_t>(kCreates));  // they were grouped
+  auto reports = Verify();
+  EXPECT_FALSE(reports[0].broken);
+  EXPECT_EQ(reports[0].events, 1u + kCreates);
+}
+
+TEST_F(VaultTest, AnySpellingOfAPhoneFindsTheSubject) {
+  auto created = Create("p@example.com", "8 (912) 345-67-89");
+  ASSERT_TRUE(created);
+  for (const char* spelling : {"+79123456789", "+7 912 345 67 89", "89123456789"}) {
+    auto found = Find("phone", spelling);
+    ASSERT_TRUE(found) << spelling;
+    EXPECT_EQ(found->id, created->id);
+    EXPECT_EQ(found->fields.at("phone"), "+79123456789");
+  }
+  EXPECT_EQ(Create("q@example.com", "+7 912 345-67-89").error().reason(), "duplicate_phone");
+}
+
+TEST_F(VaultTest, SubjectIdsFollowCreationOrder) {
+  auto a = Create("a@example.com");
+  auto b = Create("b@example.com");
+  ASSERT_TRUE(a && b);
+  EXPECT_LT(a->id, b->id);
+  EXPECT_TRUE(Vault::IsValidSubjectId(a->id));
+}
+
+TEST_F(VaultTest, KeyRotationKeepsDataReadable) {
+  ASSERT_TRUE(Create("r@example.com"));
+  SecretBytes next = crypto_->NewKey();
+  auto n = RotateMasterKey(*storage_, *crypto_, *keyring_, next);
+  ASSERT_TRUE(n);
+  EXPECT_EQ(*n, 1u);
+  EXPECT_EQ(Keyring::Open(*crypto_, *storage_, keyring_->master().Clone(), false).error().code(),
+            ErrorCode::kPermissionDenied);  // the old key is no longer accepted
+  auto reopened = Keyring::Open(*crypto_, *storage_, next.Clone(), false);
+  ASSERT_TRUE(reopened);
+  ASSERT_TRUE((*reopened)->LoadAllTenants());
+  GroupCommitter committer(*storage_, *crypto_, **reopened, clock_);
+  Vault vault({*vault_->Policy("demo")}, **reopened, committer, *crypto_, phones_, clock_);
+  auto found = Sync<SubjectView>([&](auto cb) { vault.Find(admin_, "email", "R@example.com", cb); });
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->fields.at("name"), "Anna");
+}
+
+}  // namespace
+}  // namespace konfid::app
