@@ -8,7 +8,9 @@ namespace konfid::app {
 GroupCommitter::GroupCommitter(ports::Storage& storage, ports::Crypto& crypto,
                                const Keyring& keyring, ports::Clock& clock, size_t max_batch)
     : storage_(storage), crypto_(crypto), keyring_(keyring), clock_(clock),
-      max_batch_(max_batch == 0 ? 1 : max_batch), thread_([this] { Loop(); }) {}
+      max_batch_(max_batch == 0 ? 1 : max_batch),
+      done_thread_([this] { CompletionLoop(); }),
+      thread_([this] { Loop(); }) {}
 
 GroupCommitter::~GroupCommitter() {
   {
@@ -17,13 +19,41 @@ GroupCommitter::~GroupCommitter() {
   }
   cv_.notify_all();
   thread_.join();
+  {
+    std::lock_guard lock(done_mu_);
+    done_stopping_ = true;
+  }
+  done_cv_.notify_all();
+  done_thread_.join();
 }
 
-void GroupCommitter::Submit(Work work, OnFailure on_failure, Done done) {
+void GroupCommitter::Complete(std::vector<Completion> completions) {
+  {
+    std::lock_guard lock(done_mu_);
+    done_queue_.push_back(std::move(completions));
+  }
+  done_cv_.notify_one();
+}
+
+void GroupCommitter::CompletionLoop() {
+  while (true) {
+    std::vector<Completion> batch;
+    {
+      std::unique_lock lock(done_mu_);
+      done_cv_.wait(lock, [&] { return done_stopping_ || !done_queue_.empty(); });
+      if (done_queue_.empty()) return;
+      batch = std::move(done_queue_.front());
+      done_queue_.pop_front();
+    }
+    for (auto& c : batch) c.done(std::move(c.status));
+  }
+}
+
+void GroupCommitter::Submit(Work work, OnFailure on_failure, Done done, bool savepoint) {
   {
     std::lock_guard lock(mu_);
     if (!stopping_) {
-      queue_.push_back(Op{std::move(work), std::move(on_failure), std::move(done)});
+      queue_.push_back(Op{std::move(work), std::move(on_failure), std::move(done), savepoint});
       cv_.notify_one();
       return;
     }
@@ -72,7 +102,9 @@ Status Guarded(const std::function<Status()>& fn) {
 
 void GroupCommitter::RunBatch(std::vector<Op>& batch) {
   auto fail_all = [&](const Error& e) {
-    for (auto& op : batch) op.done(Fail(e));
+    std::vector<Completion> out;
+    for (auto& op : batch) out.push_back({std::move(op.done), Fail(e)});
+    Complete(std::move(out));
   };
   auto txn = storage_.Begin(true);
   if (!txn) return fail_all(txn.error());
@@ -81,6 +113,22 @@ void GroupCommitter::RunBatch(std::vector<Op>& batch) {
   results.reserve(batch.size());
   for (auto& op : batch) {
     ports::Transaction& t = **txn;
+    if (!op.savepoint) {
+      // Reads: nothing is written before the last statement, the audit append, so a failure
+      // leaves nothing to undo. A storage failure leaves the transaction in an unknown state
+      // (PostgreSQL aborts it): then the whole batch fails.
+      Status result = Guarded([&] { return op.work(t, audit); });
+      if (!result) {
+        ErrorCode code = result.error().code();
+        if (code == ErrorCode::kUnavailable || code == ErrorCode::kInternal) return fail_all(result.error());
+        if (op.on_failure) {
+          Status recorded = Guarded([&] { return op.on_failure(t, audit, result.error()); });
+          if (!recorded) return fail_all(recorded.error());
+        }
+      }
+      results.push_back(std::move(result));
+      continue;
+    }
     Status st = t.Savepoint();
     if (!st) return fail_all(st.error());
     audit.Mark();
@@ -113,7 +161,10 @@ void GroupCommitter::RunBatch(std::vector<Op>& batch) {
     stats_.operations += batch.size();
     stats_.audit_events += audit.count();
   }
-  for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(results[i]));
+  std::vector<Completion> out;
+  out.reserve(batch.size());
+  for (size_t i = 0; i < batch.size(); ++i) out.push_back({std::move(batch[i].done), std::move(results[i])});
+  Complete(std::move(out));
 }
 
 }  // namespace konfid::app

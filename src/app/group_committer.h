@@ -4,8 +4,11 @@
 //
 // Each operation runs inside its own savepoint: when it fails, its writes are rolled back,
 // `on_failure` may record the failure (an audit event), and the other operations of the batch
-// go on. `done` runs after the batch's commit, on the committer's thread, with the operation's
-// own result, or with Unavailable when the commit failed; a request is acknowledged only then.
+// go on. An operation whose only write is its last statement (a read and its audit event) may
+// skip the savepoint. `done` runs after the batch's commit, with the operation's own result, or
+// with Unavailable when the commit failed; a request is acknowledged only then. The `done`
+// callbacks of a batch run in order on a completion thread, so that the committer can start
+// the next batch meanwhile.
 //
 // Thread-safe: Submit from any thread.
 #pragma once
@@ -37,7 +40,7 @@ class GroupCommitter {
   // Finishes what was submitted, then stops.
   ~GroupCommitter();
 
-  void Submit(Work work, OnFailure on_failure, Done done);
+  void Submit(Work work, OnFailure on_failure, Done done, bool savepoint = true);
   // Submits and waits: for the CLI and tests.
   Status Run(Work work, OnFailure on_failure = nullptr);
 
@@ -48,9 +51,16 @@ class GroupCommitter {
     Work work;
     OnFailure on_failure;
     Done done;
+    bool savepoint = true;
+  };
+  struct Completion {
+    Done done;
+    Status status;
   };
   void Loop();
   void RunBatch(std::vector<Op>& batch);
+  void CompletionLoop();
+  void Complete(std::vector<Completion> completions);
 
   ports::Storage& storage_;
   ports::Crypto& crypto_;
@@ -62,6 +72,11 @@ class GroupCommitter {
   std::deque<Op> queue_;
   bool stopping_ = false;
   CommitterStats stats_;
+  std::mutex done_mu_;
+  std::condition_variable done_cv_;
+  std::deque<std::vector<Completion>> done_queue_;
+  bool done_stopping_ = false;
+  std::thread done_thread_;
   std::thread thread_;
 };
 

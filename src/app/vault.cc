@@ -48,6 +48,12 @@ Error Duplicate(const std::string& field) {
 
 Error NoSubject() { return Error(ErrorCode::kNotFound, "no such subject").WithReason("not_found"); }
 
+// The names of the fields a stored record holds, without decrypting anything.
+Result<std::vector<std::string>> SealedFieldNames(const Bytes& blob) {
+  KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed, domain::UnpackSealedFields(blob));
+  return Keys(sealed);
+}
+
 }  // namespace
 
 Vault::Vault(std::vector<domain::TenantPolicy> policies, Keyring& keyring,
@@ -113,6 +119,11 @@ Result<domain::FieldValues> Vault::DecryptAll(const ports::SubjectRow& row) {
     out.emplace(name, std::move(value));
   }
   return out;
+}
+
+Result<SubjectView> Vault::View(const ports::SubjectRow& row) {
+  KONFID_ASSIGN_OR_RETURN(domain::FieldValues fields, DecryptAll(row));
+  return SubjectView{row.id, std::move(fields), row.created_at, row.updated_at};
 }
 
 void Vault::Create(const Actor& actor, const domain::FieldInput& input, Callback<SubjectView> done) {
@@ -181,25 +192,24 @@ void Vault::Get(const Actor& actor, const std::string& id, Callback<SubjectView>
     return refuse(Error(ErrorCode::kPermissionDenied, "this API key's role may not read subjects")
                       .WithReason("role"));
   if (!IsValidSubjectId(id)) return refuse(NoSubject());
-  auto view = std::make_shared<SubjectView>();
+  auto row = std::make_shared<ports::SubjectRow>();
   Actor who = actor;
   committer_.Submit(
-      [this, view, who, id](ports::Transaction& txn, AuditWriter& audit) -> Status {
-        KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, id));
-        if (!row) return Fail(NoSubject());
-        KONFID_ASSIGN_OR_RETURN(view->fields, DecryptAll(*row));
-        view->id = id;
-        view->created_at = row->created_at;
-        view->updated_at = row->updated_at;
-        return audit.Append(MakeEvent(who, Operation::kExtract, id, Keys(view->fields), Outcome::kOk));
+      [row, who, id](ports::Transaction& txn, AuditWriter& audit) -> Status {
+        KONFID_ASSIGN_OR_RETURN(auto found, txn.FindSubject(who.tenant, id));
+        if (!found) return Fail(NoSubject());
+        *row = std::move(*found);
+        KONFID_ASSIGN_OR_RETURN(auto names, SealedFieldNames(row->fields));
+        return audit.Append(MakeEvent(who, Operation::kExtract, id, std::move(names), Outcome::kOk));
       },
       [who, id](ports::Transaction&, AuditWriter& audit, const Error& e) {
         return audit.Append(MakeEvent(who, Operation::kExtract, id, {}, Outcome::kFailed, ReasonOf(e)));
       },
-      [view, done](Status st) {
+      [this, row, done](Status st) {
         if (!st) return done(Fail(st.error()));
-        done(std::move(*view));
-      });
+        done(View(*row));
+      },
+      /*savepoint=*/false);
 }
 
 void Vault::Find(const Actor& actor, const std::string& field, const std::string& value,
@@ -225,27 +235,26 @@ void Vault::Find(const Actor& actor, const std::string& field, const std::string
   auto hash = keyring_.BlindIndex(actor.tenant, field, *normalized);
   SecureWipe(normalized->data(), normalized->size());
   if (!hash) return refuse(hash.error());
-  auto view = std::make_shared<SubjectView>();
+  auto row = std::make_shared<ports::SubjectRow>();
   Actor who = actor;
   committer_.Submit(
-      [this, view, who, field, h = std::move(*hash)](ports::Transaction& txn, AuditWriter& audit) -> Status {
+      [row, who, field, h = std::move(*hash)](ports::Transaction& txn, AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto id, txn.LookupIndex(who.tenant, field, h));
         if (!id) return Fail(NoSubject());
-        KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, *id));
-        if (!row) return Fail(Error(ErrorCode::kDataLoss, "index points to a missing subject"));
-        KONFID_ASSIGN_OR_RETURN(view->fields, DecryptAll(*row));
-        view->id = *id;
-        view->created_at = row->created_at;
-        view->updated_at = row->updated_at;
-        return audit.Append(MakeEvent(who, Operation::kExtract, *id, Keys(view->fields), Outcome::kOk));
+        KONFID_ASSIGN_OR_RETURN(auto found, txn.FindSubject(who.tenant, *id));
+        if (!found) return Fail(Error(ErrorCode::kDataLoss, "index points to a missing subject"));
+        *row = std::move(*found);
+        KONFID_ASSIGN_OR_RETURN(auto names, SealedFieldNames(row->fields));
+        return audit.Append(MakeEvent(who, Operation::kExtract, *id, std::move(names), Outcome::kOk));
       },
       [who, field](ports::Transaction&, AuditWriter& audit, const Error& e) {
         return audit.Append(MakeEvent(who, Operation::kExtract, "", {field}, Outcome::kFailed, ReasonOf(e)));
       },
-      [view, done](Status st) {
+      [this, row, done](Status st) {
         if (!st) return done(Fail(st.error()));
-        done(std::move(*view));
-      });
+        done(View(*row));
+      },
+      /*savepoint=*/false);
 }
 
 void Vault::Update(const Actor& actor, const std::string& id, const domain::FieldInput& input,

@@ -3,7 +3,7 @@
 // reads and writes and its audit event in one transaction of the group committer, and calls
 // back after the commit. Every attempt is audited: successes, denials and failures.
 //
-// Thread-safe. Callbacks run on the committer's thread and must not block.
+// Thread-safe. Callbacks run on the group committer's completion thread and must not block.
 #pragma once
 
 #include <functional>
@@ -67,6 +67,9 @@ class Vault {
   Result<std::string> Normalize(const domain::TenantPolicy& policy, const domain::FieldSpec& spec,
                                 const std::string& value);
   Result<domain::FieldValues> DecryptAll(const ports::SubjectRow& row);
+  // Decrypts a row read in a committed transaction. Runs after the commit, off the
+  // committer's thread: the extract is audited before a value is decrypted.
+  Result<SubjectView> View(const ports::SubjectRow& row);
   std::string NewSubjectId(UnixMicros now);
 
   std::map<std::string, domain::TenantPolicy, std::less<>> policies_;

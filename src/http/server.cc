@@ -42,14 +42,25 @@ struct Conn {
 struct HttpServer::Impl {
   ServerOptions options;
   Api& api;
-  asio::io_context ioc;
+  // One io_context per thread: a connection lives on one thread, so its handlers need no
+  // strand and no other thread is woken for them. The acceptor and signals live on the first.
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  size_t next_context = 0;
+  asio::io_context& ioc;
   tcp::acceptor acceptor{ioc};
   asio::signal_set signals{ioc, SIGTERM, SIGINT};
   std::atomic<bool> stopping{false};
   std::mutex mu;
   std::set<std::shared_ptr<Conn>> conns;
 
-  Impl(const ServerOptions& o, Api& a) : options(o), api(a) {}
+  static asio::io_context& MakeContexts(std::vector<std::unique_ptr<asio::io_context>>& v, size_t n) {
+    for (size_t i = 0; i < std::max<size_t>(n, 1); ++i) v.push_back(std::make_unique<asio::io_context>(1));
+    return *v[0];
+  }
+  Impl(const ServerOptions& o, Api& a) : options(o), api(a), ioc(MakeContexts(contexts, o.threads)) {
+    for (auto& c : contexts) guards.push_back(asio::make_work_guard(*c));
+  }
 
   void Session(tcp::socket socket, asio::yield_context yield) {
     beast::tcp_stream stream(std::move(socket));
@@ -88,10 +99,10 @@ struct HttpServer::Impl {
       }
       conn->busy = true;
       Request req = parser.release();
-      stream.expires_never();
+      // The read's 60 s deadline also covers handling and writing the response: a request
+      // takes milliseconds, and re-arming the timer costs timer-queue work on every request.
       Response res = api.Handle(req, yield);
       if (stopping) res.keep_alive(false);
-      stream.expires_after(std::chrono::seconds(60));
       beast_http::async_write(stream, res, yield[ec]);
       conn->busy = false;
       if (ec || !res.keep_alive()) break;
@@ -105,7 +116,8 @@ struct HttpServer::Impl {
   void Accept(asio::yield_context yield) {
     while (!stopping) {
       beast::error_code ec;
-      tcp::socket socket(asio::make_strand(ioc));
+      asio::io_context& target = *contexts[next_context++ % contexts.size()];
+      tcp::socket socket(target);
       acceptor.async_accept(socket, yield[ec]);
       if (ec) {
         if (stopping || ec == asio::error::operation_aborted) break;
@@ -127,6 +139,7 @@ struct HttpServer::Impl {
     beast::error_code ignored;
     acceptor.close(ignored);
     signals.cancel(ignored);
+    for (auto& g : guards) g.reset();  // each thread returns once its connections are done
     std::lock_guard lock(mu);
     for (const auto& c : conns) {
       if (c->busy) continue;  // closes itself after its response
@@ -174,9 +187,8 @@ void HttpServer::Run() {
       [](std::exception_ptr e) {
         if (e) std::rethrow_exception(e);
       });
-  size_t n = s.options.threads == 0 ? 1 : s.options.threads;
   std::vector<std::thread> threads;
-  for (size_t i = 1; i < n; ++i) threads.emplace_back([&s] { s.ioc.run(); });
+  for (size_t i = 1; i < s.contexts.size(); ++i) threads.emplace_back([&s, i] { s.contexts[i]->run(); });
   s.ioc.run();
   for (auto& t : threads) t.join();
 }
