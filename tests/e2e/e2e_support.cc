@@ -27,7 +27,7 @@ using tcp = boost::asio::ip::tcp;
 namespace {
 
 // fork + exec of the konfid binary; stdout and stderr to `out_fd`.
-pid_t Spawn(const std::vector<std::string>& args, int out_fd) {
+pid_t Spawn(const std::vector<std::string>& args, int out_fd, const std::string& master_key = "") {
   std::vector<char*> argv;
   std::string bin = konfid::testing::KonfidBinary();
   argv.push_back(bin.data());
@@ -38,7 +38,11 @@ pid_t Spawn(const std::vector<std::string>& args, int out_fd) {
   if (pid == 0) {
     dup2(out_fd, 1);
     dup2(out_fd, 2);
-    unsetenv("KONFID_MASTER_KEY");
+    if (master_key.empty()) {
+      unsetenv("KONFID_MASTER_KEY");
+    } else {
+      setenv("KONFID_MASTER_KEY", master_key.c_str(), 1);
+    }
     execv(bin.c_str(), argv.data());
     _exit(127);
   }
@@ -47,10 +51,10 @@ pid_t Spawn(const std::vector<std::string>& args, int out_fd) {
 
 }  // namespace
 
-CommandResult RunKonfid(const std::vector<std::string>& args) {
+CommandResult RunKonfid(const std::vector<std::string>& args, const std::string& master_key) {
   char path[] = "/tmp/konfid-cmd-XXXXXX";
   int fd = mkstemp(path);
-  pid_t pid = Spawn(args, fd);
+  pid_t pid = Spawn(args, fd, master_key);
   int status = 0;
   waitpid(pid, &status, 0);
   close(fd);

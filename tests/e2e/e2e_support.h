@@ -18,8 +18,9 @@ struct CommandResult {
   std::string output;  // stdout and stderr together
 };
 
-// Runs `konfid args...` with KONFID_MASTER_KEY unset, waits, returns its output.
-CommandResult RunKonfid(const std::vector<std::string>& args);
+// Runs `konfid args...` with KONFID_MASTER_KEY unset (or set to `master_key` when given),
+// waits, returns its output.
+CommandResult RunKonfid(const std::vector<std::string>& args, const std::string& master_key = "");
 
 struct HttpResult {
   unsigned status = 0;

@@ -186,6 +186,34 @@ TEST(StartUp, RefusesWithAClearMessage) {
   EXPECT_NE(r.output.find("unknown role"), std::string::npos) << r.output;
 }
 
+TEST(StartUp, MasterKeyFromTheEnvironment) {
+  konfid::testing::TempDir dir;
+  std::string data = dir.path() + "/data", key(64, '7');
+  std::string config = konfid::testing::SourceDir() + "/examples/konfid.toml";
+  auto r = RunKonfid({"init", "--data", data, "--config", config}, key);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(data + "/master.key"));  // the environment's key is used
+  r = RunKonfid({"apikey", "create", "--data", data, "--tenant", "demo", "--role", "admin"}, key);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  r = RunKonfid({"audit", "verify", "--data", data});  // no key at all: refused, and says why
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("KONFID_MASTER_KEY is not set"), std::string::npos) << r.output;
+  r = RunKonfid({"audit", "verify", "--data", data}, std::string(64, '8'));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("does not match"), std::string::npos) << r.output;
+  r = RunKonfid({"audit", "verify", "--data", data}, "abc");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("64 hex characters"), std::string::npos) << r.output;
+}
+
+TEST(StartUp, RefusesASchemaNewerThanItKnows) {
+  Instance konfid;
+  Sql(konfid.data_dir() + "/konfid.db", "INSERT INTO schema_migrations (version, name) VALUES (999, '0999_future.sql')");
+  auto r = RunKonfid({"serve", "--data", konfid.data_dir(), "--config", konfid.config_path()});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("newer than this konfid knows"), std::string::npos) << r.output;
+}
+
 TEST(ApiKeyCreate, PrintsTheKeyLastAndStoresOnlyItsHash) {
   Instance konfid;
   std::string key = konfid.CreateKey("demo", "operator");

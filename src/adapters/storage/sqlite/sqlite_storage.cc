@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -110,7 +111,9 @@ Bytes ColBlob(sqlite3_stmt* s, int i) {
 
 }  // namespace
 
-constexpr int kWalRestartFrames = 4096;  // 16 MiB of 4 KiB pages: a RESTART copies at most that
+// Past this many WAL frames the writer finishes the checkpoint itself before its next
+// transaction (16 MiB of 4 KiB pages).
+constexpr int kWalCatchUpFrames = 4096;
 
 struct SqliteStorage::Impl {
   SqliteOptions options;
@@ -119,6 +122,12 @@ struct SqliteStorage::Impl {
   // Checkpoints run on their own connection and thread, so that copying the WAL back into
   // the database never stalls the writer's commits.
   std::unique_ptr<Connection> checkpointer;
+  // WAL frames after the writer's last commit (sqlite3_wal_hook). Under steady writes the
+  // background checkpoint never catches the writer, and the WAL is reset only when a
+  // checkpoint has copied every frame; so when the WAL is long the writer runs a passive
+  // checkpoint itself before its next transaction: it copies only what the background thread
+  // has not, and the next commit starts the WAL from its beginning.
+  std::atomic<int> wal_frames{0};
   std::thread checkpoint_thread;
   std::mutex checkpoint_mu;
   std::condition_variable checkpoint_cv;
@@ -132,11 +141,6 @@ struct SqliteStorage::Impl {
       lock.unlock();
       int log = 0, done = 0;
       sqlite3_wal_checkpoint_v2(checkpointer->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
-      // Under steady writes a passive checkpoint never catches the writer, so the WAL would
-      // only grow. Past kWalRestartFrames, RESTART briefly holds writers back (through the busy
-      // handler) so that the next commit starts the WAL from its beginning.
-      if (log > kWalRestartFrames)
-        sqlite3_wal_checkpoint_v2(checkpointer->db(), nullptr, SQLITE_CHECKPOINT_RESTART, &log, &done);
       lock.lock();
     }
   }
@@ -476,6 +480,13 @@ Result<std::unique_ptr<SqliteStorage>> SqliteStorage::Open(const SqliteOptions& 
   impl->options = options;
   KONFID_ASSIGN_OR_RETURN(impl->writer, Connection::Open(options));
   KONFID_TRY(impl->writer->Exec("PRAGMA wal_autocheckpoint=0"));
+  sqlite3_wal_hook(
+      impl->writer->db(),
+      [](void* arg, sqlite3*, const char*, int frames) {
+        static_cast<Impl*>(arg)->wal_frames.store(frames, std::memory_order_relaxed);
+        return SQLITE_OK;
+      },
+      impl.get());
   KONFID_ASSIGN_OR_RETURN(impl->checkpointer, Connection::Open(options));
   Impl* raw = impl.get();
   impl->checkpoint_thread = std::thread([raw] { raw->CheckpointLoop(); });
@@ -485,6 +496,11 @@ Result<std::unique_ptr<SqliteStorage>> SqliteStorage::Open(const SqliteOptions& 
 Result<std::unique_ptr<ports::Transaction>> SqliteStorage::Begin(bool write) {
   if (write) {
     std::unique_lock lock(impl_->write_mu);
+    if (impl_->wal_frames.load(std::memory_order_relaxed) > kWalCatchUpFrames) {
+      int log = 0, done = 0;
+      sqlite3_wal_checkpoint_v2(impl_->writer->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+      impl_->wal_frames.store(0, std::memory_order_relaxed);
+    }
     KONFID_TRY(impl_->writer->Exec("BEGIN IMMEDIATE"));
     return std::unique_ptr<ports::Transaction>(
         new SqliteTransaction(impl_.get(), impl_->writer.get(), nullptr, std::move(lock)));
