@@ -48,7 +48,8 @@ int main(int argc, char** argv) {
   adapters::SystemClock clock;
   std::unique_ptr<ports::Storage> storage;
   if (db.empty()) {
-    auto s = adapters::SqliteStorage::Open({data + "/konfid.db", config->sqlite_synchronous_full, 5000});
+    auto s =
+        adapters::SqliteStorage::Open({data + "/konfid.db", config->sqlite_synchronous_full, 5000});
     if (!s) return fail(s.error());
     storage = std::move(*s);
   } else {
@@ -88,7 +89,8 @@ int main(int argc, char** argv) {
     });
     if ((i - start + 1) % 100000 == 0) {
       double s = static_cast<double>(clock.MonotonicMicros() - t0) / 1e6;
-      fprintf(stderr, "seed: %llu subjects, %.0f/s\n", static_cast<unsigned long long>(i - start + 1),
+      fprintf(stderr, "seed: %llu subjects, %.0f/s\n",
+              static_cast<unsigned long long>(i - start + 1),
               static_cast<double>(i - start + 1) / s);
     }
   }
@@ -98,8 +100,9 @@ int main(int argc, char** argv) {
   }
   double s = static_cast<double>(clock.MonotonicMicros() - t0) / 1e6;
   if (count > 0)
-    printf("seeded %llu subjects in %.1f s (%.0f/s), %llu failed\n", static_cast<unsigned long long>(count), s,
-           static_cast<double>(count) / s, static_cast<unsigned long long>(failed.load()));
+    printf("seeded %llu subjects in %.1f s (%.0f/s), %llu failed\n",
+           static_cast<unsigned long long>(count), s, static_cast<double>(count) / s,
+           static_cast<unsigned long long>(failed.load()));
   if (lookups > 0) {
     if (population == 0) population = start + count;
     uint64_t x = 88172645463325252ull;  // xorshift: the choice of subject needs no crypto
@@ -122,8 +125,9 @@ int main(int argc, char** argv) {
     std::unique_lock lock(mu);
     cv.wait(lock, [&] { return in_flight == 0; });
     s = static_cast<double>(clock.MonotonicMicros() - t0) / 1e6;
-    printf("looked up %llu subjects in %.1f s (%.0f/s), %llu failed\n", static_cast<unsigned long long>(lookups), s,
-           static_cast<double>(lookups) / s, static_cast<unsigned long long>(failed.load()));
+    printf("looked up %llu subjects in %.1f s (%.0f/s), %llu failed\n",
+           static_cast<unsigned long long>(lookups), s, static_cast<double>(lookups) / s,
+           static_cast<unsigned long long>(failed.load()));
   }
   return failed.load() == 0 ? 0 : 1;
 }

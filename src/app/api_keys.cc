@@ -7,7 +7,8 @@ constexpr std::string_view kPrefix = "kf_";
 constexpr size_t kIdHex = 16, kSecretHex = 64;
 
 Error BadKey() {
-  return Error(ErrorCode::kUnauthenticated, "missing, malformed or unknown API key").WithReason("bad_api_key");
+  return Error(ErrorCode::kUnauthenticated, "missing, malformed or unknown API key")
+      .WithReason("bad_api_key");
 }
 
 bool IsLowerHex(std::string_view s) {
@@ -35,8 +36,8 @@ Result<NewApiKey> ApiKeys::Create(const std::string& tenant, Role role, UnixMicr
   KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(true));
   KONFID_ASSIGN_OR_RETURN(auto row, txn->FindTenant(tenant));
   if (!row) return Fail(ErrorCode::kNotFound, "tenant '" + tenant + "' has no keys yet");
-  KONFID_TRY(txn->InsertApiKey({tenant, out.key_id, HashSecret(out.key_id, secret_hex),
-                                std::string(RoleName(role)), now}));
+  KONFID_TRY(txn->InsertApiKey(
+      {tenant, out.key_id, HashSecret(out.key_id, secret_hex), std::string(RoleName(role)), now}));
   KONFID_TRY(txn->Commit());
   return out;
 }

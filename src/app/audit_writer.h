@@ -22,8 +22,14 @@ class AuditWriter {
 
   // Fills seq, time, prev_hash and hash, then inserts the event.
   Status Append(domain::AuditEvent event);
-  void Mark() { marked_ = heads_; marked_count_ = count_; }
-  void Restore() { heads_ = marked_; count_ = marked_count_; }
+  void Mark() {
+    marked_ = heads_;
+    marked_count_ = count_;
+  }
+  void Restore() {
+    heads_ = marked_;
+    count_ = marked_count_;
+  }
   // Writes the moved heads. Call once, before commit.
   Status Flush();
   // Events appended (and not rolled back) in this transaction.

@@ -7,7 +7,10 @@ namespace konfid::app {
 
 GroupCommitter::GroupCommitter(ports::Storage& storage, ports::Crypto& crypto,
                                const Keyring& keyring, ports::Clock& clock, size_t max_batch)
-    : storage_(storage), crypto_(crypto), keyring_(keyring), clock_(clock),
+    : storage_(storage),
+      crypto_(crypto),
+      keyring_(keyring),
+      clock_(clock),
       max_batch_(max_batch == 0 ? 1 : max_batch),
       done_thread_([this] { CompletionLoop(); }),
       thread_([this] { Loop(); }) {}
@@ -64,7 +67,8 @@ void GroupCommitter::Submit(Work work, OnFailure on_failure, Done done, bool sav
 Status GroupCommitter::Run(Work work, OnFailure on_failure) {
   std::promise<Status> promise;
   auto future = promise.get_future();
-  Submit(std::move(work), std::move(on_failure), [&promise](Status st) { promise.set_value(std::move(st)); });
+  Submit(std::move(work), std::move(on_failure),
+         [&promise](Status st) { promise.set_value(std::move(st)); });
   return future.get();
 }
 
@@ -120,7 +124,8 @@ void GroupCommitter::RunBatch(std::vector<Op>& batch) {
       Status result = Guarded([&] { return op.work(t, audit); });
       if (!result) {
         ErrorCode code = result.error().code();
-        if (code == ErrorCode::kUnavailable || code == ErrorCode::kInternal) return fail_all(result.error());
+        if (code == ErrorCode::kUnavailable || code == ErrorCode::kInternal)
+          return fail_all(result.error());
         if (op.on_failure) {
           Status recorded = Guarded([&] { return op.on_failure(t, audit, result.error()); });
           if (!recorded) return fail_all(recorded.error());
@@ -143,7 +148,8 @@ void GroupCommitter::RunBatch(std::vector<Op>& batch) {
         // reports its error and the rest of the batch still commits.
         st = t.Savepoint();
         audit.Mark();
-        Status recorded = st ? Guarded([&] { return op.on_failure(t, audit, result.error()); }) : st;
+        Status recorded =
+            st ? Guarded([&] { return op.on_failure(t, audit, result.error()); }) : st;
         if (st) st = recorded ? t.ReleaseSavepoint() : t.RollbackToSavepoint();
         if (!recorded) audit.Restore();
       }
@@ -163,7 +169,8 @@ void GroupCommitter::RunBatch(std::vector<Op>& batch) {
   }
   std::vector<Completion> out;
   out.reserve(batch.size());
-  for (size_t i = 0; i < batch.size(); ++i) out.push_back({std::move(batch[i].done), std::move(results[i])});
+  for (size_t i = 0; i < batch.size(); ++i)
+    out.push_back({std::move(batch[i].done), std::move(results[i])});
   Complete(std::move(out));
 }
 

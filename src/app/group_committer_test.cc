@@ -29,51 +29,74 @@ class FixedClock : public ports::Clock {
 // Forwards to a real transaction; Commit fails while `fail_commits` is set.
 class FaultyTransaction : public ports::Transaction {
  public:
-  FaultyTransaction(std::unique_ptr<ports::Transaction> t, std::atomic<bool>& fail) : t_(std::move(t)), fail_(fail) {}
+  FaultyTransaction(std::unique_ptr<ports::Transaction> t, std::atomic<bool>& fail)
+      : t_(std::move(t)), fail_(fail) {}
   Status InsertSubject(const ports::SubjectRow& r) override { return t_->InsertSubject(r); }
-  Result<std::optional<ports::SubjectRow>> FindSubject(const std::string& a, const std::string& b) override {
+  Result<std::optional<ports::SubjectRow>> FindSubject(const std::string& a,
+                                                       const std::string& b) override {
     return t_->FindSubject(a, b);
   }
-  Status UpdateSubjectFields(const std::string& a, const std::string& b, const Bytes& f, UnixMicros u) override {
+  Status UpdateSubjectFields(const std::string& a, const std::string& b, const Bytes& f,
+                             UnixMicros u) override {
     return t_->UpdateSubjectFields(a, b, f, u);
   }
-  Result<bool> DeleteSubject(const std::string& a, const std::string& b) override { return t_->DeleteSubject(a, b); }
-  Result<std::vector<ports::SubjectKeyRow>> ListSubjectKeys(const std::string& a, const std::string& b, size_t n) override {
+  Result<bool> DeleteSubject(const std::string& a, const std::string& b) override {
+    return t_->DeleteSubject(a, b);
+  }
+  Result<std::vector<ports::SubjectKeyRow>> ListSubjectKeys(const std::string& a,
+                                                            const std::string& b,
+                                                            size_t n) override {
     return t_->ListSubjectKeys(a, b, n);
   }
   Status UpdateSubjectKey(const std::string& a, const std::string& b, const Bytes& k) override {
     return t_->UpdateSubjectKey(a, b, k);
   }
   Result<uint64_t> CountSubjects(const std::string& a) override { return t_->CountSubjects(a); }
-  Status InsertIndex(const std::string& a, const std::string& f, const Bytes& h, const std::string& s) override {
+  Status InsertIndex(const std::string& a, const std::string& f, const Bytes& h,
+                     const std::string& s) override {
     return t_->InsertIndex(a, f, h, s);
   }
-  Result<std::optional<std::string>> LookupIndex(const std::string& a, const std::string& f, const Bytes& h) override {
+  Result<std::optional<std::string>> LookupIndex(const std::string& a, const std::string& f,
+                                                 const Bytes& h) override {
     return t_->LookupIndex(a, f, h);
   }
   Status DeleteIndex(const std::string& a, const std::string& s, const std::string& f) override {
     return t_->DeleteIndex(a, s, f);
   }
   Status InsertTenant(const ports::TenantRow& r) override { return t_->InsertTenant(r); }
-  Result<std::optional<ports::TenantRow>> FindTenant(const std::string& a) override { return t_->FindTenant(a); }
+  Result<std::optional<ports::TenantRow>> FindTenant(const std::string& a) override {
+    return t_->FindTenant(a);
+  }
   Result<std::vector<ports::TenantRow>> ListTenants() override { return t_->ListTenants(); }
   Status UpdateTenantKeys(const ports::TenantRow& r) override { return t_->UpdateTenantKeys(r); }
-  Result<ports::AuditHead> LockAuditHead(const std::string& a) override { return t_->LockAuditHead(a); }
-  Result<ports::AuditHead> ReadAuditHead(const std::string& a) override { return t_->ReadAuditHead(a); }
-  Status SetAuditHead(const std::string& a, const ports::AuditHead& h) override { return t_->SetAuditHead(a, h); }
+  Result<ports::AuditHead> LockAuditHead(const std::string& a) override {
+    return t_->LockAuditHead(a);
+  }
+  Result<ports::AuditHead> ReadAuditHead(const std::string& a) override {
+    return t_->ReadAuditHead(a);
+  }
+  Status SetAuditHead(const std::string& a, const ports::AuditHead& h) override {
+    return t_->SetAuditHead(a, h);
+  }
   Status AppendAudit(const domain::AuditEvent& e) override { return t_->AppendAudit(e); }
-  Status ScanAudit(const std::string& a, const std::function<Status(const domain::AuditEvent&)>& f) override {
+  Status ScanAudit(const std::string& a,
+                   const std::function<Status(const domain::AuditEvent&)>& f) override {
     return t_->ScanAudit(a, f);
   }
   Status InsertApiKey(const ports::ApiKeyRow& r) override { return t_->InsertApiKey(r); }
-  Result<std::optional<ports::ApiKeyRow>> FindApiKey(const std::string& k) override { return t_->FindApiKey(k); }
-  Result<std::optional<std::string>> GetMeta(const std::string& k) override { return t_->GetMeta(k); }
+  Result<std::optional<ports::ApiKeyRow>> FindApiKey(const std::string& k) override {
+    return t_->FindApiKey(k);
+  }
+  Result<std::optional<std::string>> GetMeta(const std::string& k) override {
+    return t_->GetMeta(k);
+  }
   Status SetMeta(const std::string& k, const std::string& v) override { return t_->SetMeta(k, v); }
   Status Savepoint() override { return t_->Savepoint(); }
   Status RollbackToSavepoint() override { return t_->RollbackToSavepoint(); }
   Status ReleaseSavepoint() override { return t_->ReleaseSavepoint(); }
   Status Commit() override {
-    if (fail_) return Fail(ErrorCode::kUnavailable, "the change could not be committed", "injected");
+    if (fail_)
+      return Fail(ErrorCode::kUnavailable, "the change could not be committed", "injected");
     return t_->Commit();
   }
 
@@ -110,10 +133,12 @@ class VaultTest : public ::testing::Test {
     committer_ = std::make_unique<GroupCommitter>(*storage_, *crypto_, *keyring_, clock_);
     domain::TenantPolicy policy;
     policy.tenant = "demo";
-    policy.catalogue = domain::FieldCatalogue({{"name", domain::FieldType::kString, true, 50, false, {}},
-                                               {"email", domain::FieldType::kEmail, true, 254, true, {}},
-                                               {"phone", domain::FieldType::kPhone, false, 32, true, {}}});
-    vault_ = std::make_unique<Vault>(std::vector{policy}, *keyring_, *committer_, *crypto_, phones_, clock_);
+    policy.catalogue =
+        domain::FieldCatalogue({{"name", domain::FieldType::kString, true, 50, false, {}},
+                                {"email", domain::FieldType::kEmail, true, 254, true, {}},
+                                {"phone", domain::FieldType::kPhone, false, 32, true, {}}});
+    vault_ = std::make_unique<Vault>(std::vector{policy}, *keyring_, *committer_, *crypto_, phones_,
+                                     clock_);
   }
 
   template <typename T, typename F>
@@ -130,7 +155,9 @@ class VaultTest : public ::testing::Test {
   Result<SubjectView> Find(const std::string& field, const std::string& value) {
     return Sync<SubjectView>([&](auto cb) { vault_->Find(admin_, field, value, cb); });
   }
-  std::vector<TenantAuditReport> Verify() { return *VerifyAuditChains(*storage_, *crypto_, *keyring_); }
+  std::vector<TenantAuditReport> Verify() {
+    return *VerifyAuditChains(*storage_, *crypto_, *keyring_);
+  }
 
   konfid::testing::TempDir dir_;
   FixedClock clock_;
@@ -165,7 +192,8 @@ TEST_F(VaultTest, OneFailingRequestDoesNotSinkItsBatch) {
   constexpr int kCreates = 200;
   std::vector<std::promise<Result<SubjectView>>> results(kCreates);
   for (int i = 0; i < kCreates; ++i) {
-    std::string email = i % 10 == 0 ? "taken@example.com" : "u" + std::to_string(i) + "@example.com";
+    std::string email =
+        i % 10 == 0 ? "taken@example.com" : "u" + std::to_string(i) + "@example.com";
     vault_->Create(admin_, {{"name", "N"}, {"email", email}},
                    [&results, i](Result<SubjectView> r) { results[i].set_value(std::move(r)); });
   }
@@ -219,7 +247,8 @@ TEST_F(VaultTest, KeyRotationKeepsDataReadable) {
   ASSERT_TRUE((*reopened)->LoadAllTenants());
   GroupCommitter committer(*storage_, *crypto_, **reopened, clock_);
   Vault vault({*vault_->Policy("demo")}, **reopened, committer, *crypto_, phones_, clock_);
-  auto found = Sync<SubjectView>([&](auto cb) { vault.Find(admin_, "email", "R@example.com", cb); });
+  auto found =
+      Sync<SubjectView>([&](auto cb) { vault.Find(admin_, "email", "R@example.com", cb); });
   ASSERT_TRUE(found);
   EXPECT_EQ(found->fields.at("name"), "Anna");
 }

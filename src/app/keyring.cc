@@ -39,8 +39,9 @@ Result<std::unique_ptr<Keyring>> Keyring::Open(ports::Crypto& crypto, ports::Sto
     KONFID_TRY(txn->SetMeta(kMasterKeyCheckMeta, check));
     KONFID_TRY(txn->Commit());
   } else if (!crypto.Equal(AsBytes(*stored), AsBytes(check))) {
-    return Fail(ErrorCode::kPermissionDenied,
-                "the master key does not match this database (wrong key file or KONFID_MASTER_KEY?)");
+    return Fail(
+        ErrorCode::kPermissionDenied,
+        "the master key does not match this database (wrong key file or KONFID_MASTER_KEY?)");
   }
   master.Lock();
   return std::unique_ptr<Keyring>(new Keyring(crypto, storage, std::move(master)));
@@ -64,8 +65,9 @@ Status Keyring::EnsureTenant(const std::string& tenant, UnixMicros now) {
   KONFID_ASSIGN_OR_RETURN(auto row, txn->FindTenant(tenant));
   if (!row) {
     SecretBytes index_key = crypto_.NewKey(), audit_key = crypto_.NewKey();
-    row = ports::TenantRow{tenant, crypto_.Seal(master_, index_key.span(), TenantKeyAd(tenant, "index")),
-                           crypto_.Seal(master_, audit_key.span(), TenantKeyAd(tenant, "audit")), now};
+    row = ports::TenantRow{
+        tenant, crypto_.Seal(master_, index_key.span(), TenantKeyAd(tenant, "index")),
+        crypto_.Seal(master_, audit_key.span(), TenantKeyAd(tenant, "audit")), now};
     KONFID_TRY(txn->InsertTenant(*row));
     KONFID_TRY(txn->Commit());
   }

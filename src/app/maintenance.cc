@@ -14,7 +14,8 @@ Result<std::vector<TenantAuditReport>> VerifyAuditChains(ports::Storage& storage
     KONFID_ASSIGN_OR_RETURN(const TenantKeys* keys, keyring.Tenant(t.tenant));
     KONFID_ASSIGN_OR_RETURN(ports::AuditHead head, txn->ReadAuditHead(t.tenant));
     domain::AuditChainVerifier verifier(
-        [&](const Bytes& message) { return crypto.Mac(keys->audit_key, message); }, head.seq, head.hash);
+        [&](const Bytes& message) { return crypto.Mac(keys->audit_key, message); }, head.seq,
+        head.hash);
     TenantAuditReport report{t.tenant, 0, std::nullopt};
     KONFID_TRY(txn->ScanAudit(t.tenant, [&](const domain::AuditEvent& e) {
       verifier.Add(e);
@@ -33,12 +34,16 @@ Result<uint64_t> RotateMasterKey(ports::Storage& storage, ports::Crypto& crypto,
   KONFID_ASSIGN_OR_RETURN(auto txn, storage.Begin(true));
   KONFID_ASSIGN_OR_RETURN(auto tenants, txn->ListTenants());
   for (auto t : tenants) {
-    KONFID_ASSIGN_OR_RETURN(SecretBytes index_key,
-                            crypto.OpenKey(old_master, t.wrapped_index_key, Keyring::TenantKeyAd(t.tenant, "index")));
-    KONFID_ASSIGN_OR_RETURN(SecretBytes audit_key,
-                            crypto.OpenKey(old_master, t.wrapped_audit_key, Keyring::TenantKeyAd(t.tenant, "audit")));
-    t.wrapped_index_key = crypto.Seal(new_master, index_key.span(), Keyring::TenantKeyAd(t.tenant, "index"));
-    t.wrapped_audit_key = crypto.Seal(new_master, audit_key.span(), Keyring::TenantKeyAd(t.tenant, "audit"));
+    KONFID_ASSIGN_OR_RETURN(
+        SecretBytes index_key,
+        crypto.OpenKey(old_master, t.wrapped_index_key, Keyring::TenantKeyAd(t.tenant, "index")));
+    KONFID_ASSIGN_OR_RETURN(
+        SecretBytes audit_key,
+        crypto.OpenKey(old_master, t.wrapped_audit_key, Keyring::TenantKeyAd(t.tenant, "audit")));
+    t.wrapped_index_key =
+        crypto.Seal(new_master, index_key.span(), Keyring::TenantKeyAd(t.tenant, "index"));
+    t.wrapped_audit_key =
+        crypto.Seal(new_master, audit_key.span(), Keyring::TenantKeyAd(t.tenant, "audit"));
     KONFID_TRY(txn->UpdateTenantKeys(t));
   }
   uint64_t count = 0;

@@ -14,12 +14,18 @@ std::optional<Role> ParseRole(std::string_view name) {
 
 std::string_view RoleName(Role role) {
   switch (role) {
-    case Role::kAdmin: return "admin";
-    case Role::kOperator: return "operator";
-    case Role::kSupport: return "support";
-    case Role::kMarketing: return "marketing";
-    case Role::kAnalyst: return "analyst";
-    case Role::kProcessor: return "processor";
+    case Role::kAdmin:
+      return "admin";
+    case Role::kOperator:
+      return "operator";
+    case Role::kSupport:
+      return "support";
+    case Role::kMarketing:
+      return "marketing";
+    case Role::kAnalyst:
+      return "analyst";
+    case Role::kProcessor:
+      return "processor";
   }
   return "analyst";
 }

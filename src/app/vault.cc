@@ -90,13 +90,14 @@ bool Vault::IsValidSubjectId(std::string_view id) {
 
 void Vault::Refuse(const Actor& actor, Operation op, const std::string& subject,
                    std::vector<std::string> fields, Error error, std::function<void(Error)> done) {
-  Outcome outcome = error.code() == ErrorCode::kPermissionDenied ? Outcome::kDenied : Outcome::kFailed;
+  Outcome outcome =
+      error.code() == ErrorCode::kPermissionDenied ? Outcome::kDenied : Outcome::kFailed;
   auto event = std::make_shared<domain::AuditEvent>(
       MakeEvent(actor, op, subject, std::move(fields), outcome, ReasonOf(error)));
   auto err = std::make_shared<Error>(std::move(error));
-  committer_.Submit([event](ports::Transaction&, AuditWriter& audit) { return audit.Append(*event); },
-                    nullptr,
-                    [err, done = std::move(done)](Status st) { done(st ? *err : st.error()); });
+  committer_.Submit(
+      [event](ports::Transaction&, AuditWriter& audit) { return audit.Append(*event); }, nullptr,
+      [err, done = std::move(done)](Status st) { done(st ? *err : st.error()); });
 }
 
 Result<std::string> Vault::Normalize(const domain::TenantPolicy& policy,
@@ -104,18 +105,21 @@ Result<std::string> Vault::Normalize(const domain::TenantPolicy& policy,
   if (spec.type != domain::FieldType::kPhone) return value;
   auto e164 = phones_.ToE164(value, policy.default_region);
   if (!e164)
-    return Fail(Error(ErrorCode::kInvalidArgument, "field '" + spec.name + "' is not a valid phone number")
-                    .WithReason("invalid_phone"));
+    return Fail(
+        Error(ErrorCode::kInvalidArgument, "field '" + spec.name + "' is not a valid phone number")
+            .WithReason("invalid_phone"));
   return e164;
 }
 
 Result<domain::FieldValues> Vault::DecryptAll(const ports::SubjectRow& row) {
-  KONFID_ASSIGN_OR_RETURN(SecretBytes key, keyring_.UnwrapSubjectKey(row.wrapped_key, row.tenant, row.id));
+  KONFID_ASSIGN_OR_RETURN(SecretBytes key,
+                          keyring_.UnwrapSubjectKey(row.wrapped_key, row.tenant, row.id));
   KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed, domain::UnpackSealedFields(row.fields));
   domain::FieldValues out;
   for (const auto& [name, ct] : sealed) {
-    KONFID_ASSIGN_OR_RETURN(std::string value,
-                            crypto_.Open(key, ct, domain::FieldAssociatedData(row.tenant, row.id, name)));
+    KONFID_ASSIGN_OR_RETURN(
+        std::string value,
+        crypto_.Open(key, ct, domain::FieldAssociatedData(row.tenant, row.id, name)));
     out.emplace(name, std::move(value));
   }
   return out;
@@ -126,7 +130,8 @@ Result<SubjectView> Vault::View(const ports::SubjectRow& row) {
   return SubjectView{row.id, std::move(fields), row.created_at, row.updated_at};
 }
 
-void Vault::Create(const Actor& actor, const domain::FieldInput& input, Callback<SubjectView> done) {
+void Vault::Create(const Actor& actor, const domain::FieldInput& input,
+                   Callback<SubjectView> done) {
   auto refuse = [&](Error e) {
     Refuse(actor, Operation::kCollect, "", FieldNames(input), std::move(e),
            [done](Error err) { done(Fail(std::move(err))); });
@@ -170,12 +175,14 @@ void Vault::Create(const Actor& actor, const domain::FieldInput& input, Callback
         KONFID_TRY(txn.InsertSubject(*row));
         for (const auto& [field, hash] : *index) {
           auto st = txn.InsertIndex(row->tenant, field, hash, row->id);
-          if (!st) return Fail(st.error().code() == ErrorCode::kConflict ? Duplicate(field) : st.error());
+          if (!st)
+            return Fail(st.error().code() == ErrorCode::kConflict ? Duplicate(field) : st.error());
         }
         return audit.Append(MakeEvent(who, Operation::kCollect, row->id, *fields, Outcome::kOk));
       },
       [fields, who](ports::Transaction&, AuditWriter& audit, const Error& e) {
-        return audit.Append(MakeEvent(who, Operation::kCollect, "", *fields, Outcome::kFailed, ReasonOf(e)));
+        return audit.Append(
+            MakeEvent(who, Operation::kCollect, "", *fields, Outcome::kFailed, ReasonOf(e)));
       },
       [row, done](Status st) {
         if (!st) return done(Fail(st.error()));
@@ -200,10 +207,12 @@ void Vault::Get(const Actor& actor, const std::string& id, Callback<SubjectView>
         if (!found) return Fail(NoSubject());
         *row = std::move(*found);
         KONFID_ASSIGN_OR_RETURN(auto names, SealedFieldNames(row->fields));
-        return audit.Append(MakeEvent(who, Operation::kExtract, id, std::move(names), Outcome::kOk));
+        return audit.Append(
+            MakeEvent(who, Operation::kExtract, id, std::move(names), Outcome::kOk));
       },
       [who, id](ports::Transaction&, AuditWriter& audit, const Error& e) {
-        return audit.Append(MakeEvent(who, Operation::kExtract, id, {}, Outcome::kFailed, ReasonOf(e)));
+        return audit.Append(
+            MakeEvent(who, Operation::kExtract, id, {}, Outcome::kFailed, ReasonOf(e)));
       },
       [this, row, done](Status st) {
         if (!st) return done(Fail(st.error()));
@@ -238,17 +247,20 @@ void Vault::Find(const Actor& actor, const std::string& field, const std::string
   auto row = std::make_shared<ports::SubjectRow>();
   Actor who = actor;
   committer_.Submit(
-      [row, who, field, h = std::move(*hash)](ports::Transaction& txn, AuditWriter& audit) -> Status {
+      [row, who, field, h = std::move(*hash)](ports::Transaction& txn,
+                                              AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto id, txn.LookupIndex(who.tenant, field, h));
         if (!id) return Fail(NoSubject());
         KONFID_ASSIGN_OR_RETURN(auto found, txn.FindSubject(who.tenant, *id));
         if (!found) return Fail(Error(ErrorCode::kDataLoss, "index points to a missing subject"));
         *row = std::move(*found);
         KONFID_ASSIGN_OR_RETURN(auto names, SealedFieldNames(row->fields));
-        return audit.Append(MakeEvent(who, Operation::kExtract, *id, std::move(names), Outcome::kOk));
+        return audit.Append(
+            MakeEvent(who, Operation::kExtract, *id, std::move(names), Outcome::kOk));
       },
       [who, field](ports::Transaction&, AuditWriter& audit, const Error& e) {
-        return audit.Append(MakeEvent(who, Operation::kExtract, "", {field}, Outcome::kFailed, ReasonOf(e)));
+        return audit.Append(
+            MakeEvent(who, Operation::kExtract, "", {field}, Outcome::kFailed, ReasonOf(e)));
       },
       [this, row, done](Status st) {
         if (!st) return done(Fail(st.error()));
@@ -260,8 +272,8 @@ void Vault::Find(const Actor& actor, const std::string& field, const std::string
 void Vault::Update(const Actor& actor, const std::string& id, const domain::FieldInput& input,
                    Callback<SubjectView> done) {
   auto refuse = [&](Error e) {
-    Refuse(actor, Operation::kUpdate, IsValidSubjectId(id) ? id : "", FieldNames(input), std::move(e),
-           [done](Error err) { done(Fail(std::move(err))); });
+    Refuse(actor, Operation::kUpdate, IsValidSubjectId(id) ? id : "", FieldNames(input),
+           std::move(e), [done](Error err) { done(Fail(std::move(err))); });
   };
   if (!RoleAllows(actor.role, Operation::kUpdate))
     return refuse(Error(ErrorCode::kPermissionDenied, "this API key's role may not update subjects")
@@ -272,7 +284,8 @@ void Vault::Update(const Actor& actor, const std::string& id, const domain::Fiel
   auto valid = domain::ValidateFields(policy->catalogue, input, domain::ValidationMode::kUpdate);
   if (!valid) return refuse(valid.error());
   if (valid->set.empty() && valid->remove.empty())
-    return refuse(Error(ErrorCode::kInvalidArgument, "no fields to update").WithReason("empty_update"));
+    return refuse(
+        Error(ErrorCode::kInvalidArgument, "no fields to update").WithReason("empty_update"));
   // Normalize and hash now; sealing needs the subject's key, which the transaction unwraps.
   auto values = std::make_shared<domain::FieldValues>();
   auto index = std::make_shared<std::map<std::string, Bytes>>();
@@ -294,28 +307,34 @@ void Vault::Update(const Actor& actor, const std::string& id, const domain::Fiel
   Actor who = actor;
   UnixMicros now = clock_.Now();
   committer_.Submit(
-      [this, values, index, removed, fields, view, who, id, now, policy](ports::Transaction& txn,
-                                                                       AuditWriter& audit) -> Status {
+      [this, values, index, removed, fields, view, who, id, now, policy](
+          ports::Transaction& txn, AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, id));
         if (!row) return Fail(NoSubject());
-        KONFID_ASSIGN_OR_RETURN(SecretBytes key, keyring_.UnwrapSubjectKey(row->wrapped_key, who.tenant, id));
-        KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed, domain::UnpackSealedFields(row->fields));
+        KONFID_ASSIGN_OR_RETURN(SecretBytes key,
+                                keyring_.UnwrapSubjectKey(row->wrapped_key, who.tenant, id));
+        KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed,
+                                domain::UnpackSealedFields(row->fields));
         for (const auto& [name, value] : *values)
-          sealed[name] = crypto_.Seal(key, AsBytes(value), domain::FieldAssociatedData(who.tenant, id, name));
+          sealed[name] =
+              crypto_.Seal(key, AsBytes(value), domain::FieldAssociatedData(who.tenant, id, name));
         for (const auto& name : *removed) sealed.erase(name);
         for (const auto& name : *removed)
-          if (policy->catalogue.Find(name)->lookup) KONFID_TRY(txn.DeleteIndex(who.tenant, id, name));
+          if (policy->catalogue.Find(name)->lookup)
+            KONFID_TRY(txn.DeleteIndex(who.tenant, id, name));
         for (const auto& [field, hash] : *index) {
           KONFID_TRY(txn.DeleteIndex(who.tenant, id, field));
           auto st = txn.InsertIndex(who.tenant, field, hash, id);
-          if (!st) return Fail(st.error().code() == ErrorCode::kConflict ? Duplicate(field) : st.error());
+          if (!st)
+            return Fail(st.error().code() == ErrorCode::kConflict ? Duplicate(field) : st.error());
         }
         KONFID_TRY(txn.UpdateSubjectFields(who.tenant, id, domain::PackSealedFields(sealed), now));
         *view = SubjectView{id, {}, row->created_at, now};
         return audit.Append(MakeEvent(who, Operation::kUpdate, id, *fields, Outcome::kOk));
       },
       [who, id, fields](ports::Transaction&, AuditWriter& audit, const Error& e) {
-        return audit.Append(MakeEvent(who, Operation::kUpdate, id, *fields, Outcome::kFailed, ReasonOf(e)));
+        return audit.Append(
+            MakeEvent(who, Operation::kUpdate, id, *fields, Outcome::kFailed, ReasonOf(e)));
       },
       [values, view, done](Status st) {
         for (auto& [name, value] : *values) SecureWipe(value.data(), value.size());
@@ -338,13 +357,15 @@ void Vault::Destroy(const Actor& actor, const std::string& id, Callback<void> do
       [who, id](ports::Transaction& txn, AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, id));
         if (!row) return Fail(NoSubject());
-        KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed, domain::UnpackSealedFields(row->fields));
+        KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed,
+                                domain::UnpackSealedFields(row->fields));
         KONFID_TRY(txn.DeleteIndex(who.tenant, id, ""));
         KONFID_TRY(txn.DeleteSubject(who.tenant, id));
         return audit.Append(MakeEvent(who, Operation::kDestroy, id, Keys(sealed), Outcome::kOk));
       },
       [who, id](ports::Transaction&, AuditWriter& audit, const Error& e) {
-        return audit.Append(MakeEvent(who, Operation::kDestroy, id, {}, Outcome::kFailed, ReasonOf(e)));
+        return audit.Append(
+            MakeEvent(who, Operation::kDestroy, id, {}, Outcome::kFailed, ReasonOf(e)));
       },
       [done](Status st) { done(st); });
 }

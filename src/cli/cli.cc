@@ -40,16 +40,17 @@ Result<std::optional<ports::ServiceConfig>> MaybeConfig(Platform& p, const Commo
   return std::optional(std::move(config));
 }
 
-Result<std::unique_ptr<ports::Storage>> OpenStorage(Platform& p, const Common& c,
-                                                    const std::optional<ports::ServiceConfig>& config) {
+Result<std::unique_ptr<ports::Storage>> OpenStorage(
+    Platform& p, const Common& c, const std::optional<ports::ServiceConfig>& config) {
   StorageChoice choice{c.data_dir, c.db, true};
   if (config) {
     if (choice.db.empty()) choice.db = config->db;
     choice.sqlite_synchronous_full = config->sqlite_synchronous_full;
   }
   if (choice.db.empty() && !std::filesystem::is_directory(c.data_dir))
-    return Fail(ErrorCode::kNotFound, "data directory " + c.data_dir + " does not exist: run 'konfid init --data " +
-                                          c.data_dir + "'");
+    return Fail(ErrorCode::kNotFound, "data directory " + c.data_dir +
+                                          " does not exist: run 'konfid init --data " + c.data_dir +
+                                          "'");
   return p.open_storage(choice);
 }
 
@@ -58,8 +59,10 @@ Result<Opened> OpenExisting(Platform& p, const Common& c) {
   KONFID_ASSIGN_OR_RETURN(o.config, MaybeConfig(p, c));
   KONFID_ASSIGN_OR_RETURN(o.storage, OpenStorage(p, c, o.config));
   KONFID_TRY(o.storage->CheckSchema());
-  KONFID_ASSIGN_OR_RETURN(SecretBytes master, LoadMasterKey(c.data_dir, p.env_master_key, p.crypto, *o.storage));
-  KONFID_ASSIGN_OR_RETURN(o.keyring, app::Keyring::Open(p.crypto, *o.storage, std::move(master), false));
+  KONFID_ASSIGN_OR_RETURN(SecretBytes master,
+                          LoadMasterKey(c.data_dir, p.env_master_key, p.crypto, *o.storage));
+  KONFID_ASSIGN_OR_RETURN(o.keyring,
+                          app::Keyring::Open(p.crypto, *o.storage, std::move(master), false));
   return o;
 }
 
@@ -68,7 +71,8 @@ int Init(Platform& p, const Common& c) {
   if (!config) return Die(config.error());
   std::error_code ec;
   std::filesystem::create_directories(c.data_dir, ec);
-  if (ec) return Die(Error(ErrorCode::kUnavailable, "cannot create " + c.data_dir + ": " + ec.message()));
+  if (ec)
+    return Die(Error(ErrorCode::kUnavailable, "cannot create " + c.data_dir + ": " + ec.message()));
   ::chmod(c.data_dir.c_str(), 0700);
   std::string key_path = MasterKeyPath(c.data_dir);
   bool created_key = false;
@@ -88,20 +92,25 @@ int Init(Platform& p, const Common& c) {
     for (const auto& t : (*config)->tenants)
       if (auto st = (*keyring)->EnsureTenant(t.tenant, p.clock.Now()); !st) return Die(st.error());
   std::cout << "Initialized " << c.data_dir << " (" << (*storage)->backend() << ")\n";
-  if (created_key) std::cout << "Created master key " << key_path << " (mode 0600): back it up apart from the data\n";
+  if (created_key)
+    std::cout << "Created master key " << key_path
+              << " (mode 0600): back it up apart from the data\n";
   return 0;
 }
 
 int Serve(Platform& p, Common& c, const std::string& listen, int threads) {
-  if (c.config_path.empty()) return Die(Error(ErrorCode::kInvalidArgument, "serve needs --config FILE"));
+  if (c.config_path.empty())
+    return Die(Error(ErrorCode::kInvalidArgument, "serve needs --config FILE"));
   auto opened = OpenExisting(p, c);
   if (!opened) return Die(opened.error());
   ports::ServiceConfig& config = *opened->config;
   if (!listen.empty()) config.listen = listen;
   if (threads >= 0) config.threads = static_cast<size_t>(threads);
   for (const auto& t : config.tenants)
-    if (auto st = opened->keyring->EnsureTenant(t.tenant, p.clock.Now()); !st) return Die(st.error());
-  auto committer = std::make_unique<app::GroupCommitter>(*opened->storage, p.crypto, *opened->keyring, p.clock);
+    if (auto st = opened->keyring->EnsureTenant(t.tenant, p.clock.Now()); !st)
+      return Die(st.error());
+  auto committer =
+      std::make_unique<app::GroupCommitter>(*opened->storage, p.crypto, *opened->keyring, p.clock);
   app::Vault vault(config.tenants, *opened->keyring, *committer, p.crypto, p.phones, p.clock);
   app::ApiKeys keys(*opened->storage, p.crypto);
   ServeContext ctx{config, vault, keys, *committer, *opened->storage};
@@ -110,13 +119,16 @@ int Serve(Platform& p, Common& c, const std::string& listen, int threads) {
   return rc;
 }
 
-int ApiKeyCreate(Platform& p, const Common& c, const std::string& tenant, const std::string& role_name) {
+int ApiKeyCreate(Platform& p, const Common& c, const std::string& tenant,
+                 const std::string& role_name) {
   auto role = app::ParseRole(role_name);
   if (!role)
     return Die(Error(ErrorCode::kInvalidArgument,
-                     "unknown role '" + role_name + "': admin, operator, support, marketing, analyst or processor"));
+                     "unknown role '" + role_name +
+                         "': admin, operator, support, marketing, analyst or processor"));
   if (!domain::IsValidTenantId(tenant))
-    return Die(Error(ErrorCode::kInvalidArgument, "tenant id must be a-z, 0-9 and '-', starting with a letter"));
+    return Die(Error(ErrorCode::kInvalidArgument,
+                     "tenant id must be a-z, 0-9 and '-', starting with a letter"));
   auto opened = OpenExisting(p, c);
   if (!opened) return Die(opened.error());
   if (auto st = opened->keyring->EnsureTenant(tenant, p.clock.Now()); !st) return Die(st.error());
@@ -138,7 +150,8 @@ int AuditVerify(Platform& p, const Common& c) {
   for (const auto& r : *reports) {
     if (r.broken) {
       ok = false;
-      std::cout << "tenant " << r.tenant << ": BROKEN at event " << r.broken->seq << ": " << r.broken->what << "\n";
+      std::cout << "tenant " << r.tenant << ": BROKEN at event " << r.broken->seq << ": "
+                << r.broken->what << "\n";
     } else {
       std::cout << "tenant " << r.tenant << ": ok, " << r.events << " events\n";
     }
@@ -149,8 +162,9 @@ int AuditVerify(Platform& p, const Common& c) {
 
 int KeysRotate(Platform& p, const Common& c) {
   if (p.env_master_key)
-    return Die(Error(ErrorCode::kInvalidArgument,
-                     "the master key comes from KONFID_MASTER_KEY: rotate with a key file, or unset it"));
+    return Die(
+        Error(ErrorCode::kInvalidArgument,
+              "the master key comes from KONFID_MASTER_KEY: rotate with a key file, or unset it"));
   auto opened = OpenExisting(p, c);
   if (!opened) return Die(opened.error());
   std::string path = MasterKeyPath(c.data_dir), next = path + ".next";
@@ -164,9 +178,10 @@ int KeysRotate(Platform& p, const Common& c) {
     return Die(count.error());
   }
   if (std::rename(next.c_str(), path.c_str()) != 0)
-    return Die(Error(ErrorCode::kUnavailable, "rotated, but could not rename " + next +
-                                                  "; the next start finishes it"));
-  std::cout << "Rotated the master key: " << *count << " subject keys and every tenant's keys rewrapped\n";
+    return Die(Error(ErrorCode::kUnavailable,
+                     "rotated, but could not rename " + next + "; the next start finishes it"));
+  std::cout << "Rotated the master key: " << *count
+            << " subject keys and every tenant's keys rewrapped\n";
   return 0;
 }
 
@@ -197,7 +212,9 @@ int Run(int argc, char** argv, Platform& p) {
   auto* apikey_create = apikey->add_subcommand("create", "create an API key; prints it last");
   add_common(apikey_create, false);
   apikey_create->add_option("--tenant", tenant, "tenant id")->required();
-  apikey_create->add_option("--role", role, "admin, operator, support, marketing, analyst, processor")->required();
+  apikey_create
+      ->add_option("--role", role, "admin, operator, support, marketing, analyst, processor")
+      ->required();
 
   auto* audit = app.add_subcommand("audit", "the audit log");
   audit->require_subcommand(1);
@@ -206,7 +223,8 @@ int Run(int argc, char** argv, Platform& p) {
 
   auto* keys = app.add_subcommand("keys", "keys");
   keys->require_subcommand(1);
-  auto* keys_rotate = keys->add_subcommand("rotate", "rewrap every data key under a new master key");
+  auto* keys_rotate =
+      keys->add_subcommand("rotate", "rewrap every data key under a new master key");
   add_common(keys_rotate, false);
 
   try {

@@ -20,7 +20,8 @@ Result<SecretBytes> ParseHexKey(std::string_view hex, const std::string& where);
 
 // The master key from the environment if given, else from the key file. Finishes a key
 // rotation that stopped between its commit and its rename. Clear errors when neither exists.
-Result<SecretBytes> LoadMasterKey(const std::string& data_dir, const std::optional<std::string>& env,
-                                  ports::Crypto& crypto, ports::Storage& storage);
+Result<SecretBytes> LoadMasterKey(const std::string& data_dir,
+                                  const std::optional<std::string>& env, ports::Crypto& crypto,
+                                  ports::Storage& storage);
 
 }  // namespace konfid::cli

@@ -67,10 +67,10 @@ inline Status Ok() { return {}; }
 }  // namespace konfid
 
 // Propagates the error of an expression returning Result/Status.
-#define KONFID_TRY(expr)                                             \
-  do {                                                               \
-    if (auto konfid_try_r = (expr); !konfid_try_r.has_value())       \
-      return ::std::unexpected(std::move(konfid_try_r).error());     \
+#define KONFID_TRY(expr)                                         \
+  do {                                                           \
+    if (auto konfid_try_r = (expr); !konfid_try_r.has_value())   \
+      return ::std::unexpected(std::move(konfid_try_r).error()); \
   } while (0)
 
 #define KONFID_CONCAT_INNER(a, b) a##b
@@ -78,7 +78,7 @@ inline Status Ok() { return {}; }
 // Declares `lhs` from the value of a Result, or returns its error.
 #define KONFID_ASSIGN_OR_RETURN(lhs, expr) \
   KONFID_ASSIGN_OR_RETURN_IMPL(KONFID_CONCAT(konfid_r_, __LINE__), lhs, expr)
-#define KONFID_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr)           \
-  auto tmp = (expr);                                           \
+#define KONFID_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr)                      \
+  auto tmp = (expr);                                                      \
   if (!tmp.has_value()) return ::std::unexpected(std::move(tmp).error()); \
   lhs = std::move(*tmp)

@@ -12,7 +12,8 @@ void SecureWipe(void* data, size_t size) {
 SecretBytes::SecretBytes(size_t size) : bytes_(size, 0) {}
 
 void SecretBytes::Lock() {
-  if (!locked_ && !bytes_.empty()) locked_ = mlock(bytes_.data(), bytes_.size()) == 0;  // RLIMIT_MEMLOCK may refuse
+  if (!locked_ && !bytes_.empty())
+    locked_ = mlock(bytes_.data(), bytes_.size()) == 0;  // RLIMIT_MEMLOCK may refuse
 }
 
 SecretBytes::SecretBytes(const uint8_t* data, size_t size) : SecretBytes(size) {

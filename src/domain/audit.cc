@@ -4,28 +4,44 @@ namespace konfid::domain {
 
 std::string_view OperationName(Operation op) {
   switch (op) {
-    case Operation::kCollect: return "collect";
-    case Operation::kRecord: return "record";
-    case Operation::kSystematize: return "systematize";
-    case Operation::kAccumulate: return "accumulate";
-    case Operation::kStore: return "store";
-    case Operation::kUpdate: return "update";
-    case Operation::kExtract: return "extract";
-    case Operation::kUse: return "use";
-    case Operation::kTransfer: return "transfer";
-    case Operation::kDepersonalize: return "depersonalize";
-    case Operation::kBlock: return "block";
-    case Operation::kDelete: return "delete";
-    case Operation::kDestroy: return "destroy";
+    case Operation::kCollect:
+      return "collect";
+    case Operation::kRecord:
+      return "record";
+    case Operation::kSystematize:
+      return "systematize";
+    case Operation::kAccumulate:
+      return "accumulate";
+    case Operation::kStore:
+      return "store";
+    case Operation::kUpdate:
+      return "update";
+    case Operation::kExtract:
+      return "extract";
+    case Operation::kUse:
+      return "use";
+    case Operation::kTransfer:
+      return "transfer";
+    case Operation::kDepersonalize:
+      return "depersonalize";
+    case Operation::kBlock:
+      return "block";
+    case Operation::kDelete:
+      return "delete";
+    case Operation::kDestroy:
+      return "destroy";
   }
   return "use";
 }
 
 std::string_view OutcomeName(Outcome outcome) {
   switch (outcome) {
-    case Outcome::kOk: return "ok";
-    case Outcome::kDenied: return "denied";
-    case Outcome::kFailed: return "failed";
+    case Outcome::kOk:
+      return "ok";
+    case Outcome::kDenied:
+      return "denied";
+    case Outcome::kFailed:
+      return "failed";
   }
   return "failed";
 }
@@ -53,7 +69,8 @@ Bytes AuditCanonicalBytes(const AuditEvent& e) {
 void AuditChainVerifier::Add(const AuditEvent& e) {
   if (break_) return;
   if (e.seq != expected_seq_) {
-    break_ = ChainBreak{expected_seq_, e.seq > expected_seq_ ? "event missing" : "event out of order"};
+    break_ =
+        ChainBreak{expected_seq_, e.seq > expected_seq_ ? "event missing" : "event out of order"};
     return;
   }
   if (e.prev_hash != prev_) {

@@ -15,19 +15,19 @@ namespace konfid::domain {
 
 // The actions of 152-FZ Art. 3(3) that Konfid performs, plus the denied read.
 enum class Operation {
-  kCollect,        // a subject's data enters the vault
+  kCollect,  // a subject's data enters the vault
   kRecord,
   kSystematize,
   kAccumulate,
   kStore,
   kUpdate,
-  kExtract,        // a read of personal data
+  kExtract,  // a read of personal data
   kUse,
   kTransfer,
   kDepersonalize,
   kBlock,
   kDelete,
-  kDestroy,        // data key destroyed, rows deleted
+  kDestroy,  // data key destroyed, rows deleted
 };
 
 std::string_view OperationName(Operation op);
@@ -37,7 +37,7 @@ std::string_view OutcomeName(Outcome outcome);
 
 struct AuditEvent {
   std::string tenant;
-  uint64_t seq = 0;                 // 1, 2, 3 ... per tenant
+  uint64_t seq = 0;  // 1, 2, 3 ... per tenant
   UnixMicros time = 0;
   std::string actor;                // "apikey:<id>", "cli", "system"
   std::string operation;            // OperationName()
@@ -45,10 +45,10 @@ struct AuditEvent {
   std::vector<std::string> fields;  // field names, never values
   std::string purpose;
   std::string ground;
-  std::string outcome;              // OutcomeName()
-  std::string reason;               // error reason code on denial or failure
-  Bytes prev_hash;                  // 32 bytes; zeros for seq 1
-  Bytes hash;                       // 32 bytes
+  std::string outcome;  // OutcomeName()
+  std::string reason;   // error reason code on denial or failure
+  Bytes prev_hash;      // 32 bytes; zeros for seq 1
+  Bytes hash;           // 32 bytes
 };
 
 inline constexpr size_t kAuditHashSize = 32;
@@ -60,7 +60,7 @@ Bytes AuditCanonicalBytes(const AuditEvent& event);
 using AuditMac = std::function<Bytes(const Bytes& message)>;
 
 struct ChainBreak {
-  uint64_t seq;        // the first event that does not verify (or the missing one)
+  uint64_t seq;  // the first event that does not verify (or the missing one)
   std::string what;
 };
 

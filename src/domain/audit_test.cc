@@ -41,7 +41,8 @@ std::vector<AuditEvent> Chain(int n) {
   return events;
 }
 
-std::optional<ChainBreak> Verify(const std::vector<AuditEvent>& events, uint64_t head_seq, Bytes head_hash) {
+std::optional<ChainBreak> Verify(const std::vector<AuditEvent>& events, uint64_t head_seq,
+                                 Bytes head_hash) {
   AuditChainVerifier v(FakeMac, head_seq, std::move(head_hash));
   for (const auto& e : events) v.Add(e);
   return v.Finish();
@@ -64,10 +65,10 @@ TEST(AuditChain, ChangedEventIsFound) {
 TEST(AuditChain, EveryFieldIsCovered) {
   auto base = Chain(1);
   std::vector<std::function<void(AuditEvent&)>> edits = {
-      [](AuditEvent& e) { e.tenant = "other"; },     [](AuditEvent& e) { e.time += 1; },
-      [](AuditEvent& e) { e.actor = "cli"; },        [](AuditEvent& e) { e.subject_id = "x"; },
-      [](AuditEvent& e) { e.fields.pop_back(); },    [](AuditEvent& e) { e.purpose = "p"; },
-      [](AuditEvent& e) { e.ground = "consent"; },   [](AuditEvent& e) { e.outcome = "denied"; },
+      [](AuditEvent& e) { e.tenant = "other"; },   [](AuditEvent& e) { e.time += 1; },
+      [](AuditEvent& e) { e.actor = "cli"; },      [](AuditEvent& e) { e.subject_id = "x"; },
+      [](AuditEvent& e) { e.fields.pop_back(); },  [](AuditEvent& e) { e.purpose = "p"; },
+      [](AuditEvent& e) { e.ground = "consent"; }, [](AuditEvent& e) { e.outcome = "denied"; },
       [](AuditEvent& e) { e.reason = "role"; },
   };
   for (size_t i = 0; i < edits.size(); ++i) {

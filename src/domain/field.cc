@@ -17,11 +17,16 @@ std::optional<FieldType> ParseFieldType(std::string_view name) {
 
 std::string_view FieldTypeName(FieldType type) {
   switch (type) {
-    case FieldType::kString: return "string";
-    case FieldType::kEmail: return "email";
-    case FieldType::kPhone: return "phone";
-    case FieldType::kDate: return "date";
-    case FieldType::kEnum: return "enum";
+    case FieldType::kString:
+      return "string";
+    case FieldType::kEmail:
+      return "email";
+    case FieldType::kPhone:
+      return "phone";
+    case FieldType::kDate:
+      return "date";
+    case FieldType::kEnum:
+      return "enum";
   }
   return "string";
 }
@@ -38,7 +43,11 @@ std::optional<size_t> Utf8Length(std::string_view s) {
   size_t count = 0;
   for (size_t i = 0; i < s.size();) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    size_t len = c < 0x80           ? 1
+                 : (c >> 5) == 0x6  ? 2
+                 : (c >> 4) == 0xe  ? 3
+                 : (c >> 3) == 0x1e ? 4
+                                    : 0;
     if (len == 0 || i + len > s.size()) return std::nullopt;
     for (size_t k = 1; k < len; ++k)
       if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return std::nullopt;
@@ -139,14 +148,16 @@ static Result<std::string> ValidateValue(const FieldSpec& spec, std::string_view
   std::string_view v = Trim(raw);
   if (v.empty()) return Fail(FieldError(spec.name, "is empty", "invalid_value"));
   if (*Utf8Length(v) > spec.max_length)
-    return Fail(FieldError(spec.name, "is longer than " + std::to_string(spec.max_length) +
-                                          " characters", "too_long"));
+    return Fail(FieldError(spec.name,
+                           "is longer than " + std::to_string(spec.max_length) + " characters",
+                           "too_long"));
   switch (spec.type) {
     case FieldType::kString:
       return std::string(v);
     case FieldType::kEmail: {
       auto email = NormalizeEmail(v);
-      if (!email) return Fail(FieldError(spec.name, "is not a valid email address", "invalid_email"));
+      if (!email)
+        return Fail(FieldError(spec.name, "is not a valid email address", "invalid_email"));
       return *email;
     }
     case FieldType::kPhone:

@@ -24,9 +24,9 @@ struct FieldSpec {
   std::string name;
   FieldType type = FieldType::kString;
   bool required = false;
-  size_t max_length = 256;           // in Unicode code points
-  bool lookup = false;               // kept in a blind index, unique per tenant
-  std::vector<std::string> values;   // allowed values of an enum
+  size_t max_length = 256;          // in Unicode code points
+  bool lookup = false;              // kept in a blind index, unique per tenant
+  std::vector<std::string> values;  // allowed values of an enum
 };
 
 // Values as they arrive: a field name and its value, or nullopt to remove it (PATCH only).

@@ -46,15 +46,18 @@ TEST(Utf8Length, CountsCodePointsAndRejectsInvalid) {
 }
 
 TEST(ValidateFields, CreateNormalizesAndChecksRequired) {
-  auto r = ValidateFields(Catalogue(), {{"surname", " Иванов "}, {"email", "A@B.RU"}}, ValidationMode::kCreate);
+  auto r = ValidateFields(Catalogue(), {{"surname", " Иванов "}, {"email", "A@B.RU"}},
+                          ValidationMode::kCreate);
   ASSERT_TRUE(r) << r.error().message();
   EXPECT_EQ(r->set.at("surname"), "Иванов");
   EXPECT_EQ(r->set.at("email"), "a@b.ru");
-  EXPECT_EQ(ReasonOf(ValidateFields(Catalogue(), {{"surname", "X"}}, ValidationMode::kCreate)), "required_field");
+  EXPECT_EQ(ReasonOf(ValidateFields(Catalogue(), {{"surname", "X"}}, ValidationMode::kCreate)),
+            "required_field");
 }
 
 TEST(ValidateFields, ErrorsNameTheFieldNeverTheValue) {
-  auto r = ValidateFields(Catalogue(), {{"surname", "X"}, {"email", "secret-value"}}, ValidationMode::kCreate);
+  auto r = ValidateFields(Catalogue(), {{"surname", "X"}, {"email", "secret-value"}},
+                          ValidationMode::kCreate);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().reason(), "invalid_email");
   EXPECT_NE(r.error().message().find("'email'"), std::string::npos);
@@ -62,7 +65,9 @@ TEST(ValidateFields, ErrorsNameTheFieldNeverTheValue) {
 }
 
 TEST(ValidateFields, EachRule) {
-  auto check = [](FieldInput in) { return ReasonOf(ValidateFields(Catalogue(), in, ValidationMode::kUpdate)); };
+  auto check = [](FieldInput in) {
+    return ReasonOf(ValidateFields(Catalogue(), in, ValidationMode::kUpdate));
+  };
   EXPECT_EQ(check({{"nickname", "x"}}), "unknown_field");
   EXPECT_EQ(check({{"surname", "ABCDEFGHIJK"}}), "too_long");
   EXPECT_EQ(check({{"surname", "ЖЖЖЖЖЖЖЖЖЖ"}}), "");  // 10 code points, 20 bytes: fits
@@ -81,10 +86,12 @@ TEST(ValidateFields, NullRemovesOnlyOptionalFieldsOnUpdate) {
   auto r = ValidateFields(Catalogue(), {{"phone", std::nullopt}}, ValidationMode::kUpdate);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->remove, std::vector<std::string>{"phone"});
-  EXPECT_EQ(ReasonOf(ValidateFields(Catalogue(), {{"email", std::nullopt}}, ValidationMode::kUpdate)),
-            "required_field");
-  EXPECT_EQ(ReasonOf(ValidateFields(Catalogue(), {{"phone", std::nullopt}}, ValidationMode::kCreate)),
-            "invalid_value");
+  EXPECT_EQ(
+      ReasonOf(ValidateFields(Catalogue(), {{"email", std::nullopt}}, ValidationMode::kUpdate)),
+      "required_field");
+  EXPECT_EQ(
+      ReasonOf(ValidateFields(Catalogue(), {{"phone", std::nullopt}}, ValidationMode::kCreate)),
+      "invalid_value");
 }
 
 }  // namespace

@@ -18,7 +18,9 @@ Bytes PackSealedFields(const SealedFields& fields) {
 }
 
 Result<SealedFields> UnpackSealedFields(std::span<const uint8_t> blob) {
-  auto corrupt = [] { return Fail(ErrorCode::kDataLoss, "stored record is corrupt", "sealed fields"); };
+  auto corrupt = [] {
+    return Fail(ErrorCode::kDataLoss, "stored record is corrupt", "sealed fields");
+  };
   if (blob.size() < 3 || blob[0] != 1) return corrupt();
   size_t count = size_t{blob[1]} << 8 | blob[2];
   size_t pos = 3;

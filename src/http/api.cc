@@ -1,10 +1,10 @@
 #include "http/api.h"
 
+#include <fmt/format.h>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
-#include <fmt/format.h>
 
 namespace konfid::http {
 
@@ -65,8 +65,9 @@ Result<domain::FieldInput> ParseFieldsBody(const Request& req, bool allow_null) 
   const json::object& root = doc.get_object();
   for (const auto& kv : root)
     if (kv.key() != "fields")
-      return Fail(Invalid("unknown member '" + std::string(kv.key().substr(0, 64)) + "' in the body",
-                          "unknown_field"));
+      return Fail(
+          Invalid("unknown member '" + std::string(kv.key().substr(0, 64)) + "' in the body",
+                  "unknown_field"));
   const json::value* fields = root.if_contains("fields");
   if (!fields || !fields->is_object())
     return Fail(Invalid("'fields' must be an object", "invalid_json"));
@@ -86,7 +87,8 @@ Result<domain::FieldInput> ParseFieldsBody(const Request& req, bool allow_null) 
 }
 
 json::object SubjectJson(const app::SubjectView& v, bool with_fields) {
-  json::object o{{"id", v.id}, {"created_at", FormatRfc3339(v.created_at)},
+  json::object o{{"id", v.id},
+                 {"created_at", FormatRfc3339(v.created_at)},
                  {"updated_at", FormatRfc3339(v.updated_at)}};
   if (with_fields) {
     json::object f;
@@ -152,8 +154,10 @@ Response Api::Route(const Request& req, std::string& route, asio::yield_context 
   }
 
   bool collection = path == "/v1/subjects";
-  bool item = path.starts_with("/v1/subjects/") && path.size() > 13 && path.find('/', 13) == path.npos;
-  if (!collection && !item) return problem(Error(ErrorCode::kNotFound, "no such route").WithReason("no_route"));
+  bool item =
+      path.starts_with("/v1/subjects/") && path.size() > 13 && path.find('/', 13) == path.npos;
+  if (!collection && !item)
+    return problem(Error(ErrorCode::kNotFound, "no such route").WithReason("no_route"));
   route = collection ? "/v1/subjects" : "/v1/subjects/{id}";
   if (collection && method != beast_http::verb::post && method != beast_http::verb::get)
     return MethodNotAllowed(req, "GET, POST");
@@ -163,18 +167,21 @@ Response Api::Route(const Request& req, std::string& route, asio::yield_context 
 
   auto auth = req[beast_http::field::authorization];
   if (!auth.starts_with("Bearer "))
-    return problem(Error(ErrorCode::kUnauthenticated, "an API key is required: Authorization: Bearer <key>")
-                          .WithReason("missing_api_key"));
+    return problem(
+        Error(ErrorCode::kUnauthenticated, "an API key is required: Authorization: Bearer <key>")
+            .WithReason("missing_api_key"));
   auto actor = d_.keys.Authenticate(std::string_view(auth.data() + 7, auth.size() - 7));
   if (!actor) return problem(actor.error());
   if (!d_.vault.Policy(actor->tenant))
-    return problem(Error(ErrorCode::kPermissionDenied, "this API key's tenant is not configured on this server")
+    return problem(Error(ErrorCode::kPermissionDenied,
+                         "this API key's tenant is not configured on this server")
                        .WithReason("tenant_not_configured"));
 
   if (collection && method == beast_http::verb::post) {
     auto input = ParseFieldsBody(req, false);
     if (!input) return problem(input.error());
-    auto r = Await<app::SubjectView>([&](auto cb) { d_.vault.Create(*actor, *input, std::move(cb)); }, yield);
+    auto r = Await<app::SubjectView>(
+        [&](auto cb) { d_.vault.Create(*actor, *input, std::move(cb)); }, yield);
     if (!r) return problem(r.error());
     Response res = Json(201, SubjectJson(*r, false), req);
     res.set(beast_http::field::location, "/v1/subjects/" + r->id);
@@ -184,22 +191,25 @@ Response Api::Route(const Request& req, std::string& route, asio::yield_context 
     auto params = target->params(boost::urls::encoding_opts{});
     if (params.size() != 1 || !(*params.begin()).has_value)
       return problem(Invalid("give exactly one lookup parameter, e.g. ?email=... or ?phone=...",
-                                "invalid_query"));
+                             "invalid_query"));
     auto param = *params.begin();
-    auto r = Await<app::SubjectView>([&](auto cb) { d_.vault.Find(*actor, param.key, param.value, std::move(cb)); }, yield);
+    auto r = Await<app::SubjectView>(
+        [&](auto cb) { d_.vault.Find(*actor, param.key, param.value, std::move(cb)); }, yield);
     if (!r) return problem(r.error());
     return Json(200, SubjectJson(*r, true), req);
   }
   std::string id = path.substr(13);
   if (method == beast_http::verb::get) {
-    auto r = Await<app::SubjectView>([&](auto cb) { d_.vault.Get(*actor, id, std::move(cb)); }, yield);
+    auto r =
+        Await<app::SubjectView>([&](auto cb) { d_.vault.Get(*actor, id, std::move(cb)); }, yield);
     if (!r) return problem(r.error());
     return Json(200, SubjectJson(*r, true), req);
   }
   if (method == beast_http::verb::patch) {
     auto input = ParseFieldsBody(req, true);
     if (!input) return problem(input.error());
-    auto r = Await<app::SubjectView>([&](auto cb) { d_.vault.Update(*actor, id, *input, std::move(cb)); }, yield);
+    auto r = Await<app::SubjectView>(
+        [&](auto cb) { d_.vault.Update(*actor, id, *input, std::move(cb)); }, yield);
     if (!r) return problem(r.error());
     return Json(200, SubjectJson(*r, false), req);
   }

@@ -23,19 +23,26 @@ std::string Metrics::Render(const std::string& extra) const {
   out += "# TYPE konfid_http_requests_total counter\n";
   for (const auto& [key, n] : requests_) {
     size_t a = key.find('\t'), b = key.find('\t', a + 1);
-    out += fmt::format("konfid_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
-                       key.substr(0, a), key.substr(a + 1, b - a - 1), key.substr(b + 1), n);
+    out +=
+        fmt::format("konfid_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
+                    key.substr(0, a), key.substr(a + 1, b - a - 1), key.substr(b + 1), n);
   }
-  out += "# HELP konfid_http_request_duration_seconds Time from a request's arrival to its response.\n";
+  out +=
+      "# HELP konfid_http_request_duration_seconds Time from a request's arrival to its "
+      "response.\n";
   out += "# TYPE konfid_http_request_duration_seconds histogram\n";
   for (const auto& [route, h] : latency_) {
     for (size_t i = 0; i < kBuckets.size(); ++i)
-      out += fmt::format("konfid_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n",
-                         route, kBuckets[i], h.counts[i]);
-    out += fmt::format("konfid_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n",
-                       route, h.count);
-    out += fmt::format("konfid_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", route, h.sum);
-    out += fmt::format("konfid_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", route, h.count);
+      out +=
+          fmt::format("konfid_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n",
+                      route, kBuckets[i], h.counts[i]);
+    out +=
+        fmt::format("konfid_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n",
+                    route, h.count);
+    out +=
+        fmt::format("konfid_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", route, h.sum);
+    out += fmt::format("konfid_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", route,
+                       h.count);
   }
   out += extra;
   return out;

@@ -6,16 +6,26 @@ namespace konfid::http {
 
 unsigned HttpStatusOf(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return 400;
-    case ErrorCode::kUnauthenticated: return 401;
-    case ErrorCode::kPermissionDenied: return 403;
-    case ErrorCode::kConsentRequired: return 403;
-    case ErrorCode::kNotFound: return 404;
-    case ErrorCode::kConflict: return 409;
-    case ErrorCode::kTooLarge: return 413;
-    case ErrorCode::kUnavailable: return 503;
-    case ErrorCode::kDataLoss: return 500;
-    case ErrorCode::kInternal: return 500;
+    case ErrorCode::kInvalidArgument:
+      return 400;
+    case ErrorCode::kUnauthenticated:
+      return 401;
+    case ErrorCode::kPermissionDenied:
+      return 403;
+    case ErrorCode::kConsentRequired:
+      return 403;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kConflict:
+      return 409;
+    case ErrorCode::kTooLarge:
+      return 413;
+    case ErrorCode::kUnavailable:
+      return 503;
+    case ErrorCode::kDataLoss:
+      return 500;
+    case ErrorCode::kInternal:
+      return 500;
   }
   return 500;
 }
@@ -25,7 +35,8 @@ Response Problem(const Error& error, unsigned version, bool keep_alive) {
   // Reasons whose HTTP status is more specific than their code's.
   if (error.reason() == "unsupported_media_type") status = 415;
   if (error.reason() == "method_not_allowed") status = 405;
-  std::string code = error.reason().empty() ? std::string(ErrorCodeName(error.code())) : error.reason();
+  std::string code =
+      error.reason().empty() ? std::string(ErrorCodeName(error.code())) : error.reason();
   // 5xx keep their internal detail out of the body: it goes to the log only.
   std::string detail = status >= 500 && error.code() != ErrorCode::kUnavailable
                            ? std::string("internal error")

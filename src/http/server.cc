@@ -1,10 +1,10 @@
 #include "http/server.h"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
 #include <boost/asio/spawn.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <mutex>
@@ -22,7 +22,8 @@ Result<std::pair<std::string, unsigned short>> ParseListen(const std::string& li
   if (colon == std::string::npos || colon == 0)
     return Fail(ErrorCode::kInvalidArgument, "listen address must be HOST:PORT");
   std::string host = listen.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   std::string port = listen.substr(colon + 1);
   if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != port.npos)
     return Fail(ErrorCode::kInvalidArgument, "listen port must be a number 0..65535");
@@ -54,11 +55,14 @@ struct HttpServer::Impl {
   std::mutex mu;
   std::set<std::shared_ptr<Conn>> conns;
 
-  static asio::io_context& MakeContexts(std::vector<std::unique_ptr<asio::io_context>>& v, size_t n) {
-    for (size_t i = 0; i < std::max<size_t>(n, 1); ++i) v.push_back(std::make_unique<asio::io_context>(1));
+  static asio::io_context& MakeContexts(std::vector<std::unique_ptr<asio::io_context>>& v,
+                                        size_t n) {
+    for (size_t i = 0; i < std::max<size_t>(n, 1); ++i)
+      v.push_back(std::make_unique<asio::io_context>(1));
     return *v[0];
   }
-  Impl(const ServerOptions& o, Api& a) : options(o), api(a), ioc(MakeContexts(contexts, o.threads)) {
+  Impl(const ServerOptions& o, Api& a)
+      : options(o), api(a), ioc(MakeContexts(contexts, o.threads)) {
     for (auto& c : contexts) guards.push_back(asio::make_work_guard(*c));
   }
 
@@ -79,10 +83,11 @@ struct HttpServer::Impl {
       stream.expires_after(std::chrono::seconds(60));
       beast_http::async_read(stream, buffer, parser, yield[ec]);
       if (ec == beast_http::error::body_limit) {
-        Response res = Problem(Error(ErrorCode::kTooLarge, "the body is larger than " +
-                                                               std::to_string(options.body_limit) + " bytes")
-                                   .WithReason("body_too_large"),
-                               11, false);
+        Response res =
+            Problem(Error(ErrorCode::kTooLarge, "the body is larger than " +
+                                                    std::to_string(options.body_limit) + " bytes")
+                        .WithReason("body_too_large"),
+                    11, false);
         stream.expires_after(std::chrono::seconds(10));
         beast_http::async_write(stream, res, yield[ec]);
         break;
@@ -91,7 +96,8 @@ struct HttpServer::Impl {
         if (ec != beast_http::error::end_of_stream && ec != asio::error::operation_aborted &&
             ec != beast::error::timeout && ec != asio::error::connection_reset && !stopping) {
           Response res = Problem(Error(ErrorCode::kInvalidArgument, "malformed HTTP request")
-                                     .WithReason("bad_request"), 11, false);
+                                     .WithReason("bad_request"),
+                                 11, false);
           stream.expires_after(std::chrono::seconds(10));
           beast_http::async_write(stream, res, yield[ec]);
         }
@@ -126,7 +132,10 @@ struct HttpServer::Impl {
       socket.set_option(tcp::no_delay(true), ec);
       auto ex = socket.get_executor();
       asio::spawn(
-          ex, [this, s = std::move(socket)](asio::yield_context y) mutable { Session(std::move(s), y); },
+          ex,
+          [this, s = std::move(socket)](asio::yield_context y) mutable {
+            Session(std::move(s), y);
+          },
           [](std::exception_ptr e) {
             if (e) std::rethrow_exception(e);
           });
@@ -159,7 +168,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Create(const ServerOptions& opti
   auto impl = std::make_unique<Impl>(options, api);
   boost::system::error_code ec;
   auto address = asio::ip::make_address(options.host, ec);
-  if (ec) return Fail(ErrorCode::kInvalidArgument, "listen host must be an IP address, e.g. 127.0.0.1");
+  if (ec)
+    return Fail(ErrorCode::kInvalidArgument, "listen host must be an IP address, e.g. 127.0.0.1");
   tcp::endpoint endpoint(address, options.port);
   impl->acceptor.open(endpoint.protocol(), ec);
   if (!ec) impl->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
@@ -188,7 +198,8 @@ void HttpServer::Run() {
         if (e) std::rethrow_exception(e);
       });
   std::vector<std::thread> threads;
-  for (size_t i = 1; i < s.contexts.size(); ++i) threads.emplace_back([&s, i] { s.contexts[i]->run(); });
+  for (size_t i = 1; i < s.contexts.size(); ++i)
+    threads.emplace_back([&s, i] { s.contexts[i]->run(); });
   s.ioc.run();
   for (auto& t : threads) t.join();
 }

@@ -1,6 +1,7 @@
 // HttpServer: Boost.Beast over Asio, one stackful coroutine per connection; one io_context
-// per thread, connections dealt round-robin, so a connection's handlers never cross threads. Keep-alive, a body limit (413 beyond it), read timeouts. Stop() closes the
-// listener, lets requests in flight finish and closes idle connections: a drain.
+// per thread, connections dealt round-robin, so a connection's handlers never cross threads.
+// Keep-alive, a body limit (413 beyond it), read timeouts. Stop() closes the listener, lets
+// requests in flight finish and closes idle connections: a drain.
 #pragma once
 
 #include <memory>

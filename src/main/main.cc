@@ -28,7 +28,8 @@ Result<std::unique_ptr<ports::Storage>> OpenStorage(const cli::StorageChoice& ch
     return std::unique_ptr<ports::Storage>(std::move(pg));
   }
   if (!choice.db.empty() && choice.db != "sqlite")
-    return Fail(ErrorCode::kInvalidArgument, "--db must be a postgres:// URL (or empty for SQLite)");
+    return Fail(ErrorCode::kInvalidArgument,
+                "--db must be a postgres:// URL (or empty for SQLite)");
   adapters::SqliteOptions options{choice.data_dir + "/konfid.db", choice.sqlite_synchronous_full};
   KONFID_ASSIGN_OR_RETURN(auto sqlite, adapters::SqliteStorage::Open(options));
   return std::unique_ptr<ports::Storage>(std::move(sqlite));
@@ -45,15 +46,17 @@ int Serve(cli::ServeContext& ctx, ports::Clock& clock) {
   http::ServerOptions options;
   options.host = listen->first;
   options.port = listen->second;
-  options.threads = ctx.config.threads != 0 ? ctx.config.threads : std::max(1u, std::thread::hardware_concurrency());
+  options.threads = ctx.config.threads != 0 ? ctx.config.threads
+                                            : std::max(1u, std::thread::hardware_concurrency());
   options.body_limit = ctx.config.body_limit;
   auto server = http::HttpServer::Create(options, api);
   if (!server) {
     std::cerr << "konfid: " << server.error().message() << "\n";
     return 2;
   }
-  spdlog::info("konfid serving on {}:{} ({}, {} tenants, {} threads)", options.host, (*server)->port(),
-               ctx.storage.backend(), ctx.config.tenants.size(), options.threads);
+  spdlog::info("konfid serving on {}:{} ({}, {} tenants, {} threads)", options.host,
+               (*server)->port(), ctx.storage.backend(), ctx.config.tenants.size(),
+               options.threads);
   (*server)->Run();
   spdlog::info("konfid stopped");
   return 0;
@@ -70,8 +73,13 @@ int main(int argc, char** argv) {
   }
   adapters::LibPhoneNumberNormalizer phones;
   adapters::SystemClock clock;
-  cli::Platform platform{**crypto, phones, clock, OpenStorage, adapters::LoadServiceConfig,
-                         [&clock](cli::ServeContext& ctx) { return Serve(ctx, clock); }, std::nullopt};
+  cli::Platform platform{**crypto,
+                         phones,
+                         clock,
+                         OpenStorage,
+                         adapters::LoadServiceConfig,
+                         [&clock](cli::ServeContext& ctx) { return Serve(ctx, clock); },
+                         std::nullopt};
   if (const char* key = std::getenv("KONFID_MASTER_KEY"); key != nullptr && *key != '\0')
     platform.env_master_key = std::string(key);
   return cli::Run(argc, argv, platform);

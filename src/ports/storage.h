@@ -25,8 +25,8 @@ namespace konfid::ports {
 struct SubjectRow {
   std::string tenant;
   std::string id;
-  Bytes wrapped_key;   // the subject's data key, sealed under the master key
-  Bytes fields;        // domain::PackSealedFields()
+  Bytes wrapped_key;  // the subject's data key, sealed under the master key
+  Bytes fields;       // domain::PackSealedFields()
   UnixMicros created_at = 0;
   UnixMicros updated_at = 0;
 };
@@ -79,8 +79,8 @@ class Transaction {
 
   // Blind index, unique per (tenant, field, hash): InsertIndex returns Conflict on a
   // duplicate, enforced by the database so that concurrent writers cannot both succeed.
-  virtual Status InsertIndex(const std::string& tenant, const std::string& field,
-                             const Bytes& hash, const std::string& subject) = 0;
+  virtual Status InsertIndex(const std::string& tenant, const std::string& field, const Bytes& hash,
+                             const std::string& subject) = 0;
   virtual Result<std::optional<std::string>> LookupIndex(const std::string& tenant,
                                                          const std::string& field,
                                                          const Bytes& hash) = 0;

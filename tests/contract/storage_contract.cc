@@ -56,7 +56,8 @@ TEST_P(StorageContract, SubjectLifecycle) {
   auto t = Begin(*storage_);
   SubjectRow row{"demo", "s1", B({9, 9}), B({1, 2, 3}), 100, 100};
   ASSERT_TRUE(t->InsertSubject(row));
-  EXPECT_EQ(FailsInSavepoint(*t, [&] { return t->InsertSubject(row); }).code(), ErrorCode::kConflict);
+  EXPECT_EQ(FailsInSavepoint(*t, [&] { return t->InsertSubject(row); }).code(),
+            ErrorCode::kConflict);
   ASSERT_TRUE(t->Commit());
 
   t = Begin(*storage_);
@@ -95,7 +96,11 @@ TEST_P(StorageContract, TenantsAreIsolated) {
 TEST_P(StorageContract, BlindIndexIsUniquePerTenantAndField) {
   auto t = Begin(*storage_);
   ASSERT_TRUE(t->InsertIndex("demo", "email", B({1, 1}), "s1"));
-  EXPECT_EQ(FailsInSavepoint(*t, [&] { return t->InsertIndex("demo", "email", B({1, 1}), "s2"); }).code(),
+  EXPECT_EQ(FailsInSavepoint(*t,
+                             [&] {
+                               return t->InsertIndex("demo", "email", B({1, 1}), "s2");
+                             })
+                .code(),
             ErrorCode::kConflict);
   ASSERT_TRUE(t->InsertIndex("demo", "phone", B({1, 1}), "s2"));
   ASSERT_TRUE(t->InsertIndex("demo", "phone", B({2, 2}), "s1"));
@@ -125,7 +130,8 @@ TEST_P(StorageContract, SavepointRollbackUndoesOnlyItsOwnWrites) {
   ASSERT_TRUE(t->ReleaseSavepoint());
   ASSERT_TRUE(t->Savepoint());
   ASSERT_TRUE(t->InsertSubject({"demo", "drop", B({1}), B({1}), 1, 1}));
-  EXPECT_FALSE(t->InsertIndex("demo", "email", B({1}), "drop") && t->InsertIndex("demo", "email", B({1}), "drop"));
+  EXPECT_FALSE(t->InsertIndex("demo", "email", B({1}), "drop") &&
+               t->InsertIndex("demo", "email", B({1}), "drop"));
   ASSERT_TRUE(t->RollbackToSavepoint());
   ASSERT_TRUE(t->Savepoint());  // the transaction goes on after a failed statement
   ASSERT_TRUE(t->InsertIndex("demo", "email", B({1}), "keep"));
@@ -140,7 +146,8 @@ TEST_P(StorageContract, SavepointRollbackUndoesOnlyItsOwnWrites) {
 TEST_P(StorageContract, TenantsAndAuditChainHead) {
   auto t = Begin(*storage_);
   ASSERT_TRUE(t->InsertTenant(Tenant("demo")));
-  EXPECT_EQ(FailsInSavepoint(*t, [&] { return t->InsertTenant(Tenant("demo")); }).code(), ErrorCode::kConflict);
+  EXPECT_EQ(FailsInSavepoint(*t, [&] { return t->InsertTenant(Tenant("demo")); }).code(),
+            ErrorCode::kConflict);
   auto head = t->LockAuditHead("demo");
   ASSERT_TRUE(head);
   EXPECT_EQ(head->seq, 0u);
@@ -191,7 +198,11 @@ TEST_P(StorageContract, TenantsAndAuditChainHead) {
 TEST_P(StorageContract, ApiKeysAndMeta) {
   auto t = Begin(*storage_);
   ASSERT_TRUE(t->InsertApiKey({"demo", "k1", B({1, 2}), "admin", 5}));
-  EXPECT_EQ(FailsInSavepoint(*t, [&] { return t->InsertApiKey({"other", "k1", B({3}), "admin", 5}); }).code(),
+  EXPECT_EQ(FailsInSavepoint(*t,
+                             [&] {
+                               return t->InsertApiKey({"other", "k1", B({3}), "admin", 5});
+                             })
+                .code(),
             ErrorCode::kConflict);
   EXPECT_FALSE(*t->GetMeta("x"));
   ASSERT_TRUE(t->SetMeta("x", "1"));
@@ -210,7 +221,8 @@ TEST_P(StorageContract, ApiKeysAndMeta) {
 TEST_P(StorageContract, SubjectKeysPageInOrder) {
   auto t = Begin(*storage_);
   for (int i = 0; i < 7; ++i)
-    ASSERT_TRUE(t->InsertSubject({i < 3 ? "a" : "b", "s" + std::to_string(i), B({uint8_t(i)}), B({0}), 1, 1}));
+    ASSERT_TRUE(t->InsertSubject(
+        {i < 3 ? "a" : "b", "s" + std::to_string(i), B({uint8_t(i)}), B({0}), 1, 1}));
   ASSERT_TRUE(t->Commit());
   t = Begin(*storage_);
   std::vector<std::string> ids;
@@ -227,7 +239,8 @@ TEST_P(StorageContract, SubjectKeysPageInOrder) {
     after_id = page->back().id;
   }
   ASSERT_TRUE(t->Commit());
-  EXPECT_EQ(ids, (std::vector<std::string>{"a/s0", "a/s1", "a/s2", "b/s3", "b/s4", "b/s5", "b/s6"}));
+  EXPECT_EQ(ids,
+            (std::vector<std::string>{"a/s0", "a/s1", "a/s2", "b/s3", "b/s4", "b/s5", "b/s6"}));
   t = Begin(*storage_, false);
   EXPECT_EQ((*t->FindSubject("b", "s6"))->wrapped_key, B({42}));
 }

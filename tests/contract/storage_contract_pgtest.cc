@@ -14,7 +14,8 @@ std::unique_ptr<ports::Storage> OpenPostgres() {
   return s ? std::move(*s) : nullptr;
 }
 
-INSTANTIATE_TEST_SUITE_P(Postgres, StorageContract, ::testing::Values(StorageFactory(OpenPostgres)));
+INSTANTIATE_TEST_SUITE_P(Postgres, StorageContract,
+                         ::testing::Values(StorageFactory(OpenPostgres)));
 
 }  // namespace
 }  // namespace konfid::contract

@@ -43,22 +43,24 @@ TEST_P(ApiE2E, CreateReadLookUpUpdateDelete) {
   EXPECT_EQ(JsonField(got.body, "birth_date"), "1990-05-17");
 
   // Any spelling of the email or the phone finds the subject.
-  for (std::string q : {"email=ivan.petrov@example.com", "email=IVAN.PETROV%40EXAMPLE.COM",
-                        "phone=%2B79123456789", "phone=+7%20912%20345%2067%2089", "phone=89123456789",
-                        "phone=8(912)345-6789"}) {
+  for (std::string q :
+       {"email=ivan.petrov@example.com", "email=IVAN.PETROV%40EXAMPLE.COM", "phone=%2B79123456789",
+        "phone=+7%20912%20345%2067%2089", "phone=89123456789", "phone=8(912)345-6789"}) {
     auto found = Get("/v1/subjects?" + q);
     EXPECT_EQ(found.status, 200u) << q << ": " << found.body;
     EXPECT_EQ(JsonString(found.body, "id"), id) << q;
   }
   EXPECT_EQ(Get("/v1/subjects?email=nobody@example.com").status, 404u);
 
-  auto patched = konfid_->Request("PATCH", "/v1/subjects/" + id,
-                                  R"({"fields":{"email":"new@example.com","patronymic":null}})", admin_);
+  auto patched =
+      konfid_->Request("PATCH", "/v1/subjects/" + id,
+                       R"({"fields":{"email":"new@example.com","patronymic":null}})", admin_);
   ASSERT_EQ(patched.status, 200u) << patched.body;
   got = Get("/v1/subjects/" + id);
   EXPECT_EQ(JsonField(got.body, "email"), "new@example.com");
   EXPECT_EQ(JsonField(got.body, "patronymic"), "");
-  EXPECT_EQ(Get("/v1/subjects?email=ivan.petrov@example.com").status, 404u);  // old index entry gone
+  EXPECT_EQ(Get("/v1/subjects?email=ivan.petrov@example.com").status,
+            404u);  // old index entry gone
   EXPECT_EQ(JsonString(Get("/v1/subjects?email=new@example.com").body, "id"), id);
 
   // The freed address can be used again.
@@ -82,17 +84,26 @@ TEST_P(ApiE2E, BadInputGetsAClearErrorAndWritesNothing) {
   std::vector<Case> cases = {
       {"{\"fields\":", 400, "invalid_json"},
       {"[1,2]", 400, "invalid_json"},
-      {R"({"fields":{"surname":"A","name":"B","email":"a@example.com"},"extra":1})", 400, "unknown_field"},
-      {R"({"fields":{"surname":"A","name":"B","email":"a@example.com","nickname":"x"}})", 400, "unknown_field"},
+      {R"({"fields":{"surname":"A","name":"B","email":"a@example.com"},"extra":1})", 400,
+       "unknown_field"},
+      {R"({"fields":{"surname":"A","name":"B","email":"a@example.com","nickname":"x"}})", 400,
+       "unknown_field"},
       {R"({"fields":{"surname":"A","name":"B","email":"not-an-email"}})", 400, "invalid_email"},
-      {R"({"fields":{"surname":"A","name":"B","email":"a@example.com","phone":"12"}})", 400, "invalid_phone"},
-      {R"({"fields":{"surname":"A","name":"B","email":"a@example.com","phone":"+7 000 000 00 00"}})", 400, "invalid_phone"},
-      {R"({"fields":{"surname":"A","name":"B","email":"a@example.com","birth_date":"1990-02-30"}})", 400, "invalid_date"},
+      {R"({"fields":{"surname":"A","name":"B","email":"a@example.com","phone":"12"}})", 400,
+       "invalid_phone"},
+      {R"({"fields":{"surname":"A","name":"B","email":"a@example.com","phone":"+7 000 000 00 00"}})",
+       400, "invalid_phone"},
+      {R"({"fields":{"surname":"A","name":"B","email":"a@example.com","birth_date":"1990-02-30"}})",
+       400, "invalid_date"},
       {R"({"fields":{"surname":"A","name":"B"}})", 400, "required_field"},
       {R"({"fields":{"surname":1,"name":"B","email":"a@example.com"}})", 400, "invalid_value"},
-      {R"({"fields":{"surname":")" + std::string(101, 'x') + R"(","name":"B","email":"a@example.com"}})", 400, "too_long"},
-      {R"({"fields":{"surname":"A","name":"B","email":"IVAN.petrov@example.com"}})", 409, "duplicate_email"},
-      {R"({"fields":{"surname":"A","name":"B","email":"a@example.com","phone":"+79123456789"}})", 409, "duplicate_phone"},
+      {R"({"fields":{"surname":")" + std::string(101, 'x') +
+           R"(","name":"B","email":"a@example.com"}})",
+       400, "too_long"},
+      {R"({"fields":{"surname":"A","name":"B","email":"IVAN.petrov@example.com"}})", 409,
+       "duplicate_email"},
+      {R"({"fields":{"surname":"A","name":"B","email":"a@example.com","phone":"+79123456789"}})",
+       409, "duplicate_phone"},
   };
   for (const auto& c : cases) {
     auto r = Post(c.body);
@@ -109,11 +120,13 @@ TEST_P(ApiE2E, BadInputGetsAClearErrorAndWritesNothing) {
 
   auto form = konfid_->Request("POST", "/v1/subjects", "", admin_);
   EXPECT_EQ(form.status, 400u);
-  auto wrong_type = Http(konfid_->port(), "POST", "/v1/subjects", "a=b", admin_, "application/x-www-form-urlencoded");
+  auto wrong_type = Http(konfid_->port(), "POST", "/v1/subjects", "a=b", admin_,
+                         "application/x-www-form-urlencoded");
   EXPECT_EQ(wrong_type.status, 415u);
   EXPECT_EQ(Get("/v1/subjects?email=a@example.com&phone=1").status, 400u);
   EXPECT_EQ(Code(Get("/v1/subjects?surname=%D0%98")), "not_lookup_field");
-  EXPECT_EQ(Code(Get("/v1/subjects?surname=\xd0\x98")), "invalid_target");  // raw UTF-8 is not a URL
+  EXPECT_EQ(Code(Get("/v1/subjects?surname=\xd0\x98")),
+            "invalid_target");  // raw UTF-8 is not a URL
   EXPECT_EQ(konfid_->Request("PUT", "/v1/subjects", "", admin_).status, 405u);
   EXPECT_EQ(Get("/v1/nothing").status, 404u);
 }
@@ -178,9 +191,12 @@ TEST_P(ApiE2E, HealthReadinessAndMetrics) {
   EXPECT_EQ(Get("/v1/subjects?email=ivan.petrov@example.com").status, 200u);
   auto m = konfid_->Request("GET", "/metrics", "", "");
   ASSERT_EQ(m.status, 200u);
-  EXPECT_NE(m.body.find(R"(konfid_http_requests_total{route="/v1/subjects",method="POST",status="201"} 1)"),
-            std::string::npos) << m.body;
-  EXPECT_NE(m.body.find("konfid_http_request_duration_seconds_bucket{route=\"/v1/subjects\",le=\"+Inf\"}"),
+  EXPECT_NE(m.body.find(
+                R"(konfid_http_requests_total{route="/v1/subjects",method="POST",status="201"} 1)"),
+            std::string::npos)
+      << m.body;
+  EXPECT_NE(m.body.find(
+                "konfid_http_request_duration_seconds_bucket{route=\"/v1/subjects\",le=\"+Inf\"}"),
             std::string::npos);
   EXPECT_NE(m.body.find("konfid_audit_events_total 2"), std::string::npos) << m.body;
   EXPECT_EQ(m.body.find("ivan"), std::string::npos);  // no values, no query strings

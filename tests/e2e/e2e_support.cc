@@ -66,7 +66,8 @@ CommandResult RunKonfid(const std::vector<std::string>& args, const std::string&
 }
 
 HttpResult Http(unsigned short port, const std::string& method, const std::string& target,
-                const std::string& body, const std::string& api_key, const std::string& content_type) {
+                const std::string& body, const std::string& api_key,
+                const std::string& content_type) {
   boost::asio::io_context ioc;
   beast::tcp_stream stream(ioc);
   stream.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
@@ -157,7 +158,8 @@ std::vector<std::string> Instance::DbArgs() const {
 }
 
 std::string Instance::CreateKey(const std::string& tenant, const std::string& role) {
-  std::vector<std::string> args = {"apikey", "create", "--data", data_dir(), "--tenant", tenant, "--role", role};
+  std::vector<std::string> args = {"apikey",   "create", "--data", data_dir(),
+                                   "--tenant", tenant,   "--role", role};
   for (auto& a : DbArgs()) args.push_back(a);
   auto r = RunKonfid(args);
   if (r.exit_code != 0) throw std::runtime_error("apikey create failed: " + r.output);
@@ -168,8 +170,13 @@ std::string Instance::CreateKey(const std::string& tenant, const std::string& ro
 
 void Instance::Start() {
   port_ = FreePort();
-  std::vector<std::string> args = {"serve", "--data", data_dir(), "--config", config_path(),
-                                   "--listen", "127.0.0.1:" + std::to_string(port_)};
+  std::vector<std::string> args = {"serve",
+                                   "--data",
+                                   data_dir(),
+                                   "--config",
+                                   config_path(),
+                                   "--listen",
+                                   "127.0.0.1:" + std::to_string(port_)};
   for (auto& a : DbArgs()) args.push_back(a);
   int fd = open(log_path().c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
   pid_ = Spawn(args, fd);

@@ -13,7 +13,8 @@
 namespace konfid::e2e {
 namespace {
 
-INSTANTIATE_TEST_SUITE_P(Sqlite, ApiE2E, ::testing::Values(DbFactory([] { return std::string(); })));
+INSTANTIATE_TEST_SUITE_P(Sqlite, ApiE2E,
+                         ::testing::Values(DbFactory([] { return std::string(); })));
 
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -37,20 +38,28 @@ TEST(PersonalDataAtRest, NoValueAppearsInAnyFileOfTheDataDirectory) {
   std::vector<std::string> needles;
   for (int i = 0; i < 40; ++i) {
     std::string n = std::to_string(1000 + i);
-    std::string surname = "Кузнецова" + n, name = "Zinaida" + n, email = "zina.k" + n + "@mail.example";
+    std::string surname = "Кузнецова" + n, name = "Zinaida" + n,
+                email = "zina.k" + n + "@mail.example";
     std::string phone = "+7912555" + n;  // 11 digits
-    std::string body = R"({"fields":{"surname":")" + surname + R"(","name":")" + name + R"(","email":")" + email +
-                       R"(","phone":"8 912 555 )" + n + R"(","birth_date":"1987-03-14","patronymic":"Олеговна"}})";
+    std::string body = R"({"fields":{"surname":")" + surname + R"(","name":")" + name +
+                       R"(","email":")" + email + R"(","phone":"8 912 555 )" + n +
+                       R"(","birth_date":"1987-03-14","patronymic":"Олеговна"}})";
     auto r = konfid.Request("POST", "/v1/subjects", body, key);
     ASSERT_EQ(r.status, 201u) << r.body;
     std::string id = JsonString(r.body, "id");
     ASSERT_EQ(konfid.Request("GET", "/v1/subjects?email=" + email, "", key).status, 200u);
-    ASSERT_EQ(konfid.Request("PATCH", "/v1/subjects/" + id, R"({"fields":{"name":")" + name + R"(x"}})", key).status,
+    ASSERT_EQ(konfid
+                  .Request("PATCH", "/v1/subjects/" + id,
+                           R"({"fields":{"name":")" + name + R"(x"}})", key)
+                  .status,
               200u);
     // A failed write carries values too: they must not reach logs or the audit log.
-    konfid.Request("POST", "/v1/subjects", R"({"fields":{"surname":")" + surname + R"(","name":"x","email":"bad)" +
-                                               n + R"(@@x"}})", key);
-    needles.insert(needles.end(), {surname, name, email, phone, phone.substr(1), "912555" + n, "Олеговна"});
+    konfid.Request(
+        "POST", "/v1/subjects",
+        R"({"fields":{"surname":")" + surname + R"(","name":"x","email":"bad)" + n + R"(@@x"}})",
+        key);
+    needles.insert(needles.end(),
+                   {surname, name, email, phone, phone.substr(1), "912555" + n, "Олеговна"});
   }
   // Look while the server runs (WAL not yet checkpointed) and again after it stopped.
   for (int pass = 0; pass < 2; ++pass) {
@@ -63,7 +72,8 @@ TEST(PersonalDataAtRest, NoValueAppearsInAnyFileOfTheDataDirectory) {
     for (const auto& [path, bytes] : files) {
       if (path.ends_with(".toml")) continue;  // the policy, no personal data
       for (const auto& needle : needles)
-        EXPECT_EQ(bytes.find(needle), std::string::npos) << needle << " in " << path << " (pass " << pass << ")";
+        EXPECT_EQ(bytes.find(needle), std::string::npos)
+            << needle << " in " << path << " (pass " << pass << ")";
       EXPECT_EQ(bytes.find("1987-03-14"), std::string::npos) << path;
       EXPECT_EQ(bytes.find("bad1000@@x"), std::string::npos) << path;
     }
@@ -89,10 +99,12 @@ class AuditTamper : public ::testing::Test {
     konfid_.Start();
     for (int i = 0; i < 3; ++i) {
       auto r = konfid_.Request("POST", "/v1/subjects",
-                               R"({"fields":{"surname":"S","name":"N","email":"t)" + std::to_string(i) + R"(@example.com"}})",
+                               R"({"fields":{"surname":"S","name":"N","email":"t)" +
+                                   std::to_string(i) + R"(@example.com"}})",
                                key);
       ASSERT_EQ(r.status, 201u);
-      ASSERT_EQ(konfid_.Request("GET", "/v1/subjects/" + JsonString(r.body, "id"), "", key).status, 200u);
+      ASSERT_EQ(konfid_.Request("GET", "/v1/subjects/" + JsonString(r.body, "id"), "", key).status,
+                200u);
     }
     ASSERT_EQ(konfid_.Stop(), 0);  // 6 events
     db_ = konfid_.data_dir() + "/konfid.db";
@@ -134,9 +146,12 @@ TEST_F(AuditTamper, InsertedEventFailsEvenWithTheHeadMoved) {
   // A forged seventh event, chained to the real sixth, and the head moved to match it: without
   // the tenant's audit key the intruder cannot compute its MAC.
   Sql(db_,
-      "INSERT INTO audit_events SELECT tenant_id, 7, time + 1, actor, 'extract', subject_id, fields, purpose,"
-      " ground, outcome, reason, hash, randomblob(32) FROM audit_events WHERE tenant_id = 'demo' AND seq = 6;"
-      "UPDATE audit_heads SET seq = 7, hash = (SELECT hash FROM audit_events WHERE tenant_id = 'demo' AND seq = 7)"
+      "INSERT INTO audit_events SELECT tenant_id, 7, time + 1, actor, 'extract', subject_id, "
+      "fields, purpose,"
+      " ground, outcome, reason, hash, randomblob(32) FROM audit_events WHERE tenant_id = 'demo' "
+      "AND seq = 6;"
+      "UPDATE audit_heads SET seq = 7, hash = (SELECT hash FROM audit_events WHERE tenant_id = "
+      "'demo' AND seq = 7)"
       " WHERE tenant_id = 'demo'");
   auto r = Verify();
   EXPECT_EQ(r.exit_code, 1) << r.output;
@@ -145,8 +160,10 @@ TEST_F(AuditTamper, InsertedEventFailsEvenWithTheHeadMoved) {
 
 TEST_F(AuditTamper, InsertedEventBeyondTheHeadFails) {
   Sql(db_,
-      "INSERT INTO audit_events SELECT tenant_id, 7, time + 1, actor, operation, subject_id, fields, purpose,"
-      " ground, outcome, reason, hash, hash FROM audit_events WHERE tenant_id = 'demo' AND seq = 6");
+      "INSERT INTO audit_events SELECT tenant_id, 7, time + 1, actor, operation, subject_id, "
+      "fields, purpose,"
+      " ground, outcome, reason, hash, hash FROM audit_events WHERE tenant_id = 'demo' AND seq = "
+      "6");
   auto r = Verify();
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("BROKEN at event 7"), std::string::npos) << r.output;
@@ -162,7 +179,8 @@ TEST(StartUp, RefusesWithAClearMessage) {
   Instance konfid;
   std::string key_path = konfid.data_dir() + "/master.key";
   std::string key = ReadAll(key_path);
-  std::vector<std::string> serve = {"serve", "--data", konfid.data_dir(), "--config", konfid.config_path()};
+  std::vector<std::string> serve = {"serve", "--data", konfid.data_dir(), "--config",
+                                    konfid.config_path()};
 
   chmod(key_path.c_str(), 0644);
   r = RunKonfid(serve);
@@ -181,7 +199,8 @@ TEST(StartUp, RefusesWithAClearMessage) {
   EXPECT_NE(r.output.find("does not match"), std::string::npos) << r.output;
 
   std::ofstream(key_path) << key;
-  r = RunKonfid({"apikey", "create", "--data", konfid.data_dir(), "--tenant", "demo", "--role", "wizard"});
+  r = RunKonfid(
+      {"apikey", "create", "--data", konfid.data_dir(), "--tenant", "demo", "--role", "wizard"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.output.find("unknown role"), std::string::npos) << r.output;
 }
@@ -208,7 +227,8 @@ TEST(StartUp, MasterKeyFromTheEnvironment) {
 
 TEST(StartUp, RefusesASchemaNewerThanItKnows) {
   Instance konfid;
-  Sql(konfid.data_dir() + "/konfid.db", "INSERT INTO schema_migrations (version, name) VALUES (999, '0999_future.sql')");
+  Sql(konfid.data_dir() + "/konfid.db",
+      "INSERT INTO schema_migrations (version, name) VALUES (999, '0999_future.sql')");
   auto r = RunKonfid({"serve", "--data", konfid.data_dir(), "--config", konfid.config_path()});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.output.find("newer than this konfid knows"), std::string::npos) << r.output;
@@ -219,7 +239,8 @@ TEST(ApiKeyCreate, PrintsTheKeyLastAndStoresOnlyItsHash) {
   std::string key = konfid.CreateKey("demo", "operator");
   ASSERT_TRUE(key.starts_with("kf_")) << key;
   std::string secret = key.substr(key.rfind('_') + 1);
-  for (const auto& [path, bytes] : Files(konfid.data_dir())) EXPECT_EQ(bytes.find(secret), std::string::npos) << path;
+  for (const auto& [path, bytes] : Files(konfid.data_dir()))
+    EXPECT_EQ(bytes.find(secret), std::string::npos) << path;
 }
 
 }  // namespace

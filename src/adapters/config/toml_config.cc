@@ -31,8 +31,7 @@ Result<std::string> GetString(const std::string& path, const toml::table& t, con
   const toml::node* n = t.get(key);
   if (!n) {
     if (required)
-      return Fail(ErrorCode::kInvalidArgument,
-                  Where(path, t.source()) + ": missing '" + key + "'");
+      return Fail(ErrorCode::kInvalidArgument, Where(path, t.source()) + ": missing '" + key + "'");
     return fallback;
   }
   if (!n->is_string()) return Fail(Bad(path, *n, std::string("'") + key + "' must be a string"));
@@ -47,7 +46,8 @@ Result<std::vector<std::string>> GetStrings(const std::string& path, const toml:
   const toml::array* a = n->as_array();
   if (!a) return Fail(Bad(path, *n, std::string("'") + key + "' must be a list of strings"));
   for (const auto& item : *a) {
-    if (!item.is_string()) return Fail(Bad(path, item, std::string("'") + key + "' must hold strings"));
+    if (!item.is_string())
+      return Fail(Bad(path, item, std::string("'") + key + "' must hold strings"));
     out.push_back(std::string(item.as_string()->get()));
   }
   return out;
@@ -58,8 +58,8 @@ Result<toml::table> Parse(const std::string& path) {
   try {
     return toml::parse_file(path);
   } catch (const toml::parse_error& e) {
-    return Fail(ErrorCode::kInvalidArgument,
-                path + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
+    return Fail(ErrorCode::kInvalidArgument, path + ":" + std::to_string(e.source().begin.line) +
+                                                 ": " + std::string(e.description()));
   }
 }
 
@@ -82,8 +82,10 @@ Result<domain::TenantPolicy> LoadPolicyFile(const std::string& path) {
   if (!tenant) return Fail(ErrorCode::kInvalidArgument, path + ": missing [tenant]");
   KONFID_TRY(CheckKeys(path, *tenant, {"id", "jurisdiction", "default_region"}, "[tenant]"));
   KONFID_ASSIGN_OR_RETURN(policy.tenant, GetString(path, *tenant, "id", true));
-  KONFID_ASSIGN_OR_RETURN(policy.jurisdiction, GetString(path, *tenant, "jurisdiction", false, "ru-152fz"));
-  KONFID_ASSIGN_OR_RETURN(policy.default_region, GetString(path, *tenant, "default_region", false, "RU"));
+  KONFID_ASSIGN_OR_RETURN(policy.jurisdiction,
+                          GetString(path, *tenant, "jurisdiction", false, "ru-152fz"));
+  KONFID_ASSIGN_OR_RETURN(policy.default_region,
+                          GetString(path, *tenant, "default_region", false, "RU"));
 
   std::vector<domain::FieldSpec> fields;
   if (const toml::array* arr = root["field"].as_array()) {
@@ -98,7 +100,8 @@ Result<domain::TenantPolicy> LoadPolicyFile(const std::string& path) {
         return Fail(Bad(path, *t, "field name '" + f.name + "' must be a-z, 0-9 and '_'"));
       KONFID_ASSIGN_OR_RETURN(std::string type, GetString(path, *t, "type", false, "string"));
       auto parsed = domain::ParseFieldType(type);
-      if (!parsed) return Fail(Bad(path, *t, "field '" + f.name + "' has unknown type '" + type + "'"));
+      if (!parsed)
+        return Fail(Bad(path, *t, "field '" + f.name + "' has unknown type '" + type + "'"));
       f.type = *parsed;
       f.required = t->get("required") ? (*t)["required"].value_or(false) : false;
       if (const toml::node* ml = t->get("max_length")) {
@@ -106,7 +109,8 @@ Result<domain::TenantPolicy> LoadPolicyFile(const std::string& path) {
         if (!v || *v <= 0) return Fail(Bad(path, *ml, "max_length must be a positive integer"));
         f.max_length = static_cast<size_t>(*v);
       }
-      bool default_lookup = f.type == domain::FieldType::kEmail || f.type == domain::FieldType::kPhone;
+      bool default_lookup =
+          f.type == domain::FieldType::kEmail || f.type == domain::FieldType::kPhone;
       f.lookup = (*t)["lookup"].value_or(default_lookup);
       KONFID_ASSIGN_OR_RETURN(f.values, GetStrings(path, *t, "values"));
       fields.push_back(std::move(f));
@@ -143,7 +147,8 @@ Result<ports::ServiceConfig> LoadServiceConfig(const std::string& path) {
   ports::ServiceConfig config;
   if (const toml::table* server = root["server"].as_table()) {
     KONFID_TRY(CheckKeys(path, *server, {"listen", "body_limit", "threads"}, "[server]"));
-    KONFID_ASSIGN_OR_RETURN(config.listen, GetString(path, *server, "listen", false, config.listen));
+    KONFID_ASSIGN_OR_RETURN(config.listen,
+                            GetString(path, *server, "listen", false, config.listen));
     if (const toml::node* n = server->get("body_limit")) {
       auto v = n->value<int64_t>();
       if (!v || *v < 1024 || *v > 64 * 1024 * 1024)
@@ -159,7 +164,8 @@ Result<ports::ServiceConfig> LoadServiceConfig(const std::string& path) {
   if (const toml::table* storage = root["storage"].as_table()) {
     KONFID_TRY(CheckKeys(path, *storage, {"db", "synchronous"}, "[storage]"));
     KONFID_ASSIGN_OR_RETURN(config.db, GetString(path, *storage, "db", false));
-    KONFID_ASSIGN_OR_RETURN(std::string sync, GetString(path, *storage, "synchronous", false, "full"));
+    KONFID_ASSIGN_OR_RETURN(std::string sync,
+                            GetString(path, *storage, "synchronous", false, "full"));
     if (sync != "full" && sync != "normal")
       return Fail(Bad(path, *storage, "synchronous must be \"full\" or \"normal\""));
     config.sqlite_synchronous_full = sync == "full";

@@ -9,7 +9,8 @@
 namespace konfid::adapters {
 namespace {
 
-std::string Write(const konfid::testing::TempDir& dir, const std::string& name, const std::string& text) {
+std::string Write(const konfid::testing::TempDir& dir, const std::string& name,
+                  const std::string& text) {
   std::string path = dir.path() + "/" + name;
   std::ofstream(path) << text;
   return path;
@@ -30,7 +31,8 @@ TEST(TomlConfig, ExampleConfigLoads) {
 
 TEST(TomlConfig, ErrorsNameFileAndLine) {
   konfid::testing::TempDir dir;
-  auto path = Write(dir, "p.toml", "[tenant]\nid = \"demo\"\n\n[[field]]\nname = \"email\"\ntype = \"emial\"\n");
+  auto path = Write(dir, "p.toml",
+                    "[tenant]\nid = \"demo\"\n\n[[field]]\nname = \"email\"\ntype = \"emial\"\n");
   auto r = LoadPolicyFile(path);
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message().find(path + ":4"), std::string::npos) << r.error().message();
@@ -40,22 +42,33 @@ TEST(TomlConfig, ErrorsNameFileAndLine) {
 TEST(TomlConfig, RejectsUnknownKeysSyntaxErrorsAndBadValues) {
   konfid::testing::TempDir dir;
   auto msg = [](auto r) { return r ? std::string("ok") : r.error().message(); };
-  EXPECT_NE(msg(LoadPolicyFile(Write(dir, "a.toml", "[tenant]\nid = \"demo\"\ncolour = 1\n"))).find("unknown key 'colour'"),
+  EXPECT_NE(msg(LoadPolicyFile(Write(dir, "a.toml", "[tenant]\nid = \"demo\"\ncolour = 1\n")))
+                .find("unknown key 'colour'"),
             std::string::npos);
-  EXPECT_NE(msg(LoadPolicyFile(Write(dir, "b.toml", "[tenant\n"))).find("b.toml:1"), std::string::npos);
-  EXPECT_NE(msg(LoadPolicyFile(Write(dir, "c.toml", "[tenant]\nid = \"demo\"\n[[purpose]]\nid = \"x\"\nground = \"whim\"\n")))
+  EXPECT_NE(msg(LoadPolicyFile(Write(dir, "b.toml", "[tenant\n"))).find("b.toml:1"),
+            std::string::npos);
+  EXPECT_NE(msg(LoadPolicyFile(
+                    Write(dir, "c.toml",
+                          "[tenant]\nid = \"demo\"\n[[purpose]]\nid = \"x\"\nground = \"whim\"\n")))
                 .find("unknown ground"),
             std::string::npos);
-  EXPECT_NE(msg(LoadPolicyFile(Write(dir, "d.toml", "[tenant]\nid = \"demo\"\n[[purpose]]\nid = \"x\"\nground = \"consent\"\nfields = [\"email\"]\n")))
+  EXPECT_NE(msg(LoadPolicyFile(Write(dir, "d.toml",
+                                     "[tenant]\nid = \"demo\"\n[[purpose]]\nid = \"x\"\nground = "
+                                     "\"consent\"\nfields = [\"email\"]\n")))
                 .find("unknown field 'email'"),
             std::string::npos);
-  EXPECT_NE(msg(LoadPolicyFile(dir.path() + "/missing.toml")).find("does not exist"), std::string::npos);
+  EXPECT_NE(msg(LoadPolicyFile(dir.path() + "/missing.toml")).find("does not exist"),
+            std::string::npos);
   Write(dir, "p.toml", "[tenant]\nid = \"demo\"\n");
-  EXPECT_NE(msg(LoadServiceConfig(Write(dir, "k.toml", "[server]\nbody_limit = 5\n[[tenant]]\npolicy = \"p.toml\"\n")))
+  EXPECT_NE(msg(LoadServiceConfig(Write(
+                    dir, "k.toml", "[server]\nbody_limit = 5\n[[tenant]]\npolicy = \"p.toml\"\n")))
                 .find("body_limit"),
             std::string::npos);
-  EXPECT_NE(msg(LoadServiceConfig(Write(dir, "k2.toml", "[server]\n"))).find("no [[tenant]]"), std::string::npos);
-  EXPECT_NE(msg(LoadServiceConfig(Write(dir, "k3.toml", "[[tenant]]\npolicy = \"p.toml\"\n[[tenant]]\npolicy = \"p.toml\"\n")))
+  EXPECT_NE(msg(LoadServiceConfig(Write(dir, "k2.toml", "[server]\n"))).find("no [[tenant]]"),
+            std::string::npos);
+  EXPECT_NE(msg(LoadServiceConfig(
+                    Write(dir, "k3.toml",
+                          "[[tenant]]\npolicy = \"p.toml\"\n[[tenant]]\npolicy = \"p.toml\"\n")))
                 .find("configured twice"),
             std::string::npos);
 }

@@ -57,10 +57,10 @@ Bytes SodiumCrypto::Seal(const SecretBytes& key, std::span<const uint8_t> plaint
   Bytes out(kNonce + plaintext.size() + kTag);
   pool.Fill(out.data(), kNonce);
   unsigned long long written = 0;
-  crypto_aead_xchacha20poly1305_ietf_encrypt(
-      out.data() + kNonce, &written, plaintext.data(), plaintext.size(),
-      reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), nullptr, out.data(),
-      key.data());
+  crypto_aead_xchacha20poly1305_ietf_encrypt(out.data() + kNonce, &written, plaintext.data(),
+                                             plaintext.size(),
+                                             reinterpret_cast<const unsigned char*>(ad.data()),
+                                             ad.size(), nullptr, out.data(), key.data());
   out.resize(kNonce + written);
   return out;
 }

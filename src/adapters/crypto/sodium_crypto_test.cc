@@ -17,7 +17,8 @@ TEST_F(SodiumCryptoTest, SealOpensOnlyWithTheSameKeyAndAssociatedData) {
   SecretBytes key = crypto_->NewKey(), other = crypto_->NewKey();
   Bytes sealed = crypto_->Seal(key, AsBytes("Иванов"), "demo\0s1\0surname"sv);
   EXPECT_EQ(*crypto_->Open(key, sealed, "demo\0s1\0surname"sv), "Иванов");
-  EXPECT_EQ(crypto_->Open(other, sealed, "demo\0s1\0surname"sv).error().code(), ErrorCode::kDataLoss);
+  EXPECT_EQ(crypto_->Open(other, sealed, "demo\0s1\0surname"sv).error().code(),
+            ErrorCode::kDataLoss);
   EXPECT_FALSE(crypto_->Open(key, sealed, "demo\0s2\0surname"sv));
   sealed[30] ^= 1;
   EXPECT_FALSE(crypto_->Open(key, sealed, "demo\0s1\0surname"sv));

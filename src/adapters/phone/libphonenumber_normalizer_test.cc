@@ -7,8 +7,8 @@ namespace {
 
 TEST(LibPhoneNumberNormalizer, EverySpellingOfOneNumberIsOneE164) {
   LibPhoneNumberNormalizer n;
-  for (const char* spelling : {"+79123456789", "8 (912) 345-67-89", "+7 912 345 67 89", "89123456789",
-                               "9123456789", "+7-912-345-67-89"})
+  for (const char* spelling : {"+79123456789", "8 (912) 345-67-89", "+7 912 345 67 89",
+                               "89123456789", "9123456789", "+7-912-345-67-89"})
     EXPECT_EQ(*n.ToE164(spelling, "RU"), "+79123456789") << spelling;
 }
 

@@ -30,7 +30,8 @@ Status CompareSchemaVersion(int current, int expected) {
   if (current < expected)
     return Fail(ErrorCode::kUnavailable, "the database schema is version " +
                                              std::to_string(current) + ", this konfid needs " +
-                                             std::to_string(expected) + ": run 'konfid init' to migrate");
+                                             std::to_string(expected) +
+                                             ": run 'konfid init' to migrate");
   return Fail(ErrorCode::kUnavailable, "the database schema (version " + std::to_string(current) +
                                            ") is newer than this konfid knows; upgrade konfid");
 }

@@ -36,7 +36,8 @@ struct Param {
   Param(const std::string& s) : bytes(s) {}
   Param(const Bytes& b) : bytes(b.begin(), b.end()) {}
   Param(int64_t v) : bytes(8, '\0') {
-    for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>(static_cast<uint64_t>(v) >> (56 - 8 * i));
+    for (int i = 0; i < 8; ++i)
+      bytes[i] = static_cast<char>(static_cast<uint64_t>(v) >> (56 - 8 * i));
   }
   Param(uint64_t v) : Param(static_cast<int64_t>(v)) {}
 };
@@ -58,7 +59,8 @@ class Connection {
   Status Exec(const std::string& sql) {
     ResultPtr r(PQexec(conn_, sql.c_str()), &PQclear);
     auto st = PQresultStatus(r.get());
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return Fail(PgError(conn_, r.get(), "exec"));
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+      return Fail(PgError(conn_, r.get(), "exec"));
     return Ok();
   }
 
@@ -66,7 +68,8 @@ class Connection {
     ResultPtr r(PQexec(conn_, sql.c_str()), &PQclear);
     if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) return Fail(PgError(conn_, r.get(), "exec"));
     if (std::string_view(PQcmdStatus(r.get())) != tag)
-      return Fail(ErrorCode::kUnavailable, "transaction was aborted", std::string("tag ") + PQcmdStatus(r.get()));
+      return Fail(ErrorCode::kUnavailable, "transaction was aborted",
+                  std::string("tag ") + PQcmdStatus(r.get()));
     return Ok();
   }
 
@@ -75,7 +78,8 @@ class Connection {
     if (it == prepared_.end()) {
       std::string name = "k" + std::to_string(prepared_.size());
       ResultPtr r(PQprepare(conn_, name.c_str(), sql, 0, nullptr), &PQclear);
-      if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) return Fail(PgError(conn_, r.get(), "prepare"));
+      if (PQresultStatus(r.get()) != PGRES_COMMAND_OK)
+        return Fail(PgError(conn_, r.get(), "prepare"));
       it = prepared_.emplace(sql, name).first;
     }
     std::vector<const char*> values;
@@ -89,7 +93,8 @@ class Connection {
                                values.data(), lengths.data(), formats.data(), 1),
                 &PQclear);
     auto st = PQresultStatus(r.get());
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return Fail(PgError(conn_, r.get(), "query"));
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+      return Fail(PgError(conn_, r.get(), "query"));
     return r;
   }
 
@@ -174,16 +179,18 @@ class PgTransaction final : public ports::Transaction {
   }
 
   Status InsertSubject(const ports::SubjectRow& r) override {
-    return X("INSERT INTO subjects (tenant_id, subject_id, wrapped_key, fields, created_at, updated_at)"
-             " VALUES ($1, $2, $3, $4, $5, $6)",
-             {r.tenant, r.id, r.wrapped_key, r.fields, r.created_at, r.updated_at});
+    return X(
+        "INSERT INTO subjects (tenant_id, subject_id, wrapped_key, fields, created_at, updated_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6)",
+        {r.tenant, r.id, r.wrapped_key, r.fields, r.created_at, r.updated_at});
   }
 
   Result<std::optional<ports::SubjectRow>> FindSubject(const std::string& tenant,
                                                        const std::string& id) override {
-    KONFID_ASSIGN_OR_RETURN(auto r, Q("SELECT wrapped_key, fields, created_at, updated_at FROM subjects"
-                                      " WHERE tenant_id = $1 AND subject_id = $2",
-                                      {tenant, id}));
+    KONFID_ASSIGN_OR_RETURN(auto r,
+                            Q("SELECT wrapped_key, fields, created_at, updated_at FROM subjects"
+                              " WHERE tenant_id = $1 AND subject_id = $2",
+                              {tenant, id}));
     if (PQntuples(r.get()) == 0) return std::optional<ports::SubjectRow>();
     return std::optional(ports::SubjectRow{tenant, id, Blob(r.get(), 0, 0), Blob(r.get(), 0, 1),
                                            Int(r.get(), 0, 2), Int(r.get(), 0, 3)});
@@ -191,13 +198,14 @@ class PgTransaction final : public ports::Transaction {
 
   Status UpdateSubjectFields(const std::string& tenant, const std::string& id, const Bytes& fields,
                              UnixMicros updated_at) override {
-    return X("UPDATE subjects SET fields = $1, updated_at = $2 WHERE tenant_id = $3 AND subject_id = $4",
-             {fields, updated_at, tenant, id});
+    return X(
+        "UPDATE subjects SET fields = $1, updated_at = $2 WHERE tenant_id = $3 AND subject_id = $4",
+        {fields, updated_at, tenant, id});
   }
 
   Result<bool> DeleteSubject(const std::string& tenant, const std::string& id) override {
-    KONFID_ASSIGN_OR_RETURN(auto r, Q("DELETE FROM subjects WHERE tenant_id = $1 AND subject_id = $2",
-                                      {tenant, id}));
+    KONFID_ASSIGN_OR_RETURN(
+        auto r, Q("DELETE FROM subjects WHERE tenant_id = $1 AND subject_id = $2", {tenant, id}));
     return std::strcmp(PQcmdTuples(r.get()), "0") != 0;
   }
 
@@ -205,9 +213,10 @@ class PgTransaction final : public ports::Transaction {
                                                             const std::string& after_id,
                                                             size_t limit) override {
     KONFID_ASSIGN_OR_RETURN(
-        auto r, Q("SELECT tenant_id, subject_id, wrapped_key FROM subjects"
-                  " WHERE (tenant_id, subject_id) > ($1, $2) ORDER BY tenant_id, subject_id LIMIT $3",
-                  {after_tenant, after_id, static_cast<int64_t>(limit)}));
+        auto r,
+        Q("SELECT tenant_id, subject_id, wrapped_key FROM subjects"
+          " WHERE (tenant_id, subject_id) > ($1, $2) ORDER BY tenant_id, subject_id LIMIT $3",
+          {after_tenant, after_id, static_cast<int64_t>(limit)}));
     std::vector<ports::SubjectKeyRow> out;
     for (int i = 0; i < PQntuples(r.get()); ++i)
       out.push_back({Text(r.get(), i, 0), Text(r.get(), i, 1), Blob(r.get(), i, 2)});
@@ -221,21 +230,25 @@ class PgTransaction final : public ports::Transaction {
   }
 
   Result<uint64_t> CountSubjects(const std::string& tenant) override {
-    KONFID_ASSIGN_OR_RETURN(auto r, Q("SELECT count(*) FROM subjects WHERE tenant_id = $1", {tenant}));
+    KONFID_ASSIGN_OR_RETURN(auto r,
+                            Q("SELECT count(*) FROM subjects WHERE tenant_id = $1", {tenant}));
     return static_cast<uint64_t>(Int(r.get(), 0, 0));
   }
 
   Status InsertIndex(const std::string& tenant, const std::string& field, const Bytes& hash,
                      const std::string& subject) override {
-    return X("INSERT INTO subject_index (tenant_id, field, hash, subject_id) VALUES ($1, $2, $3, $4)",
-             {tenant, field, hash, subject});
+    return X(
+        "INSERT INTO subject_index (tenant_id, field, hash, subject_id) VALUES ($1, $2, $3, $4)",
+        {tenant, field, hash, subject});
   }
 
-  Result<std::optional<std::string>> LookupIndex(const std::string& tenant, const std::string& field,
+  Result<std::optional<std::string>> LookupIndex(const std::string& tenant,
+                                                 const std::string& field,
                                                  const Bytes& hash) override {
     KONFID_ASSIGN_OR_RETURN(
-        auto r, Q("SELECT subject_id FROM subject_index WHERE tenant_id = $1 AND field = $2 AND hash = $3",
-                  {tenant, field, hash}));
+        auto r,
+        Q("SELECT subject_id FROM subject_index WHERE tenant_id = $1 AND field = $2 AND hash = $3",
+          {tenant, field, hash}));
     if (PQntuples(r.get()) == 0) return std::optional<std::string>();
     return std::optional(Text(r.get(), 0, 0));
   }
@@ -243,15 +256,17 @@ class PgTransaction final : public ports::Transaction {
   Status DeleteIndex(const std::string& tenant, const std::string& subject,
                      const std::string& field) override {
     if (field.empty())
-      return X("DELETE FROM subject_index WHERE tenant_id = $1 AND subject_id = $2", {tenant, subject});
+      return X("DELETE FROM subject_index WHERE tenant_id = $1 AND subject_id = $2",
+               {tenant, subject});
     return X("DELETE FROM subject_index WHERE tenant_id = $1 AND subject_id = $2 AND field = $3",
              {tenant, subject, field});
   }
 
   Status InsertTenant(const ports::TenantRow& r) override {
-    KONFID_TRY(Q("INSERT INTO tenants (tenant_id, wrapped_index_key, wrapped_audit_key, created_at)"
-                 " VALUES ($1, $2, $3, $4)",
-                 {r.tenant, r.wrapped_index_key, r.wrapped_audit_key, r.created_at}));
+    KONFID_TRY(
+        Q("INSERT INTO tenants (tenant_id, wrapped_index_key, wrapped_audit_key, created_at)"
+          " VALUES ($1, $2, $3, $4)",
+          {r.tenant, r.wrapped_index_key, r.wrapped_audit_key, r.created_at}));
     return X("INSERT INTO audit_heads (tenant_id, seq, hash) VALUES ($1, 0, $2)",
              {r.tenant, Bytes(domain::kAuditHashSize, 0)});
   }
@@ -264,23 +279,26 @@ class PgTransaction final : public ports::Transaction {
   }
 
   Result<std::optional<ports::TenantRow>> FindTenant(const std::string& tenant) override {
-    KONFID_ASSIGN_OR_RETURN(auto r, Q("SELECT tenant_id, wrapped_index_key, wrapped_audit_key, created_at"
-                                      " FROM tenants WHERE tenant_id = $1",
-                                      {tenant}));
+    KONFID_ASSIGN_OR_RETURN(auto r,
+                            Q("SELECT tenant_id, wrapped_index_key, wrapped_audit_key, created_at"
+                              " FROM tenants WHERE tenant_id = $1",
+                              {tenant}));
     auto rows = Tenants(r.get());
     if (rows.empty()) return std::optional<ports::TenantRow>();
     return std::optional(std::move(rows[0]));
   }
 
   Result<std::vector<ports::TenantRow>> ListTenants() override {
-    KONFID_ASSIGN_OR_RETURN(auto r, Q("SELECT tenant_id, wrapped_index_key, wrapped_audit_key, created_at"
-                                      " FROM tenants ORDER BY tenant_id"));
+    KONFID_ASSIGN_OR_RETURN(auto r,
+                            Q("SELECT tenant_id, wrapped_index_key, wrapped_audit_key, created_at"
+                              " FROM tenants ORDER BY tenant_id"));
     return Tenants(r.get());
   }
 
   Status UpdateTenantKeys(const ports::TenantRow& r) override {
-    return X("UPDATE tenants SET wrapped_index_key = $1, wrapped_audit_key = $2 WHERE tenant_id = $3",
-             {r.wrapped_index_key, r.wrapped_audit_key, r.tenant});
+    return X(
+        "UPDATE tenants SET wrapped_index_key = $1, wrapped_audit_key = $2 WHERE tenant_id = $3",
+        {r.wrapped_index_key, r.wrapped_audit_key, r.tenant});
   }
 
   Result<ports::AuditHead> LockAuditHead(const std::string& tenant) override {
@@ -293,7 +311,8 @@ class PgTransaction final : public ports::Transaction {
 
   Result<ports::AuditHead> Head(const char* sql, const std::string& tenant) {
     KONFID_ASSIGN_OR_RETURN(auto r, Q(sql, {tenant}));
-    if (PQntuples(r.get()) == 0) return Fail(ErrorCode::kNotFound, "unknown tenant", "no audit head");
+    if (PQntuples(r.get()) == 0)
+      return Fail(ErrorCode::kNotFound, "unknown tenant", "no audit head");
     return ports::AuditHead{static_cast<uint64_t>(Int(r.get(), 0, 0)), Blob(r.get(), 0, 1)};
   }
 
@@ -303,11 +322,12 @@ class PgTransaction final : public ports::Transaction {
   }
 
   Status AppendAudit(const domain::AuditEvent& e) override {
-    return X("INSERT INTO audit_events (tenant_id, seq, time, actor, operation, subject_id, fields,"
-             " purpose, ground, outcome, reason, prev_hash, hash)"
-             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-             {e.tenant, e.seq, e.time, e.actor, e.operation, e.subject_id, JoinFields(e.fields),
-              e.purpose, e.ground, e.outcome, e.reason, e.prev_hash, e.hash});
+    return X(
+        "INSERT INTO audit_events (tenant_id, seq, time, actor, operation, subject_id, fields,"
+        " purpose, ground, outcome, reason, prev_hash, hash)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        {e.tenant, e.seq, e.time, e.actor, e.operation, e.subject_id, JoinFields(e.fields),
+         e.purpose, e.ground, e.outcome, e.reason, e.prev_hash, e.hash});
   }
 
   Status ScanAudit(const std::string& tenant,
@@ -316,10 +336,11 @@ class PgTransaction final : public ports::Transaction {
     uint64_t after = 0;
     while (true) {
       KONFID_ASSIGN_OR_RETURN(
-          auto r, Q("SELECT seq, time, actor, operation, subject_id, fields, purpose, ground, outcome,"
-                    " reason, prev_hash, hash FROM audit_events WHERE tenant_id = $1 AND seq > $2"
-                    " ORDER BY seq LIMIT 10000",
-                    {tenant, after}));
+          auto r,
+          Q("SELECT seq, time, actor, operation, subject_id, fields, purpose, ground, outcome,"
+            " reason, prev_hash, hash FROM audit_events WHERE tenant_id = $1 AND seq > $2"
+            " ORDER BY seq LIMIT 10000",
+            {tenant, after}));
       int n = PQntuples(r.get());
       for (int i = 0; i < n; ++i) {
         const PGresult* p = r.get();
@@ -345,9 +366,10 @@ class PgTransaction final : public ports::Transaction {
   }
 
   Status InsertApiKey(const ports::ApiKeyRow& r) override {
-    return X("INSERT INTO api_keys (tenant_id, key_id, secret_hash, role, created_at)"
-             " VALUES ($1, $2, $3, $4, $5)",
-             {r.tenant, r.key_id, r.secret_hash, r.role, r.created_at});
+    return X(
+        "INSERT INTO api_keys (tenant_id, key_id, secret_hash, role, created_at)"
+        " VALUES ($1, $2, $3, $4, $5)",
+        {r.tenant, r.key_id, r.secret_hash, r.role, r.created_at});
   }
 
   Result<std::optional<ports::ApiKeyRow>> FindApiKey(const std::string& key_id) override {
@@ -366,9 +388,10 @@ class PgTransaction final : public ports::Transaction {
   }
 
   Status SetMeta(const std::string& key, const std::string& value) override {
-    return X("INSERT INTO meta (key, value) VALUES ($1, $2)"
-             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-             {key, value});
+    return X(
+        "INSERT INTO meta (key, value) VALUES ($1, $2)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        {key, value});
   }
 
   Status Savepoint() override { return conn_->Exec("SAVEPOINT konfid_op"); }
@@ -383,7 +406,8 @@ class PgTransaction final : public ports::Transaction {
     auto st = conn_->ExecExpecting("COMMIT", "COMMIT");
     if (!st) {
       (void)conn_->Exec("ROLLBACK");
-      return Fail(ErrorCode::kUnavailable, "the change could not be committed", st.error().detail());
+      return Fail(ErrorCode::kUnavailable, "the change could not be committed",
+                  st.error().detail());
     }
     return Ok();
   }
@@ -395,9 +419,11 @@ class PgTransaction final : public ports::Transaction {
 };
 
 Result<int64_t> PgSchemaVersion(Connection& c) {
-  KONFID_TRY(c.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY,"
-                    " name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"));
-  KONFID_ASSIGN_OR_RETURN(auto r, c.Query("SELECT coalesce(max(version), 0)::bigint FROM schema_migrations", {}));
+  KONFID_TRY(
+      c.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY,"
+             " name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"));
+  KONFID_ASSIGN_OR_RETURN(
+      auto r, c.Query("SELECT coalesce(max(version), 0)::bigint FROM schema_migrations", {}));
   return Int(r.get(), 0, 0);
 }
 
@@ -434,7 +460,8 @@ Status PgStorage::Migrate() {
     KONFID_ASSIGN_OR_RETURN(int64_t current, PgSchemaVersion(*c));
     auto migrations = PostgresMigrations();
     if (!migrations.empty() && current > migrations.back().version)
-      return Fail(ErrorCode::kUnavailable, "the database schema (version " + std::to_string(current) +
+      return Fail(ErrorCode::kUnavailable, "the database schema (version " +
+                                               std::to_string(current) +
                                                ") is newer than this konfid knows; upgrade konfid");
     for (const auto& m : migrations) {
       if (m.version <= current) continue;
@@ -459,7 +486,8 @@ Status PgStorage::CheckSchema() {
   impl_->Give(std::move(c));
   if (!v) return Fail(v.error());
   auto migrations = PostgresMigrations();
-  return CompareSchemaVersion(static_cast<int>(*v), migrations.empty() ? 0 : migrations.back().version);
+  return CompareSchemaVersion(static_cast<int>(*v),
+                              migrations.empty() ? 0 : migrations.back().version);
 }
 
 }  // namespace konfid::adapters

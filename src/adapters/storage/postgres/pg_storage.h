@@ -15,7 +15,8 @@ class PgStorage final : public ports::Storage {
  public:
   // `url` is a libpq connection URI, postgres://user@host:port/db. Unavailable when the first
   // connection fails (the message names no password).
-  static Result<std::unique_ptr<PgStorage>> Open(const std::string& url, size_t max_connections = 16);
+  static Result<std::unique_ptr<PgStorage>> Open(const std::string& url,
+                                                 size_t max_connections = 16);
   ~PgStorage() override;
 
   std::string_view backend() const override { return "postgres"; }

@@ -36,9 +36,9 @@ class Connection {
  public:
   static Result<std::unique_ptr<Connection>> Open(const SqliteOptions& o) {
     sqlite3* db = nullptr;
-    int rc = sqlite3_open_v2(o.path.c_str(), &db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             nullptr);
+    int rc =
+        sqlite3_open_v2(o.path.c_str(), &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     auto conn = std::unique_ptr<Connection>(new Connection(db));
     if (rc != SQLITE_OK)
       return Fail(ErrorCode::kUnavailable, "cannot open the database file",
@@ -48,8 +48,9 @@ class Connection {
     pragmas += o.synchronous_full ? "FULL;" : "NORMAL;";
     // Reads go through a memory map (up to the library's limit, 2 GiB on Debian) instead of a
     // pread() per page that misses the page cache.
-    pragmas += " PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA journal_size_limit=67108864;"
-               " PRAGMA mmap_size=8589934592;";
+    pragmas +=
+        " PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA journal_size_limit=67108864;"
+        " PRAGMA mmap_size=8589934592;";
     KONFID_TRY(conn->Exec(pragmas));
     return conn;
   }
@@ -98,7 +99,9 @@ void BindOne(sqlite3_stmt* s, int i, const Bytes& v) {
   sqlite3_bind_blob(s, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
 }
 void BindOne(sqlite3_stmt* s, int i, int64_t v) { sqlite3_bind_int64(s, i, v); }
-void BindOne(sqlite3_stmt* s, int i, uint64_t v) { sqlite3_bind_int64(s, i, static_cast<int64_t>(v)); }
+void BindOne(sqlite3_stmt* s, int i, uint64_t v) {
+  sqlite3_bind_int64(s, i, static_cast<int64_t>(v));
+}
 
 std::string ColText(sqlite3_stmt* s, int i) {
   auto p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
@@ -140,7 +143,8 @@ struct SqliteStorage::Impl {
       if (stopping) break;
       lock.unlock();
       int log = 0, done = 0;
-      sqlite3_wal_checkpoint_v2(checkpointer->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+      sqlite3_wal_checkpoint_v2(checkpointer->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log,
+                                &done);
       lock.lock();
     }
   }
@@ -227,23 +231,27 @@ class SqliteTransaction final : public ports::Transaction {
 
   Result<std::optional<ports::SubjectRow>> FindSubject(const std::string& tenant,
                                                        const std::string& id) override {
-    KONFID_ASSIGN_OR_RETURN(
-        sqlite3_stmt * s,
-        Run("SELECT wrapped_key, fields, created_at, updated_at FROM subjects"
-            " WHERE tenant_id = ? AND subject_id = ?",
-            tenant, id));
+    KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                            Run("SELECT wrapped_key, fields, created_at, updated_at FROM subjects"
+                                " WHERE tenant_id = ? AND subject_id = ?",
+                                tenant, id));
     KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
     if (!row) return std::optional<ports::SubjectRow>();
-    ports::SubjectRow r{tenant, id, ColBlob(s, 0), ColBlob(s, 1), sqlite3_column_int64(s, 2),
+    ports::SubjectRow r{tenant,
+                        id,
+                        ColBlob(s, 0),
+                        ColBlob(s, 1),
+                        sqlite3_column_int64(s, 2),
                         sqlite3_column_int64(s, 3)};
     sqlite3_reset(s);
     return std::optional(std::move(r));
   }
 
-  Status UpdateSubjectFields(const std::string& tenant, const std::string& id,
-                             const Bytes& fields, UnixMicros updated_at) override {
-    return Write("UPDATE subjects SET fields = ?, updated_at = ? WHERE tenant_id = ? AND subject_id = ?",
-                 fields, updated_at, tenant, id);
+  Status UpdateSubjectFields(const std::string& tenant, const std::string& id, const Bytes& fields,
+                             UnixMicros updated_at) override {
+    return Write(
+        "UPDATE subjects SET fields = ?, updated_at = ? WHERE tenant_id = ? AND subject_id = ?",
+        fields, updated_at, tenant, id);
   }
 
   Result<bool> DeleteSubject(const std::string& tenant, const std::string& id) override {
@@ -286,8 +294,9 @@ class SqliteTransaction final : public ports::Transaction {
 
   Status InsertIndex(const std::string& tenant, const std::string& field, const Bytes& hash,
                      const std::string& subject) override {
-    return Write("INSERT INTO subject_index (tenant_id, field, hash, subject_id) VALUES (?, ?, ?, ?)",
-                 tenant, field, hash, subject);
+    return Write(
+        "INSERT INTO subject_index (tenant_id, field, hash, subject_id) VALUES (?, ?, ?, ?)",
+        tenant, field, hash, subject);
   }
 
   Result<std::optional<std::string>> LookupIndex(const std::string& tenant,
@@ -307,15 +316,17 @@ class SqliteTransaction final : public ports::Transaction {
   Status DeleteIndex(const std::string& tenant, const std::string& subject,
                      const std::string& field) override {
     if (field.empty())
-      return Write("DELETE FROM subject_index WHERE tenant_id = ? AND subject_id = ?", tenant, subject);
+      return Write("DELETE FROM subject_index WHERE tenant_id = ? AND subject_id = ?", tenant,
+                   subject);
     return Write("DELETE FROM subject_index WHERE tenant_id = ? AND subject_id = ? AND field = ?",
                  tenant, subject, field);
   }
 
   Status InsertTenant(const ports::TenantRow& r) override {
-    KONFID_TRY(Write("INSERT INTO tenants (tenant_id, wrapped_index_key, wrapped_audit_key, created_at)"
-                     " VALUES (?, ?, ?, ?)",
-                     r.tenant, r.wrapped_index_key, r.wrapped_audit_key, r.created_at));
+    KONFID_TRY(
+        Write("INSERT INTO tenants (tenant_id, wrapped_index_key, wrapped_audit_key, created_at)"
+              " VALUES (?, ?, ?, ?)",
+              r.tenant, r.wrapped_index_key, r.wrapped_audit_key, r.created_at));
     return Write("INSERT INTO audit_heads (tenant_id, seq, hash) VALUES (?, 0, ?)", r.tenant,
                  Bytes(domain::kAuditHashSize, 0));
   }
@@ -343,14 +354,16 @@ class SqliteTransaction final : public ports::Transaction {
   }
 
   Result<std::vector<ports::TenantRow>> ListTenants() override {
-    return SelectTenants("SELECT tenant_id, wrapped_index_key, wrapped_audit_key, created_at"
-                         " FROM tenants ORDER BY tenant_id",
-                         nullptr);
+    return SelectTenants(
+        "SELECT tenant_id, wrapped_index_key, wrapped_audit_key, created_at"
+        " FROM tenants ORDER BY tenant_id",
+        nullptr);
   }
 
   Status UpdateTenantKeys(const ports::TenantRow& r) override {
-    return Write("UPDATE tenants SET wrapped_index_key = ?, wrapped_audit_key = ? WHERE tenant_id = ?",
-                 r.wrapped_index_key, r.wrapped_audit_key, r.tenant);
+    return Write(
+        "UPDATE tenants SET wrapped_index_key = ?, wrapped_audit_key = ? WHERE tenant_id = ?",
+        r.wrapped_index_key, r.wrapped_audit_key, r.tenant);
   }
 
   Result<ports::AuditHead> LockAuditHead(const std::string& tenant) override {
@@ -373,11 +386,12 @@ class SqliteTransaction final : public ports::Transaction {
   }
 
   Status AppendAudit(const domain::AuditEvent& e) override {
-    return Write("INSERT INTO audit_events (tenant_id, seq, time, actor, operation, subject_id, fields,"
-            " purpose, ground, outcome, reason, prev_hash, hash)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            e.tenant, e.seq, e.time, e.actor, e.operation, e.subject_id,
-            JoinFields(e.fields), e.purpose, e.ground, e.outcome, e.reason, e.prev_hash, e.hash);
+    return Write(
+        "INSERT INTO audit_events (tenant_id, seq, time, actor, operation, subject_id, fields,"
+        " purpose, ground, outcome, reason, prev_hash, hash)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        e.tenant, e.seq, e.time, e.actor, e.operation, e.subject_id, JoinFields(e.fields),
+        e.purpose, e.ground, e.outcome, e.reason, e.prev_hash, e.hash);
   }
 
   Status ScanAudit(const std::string& tenant,
@@ -413,18 +427,21 @@ class SqliteTransaction final : public ports::Transaction {
   }
 
   Status InsertApiKey(const ports::ApiKeyRow& r) override {
-    return Write("INSERT INTO api_keys (tenant_id, key_id, secret_hash, role, created_at)"
-                 " VALUES (?, ?, ?, ?, ?)",
-                 r.tenant, r.key_id, r.secret_hash, r.role, r.created_at);
+    return Write(
+        "INSERT INTO api_keys (tenant_id, key_id, secret_hash, role, created_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        r.tenant, r.key_id, r.secret_hash, r.role, r.created_at);
   }
 
   Result<std::optional<ports::ApiKeyRow>> FindApiKey(const std::string& key_id) override {
     KONFID_ASSIGN_OR_RETURN(
         sqlite3_stmt * s,
-        Run("SELECT tenant_id, secret_hash, role, created_at FROM api_keys WHERE key_id = ?", key_id));
+        Run("SELECT tenant_id, secret_hash, role, created_at FROM api_keys WHERE key_id = ?",
+            key_id));
     KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
     if (!row) return std::optional<ports::ApiKeyRow>();
-    ports::ApiKeyRow r{ColText(s, 0), key_id, ColBlob(s, 1), ColText(s, 2), sqlite3_column_int64(s, 3)};
+    ports::ApiKeyRow r{ColText(s, 0), key_id, ColBlob(s, 1), ColText(s, 2),
+                       sqlite3_column_int64(s, 3)};
     sqlite3_reset(s);
     return std::optional(std::move(r));
   }
@@ -439,9 +456,10 @@ class SqliteTransaction final : public ports::Transaction {
   }
 
   Status SetMeta(const std::string& key, const std::string& value) override {
-    return Write("INSERT INTO meta (key, value) VALUES (?, ?)"
-                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                 key, value);
+    return Write(
+        "INSERT INTO meta (key, value) VALUES (?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        key, value);
   }
 
   // Prepared once per connection: group commit runs two of these per request.
@@ -458,7 +476,8 @@ class SqliteTransaction final : public ports::Transaction {
     if (!st) (void)conn_->Exec("ROLLBACK");
     if (lock_.owns_lock()) lock_.unlock();  // the writer is free as soon as the commit ends
     if (!st)
-      return Fail(ErrorCode::kUnavailable, "the change could not be committed", st.error().detail());
+      return Fail(ErrorCode::kUnavailable, "the change could not be committed",
+                  st.error().detail());
     return Ok();
   }
 
@@ -498,7 +517,8 @@ Result<std::unique_ptr<ports::Transaction>> SqliteStorage::Begin(bool write) {
     std::unique_lock lock(impl_->write_mu);
     if (impl_->wal_frames.load(std::memory_order_relaxed) > kWalCatchUpFrames) {
       int log = 0, done = 0;
-      sqlite3_wal_checkpoint_v2(impl_->writer->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+      sqlite3_wal_checkpoint_v2(impl_->writer->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log,
+                                &done);
       impl_->wal_frames.store(0, std::memory_order_relaxed);
     }
     KONFID_TRY(impl_->writer->Exec("BEGIN IMMEDIATE"));
@@ -515,8 +535,9 @@ Result<std::unique_ptr<ports::Transaction>> SqliteStorage::Begin(bool write) {
 
 namespace {
 Result<int> SchemaVersion(Connection& c) {
-  KONFID_TRY(c.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
-                    " name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"));
+  KONFID_TRY(
+      c.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
+             " name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"));
   KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s,
                           c.Prepare("SELECT coalesce(max(version), 0) FROM schema_migrations"));
   int rc = sqlite3_step(s);
@@ -533,9 +554,8 @@ Status SqliteStorage::Migrate() {
   KONFID_ASSIGN_OR_RETURN(int current, SchemaVersion(c));
   auto migrations = SqliteMigrations();
   if (!migrations.empty() && current > migrations.back().version)
-    return Fail(ErrorCode::kUnavailable,
-                "the database schema (version " + std::to_string(current) +
-                    ") is newer than this konfid knows; upgrade konfid");
+    return Fail(ErrorCode::kUnavailable, "the database schema (version " + std::to_string(current) +
+                                             ") is newer than this konfid knows; upgrade konfid");
   for (const auto& m : migrations) {
     if (m.version <= current) continue;
     KONFID_TRY(c.Exec("BEGIN IMMEDIATE"));
