@@ -59,9 +59,12 @@ for c in $conns; do run lookup-by-email lookup.lua "$c"; done
 for c in $conns; do run create create.lua "$c"; done
 
 peak=$(awk '/VmHWM/ {print $2, $3}' "/proc/$server/status")
+anon=$(awk '/RssAnon/ {print $2, $3}' "/proc/$server/status")
+file=$(awk '/RssFile/ {print $2, $3}' "/proc/$server/status")
 kill -TERM "$server"; wait "$server" || true; server=""
 {
   echo
-  echo "Server peak resident memory (VmHWM): $peak"
+  echo "Server peak resident memory (VmHWM): $peak; at the end: $anon anonymous, $file file-backed"
+  echo "(file-backed pages are the database's memory map, shared with the page cache)"
 } | tee -a "$report"
 echo "report: $report"
