@@ -117,8 +117,10 @@ Response Api::Handle(const Request& req, asio::yield_context yield) {
   } catch (const std::exception& e) {
     res = Problem(Error(ErrorCode::kInternal, "internal error", e.what()), req.version(), false);
   }
-  d_.metrics.Observe(route, std::string(req.method_string()), res.result_int(),
-                     d_.clock.MonotonicMicros() - start);
+  // Unknown methods share one label, so a client cannot mint new series.
+  std::string method =
+      req.method() == beast_http::verb::unknown ? "OTHER" : std::string(req.method_string());
+  d_.metrics.Observe(route, method, res.result_int(), d_.clock.MonotonicMicros() - start);
   return res;
 }
 
