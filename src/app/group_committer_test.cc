@@ -60,6 +60,11 @@ class FaultyTransaction : public ports::Transaction {
                                                  const Bytes& h) override {
     return t_->LookupIndex(a, f, h);
   }
+  Result<std::optional<ports::SubjectRow>> FindSubjectByIndex(const std::string& a,
+                                                              const std::string& f,
+                                                              const Bytes& h) override {
+    return t_->FindSubjectByIndex(a, f, h);
+  }
   Status DeleteIndex(const std::string& a, const std::string& s, const std::string& f) override {
     return t_->DeleteIndex(a, s, f);
   }

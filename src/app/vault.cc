@@ -236,10 +236,9 @@ void Vault::Find(const Actor& actor, const std::string& field, const std::string
   if (!spec || !spec->lookup)
     return refuse(Error(ErrorCode::kInvalidArgument, "'" + field + "' is not a lookup field")
                       .WithReason("not_lookup_field"));
-  auto valid = domain::ValidateFields(domain::FieldCatalogue({*spec}), {{field, value}},
-                                      domain::ValidationMode::kUpdate);
+  auto valid = domain::ValidateFieldValue(*spec, value);
   if (!valid) return refuse(valid.error());
-  auto normalized = Normalize(*policy, *spec, valid->set.at(field));
+  auto normalized = Normalize(*policy, *spec, *valid);
   if (!normalized) return refuse(normalized.error());
   auto hash = keyring_.BlindIndex(actor.tenant, field, *normalized);
   SecureWipe(normalized->data(), normalized->size());
@@ -249,14 +248,12 @@ void Vault::Find(const Actor& actor, const std::string& field, const std::string
   committer_.Submit(
       [row, who, field, h = std::move(*hash)](ports::Transaction& txn,
                                               AuditWriter& audit) -> Status {
-        KONFID_ASSIGN_OR_RETURN(auto id, txn.LookupIndex(who.tenant, field, h));
-        if (!id) return Fail(NoSubject());
-        KONFID_ASSIGN_OR_RETURN(auto found, txn.FindSubject(who.tenant, *id));
-        if (!found) return Fail(Error(ErrorCode::kDataLoss, "index points to a missing subject"));
+        KONFID_ASSIGN_OR_RETURN(auto found, txn.FindSubjectByIndex(who.tenant, field, h));
+        if (!found) return Fail(NoSubject());
         *row = std::move(*found);
         KONFID_ASSIGN_OR_RETURN(auto names, SealedFieldNames(row->fields));
         return audit.Append(
-            MakeEvent(who, Operation::kExtract, *id, std::move(names), Outcome::kOk));
+            MakeEvent(who, Operation::kExtract, row->id, std::move(names), Outcome::kOk));
       },
       [who, field](ports::Transaction&, AuditWriter& audit, const Error& e) {
         return audit.Append(

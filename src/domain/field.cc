@@ -140,7 +140,7 @@ static Error FieldError(const std::string& field, std::string what, std::string 
   return e;
 }
 
-static Result<std::string> ValidateValue(const FieldSpec& spec, std::string_view raw) {
+Result<std::string> ValidateFieldValue(const FieldSpec& spec, std::string_view raw) {
   auto length = Utf8Length(raw);
   if (!length) return Fail(FieldError(spec.name, "is not valid UTF-8", "invalid_value"));
   if (HasControlChars(raw))
@@ -198,7 +198,7 @@ Result<ValidatedInput> ValidateFields(const FieldCatalogue& catalogue, const Fie
       out.remove.push_back(name);
       continue;
     }
-    KONFID_ASSIGN_OR_RETURN(std::string normalized, ValidateValue(*spec, *value));
+    KONFID_ASSIGN_OR_RETURN(std::string normalized, ValidateFieldValue(*spec, *value));
     out.set.emplace(name, std::move(normalized));
   }
   if (mode == ValidationMode::kCreate) {

@@ -57,6 +57,10 @@ struct ValidatedInput {
 Result<ValidatedInput> ValidateFields(const FieldCatalogue& catalogue, const FieldInput& input,
                                       ValidationMode mode);
 
+// Checks and normalizes one value against its field's rules (what ValidateFields does for
+// each field).
+Result<std::string> ValidateFieldValue(const FieldSpec& spec, std::string_view raw);
+
 // Case-folds and checks an email address; nullopt when it is not one.
 std::optional<std::string> NormalizeEmail(std::string_view raw);
 // True for YYYY-MM-DD naming a real calendar date.

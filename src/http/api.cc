@@ -16,8 +16,8 @@ namespace {
 // Waits for a Vault call: `start` receives the callback, which the committer's thread calls;
 // the result resumes the coroutine on the connection's own strand.
 template <typename T, typename Start>
-Result<T> Await(Start start, asio::yield_context yield) {
-  return asio::async_initiate<asio::yield_context, void(Result<T>)>(
+Result<T> Await(Start start, Yield yield) {
+  return asio::async_initiate<Yield, void(Result<T>)>(
       [start = std::move(start)](auto handler) mutable {
         auto ex = asio::get_associated_executor(handler);
         auto h = std::make_shared<decltype(handler)>(std::move(handler));
@@ -108,7 +108,7 @@ Response MethodNotAllowed(const Request& req, const char* allow) {
 
 }  // namespace
 
-Response Api::Handle(const Request& req, asio::yield_context yield) {
+Response Api::Handle(const Request& req, Yield yield) {
   int64_t start = d_.clock.MonotonicMicros();
   std::string route = "unmatched";
   Response res;
@@ -124,7 +124,7 @@ Response Api::Handle(const Request& req, asio::yield_context yield) {
   return res;
 }
 
-Response Api::Route(const Request& req, std::string& route, asio::yield_context yield) {
+Response Api::Route(const Request& req, std::string& route, Yield yield) {
   auto problem = [&](const Error& e) { return Problem(e, req.version(), req.keep_alive()); };
   auto target = boost::urls::parse_origin_form(req.target());
   if (!target) return problem(Invalid("the request target is not a valid URL", "invalid_target"));

@@ -3,6 +3,7 @@
 // (RFC 9457) with a stable `code`; the table in problem.cc maps error codes to statuses.
 #pragma once
 
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/spawn.hpp>
 #include <boost/beast/http.hpp>
 
@@ -18,6 +19,10 @@ namespace konfid::http {
 namespace beast_http = boost::beast::http;
 using Request = beast_http::request<beast_http::string_body>;
 using Response = beast_http::response<beast_http::string_body>;
+// Connections run on one io_context each: a concrete executor type spares every asynchronous
+// operation the type-erased any_io_executor.
+using Executor = boost::asio::io_context::executor_type;
+using Yield = boost::asio::basic_yield_context<Executor>;
 
 struct ApiDeps {
   app::Vault& vault;
@@ -33,10 +38,10 @@ class Api {
   explicit Api(ApiDeps deps) : d_(deps) {}
   // Never throws; every failure becomes a problem response. Suspends the calling stackful
   // coroutine (not the thread) while the vault works.
-  Response Handle(const Request& request, boost::asio::yield_context yield);
+  Response Handle(const Request& request, Yield yield);
 
  private:
-  Response Route(const Request& request, std::string& route, boost::asio::yield_context yield);
+  Response Route(const Request& request, std::string& route, Yield yield);
   ApiDeps d_;
 };
 

@@ -7,9 +7,15 @@ namespace konfid::http {
 void Metrics::Observe(const std::string& route, const std::string& method, unsigned status,
                       int64_t micros) {
   double seconds = static_cast<double>(micros) / 1e6;
+  thread_local std::string key;
+  key.assign(route).append(1, '\t').append(method).append(1, '\t').append(std::to_string(status));
   std::lock_guard lock(mu_);
-  ++requests_[route + '\t' + method + '\t' + std::to_string(status)];
-  Histogram& h = latency_[route];
+  auto r = requests_.find(std::string_view(key));
+  if (r == requests_.end()) r = requests_.emplace(key, 0).first;
+  ++r->second;
+  auto l = latency_.find(std::string_view(route));
+  if (l == latency_.end()) l = latency_.emplace(route, Histogram{}).first;
+  Histogram& h = l->second;
   for (size_t i = 0; i < kBuckets.size(); ++i)
     if (seconds <= kBuckets[i]) ++h.counts[i];
   ++h.count;

@@ -26,8 +26,9 @@ class Metrics {
     double sum = 0;
   };
   mutable std::mutex mu_;
-  std::map<std::string, uint64_t> requests_;  // "route\tmethod\tstatus"
-  std::map<std::string, Histogram> latency_;  // by route
+  // Heterogeneous lookup: the hot path finds existing series without allocating.
+  std::map<std::string, uint64_t, std::less<>> requests_;  // "route\tmethod\tstatus"
+  std::map<std::string, Histogram, std::less<>> latency_;  // by route
 };
 
 }  // namespace konfid::http

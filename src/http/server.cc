@@ -16,6 +16,8 @@ namespace konfid::http {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
+using Socket = asio::basic_stream_socket<tcp, Executor>;
+using Stream = beast::basic_stream<tcp, Executor>;
 
 Result<std::pair<std::string, unsigned short>> ParseListen(const std::string& listen) {
   size_t colon = listen.rfind(':');
@@ -35,7 +37,7 @@ Result<std::pair<std::string, unsigned short>> ParseListen(const std::string& li
 // A connection as the drain sees it: closed at once when idle, after its response when busy.
 // `closed` is only touched on the connection's strand; `busy` is read by the drain.
 struct Conn {
-  beast::tcp_stream* stream;
+  Stream* stream;
   std::atomic<bool> busy{false};
   bool closed = false;
 };
@@ -49,7 +51,7 @@ struct HttpServer::Impl {
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   size_t next_context = 0;
   asio::io_context& ioc;
-  tcp::acceptor acceptor{ioc};
+  asio::basic_socket_acceptor<tcp, Executor> acceptor{ioc.get_executor()};
   asio::signal_set signals{ioc, SIGTERM, SIGINT};
   std::atomic<bool> stopping{false};
   std::mutex mu;
@@ -66,8 +68,8 @@ struct HttpServer::Impl {
     for (auto& c : contexts) guards.push_back(asio::make_work_guard(*c));
   }
 
-  void Session(tcp::socket socket, asio::yield_context yield) {
-    beast::tcp_stream stream(std::move(socket));
+  void Session(Socket socket, Yield yield) {
+    Stream stream(std::move(socket));
     auto conn = std::make_shared<Conn>();
     conn->stream = &stream;
     {
@@ -119,11 +121,11 @@ struct HttpServer::Impl {
     conns.erase(conn);
   }
 
-  void Accept(asio::yield_context yield) {
+  void Accept(Yield yield) {
     while (!stopping) {
       beast::error_code ec;
       asio::io_context& target = *contexts[next_context++ % contexts.size()];
-      tcp::socket socket(target);
+      Socket socket(target.get_executor());
       acceptor.async_accept(socket, yield[ec]);
       if (ec) {
         if (stopping || ec == asio::error::operation_aborted) break;
@@ -132,10 +134,7 @@ struct HttpServer::Impl {
       socket.set_option(tcp::no_delay(true), ec);
       auto ex = socket.get_executor();
       asio::spawn(
-          ex,
-          [this, s = std::move(socket)](asio::yield_context y) mutable {
-            Session(std::move(s), y);
-          },
+          ex, [this, s = std::move(socket)](Yield y) mutable { Session(std::move(s), y); },
           [](std::exception_ptr e) {
             if (e) std::rethrow_exception(e);
           });
@@ -193,7 +192,7 @@ void HttpServer::Run() {
     if (!ec) s.BeginDrain();
   });
   asio::spawn(
-      s.ioc, [&s](asio::yield_context yield) { s.Accept(yield); },
+      s.ioc.get_executor(), [&s](Yield yield) { s.Accept(yield); },
       [](std::exception_ptr e) {
         if (e) std::rethrow_exception(e);
       });

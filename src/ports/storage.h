@@ -84,6 +84,10 @@ class Transaction {
   virtual Result<std::optional<std::string>> LookupIndex(const std::string& tenant,
                                                          const std::string& field,
                                                          const Bytes& hash) = 0;
+  // The subject a blind-index entry points to, in one statement (the hot path of lookups).
+  virtual Result<std::optional<SubjectRow>> FindSubjectByIndex(const std::string& tenant,
+                                                               const std::string& field,
+                                                               const Bytes& hash) = 0;
   // Removes the subject's entries for `field`, or all its entries when `field` is empty.
   virtual Status DeleteIndex(const std::string& tenant, const std::string& subject,
                              const std::string& field) = 0;

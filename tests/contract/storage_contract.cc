@@ -105,6 +105,14 @@ TEST_P(StorageContract, BlindIndexIsUniquePerTenantAndField) {
   ASSERT_TRUE(t->InsertIndex("demo", "phone", B({1, 1}), "s2"));
   ASSERT_TRUE(t->InsertIndex("demo", "phone", B({2, 2}), "s1"));
   EXPECT_EQ(**t->LookupIndex("demo", "email", B({1, 1})), "s1");
+  EXPECT_FALSE(*t->FindSubjectByIndex("demo", "email", B({1, 1})));  // no subject row yet
+  ASSERT_TRUE(t->InsertSubject({"demo", "s1", B({5}), B({6}), 7, 8}));
+  auto joined = t->FindSubjectByIndex("demo", "email", B({1, 1}));
+  ASSERT_TRUE(joined && *joined);
+  EXPECT_EQ((*joined)->id, "s1");
+  EXPECT_EQ((*joined)->fields, B({6}));
+  EXPECT_EQ((*joined)->updated_at, 8);
+  EXPECT_FALSE(*t->FindSubjectByIndex("other", "email", B({1, 1})));
   EXPECT_FALSE(*t->LookupIndex("demo", "email", B({9})));
   ASSERT_TRUE(t->DeleteIndex("demo", "s1", "phone"));
   EXPECT_FALSE(*t->LookupIndex("demo", "phone", B({2, 2})));

@@ -253,6 +253,21 @@ class PgTransaction final : public ports::Transaction {
     return std::optional(Text(r.get(), 0, 0));
   }
 
+  Result<std::optional<ports::SubjectRow>> FindSubjectByIndex(const std::string& tenant,
+                                                              const std::string& field,
+                                                              const Bytes& hash) override {
+    KONFID_ASSIGN_OR_RETURN(
+        auto r, Q("SELECT s.subject_id, s.wrapped_key, s.fields, s.created_at, s.updated_at"
+                  " FROM subject_index i JOIN subjects s"
+                  " ON s.tenant_id = i.tenant_id AND s.subject_id = i.subject_id"
+                  " WHERE i.tenant_id = $1 AND i.field = $2 AND i.hash = $3",
+                  {tenant, field, hash}));
+    if (PQntuples(r.get()) == 0) return std::optional<ports::SubjectRow>();
+    return std::optional(ports::SubjectRow{tenant, Text(r.get(), 0, 0), Blob(r.get(), 0, 1),
+                                           Blob(r.get(), 0, 2), Int(r.get(), 0, 3),
+                                           Int(r.get(), 0, 4)});
+  }
+
   Status DeleteIndex(const std::string& tenant, const std::string& subject,
                      const std::string& field) override {
     if (field.empty())

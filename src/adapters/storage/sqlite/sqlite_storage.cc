@@ -313,6 +313,28 @@ class SqliteTransaction final : public ports::Transaction {
     return out;
   }
 
+  Result<std::optional<ports::SubjectRow>> FindSubjectByIndex(const std::string& tenant,
+                                                              const std::string& field,
+                                                              const Bytes& hash) override {
+    KONFID_ASSIGN_OR_RETURN(
+        sqlite3_stmt * s,
+        Run("SELECT s.subject_id, s.wrapped_key, s.fields, s.created_at, s.updated_at"
+            " FROM subject_index i JOIN subjects s"
+            " ON s.tenant_id = i.tenant_id AND s.subject_id = i.subject_id"
+            " WHERE i.tenant_id = ? AND i.field = ? AND i.hash = ?",
+            tenant, field, hash));
+    KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
+    if (!row) return std::optional<ports::SubjectRow>();
+    ports::SubjectRow r{tenant,
+                        ColText(s, 0),
+                        ColBlob(s, 1),
+                        ColBlob(s, 2),
+                        sqlite3_column_int64(s, 3),
+                        sqlite3_column_int64(s, 4)};
+    sqlite3_reset(s);
+    return std::optional(std::move(r));
+  }
+
   Status DeleteIndex(const std::string& tenant, const std::string& subject,
                      const std::string& field) override {
     if (field.empty())
