@@ -1,5 +1,7 @@
 #include "app/group_committer.h"
 
+#include <pthread.h>
+
 #include <exception>
 #include <future>
 
@@ -39,6 +41,7 @@ void GroupCommitter::Complete(std::vector<Completion> completions) {
 }
 
 void GroupCommitter::CompletionLoop() {
+  pthread_setname_np(pthread_self(), "kf-complete");  // for top -H and gdb
   while (true) {
     std::vector<Completion> batch;
     {
@@ -78,6 +81,7 @@ CommitterStats GroupCommitter::stats() const {
 }
 
 void GroupCommitter::Loop() {
+  pthread_setname_np(pthread_self(), "kf-committer");
   std::vector<Op> batch;
   while (true) {
     {

@@ -1,5 +1,6 @@
 #include "adapters/storage/sqlite/sqlite_storage.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include <atomic>
@@ -137,6 +138,7 @@ struct SqliteStorage::Impl {
   bool stopping = false;
 
   void CheckpointLoop() {
+    pthread_setname_np(pthread_self(), "kf-checkpoint");
     std::unique_lock lock(checkpoint_mu);
     while (!stopping) {
       checkpoint_cv.wait_for(lock, std::chrono::milliseconds(100));
