@@ -14,7 +14,7 @@ namespace json = boost::json;
 namespace {
 
 // Waits for a Vault call: `start` receives the callback, which the committer's thread calls;
-// the result resumes the coroutine on the connection's own strand.
+// the result resumes the coroutine on the connection's own thread.
 template <typename T, typename Start>
 Result<T> Await(Start start, Yield yield) {
   return asio::async_initiate<Yield, void(Result<T>)>(

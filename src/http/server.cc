@@ -37,7 +37,7 @@ Result<std::pair<std::string, unsigned short>> ParseListen(const std::string& li
 }
 
 // A connection as the drain sees it: closed at once when idle, after its response when busy.
-// `closed` is only touched on the connection's strand; `busy` is read by the drain.
+// `closed` is only touched on the connection's thread; `busy` is read by the drain.
 struct Conn {
   Stream* stream;
   std::atomic<bool> busy{false};
