@@ -194,7 +194,9 @@ int Run(int argc, char** argv, Platform& p) {
   auto add_common = [&c](CLI::App* cmd, bool config) {
     cmd->add_option("--data", c.data_dir, "data directory (master key, SQLite file)")->required();
     cmd->add_option("--db", c.db, "postgres://... to use PostgreSQL instead of the SQLite file");
-    if (config) cmd->add_option("--config", c.config_path, "service configuration (TOML)");
+    if (config)
+      cmd->add_option("--config", c.config_path,
+                      "service configuration (TOML; its [storage] db applies)");
   };
   auto* init = app.add_subcommand("init", "create the data directory, master key and database");
   add_common(init, true);
@@ -210,7 +212,7 @@ int Run(int argc, char** argv, Platform& p) {
   auto* apikey = app.add_subcommand("apikey", "API keys");
   apikey->require_subcommand(1);
   auto* apikey_create = apikey->add_subcommand("create", "create an API key; prints it last");
-  add_common(apikey_create, false);
+  add_common(apikey_create, true);
   apikey_create->add_option("--tenant", tenant, "tenant id")->required();
   apikey_create
       ->add_option("--role", role, "admin, operator, support, marketing, analyst, processor")
@@ -219,13 +221,13 @@ int Run(int argc, char** argv, Platform& p) {
   auto* audit = app.add_subcommand("audit", "the audit log");
   audit->require_subcommand(1);
   auto* audit_verify = audit->add_subcommand("verify", "verify every tenant's hash chain");
-  add_common(audit_verify, false);
+  add_common(audit_verify, true);
 
   auto* keys = app.add_subcommand("keys", "keys");
   keys->require_subcommand(1);
   auto* keys_rotate =
       keys->add_subcommand("rotate", "rewrap every data key under a new master key");
-  add_common(keys_rotate, false);
+  add_common(keys_rotate, true);
 
   try {
     app.parse(argc, argv);
