@@ -115,8 +115,8 @@ int main(int argc, char** argv) {
       }
       x ^= x << 13, x ^= x >> 7, x ^= x << 17;
       vault.Find(actor, "email", "s" + std::to_string(x % population) + "@bench.example",
-                 [&](Result<app::SubjectView> r) {
-                   if (!r) ++failed;
+                 [&](Result<app::SealedSubject> r) {
+                   if (!r || !vault.Open(*r)) ++failed;
                    std::lock_guard lock(mu);
                    --in_flight;
                    cv.notify_one();

@@ -14,7 +14,6 @@ GroupCommitter::GroupCommitter(ports::Storage& storage, ports::Crypto& crypto,
       keyring_(keyring),
       clock_(clock),
       max_batch_(max_batch == 0 ? 1 : max_batch),
-      done_thread_([this] { CompletionLoop(); }),
       thread_([this] { Loop(); }) {}
 
 GroupCommitter::~GroupCommitter() {
@@ -24,35 +23,10 @@ GroupCommitter::~GroupCommitter() {
   }
   cv_.notify_all();
   thread_.join();
-  {
-    std::lock_guard lock(done_mu_);
-    done_stopping_ = true;
-  }
-  done_cv_.notify_all();
-  done_thread_.join();
 }
 
 void GroupCommitter::Complete(std::vector<Completion> completions) {
-  {
-    std::lock_guard lock(done_mu_);
-    done_queue_.push_back(std::move(completions));
-  }
-  done_cv_.notify_one();
-}
-
-void GroupCommitter::CompletionLoop() {
-  pthread_setname_np(pthread_self(), "kf-complete");  // for top -H and gdb
-  while (true) {
-    std::vector<Completion> batch;
-    {
-      std::unique_lock lock(done_mu_);
-      done_cv_.wait(lock, [&] { return done_stopping_ || !done_queue_.empty(); });
-      if (done_queue_.empty()) return;
-      batch = std::move(done_queue_.front());
-      done_queue_.pop_front();
-    }
-    for (auto& c : batch) c.done(std::move(c.status));
-  }
+  for (auto& c : completions) c.done(std::move(c.status));
 }
 
 void GroupCommitter::Submit(Work work, OnFailure on_failure, Done done, bool savepoint) {

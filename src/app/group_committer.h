@@ -7,8 +7,8 @@
 // go on. An operation whose only write is its last statement (a read and its audit event) may
 // skip the savepoint. `done` runs after the batch's commit, with the operation's own result, or
 // with Unavailable when the commit failed; a request is acknowledged only then. The `done`
-// callbacks of a batch run in order on a completion thread, so that the committer can start
-// the next batch meanwhile.
+// callbacks run on the committer's thread, in order: they must only hand the result on (the
+// vault leaves decryption to the caller's thread for this reason).
 //
 // Thread-safe: Submit from any thread.
 #pragma once
@@ -59,7 +59,6 @@ class GroupCommitter {
   };
   void Loop();
   void RunBatch(std::vector<Op>& batch);
-  void CompletionLoop();
   void Complete(std::vector<Completion> completions);
 
   ports::Storage& storage_;
@@ -72,11 +71,6 @@ class GroupCommitter {
   std::deque<Op> queue_;
   bool stopping_ = false;
   CommitterStats stats_;
-  std::mutex done_mu_;
-  std::condition_variable done_cv_;
-  std::deque<std::vector<Completion>> done_queue_;
-  bool done_stopping_ = false;
-  std::thread done_thread_;
   std::thread thread_;
 };
 

@@ -158,7 +158,9 @@ class VaultTest : public ::testing::Test {
     return Sync<SubjectView>([&](auto cb) { vault_->Create(admin_, in, cb); });
   }
   Result<SubjectView> Find(const std::string& field, const std::string& value) {
-    return Sync<SubjectView>([&](auto cb) { vault_->Find(admin_, field, value, cb); });
+    auto sealed = Sync<SealedSubject>([&](auto cb) { vault_->Find(admin_, field, value, cb); });
+    if (!sealed) return Fail(sealed.error());
+    return vault_->Open(*sealed);
   }
   std::vector<TenantAuditReport> Verify() {
     return *VerifyAuditChains(*storage_, *crypto_, *keyring_);
@@ -252,8 +254,10 @@ TEST_F(VaultTest, KeyRotationKeepsDataReadable) {
   ASSERT_TRUE((*reopened)->LoadAllTenants());
   GroupCommitter committer(*storage_, *crypto_, **reopened, clock_);
   Vault vault({*vault_->Policy("demo")}, **reopened, committer, *crypto_, phones_, clock_);
-  auto found =
-      Sync<SubjectView>([&](auto cb) { vault.Find(admin_, "email", "R@example.com", cb); });
+  auto sealed =
+      Sync<SealedSubject>([&](auto cb) { vault.Find(admin_, "email", "R@example.com", cb); });
+  ASSERT_TRUE(sealed);
+  auto found = vault.Open(*sealed);
   ASSERT_TRUE(found);
   EXPECT_EQ(found->fields.at("name"), "Anna");
 }

@@ -190,7 +190,7 @@ void Vault::Create(const Actor& actor, const domain::FieldInput& input,
       });
 }
 
-void Vault::Get(const Actor& actor, const std::string& id, Callback<SubjectView> done) {
+void Vault::Get(const Actor& actor, const std::string& id, Callback<SealedSubject> done) {
   auto refuse = [&](Error e) {
     Refuse(actor, Operation::kExtract, IsValidSubjectId(id) ? id : "", {}, std::move(e),
            [done](Error err) { done(Fail(std::move(err))); });
@@ -214,15 +214,15 @@ void Vault::Get(const Actor& actor, const std::string& id, Callback<SubjectView>
         return audit.Append(
             MakeEvent(who, Operation::kExtract, id, {}, Outcome::kFailed, ReasonOf(e)));
       },
-      [this, row, done](Status st) {
+      [row, done](Status st) {
         if (!st) return done(Fail(st.error()));
-        done(View(*row));
+        done(SealedSubject{std::move(*row)});
       },
       /*savepoint=*/false);
 }
 
 void Vault::Find(const Actor& actor, const std::string& field, const std::string& value,
-                 Callback<SubjectView> done) {
+                 Callback<SealedSubject> done) {
   auto refuse = [&](Error e) {
     Refuse(actor, Operation::kExtract, "", {field}, std::move(e),
            [done](Error err) { done(Fail(std::move(err))); });
@@ -259,9 +259,9 @@ void Vault::Find(const Actor& actor, const std::string& field, const std::string
         return audit.Append(
             MakeEvent(who, Operation::kExtract, "", {field}, Outcome::kFailed, ReasonOf(e)));
       },
-      [this, row, done](Status st) {
+      [row, done](Status st) {
         if (!st) return done(Fail(st.error()));
-        done(View(*row));
+        done(SealedSubject{std::move(*row)});
       },
       /*savepoint=*/false);
 }

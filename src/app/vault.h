@@ -3,7 +3,7 @@
 // reads and writes and its audit event in one transaction of the group committer, and calls
 // back after the commit. Every attempt is audited: successes, denials and failures.
 //
-// Thread-safe. Callbacks run on the group committer's completion thread and must not block.
+// Thread-safe. Callbacks run on the group committer's thread and must not block.
 #pragma once
 
 #include <functional>
@@ -32,6 +32,13 @@ struct SubjectView {
   UnixMicros updated_at = 0;
 };
 
+// A subject as read in a committed transaction, values still sealed. Vault::Open decrypts it
+// on the caller's thread, so the serial committer never spends time on decryption and no value
+// is decrypted before the read's audit event is durable.
+struct SealedSubject {
+  ports::SubjectRow row;
+};
+
 template <typename T>
 using Callback = std::function<void(Result<T>)>;
 
@@ -43,16 +50,20 @@ class Vault {
   // collect: validates against the tenant's catalogue; Conflict (reason duplicate_<field>)
   // when a lookup field's value belongs to another subject. Returns id and times.
   void Create(const Actor& actor, const domain::FieldInput& input, Callback<SubjectView> done);
-  // extract: every field. NotFound for an unknown id or another tenant's subject.
-  void Get(const Actor& actor, const std::string& id, Callback<SubjectView> done);
+  // extract: every field (sealed; see Open). NotFound for an unknown id or another tenant's
+  // subject.
+  void Get(const Actor& actor, const std::string& id, Callback<SealedSubject> done);
   // extract by a lookup field (email, phone): any accepted spelling finds the subject.
   void Find(const Actor& actor, const std::string& field, const std::string& value,
-            Callback<SubjectView> done);
+            Callback<SealedSubject> done);
   // update: sets and removes fields (null removes an optional field).
   void Update(const Actor& actor, const std::string& id, const domain::FieldInput& input,
               Callback<SubjectView> done);
   // destroy: deletes the rows and the wrapped data key with them.
   void Destroy(const Actor& actor, const std::string& id, Callback<void> done);
+
+  // Decrypts what Get or Find returned. DataLoss when a value does not authenticate.
+  Result<SubjectView> Open(const SealedSubject& subject) { return View(subject.row); }
 
   const domain::TenantPolicy* Policy(const std::string& tenant) const;
 
@@ -67,8 +78,6 @@ class Vault {
   Result<std::string> Normalize(const domain::TenantPolicy& policy, const domain::FieldSpec& spec,
                                 const std::string& value);
   Result<domain::FieldValues> DecryptAll(const ports::SubjectRow& row);
-  // Decrypts a row read in a committed transaction. Runs after the commit, off the
-  // committer's thread: the extract is audited before a value is decrypted.
   Result<SubjectView> View(const ports::SubjectRow& row);
   std::string NewSubjectId(UnixMicros now);
 

@@ -195,15 +195,19 @@ Response Api::Route(const Request& req, std::string& route, Yield yield) {
       return problem(Invalid("give exactly one lookup parameter, e.g. ?email=... or ?phone=...",
                              "invalid_query"));
     auto param = *params.begin();
-    auto r = Await<app::SubjectView>(
+    auto sealed = Await<app::SealedSubject>(
         [&](auto cb) { d_.vault.Find(*actor, param.key, param.value, std::move(cb)); }, yield);
+    if (!sealed) return problem(sealed.error());
+    auto r = d_.vault.Open(*sealed);
     if (!r) return problem(r.error());
     return Json(200, SubjectJson(*r, true), req);
   }
   std::string id = path.substr(13);
   if (method == beast_http::verb::get) {
-    auto r =
-        Await<app::SubjectView>([&](auto cb) { d_.vault.Get(*actor, id, std::move(cb)); }, yield);
+    auto sealed =
+        Await<app::SealedSubject>([&](auto cb) { d_.vault.Get(*actor, id, std::move(cb)); }, yield);
+    if (!sealed) return problem(sealed.error());
+    auto r = d_.vault.Open(*sealed);
     if (!r) return problem(r.error());
     return Json(200, SubjectJson(*r, true), req);
   }
