@@ -433,10 +433,19 @@ class PgTransaction final : public ports::Transaction {
   bool done_ = false;
 };
 
-Result<int64_t> PgSchemaVersion(Connection& c) {
-  KONFID_TRY(
-      c.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY,"
-             " name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"));
+// The applied schema version; see the SQLite adapter for `create`.
+Result<int64_t> PgSchemaVersion(Connection& c, bool create) {
+  if (create) {
+    KONFID_TRY(
+        c.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY,"
+               " name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"));
+  } else {
+    KONFID_ASSIGN_OR_RETURN(auto t, c.Query("SELECT count(*) FROM information_schema.tables"
+                                            " WHERE table_schema = current_schema()"
+                                            " AND table_name = 'schema_migrations'",
+                                            {}));
+    if (Int(t.get(), 0, 0) == 0) return int64_t{0};
+  }
   KONFID_ASSIGN_OR_RETURN(
       auto r, c.Query("SELECT coalesce(max(version), 0)::bigint FROM schema_migrations", {}));
   return Int(r.get(), 0, 0);
@@ -472,7 +481,7 @@ Status PgStorage::Migrate() {
     // One migrator at a time across nodes: a transaction-scoped advisory lock.
     KONFID_TRY(c->Exec("BEGIN"));
     KONFID_TRY(c->Exec("SELECT pg_advisory_xact_lock(7405183)"));
-    KONFID_ASSIGN_OR_RETURN(int64_t current, PgSchemaVersion(*c));
+    KONFID_ASSIGN_OR_RETURN(int64_t current, PgSchemaVersion(*c, true));
     auto migrations = PostgresMigrations();
     if (!migrations.empty() && current > migrations.back().version)
       return Fail(ErrorCode::kUnavailable, "the database schema (version " +
@@ -497,7 +506,7 @@ Status PgStorage::Migrate() {
 
 Status PgStorage::CheckSchema() {
   KONFID_ASSIGN_OR_RETURN(auto c, impl_->Take());
-  auto v = PgSchemaVersion(*c);
+  auto v = PgSchemaVersion(*c, false);
   impl_->Give(std::move(c));
   if (!v) return Fail(v.error());
   auto migrations = PostgresMigrations();

@@ -558,10 +558,23 @@ Result<std::unique_ptr<ports::Transaction>> SqliteStorage::Begin(bool write) {
 }
 
 namespace {
-Result<int> SchemaVersion(Connection& c) {
-  KONFID_TRY(
-      c.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
-             " name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"));
+// The applied schema version. `create` makes the bookkeeping table (Migrate); without it a
+// database that has none is version 0 and nothing is written (CheckSchema, /readyz).
+Result<int> SchemaVersion(Connection& c, bool create) {
+  if (create) {
+    KONFID_TRY(
+        c.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
+               " name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"));
+  } else {
+    KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * t,
+                            c.Prepare("SELECT count(*) FROM sqlite_master"
+                                      " WHERE type = 'table' AND name = 'schema_migrations'"));
+    int rc = sqlite3_step(t);
+    if (rc != SQLITE_ROW) return Fail(SqlError(c.db(), rc, "schema version"));
+    bool exists = sqlite3_column_int(t, 0) > 0;
+    sqlite3_reset(t);
+    if (!exists) return 0;
+  }
   KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s,
                           c.Prepare("SELECT coalesce(max(version), 0) FROM schema_migrations"));
   int rc = sqlite3_step(s);
@@ -575,7 +588,7 @@ Result<int> SchemaVersion(Connection& c) {
 Status SqliteStorage::Migrate() {
   std::lock_guard lock(impl_->write_mu);
   Connection& c = *impl_->writer;
-  KONFID_ASSIGN_OR_RETURN(int current, SchemaVersion(c));
+  KONFID_ASSIGN_OR_RETURN(int current, SchemaVersion(c, true));
   auto migrations = SqliteMigrations();
   if (!migrations.empty() && current > migrations.back().version)
     return Fail(ErrorCode::kUnavailable, "the database schema (version " + std::to_string(current) +
@@ -599,8 +612,12 @@ Status SqliteStorage::Migrate() {
 }
 
 Status SqliteStorage::CheckSchema() {
-  std::lock_guard lock(impl_->write_mu);
-  KONFID_ASSIGN_OR_RETURN(int current, SchemaVersion(*impl_->writer));
+  // A reader: readiness probes must not wait for, or write with, the writer.
+  KONFID_ASSIGN_OR_RETURN(auto reader, impl_->TakeReader());
+  auto version = SchemaVersion(*reader, false);
+  impl_->ReturnReader(std::move(reader));
+  if (!version) return Fail(version.error());
+  int current = *version;
   auto migrations = SqliteMigrations();
   return CompareSchemaVersion(current, migrations.empty() ? 0 : migrations.back().version);
 }
