@@ -110,6 +110,14 @@ class AuditTamper : public ::testing::Test {
     db_ = konfid_.data_dir() + "/konfid.db";
   }
   CommandResult Verify() { return RunKonfid({"audit", "verify", "--data", konfid_.data_dir()}); }
+  // Runs `sql` on the file behind the service's back; verify must fail naming event `seq`.
+  void TamperAndExpectBrokenAt(const std::string& sql, int seq) {
+    Sql(db_, sql);
+    auto r = Verify();
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    EXPECT_NE(r.output.find("BROKEN at event " + std::to_string(seq)), std::string::npos)
+        << r.output;
+  }
 
   Instance konfid_;
   std::string db_;
@@ -122,51 +130,39 @@ TEST_F(AuditTamper, UntouchedChainVerifies) {
 }
 
 TEST_F(AuditTamper, ChangedEventFails) {
-  Sql(db_, "UPDATE audit_events SET operation = 'use' WHERE tenant_id = 'demo' AND seq = 4");
-  auto r = Verify();
-  EXPECT_EQ(r.exit_code, 1) << r.output;
-  EXPECT_NE(r.output.find("BROKEN at event 4"), std::string::npos) << r.output;
+  TamperAndExpectBrokenAt(
+      "UPDATE audit_events SET operation = 'use' WHERE tenant_id = 'demo' AND seq = 4", 4);
 }
 
 TEST_F(AuditTamper, DeletedEventFails) {
-  Sql(db_, "DELETE FROM audit_events WHERE tenant_id = 'demo' AND seq = 2");
-  auto r = Verify();
-  EXPECT_EQ(r.exit_code, 1) << r.output;
-  EXPECT_NE(r.output.find("BROKEN at event 2"), std::string::npos) << r.output;
+  TamperAndExpectBrokenAt("DELETE FROM audit_events WHERE tenant_id = 'demo' AND seq = 2", 2);
 }
 
 TEST_F(AuditTamper, DeletedLastEventFails) {
-  Sql(db_, "DELETE FROM audit_events WHERE tenant_id = 'demo' AND seq = 6");
-  auto r = Verify();
-  EXPECT_EQ(r.exit_code, 1) << r.output;
-  EXPECT_NE(r.output.find("BROKEN at event 6"), std::string::npos) << r.output;
+  TamperAndExpectBrokenAt("DELETE FROM audit_events WHERE tenant_id = 'demo' AND seq = 6", 6);
 }
 
 TEST_F(AuditTamper, InsertedEventFailsEvenWithTheHeadMoved) {
   // A forged seventh event, chained to the real sixth, and the head moved to match it: without
   // the tenant's audit key the intruder cannot compute its MAC.
-  Sql(db_,
+  TamperAndExpectBrokenAt(
       "INSERT INTO audit_events SELECT tenant_id, 7, time + 1, actor, 'extract', subject_id, "
       "fields, purpose,"
       " ground, outcome, reason, hash, randomblob(32) FROM audit_events WHERE tenant_id = 'demo' "
       "AND seq = 6;"
       "UPDATE audit_heads SET seq = 7, hash = (SELECT hash FROM audit_events WHERE tenant_id = "
       "'demo' AND seq = 7)"
-      " WHERE tenant_id = 'demo'");
-  auto r = Verify();
-  EXPECT_EQ(r.exit_code, 1) << r.output;
-  EXPECT_NE(r.output.find("BROKEN at event 7"), std::string::npos) << r.output;
+      " WHERE tenant_id = 'demo'",
+      7);
 }
 
 TEST_F(AuditTamper, InsertedEventBeyondTheHeadFails) {
-  Sql(db_,
+  TamperAndExpectBrokenAt(
       "INSERT INTO audit_events SELECT tenant_id, 7, time + 1, actor, operation, subject_id, "
       "fields, purpose,"
       " ground, outcome, reason, hash, hash FROM audit_events WHERE tenant_id = 'demo' AND seq = "
-      "6");
-  auto r = Verify();
-  EXPECT_EQ(r.exit_code, 1) << r.output;
-  EXPECT_NE(r.output.find("BROKEN at event 7"), std::string::npos) << r.output;
+      "6",
+      7);
 }
 
 TEST(StartUp, RefusesWithAClearMessage) {
