@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <boost/asio/async_result.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
@@ -14,15 +15,19 @@ namespace json = boost::json;
 namespace {
 
 // Waits for a Vault call: `start` receives the callback, which the committer's thread calls;
-// the result resumes the coroutine on the connection's own thread.
+// the result resumes the coroutine on the connection's own thread. The work guard keeps that
+// thread's io_context running until the result is back, so a drain cannot stop the server
+// while a request waits for its commit.
 template <typename T, typename Start>
 Result<T> Await(Start start, Yield yield) {
   return asio::async_initiate<Yield, void(Result<T>)>(
       [start = std::move(start)](auto handler) mutable {
         auto ex = asio::get_associated_executor(handler);
+        auto work = std::make_shared<asio::executor_work_guard<decltype(ex)>>(ex);
         auto h = std::make_shared<decltype(handler)>(std::move(handler));
-        start([h, ex](Result<T> r) mutable {
+        start([h, ex, work](Result<T> r) mutable {
           asio::post(ex, [h, r = std::move(r)]() mutable { (*h)(std::move(r)); });
+          work->reset();
         });
       },
       yield);

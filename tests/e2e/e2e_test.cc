@@ -4,9 +4,12 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "api_e2e.h"
 
@@ -228,6 +231,46 @@ TEST(StartUp, RefusesASchemaNewerThanItKnows) {
   auto r = RunKonfid({"serve", "--data", konfid.data_dir(), "--config", konfid.config_path()});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.output.find("newer than this konfid knows"), std::string::npos) << r.output;
+}
+
+TEST(Drain, SigtermUnderLoadExitsCleanlyAndLosesNothingAcknowledged) {
+  Instance konfid;
+  std::string key = konfid.CreateKey("demo", "admin");
+  konfid.Start();
+  std::atomic<bool> stop{false};
+  std::mutex mu;
+  std::vector<std::string> acknowledged;
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 8; ++c) {
+    clients.emplace_back([&, c] {
+      for (int i = 0; !stop; ++i) {
+        std::string email = "d" + std::to_string(c) + "x" + std::to_string(i) + "@example.com";
+        try {
+          auto r = konfid.Request(
+              "POST", "/v1/subjects",
+              R"({"fields":{"surname":"S","name":"N","email":")" + email + R"("}})", key);
+          if (r.status == 201) {
+            std::lock_guard lock(mu);
+            acknowledged.push_back(email);
+          }
+        } catch (const std::exception&) {
+          return;  // the server has stopped accepting: expected during the drain
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  EXPECT_EQ(konfid.Stop(), 0);
+  stop = true;
+  for (auto& t : clients) t.join();
+  ASSERT_GT(acknowledged.size(), 10u);
+
+  konfid.Start();  // every create that was acknowledged is there
+  for (const auto& email : acknowledged)
+    EXPECT_EQ(konfid.Request("GET", "/v1/subjects?email=" + email, "", key).status, 200u) << email;
+  ASSERT_EQ(konfid.Stop(), 0);
+  auto v = RunKonfid({"audit", "verify", "--data", konfid.data_dir()});
+  EXPECT_EQ(v.exit_code, 0) << v.output;
 }
 
 TEST(ApiKeyCreate, PrintsTheKeyLastAndStoresOnlyItsHash) {
