@@ -107,21 +107,23 @@ TEST(SealedFields, AssociatedDataSeparatesParts) {
   EXPECT_NE(FieldAssociatedData("a", "bc", "d"), FieldAssociatedData("ab", "c", "d"));
 }
 
-TEST(Policy, Checks) {
-  TenantPolicy p;
-  p.tenant = "demo";
-  p.catalogue = FieldCatalogue({{"email", FieldType::kEmail, true, 254, true, {}},
-                                {"name", FieldType::kString, false, 10, true, {}}});
-  EXPECT_FALSE(CheckPolicy(p));  // lookup on a string field
-  p.catalogue = FieldCatalogue({{"email", FieldType::kEmail, true, 254, true, {}}});
-  EXPECT_TRUE(CheckPolicy(p));
-  p.purposes = {{"x", "consent", {"phone"}}};
-  EXPECT_FALSE(CheckPolicy(p));
-  p.purposes = {};
-  p.tenant = "Demo!";
-  EXPECT_FALSE(CheckPolicy(p));
+TEST(Policy, TenantIds) {
   EXPECT_TRUE(IsValidTenantId("demo-2"));
   EXPECT_FALSE(IsValidTenantId("2demo"));
+  EXPECT_FALSE(IsValidTenantId("Demo!"));
+}
+
+TEST(Policy, Retention) {
+  auto r = ParseRetention("3 years");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->count, 3);
+  EXPECT_EQ(r->unit, Retention::Unit::kYears);
+  EXPECT_EQ(RetentionText(*r), "3 years");
+  EXPECT_EQ(ParseRetention("1 month")->ApproxDays(), 30);
+  EXPECT_EQ(ParseRetention("30 days")->ApproxDays(), 30);
+  for (const char* bad : {"", "3", "years", "3years", "three years", "-1 days", "0 days", "1 years",
+                          "2 year", "3 decades", "3  years", "3 years ago"})
+    EXPECT_FALSE(ParseRetention(bad)) << bad;
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "domain/localized.h"
 
 namespace konfid::domain {
 
@@ -27,6 +28,10 @@ struct FieldSpec {
   size_t max_length = 256;          // in Unicode code points
   bool lookup = false;              // kept in a blind index, unique per tenant
   std::vector<std::string> values;  // allowed values of an enum
+  Localized label;                  // as the published texts name it
+  std::string category;             // id of the policy's data category
+  bool is_public = false;           // may be made public with the subject's Art. 10.1 consent
+  int line = 0;                     // in the policy file
 };
 
 // Values as they arrive: a field name and its value, or nullopt to remove it (PATCH only).

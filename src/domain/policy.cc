@@ -1,8 +1,306 @@
 #include "domain/policy.h"
 
+#include <algorithm>
+#include <charconv>
 #include <set>
 
 namespace konfid::domain {
+
+namespace {
+
+bool Contains(const std::vector<std::string>& v, std::string_view s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+bool IsCountryCode(std::string_view c) {
+  return c.size() == 2 && c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z';
+}
+
+bool AllDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+const std::set<std::string>& Grounds() {
+  static const std::set<std::string> k = {"consent", "contract", "legal_obligation",
+                                          "legitimate_interest"};
+  return k;
+}
+
+// Collects findings; Error and Warn keep the order of the checks, which follow the file.
+class Findings {
+ public:
+  void Error(int line, std::string message) {
+    out_.push_back({PolicyFinding::Severity::kError, line, std::move(message)});
+  }
+  void Warn(int line, std::string message) {
+    out_.push_back({PolicyFinding::Severity::kWarning, line, std::move(message)});
+  }
+  std::vector<PolicyFinding> Take() {
+    std::stable_sort(out_.begin(), out_.end(),
+                     [](const auto& a, const auto& b) { return a.line < b.line; });
+    return std::move(out_);
+  }
+
+ private:
+  std::vector<PolicyFinding> out_;
+};
+
+void CheckLocalized(Findings& f, int line, const Localized& text, const std::string& what) {
+  if (text.ru.empty() || text.en.empty())
+    f.Error(line, what + " needs both a Russian (ru) and an English (en) text");
+}
+
+void CheckOperator(Findings& f, const TenantPolicy& p) {
+  const Operator& op = p.op;
+  int line = op.line ? op.line : p.line;
+  CheckLocalized(f, line, op.legal_name, "[operator] legal_name");
+  CheckLocalized(f, line, op.address, "[operator] address");
+  if (op.email.empty() || op.email.find('@') == std::string::npos)
+    f.Error(line, "[operator] needs the contact email where visitors send requests");
+  if (p.jurisdiction == "ru-152fz") {
+    if (op.inn.empty())
+      f.Error(line, "[operator] has no inn: a Russian operator's policy names its INN");
+    else if (!AllDigits(op.inn) || (op.inn.size() != 10 && op.inn.size() != 12))
+      f.Error(line, "[operator] inn must be 10 digits (an organisation) or 12 (a person)");
+    if (op.ogrn.empty())
+      f.Warn(line, "[operator] has no ogrn: visitors and the regulator identify an operator by it");
+    else if (!AllDigits(op.ogrn) || (op.ogrn.size() != 13 && op.ogrn.size() != 15))
+      f.Error(line, "[operator] ogrn must be 13 digits (OGRN) or 15 (OGRNIP)");
+    if (op.responsible.empty())
+      f.Warn(line, "[operator] names no person responsible for processing (152-FZ Art. 22.1)");
+  }
+}
+
+void CheckFields(Findings& f, const TenantPolicy& p, std::set<std::string>& names) {
+  for (const auto& field : p.catalogue.fields()) {
+    std::string what = "field " + Quote(field.name);
+    if (!names.insert(field.name).second) f.Error(field.line, what + " is declared twice");
+    if (field.lookup && field.type != FieldType::kEmail && field.type != FieldType::kPhone)
+      f.Error(field.line, what + " has lookup, which only email and phone fields allow");
+    if (field.type == FieldType::kEnum && field.values.empty())
+      f.Error(field.line, "enum " + what + " lists no values");
+    if (field.max_length == 0 || field.max_length > 4096)
+      f.Error(field.line, what + " max_length must be 1..4096");
+    CheckLocalized(f, field.line, field.label, what + " label");
+    if (!field.category.empty() && !p.FindCategory(field.category))
+      f.Error(field.line, what + " names unknown category " + Quote(field.category));
+    if (field.category.empty()) f.Warn(field.line, what + " belongs to no data category");
+    if (!p.FieldHasPurpose(field.name)) {
+      if (field.required)
+        f.Error(field.line, "required " + what +
+                                " is used by no purpose, so it can never be "
+                                "written");
+      else
+        f.Warn(field.line, what + " is used by no purpose: writes of it are refused");
+    }
+  }
+}
+
+void CheckPurposes(Findings& f, const TenantPolicy& p, const std::set<std::string>& names) {
+  std::set<std::string> ids;
+  for (const auto& pur : p.purposes) {
+    std::string what = "purpose " + Quote(pur.id);
+    if (!ids.insert(pur.id).second) f.Error(pur.line, what + " is declared twice");
+    CheckLocalized(f, pur.line, pur.name, what + " name");
+    CheckLocalized(f, pur.line, pur.description, what + " description");
+    if (!Grounds().contains(pur.ground))
+      f.Error(pur.line, what + " has unknown ground " + Quote(pur.ground) +
+                            " (consent, contract, legal_obligation, legitimate_interest)");
+    if (pur.fields.empty()) f.Error(pur.line, what + " uses no fields");
+    for (const auto& name : pur.fields) {
+      if (!names.contains(name)) {
+        f.Error(pur.line, what + " names unknown field " + Quote(name));
+        continue;
+      }
+      const FieldSpec* spec = p.catalogue.Find(name);
+      const Category* cat = spec ? p.FindCategory(spec->category) : nullptr;
+      if (cat && cat->special && pur.ground != "consent")
+        f.Error(pur.line, what + " uses special-category field " + Quote(name) +
+                              " without consent (152-FZ Art. 10)");
+    }
+    if (pur.actions.empty()) f.Error(pur.line, what + " lists no actions");
+    for (const auto& a : pur.actions)
+      if (!Contains(PolicyActions(), a))
+        f.Error(pur.line, what + " has unknown action " + Quote(a));
+    if (pur.methods != "automated" && pur.methods != "manual" && pur.methods != "mixed")
+      f.Error(pur.line, what + " methods must be automated, manual or mixed");
+    if (pur.retention_text.empty())
+      f.Error(pur.line, what + " has no retention: say how long its data is kept");
+    else if (!ParseRetention(pur.retention_text))
+      f.Error(pur.line, what + " retention " + Quote(pur.retention_text) +
+                            " cannot be parsed: write a count and a unit, such as \"30 days\", "
+                            "\"6 months\" or \"3 years\"");
+    else if (ParseRetention(pur.retention_text)->ApproxDays() > 3653)
+      f.Warn(pur.line, what + " keeps data longer than 10 years");
+    if (pur.on_expiry != "destroy" && pur.on_expiry != "depersonalize")
+      f.Error(pur.line, what + " on_expiry must be destroy or depersonalize");
+    if (pur.marketing) {
+      if (pur.ground != "consent")
+        f.Error(pur.line, what + " is marketing, which needs consent (152-FZ Art. 15)");
+      else if (pur.withdrawal.empty())
+        f.Error(pur.line, what +
+                              " is consent-based marketing without a withdrawal channel: "
+                              "list how consent is withdrawn in 'withdrawal'");
+      if (pur.channels.empty()) f.Error(pur.line, what + " is marketing but names no channels");
+      for (const auto& c : pur.channels)
+        if (!Contains(p.channels, c))
+          f.Error(pur.line,
+                  what + " uses channel " + Quote(c) + " that [tenant] channels does not declare");
+      if (Contains(pur.channels, "email") && !Contains(pur.withdrawal, "unsubscribe_link"))
+        f.Warn(pur.line, what + " sends email without an unsubscribe_link withdrawal");
+    }
+    for (const auto& w : pur.withdrawal)
+      if (w != "unsubscribe_link" && w != "cabinet" && w != "email")
+        f.Error(pur.line, what + " has unknown withdrawal " + Quote(w) +
+                              " (unsubscribe_link, cabinet, email)");
+    if (pur.ground == "consent" && pur.withdrawal.empty() && !pur.marketing)
+      f.Warn(pur.line, what +
+                           " is consent-based but lists no withdrawal channel; the contact "
+                           "email of [operator] is the only one");
+    if (pur.ground == "legitimate_interest" && p.jurisdiction == "ru-152fz")
+      f.Warn(pur.line, what +
+                           " rests on legitimate interest, which 152-FZ allows only where "
+                           "the subject's rights are not violated (Art. 6(1)(7))");
+    if (pur.publishes) {
+      if (pur.ground != "consent")
+        f.Error(pur.line, what +
+                              " publishes data, which needs a separate consent (152-FZ "
+                              "Art. 10.1)");
+      bool any_public = false;
+      for (const auto& name : pur.fields)
+        if (const FieldSpec* spec = p.catalogue.Find(name); spec && spec->is_public)
+          any_public = true;
+      if (!any_public)
+        f.Error(pur.line, what + " publishes data but none of its fields is public = true");
+      CheckLocalized(f, pur.line, pur.published_where, what + " published_where");
+    }
+  }
+}
+
+void CheckRecipients(Findings& f, const TenantPolicy& p, const std::set<std::string>& names) {
+  std::set<std::string> ids;
+  for (const auto& r : p.recipients) {
+    std::string what = "recipient " + Quote(r.id);
+    if (!ids.insert(r.id).second) f.Error(r.line, what + " is declared twice");
+    CheckLocalized(f, r.line, r.name, what + " name");
+    if (r.address.empty()) f.Warn(r.line, what + " has no address; consent texts name it");
+    if (!IsCountryCode(r.country))
+      f.Error(r.line, what + " country must be a two-letter code such as \"RU\"");
+    if (r.role != "processor" && r.role != "third_party")
+      f.Error(r.line, what + " role must be processor or third_party");
+    if (!Grounds().contains(r.ground))
+      f.Error(r.line, what + " has unknown ground " + Quote(r.ground));
+    if (r.purposes.empty()) f.Error(r.line, what + " serves no purpose");
+    std::set<std::string> allowed;
+    for (const auto& id : r.purposes) {
+      const Purpose* pur = p.FindPurpose(id);
+      if (!pur) {
+        f.Error(r.line, what + " names unknown purpose " + Quote(id));
+        continue;
+      }
+      allowed.insert(pur->fields.begin(), pur->fields.end());
+    }
+    if (r.fields.empty()) f.Error(r.line, what + " receives no fields");
+    for (const auto& name : r.fields) {
+      if (!names.contains(name))
+        f.Error(r.line, what + " names unknown field " + Quote(name));
+      else if (!allowed.contains(name))
+        f.Error(r.line,
+                what + " is given field " + Quote(name) + " that none of its purposes allows");
+    }
+    bool abroad = IsCountryCode(r.country) && r.country != p.storage_country;
+    if (p.jurisdiction == "ru-152fz" && r.country != "RU" && IsCountryCode(r.country) &&
+        !r.cross_border)
+      f.Error(r.line, what + " is in " + r.country +
+                          ": a transfer abroad needs cross_border = true (152-FZ Art. 12)");
+    else if (abroad && !r.cross_border)
+      f.Warn(r.line, what + " is outside " + p.storage_country + " but not marked cross_border");
+  }
+}
+
+void CheckCookies(Findings& f, const TenantPolicy& p) {
+  static const std::set<std::string> kCategories = {"necessary", "functional", "analytics",
+                                                    "marketing"};
+  for (const auto& c : p.cookies) {
+    if (!kCategories.contains(c.category))
+      f.Error(c.line, "cookie " + Quote(c.service) + " has unknown category " + Quote(c.category) +
+                          " (necessary, functional, analytics, marketing)");
+    if (c.service.empty()) f.Error(c.line, "a cookie names no service");
+    CheckLocalized(f, c.line, c.purpose, "cookie " + Quote(c.service) + " purpose");
+    if (c.retention != "session" && !ParseRetention(c.retention))
+      f.Error(c.line, "cookie " + Quote(c.service) + " retention " + Quote(c.retention) +
+                          " cannot be parsed: write \"session\" or a count and a unit");
+  }
+}
+
+}  // namespace
+
+int Retention::ApproxDays() const {
+  switch (unit) {
+    case Unit::kDays:
+      return count;
+    case Unit::kMonths:
+      return count * 30;
+    case Unit::kYears:
+      return count * 365;
+  }
+  return count;
+}
+
+std::optional<Retention> ParseRetention(std::string_view text) {
+  size_t space = text.find(' ');
+  if (space == std::string_view::npos || space == 0) return std::nullopt;
+  std::string_view num = text.substr(0, space), unit = text.substr(space + 1);
+  Retention r;
+  auto [ptr, ec] = std::from_chars(num.data(), num.data() + num.size(), r.count);
+  if (ec != std::errc() || ptr != num.data() + num.size() || r.count <= 0 || r.count > 36500)
+    return std::nullopt;
+  if (unit == "day" || unit == "days")
+    r.unit = Retention::Unit::kDays;
+  else if (unit == "month" || unit == "months")
+    r.unit = Retention::Unit::kMonths;
+  else if (unit == "year" || unit == "years")
+    r.unit = Retention::Unit::kYears;
+  else
+    return std::nullopt;
+  bool plural = unit.back() == 's';
+  if (plural != (r.count != 1)) return std::nullopt;  // "1 years" or "3 year": ask again
+  return r;
+}
+
+std::string RetentionText(const Retention& r) {
+  const char* unit = r.unit == Retention::Unit::kDays     ? "day"
+                     : r.unit == Retention::Unit::kMonths ? "month"
+                                                          : "year";
+  return std::to_string(r.count) + " " + unit + (r.count == 1 ? "" : "s");
+}
+
+const std::vector<std::string>& PolicyActions() {
+  static const std::vector<std::string> k = {
+      "collect", "record",   "systematize",   "accumulate", "store",  "update", "extract",
+      "use",     "transfer", "depersonalize", "block",      "delete", "destroy"};
+  return k;
+}
+
+const Purpose* TenantPolicy::FindPurpose(std::string_view id) const {
+  for (const auto& p : purposes)
+    if (p.id == id) return &p;
+  return nullptr;
+}
+
+const Category* TenantPolicy::FindCategory(std::string_view id) const {
+  for (const auto& c : categories)
+    if (c.id == id) return &c;
+  return nullptr;
+}
+
+bool TenantPolicy::FieldHasPurpose(std::string_view field) const {
+  for (const auto& p : purposes)
+    if (Contains(p.fields, field)) return true;
+  return false;
+}
 
 bool IsValidTenantId(std::string_view id) {
   if (id.empty() || id.size() > 63 || !(id[0] >= 'a' && id[0] <= 'z')) return false;
@@ -11,31 +309,56 @@ bool IsValidTenantId(std::string_view id) {
   return true;
 }
 
-Status CheckPolicy(const TenantPolicy& policy) {
-  auto bad = [&](std::string what) {
-    return Fail(ErrorCode::kInvalidArgument, "policy of tenant '" + policy.tenant + "': " + what);
-  };
-  if (!IsValidTenantId(policy.tenant))
-    return Fail(ErrorCode::kInvalidArgument,
-                "tenant id must be 1-63 characters of a-z, 0-9 and '-', starting with a letter");
-  if (policy.default_region.size() != 2) return bad("default_region must be a two-letter code");
+std::vector<PolicyFinding> CheckPolicy(const TenantPolicy& p) {
+  Findings f;
+  if (!IsValidTenantId(p.tenant))
+    f.Error(p.line,
+            "tenant id must be 1-63 characters of a-z, 0-9 and '-', starting with a "
+            "letter");
+  if (p.jurisdiction != "ru-152fz" && p.jurisdiction != "ua-2297" && p.jurisdiction != "eu-gdpr")
+    f.Error(p.line, "jurisdiction must be ru-152fz, ua-2297 or eu-gdpr");
+  if (!IsCountryCode(p.default_region)) f.Error(p.line, "default_region must be a code like RU");
+  if (!IsCountryCode(p.storage_country))
+    f.Error(p.line, "storage_country must be a two-letter code such as \"RU\"");
+  else if (p.jurisdiction == "ru-152fz" && p.storage_country != "RU")
+    f.Error(p.line,
+            "a ru-152fz tenant stores its data in Russia (152-FZ Art. 18(5)): "
+            "storage_country must be RU");
+  for (const auto& c : p.channels)
+    if (c != "email" && c != "sms" && c != "calls" && c != "push")
+      f.Error(p.line, "unknown channel " + Quote(c) + " (email, sms, calls, push)");
+  CheckOperator(f, p);
+  if (p.publication.url.empty())
+    f.Warn(p.publication.line ? p.publication.line : p.line,
+           "[publication] has no url: the policy must be published where anyone can read it");
+  for (const auto& n : p.publication.notice)
+    if (n != "email" && n != "site" && n != "cabinet")
+      f.Error(p.publication.line, "unknown notice channel " + Quote(n) + " (email, site, cabinet)");
+  std::set<std::string> category_ids;
+  for (const auto& c : p.categories) {
+    if (!category_ids.insert(c.id).second)
+      f.Error(c.line, "category " + Quote(c.id) + " is declared twice");
+    CheckLocalized(f, c.line, c.name, "category " + Quote(c.id) + " name");
+  }
   std::set<std::string> names;
-  for (const auto& f : policy.catalogue.fields()) {
-    if (f.name.empty()) return bad("a field has no name");
-    if (!names.insert(f.name).second) return bad("field '" + f.name + "' is declared twice");
-    if (f.lookup && f.type != FieldType::kEmail && f.type != FieldType::kPhone)
-      return bad("field '" + f.name + "' has lookup, which only email and phone fields allow");
-    if (f.type == FieldType::kEnum && f.values.empty())
-      return bad("enum field '" + f.name + "' lists no values");
-    if (f.max_length == 0 || f.max_length > 4096)
-      return bad("field '" + f.name + "' max_length must be 1..4096");
-  }
-  std::set<std::string> purpose_ids;
-  for (const auto& p : policy.purposes) {
-    if (!purpose_ids.insert(p.id).second) return bad("purpose '" + p.id + "' is declared twice");
-    for (const auto& f : p.fields)
-      if (!names.contains(f)) return bad("purpose '" + p.id + "' names unknown field '" + f + "'");
-  }
+  CheckFields(f, p, names);
+  CheckPurposes(f, p, names);
+  CheckRecipients(f, p, names);
+  CheckCookies(f, p);
+  return f.Take();
+}
+
+std::string FormatFinding(const std::string& path, const PolicyFinding& f) {
+  return path + ":" + std::to_string(f.line) + ": " +
+         (f.severity == PolicyFinding::Severity::kError ? "error: " : "warning: ") + f.message;
+}
+
+Status FirstPolicyError(const TenantPolicy& policy) {
+  for (const auto& finding : CheckPolicy(policy))
+    if (finding.severity == PolicyFinding::Severity::kError)
+      return Fail(
+          ErrorCode::kInvalidArgument,
+          (finding.line ? "line " + std::to_string(finding.line) + ": " : "") + finding.message);
   return Ok();
 }
 

@@ -1,34 +1,140 @@
-// A tenant's policy as the service enforces it. The policy file's full format grows in
-// later work; today it carries the tenant, its jurisdiction and region, the field catalogue
-// and the purposes.
+// A tenant's policy: what the service enforces and what the published texts are generated
+// from. Read from the tenant's policy file (adapters/config) and checked here, with the line
+// of each element kept so that a finding names the place in the file.
+//
+// Pure data and functions; no I/O.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "domain/field.h"
+#include "domain/localized.h"
 
 namespace konfid::domain {
 
+// How long data is kept for a purpose: a count of days, months or years.
+struct Retention {
+  enum class Unit { kDays, kMonths, kYears };
+  int count = 0;
+  Unit unit = Unit::kYears;
+  // Approximate length in days, to compare two retentions (a month is 30 days, a year 365).
+  int ApproxDays() const;
+  bool operator==(const Retention&) const = default;
+};
+// "30 days", "6 months", "3 years", "1 year"; nullopt for anything else.
+std::optional<Retention> ParseRetention(std::string_view text);
+std::string RetentionText(const Retention& r);  // "3 years", canonical English spelling
+
+struct Operator {
+  Localized legal_name;
+  std::string inn;   // taxpayer number (Russia)
+  std::string ogrn;  // state registration number (Russia)
+  Localized address;
+  std::string email;
+  std::string phone;
+  Localized responsible;  // the person responsible for processing
+  int line = 0;
+};
+
+struct Category {
+  std::string id;
+  Localized name;
+  bool special = false;  // special categories (152-FZ Art. 10): health, beliefs, ...
+  int line = 0;
+};
+
 struct Purpose {
   std::string id;
-  std::string ground;               // consent, contract, legal_obligation, legitimate_interest
-  std::vector<std::string> fields;  // fields this purpose may use
+  Localized name;
+  Localized description;
+  std::string ground;                   // consent, contract, legal_obligation, legitimate_interest
+  std::vector<std::string> fields;      // fields this purpose may use
+  std::vector<std::string> actions;     // 152-FZ actions: collect, record, store, ...
+  std::string methods = "mixed";        // automated, manual, mixed
+  std::string retention_text;           // as written in the file, e.g. "3 years"
+  std::optional<Retention> retention;   // parsed; nullopt when missing or unparseable
+  std::string on_expiry = "destroy";    // destroy or depersonalize
+  bool marketing = false;               // direct marketing (152-FZ Art. 15)
+  std::vector<std::string> channels;    // for marketing: the channels it uses
+  std::vector<std::string> withdrawal;  // how consent is withdrawn: unsubscribe_link, ...
+  bool publishes = false;               // makes its public fields public (needs Art. 10.1 consent)
+  Localized published_where;
+  int line = 0;
+};
+
+struct Recipient {
+  std::string id;
+  Localized name;
+  Localized address;
+  std::string country;  // ISO 3166 alpha-2
+  std::string role;     // processor or third_party
+  std::vector<std::string> purposes;
+  std::vector<std::string> fields;
+  std::string ground;
+  bool cross_border = false;  // declared transfer abroad
+  int line = 0;
+};
+
+struct Cookie {
+  std::string category;  // necessary, functional, analytics, marketing
+  std::string service;
+  std::string provider;
+  Localized purpose;
+  std::string retention;  // "session" or a retention such as "1 year"
+  int line = 0;
+};
+
+struct Publication {
+  std::string url;                  // where the policy is published
+  std::vector<std::string> notice;  // how changes are announced: email, site, cabinet
+  int notice_days = 10;             // how long before a change takes effect
+  int line = 0;
 };
 
 struct TenantPolicy {
   std::string tenant;
-  std::string jurisdiction = "ru-152fz";
-  std::string default_region = "RU";  // for phone numbers written without a country code
+  std::string jurisdiction = "ru-152fz";  // ru-152fz, ua-2297, eu-gdpr
+  std::string default_region = "RU";      // for phone numbers written without a country code
+  std::string storage_country = "RU";     // where the database is (152-FZ Art. 18(5))
+  std::vector<std::string> channels;      // email, sms, calls, push
+  Operator op;
+  Publication publication;
+  std::vector<Category> categories;
   FieldCatalogue catalogue{{}};
   std::vector<Purpose> purposes;
+  std::vector<Recipient> recipients;
+  std::vector<Cookie> cookies;
+  int line = 0;        // of [tenant]
+  std::string source;  // the policy file's text, stored with each published version
+
+  const Purpose* FindPurpose(std::string_view id) const;
+  const Category* FindCategory(std::string_view id) const;
+  // True when some purpose declares the field: only such fields may be written.
+  bool FieldHasPurpose(std::string_view field) const;
 };
 
-// Checks what the service relies on: a valid tenant id, unique field names, purposes that
-// name known fields, lookup only on email and phone fields. Errors name what is wrong.
-Status CheckPolicy(const TenantPolicy& policy);
+struct PolicyFinding {
+  enum class Severity { kError, kWarning };
+  Severity severity = Severity::kError;
+  int line = 0;  // 0: the file as a whole
+  std::string message;
+};
+
+// Every rule a policy must meet (errors) and what is legal but unwise (warnings), in file
+// order. Messages name the element and never hold personal data.
+std::vector<PolicyFinding> CheckPolicy(const TenantPolicy& policy);
+// "path:12: error: purpose 'x' names unknown field 'y'"
+std::string FormatFinding(const std::string& path, const PolicyFinding& finding);
+
+// The first error of CheckPolicy as an InvalidArgument naming its line, or Ok.
+Status FirstPolicyError(const TenantPolicy& policy);
 
 // Tenant ids: 1-63 characters of [a-z0-9-], starting with a letter.
 bool IsValidTenantId(std::string_view id);
+
+// The 152-FZ actions (Art. 3(3)) a purpose may list, in the law's order.
+const std::vector<std::string>& PolicyActions();
 
 }  // namespace konfid::domain

@@ -19,4 +19,14 @@ struct ServiceConfig {
   std::vector<domain::TenantPolicy> tenants;
 };
 
+// Turns a policy file's text into a TenantPolicy. Thread-safe.
+class PolicyReader {
+ public:
+  virtual ~PolicyReader() = default;
+  // Parses `text` (named `name` in errors) and checks it: InvalidArgument naming the line and
+  // what is wrong, for a syntax error, an unknown key or the first failed policy check.
+  virtual Result<domain::TenantPolicy> Read(std::string_view text,
+                                            const std::string& name) const = 0;
+};
+
 }  // namespace konfid::ports

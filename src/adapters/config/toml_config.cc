@@ -38,21 +38,6 @@ Result<std::string> GetString(const std::string& path, const toml::table& t, con
   return std::string(n->as_string()->get());
 }
 
-Result<std::vector<std::string>> GetStrings(const std::string& path, const toml::table& t,
-                                            const char* key) {
-  std::vector<std::string> out;
-  const toml::node* n = t.get(key);
-  if (!n) return out;
-  const toml::array* a = n->as_array();
-  if (!a) return Fail(Bad(path, *n, std::string("'") + key + "' must be a list of strings"));
-  for (const auto& item : *a) {
-    if (!item.is_string())
-      return Fail(Bad(path, item, std::string("'") + key + "' must hold strings"));
-    out.push_back(std::string(item.as_string()->get()));
-  }
-  return out;
-}
-
 Result<toml::table> Parse(const std::string& path) {
   // Debian's toml++ is built with exceptions: parse errors arrive as toml::parse_error.
   try {
@@ -63,81 +48,7 @@ Result<toml::table> Parse(const std::string& path) {
   }
 }
 
-bool IsFieldName(std::string_view s) {
-  if (s.empty() || s.size() > 63 || !(s[0] >= 'a' && s[0] <= 'z')) return false;
-  for (char c : s)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
-  return true;
-}
-
 }  // namespace
-
-Result<domain::TenantPolicy> LoadPolicyFile(const std::string& path) {
-  if (!std::filesystem::exists(path))
-    return Fail(ErrorCode::kInvalidArgument, path + ": policy file does not exist");
-  KONFID_ASSIGN_OR_RETURN(toml::table root, Parse(path));
-  KONFID_TRY(CheckKeys(path, root, {"tenant", "field", "purpose"}, "the policy"));
-  domain::TenantPolicy policy;
-  const toml::table* tenant = root["tenant"].as_table();
-  if (!tenant) return Fail(ErrorCode::kInvalidArgument, path + ": missing [tenant]");
-  KONFID_TRY(CheckKeys(path, *tenant, {"id", "jurisdiction", "default_region"}, "[tenant]"));
-  KONFID_ASSIGN_OR_RETURN(policy.tenant, GetString(path, *tenant, "id", true));
-  KONFID_ASSIGN_OR_RETURN(policy.jurisdiction,
-                          GetString(path, *tenant, "jurisdiction", false, "ru-152fz"));
-  KONFID_ASSIGN_OR_RETURN(policy.default_region,
-                          GetString(path, *tenant, "default_region", false, "RU"));
-
-  std::vector<domain::FieldSpec> fields;
-  if (const toml::array* arr = root["field"].as_array()) {
-    for (const auto& node : *arr) {
-      const toml::table* t = node.as_table();
-      if (!t) return Fail(Bad(path, node, "[[field]] must be a table"));
-      KONFID_TRY(CheckKeys(path, *t, {"name", "type", "required", "max_length", "lookup", "values"},
-                           "[[field]]"));
-      domain::FieldSpec f;
-      KONFID_ASSIGN_OR_RETURN(f.name, GetString(path, *t, "name", true));
-      if (!IsFieldName(f.name))
-        return Fail(Bad(path, *t, "field name '" + f.name + "' must be a-z, 0-9 and '_'"));
-      KONFID_ASSIGN_OR_RETURN(std::string type, GetString(path, *t, "type", false, "string"));
-      auto parsed = domain::ParseFieldType(type);
-      if (!parsed)
-        return Fail(Bad(path, *t, "field '" + f.name + "' has unknown type '" + type + "'"));
-      f.type = *parsed;
-      f.required = t->get("required") ? (*t)["required"].value_or(false) : false;
-      if (const toml::node* ml = t->get("max_length")) {
-        auto v = ml->value<int64_t>();
-        if (!v || *v <= 0) return Fail(Bad(path, *ml, "max_length must be a positive integer"));
-        f.max_length = static_cast<size_t>(*v);
-      }
-      bool default_lookup =
-          f.type == domain::FieldType::kEmail || f.type == domain::FieldType::kPhone;
-      f.lookup = (*t)["lookup"].value_or(default_lookup);
-      KONFID_ASSIGN_OR_RETURN(f.values, GetStrings(path, *t, "values"));
-      fields.push_back(std::move(f));
-    }
-  }
-  policy.catalogue = domain::FieldCatalogue(std::move(fields));
-
-  if (const toml::array* arr = root["purpose"].as_array()) {
-    for (const auto& node : *arr) {
-      const toml::table* t = node.as_table();
-      if (!t) return Fail(Bad(path, node, "[[purpose]] must be a table"));
-      KONFID_TRY(CheckKeys(path, *t, {"id", "ground", "fields"}, "[[purpose]]"));
-      domain::Purpose p;
-      KONFID_ASSIGN_OR_RETURN(p.id, GetString(path, *t, "id", true));
-      KONFID_ASSIGN_OR_RETURN(p.ground, GetString(path, *t, "ground", true));
-      static const std::set<std::string> kGrounds = {"consent", "contract", "legal_obligation",
-                                                     "legitimate_interest"};
-      if (!kGrounds.contains(p.ground))
-        return Fail(Bad(path, *t, "purpose '" + p.id + "' has unknown ground '" + p.ground + "'"));
-      KONFID_ASSIGN_OR_RETURN(p.fields, GetStrings(path, *t, "fields"));
-      policy.purposes.push_back(std::move(p));
-    }
-  }
-  if (auto st = domain::CheckPolicy(policy); !st)
-    return Fail(ErrorCode::kInvalidArgument, path + ": " + st.error().message());
-  return policy;
-}
 
 Result<ports::ServiceConfig> LoadServiceConfig(const std::string& path) {
   if (!std::filesystem::exists(path))

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "ports/config.h"
@@ -12,7 +13,19 @@ namespace konfid::adapters {
 // file, line and what is wrong.
 Result<ports::ServiceConfig> LoadServiceConfig(const std::string& path);
 
-// Reads one tenant policy file.
+// Parses a policy file's text without the policy checks: fails (name:line: what) only on
+// TOML syntax, unknown keys and values of the wrong type. `source` of the result is `text`.
+Result<domain::TenantPolicy> ParsePolicy(std::string_view text, const std::string& name);
+
+// Reads a policy file from disk (ParsePolicy).
+Result<domain::TenantPolicy> ParsePolicyFile(const std::string& path);
+
+// ParsePolicyFile, then the checks: the first error fails as "path:line: message".
 Result<domain::TenantPolicy> LoadPolicyFile(const std::string& path);
+
+class TomlPolicyReader : public ports::PolicyReader {
+ public:
+  Result<domain::TenantPolicy> Read(std::string_view text, const std::string& name) const override;
+};
 
 }  // namespace konfid::adapters

@@ -1,0 +1,174 @@
+// The policy checks, each error class on a copy of the example policy with one mistake: the
+// finding must name the file and the line of the element that is wrong.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+#include "adapters/config/toml_config.h"
+#include "test_support.h"
+
+namespace konfid::adapters {
+namespace {
+
+std::string Example() {
+  std::ifstream in(konfid::testing::SourceDir() + "/examples/policy.toml");
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string Replace(std::string text, const std::string& from, const std::string& to) {
+  size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+// The line of the table header ([...] or [[...]]) that holds `marker`.
+int HeaderLineOf(const std::string& text, const std::string& marker) {
+  size_t at = text.find(marker);
+  EXPECT_NE(at, std::string::npos) << marker;
+  size_t header = text.rfind("\n[", at);
+  return 2 + static_cast<int>(std::count(text.begin(), text.begin() + header, '\n'));
+}
+
+struct Case {
+  const char* name;
+  std::function<std::string(const std::string&)> mutate;
+  const char* marker;   // text inside the element the error must point at
+  const char* message;  // part of the error
+  bool at_marker = false;  // the error names the marker's own line, not its table's
+};
+
+int LineOf(const std::string& text, const std::string& marker) {
+  size_t at = text.find(marker);
+  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + at, '\n'));
+}
+
+class PolicyChecks : public ::testing::TestWithParam<Case> {};
+
+TEST_P(PolicyChecks, NameFileLineAndWhatIsWrong) {
+  const Case& c = GetParam();
+  konfid::testing::TempDir dir;
+  std::string text = c.mutate(Example());
+  std::string path = dir.path() + "/policy.toml";
+  std::ofstream(path) << text;
+  auto r = LoadPolicyFile(path);
+  ASSERT_FALSE(r) << c.name;
+  int line = c.at_marker ? LineOf(text, c.marker) : HeaderLineOf(text, c.marker);
+  std::string expected = path + ":" + std::to_string(line) + ": error: ";
+  EXPECT_NE(r.error().message().find(expected), std::string::npos)
+      << r.error().message() << "\nexpected " << expected;
+  EXPECT_NE(r.error().message().find(c.message), std::string::npos) << r.error().message();
+  // The reader the service uses for stored versions says the same.
+  auto again = TomlPolicyReader().Read(text, "v");
+  ASSERT_FALSE(again);
+  EXPECT_NE(again.error().message().find(c.message), std::string::npos);
+}
+
+const Case kCases[] = {
+    {"unknown_field_in_purpose",
+     [](const std::string& t) {
+       return Replace(t, "fields = [\"birth_date\", \"city\"]", "fields = [\"birth_date\", \"town\"]");
+     },
+     "id = \"statistics\"", "purpose 'statistics' names unknown field 'town'"},
+    {"required_field_without_purpose",
+     [](const std::string& t) {
+       return Replace(t, "[[purpose]]\nid = \"registration\"",
+                      "[[field]]\nname = \"passport\"\nrequired = true\nlabel = \"passport\"\n"
+                      "category = \"identity\"\n\n[[purpose]]\nid = \"registration\"");
+     },
+     "name = \"passport\"", "required field 'passport' is used by no purpose"},
+    {"marketing_without_withdrawal",
+     [](const std::string& t) {
+       return Replace(t, "withdrawal = [\"unsubscribe_link\", \"cabinet\", \"email\"]\n", "");
+     },
+     "id = \"newsletter\"", "consent-based marketing without a withdrawal channel"},
+    {"recipient_field_beyond_purposes",
+     [](const std::string& t) {
+       return Replace(t, "fields = [\"name\", \"email\", \"phone\"]\nground = \"consent\"",
+                      "fields = [\"name\", \"email\", \"phone\", \"birth_date\"]\nground = "
+                      "\"consent\"");
+     },
+     "id = \"mailer\"", "recipient 'mailer' is given field 'birth_date' that none of its purposes"},
+    {"recipient_abroad_without_flag",
+     [](const std::string& t) {
+       return Replace(t, "country = \"RU\"\nrole = \"processor\"\npurposes = [\"newsletter\"]",
+                      "country = \"DE\"\nrole = \"processor\"\npurposes = [\"newsletter\"]");
+     },
+     "id = \"mailer\"", "needs cross_border = true"},
+    {"retention_unparseable",
+     [](const std::string& t) {
+       return Replace(t, "retention = \"3 years\"       # after", "retention = \"three years\" #");
+     },
+     "id = \"registration\"", "retention 'three years' cannot be parsed"},
+    {"russian_operator_without_inn",
+     [](const std::string& t) { return Replace(t, "inn = \"7701234567\"\n", ""); },
+     "legal_name =", "[operator] has no inn"},
+    {"marketing_without_consent",
+     [](const std::string& t) {
+       return Replace(t, "ground = \"consent\"\nfields = [\"name\", \"email\", \"phone\"]",
+                      "ground = \"legitimate_interest\"\nfields = [\"name\", \"email\", \"phone\"]");
+     },
+     "id = \"newsletter\"", "is marketing, which needs consent"},
+    {"recipient_unknown_purpose",
+     [](const std::string& t) {
+       return Replace(t, "purposes = [\"registration\"]\n", "purposes = [\"billing\"]\n");
+     },
+     "id = \"payments\"", "names unknown purpose 'billing'"},
+    {"publishing_without_consent",
+     [](const std::string& t) {
+       return Replace(t, "ground = \"consent\"\nfields = [\"name\", \"city\", \"email\"]",
+                      "ground = \"contract\"\nfields = [\"name\", \"city\", \"email\"]");
+     },
+     "id = \"reviews\"", "publishes data, which needs a separate consent"},
+    {"storage_abroad",
+     [](const std::string& t) { return Replace(t, "storage_country = \"RU\"", "storage_country = \"NL\""); },
+     "id = \"demo\"", "storage_country must be RU"},
+    {"structural_unknown_key",
+     [](const std::string& t) { return Replace(t, "methods = \"automated\"", "method = \"automated\""); },
+     "method = \"automated\"", "unknown key 'method' in [[purpose]]", true},
+    {"structural_unknown_type",
+     [](const std::string& t) { return Replace(t, "type = \"date\"", "type = \"calendar\""); },
+     "name = \"birth_date\"", "unknown type 'calendar'"},
+};
+
+INSTANTIATE_TEST_SUITE_P(EachErrorClass, PolicyChecks, ::testing::ValuesIn(kCases),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+TEST(PolicyFile, ExampleHasNoFindings) {
+  auto p = ParsePolicyFile(konfid::testing::SourceDir() + "/examples/policy.toml");
+  ASSERT_TRUE(p) << p.error().message();
+  for (const auto& f : domain::CheckPolicy(*p)) ADD_FAILURE() << f.message;
+  EXPECT_EQ(p->purposes.size(), 5u);
+  EXPECT_EQ(p->recipients.size(), 3u);
+  EXPECT_EQ(p->op.inn, "7701234567");
+}
+
+TEST(PolicyFile, WarningsDoNotStopThePolicy) {
+  std::string text = Replace(Example(), "[[purpose]]\nid = \"registration\"",
+                             "[[field]]\nname = \"nickname\"\nlabel = \"nickname\"\n"
+                             "category = \"profile\"\n\n[[purpose]]\nid = \"registration\"");
+  auto p = ParsePolicy(text, "w.toml");
+  ASSERT_TRUE(p);
+  auto findings = domain::CheckPolicy(*p);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].severity, domain::PolicyFinding::Severity::kWarning);
+  EXPECT_EQ(findings[0].line, HeaderLineOf(text, "name = \"nickname\""));
+  EXPECT_NE(findings[0].message.find("used by no purpose"), std::string::npos);
+  EXPECT_TRUE(TomlPolicyReader().Read(text, "w.toml"));
+}
+
+TEST(PolicyFile, SyntaxErrorsNameTheLine) {
+  auto r = ParsePolicy("[tenant]\nid = \"demo\"\n[[field]\n", "s.toml");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message().find("s.toml:3"), std::string::npos) << r.error().message();
+  auto missing = LoadPolicyFile("/nonexistent/policy.toml");
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message().find("cannot be read"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace konfid::adapters

@@ -1,0 +1,87 @@
+#include "domain/policy_diff.h"
+
+#include <gtest/gtest.h>
+
+namespace konfid::domain {
+namespace {
+
+TenantPolicy Base() {
+  TenantPolicy p;
+  p.tenant = "demo";
+  p.catalogue = FieldCatalogue({{"name", FieldType::kString}, {"email", FieldType::kEmail}});
+  Purpose news;
+  news.id = "news";
+  news.ground = "consent";
+  news.fields = {"email"};
+  news.retention_text = "1 year";
+  news.retention = ParseRetention("1 year");
+  p.purposes = {news};
+  Recipient mailer;
+  mailer.id = "mailer";
+  mailer.country = "RU";
+  mailer.purposes = {"news"};
+  mailer.fields = {"email"};
+  mailer.ground = "consent";
+  p.recipients = {mailer};
+  return p;
+}
+
+std::vector<std::string> Lines(const TenantPolicy& a, const TenantPolicy& b) {
+  std::vector<std::string> out;
+  for (const auto& c : DiffPolicies(a, b)) out.push_back(FormatChange(c));
+  return out;
+}
+
+TEST(PolicyDiff, SamePolicyHasNoChanges) { EXPECT_TRUE(DiffPolicies(Base(), Base()).empty()); }
+
+TEST(PolicyDiff, AddingOrWideningIsMaterial) {
+  TenantPolicy after = Base();
+  after.purposes[0].fields.push_back("name");
+  after.purposes[0].retention_text = "3 years";
+  after.purposes[0].retention = ParseRetention("3 years");
+  Purpose extra = after.purposes[0];
+  extra.id = "survey";
+  after.purposes.push_back(extra);
+  after.recipients[0].country = "KZ";
+  after.recipients[0].cross_border = true;
+  auto changes = DiffPolicies(Base(), after);
+  EXPECT_TRUE(AnyMaterial(changes));
+  EXPECT_EQ(Lines(Base(), after),
+            (std::vector<std::string>{
+                "widened  purpose 'news': fields: + name  [material]",
+                "widened  purpose 'news': retention: 1 year -> 3 years  [material]",
+                "added    purpose 'survey'  [material]",
+                "changed  recipient 'mailer': country: RU -> KZ  [material]",
+                "widened  recipient 'mailer': now a transfer abroad  [material]",
+            }));
+}
+
+TEST(PolicyDiff, RemovingOrNarrowingIsNot) {
+  TenantPolicy before = Base();
+  before.purposes[0].fields.push_back("name");
+  TenantPolicy after = Base();
+  after.purposes[0].retention_text = "6 months";
+  after.purposes[0].retention = ParseRetention("6 months");
+  after.recipients.clear();
+  auto changes = DiffPolicies(before, after);
+  EXPECT_FALSE(AnyMaterial(changes));
+  EXPECT_EQ(Lines(before, after),
+            (std::vector<std::string>{"narrowed purpose 'news': fields: - name",
+                                      "narrowed purpose 'news': retention: 1 year -> 6 months",
+                                      "removed  recipient 'mailer'"}));
+}
+
+TEST(PolicyDiff, NewFieldsAndGroundsAreMaterial) {
+  TenantPolicy after = Base();
+  auto fields = after.catalogue.fields();
+  fields.push_back({"phone", FieldType::kPhone});
+  after.catalogue = FieldCatalogue(fields);
+  after.purposes[0].ground = "legitimate_interest";
+  EXPECT_EQ(Lines(Base(), after),
+            (std::vector<std::string>{
+                "changed  purpose 'news': ground: consent -> legitimate_interest  [material]",
+                "added    field 'phone'  [material]"}));
+}
+
+}  // namespace
+}  // namespace konfid::domain

@@ -1,0 +1,334 @@
+#include "text/policy_text.h"
+
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+
+#include "text/embedded_templates.h"
+#include "text/markdown.h"
+#include "text/template.h"
+
+namespace konfid::text {
+
+namespace {
+
+using domain::TenantPolicy;
+
+// templates/vocabulary.tsv: key, Russian, English.
+class Vocabulary {
+ public:
+  Vocabulary() {
+    std::string_view tsv = EmbeddedTemplate("vocabulary.tsv");
+    for (size_t pos = 0; pos < tsv.size();) {
+      size_t nl = tsv.find('\n', pos);
+      if (nl == std::string_view::npos) nl = tsv.size();
+      std::string_view line = tsv.substr(pos, nl - pos);
+      pos = nl + 1;
+      if (line.empty() || line[0] == '#') continue;
+      size_t a = line.find('\t'), b = line.find('\t', a + 1);
+      if (a == std::string_view::npos || b == std::string_view::npos) continue;
+      words_[std::string(line.substr(0, a))] = {std::string(line.substr(a + 1, b - a - 1)),
+                                                std::string(line.substr(b + 1))};
+    }
+  }
+  // The word for `key`, or `fallback` when the vocabulary has none.
+  std::string Get(const std::string& key, Lang lang, std::string_view fallback = {}) const {
+    auto it = words_.find(key);
+    if (it == words_.end()) return std::string(fallback.empty() ? key : fallback);
+    return lang == Lang::kRu ? it->second.first : it->second.second;
+  }
+
+ private:
+  std::map<std::string, std::pair<std::string, std::string>> words_;
+};
+
+const Vocabulary& Words() {
+  static const Vocabulary v;
+  return v;
+}
+
+const Template& TemplateNamed(const std::string& name) {
+  static const std::map<std::string, Template> all = [] {
+    std::map<std::string, Template> m;
+    for (const auto& [file, source] : EmbeddedTemplates()) {
+      if (file.ends_with(".tsv")) continue;
+      auto t = Template::Parse(source, "templates/" + file);
+      // The templates are compiled in and covered by tests: a broken one is a build defect.
+      if (!t) throw std::logic_error(t.error().message());
+      m.emplace(file, std::move(*t));
+    }
+    return m;
+  }();
+  auto it = all.find(name);
+  if (it == all.end()) throw std::logic_error("no template " + name);
+  return it->second;
+}
+
+const std::string& In(const domain::Localized& text, Lang lang) {
+  return lang == Lang::kRu ? text.ru : text.en;
+}
+
+// Russian plural forms: 1 год, 2 года, 5 лет; English: one or many.
+std::string PluralKey(int n, Lang lang) {
+  if (lang == Lang::kEn) return n == 1 ? "one" : "many";
+  int mod10 = n % 10, mod100 = n % 100;
+  if (mod10 == 1 && mod100 != 11) return "one";
+  if (mod10 >= 2 && mod10 <= 4 && (mod100 < 12 || mod100 > 14)) return "few";
+  return "many";
+}
+
+std::string Count(int n, const std::string& unit, Lang lang) {
+  return std::to_string(n) + " " + Words().Get("unit." + unit + "." + PluralKey(n, lang), lang);
+}
+
+std::string RetentionWords(const std::optional<domain::Retention>& r, Lang lang) {
+  if (!r) return "";
+  const char* unit = r->unit == domain::Retention::Unit::kDays     ? "day"
+                     : r->unit == domain::Retention::Unit::kMonths ? "month"
+                                                                   : "year";
+  return Count(r->count, unit, lang);
+}
+
+std::string Country(const std::string& code, Lang lang) {
+  return Words().Get("country." + code, lang, code);
+}
+
+Value Items(const std::vector<std::string>& keys, const std::string& prefix, Lang lang) {
+  Value::List list;
+  for (const auto& k : keys)
+    list.push_back(Value().Set("text", Words().Get(prefix + k, lang)).Set("is_" + k, true));
+  return list;
+}
+
+Value FieldList(const TenantPolicy& p, const std::vector<std::string>& names, Lang lang,
+                bool only_public = false) {
+  Value::List list;
+  for (const auto& name : names) {
+    const domain::FieldSpec* f = p.catalogue.Find(name);
+    if (!f || (only_public && !f->is_public)) continue;
+    list.push_back(Value()
+                       .Set("label", In(f->label, lang).empty() ? f->name : In(f->label, lang))
+                       .Set("required", f->required)
+                       .Set("public", f->is_public));
+  }
+  return list;
+}
+
+Value RecipientValue(const TenantPolicy& p, const domain::Recipient& r, Lang lang) {
+  Value::List purposes;
+  for (const auto& id : r.purposes)
+    if (const domain::Purpose* pur = p.FindPurpose(id))
+      purposes.push_back(Value().Set("name", In(pur->name, lang)));
+  return Value()
+      .Set("name", In(r.name, lang))
+      .Set("address", In(r.address, lang))
+      .Set("country", Country(r.country, lang))
+      .Set("role", Words().Get("role." + r.role, lang))
+      .Set("processor", r.role == "processor")
+      .Set("purposes", std::move(purposes))
+      .Set("fields", FieldList(p, r.fields, lang))
+      .Set("ground", Words().Get("ground." + r.ground + "." + p.jurisdiction, lang))
+      .Set("cross_border", r.cross_border);
+}
+
+Value PurposeValue(const TenantPolicy& p, const domain::Purpose& pur, size_t index, Lang lang) {
+  Value::List recipients;
+  for (const auto& r : p.recipients)
+    if (std::find(r.purposes.begin(), r.purposes.end(), pur.id) != r.purposes.end())
+      recipients.push_back(RecipientValue(p, r, lang));
+  return Value()
+      .Set("index", std::to_string(index + 1))
+      .Set("id", pur.id)
+      .Set("name", In(pur.name, lang))
+      .Set("description", In(pur.description, lang))
+      .Set("ground", Words().Get("ground." + pur.ground + "." + p.jurisdiction, lang))
+      .Set("consent", pur.ground == "consent")
+      .Set("fields", FieldList(p, pur.fields, lang))
+      .Set("public_fields", FieldList(p, pur.fields, lang, true))
+      .Set("actions", Items(pur.actions, "action.", lang))
+      .Set("methods", Words().Get("methods." + pur.methods, lang))
+      .Set("retention", RetentionWords(pur.retention, lang))
+      .Set("on_expiry", Words().Get("on_expiry." + pur.on_expiry, lang))
+      .Set("marketing", pur.marketing)
+      .Set("channels", Items(pur.channels, "channel.", lang))
+      .Set("withdrawal", Items(pur.withdrawal, "withdrawal.", lang))
+      .Set("publishes", pur.publishes)
+      .Set("published_where", In(pur.published_where, lang))
+      .Set("recipients", std::move(recipients));
+}
+
+std::string FormatDate(const std::string& ymd, Lang lang) {
+  if (lang == Lang::kRu && ymd.size() == 10)
+    return ymd.substr(8, 2) + "." + ymd.substr(5, 2) + "." + ymd.substr(0, 4);
+  return ymd;
+}
+
+Value Context(const TenantPolicy& p, Lang lang, const Stamp& stamp) {
+  Value ctx;
+  ctx.Set("lang", std::string(LangName(lang)));
+  if (stamp.version > 0)
+    ctx.Set("version", Value()
+                           .Set("number", std::to_string(stamp.version))
+                           .Set("effective", FormatDate(stamp.effective_date, lang)));
+  const domain::Operator& op = p.op;
+  ctx.Set("operator", Value()
+                          .Set("legal_name", In(op.legal_name, lang))
+                          .Set("inn", op.inn)
+                          .Set("ogrn", op.ogrn)
+                          .Set("address", In(op.address, lang))
+                          .Set("email", op.email)
+                          .Set("phone", op.phone)
+                          .Set("responsible", In(op.responsible, lang)));
+  ctx.Set("jurisdiction", Value()
+                              .Set("law", Words().Get("jurisdiction." + p.jurisdiction, lang))
+                              .Set("ru_152fz", p.jurisdiction == "ru-152fz")
+                              .Set("eu_gdpr", p.jurisdiction == "eu-gdpr")
+                              .Set("ua_2297", p.jurisdiction == "ua-2297"));
+  ctx.Set("storage_country", Country(p.storage_country, lang));
+  ctx.Set("publication", Value()
+                             .Set("url", p.publication.url)
+                             .Set("notice", Items(p.publication.notice, "notice.", lang))
+                             .Set("notice_days", Count(p.publication.notice_days, "day", lang)));
+
+  Value::List purposes, consent_purposes, public_purposes;
+  bool has_cabinet = false;
+  for (size_t i = 0; i < p.purposes.size(); ++i) {
+    const domain::Purpose& pur = p.purposes[i];
+    Value v = PurposeValue(p, pur, i, lang);
+    if (pur.ground == "consent") consent_purposes.push_back(v);
+    if (pur.publishes) public_purposes.push_back(v);
+    if (std::find(pur.withdrawal.begin(), pur.withdrawal.end(), "cabinet") != pur.withdrawal.end())
+      has_cabinet = true;
+    purposes.push_back(std::move(v));
+  }
+  ctx.Set("purposes", std::move(purposes));
+  ctx.Set("consent_purposes", std::move(consent_purposes));
+  if (!public_purposes.empty())
+    ctx.Set("public_purposes", Value().Set("list", std::move(public_purposes)));
+  ctx.Set("has_cabinet", has_cabinet);
+
+  Value::List categories;
+  bool has_special = false;
+  auto category_fields = [&](const std::string& id) {
+    std::vector<std::string> names;
+    for (const auto& f : p.catalogue.fields())
+      if (f.category == id && p.FieldHasPurpose(f.name)) names.push_back(f.name);
+    return names;
+  };
+  for (const auto& c : p.categories) {
+    auto names = category_fields(c.id);
+    if (names.empty()) continue;
+    has_special = has_special || c.special;
+    categories.push_back(Value()
+                             .Set("name", In(c.name, lang))
+                             .Set("special", c.special)
+                             .Set("fields", FieldList(p, names, lang)));
+  }
+  if (auto names = category_fields(""); !names.empty())
+    categories.push_back(Value()
+                             .Set("name", lang == Lang::kRu ? "Прочие данные" : "Other data")
+                             .Set("fields", FieldList(p, names, lang)));
+  ctx.Set("categories", std::move(categories));
+  ctx.Set("has_special", has_special);
+
+  Value::List recipients, abroad;
+  for (const auto& r : p.recipients) {
+    recipients.push_back(RecipientValue(p, r, lang));
+    if (r.cross_border) abroad.push_back(RecipientValue(p, r, lang));
+  }
+  ctx.Set("recipients", std::move(recipients));
+  if (!abroad.empty()) ctx.Set("cross_border", Value().Set("list", std::move(abroad)));
+
+  Value::List cookies;
+  for (const char* category : {"necessary", "functional", "analytics", "marketing"}) {
+    Value::List items;
+    for (const auto& c : p.cookies) {
+      if (c.category != category) continue;
+      std::string retention = c.retention == "session"
+                                  ? Words().Get("cookie.session", lang)
+                                  : RetentionWords(domain::ParseRetention(c.retention), lang);
+      items.push_back(Value()
+                          .Set("service", c.service)
+                          .Set("provider", c.provider)
+                          .Set("purpose", In(c.purpose, lang))
+                          .Set("retention", retention));
+    }
+    if (items.empty()) continue;
+    std::string cat = category;
+    cookies.push_back(Value()
+                          .Set("category", Words().Get("cookie." + cat, lang))
+                          .Set("needs_consent", cat == "analytics" || cat == "marketing")
+                          .Set("items", std::move(items)));
+  }
+  ctx.Set("cookies", std::move(cookies));
+  return ctx;
+}
+
+std::string FirstHeading(std::string_view md) {
+  size_t a = md.find("# ");
+  if (a == std::string_view::npos) return "";
+  size_t nl = md.find('\n', a);
+  return std::string(md.substr(a + 2, nl == std::string_view::npos ? nl : nl - a - 2));
+}
+
+}  // namespace
+
+std::optional<Lang> ParseLang(std::string_view s) {
+  if (s == "ru") return Lang::kRu;
+  if (s == "en") return Lang::kEn;
+  return std::nullopt;
+}
+std::string_view LangName(Lang lang) { return lang == Lang::kRu ? "ru" : "en"; }
+std::optional<Format> ParseFormat(std::string_view s) {
+  if (s == "md" || s == "markdown") return Format::kMarkdown;
+  if (s == "html") return Format::kHtml;
+  return std::nullopt;
+}
+std::string_view FormatName(Format f) { return f == Format::kMarkdown ? "md" : "html"; }
+std::string_view MediaType(Format f) {
+  return f == Format::kMarkdown ? "text/markdown; charset=utf-8" : "text/html; charset=utf-8";
+}
+
+std::vector<std::string> DocumentNames(const TenantPolicy& p) {
+  std::vector<std::string> out{"policy"};
+  for (const auto& pur : p.purposes)
+    if (pur.ground == "consent") out.push_back("consent/" + pur.id);
+  for (const auto& pur : p.purposes)
+    if (pur.publishes) out.push_back("public-consent/" + pur.id);
+  return out;
+}
+
+Result<std::string> RenderDocument(const TenantPolicy& p, std::string_view document, Lang lang,
+                                   Format format, const Stamp& stamp) {
+  auto names = DocumentNames(p);
+  if (std::find(names.begin(), names.end(), document) == names.end())
+    return Fail(ErrorCode::kNotFound, "the policy has no document '" + std::string(document) +
+                                          "'");
+  Value ctx = Context(p, lang, stamp);
+  std::string kind(document.substr(0, document.find('/')));
+  if (kind != "policy") {
+    std::string id(document.substr(kind.size() + 1));
+    for (size_t i = 0; i < p.purposes.size(); ++i)
+      if (p.purposes[i].id == id) ctx.Set("purpose", PurposeValue(p, p.purposes[i], i, lang));
+  }
+  std::string name = kind + "." + std::string(LangName(lang)) + ".md";
+  std::string md = TemplateNamed(name).Render(ctx, EscapeMarkdown);
+  if (format == Format::kMarkdown) return CleanMarkdown(md);
+  Value page;
+  page.Set("lang", std::string(LangName(lang)))
+      .Set("title", FirstHeading(CleanMarkdown(md)))
+      .Set("body", MarkdownToHtml(md));
+  return TemplateNamed("page.html").Render(page, [](std::string_view s) {
+    std::string out;
+    for (char c : s) {
+      if (c == '<') out += "&lt;";
+      else if (c == '>') out += "&gt;";
+      else if (c == '&') out += "&amp;";
+      else if (c == '"') out += "&quot;";
+      else out += c;
+    }
+    return out;
+  });
+}
+
+}  // namespace konfid::text
