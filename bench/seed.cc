@@ -63,7 +63,8 @@ int main(int argc, char** argv) {
   if (!keyring) return fail(keyring.error());
   if (auto st = (*keyring)->EnsureTenant(tenant, clock.Now()); !st) return fail(st.error());
   app::GroupCommitter committer(*storage, **crypto, **keyring, clock, 2048);
-  app::Vault vault(config->tenants, **keyring, committer, **crypto, phones, clock);
+  app::FixedPolicies policies(config->tenants);
+  app::Vault vault(policies, **keyring, committer, **crypto, phones, clock);
   app::Actor actor{tenant, "system:bench-seed", app::Role::kAdmin};
 
   std::mutex mu;
@@ -115,7 +116,7 @@ int main(int argc, char** argv) {
       }
       x ^= x << 13, x ^= x >> 7, x ^= x << 17;
       vault.Find(actor, "email", "s" + std::to_string(x % population) + "@bench.example",
-                 [&](Result<app::SealedSubject> r) {
+                 "registration", [&](Result<app::SealedSubject> r) {
                    if (!r || !vault.Open(*r)) ++failed;
                    std::lock_guard lock(mu);
                    --in_flight;

@@ -11,7 +11,7 @@ packages=(
   libphonenumber8 libprotobuf-dev libabsl-dev
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-aiosmtpd wrk curl clang-format
+  python3 python3-aiosmtpd python3-yaml wrk curl clang-format
 )
 
 sudo_cmd=()

@@ -6,8 +6,11 @@ bin=$1 data=$2 listen=$3
 config=examples/konfid.toml
 key_file="$data/demo-admin.apikey"
 
+# init is idempotent: on an existing ./var it only applies new migrations.
 if [ ! -f "$data/konfid.db" ]; then
   "$bin" init --data "$data" --config "$config"
+else
+  "$bin" init --data "$data" --config "$config" >/dev/null
 fi
 if [ ! -f "$key_file" ]; then
   # The key is kept in a 0600 file so that later `make run`s can show it again; the database
@@ -22,12 +25,15 @@ Konfid is starting on http://$listen with the example policy (tenant "demo").
   Data:        $data/konfid.db (SQLite), master key $data/master.key
   Admin key:   $key
                (also in $key_file)
+  Policy:      http://$listen/v1/policy  (generated from examples/policy.toml;
+               ?lang=en, ?format=md, ?document=consent/newsletter)
 Next steps, in another terminal:
   export KEY=$key
   curl -s -X POST http://$listen/v1/subjects -H "Authorization: Bearer \$KEY" \\
        -H 'Content-Type: application/json' \\
        -d '{"fields":{"surname":"Иванов","name":"Иван","email":"ivan@example.com","phone":"8 912 345-67-89"}}'
-  curl -s "http://$listen/v1/subjects?phone=%2B79123456789" -H "Authorization: Bearer \$KEY"
+  curl -s "http://$listen/v1/subjects?phone=%2B79123456789&purpose=registration" -H "Authorization: Bearer \$KEY"
+  build/konfid policy check examples/policy.toml   # then edit, diff and publish (README)
   The README has the whole walkthrough; docs/openapi.yaml describes every route.
 Stop with Ctrl-C (the server drains and exits).
 

@@ -12,7 +12,7 @@ function init(args)
   math.randomseed(os.time() + math.random(1, 1e6))
   for j = 1, count do
     local i = math.random(0, n - 1)
-    requests[j] = wrk.format("GET", "/v1/subjects?email=s" .. i .. "%40bench.example",
+    requests[j] = wrk.format("GET", "/v1/subjects?email=s" .. i .. "%40bench.example&purpose=registration",
       {["Authorization"] = "Bearer " .. key})
   end
 end

@@ -88,6 +88,22 @@ class FaultyTransaction : public ports::Transaction {
                    const std::function<Status(const domain::AuditEvent&)>& f) override {
     return t_->ScanAudit(a, f);
   }
+  Status InsertPolicyVersion(const ports::PolicyVersionRow& r,
+                             const std::vector<ports::PolicyTextRow>& t) override {
+    return t_->InsertPolicyVersion(r, t);
+  }
+  Result<std::vector<ports::PolicyVersionRow>> ListPolicyVersions(const std::string& t) override {
+    return t_->ListPolicyVersions(t);
+  }
+  Result<std::optional<ports::PolicyVersionRow>> FindPolicyVersion(const std::string& t,
+                                                                   int64_t v) override {
+    return t_->FindPolicyVersion(t, v);
+  }
+  Result<std::optional<std::string>> FindPolicyText(const std::string& t, int64_t v,
+                                                    const std::string& d, const std::string& l,
+                                                    const std::string& f) override {
+    return t_->FindPolicyText(t, v, d, l, f);
+  }
   Status InsertApiKey(const ports::ApiKeyRow& r) override { return t_->InsertApiKey(r); }
   Result<std::optional<ports::ApiKeyRow>> FindApiKey(const std::string& k) override {
     return t_->FindApiKey(k);
@@ -142,8 +158,18 @@ class VaultTest : public ::testing::Test {
         domain::FieldCatalogue({{"name", domain::FieldType::kString, true, 50, false, {}},
                                 {"email", domain::FieldType::kEmail, true, 254, true, {}},
                                 {"phone", domain::FieldType::kPhone, false, 32, true, {}}});
-    vault_ = std::make_unique<Vault>(std::vector{policy}, *keyring_, *committer_, *crypto_, phones_,
-                                     clock_);
+    domain::Purpose registration;
+    registration.id = "registration";
+    registration.ground = "contract";
+    registration.fields = {"name", "email", "phone"};
+    policy.purposes.push_back(registration);
+    domain::Purpose newsletter;
+    newsletter.id = "newsletter";
+    newsletter.ground = "consent";
+    newsletter.fields = {"email"};
+    policy.purposes.push_back(newsletter);
+    policies_ = std::make_unique<FixedPolicies>(std::vector{policy});
+    vault_ = std::make_unique<Vault>(*policies_, *keyring_, *committer_, *crypto_, phones_, clock_);
   }
 
   template <typename T, typename F>
@@ -157,8 +183,10 @@ class VaultTest : public ::testing::Test {
     if (!phone.empty()) in.emplace_back("phone", phone);
     return Sync<SubjectView>([&](auto cb) { vault_->Create(admin_, in, cb); });
   }
-  Result<SubjectView> Find(const std::string& field, const std::string& value) {
-    auto sealed = Sync<SealedSubject>([&](auto cb) { vault_->Find(admin_, field, value, cb); });
+  Result<SubjectView> Find(const std::string& field, const std::string& value,
+                           const std::string& purpose = "registration") {
+    auto sealed =
+        Sync<SealedSubject>([&](auto cb) { vault_->Find(admin_, field, value, purpose, cb); });
     if (!sealed) return Fail(sealed.error());
     return vault_->Open(*sealed);
   }
@@ -174,6 +202,7 @@ class VaultTest : public ::testing::Test {
   std::unique_ptr<FaultyStorage> storage_;
   std::unique_ptr<Keyring> keyring_;
   std::unique_ptr<GroupCommitter> committer_;
+  std::unique_ptr<FixedPolicies> policies_;
   std::unique_ptr<Vault> vault_;
   Actor admin_{"demo", "apikey:test", Role::kAdmin};
 };
@@ -253,13 +282,61 @@ TEST_F(VaultTest, KeyRotationKeepsDataReadable) {
   ASSERT_TRUE(reopened);
   ASSERT_TRUE((*reopened)->LoadAllTenants());
   GroupCommitter committer(*storage_, *crypto_, **reopened, clock_);
-  Vault vault({*vault_->Policy("demo")}, **reopened, committer, *crypto_, phones_, clock_);
-  auto sealed =
-      Sync<SealedSubject>([&](auto cb) { vault.Find(admin_, "email", "R@example.com", cb); });
+  FixedPolicies policies({*vault_->Policy("demo")});
+  Vault vault(policies, **reopened, committer, *crypto_, phones_, clock_);
+  auto sealed = Sync<SealedSubject>(
+      [&](auto cb) { vault.Find(admin_, "email", "R@example.com", "registration", cb); });
   ASSERT_TRUE(sealed);
   auto found = vault.Open(*sealed);
   ASSERT_TRUE(found);
   EXPECT_EQ(found->fields.at("name"), "Anna");
+}
+
+TEST_F(VaultTest, ReadsReturnOnlyThePurposesFieldsAndAuditIt) {
+  ASSERT_TRUE(Create("p@example.com", "+7 912 345-67-89"));
+  auto all = Find("email", "p@example.com");
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->fields.size(), 3u);
+  auto narrow = Find("email", "p@example.com", "newsletter");
+  ASSERT_TRUE(narrow);
+  ASSERT_EQ(narrow->fields.size(), 1u);
+  EXPECT_EQ(narrow->fields.at("email"), "p@example.com");
+  for (const char* bad : {"", "marketing"}) {
+    auto r = Find("email", "p@example.com", bad);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+    EXPECT_EQ(r.error().reason(), *bad ? "unknown_purpose" : "purpose_required");
+  }
+  // The audit log names purpose and ground of each read, and only the fields it returned.
+  std::vector<domain::AuditEvent> reads;
+  auto txn = storage_->Begin(false);
+  ASSERT_TRUE(txn);
+  ASSERT_TRUE((*txn)->ScanAudit("demo", [&](const domain::AuditEvent& e) {
+    if (e.operation == "extract") reads.push_back(e);
+    return Ok();
+  }));
+  ASSERT_EQ(reads.size(), 4u);
+  EXPECT_EQ(reads[0].purpose, "registration");
+  EXPECT_EQ(reads[0].ground, "contract");
+  EXPECT_EQ(reads[0].fields.size(), 3u);
+  EXPECT_EQ(reads[1].purpose, "newsletter");
+  EXPECT_EQ(reads[1].ground, "consent");
+  EXPECT_EQ(reads[1].fields, std::vector<std::string>{"email"});
+  EXPECT_EQ(reads[3].outcome, "failed");
+  EXPECT_EQ(reads[3].reason, "unknown_purpose");
+}
+
+TEST_F(VaultTest, FieldsNoPurposeDeclaresAreRefusedAtWriteTime) {
+  domain::TenantPolicy policy = *vault_->Policy("demo");
+  policy.purposes[0].fields = {"name", "email"};  // nothing uses phone any more
+  FixedPolicies policies({policy});
+  Vault vault(policies, *keyring_, *committer_, *crypto_, phones_, clock_);
+  domain::FieldInput in = {{"name", "Anna"}, {"email", "w@example.com"}, {"phone", "+79123456789"}};
+  auto r = Sync<SubjectView>([&](auto cb) { vault.Create(admin_, in, cb); });
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().reason(), "field_without_purpose");
+  in.pop_back();
+  EXPECT_TRUE(Sync<SubjectView>([&](auto cb) { vault.Create(admin_, in, cb); }));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "app/vault.h"
 
+#include <algorithm>
 #include <memory>
 
 #include "domain/sealed_fields.h"
@@ -46,6 +47,46 @@ Error Duplicate(const std::string& field) {
       .WithReason("duplicate_" + field);
 }
 
+// A write may only touch fields some purpose of the policy in force declares.
+Status CheckFieldsHavePurpose(const domain::TenantPolicy& policy, const domain::FieldInput& input) {
+  for (const auto& [name, value] : input)
+    if (policy.catalogue.Find(name) && !policy.FieldHasPurpose(name))
+      return Fail(Error(ErrorCode::kInvalidArgument,
+                        "field '" + name + "' is used by no purpose of the policy in force")
+                      .WithReason("field_without_purpose"));
+  return Ok();
+}
+
+// The purpose a read names, from the policy in force.
+Result<const domain::Purpose*> ReadPurpose(const domain::TenantPolicy& policy,
+                                           const std::string& purpose) {
+  if (purpose.empty())
+    return Fail(Error(ErrorCode::kInvalidArgument,
+                      "a read names its purpose: add ?purpose=<id> from the tenant's policy")
+                    .WithReason("purpose_required"));
+  const domain::Purpose* p = policy.FindPurpose(purpose);
+  if (!p)
+    return Fail(Error(ErrorCode::kInvalidArgument,
+                      "the policy in force declares no purpose '" + purpose + "'")
+                    .WithReason("unknown_purpose"));
+  return p;
+}
+
+// The stored fields the purpose may see, by name.
+std::vector<std::string> Visible(const std::vector<std::string>& stored,
+                                 const domain::Purpose& purpose) {
+  std::vector<std::string> out;
+  for (const auto& name : stored)
+    if (std::find(purpose.fields.begin(), purpose.fields.end(), name) != purpose.fields.end())
+      out.push_back(name);
+  return out;
+}
+
+domain::AuditEvent ReadEvent(const Actor& who, const std::string& subject,
+                             std::vector<std::string> fields, const domain::Purpose* purpose,
+                             const std::string& purpose_id, Outcome outcome,
+                             std::string reason = {});
+
 Error NoSubject() { return Error(ErrorCode::kNotFound, "no such subject").WithReason("not_found"); }
 
 // The names of the fields a stored record holds, without decrypting anything.
@@ -56,19 +97,18 @@ Result<std::vector<std::string>> SealedFieldNames(const Bytes& blob) {
 
 }  // namespace
 
-Vault::Vault(std::vector<domain::TenantPolicy> policies, Keyring& keyring,
-             GroupCommitter& committer, ports::Crypto& crypto, ports::PhoneNormalizer& phones,
-             ports::Clock& clock)
-    : keyring_(keyring), committer_(committer), crypto_(crypto), phones_(phones), clock_(clock) {
-  for (auto& p : policies) {
-    std::string tenant = p.tenant;
-    policies_.emplace(std::move(tenant), std::move(p));
-  }
-}
+Vault::Vault(const PolicySource& policies, Keyring& keyring, GroupCommitter& committer,
+             ports::Crypto& crypto, ports::PhoneNormalizer& phones, ports::Clock& clock)
+    : policies_(policies),
+      keyring_(keyring),
+      committer_(committer),
+      crypto_(crypto),
+      phones_(phones),
+      clock_(clock) {}
 
-const domain::TenantPolicy* Vault::Policy(const std::string& tenant) const {
-  auto it = policies_.find(tenant);
-  return it == policies_.end() ? nullptr : &it->second;
+std::shared_ptr<const domain::TenantPolicy> Vault::Policy(const std::string& tenant) const {
+  auto active = policies_.Current(tenant);
+  return active ? active->policy : nullptr;
 }
 
 std::string Vault::NewSubjectId(UnixMicros now) {
@@ -86,6 +126,26 @@ bool Vault::IsValidSubjectId(std::string_view id) {
   for (char c : id)
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   return true;
+}
+
+namespace {
+domain::AuditEvent ReadEvent(const Actor& who, const std::string& subject,
+                             std::vector<std::string> fields, const domain::Purpose* purpose,
+                             const std::string& purpose_id, Outcome outcome, std::string reason) {
+  domain::AuditEvent e =
+      MakeEvent(who, Operation::kExtract, subject, std::move(fields), outcome, std::move(reason));
+  e.purpose = purpose_id;
+  if (purpose) e.ground = purpose->ground;
+  return e;
+}
+}  // namespace
+
+void Vault::RefuseEvent(std::shared_ptr<domain::AuditEvent> event, Error error,
+                        std::function<void(Error)> done) {
+  auto err = std::make_shared<Error>(std::move(error));
+  committer_.Submit(
+      [event](ports::Transaction&, AuditWriter& audit) { return audit.Append(*event); }, nullptr,
+      [err, done = std::move(done)](Status st) { done(st ? *err : st.error()); });
 }
 
 void Vault::Refuse(const Actor& actor, Operation op, const std::string& subject,
@@ -111,12 +171,14 @@ Result<std::string> Vault::Normalize(const domain::TenantPolicy& policy,
   return e164;
 }
 
-Result<domain::FieldValues> Vault::DecryptAll(const ports::SubjectRow& row) {
+Result<domain::FieldValues> Vault::DecryptAll(const ports::SubjectRow& row,
+                                              const std::vector<std::string>* only) {
   KONFID_ASSIGN_OR_RETURN(SecretBytes key,
                           keyring_.UnwrapSubjectKey(row.wrapped_key, row.tenant, row.id));
   KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed, domain::UnpackSealedFields(row.fields));
   domain::FieldValues out;
   for (const auto& [name, ct] : sealed) {
+    if (only && std::find(only->begin(), only->end(), name) == only->end()) continue;
     KONFID_ASSIGN_OR_RETURN(
         std::string value,
         crypto_.Open(key, ct, domain::FieldAssociatedData(row.tenant, row.id, name)));
@@ -125,8 +187,9 @@ Result<domain::FieldValues> Vault::DecryptAll(const ports::SubjectRow& row) {
   return out;
 }
 
-Result<SubjectView> Vault::View(const ports::SubjectRow& row) {
-  KONFID_ASSIGN_OR_RETURN(domain::FieldValues fields, DecryptAll(row));
+Result<SubjectView> Vault::View(const ports::SubjectRow& row,
+                                const std::vector<std::string>* only) {
+  KONFID_ASSIGN_OR_RETURN(domain::FieldValues fields, DecryptAll(row, only));
   return SubjectView{row.id, std::move(fields), row.created_at, row.updated_at};
 }
 
@@ -139,10 +202,11 @@ void Vault::Create(const Actor& actor, const domain::FieldInput& input,
   if (!RoleAllows(actor.role, Operation::kCollect))
     return refuse(Error(ErrorCode::kPermissionDenied, "this API key's role may not create subjects")
                       .WithReason("role"));
-  const domain::TenantPolicy* policy = Policy(actor.tenant);
+  std::shared_ptr<const domain::TenantPolicy> policy = Policy(actor.tenant);
   if (!policy) return refuse(Error(ErrorCode::kNotFound, "tenant is not configured"));
   auto valid = domain::ValidateFields(policy->catalogue, input, domain::ValidationMode::kCreate);
   if (!valid) return refuse(valid.error());
+  if (auto st = CheckFieldsHavePurpose(*policy, input); !st) return refuse(st.error());
 
   // Prepare outside the transaction: normalization, the new key, ciphertexts, index hashes.
   auto row = std::make_shared<ports::SubjectRow>();
@@ -190,48 +254,64 @@ void Vault::Create(const Actor& actor, const domain::FieldInput& input,
       });
 }
 
-void Vault::Get(const Actor& actor, const std::string& id, Callback<SealedSubject> done) {
+void Vault::Get(const Actor& actor, const std::string& id, const std::string& purpose,
+                Callback<SealedSubject> done) {
+  std::shared_ptr<const domain::TenantPolicy> policy = Policy(actor.tenant);
+  const domain::Purpose* pur = nullptr;
   auto refuse = [&](Error e) {
-    Refuse(actor, Operation::kExtract, IsValidSubjectId(id) ? id : "", {}, std::move(e),
-           [done](Error err) { done(Fail(std::move(err))); });
+    auto event = std::make_shared<domain::AuditEvent>(
+        ReadEvent(actor, IsValidSubjectId(id) ? id : "", {}, pur, purpose,
+                  e.code() == ErrorCode::kPermissionDenied ? Outcome::kDenied : Outcome::kFailed,
+                  ReasonOf(e)));
+    RefuseEvent(event, std::move(e), [done](Error err) { done(Fail(std::move(err))); });
   };
   if (!RoleAllows(actor.role, Operation::kExtract))
     return refuse(Error(ErrorCode::kPermissionDenied, "this API key's role may not read subjects")
                       .WithReason("role"));
+  if (!policy) return refuse(Error(ErrorCode::kNotFound, "tenant is not configured"));
+  auto named = ReadPurpose(*policy, purpose);
+  if (!named) return refuse(named.error());
+  pur = *named;
   if (!IsValidSubjectId(id)) return refuse(NoSubject());
-  auto row = std::make_shared<ports::SubjectRow>();
+  auto out = std::make_shared<SealedSubject>();
   Actor who = actor;
   committer_.Submit(
-      [row, who, id](ports::Transaction& txn, AuditWriter& audit) -> Status {
+      [out, who, id, policy, pur, purpose](ports::Transaction& txn, AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto found, txn.FindSubject(who.tenant, id));
         if (!found) return Fail(NoSubject());
-        *row = std::move(*found);
-        KONFID_ASSIGN_OR_RETURN(auto names, SealedFieldNames(row->fields));
-        return audit.Append(
-            MakeEvent(who, Operation::kExtract, id, std::move(names), Outcome::kOk));
+        out->row = std::move(*found);
+        KONFID_ASSIGN_OR_RETURN(auto names, SealedFieldNames(out->row.fields));
+        out->fields = Visible(names, *pur);
+        return audit.Append(ReadEvent(who, id, out->fields, pur, purpose, Outcome::kOk));
       },
-      [who, id](ports::Transaction&, AuditWriter& audit, const Error& e) {
-        return audit.Append(
-            MakeEvent(who, Operation::kExtract, id, {}, Outcome::kFailed, ReasonOf(e)));
+      [who, id, policy, pur, purpose](ports::Transaction&, AuditWriter& audit, const Error& e) {
+        return audit.Append(ReadEvent(who, id, {}, pur, purpose, Outcome::kFailed, ReasonOf(e)));
       },
-      [row, done](Status st) {
+      [out, done](Status st) {
         if (!st) return done(Fail(st.error()));
-        done(SealedSubject{std::move(*row)});
+        done(std::move(*out));
       },
       /*savepoint=*/false);
 }
 
 void Vault::Find(const Actor& actor, const std::string& field, const std::string& value,
-                 Callback<SealedSubject> done) {
+                 const std::string& purpose, Callback<SealedSubject> done) {
+  std::shared_ptr<const domain::TenantPolicy> policy = Policy(actor.tenant);
+  const domain::Purpose* pur = nullptr;
   auto refuse = [&](Error e) {
-    Refuse(actor, Operation::kExtract, "", {field}, std::move(e),
-           [done](Error err) { done(Fail(std::move(err))); });
+    auto event = std::make_shared<domain::AuditEvent>(
+        ReadEvent(actor, "", {field}, pur, purpose,
+                  e.code() == ErrorCode::kPermissionDenied ? Outcome::kDenied : Outcome::kFailed,
+                  ReasonOf(e)));
+    RefuseEvent(event, std::move(e), [done](Error err) { done(Fail(std::move(err))); });
   };
   if (!RoleAllows(actor.role, Operation::kExtract))
     return refuse(Error(ErrorCode::kPermissionDenied, "this API key's role may not read subjects")
                       .WithReason("role"));
-  const domain::TenantPolicy* policy = Policy(actor.tenant);
   if (!policy) return refuse(Error(ErrorCode::kNotFound, "tenant is not configured"));
+  auto named = ReadPurpose(*policy, purpose);
+  if (!named) return refuse(named.error());
+  pur = *named;
   const domain::FieldSpec* spec = policy->catalogue.Find(field);
   if (!spec || !spec->lookup)
     return refuse(Error(ErrorCode::kInvalidArgument, "'" + field + "' is not a lookup field")
@@ -243,25 +323,25 @@ void Vault::Find(const Actor& actor, const std::string& field, const std::string
   auto hash = keyring_.BlindIndex(actor.tenant, field, *normalized);
   SecureWipe(normalized->data(), normalized->size());
   if (!hash) return refuse(hash.error());
-  auto row = std::make_shared<ports::SubjectRow>();
+  auto out = std::make_shared<SealedSubject>();
   Actor who = actor;
   committer_.Submit(
-      [row, who, field, h = std::move(*hash)](ports::Transaction& txn,
-                                              AuditWriter& audit) -> Status {
+      [out, who, field, policy, pur, purpose, h = std::move(*hash)](ports::Transaction& txn,
+                                                                    AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto found, txn.FindSubjectByIndex(who.tenant, field, h));
         if (!found) return Fail(NoSubject());
-        *row = std::move(*found);
-        KONFID_ASSIGN_OR_RETURN(auto names, SealedFieldNames(row->fields));
-        return audit.Append(
-            MakeEvent(who, Operation::kExtract, row->id, std::move(names), Outcome::kOk));
+        out->row = std::move(*found);
+        KONFID_ASSIGN_OR_RETURN(auto names, SealedFieldNames(out->row.fields));
+        out->fields = Visible(names, *pur);
+        return audit.Append(ReadEvent(who, out->row.id, out->fields, pur, purpose, Outcome::kOk));
       },
-      [who, field](ports::Transaction&, AuditWriter& audit, const Error& e) {
+      [who, field, policy, pur, purpose](ports::Transaction&, AuditWriter& audit, const Error& e) {
         return audit.Append(
-            MakeEvent(who, Operation::kExtract, "", {field}, Outcome::kFailed, ReasonOf(e)));
+            ReadEvent(who, "", {field}, pur, purpose, Outcome::kFailed, ReasonOf(e)));
       },
-      [row, done](Status st) {
+      [out, done](Status st) {
         if (!st) return done(Fail(st.error()));
-        done(SealedSubject{std::move(*row)});
+        done(std::move(*out));
       },
       /*savepoint=*/false);
 }
@@ -276,10 +356,11 @@ void Vault::Update(const Actor& actor, const std::string& id, const domain::Fiel
     return refuse(Error(ErrorCode::kPermissionDenied, "this API key's role may not update subjects")
                       .WithReason("role"));
   if (!IsValidSubjectId(id)) return refuse(NoSubject());
-  const domain::TenantPolicy* policy = Policy(actor.tenant);
+  std::shared_ptr<const domain::TenantPolicy> policy = Policy(actor.tenant);
   if (!policy) return refuse(Error(ErrorCode::kNotFound, "tenant is not configured"));
   auto valid = domain::ValidateFields(policy->catalogue, input, domain::ValidationMode::kUpdate);
   if (!valid) return refuse(valid.error());
+  if (auto st = CheckFieldsHavePurpose(*policy, input); !st) return refuse(st.error());
   if (valid->set.empty() && valid->remove.empty())
     return refuse(
         Error(ErrorCode::kInvalidArgument, "no fields to update").WithReason("empty_update"));

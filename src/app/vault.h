@@ -12,6 +12,7 @@
 
 #include "app/group_committer.h"
 #include "app/keyring.h"
+#include "app/policy_store.h"
 #include "app/roles.h"
 #include "domain/policy.h"
 #include "ports/phone.h"
@@ -37,6 +38,7 @@ struct SubjectView {
 // is decrypted before the read's audit event is durable.
 struct SealedSubject {
   ports::SubjectRow row;
+  std::vector<std::string> fields;  // the fields the read's purpose may see
 };
 
 template <typename T>
@@ -44,18 +46,22 @@ using Callback = std::function<void(Result<T>)>;
 
 class Vault {
  public:
-  Vault(std::vector<domain::TenantPolicy> policies, Keyring& keyring, GroupCommitter& committer,
+  // `policies` outlives the vault.
+  Vault(const PolicySource& policies, Keyring& keyring, GroupCommitter& committer,
         ports::Crypto& crypto, ports::PhoneNormalizer& phones, ports::Clock& clock);
 
-  // collect: validates against the tenant's catalogue; Conflict (reason duplicate_<field>)
-  // when a lookup field's value belongs to another subject. Returns id and times.
+  // collect: validates against the tenant's catalogue (a field no purpose declares is
+  // refused, reason field_without_purpose); Conflict (reason duplicate_<field>) when a lookup
+  // field's value belongs to another subject. Returns id and times.
   void Create(const Actor& actor, const domain::FieldInput& input, Callback<SubjectView> done);
-  // extract: every field (sealed; see Open). NotFound for an unknown id or another tenant's
-  // subject.
-  void Get(const Actor& actor, const std::string& id, Callback<SealedSubject> done);
+  // extract for `purpose`: the fields that purpose uses (sealed; see Open). InvalidArgument
+  // (reason unknown_purpose) for a purpose the policy in force does not declare; NotFound for
+  // an unknown id or another tenant's subject. The audit event names purpose and ground.
+  void Get(const Actor& actor, const std::string& id, const std::string& purpose,
+           Callback<SealedSubject> done);
   // extract by a lookup field (email, phone): any accepted spelling finds the subject.
   void Find(const Actor& actor, const std::string& field, const std::string& value,
-            Callback<SealedSubject> done);
+            const std::string& purpose, Callback<SealedSubject> done);
   // update: sets and removes fields (null removes an optional field).
   void Update(const Actor& actor, const std::string& id, const domain::FieldInput& input,
               Callback<SubjectView> done);
@@ -63,9 +69,13 @@ class Vault {
   void Destroy(const Actor& actor, const std::string& id, Callback<void> done);
 
   // Decrypts what Get or Find returned. DataLoss when a value does not authenticate.
-  Result<SubjectView> Open(const SealedSubject& subject) { return View(subject.row); }
+  // Only the fields of the read's purpose are decrypted.
+  Result<SubjectView> Open(const SealedSubject& subject) {
+    return View(subject.row, &subject.fields);
+  }
 
-  const domain::TenantPolicy* Policy(const std::string& tenant) const;
+  // The policy in force for `tenant`; nullptr when it is not configured.
+  std::shared_ptr<const domain::TenantPolicy> Policy(const std::string& tenant) const;
 
   // Subject ids are 32 lower-case hex characters.
   static bool IsValidSubjectId(std::string_view id);
@@ -75,13 +85,18 @@ class Vault {
   // Records a refusal that happened before any data was touched, then reports it.
   void Refuse(const Actor& actor, domain::Operation op, const std::string& subject,
               std::vector<std::string> fields, Error error, std::function<void(Error)> done);
+  void RefuseEvent(std::shared_ptr<domain::AuditEvent> event, Error error,
+                   std::function<void(Error)> done);
   Result<std::string> Normalize(const domain::TenantPolicy& policy, const domain::FieldSpec& spec,
                                 const std::string& value);
-  Result<domain::FieldValues> DecryptAll(const ports::SubjectRow& row);
-  Result<SubjectView> View(const ports::SubjectRow& row);
+  // Decrypts the fields named in `only` (every field when null).
+  Result<domain::FieldValues> DecryptAll(const ports::SubjectRow& row,
+                                         const std::vector<std::string>* only = nullptr);
+  Result<SubjectView> View(const ports::SubjectRow& row,
+                           const std::vector<std::string>* only = nullptr);
   std::string NewSubjectId(UnixMicros now);
 
-  std::map<std::string, domain::TenantPolicy, std::less<>> policies_;
+  const PolicySource& policies_;
   Keyring& keyring_;
   GroupCommitter& committer_;
   ports::Crypto& crypto_;

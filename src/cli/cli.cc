@@ -9,6 +9,8 @@
 
 #include "app/maintenance.h"
 #include "cli/master_key.h"
+#include "domain/policy_diff.h"
+#include "text/policy_text.h"
 
 namespace konfid::cli {
 
@@ -109,11 +111,16 @@ int Serve(Platform& p, Common& c, const std::string& listen, int threads) {
   for (const auto& t : config.tenants)
     if (auto st = opened->keyring->EnsureTenant(t.tenant, p.clock.Now()); !st)
       return Die(st.error());
+  app::PolicyStore policies(*opened->storage, p.crypto, p.clock, p.policy_reader);
+  auto notes = policies.Start(config.tenants);
+  if (!notes) return Die(notes.error());
+  for (const auto& note : *notes) std::cerr << "konfid: " << note << "\n";
+  policies.RefreshEvery(std::chrono::seconds(1));
   auto committer =
       std::make_unique<app::GroupCommitter>(*opened->storage, p.crypto, *opened->keyring, p.clock);
-  app::Vault vault(config.tenants, *opened->keyring, *committer, p.crypto, p.phones, p.clock);
+  app::Vault vault(policies, *opened->keyring, *committer, p.crypto, p.phones, p.clock);
   app::ApiKeys keys(*opened->storage, p.crypto);
-  ServeContext ctx{config, vault, keys, *committer, *opened->storage};
+  ServeContext ctx{config, vault, policies, p.policy_reader, keys, *committer, *opened->storage};
   int rc = p.serve(ctx);
   committer.reset();  // finishes every submitted operation before the storage closes
   return rc;
@@ -185,6 +192,95 @@ int KeysRotate(Platform& p, const Common& c) {
   return 0;
 }
 
+int PolicyCheck(Platform& p, const std::string& file) {
+  auto policy = p.parse_policy_file(file);
+  if (!policy) {
+    std::cout << policy.error().message() << "\n";
+    return 1;
+  }
+  int errors = 0, warnings = 0;
+  for (const auto& f : domain::CheckPolicy(*policy)) {
+    std::cout << domain::FormatFinding(file, f) << "\n";
+    (f.severity == domain::PolicyFinding::Severity::kError ? errors : warnings)++;
+  }
+  std::cout << file << ": " << errors << (errors == 1 ? " error, " : " errors, ") << warnings
+            << (warnings == 1 ? " warning" : " warnings") << "\n";
+  return errors ? 1 : 0;
+}
+
+// A policy file that passes its checks (for render and publish).
+Result<domain::TenantPolicy> CheckedPolicy(Platform& p, const std::string& file) {
+  KONFID_ASSIGN_OR_RETURN(auto policy, p.parse_policy_file(file));
+  for (const auto& f : domain::CheckPolicy(policy))
+    if (f.severity == domain::PolicyFinding::Severity::kError)
+      return Fail(ErrorCode::kInvalidArgument,
+                  domain::FormatFinding(file, f) + " (run konfid policy check " + file + ")");
+  return policy;
+}
+
+int PolicyRender(Platform& p, const std::string& file, const std::string& lang_name,
+                 const std::string& format_name, const std::string& document) {
+  auto lang = text::ParseLang(lang_name);
+  if (!lang) return Die(Error(ErrorCode::kInvalidArgument, "--lang must be ru or en"));
+  auto format = text::ParseFormat(format_name);
+  if (!format) return Die(Error(ErrorCode::kInvalidArgument, "--format must be html or md"));
+  auto policy = CheckedPolicy(p, file);
+  if (!policy) return Die(policy.error());
+  auto out = text::RenderDocument(*policy, document, *lang, *format);
+  if (!out) {
+    std::string known;
+    for (const auto& d : text::DocumentNames(*policy)) known += " " + d;
+    return Die(Error(ErrorCode::kNotFound, out.error().message() + "; documents:" + known));
+  }
+  std::cout << *out;
+  return 0;
+}
+
+int PolicyDiff(Platform& p, const std::string& a, const std::string& b) {
+  auto before = p.parse_policy_file(a);
+  if (!before) return Die(before.error());
+  auto after = p.parse_policy_file(b);
+  if (!after) return Die(after.error());
+  auto changes = domain::DiffPolicies(*before, *after);
+  for (const auto& c : changes) std::cout << domain::FormatChange(c) << "\n";
+  if (changes.empty()) {
+    std::cout << "no changes\n";
+    return 0;
+  }
+  std::cout << changes.size() << (changes.size() == 1 ? " change" : " changes") << "; "
+            << (domain::AnyMaterial(changes)
+                    ? "material: subjects must be notified, and new uses need fresh consent"
+                    : "not material")
+            << "\n";
+  return 1;
+}
+
+int PolicyPublish(Platform& p, const Common& c, const std::string& file,
+                  const std::string& effective) {
+  auto policy = CheckedPolicy(p, file);
+  if (!policy) return Die(policy.error());
+  UnixMicros now = p.clock.Now(), at = now;
+  if (!effective.empty()) {
+    auto t = ParseRfc3339(effective);
+    if (!t)
+      return Die(Error(ErrorCode::kInvalidArgument,
+                       "--effective must be a date or an RFC 3339 time, e.g. 2026-12-01"));
+    at = *t;
+  }
+  auto config = MaybeConfig(p, c);
+  if (!config) return Die(config.error());
+  auto storage = OpenStorage(p, c, *config);
+  if (!storage) return Die(storage.error());
+  if (auto st = (*storage)->CheckSchema(); !st) return Die(st.error());
+  auto row = app::PublishPolicy(**storage, p.crypto, p.policy_reader, *policy, now, at);
+  if (!row) return Die(row.error());
+  std::cout << "Published version " << row->version << " of tenant " << policy->tenant
+            << ", effective " << FormatRfc3339(row->effective_at) << ", text hash "
+            << row->text_hash << (row->material ? " (material change)" : "") << "\n"
+            << row->changes;
+  return 0;
+}
+
 }  // namespace
 
 int Run(int argc, char** argv, Platform& p) {
@@ -229,6 +325,31 @@ int Run(int argc, char** argv, Platform& p) {
       keys->add_subcommand("rotate", "rewrap every data key under a new master key");
   add_common(keys_rotate, true);
 
+  auto* policy =
+      app.add_subcommand("policy", "the tenant's policy file and its published versions");
+  policy->require_subcommand(1);
+  std::string policy_file, policy_other, lang = "ru", format = "md", document = "policy", effective;
+  auto* policy_check =
+      policy->add_subcommand("check", "check a policy file; errors and warnings name the line");
+  policy_check->add_option("FILE", policy_file, "policy file (TOML)")->required();
+  auto* policy_render = policy->add_subcommand("render", "print a text generated from the file");
+  policy_render->add_option("FILE", policy_file, "policy file (TOML)")->required();
+  policy_render->add_option("--lang", lang, "ru or en")->capture_default_str();
+  policy_render->add_option("--format", format, "md or html")->capture_default_str();
+  policy_render
+      ->add_option("--document", document, "policy, consent/<purpose> or public-consent/<purpose>")
+      ->capture_default_str();
+  auto* policy_diff =
+      policy->add_subcommand("diff", "what changes from file A to file B; exit 1 when any");
+  policy_diff->add_option("A", policy_file, "the earlier policy file")->required();
+  policy_diff->add_option("B", policy_other, "the later policy file")->required();
+  auto* policy_publish =
+      policy->add_subcommand("publish", "store the file as the tenant's next policy version");
+  add_common(policy_publish, true);
+  policy_publish->add_option("FILE", policy_file, "policy file (TOML)")->required();
+  policy_publish->add_option("--effective", effective,
+                             "when it takes effect (RFC 3339 or YYYY-MM-DD; default: now)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -239,6 +360,10 @@ int Run(int argc, char** argv, Platform& p) {
   if (apikey_create->parsed()) return ApiKeyCreate(p, c, tenant, role);
   if (audit_verify->parsed()) return AuditVerify(p, c);
   if (keys_rotate->parsed()) return KeysRotate(p, c);
+  if (policy_check->parsed()) return PolicyCheck(p, policy_file);
+  if (policy_render->parsed()) return PolicyRender(p, policy_file, lang, format, document);
+  if (policy_diff->parsed()) return PolicyDiff(p, policy_file, policy_other);
+  if (policy_publish->parsed()) return PolicyPublish(p, c, policy_file, effective);
   return 2;
 }
 

@@ -10,6 +10,7 @@
 #include "app/api_keys.h"
 #include "app/group_committer.h"
 #include "app/keyring.h"
+#include "app/policy_store.h"
 #include "app/vault.h"
 #include "ports/config.h"
 #include "ports/crypto.h"
@@ -28,6 +29,8 @@ struct StorageChoice {
 struct ServeContext {
   const ports::ServiceConfig& config;
   app::Vault& vault;
+  app::PolicyStore& policies;
+  const ports::PolicyReader& policy_reader;
   app::ApiKeys& keys;
   app::GroupCommitter& committer;
   ports::Storage& storage;
@@ -39,6 +42,10 @@ struct Platform {
   ports::Clock& clock;
   std::function<Result<std::unique_ptr<ports::Storage>>(const StorageChoice&)> open_storage;
   std::function<Result<ports::ServiceConfig>(const std::string& path)> load_config;
+  // Reads a policy file without checking it (the checks are domain::CheckPolicy's), so that
+  // `policy check` can list every finding.
+  std::function<Result<domain::TenantPolicy>(const std::string& path)> parse_policy_file;
+  const ports::PolicyReader& policy_reader;
   // Serves until SIGTERM/SIGINT; returns the process exit code.
   std::function<int(ServeContext&)> serve;
   // KONFID_MASTER_KEY, read by main/ (hex, 64 characters), if set.

@@ -46,5 +46,16 @@ TEST(Time, Rfc3339) {
   EXPECT_EQ(FormatRfc3339(1795326161688362), "2026-11-22T05:42:41.688362Z");
 }
 
+TEST(Time, Rfc3339RoundTripsAndRejectsNonsense) {
+  auto t = ParseRfc3339("2026-12-01T10:30:00.25Z");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(FormatRfc3339(*t), "2026-12-01T10:30:00.250000Z");
+  EXPECT_EQ(*ParseRfc3339("2026-12-01T13:30:00+03:00"), *ParseRfc3339("2026-12-01T10:30:00Z"));
+  EXPECT_EQ(FormatRfc3339(*ParseRfc3339("2026-12-01")), "2026-12-01T00:00:00.000000Z");
+  for (const char* bad : {"", "yesterday", "2026-13-01", "2026-02-30", "2026-12-01T25:00:00Z",
+                          "2026-12-01T10:00:00", "2026-12-01T10:00:00Zjunk", "2026-12-1"})
+    EXPECT_FALSE(ParseRfc3339(bad)) << bad;
+}
+
 }  // namespace
 }  // namespace konfid

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace konfid {
 
@@ -10,5 +12,9 @@ using UnixMicros = int64_t;
 
 // RFC 3339 with microseconds, e.g. 2026-11-22T05:18:00.000000Z.
 std::string FormatRfc3339(UnixMicros t);
+
+// Reads "2026-12-01" (midnight UTC), "2026-12-01T10:00:00Z" or with an offset such as
+// "+03:00", and optional fractions of a second; nullopt for anything else.
+std::optional<UnixMicros> ParseRfc3339(std::string_view text);
 
 }  // namespace konfid

@@ -46,8 +46,9 @@ class Differ {
   void Value(const std::string& element, const std::string& what, const std::string& before,
              const std::string& after, bool material) {
     if (before != after)
-      Add(Kind::kChanged, element, what + ": " + (before.empty() ? "(none)" : before) + " -> " +
-                                       (after.empty() ? "(none)" : after),
+      Add(Kind::kChanged, element,
+          what + ": " + (before.empty() ? "(none)" : before) + " -> " +
+              (after.empty() ? "(none)" : after),
           material);
   }
   std::vector<PolicyChange> out;
@@ -62,7 +63,8 @@ void DiffPurpose(Differ& d, const Purpose& b, const Purpose& a) {
   d.List(el, "actions", b.actions, a.actions);
   d.Value(el, "methods", b.methods, a.methods, a.methods != "manual" && b.methods == "manual");
   if (b.retention_text != a.retention_text) {
-    bool longer = !b.retention || !a.retention || a.retention->ApproxDays() > b.retention->ApproxDays();
+    bool longer =
+        !b.retention || !a.retention || a.retention->ApproxDays() > b.retention->ApproxDays();
     d.Add(longer ? Kind::kWidened : Kind::kNarrowed, el,
           "retention: " + b.retention_text + " -> " + a.retention_text, longer);
   }
@@ -95,7 +97,8 @@ void DiffRecipient(Differ& d, const Recipient& b, const Recipient& a) {
 
 void DiffField(Differ& d, const FieldSpec& b, const FieldSpec& a) {
   std::string el = "field " + Q(a.name);
-  d.Value(el, "type", std::string(FieldTypeName(b.type)), std::string(FieldTypeName(a.type)), false);
+  d.Value(el, "type", std::string(FieldTypeName(b.type)), std::string(FieldTypeName(a.type)),
+          false);
   if (a.required != b.required)
     d.Add(Kind::kChanged, el, a.required ? "now required" : "now optional", false);
   d.Value(el, "category", b.category, a.category, false);
@@ -109,7 +112,8 @@ template <typename T, typename Id, typename Same>
 void DiffById(Differ& d, const std::vector<T>& before, const std::vector<T>& after,
               const std::string& noun, Id id, Same same, bool addition_material = true) {
   for (const auto& a : after) {
-    auto it = std::find_if(before.begin(), before.end(), [&](const T& b) { return id(b) == id(a); });
+    auto it =
+        std::find_if(before.begin(), before.end(), [&](const T& b) { return id(b) == id(a); });
     if (it == before.end())
       d.Add(Kind::kAdded, noun + " " + Q(id(a)), "", addition_material);
     else
@@ -124,12 +128,15 @@ void DiffById(Differ& d, const std::vector<T>& before, const std::vector<T>& aft
 
 std::vector<PolicyChange> DiffPolicies(const TenantPolicy& before, const TenantPolicy& after) {
   Differ d;
-  DiffById(d, before.purposes, after.purposes, "purpose", [](const Purpose& p) { return p.id; },
-           DiffPurpose);
-  DiffById(d, before.catalogue.fields(), after.catalogue.fields(), "field",
-           [](const FieldSpec& f) { return f.name; }, DiffField);
-  DiffById(d, before.recipients, after.recipients, "recipient",
-           [](const Recipient& r) { return r.id; }, DiffRecipient);
+  DiffById(
+      d, before.purposes, after.purposes, "purpose", [](const Purpose& p) { return p.id; },
+      DiffPurpose);
+  DiffById(
+      d, before.catalogue.fields(), after.catalogue.fields(), "field",
+      [](const FieldSpec& f) { return f.name; }, DiffField);
+  DiffById(
+      d, before.recipients, after.recipients, "recipient", [](const Recipient& r) { return r.id; },
+      DiffRecipient);
   auto cookie_id = [](const Cookie& c) { return c.category + ":" + c.service; };
   DiffById(d, before.cookies, after.cookies, "cookie", cookie_id,
            [](Differ& dd, const Cookie& b, const Cookie& a) {

@@ -1,4 +1,5 @@
 #include "http/api.h"
+#include "http/respond.h"
 
 #include <fmt/format.h>
 #include <boost/asio/async_result.hpp>
@@ -13,48 +14,6 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 
 namespace {
-
-// Waits for a Vault call: `start` receives the callback, which the committer's thread calls;
-// the result resumes the coroutine on the connection's own thread. The work guard keeps that
-// thread's io_context running until the result is back, so a drain cannot stop the server
-// while a request waits for its commit.
-template <typename T, typename Start>
-Result<T> Await(Start start, Yield yield) {
-  return asio::async_initiate<Yield, void(Result<T>)>(
-      [start = std::move(start)](auto handler) mutable {
-        auto ex = asio::get_associated_executor(handler);
-        auto work = std::make_shared<asio::executor_work_guard<decltype(ex)>>(ex);
-        auto h = std::make_shared<decltype(handler)>(std::move(handler));
-        start([h, ex, work](Result<T> r) mutable {
-          asio::post(ex, [h, r = std::move(r)]() mutable { (*h)(std::move(r)); });
-          work->reset();
-        });
-      },
-      yield);
-}
-
-Error Invalid(std::string message, std::string reason) {
-  return Error(ErrorCode::kInvalidArgument, std::move(message)).WithReason(std::move(reason));
-}
-
-Response Json(unsigned status, const json::value& body, const Request& req) {
-  Response res{static_cast<beast_http::status>(status), req.version()};
-  res.set(beast_http::field::content_type, "application/json");
-  res.set(beast_http::field::cache_control, "no-store");
-  res.keep_alive(req.keep_alive());
-  res.body() = json::serialize(body);
-  res.prepare_payload();
-  return res;
-}
-
-Response Text(unsigned status, std::string body, const char* type, const Request& req) {
-  Response res{static_cast<beast_http::status>(status), req.version()};
-  res.set(beast_http::field::content_type, type);
-  res.keep_alive(req.keep_alive());
-  res.body() = std::move(body);
-  res.prepare_payload();
-  return res;
-}
 
 // {"fields": {"name": "value", ...}}: nothing else at the top level; values are strings, or
 // null (PATCH only) to remove a field.
@@ -101,14 +60,6 @@ json::object SubjectJson(const app::SubjectView& v, bool with_fields) {
     o["fields"] = std::move(f);
   }
   return o;
-}
-
-Response MethodNotAllowed(const Request& req, const char* allow) {
-  Response res = Problem(Error(ErrorCode::kInvalidArgument, "method not allowed on this route")
-                             .WithReason("method_not_allowed"),
-                         req.version(), req.keep_alive());
-  res.set(beast_http::field::allow, allow);
-  return res;
 }
 
 }  // namespace
@@ -160,6 +111,9 @@ Response Api::Route(const Request& req, std::string& route, Yield yield) {
     return Text(200, d_.metrics.Render(extra), "text/plain; version=0.0.4", req);
   }
 
+  if (path == "/v1/policy" || path.starts_with("/v1/policy/"))
+    return PolicyRoute(req, path, *target, route);
+
   bool collection = path == "/v1/subjects";
   bool item =
       path.starts_with("/v1/subjects/") && path.size() > 13 && path.find('/', 13) == path.npos;
@@ -194,27 +148,47 @@ Response Api::Route(const Request& req, std::string& route, Yield yield) {
     res.set(beast_http::field::location, "/v1/subjects/" + r->id);
     return res;
   }
-  if (collection) {  // GET: lookup by exactly one lookup field
-    auto params = target->params(boost::urls::encoding_opts{});
-    if (params.size() != 1 || !(*params.begin()).has_value)
-      return problem(Invalid("give exactly one lookup parameter, e.g. ?email=... or ?phone=...",
-                             "invalid_query"));
-    auto param = *params.begin();
+  // Reads name their purpose: ?purpose=<id>; the vault refuses a read without one.
+  std::string purpose;
+  std::optional<std::pair<std::string, std::string>> lookup;
+  size_t lookups = 0;
+  for (auto param : target->params(boost::urls::encoding_opts{})) {
+    if (param.key == "purpose") {
+      purpose = param.value;
+    } else {
+      ++lookups;
+      if (param.has_value) lookup.emplace(param.key, param.value);
+    }
+  }
+  if (collection && method == beast_http::verb::get) {  // lookup by exactly one lookup field
+    if (lookups != 1 || !lookup)
+      return problem(
+          Invalid("give exactly one lookup parameter and the purpose, e.g. ?email=...&purpose=...",
+                  "invalid_query"));
     auto sealed = Await<app::SealedSubject>(
-        [&](auto cb) { d_.vault.Find(*actor, param.key, param.value, std::move(cb)); }, yield);
+        [&](auto cb) {
+          d_.vault.Find(*actor, lookup->first, lookup->second, purpose, std::move(cb));
+        },
+        yield);
     if (!sealed) return problem(sealed.error());
     auto r = d_.vault.Open(*sealed);
     if (!r) return problem(r.error());
-    return Json(200, SubjectJson(*r, true), req);
+    json::object body = SubjectJson(*r, true);
+    body["purpose"] = purpose;
+    return Json(200, body, req);
   }
   std::string id = path.substr(13);
   if (method == beast_http::verb::get) {
-    auto sealed =
-        Await<app::SealedSubject>([&](auto cb) { d_.vault.Get(*actor, id, std::move(cb)); }, yield);
+    if (lookups != 0)
+      return problem(Invalid("a read by id takes only ?purpose=...", "invalid_query"));
+    auto sealed = Await<app::SealedSubject>(
+        [&](auto cb) { d_.vault.Get(*actor, id, purpose, std::move(cb)); }, yield);
     if (!sealed) return problem(sealed.error());
     auto r = d_.vault.Open(*sealed);
     if (!r) return problem(r.error());
-    return Json(200, SubjectJson(*r, true), req);
+    json::object body = SubjectJson(*r, true);
+    body["purpose"] = purpose;
+    return Json(200, body, req);
   }
   if (method == beast_http::verb::patch) {
     auto input = ParseFieldsBody(req, true);

@@ -6,9 +6,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/spawn.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/url/url_view.hpp>
 
 #include "app/api_keys.h"
 #include "app/group_committer.h"
+#include "app/policy_store.h"
 #include "app/vault.h"
 #include "http/metrics.h"
 #include "ports/clock.h"
@@ -26,6 +28,8 @@ using Yield = boost::asio::basic_yield_context<Executor>;
 
 struct ApiDeps {
   app::Vault& vault;
+  app::PolicyStore& policies;
+  const ports::PolicyReader& policy_reader;
   app::ApiKeys& keys;
   app::GroupCommitter& committer;
   ports::Storage& storage;
@@ -42,6 +46,9 @@ class Api {
 
  private:
   Response Route(const Request& request, std::string& route, Yield yield);
+  // /v1/policy and /v1/policy/versions[/{n}] (policy_api.cc).
+  Response PolicyRoute(const Request& request, const std::string& path,
+                       const boost::urls::url_view& target, std::string& route);
   ApiDeps d_;
 };
 

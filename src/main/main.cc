@@ -42,7 +42,8 @@ int Serve(cli::ServeContext& ctx, ports::Clock& clock) {
     return 2;
   }
   http::Metrics metrics;
-  http::Api api({ctx.vault, ctx.keys, ctx.committer, ctx.storage, clock, metrics});
+  http::Api api({ctx.vault, ctx.policies, ctx.policy_reader, ctx.keys, ctx.committer, ctx.storage,
+                 clock, metrics});
   http::ServerOptions options;
   options.host = listen->first;
   options.port = listen->second;
@@ -73,11 +74,14 @@ int main(int argc, char** argv) {
   }
   adapters::LibPhoneNumberNormalizer phones;
   adapters::SystemClock clock;
+  adapters::TomlPolicyReader policy_reader;
   cli::Platform platform{**crypto,
                          phones,
                          clock,
                          OpenStorage,
                          adapters::LoadServiceConfig,
+                         adapters::ParsePolicyFile,
+                         policy_reader,
                          [&clock](cli::ServeContext& ctx) { return Serve(ctx, clock); },
                          std::nullopt};
   if (const char* key = std::getenv("KONFID_MASTER_KEY"); key != nullptr && *key != '\0')

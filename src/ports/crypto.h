@@ -38,6 +38,8 @@ class Crypto {
   virtual Bytes Mac(const SecretBytes& key, std::span<const uint8_t> message) = 0;
   // Unkeyed BLAKE2b, 32 bytes: hashes of high-entropy secrets such as API keys.
   virtual Bytes Hash(std::span<const uint8_t> message) = 0;
+  // SHA-256, 32 bytes: hashes of published texts, which outsiders recompute.
+  virtual Bytes Sha256(std::span<const uint8_t> message) = 0;
   // Constant-time equality.
   virtual bool Equal(std::span<const uint8_t> a, std::span<const uint8_t> b) = 0;
 };

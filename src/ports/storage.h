@@ -57,6 +57,27 @@ struct SubjectKeyRow {
   Bytes wrapped_key;
 };
 
+// One published version of a tenant's policy (see app/policy_store.h).
+struct PolicyVersionRow {
+  std::string tenant;
+  int64_t version = 0;  // 1, 2, ... per tenant
+  UnixMicros effective_at = 0;
+  UnixMicros published_at = 0;
+  std::string text_hash;  // hex SHA-256 of the texts, see docs/policy.md
+  bool material = false;  // adds or widens a purpose, field or recipient
+  std::string changes;    // domain::FormatChange lines against the previous version
+  std::string source;     // the policy file itself
+};
+
+// One generated text of a version: document ("policy", "consent/<purpose>", ...), language
+// and format.
+struct PolicyTextRow {
+  std::string document;
+  std::string lang;
+  std::string format;
+  std::string text;
+};
+
 class Transaction {
  public:
   virtual ~Transaction() = default;  // rolls back unless committed
@@ -110,6 +131,19 @@ class Transaction {
                            const std::function<Status(const domain::AuditEvent&)>& fn) = 0;
 
   // API keys. FindApiKey looks across tenants: the key id is globally unique.
+  // Policy versions. InsertPolicyVersion: Conflict when the version exists.
+  virtual Status InsertPolicyVersion(const PolicyVersionRow& row,
+                                     const std::vector<PolicyTextRow>& texts) = 0;
+  // Every version of the tenant, oldest first, without `source`.
+  virtual Result<std::vector<PolicyVersionRow>> ListPolicyVersions(const std::string& tenant) = 0;
+  virtual Result<std::optional<PolicyVersionRow>> FindPolicyVersion(const std::string& tenant,
+                                                                    int64_t version) = 0;
+  virtual Result<std::optional<std::string>> FindPolicyText(const std::string& tenant,
+                                                            int64_t version,
+                                                            const std::string& document,
+                                                            const std::string& lang,
+                                                            const std::string& format) = 0;
+
   virtual Status InsertApiKey(const ApiKeyRow& row) = 0;
   virtual Result<std::optional<ApiKeyRow>> FindApiKey(const std::string& key_id) = 0;
 

@@ -302,8 +302,7 @@ Result<std::string> RenderDocument(const TenantPolicy& p, std::string_view docum
                                    Format format, const Stamp& stamp) {
   auto names = DocumentNames(p);
   if (std::find(names.begin(), names.end(), document) == names.end())
-    return Fail(ErrorCode::kNotFound, "the policy has no document '" + std::string(document) +
-                                          "'");
+    return Fail(ErrorCode::kNotFound, "the policy has no document '" + std::string(document) + "'");
   Value ctx = Context(p, lang, stamp);
   std::string kind(document.substr(0, document.find('/')));
   if (kind != "policy") {
@@ -321,11 +320,16 @@ Result<std::string> RenderDocument(const TenantPolicy& p, std::string_view docum
   return TemplateNamed("page.html").Render(page, [](std::string_view s) {
     std::string out;
     for (char c : s) {
-      if (c == '<') out += "&lt;";
-      else if (c == '>') out += "&gt;";
-      else if (c == '&') out += "&amp;";
-      else if (c == '"') out += "&quot;";
-      else out += c;
+      if (c == '<')
+        out += "&lt;";
+      else if (c == '>')
+        out += "&gt;";
+      else if (c == '&')
+        out += "&amp;";
+      else if (c == '"')
+        out += "&quot;";
+      else
+        out += c;
     }
     return out;
   });

@@ -34,27 +34,36 @@ TEST(PolicyText, RussianPolicyHasEveryElement) {
   // methods, terms, where the data is stored, recipients, cross-border transfers, cookies,
   // rights, withdrawal, data made public, protection, changes.
   for (const char* id : {"operator", "law", "purposes", "categories", "actions", "retention",
-                         "storage", "recipients", "cross-border", "cookies", "rights",
-                         "withdrawal", "public-data", "protection", "changes"})
+                         "storage", "recipients", "cross-border", "cookies", "rights", "withdrawal",
+                         "public-data", "protection", "changes"})
     EXPECT_NE(html.find(std::string("id=\"") + id + "\""), std::string::npos) << id;
   std::string md = Render(p, "policy", Lang::kRu);
   ExpectAll(md, {
                     "Редакция № 3, действует с 01.12.2026",
-                    "ООО «Демо Курсы»", "ИНН: 7701234567", "ОГРН: 1027700123456",
-                    "125009, г. Москва, ул. Примерная, д. 1, офис 10", "privacy@demo.example",
+                    "ООО «Демо Курсы»",
+                    "ИНН: 7701234567",
+                    "ОГРН: 1027700123456",
+                    "125009, г. Москва, ул. Примерная, д. 1, офис 10",
+                    "privacy@demo.example",
                     "Иванова Анна Сергеевна",
                     "№ 152-ФЗ «О персональных данных»",
                     // each purpose with its ground, data, actions, method and term
-                    "Регистрация и исполнение договора", "п. 5 ч. 1 ст. 6 152-ФЗ",
-                    "Рассылка новостей и предложений", "п. 1 ч. 1 ст. 6 152-ФЗ",
+                    "Регистрация и исполнение договора",
+                    "п. 5 ч. 1 ст. 6 152-ФЗ",
+                    "Рассылка новостей и предложений",
+                    "п. 1 ч. 1 ст. 6 152-ФЗ",
                     "Персональные данные: фамилия, имя, отчество, адрес электронной почты, номер "
                     "телефона.",
-                    "сбор, запись, систематизация", "смешанная обработка",
-                    "Срок обработки и хранения: 3 года", "2 года", "1 год; затем данные обезличиваются",
+                    "сбор, запись, систематизация",
+                    "смешанная обработка",
+                    "Срок обработки и хранения: 3 года",
+                    "2 года",
+                    "1 год; затем данные обезличиваются",
                     // categories
                     "**Контактные данные**: адрес электронной почты (обязательно), номер телефона.",
                     // storage and localization
-                    "находится в стране: Россия", "ч. 5 ст. 18 152-ФЗ",
+                    "находится в стране: Россия",
+                    "ч. 5 ст. 18 152-ФЗ",
                     // recipients and transfers
                     "**ООО «Рассыльщик»**, г. Санкт-Петербург, Невский пр., д. 100 (Россия): "
                     "обрабатывает данные по поручению оператора",
@@ -62,20 +71,26 @@ TEST(PolicyText, RussianPolicyHasEveryElement) {
                     // cookies
                     "**Аналитические** — используются только после согласия",
                     // rights with the 152-FZ terms
-                    "10 рабочих дней", "ещё на 5 рабочих дней", "7 рабочих дней",
-                    "в течение 30 дней", "немедленно (ст. 10.1 152-ФЗ)", "Роскомнадзоре",
+                    "10 рабочих дней",
+                    "ещё на 5 рабочих дней",
+                    "7 рабочих дней",
+                    "в течение 30 дней",
+                    "немедленно (ст. 10.1 152-ФЗ)",
+                    "Роскомнадзоре",
                     // withdrawal, public data, changes
-                    "ссылка «Отписаться» в каждом письме", "публикуются имя, город",
-                    "не позднее чем за 10 дней", "https://demo.example/privacy",
+                    "ссылка «Отписаться» в каждом письме",
+                    "публикуются имя, город",
+                    "не позднее чем за 10 дней",
+                    "https://demo.example/privacy",
                 });
 }
 
 TEST(PolicyText, EnglishPolicyAndBothFormats) {
   auto p = Example();
   std::string md = Render(p, "policy", Lang::kEn);
-  ExpectAll(md, {"Version 3, in force from 2026-12-01", "Demo Kursy LLC",
-                 "Art. 6(1)(5) of 152-FZ", "Kept for: 3 years", "within 10 working days",
-                 "at least 10 days before", "Rassylshchik LLC"});
+  ExpectAll(md, {"Version 3, in force from 2026-12-01", "Demo Kursy LLC", "Art. 6(1)(5) of 152-FZ",
+                 "Kept for: 3 years", "within 10 working days", "at least 10 days before",
+                 "Rassylshchik LLC"});
   std::string html = Render(p, "policy", Lang::kEn, Format::kHtml);
   ExpectAll(html, {"<html lang=\"en\">", "<title>Personal data processing policy</title>",
                    "<h2 id=\"rights\">"});
@@ -141,14 +156,13 @@ TEST(PolicyText, ConsentTextsCarryArticle9Contents) {
                  "ООО «Рассыльщик», г. Санкт-Петербург, Невский пр., д. 100",
                  "Действия с данными: сбор, запись", "способ обработки: автоматизированная",
                  "Срок действия согласия: 3 года или до его отзыва",
-                 "Как отозвать: ссылка «Отписаться» в каждом письме",
-                 "прекращается немедленно", "Редакция политики № 3"});
+                 "Как отозвать: ссылка «Отписаться» в каждом письме", "прекращается немедленно",
+                 "Редакция политики № 3"});
   EXPECT_EQ(ru.find("отчество"), std::string::npos);  // only the purpose's own data
   std::string published = Render(p, "public-consent/reviews", Lang::kRu);
   ExpectAll(published, {"Согласие на распространение персональных данных",
                         "каждое из которых я отмечаю отдельно: имя, город.",
-                        "молчание не считается согласием", "страницы курсов",
-                        "ст. 10.1 152-ФЗ"});
+                        "молчание не считается согласием", "страницы курсов", "ст. 10.1 152-ФЗ"});
   EXPECT_EQ(published.find("адрес электронной почты"), std::string::npos);
   std::string en = Render(p, "consent/statistics", Lang::kEn, Format::kHtml);
   ExpectAll(en, {"Consent to the processing of personal data: Statistics of visits and sales",

@@ -75,7 +75,8 @@ Result<Template> Template::Parse(std::string_view src, const std::string& name) 
     std::string_view inner = src.substr(open + (triple ? 3 : 2), close - open - (triple ? 3 : 2));
     if (triple) {
       tag.sigil = '{';
-    } else if (!inner.empty() && std::string_view("#^/!").find(inner[0]) != std::string_view::npos) {
+    } else if (!inner.empty() &&
+               std::string_view("#^/!").find(inner[0]) != std::string_view::npos) {
       tag.sigil = inner[0];
       inner.remove_prefix(1);
     }
@@ -89,7 +90,9 @@ Result<Template> Template::Parse(std::string_view src, const std::string& name) 
   std::vector<std::pair<std::string, int>> open_names;
   size_t pos = 0;
   for (const Tag& tag : tags) {
-    if (tag.begin > pos) stack.back().push_back({Node::Kind::kText, std::string(src.substr(pos, tag.begin - pos)), {}});
+    if (tag.begin > pos)
+      stack.back().push_back(
+          {Node::Kind::kText, std::string(src.substr(pos, tag.begin - pos)), {}});
     pos = tag.end;
     switch (tag.sigil) {
       case '!':
@@ -97,14 +100,17 @@ Result<Template> Template::Parse(std::string_view src, const std::string& name) 
       case '#':
       case '^':
         open_names.push_back({tag.name, LineOf(src, tag.begin)});
-        stack.back().push_back({tag.sigil == '#' ? Node::Kind::kSection : Node::Kind::kInverted, tag.name, {}});
+        stack.back().push_back(
+            {tag.sigil == '#' ? Node::Kind::kSection : Node::Kind::kInverted, tag.name, {}});
         stack.emplace_back();
         break;
       case '/': {
         if (open_names.empty() || open_names.back().first != tag.name)
-          return Fail(ErrorCode::kInvalidArgument,
-                      name + ":" + std::to_string(LineOf(src, tag.begin)) + ": {{/" + tag.name +
-                          "}} closes " + (open_names.empty() ? "nothing" : "{{#" + open_names.back().first + "}}"));
+          return Fail(
+              ErrorCode::kInvalidArgument,
+              name + ":" + std::to_string(LineOf(src, tag.begin)) + ": {{/" + tag.name +
+                  "}} closes " +
+                  (open_names.empty() ? "nothing" : "{{#" + open_names.back().first + "}}"));
         open_names.pop_back();
         std::vector<Node> children = std::move(stack.back());
         stack.pop_back();
@@ -120,8 +126,10 @@ Result<Template> Template::Parse(std::string_view src, const std::string& name) 
   }
   if (!open_names.empty())
     return Fail(ErrorCode::kInvalidArgument, name + ":" + std::to_string(open_names.back().second) +
-                                                 ": {{#" + open_names.back().first + "}} is never closed");
-  if (pos < src.size()) stack.back().push_back({Node::Kind::kText, std::string(src.substr(pos)), {}});
+                                                 ": {{#" + open_names.back().first +
+                                                 "}} is never closed");
+  if (pos < src.size())
+    stack.back().push_back({Node::Kind::kText, std::string(src.substr(pos)), {}});
   Template t;
   t.nodes_ = std::make_shared<const std::vector<Node>>(std::move(stack.back()));
   return t;
@@ -140,7 +148,8 @@ const Value* Lookup(const std::vector<const Value*>& scopes, std::string_view na
     const Value* v = &found->second;
     for (size_t dot = name.find('.'); dot != std::string_view::npos;) {
       size_t next = name.find('.', dot + 1);
-      std::string_view part = name.substr(dot + 1, next == std::string_view::npos ? next : next - dot - 1);
+      std::string_view part =
+          name.substr(dot + 1, next == std::string_view::npos ? next : next - dot - 1);
       const Value::Object* o = v->AsObject();
       if (!o) return nullptr;
       auto f = o->find(part);
@@ -165,8 +174,10 @@ void RenderNodes(const std::vector<Node>& nodes, std::vector<const Value*>& scop
         const Value* v = Lookup(scopes, n.text);
         if (!v) break;
         std::string s;
-        if (auto str = v->AsString()) s = *str;
-        else if (auto b = v->AsBool()) s = *b ? "true" : "false";
+        if (auto str = v->AsString())
+          s = *str;
+        else if (auto b = v->AsBool())
+          s = *b ? "true" : "false";
         out += n.kind == Node::Kind::kVar ? escape(s) : s;
         break;
       }

@@ -16,7 +16,8 @@ std::string Render(const std::string& source, const Value& ctx) {
 TEST(Template, VariablesSectionsAndLists) {
   Value ctx;
   ctx.Set("name", "Anna*").Set("yes", true).Set("no", false).Set("obj", Value().Set("x", "1"));
-  ctx.Set("items", Value::List{Value().Set("v", "a"), Value().Set("v", "b"), Value().Set("v", "c")});
+  ctx.Set("items",
+          Value::List{Value().Set("v", "a"), Value().Set("v", "b"), Value().Set("v", "c")});
   EXPECT_EQ(Render("Hi {{name}} {{{name}}}", ctx), "Hi Anna\\* Anna*");
   EXPECT_EQ(Render("{{#yes}}Y{{/yes}}{{#no}}N{{/no}}{{^no}}!{{/no}}{{^yes}}?{{/yes}}", ctx), "Y!");
   EXPECT_EQ(Render("{{obj.x}}{{#obj}}{{x}}{{name}}{{/obj}}", ctx), "11Anna\\*");
@@ -48,8 +49,9 @@ TEST(Template, MistakesNameTheLine) {
 }
 
 TEST(Markdown, ToHtml) {
-  std::string md = "# Title {#top}\n\nPara **bold** <b>&\nline two\n\n- one\n  more\n- two\n\n## "
-                   "Sub\ntext \\*not bold\\*";
+  std::string md =
+      "# Title {#top}\n\nPara **bold** <b>&\nline two\n\n- one\n  more\n- two\n\n## "
+      "Sub\ntext \\*not bold\\*";
   EXPECT_EQ(MarkdownToHtml(md),
             "<h1 id=\"top\">Title</h1>\n<p>Para <strong>bold</strong> &lt;b&gt;&amp;\nline "
             "two</p>\n<ul>\n<li>one more</li>\n<li>two</li>\n</ul>\n<h2>Sub</h2>\n<p>text *not "

@@ -226,6 +226,45 @@ TEST_P(StorageContract, ApiKeysAndMeta) {
   EXPECT_EQ(**t->GetMeta("x"), "2");
 }
 
+TEST_P(StorageContract, PolicyVersionsAndTheirTexts) {
+  auto t = Begin(*storage_);
+  ports::PolicyVersionRow v1{"demo", 1, 100, 90, "aa", false, "", "[tenant]\nid = \"demo\"\n"};
+  ports::PolicyVersionRow v2{
+      "demo", 2, 200, 150, "bb", true, "added    purpose 'x'  [material]\n", "v2 file"};
+  std::vector<ports::PolicyTextRow> texts = {{"policy", "ru", "md", "# Политика"},
+                                             {"policy", "en", "html", "<h1>Policy</h1>"}};
+  ASSERT_TRUE(t->InsertPolicyVersion(v1, texts));
+  ASSERT_TRUE(t->InsertPolicyVersion(v2, {{"policy", "ru", "md", "# Политика 2"}}));
+  ASSERT_TRUE(t->InsertPolicyVersion({"other", 1, 5, 5, "cc", false, "", "other file"}, {}));
+  EXPECT_EQ(FailsInSavepoint(*t, [&] { return t->InsertPolicyVersion(v2, {}); }).code(),
+            ErrorCode::kConflict);
+  ASSERT_TRUE(t->Commit());
+
+  t = Begin(*storage_, false);
+  auto list = t->ListPolicyVersions("demo");
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].version, 1);
+  EXPECT_EQ((*list)[1].effective_at, 200);
+  EXPECT_EQ((*list)[1].published_at, 150);
+  EXPECT_TRUE((*list)[1].material);
+  EXPECT_FALSE((*list)[0].material);
+  EXPECT_EQ((*list)[1].changes, v2.changes);
+  EXPECT_EQ((*list)[1].source, "");  // the list leaves the files out
+  auto found = t->FindPolicyVersion("demo", 1);
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->source, v1.source);
+  EXPECT_EQ((*found)->text_hash, "aa");
+  EXPECT_FALSE(*t->FindPolicyVersion("demo", 3));
+  EXPECT_FALSE(*t->FindPolicyVersion("nobody", 1));
+  EXPECT_EQ(**t->FindPolicyText("demo", 1, "policy", "ru", "md"), "# Политика");
+  EXPECT_EQ(**t->FindPolicyText("demo", 1, "policy", "en", "html"), "<h1>Policy</h1>");
+  EXPECT_EQ(**t->FindPolicyText("demo", 2, "policy", "ru", "md"), "# Политика 2");
+  EXPECT_FALSE(*t->FindPolicyText("demo", 2, "policy", "en", "html"));
+  EXPECT_FALSE(*t->FindPolicyText("other", 1, "policy", "ru", "md"));
+  EXPECT_EQ(t->ListPolicyVersions("other")->size(), 1u);
+}
+
 TEST_P(StorageContract, SubjectKeysPageInOrder) {
   auto t = Begin(*storage_);
   for (int i = 0; i < 7; ++i)

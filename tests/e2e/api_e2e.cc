@@ -35,33 +35,41 @@ TEST_P(ApiE2E, CreateReadLookUpUpdateDelete) {
   ASSERT_EQ(id.size(), 32u);
   EXPECT_EQ(created.headers["location"], "/v1/subjects/" + id);
 
-  auto got = Get("/v1/subjects/" + id);
+  auto got = Get("/v1/subjects/" + id + "?purpose=registration");
   ASSERT_EQ(got.status, 200u) << got.body;
   EXPECT_EQ(JsonField(got.body, "surname"), "Иванов");
   EXPECT_EQ(JsonField(got.body, "email"), "ivan.petrov@example.com");
   EXPECT_EQ(JsonField(got.body, "phone"), "+79123456789");
-  EXPECT_EQ(JsonField(got.body, "birth_date"), "1990-05-17");
+  EXPECT_EQ(JsonField(got.body, "birth_date"), "");  // registration does not use it
+  EXPECT_EQ(JsonString(got.body, "purpose"), "registration");
+  // Another purpose sees its own fields only.
+  auto stats = Get("/v1/subjects/" + id + "?purpose=statistics");
+  ASSERT_EQ(stats.status, 200u) << stats.body;
+  EXPECT_EQ(JsonField(stats.body, "birth_date"), "1990-05-17");
+  EXPECT_EQ(JsonField(stats.body, "surname"), "");
+  EXPECT_EQ(JsonField(stats.body, "email"), "");
 
   // Any spelling of the email or the phone finds the subject.
   for (std::string q :
        {"email=ivan.petrov@example.com", "email=IVAN.PETROV%40EXAMPLE.COM", "phone=%2B79123456789",
         "phone=+7%20912%20345%2067%2089", "phone=89123456789", "phone=8(912)345-6789"}) {
-    auto found = Get("/v1/subjects?" + q);
+    auto found = Get("/v1/subjects?purpose=registration&" + q);
     EXPECT_EQ(found.status, 200u) << q << ": " << found.body;
     EXPECT_EQ(JsonString(found.body, "id"), id) << q;
   }
-  EXPECT_EQ(Get("/v1/subjects?email=nobody@example.com").status, 404u);
+  EXPECT_EQ(Get("/v1/subjects?purpose=registration&email=nobody@example.com").status, 404u);
 
   auto patched =
       konfid_->Request("PATCH", "/v1/subjects/" + id,
                        R"({"fields":{"email":"new@example.com","patronymic":null}})", admin_);
   ASSERT_EQ(patched.status, 200u) << patched.body;
-  got = Get("/v1/subjects/" + id);
+  got = Get("/v1/subjects/" + id + "?purpose=registration");
   EXPECT_EQ(JsonField(got.body, "email"), "new@example.com");
   EXPECT_EQ(JsonField(got.body, "patronymic"), "");
-  EXPECT_EQ(Get("/v1/subjects?email=ivan.petrov@example.com").status,
+  EXPECT_EQ(Get("/v1/subjects?purpose=registration&email=ivan.petrov@example.com").status,
             404u);  // old index entry gone
-  EXPECT_EQ(JsonString(Get("/v1/subjects?email=new@example.com").body, "id"), id);
+  EXPECT_EQ(JsonString(Get("/v1/subjects?purpose=registration&email=new@example.com").body, "id"),
+            id);
 
   // The freed address can be used again.
   auto again = Post(R"({"fields":{"surname":"Б","name":"В","email":"ivan.petrov@example.com"}})");
@@ -69,8 +77,8 @@ TEST_P(ApiE2E, CreateReadLookUpUpdateDelete) {
 
   auto deleted = konfid_->Request("DELETE", "/v1/subjects/" + id, "", admin_);
   EXPECT_EQ(deleted.status, 204u);
-  EXPECT_EQ(Get("/v1/subjects/" + id).status, 404u);
-  EXPECT_EQ(Get("/v1/subjects?phone=89123456789").status, 404u);
+  EXPECT_EQ(Get("/v1/subjects/" + id + "?purpose=registration").status, 404u);
+  EXPECT_EQ(Get("/v1/subjects?purpose=registration&phone=89123456789").status, 404u);
   EXPECT_EQ(konfid_->Request("DELETE", "/v1/subjects/" + id, "", admin_).status, 404u);
 }
 
@@ -112,7 +120,7 @@ TEST_P(ApiE2E, BadInputGetsAClearErrorAndWritesNothing) {
     EXPECT_EQ(r.headers["content-type"], "application/problem+json");
   }
   // The duplicate-phone create had a new email: nothing of it may remain.
-  EXPECT_EQ(Get("/v1/subjects?email=a@example.com").status, 404u);
+  EXPECT_EQ(Get("/v1/subjects?purpose=registration&email=a@example.com").status, 404u);
 
   auto big = Post(R"({"fields":{"surname":")" + std::string(70 * 1024, 'x') + R"("}})");
   EXPECT_EQ(big.status, 413u);
@@ -123,9 +131,9 @@ TEST_P(ApiE2E, BadInputGetsAClearErrorAndWritesNothing) {
   auto wrong_type = Http(konfid_->port(), "POST", "/v1/subjects", "a=b", admin_,
                          "application/x-www-form-urlencoded");
   EXPECT_EQ(wrong_type.status, 415u);
-  EXPECT_EQ(Get("/v1/subjects?email=a@example.com&phone=1").status, 400u);
-  EXPECT_EQ(Code(Get("/v1/subjects?surname=%D0%98")), "not_lookup_field");
-  EXPECT_EQ(Code(Get("/v1/subjects?surname=\xd0\x98")),
+  EXPECT_EQ(Get("/v1/subjects?purpose=registration&email=a@example.com&phone=1").status, 400u);
+  EXPECT_EQ(Code(Get("/v1/subjects?purpose=registration&surname=%D0%98")), "not_lookup_field");
+  EXPECT_EQ(Code(Get("/v1/subjects?purpose=registration&surname=\xd0\x98")),
             "invalid_target");  // raw UTF-8 is not a URL
   EXPECT_EQ(konfid_->Request("PUT", "/v1/subjects", "", admin_).status, 405u);
   EXPECT_EQ(Get("/v1/nothing").status, 404u);
@@ -142,22 +150,25 @@ TEST_P(ApiE2E, KeysRolesAndTenants) {
   EXPECT_EQ(none.headers["www-authenticate"], "Bearer realm=\"konfid\"");
   std::string forged = admin_;
   forged.back() = forged.back() == '0' ? '1' : '0';
-  EXPECT_EQ(Get("/v1/subjects/" + id, forged).status, 401u);
-  EXPECT_EQ(Get("/v1/subjects/" + id, "kf_garbage").status, 401u);
+  EXPECT_EQ(Get("/v1/subjects/" + id + "?purpose=registration", forged).status, 401u);
+  EXPECT_EQ(Get("/v1/subjects/" + id + "?purpose=registration", "kf_garbage").status, 401u);
 
-  EXPECT_EQ(Get("/v1/subjects/" + id, support_).status, 200u);
+  EXPECT_EQ(Get("/v1/subjects/" + id + "?purpose=registration", support_).status, 200u);
   auto denied = Post(R"({"fields":{"surname":"A","name":"B","email":"s@example.com"}})", support_);
   EXPECT_EQ(denied.status, 403u);
   EXPECT_EQ(Code(denied), "role");
-  EXPECT_EQ(Get("/v1/subjects/" + id, analyst_).status, 403u);
+  EXPECT_EQ(Get("/v1/subjects/" + id + "?purpose=registration", analyst_).status, 403u);
   EXPECT_EQ(konfid_->Request("DELETE", "/v1/subjects/" + id, "", support_).status, 403u);
 
   // Another tenant's key sees nothing of demo's subjects, and the same email is free there.
-  EXPECT_EQ(Get("/v1/subjects/" + id, other_admin_).status, 404u);
-  EXPECT_EQ(Get("/v1/subjects?email=ivan.petrov@example.com", other_admin_).status, 404u);
+  EXPECT_EQ(Get("/v1/subjects/" + id + "?purpose=registration", other_admin_).status, 404u);
+  EXPECT_EQ(
+      Get("/v1/subjects?purpose=registration&email=ivan.petrov@example.com", other_admin_).status,
+      404u);
   EXPECT_EQ(konfid_->Request("DELETE", "/v1/subjects/" + id, "", other_admin_).status, 404u);
   EXPECT_EQ(Post(kIvan, other_admin_).status, 201u);
-  EXPECT_EQ(Get("/v1/subjects/" + id).status, 200u);  // still there for demo
+  EXPECT_EQ(Get("/v1/subjects/" + id + "?purpose=registration").status,
+            200u);  // still there for demo
 }
 
 TEST_P(ApiE2E, ParallelCreatesOfOneEmailExactlyOneSucceeds) {
@@ -188,7 +199,7 @@ TEST_P(ApiE2E, HealthReadinessAndMetrics) {
   EXPECT_EQ(konfid_->Request("GET", "/healthz", "", "").status, 200u);
   EXPECT_EQ(konfid_->Request("GET", "/readyz", "", "").status, 200u);
   ASSERT_EQ(Post(kIvan).status, 201u);
-  EXPECT_EQ(Get("/v1/subjects?email=ivan.petrov@example.com").status, 200u);
+  EXPECT_EQ(Get("/v1/subjects?purpose=registration&email=ivan.petrov@example.com").status, 200u);
   auto m = konfid_->Request("GET", "/metrics", "", "");
   ASSERT_EQ(m.status, 200u);
   EXPECT_NE(m.body.find(
@@ -206,7 +217,8 @@ TEST_P(ApiE2E, AuditChainVerifiesAndKeysRotate) {
   auto created = Post(kIvan);
   ASSERT_EQ(created.status, 201u);
   std::string id = JsonString(created.body, "id");
-  EXPECT_EQ(Get("/v1/subjects/" + id, analyst_).status, 403u);  // denied attempts are events too
+  EXPECT_EQ(Get("/v1/subjects/" + id + "?purpose=registration", analyst_).status,
+            403u);  // denied attempts are events too
   ASSERT_EQ(konfid_->Stop(), 0);
 
   std::vector<std::string> verify = {"audit", "verify", "--data", konfid_->data_dir()};
@@ -222,10 +234,12 @@ TEST_P(ApiE2E, AuditChainVerifiesAndKeysRotate) {
   EXPECT_NE(r.output.find("1 subject keys"), std::string::npos) << r.output;
 
   konfid_->Start();  // under the new master key the same data reads back
-  auto got = Get("/v1/subjects/" + id);
+  auto got = Get("/v1/subjects/" + id + "?purpose=registration");
   EXPECT_EQ(got.status, 200u) << got.body;
   EXPECT_EQ(JsonField(got.body, "surname"), "Иванов");
-  EXPECT_EQ(JsonString(Get("/v1/subjects?email=ivan.petrov@example.com").body, "id"), id);
+  EXPECT_EQ(
+      JsonString(Get("/v1/subjects?purpose=registration&email=ivan.petrov@example.com").body, "id"),
+      id);
   ASSERT_EQ(konfid_->Stop(), 0);
   v = RunKonfid(verify);
   EXPECT_EQ(v.exit_code, 0) << v.output;

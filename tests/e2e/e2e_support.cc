@@ -67,13 +67,15 @@ CommandResult RunKonfid(const std::vector<std::string>& args, const std::string&
 
 HttpResult Http(unsigned short port, const std::string& method, const std::string& target,
                 const std::string& body, const std::string& api_key,
-                const std::string& content_type) {
+                const std::string& content_type,
+                const std::vector<std::pair<std::string, std::string>>& headers) {
   boost::asio::io_context ioc;
   beast::tcp_stream stream(ioc);
   stream.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
   http::request<http::string_body> req{http::string_to_verb(method), target, 11};
   req.set(http::field::host, "127.0.0.1");
   if (!api_key.empty()) req.set(http::field::authorization, "Bearer " + api_key);
+  for (const auto& [name, value] : headers) req.set(name, value);
   if (!body.empty()) {
     if (!content_type.empty()) req.set(http::field::content_type, content_type);
     req.body() = body;
@@ -128,6 +130,31 @@ unsigned short FreePort() {
   getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len);
   close(s);
   return ntohs(addr.sin_port);
+}
+
+std::string SourceFile(const std::string& relative) {
+  std::ifstream in(konfid::testing::SourceDir() + "/" + relative);
+  if (!in) throw std::runtime_error("cannot read " + relative);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string WaitForPolicyVersion(unsigned short port, const std::string& tenant,
+                                 const std::string& want) {
+  std::string version;
+  for (int i = 0; i < 40; ++i) {
+    version = Http(port, "GET", "/v1/policy?tenant=" + tenant).headers["konfid-policy-version"];
+    if (version == want) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return version;
+}
+
+std::string Replaced(std::string text, const std::string& from, const std::string& to) {
+  size_t at = text.find(from);
+  if (at == std::string::npos) throw std::runtime_error("no '" + from + "' to replace");
+  return text.replace(at, from.size(), to);
 }
 
 Instance::Instance(std::string db) : db_(std::move(db)) {

@@ -31,13 +31,22 @@ struct HttpResult {
 // One request on a fresh connection to 127.0.0.1:port.
 HttpResult Http(unsigned short port, const std::string& method, const std::string& target,
                 const std::string& body = "", const std::string& api_key = "",
-                const std::string& content_type = "application/json");
+                const std::string& content_type = "application/json",
+                const std::vector<std::pair<std::string, std::string>>& headers = {});
 
 // The value of a top-level string member of a JSON object, or "" (for assertions).
 std::string JsonString(const std::string& json, const std::string& member);
 std::string JsonField(const std::string& json, const std::string& field);  // fields.<field>
 
 unsigned short FreePort();
+
+// The text of a file of the source tree, e.g. "examples/policy.toml".
+std::string SourceFile(const std::string& relative);
+// The policy version /v1/policy serves for `tenant`, polled until it is `want` or 4 s pass.
+std::string WaitForPolicyVersion(unsigned short port, const std::string& tenant,
+                                 const std::string& want);
+// `text` with the first `from` replaced by `to`; throws when `from` is missing.
+std::string Replaced(std::string text, const std::string& from, const std::string& to);
 
 // A Konfid instance: data directory, config with tenants `demo` and `other`, API keys.
 class Instance {

@@ -50,7 +50,9 @@ TEST(PersonalDataAtRest, NoValueAppearsInAnyFileOfTheDataDirectory) {
     auto r = konfid.Request("POST", "/v1/subjects", body, key);
     ASSERT_EQ(r.status, 201u) << r.body;
     std::string id = JsonString(r.body, "id");
-    ASSERT_EQ(konfid.Request("GET", "/v1/subjects?email=" + email, "", key).status, 200u);
+    ASSERT_EQ(
+        konfid.Request("GET", "/v1/subjects?purpose=registration&email=" + email, "", key).status,
+        200u);
     ASSERT_EQ(konfid
                   .Request("PATCH", "/v1/subjects/" + id,
                            R"({"fields":{"name":")" + name + R"(x"}})", key)
@@ -106,8 +108,12 @@ class AuditTamper : public ::testing::Test {
                                    std::to_string(i) + R"(@example.com"}})",
                                key);
       ASSERT_EQ(r.status, 201u);
-      ASSERT_EQ(konfid_.Request("GET", "/v1/subjects/" + JsonString(r.body, "id"), "", key).status,
-                200u);
+      ASSERT_EQ(
+          konfid_
+              .Request("GET", "/v1/subjects/" + JsonString(r.body, "id") + "?purpose=registration",
+                       "", key)
+              .status,
+          200u);
     }
     ASSERT_EQ(konfid_.Stop(), 0);  // 6 events
     db_ = konfid_.data_dir() + "/konfid.db";
@@ -198,6 +204,18 @@ TEST(StartUp, RefusesWithAClearMessage) {
   EXPECT_NE(r.output.find("does not match"), std::string::npos) << r.output;
 
   std::ofstream(key_path) << key;
+  // A policy that fails its checks stops the start, naming file and line.
+  std::string policy_path = konfid.data_dir() + "/policy.toml";
+  std::string policy = ReadAll(policy_path);
+  std::ofstream(policy_path) << Replaced(
+      policy, "country = \"RU\"\nrole = \"processor\"\npurposes = [\"newsletter\"]",
+      "country = \"DE\"\nrole = \"processor\"\npurposes = [\"newsletter\"]");
+  r = RunKonfid(serve);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find(policy_path + ":"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("needs cross_border = true"), std::string::npos) << r.output;
+  std::ofstream(policy_path) << policy;
+
   r = RunKonfid(
       {"apikey", "create", "--data", konfid.data_dir(), "--tenant", "demo", "--role", "wizard"});
   EXPECT_NE(r.exit_code, 0);
@@ -267,10 +285,80 @@ TEST(Drain, SigtermUnderLoadExitsCleanlyAndLosesNothingAcknowledged) {
 
   konfid.Start();  // every create that was acknowledged is there
   for (const auto& email : acknowledged)
-    EXPECT_EQ(konfid.Request("GET", "/v1/subjects?email=" + email, "", key).status, 200u) << email;
+    EXPECT_EQ(
+        konfid.Request("GET", "/v1/subjects?purpose=registration&email=" + email, "", key).status,
+        200u)
+        << email;
   ASSERT_EQ(konfid.Stop(), 0);
   auto v = RunKonfid({"audit", "verify", "--data", konfid.data_dir()});
   EXPECT_EQ(v.exit_code, 0) << v.output;
+}
+
+TEST(PolicyCommands, CheckRenderDiffAndPublishToARunningServer) {
+  konfid::testing::TempDir dir;
+  std::string example = konfid::testing::SourceDir() + "/examples/policy.toml";
+  auto ok = RunKonfid({"policy", "check", example});
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
+  EXPECT_NE(ok.output.find("0 errors, 0 warnings"), std::string::npos) << ok.output;
+
+  // Every error and warning, each naming file and line; exit 1 while any error remains.
+  std::string bad = dir.path() + "/bad.toml";
+  std::string text = Replaced(SourceFile("examples/policy.toml"), "inn = \"7701234567\"\n", "");
+  text = Replaced(text, "retention = \"1 year\"\non_expiry = \"depersonalize\"",
+                  "retention = \"soon\"\non_expiry = \"depersonalize\"");
+  std::ofstream(bad) << text;
+  auto check = RunKonfid({"policy", "check", bad});
+  EXPECT_EQ(check.exit_code, 1);
+  EXPECT_NE(check.output.find(bad + ":13: error: [operator] has no inn"), std::string::npos)
+      << check.output;
+  EXPECT_NE(check.output.find(": error: purpose 'statistics' retention 'soon' cannot be parsed"),
+            std::string::npos);
+  EXPECT_NE(check.output.find("2 errors, 0 warnings"), std::string::npos) << check.output;
+  auto refused = RunKonfid({"policy", "render", bad});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.output.find("has no inn"), std::string::npos);
+
+  auto render = RunKonfid({"policy", "render", example, "--lang", "en", "--format", "html",
+                           "--document", "consent/newsletter"});
+  EXPECT_EQ(render.exit_code, 0) << render.output;
+  EXPECT_NE(render.output.find("<html lang=\"en\">"), std::string::npos);
+  EXPECT_NE(render.output.find("Consent to the processing of personal data"), std::string::npos);
+
+  std::string wider = dir.path() + "/wider.toml";
+  std::ofstream(wider) << Replaced(
+      SourceFile("examples/policy.toml"),
+      "fields = [\"name\", \"email\", \"phone\"]\nground = \"consent\"",
+      "fields = [\"name\", \"email\", \"phone\", \"city\"]\nground = "
+      "\"consent\"");
+  auto diff = RunKonfid({"policy", "diff", example, wider});
+  EXPECT_EQ(diff.exit_code, 1);
+  EXPECT_NE(diff.output.find("widened  recipient 'mailer': fields: + city  [material]"),
+            std::string::npos)
+      << diff.output;
+  EXPECT_NE(diff.output.find("material: subjects must be notified"), std::string::npos);
+  EXPECT_EQ(RunKonfid({"policy", "diff", example, example}).exit_code, 0);
+
+  // Publishing from the command line reaches a server that is running.
+  Instance konfid;
+  konfid.Start();
+  EXPECT_EQ(WaitForPolicyVersion(konfid.port(), "demo", "1"), "1");
+  std::string wider_demo = dir.path() + "/wider-mailer.toml";
+  std::ofstream(wider_demo) << Replaced(
+      SourceFile("examples/policy.toml"),
+      "purposes = [\"newsletter\"]\nfields = [\"name\", \"email\", \"phone\"]",
+      "purposes = [\"newsletter\", \"support\"]\nfields = [\"name\", \"email\", \"phone\", "
+      "\"surname\"]");
+  auto publish = RunKonfid({"policy", "publish", wider_demo, "--data", konfid.data_dir()});
+  EXPECT_EQ(publish.exit_code, 0) << publish.output;
+  EXPECT_NE(publish.output.find("Published version 2 of tenant demo"), std::string::npos)
+      << publish.output;
+  EXPECT_NE(publish.output.find("(material change)"), std::string::npos);
+  EXPECT_EQ(WaitForPolicyVersion(konfid.port(), "demo", "2"), "2");
+  auto again = RunKonfid({"policy", "publish", wider_demo, "--data", konfid.data_dir()});
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_NE(again.output.find("declares nothing new against version 2"), std::string::npos)
+      << again.output;
+  EXPECT_EQ(konfid.Stop(), 0);
 }
 
 TEST(ApiKeyCreate, PrintsTheKeyLastAndStoresOnlyItsHash) {

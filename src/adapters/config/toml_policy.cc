@@ -20,7 +20,8 @@ class Reader {
   explicit Reader(const std::string& name) : name_(name) {}
 
   Error Bad(const toml::node& node, const std::string& what) const {
-    return Error(ErrorCode::kInvalidArgument, name_ + ":" + std::to_string(Line(node)) + ": error: " + what);
+    return Error(ErrorCode::kInvalidArgument,
+                 name_ + ":" + std::to_string(Line(node)) + ": error: " + what);
   }
 
   Status Keys(const toml::table& t, std::set<std::string> known, const std::string& where) const {
@@ -30,14 +31,16 @@ class Reader {
     return Ok();
   }
 
-  Result<std::string> String(const toml::table& t, const char* key, std::string fallback = {}) const {
+  Result<std::string> String(const toml::table& t, const char* key,
+                             std::string fallback = {}) const {
     const toml::node* n = t.get(key);
     if (!n) return fallback;
     if (!n->is_string()) return Fail(Bad(*n, std::string("'") + key + "' must be a string"));
     return std::string(n->as_string()->get());
   }
 
-  Result<std::string> Required(const toml::table& t, const char* key, const std::string& where) const {
+  Result<std::string> Required(const toml::table& t, const char* key,
+                               const std::string& where) const {
     if (!t.get(key)) return Fail(Bad(t, where + " needs '" + key + "'"));
     return String(t, key);
   }
@@ -73,7 +76,8 @@ class Reader {
     }
     const toml::table* tt = n->as_table();
     if (!tt)
-      return Fail(Bad(*n, std::string("'") + key + "' must be a string or { ru = \"...\", en = \"...\" }"));
+      return Fail(
+          Bad(*n, std::string("'") + key + "' must be a string or { ru = \"...\", en = \"...\" }"));
     KONFID_TRY(Keys(*tt, {"ru", "en"}, std::string("'") + key + "'"));
     KONFID_ASSIGN_OR_RETURN(out.ru, String(*tt, "ru"));
     KONFID_ASSIGN_OR_RETURN(out.en, String(*tt, "en"));
@@ -170,8 +174,9 @@ Status ReadFields(const Reader& r, const toml::table& root, domain::TenantPolicy
   KONFID_ASSIGN_OR_RETURN(auto tables, r.Tables(root, "field"));
   std::vector<domain::FieldSpec> fields;
   for (const toml::table* t : tables) {
-    KONFID_TRY(r.Keys(*t, {"name", "type", "required", "max_length", "lookup", "values", "label",
-                           "category", "public"},
+    KONFID_TRY(r.Keys(*t,
+                      {"name", "type", "required", "max_length", "lookup", "values", "label",
+                       "category", "public"},
                       "[[field]]"));
     domain::FieldSpec f;
     f.line = Line(*t);
@@ -190,7 +195,8 @@ Status ReadFields(const Reader& r, const toml::table& root, domain::TenantPolicy
       if (!v || *v <= 0) return Fail(r.Bad(*ml, "max_length must be a positive integer"));
       f.max_length = static_cast<size_t>(*v);
     }
-    bool default_lookup = f.type == domain::FieldType::kEmail || f.type == domain::FieldType::kPhone;
+    bool default_lookup =
+        f.type == domain::FieldType::kEmail || f.type == domain::FieldType::kPhone;
     KONFID_ASSIGN_OR_RETURN(f.lookup, r.Bool(*t, "lookup", default_lookup));
     KONFID_ASSIGN_OR_RETURN(f.values, r.Strings(*t, "values"));
     KONFID_ASSIGN_OR_RETURN(f.label, r.Text(*t, "label"));
@@ -205,10 +211,11 @@ Status ReadFields(const Reader& r, const toml::table& root, domain::TenantPolicy
 Status ReadPurposes(const Reader& r, const toml::table& root, domain::TenantPolicy& p) {
   KONFID_ASSIGN_OR_RETURN(auto tables, r.Tables(root, "purpose"));
   for (const toml::table* t : tables) {
-    KONFID_TRY(r.Keys(*t, {"id", "name", "description", "ground", "fields", "actions", "methods",
-                           "retention", "on_expiry", "marketing", "channels", "withdrawal",
-                           "publishes", "published_where"},
-                      "[[purpose]]"));
+    KONFID_TRY(
+        r.Keys(*t,
+               {"id", "name", "description", "ground", "fields", "actions", "methods", "retention",
+                "on_expiry", "marketing", "channels", "withdrawal", "publishes", "published_where"},
+               "[[purpose]]"));
     domain::Purpose pur;
     pur.line = Line(*t);
     KONFID_ASSIGN_OR_RETURN(pur.id, r.Required(*t, "id", "[[purpose]]"));
@@ -234,8 +241,9 @@ Status ReadPurposes(const Reader& r, const toml::table& root, domain::TenantPoli
 Status ReadRecipients(const Reader& r, const toml::table& root, domain::TenantPolicy& p) {
   KONFID_ASSIGN_OR_RETURN(auto tables, r.Tables(root, "recipient"));
   for (const toml::table* t : tables) {
-    KONFID_TRY(r.Keys(*t, {"id", "name", "address", "country", "role", "purposes", "fields",
-                           "ground", "cross_border"},
+    KONFID_TRY(r.Keys(*t,
+                      {"id", "name", "address", "country", "role", "purposes", "fields", "ground",
+                       "cross_border"},
                       "[[recipient]]"));
     domain::Recipient rec;
     rec.line = Line(*t);
@@ -256,7 +264,8 @@ Status ReadRecipients(const Reader& r, const toml::table& root, domain::TenantPo
 Status ReadCookies(const Reader& r, const toml::table& root, domain::TenantPolicy& p) {
   KONFID_ASSIGN_OR_RETURN(auto tables, r.Tables(root, "cookie"));
   for (const toml::table* t : tables) {
-    KONFID_TRY(r.Keys(*t, {"category", "service", "provider", "purpose", "retention"}, "[[cookie]]"));
+    KONFID_TRY(
+        r.Keys(*t, {"category", "service", "provider", "purpose", "retention"}, "[[cookie]]"));
     domain::Cookie c;
     c.line = Line(*t);
     KONFID_ASSIGN_OR_RETURN(c.category, r.Required(*t, "category", "[[cookie]]"));
@@ -281,10 +290,10 @@ Result<domain::TenantPolicy> ParsePolicy(std::string_view text, const std::strin
                                                  ": error: " + std::string(e.description()));
   }
   Reader r(name);
-  KONFID_TRY(r.Keys(root,
-                    {"tenant", "operator", "publication", "category", "field", "purpose",
-                     "recipient", "cookie"},
-                    "the policy"));
+  KONFID_TRY(r.Keys(
+      root,
+      {"tenant", "operator", "publication", "category", "field", "purpose", "recipient", "cookie"},
+      "the policy"));
   domain::TenantPolicy p;
   KONFID_TRY(ReadTenant(r, root, p));
   KONFID_TRY(ReadOperator(r, root, p));

@@ -37,8 +37,8 @@ int HeaderLineOf(const std::string& text, const std::string& marker) {
 struct Case {
   const char* name;
   std::function<std::string(const std::string&)> mutate;
-  const char* marker;   // text inside the element the error must point at
-  const char* message;  // part of the error
+  const char* marker;      // text inside the element the error must point at
+  const char* message;     // part of the error
   bool at_marker = false;  // the error names the marker's own line, not its table's
 };
 
@@ -71,7 +71,8 @@ TEST_P(PolicyChecks, NameFileLineAndWhatIsWrong) {
 const Case kCases[] = {
     {"unknown_field_in_purpose",
      [](const std::string& t) {
-       return Replace(t, "fields = [\"birth_date\", \"city\"]", "fields = [\"birth_date\", \"town\"]");
+       return Replace(t, "fields = [\"birth_date\", \"city\"]",
+                      "fields = [\"birth_date\", \"town\"]");
      },
      "id = \"statistics\"", "purpose 'statistics' names unknown field 'town'"},
     {"required_field_without_purpose",
@@ -109,8 +110,9 @@ const Case kCases[] = {
      "legal_name =", "[operator] has no inn"},
     {"marketing_without_consent",
      [](const std::string& t) {
-       return Replace(t, "ground = \"consent\"\nfields = [\"name\", \"email\", \"phone\"]",
-                      "ground = \"legitimate_interest\"\nfields = [\"name\", \"email\", \"phone\"]");
+       return Replace(
+           t, "ground = \"consent\"\nfields = [\"name\", \"email\", \"phone\"]",
+           "ground = \"legitimate_interest\"\nfields = [\"name\", \"email\", \"phone\"]");
      },
      "id = \"newsletter\"", "is marketing, which needs consent"},
     {"recipient_unknown_purpose",
@@ -125,10 +127,14 @@ const Case kCases[] = {
      },
      "id = \"reviews\"", "publishes data, which needs a separate consent"},
     {"storage_abroad",
-     [](const std::string& t) { return Replace(t, "storage_country = \"RU\"", "storage_country = \"NL\""); },
+     [](const std::string& t) {
+       return Replace(t, "storage_country = \"RU\"", "storage_country = \"NL\"");
+     },
      "id = \"demo\"", "storage_country must be RU"},
     {"structural_unknown_key",
-     [](const std::string& t) { return Replace(t, "methods = \"automated\"", "method = \"automated\""); },
+     [](const std::string& t) {
+       return Replace(t, "methods = \"automated\"", "method = \"automated\"");
+     },
      "method = \"automated\"", "unknown key 'method' in [[purpose]]", true},
     {"structural_unknown_type",
      [](const std::string& t) { return Replace(t, "type = \"date\"", "type = \"calendar\""); },

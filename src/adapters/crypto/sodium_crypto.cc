@@ -102,6 +102,12 @@ Bytes SodiumCrypto::Mac(const SecretBytes& key, std::span<const uint8_t> message
   return out;
 }
 
+Bytes SodiumCrypto::Sha256(std::span<const uint8_t> message) {
+  Bytes out(crypto_hash_sha256_BYTES);
+  crypto_hash_sha256(out.data(), message.data(), message.size());
+  return out;
+}
+
 Bytes SodiumCrypto::Hash(std::span<const uint8_t> message) {
   Bytes out(32);
   crypto_generichash(out.data(), out.size(), message.data(), message.size(), nullptr, 0);

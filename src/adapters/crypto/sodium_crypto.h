@@ -22,6 +22,7 @@ class SodiumCrypto final : public ports::Crypto {
                               std::string_view ad) override;
   Bytes Mac(const SecretBytes& key, std::span<const uint8_t> message) override;
   Bytes Hash(std::span<const uint8_t> message) override;
+  Bytes Sha256(std::span<const uint8_t> message) override;
   bool Equal(std::span<const uint8_t> a, std::span<const uint8_t> b) override;
 
  private:

@@ -34,6 +34,12 @@ TEST_F(SodiumCryptoTest, SealIsRandomizedAndHidesThePlaintext) {
   EXPECT_EQ(as.find("ivan"), std::string::npos);
 }
 
+TEST_F(SodiumCryptoTest, Sha256MatchesTheStandardVector) {
+  // FIPS 180-2, appendix B.1: SHA-256("abc").
+  EXPECT_EQ(HexEncode(crypto_->Sha256(AsBytes("abc"))),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
 TEST_F(SodiumCryptoTest, KeysWrapAndUnwrap) {
   SecretBytes master = crypto_->NewKey(), key = crypto_->NewKey();
   Bytes wrapped = crypto_->Seal(master, key.span(), "k");

@@ -380,6 +380,62 @@ class PgTransaction final : public ports::Transaction {
     }
   }
 
+  Status InsertPolicyVersion(const ports::PolicyVersionRow& r,
+                             const std::vector<ports::PolicyTextRow>& texts) override {
+    KONFID_TRY(
+        X("INSERT INTO policy_versions (tenant_id, version, effective_at, published_at,"
+          " text_hash, material, changes, source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+          {r.tenant, r.version, r.effective_at, r.published_at, r.text_hash,
+           static_cast<int64_t>(r.material), r.changes, r.source}));
+    for (const auto& t : texts)
+      KONFID_TRY(
+          X("INSERT INTO policy_texts (tenant_id, version, document, lang, format, text)"
+            " VALUES ($1, $2, $3, $4, $5, $6)",
+            {r.tenant, r.version, t.document, t.lang, t.format, t.text}));
+    return Ok();
+  }
+
+  Result<std::vector<ports::PolicyVersionRow>> Versions(ResultPtr r, const std::string& tenant) {
+    std::vector<ports::PolicyVersionRow> out;
+    for (int i = 0; i < PQntuples(r.get()); ++i)
+      out.push_back({tenant, Int(r.get(), i, 0), Int(r.get(), i, 1), Int(r.get(), i, 2),
+                     Text(r.get(), i, 3), Int(r.get(), i, 4) != 0, Text(r.get(), i, 5),
+                     Text(r.get(), i, 6)});
+    return out;
+  }
+
+  Result<std::vector<ports::PolicyVersionRow>> ListPolicyVersions(
+      const std::string& tenant) override {
+    KONFID_ASSIGN_OR_RETURN(
+        auto r, Q("SELECT version, effective_at, published_at, text_hash, material, changes, ''"
+                  " FROM policy_versions WHERE tenant_id = $1 ORDER BY version",
+                  {tenant}));
+    return Versions(std::move(r), tenant);
+  }
+
+  Result<std::optional<ports::PolicyVersionRow>> FindPolicyVersion(const std::string& tenant,
+                                                                   int64_t version) override {
+    KONFID_ASSIGN_OR_RETURN(
+        auto r, Q("SELECT version, effective_at, published_at, text_hash, material, changes,"
+                  " source FROM policy_versions WHERE tenant_id = $1 AND version = $2",
+                  {tenant, version}));
+    KONFID_ASSIGN_OR_RETURN(auto rows, Versions(std::move(r), tenant));
+    if (rows.empty()) return std::optional<ports::PolicyVersionRow>();
+    return std::optional(std::move(rows[0]));
+  }
+
+  Result<std::optional<std::string>> FindPolicyText(const std::string& tenant, int64_t version,
+                                                    const std::string& document,
+                                                    const std::string& lang,
+                                                    const std::string& format) override {
+    KONFID_ASSIGN_OR_RETURN(auto r,
+                            Q("SELECT text FROM policy_texts WHERE tenant_id = $1 AND version = $2"
+                              " AND document = $3 AND lang = $4 AND format = $5",
+                              {tenant, version, document, lang, format}));
+    if (PQntuples(r.get()) == 0) return std::optional<std::string>();
+    return std::optional(Text(r.get(), 0, 0));
+  }
+
   Status InsertApiKey(const ports::ApiKeyRow& r) override {
     return X(
         "INSERT INTO api_keys (tenant_id, key_id, secret_hash, role, created_at)"

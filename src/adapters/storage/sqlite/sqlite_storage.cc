@@ -450,6 +450,73 @@ class SqliteTransaction final : public ports::Transaction {
     return status;
   }
 
+  Status InsertPolicyVersion(const ports::PolicyVersionRow& r,
+                             const std::vector<ports::PolicyTextRow>& texts) override {
+    KONFID_TRY(Write(
+        "INSERT INTO policy_versions (tenant_id, version, effective_at, published_at, text_hash,"
+        " material, changes, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        r.tenant, r.version, r.effective_at, r.published_at, r.text_hash,
+        static_cast<int64_t>(r.material), r.changes, r.source));
+    for (const auto& t : texts)
+      KONFID_TRY(
+          Write("INSERT INTO policy_texts (tenant_id, version, document, lang, format, text)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                r.tenant, r.version, t.document, t.lang, t.format, t.text));
+    return Ok();
+  }
+
+  Result<std::vector<ports::PolicyVersionRow>> SelectVersions(const char* sql,
+                                                              const std::string& tenant,
+                                                              const int64_t* version) {
+    KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(sql));
+    BindOne(s, 1, tenant);
+    if (version) BindOne(s, 2, *version);
+    std::vector<ports::PolicyVersionRow> out;
+    while (true) {
+      KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
+      if (!row) break;
+      out.push_back({tenant, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
+                     sqlite3_column_int64(s, 2), ColText(s, 3), sqlite3_column_int64(s, 4) != 0,
+                     ColText(s, 5), ColText(s, 6)});
+    }
+    return out;
+  }
+
+  Result<std::vector<ports::PolicyVersionRow>> ListPolicyVersions(
+      const std::string& tenant) override {
+    return SelectVersions(
+        "SELECT version, effective_at, published_at, text_hash, material, changes, ''"
+        " FROM policy_versions WHERE tenant_id = ? ORDER BY version",
+        tenant, nullptr);
+  }
+
+  Result<std::optional<ports::PolicyVersionRow>> FindPolicyVersion(const std::string& tenant,
+                                                                   int64_t version) override {
+    KONFID_ASSIGN_OR_RETURN(
+        auto rows,
+        SelectVersions("SELECT version, effective_at, published_at, text_hash, material, changes,"
+                       " source FROM policy_versions WHERE tenant_id = ? AND version = ?",
+                       tenant, &version));
+    if (rows.empty()) return std::optional<ports::PolicyVersionRow>();
+    return std::optional(std::move(rows[0]));
+  }
+
+  Result<std::optional<std::string>> FindPolicyText(const std::string& tenant, int64_t version,
+                                                    const std::string& document,
+                                                    const std::string& lang,
+                                                    const std::string& format) override {
+    KONFID_ASSIGN_OR_RETURN(
+        sqlite3_stmt * s,
+        Run("SELECT text FROM policy_texts WHERE tenant_id = ? AND version = ? AND document = ?"
+            " AND lang = ? AND format = ?",
+            tenant, version, document, lang, format));
+    KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
+    std::optional<std::string> out;
+    if (row) out = ColText(s, 0);
+    sqlite3_reset(s);
+    return out;
+  }
+
   Status InsertApiKey(const ports::ApiKeyRow& r) override {
     return Write(
         "INSERT INTO api_keys (tenant_id, key_id, secret_hash, role, created_at)"

@@ -1,0 +1,224 @@
+#include "app/policy_store.h"
+
+#include <pthread.h>
+
+#include "core/encoding.h"
+#include "core/time.h"
+#include "domain/policy_diff.h"
+#include "text/policy_text.h"
+
+namespace konfid::app {
+
+namespace {
+
+// The texts of a version, and the hash that covers them all: SHA-256 over each text's
+// document, language, format and bytes, length-prefixed, in DocumentNames order.
+struct Texts {
+  std::vector<ports::PolicyTextRow> rows;
+  std::string hash;
+};
+
+Result<Texts> RenderAll(ports::Crypto& crypto, const domain::TenantPolicy& policy,
+                        const text::Stamp& stamp) {
+  Texts out;
+  Bytes canonical;
+  for (const auto& doc : text::DocumentNames(policy))
+    for (text::Lang lang : {text::Lang::kRu, text::Lang::kEn})
+      for (text::Format format : {text::Format::kMarkdown, text::Format::kHtml}) {
+        KONFID_ASSIGN_OR_RETURN(std::string body,
+                                text::RenderDocument(policy, doc, lang, format, stamp));
+        ports::PolicyTextRow row{doc, std::string(text::LangName(lang)),
+                                 std::string(text::FormatName(format)), std::move(body)};
+        for (const std::string* part : {&row.document, &row.lang, &row.format, &row.text})
+          AppendLengthPrefixed(canonical, *part);
+        out.rows.push_back(std::move(row));
+      }
+  out.hash = HexEncode(crypto.Sha256(canonical));
+  return out;
+}
+
+std::string JoinLines(const std::vector<domain::PolicyChange>& changes) {
+  std::string out;
+  for (const auto& c : changes) out += domain::FormatChange(c) + "\n";
+  return out;
+}
+
+}  // namespace
+
+Result<ports::PolicyVersionRow> PublishPolicy(ports::Storage& storage, ports::Crypto& crypto,
+                                              const ports::PolicyReader& reader,
+                                              const domain::TenantPolicy& policy, UnixMicros now,
+                                              UnixMicros effective_at) {
+  KONFID_TRY(domain::FirstPolicyError(policy));
+  if (effective_at + 60'000'000 < now)
+    return Fail(ErrorCode::kInvalidArgument, "the effective time is in the past");
+  effective_at = std::max(effective_at, now);
+  std::optional<ports::PolicyVersionRow> latest;
+  {
+    KONFID_ASSIGN_OR_RETURN(auto txn, storage.Begin(false));
+    KONFID_ASSIGN_OR_RETURN(auto versions, txn->ListPolicyVersions(policy.tenant));
+    if (!versions.empty()) {
+      KONFID_ASSIGN_OR_RETURN(latest,
+                              txn->FindPolicyVersion(policy.tenant, versions.back().version));
+    }
+  }
+  ports::PolicyVersionRow row;
+  row.tenant = policy.tenant;
+  row.version = latest ? latest->version + 1 : 1;
+  row.published_at = now;
+  row.effective_at = effective_at;
+  row.source = policy.source;
+  if (latest) {
+    if (effective_at < latest->effective_at)
+      return Fail(ErrorCode::kInvalidArgument,
+                  "version " + std::to_string(latest->version) + " takes effect at " +
+                      FormatRfc3339(latest->effective_at) + "; a later version cannot take "
+                      "effect before it");
+    KONFID_ASSIGN_OR_RETURN(domain::TenantPolicy before,
+                            reader.Read(latest->source, "version " + std::to_string(latest->version)));
+    auto changes = domain::DiffPolicies(before, policy);
+    if (changes.empty())
+      return Fail(Error(ErrorCode::kConflict, "the policy declares nothing new against version " +
+                                                  std::to_string(latest->version))
+                      .WithReason("policy_unchanged"));
+    row.material = domain::AnyMaterial(changes);
+    row.changes = JoinLines(changes);
+  }
+  text::Stamp stamp{static_cast<int>(row.version), FormatRfc3339(effective_at).substr(0, 10)};
+  KONFID_ASSIGN_OR_RETURN(Texts texts, RenderAll(crypto, policy, stamp));
+  row.text_hash = texts.hash;
+  KONFID_ASSIGN_OR_RETURN(auto txn, storage.Begin(true));
+  auto st = txn->InsertPolicyVersion(row, texts.rows);
+  if (!st && st.error().code() == ErrorCode::kConflict)
+    return Fail(Error(ErrorCode::kConflict, "another version was published meanwhile; try again")
+                    .WithReason("policy_version_taken"));
+  KONFID_TRY(st);
+  KONFID_TRY(txn->Commit());
+  row.source.clear();
+  return row;
+}
+
+FixedPolicies::FixedPolicies(const std::vector<domain::TenantPolicy>& policies) {
+  for (const auto& p : policies) {
+    auto active = std::make_shared<ActivePolicy>();
+    active->policy = std::make_shared<const domain::TenantPolicy>(p);
+    policies_[p.tenant] = std::move(active);
+  }
+}
+
+std::shared_ptr<const ActivePolicy> FixedPolicies::Current(std::string_view tenant) const {
+  auto it = policies_.find(tenant);
+  return it == policies_.end() ? nullptr : it->second;
+}
+
+PolicyStore::PolicyStore(ports::Storage& storage, ports::Crypto& crypto, ports::Clock& clock,
+                         const ports::PolicyReader& reader)
+    : storage_(storage), crypto_(crypto), clock_(clock), reader_(reader) {}
+
+PolicyStore::~PolicyStore() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (refresher_.joinable()) refresher_.join();
+}
+
+Result<std::shared_ptr<const ActivePolicy>> PolicyStore::Load(const std::string& tenant) {
+  UnixMicros now = clock_.Now();
+  KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(false));
+  KONFID_ASSIGN_OR_RETURN(auto versions, txn->ListPolicyVersions(tenant));
+  int64_t in_force = 0;
+  for (const auto& v : versions)
+    if (v.effective_at <= now) in_force = v.version;
+  if (in_force == 0) return std::shared_ptr<const ActivePolicy>();
+  {
+    std::lock_guard lock(mu_);
+    auto it = current_.find(tenant);
+    if (it != current_.end() && it->second && it->second->version == in_force) return it->second;
+  }
+  KONFID_ASSIGN_OR_RETURN(auto row, txn->FindPolicyVersion(tenant, in_force));
+  if (!row) return Fail(ErrorCode::kInternal, "policy version vanished");
+  KONFID_ASSIGN_OR_RETURN(domain::TenantPolicy policy,
+                          reader_.Read(row->source, tenant + " policy version " +
+                                                        std::to_string(in_force)));
+  auto active = std::make_shared<ActivePolicy>();
+  active->policy = std::make_shared<const domain::TenantPolicy>(std::move(policy));
+  active->version = in_force;
+  return std::shared_ptr<const ActivePolicy>(std::move(active));
+}
+
+Result<std::vector<std::string>> PolicyStore::Start(
+    const std::vector<domain::TenantPolicy>& configured) {
+  std::vector<std::string> notes;
+  for (const auto& file : configured) {
+    std::vector<ports::PolicyVersionRow> versions;
+    {
+      KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(false));
+      KONFID_ASSIGN_OR_RETURN(versions, txn->ListPolicyVersions(file.tenant));
+    }
+    if (versions.empty()) {
+      auto st = PublishPolicy(storage_, crypto_, reader_, file, clock_.Now(), clock_.Now());
+      // Another node may have published version 1 at the same moment: that is fine.
+      if (!st && st.error().reason() != "policy_version_taken") return Fail(st.error());
+      if (st) notes.push_back("tenant " + file.tenant + ": published the configured policy as "
+                              "version 1");
+    }
+    KONFID_ASSIGN_OR_RETURN(auto active, Load(file.tenant));
+    if (!active)  // only versions that take effect later: the file is in force until then
+      return Fail(ErrorCode::kUnavailable, "tenant " + file.tenant +
+                                               " has no policy version in force yet");
+    if (!domain::DiffPolicies(*active->policy, file).empty())
+      notes.push_back("tenant " + file.tenant + ": the configured policy file differs from "
+                      "version " + std::to_string(active->version) + " in force; it applies "
+                      "once published (konfid policy diff / publish)");
+    std::lock_guard lock(mu_);
+    current_[file.tenant] = std::move(active);
+  }
+  return notes;
+}
+
+std::shared_ptr<const ActivePolicy> PolicyStore::Current(std::string_view tenant) const {
+  std::lock_guard lock(mu_);
+  auto it = current_.find(tenant);
+  return it == current_.end() ? nullptr : it->second;
+}
+
+std::vector<std::string> PolicyStore::Tenants() const {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> out;
+  for (const auto& [t, p] : current_) out.push_back(t);
+  return out;
+}
+
+Status PolicyStore::Refresh() {
+  for (const auto& tenant : Tenants()) {
+    KONFID_ASSIGN_OR_RETURN(auto active, Load(tenant));
+    if (!active) continue;
+    std::lock_guard lock(mu_);
+    current_[tenant] = std::move(active);
+  }
+  return Ok();
+}
+
+void PolicyStore::RefreshEvery(std::chrono::milliseconds period) {
+  refresher_ = std::thread([this, period] {
+    pthread_setname_np(pthread_self(), "kf-policy");
+    std::unique_lock lock(mu_);
+    while (!cv_.wait_for(lock, period, [this] { return stopping_; })) {
+      lock.unlock();
+      (void)Refresh();  // a failed read keeps the version in force; the next one retries
+      lock.lock();
+    }
+  });
+}
+
+Result<ports::PolicyVersionRow> PolicyStore::Publish(const domain::TenantPolicy& policy,
+                                                     UnixMicros effective_at) {
+  KONFID_ASSIGN_OR_RETURN(auto row, PublishPolicy(storage_, crypto_, reader_, policy,
+                                                  clock_.Now(), effective_at));
+  KONFID_TRY(Refresh());
+  return row;
+}
+
+}  // namespace konfid::app

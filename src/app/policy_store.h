@@ -1,0 +1,97 @@
+// The published versions of each tenant's policy, and the one in force.
+//
+// A version is the policy file itself, every text generated from it (text/policy_text.h)
+// and the changes against the version before (domain/policy_diff.h). The version in force is
+// the newest whose effective time has come; the service enforces it and serves its texts.
+// When a tenant has no version yet, the first start publishes the configured file as
+// version 1. Thread-safe.
+#pragma once
+
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "domain/policy.h"
+#include "ports/clock.h"
+#include "ports/config.h"
+#include "ports/crypto.h"
+#include "ports/storage.h"
+
+namespace konfid::app {
+
+struct ActivePolicy {
+  std::shared_ptr<const domain::TenantPolicy> policy;
+  int64_t version = 0;  // 0: not published (only in tools that read a file)
+};
+
+// Where the vault finds the policy in force for a tenant.
+class PolicySource {
+ public:
+  virtual ~PolicySource() = default;
+  // The version in force; nullptr for a tenant that is not configured. Thread-safe.
+  virtual std::shared_ptr<const ActivePolicy> Current(std::string_view tenant) const = 0;
+};
+
+// Policies fixed at construction, unpublished (version 0): for tools and tests that read
+// policy files directly.
+class FixedPolicies : public PolicySource {
+ public:
+  explicit FixedPolicies(const std::vector<domain::TenantPolicy>& policies);
+  std::shared_ptr<const ActivePolicy> Current(std::string_view tenant) const override;
+
+ private:
+  std::map<std::string, std::shared_ptr<const ActivePolicy>, std::less<>> policies_;
+};
+
+// Publishes `policy` as the tenant's next version, taking effect at `effective_at` (not
+// before `now`, nor before the version it follows). InvalidArgument for a policy that fails
+// its checks or an effective time in the past; Conflict when it declares the same policy as
+// the latest version, or when another publisher got the number first.
+Result<ports::PolicyVersionRow> PublishPolicy(ports::Storage& storage, ports::Crypto& crypto,
+                                              const ports::PolicyReader& reader,
+                                              const domain::TenantPolicy& policy, UnixMicros now,
+                                              UnixMicros effective_at);
+
+class PolicyStore : public PolicySource {
+ public:
+  PolicyStore(ports::Storage& storage, ports::Crypto& crypto, ports::Clock& clock,
+              const ports::PolicyReader& reader);
+  ~PolicyStore();
+
+  // For each configured tenant: publishes its file as version 1 when none exists, then loads
+  // the version in force. Returns a note for each tenant whose file differs from the
+  // version in force (the file is then only a draft: publish it to apply it).
+  Result<std::vector<std::string>> Start(const std::vector<domain::TenantPolicy>& configured);
+
+  // The version in force; nullptr for a tenant that is not configured.
+  std::shared_ptr<const ActivePolicy> Current(std::string_view tenant) const override;
+  std::vector<std::string> Tenants() const;
+
+  // Re-reads the versions: one whose effective time has come, or one another process
+  // published, comes into force.
+  Status Refresh();
+  // Calls Refresh every `period` on a thread of its own until destruction.
+  void RefreshEvery(std::chrono::milliseconds period);
+
+  Result<ports::PolicyVersionRow> Publish(const domain::TenantPolicy& policy,
+                                          UnixMicros effective_at);
+
+ private:
+  Result<std::shared_ptr<const ActivePolicy>> Load(const std::string& tenant);
+
+  ports::Storage& storage_;
+  ports::Crypto& crypto_;
+  ports::Clock& clock_;
+  const ports::PolicyReader& reader_;
+  mutable std::mutex mu_;
+  std::map<std::string, std::shared_ptr<const ActivePolicy>, std::less<>> current_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread refresher_;
+};
+
+}  // namespace konfid::app

@@ -1,0 +1,41 @@
+// Helpers the route files share: responses, errors, and waiting for the vault.
+#pragma once
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/json.hpp>
+#include <memory>
+#include <string>
+
+#include "http/api.h"
+
+namespace konfid::http {
+
+Error Invalid(std::string message, std::string reason);
+// application/json, Cache-Control: no-store.
+Response Json(unsigned status, const boost::json::value& body, const Request& req);
+Response Text(unsigned status, std::string body, std::string_view type, const Request& req);
+Response MethodNotAllowed(const Request& req, const char* allow);
+
+// Waits for a Vault call: `start` receives the callback, which the committer's thread calls;
+// the result resumes the coroutine on the connection's own thread. The work guard keeps that
+// thread's io_context running until the result is back, so a drain cannot stop the server
+// while a request waits for its commit.
+template <typename T, typename Start>
+Result<T> Await(Start start, Yield yield) {
+  namespace asio = boost::asio;
+  return asio::async_initiate<Yield, void(Result<T>)>(
+      [start = std::move(start)](auto handler) mutable {
+        auto ex = asio::get_associated_executor(handler);
+        auto work = std::make_shared<asio::executor_work_guard<decltype(ex)>>(ex);
+        auto h = std::make_shared<decltype(handler)>(std::move(handler));
+        start([h, ex, work](Result<T> r) mutable {
+          asio::post(ex, [h, r = std::move(r)]() mutable { (*h)(std::move(r)); });
+          work->reset();
+        });
+      },
+      yield);
+}
+
+}  // namespace konfid::http
