@@ -37,6 +37,18 @@ Result<Texts> RenderAll(ports::Crypto& crypto, const domain::TenantPolicy& polic
   return out;
 }
 
+// True when every document of `a` and `b` reads the same, version stamp aside.
+Result<bool> SameTexts(const domain::TenantPolicy& a, const domain::TenantPolicy& b) {
+  if (text::DocumentNames(a) != text::DocumentNames(b)) return false;
+  for (const auto& doc : text::DocumentNames(a))
+    for (text::Lang lang : {text::Lang::kRu, text::Lang::kEn}) {
+      KONFID_ASSIGN_OR_RETURN(auto x, text::RenderDocument(a, doc, lang, text::Format::kMarkdown));
+      KONFID_ASSIGN_OR_RETURN(auto y, text::RenderDocument(b, doc, lang, text::Format::kMarkdown));
+      if (x != y) return false;
+    }
+  return true;
+}
+
 std::string JoinLines(const std::vector<domain::PolicyChange>& changes) {
   std::string out;
   for (const auto& c : changes) out += domain::FormatChange(c) + "\n";
@@ -70,17 +82,26 @@ Result<ports::PolicyVersionRow> PublishPolicy(ports::Storage& storage, ports::Cr
   row.source = policy.source;
   if (latest) {
     if (effective_at < latest->effective_at)
-      return Fail(ErrorCode::kInvalidArgument,
-                  "version " + std::to_string(latest->version) + " takes effect at " +
-                      FormatRfc3339(latest->effective_at) + "; a later version cannot take "
-                      "effect before it");
-    KONFID_ASSIGN_OR_RETURN(domain::TenantPolicy before,
-                            reader.Read(latest->source, "version " + std::to_string(latest->version)));
+      return Fail(ErrorCode::kInvalidArgument, "version " + std::to_string(latest->version) +
+                                                   " takes effect at " +
+                                                   FormatRfc3339(latest->effective_at) +
+                                                   "; a later version cannot take "
+                                                   "effect before it");
+    KONFID_ASSIGN_OR_RETURN(
+        domain::TenantPolicy before,
+        reader.Read(latest->source, "version " + std::to_string(latest->version)));
     auto changes = domain::DiffPolicies(before, policy);
-    if (changes.empty())
-      return Fail(Error(ErrorCode::kConflict, "the policy declares nothing new against version " +
-                                                  std::to_string(latest->version))
-                      .WithReason("policy_unchanged"));
+    if (changes.empty()) {
+      // Nothing the diff names, but the texts may still read differently (a cookie's
+      // wording, say): such a version is published as a change of wording.
+      KONFID_ASSIGN_OR_RETURN(bool same, SameTexts(before, policy));
+      if (same)
+        return Fail(Error(ErrorCode::kConflict, "the policy declares nothing new against version " +
+                                                    std::to_string(latest->version))
+                        .WithReason("policy_unchanged"));
+      changes.push_back({domain::PolicyChange::Kind::kChanged, "texts",
+                         "the wording of the generated texts", false});
+    }
     row.material = domain::AnyMaterial(changes);
     row.changes = JoinLines(changes);
   }
@@ -139,9 +160,9 @@ Result<std::shared_ptr<const ActivePolicy>> PolicyStore::Load(const std::string&
   }
   KONFID_ASSIGN_OR_RETURN(auto row, txn->FindPolicyVersion(tenant, in_force));
   if (!row) return Fail(ErrorCode::kInternal, "policy version vanished");
-  KONFID_ASSIGN_OR_RETURN(domain::TenantPolicy policy,
-                          reader_.Read(row->source, tenant + " policy version " +
-                                                        std::to_string(in_force)));
+  KONFID_ASSIGN_OR_RETURN(
+      domain::TenantPolicy policy,
+      reader_.Read(row->source, tenant + " policy version " + std::to_string(in_force)));
   auto active = std::make_shared<ActivePolicy>();
   active->policy = std::make_shared<const domain::TenantPolicy>(std::move(policy));
   active->version = in_force;
@@ -161,16 +182,21 @@ Result<std::vector<std::string>> PolicyStore::Start(
       auto st = PublishPolicy(storage_, crypto_, reader_, file, clock_.Now(), clock_.Now());
       // Another node may have published version 1 at the same moment: that is fine.
       if (!st && st.error().reason() != "policy_version_taken") return Fail(st.error());
-      if (st) notes.push_back("tenant " + file.tenant + ": published the configured policy as "
-                              "version 1");
+      if (st)
+        notes.push_back("tenant " + file.tenant +
+                        ": published the configured policy as "
+                        "version 1");
     }
     KONFID_ASSIGN_OR_RETURN(auto active, Load(file.tenant));
     if (!active)  // only versions that take effect later: the file is in force until then
-      return Fail(ErrorCode::kUnavailable, "tenant " + file.tenant +
-                                               " has no policy version in force yet");
+      return Fail(ErrorCode::kUnavailable,
+                  "tenant " + file.tenant + " has no policy version in force yet");
     if (!domain::DiffPolicies(*active->policy, file).empty())
-      notes.push_back("tenant " + file.tenant + ": the configured policy file differs from "
-                      "version " + std::to_string(active->version) + " in force; it applies "
+      notes.push_back("tenant " + file.tenant +
+                      ": the configured policy file differs from "
+                      "version " +
+                      std::to_string(active->version) +
+                      " in force; it applies "
                       "once published (konfid policy diff / publish)");
     std::lock_guard lock(mu_);
     current_[file.tenant] = std::move(active);
@@ -215,8 +241,8 @@ void PolicyStore::RefreshEvery(std::chrono::milliseconds period) {
 
 Result<ports::PolicyVersionRow> PolicyStore::Publish(const domain::TenantPolicy& policy,
                                                      UnixMicros effective_at) {
-  KONFID_ASSIGN_OR_RETURN(auto row, PublishPolicy(storage_, crypto_, reader_, policy,
-                                                  clock_.Now(), effective_at));
+  KONFID_ASSIGN_OR_RETURN(
+      auto row, PublishPolicy(storage_, crypto_, reader_, policy, clock_.Now(), effective_at));
   KONFID_TRY(Refresh());
   return row;
 }

@@ -140,7 +140,10 @@ std::vector<PolicyChange> DiffPolicies(const TenantPolicy& before, const TenantP
   auto cookie_id = [](const Cookie& c) { return c.category + ":" + c.service; };
   DiffById(d, before.cookies, after.cookies, "cookie", cookie_id,
            [](Differ& dd, const Cookie& b, const Cookie& a) {
-             dd.Value("cookie " + Q(a.service), "retention", b.retention, a.retention, false);
+             std::string el = "cookie " + Q(a.service);
+             dd.Value(el, "retention", b.retention, a.retention, false);
+             dd.Value(el, "provider", b.provider, a.provider, false);
+             dd.Value(el, "purpose", Text(b.purpose), Text(a.purpose), false);
            });
   d.Value("tenant", "jurisdiction", before.jurisdiction, after.jurisdiction, true);
   d.Value("tenant", "storage country", before.storage_country, after.storage_country, true);
@@ -151,7 +154,22 @@ std::vector<PolicyChange> DiffPolicies(const TenantPolicy& before, const TenantP
   d.Value("operator", "contact email", before.op.email, after.op.email, false);
   d.Value("operator", "responsible", Text(before.op.responsible), Text(after.op.responsible),
           false);
+  d.Value("operator", "ogrn", before.op.ogrn, after.op.ogrn, false);
+  d.Value("operator", "phone", before.op.phone, after.op.phone, false);
   d.Value("publication", "url", before.publication.url, after.publication.url, false);
+  d.List("publication", "notice", before.publication.notice, after.publication.notice, false);
+  d.Value("publication", "notice days", std::to_string(before.publication.notice_days),
+          std::to_string(after.publication.notice_days), false);
+  d.Value("tenant", "default region", before.default_region, after.default_region, false);
+  DiffById(
+      d, before.categories, after.categories, "category", [](const Category& c) { return c.id; },
+      [](Differ& dd, const Category& b, const Category& a) {
+        dd.Value("category " + Q(a.id), "name", Text(b.name), Text(a.name), false);
+        if (a.special != b.special)
+          dd.Add(a.special ? Kind::kWidened : Kind::kNarrowed, "category " + Q(a.id),
+                 a.special ? "now a special category" : "no longer a special category", a.special);
+      },
+      /*addition_material=*/false);
   return d.out;
 }
 

@@ -83,5 +83,14 @@ TEST(PolicyDiff, NewFieldsAndGroundsAreMaterial) {
                 "added    field 'phone'  [material]"}));
 }
 
+TEST(PolicyDiff, PublicationAndCookieChangesAreListed) {
+  TenantPolicy after = Base();
+  after.publication.notice_days = 14;
+  after.cookies.push_back({"analytics", "stats", "demo.example", {"a", "b"}, "1 year"});
+  EXPECT_EQ(Lines(Base(), after),
+            (std::vector<std::string>{"added    cookie 'analytics:stats'  [material]",
+                                      "changed  publication: notice days: 10 -> 14"}));
+}
+
 }  // namespace
 }  // namespace konfid::domain

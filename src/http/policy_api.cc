@@ -53,11 +53,11 @@ Response Api::PolicyRoute(const Request& req, const std::string& path,
   auto method = req.method();
   std::map<std::string, std::string> query;
   for (auto param : target.params(boost::urls::encoding_opts{})) {
-    static const std::set<std::string> kKnown = {"tenant", "lang", "format", "document",
-                                                 "version", "effective"};
+    static const std::set<std::string> kKnown = {"tenant",   "lang",    "format",
+                                                 "document", "version", "effective"};
     if (!kKnown.contains(param.key))
-      return problem(Invalid("unknown query parameter '" + param.key.substr(0, 32) + "'",
-                             "invalid_query"));
+      return problem(
+          Invalid("unknown query parameter '" + param.key.substr(0, 32) + "'", "invalid_query"));
     query[param.key] = param.value;
   }
 
@@ -91,8 +91,8 @@ Response Api::PolicyRoute(const Request& req, const std::string& path,
   if (path == "/v1/policy") {
     route = "/v1/policy";
     if (method != beast_http::verb::get) return MethodNotAllowed(req, "GET");
-    text::Lang lang = active->policy->jurisdiction == "ru-152fz" ? text::Lang::kRu
-                                                                 : text::Lang::kEn;
+    text::Lang lang =
+        active->policy->jurisdiction == "ru-152fz" ? text::Lang::kRu : text::Lang::kEn;
     if (query.contains("lang")) {
       auto l = text::ParseLang(query["lang"]);
       if (!l) return problem(Invalid("lang must be ru or en", "invalid_query"));
@@ -126,8 +126,8 @@ Response Api::PolicyRoute(const Request& req, const std::string& path,
                                        std::string(text::FormatName(format)));
     if (!body) return problem(body.error());
     if (!*body)
-      return problem(Error(ErrorCode::kNotFound, "no such version or document")
-                         .WithReason("not_found"));
+      return problem(
+          Error(ErrorCode::kNotFound, "no such version or document").WithReason("not_found"));
     Response res = Text(200, std::move(**body), text::MediaType(format), req);
     res.set(beast_http::field::content_language, text::LangName(lang));
     res.set(beast_http::field::cache_control, "no-cache");
@@ -161,10 +161,10 @@ Response Api::PolicyRoute(const Request& req, const std::string& path,
       return problem(Error(ErrorCode::kInvalidArgument, policy.error().message())
                          .WithReason("invalid_policy"));
     if (policy->tenant != actor->tenant || policy->tenant != tenant)
-      return problem(Error(ErrorCode::kPermissionDenied,
-                           "the policy is for tenant '" + policy->tenant +
-                               "'; this key belongs to '" + actor->tenant + "'")
-                         .WithReason("wrong_tenant"));
+      return problem(
+          Error(ErrorCode::kPermissionDenied, "the policy is for tenant '" + policy->tenant +
+                                                  "'; this key belongs to '" + actor->tenant + "'")
+              .WithReason("wrong_tenant"));
     UnixMicros effective = d_.clock.Now();
     if (query.contains("effective")) {
       auto t = ParseRfc3339(query["effective"]);
@@ -185,15 +185,20 @@ Response Api::PolicyRoute(const Request& req, const std::string& path,
     std::string n = path.substr(20);
     int64_t version = 0;
     for (char c : n) {
-      if (c < '0' || c > '9' || n.size() > 9) { version = 0; break; }
+      if (c < '0' || c > '9' || n.size() > 9) {
+        version = 0;
+        break;
+      }
       version = version * 10 + (c - '0');
     }
-    if (version < 1) return problem(Error(ErrorCode::kNotFound, "no such version").WithReason("not_found"));
+    if (version < 1)
+      return problem(Error(ErrorCode::kNotFound, "no such version").WithReason("not_found"));
     auto txn = d_.storage.Begin(false);
     if (!txn) return problem(txn.error());
     auto row = (*txn)->FindPolicyVersion(tenant, version);
     if (!row) return problem(row.error());
-    if (!*row) return problem(Error(ErrorCode::kNotFound, "no such version").WithReason("not_found"));
+    if (!*row)
+      return problem(Error(ErrorCode::kNotFound, "no such version").WithReason("not_found"));
     json::object out = VersionJson(**row, active->version);
     out["source"] = (*row)->source;
     auto parsed = d_.policy_reader.Read((*row)->source, "version " + n);

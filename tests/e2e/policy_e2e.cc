@@ -40,8 +40,9 @@ TEST_P(ApiE2E, ServesTheGeneratedPolicyInBothLanguagesAndFormats) {
   EXPECT_NE(md.body.find("Редакция № 1"), std::string::npos);
   EXPECT_NE(md.body.find("ООО «Демо Курсы»"), std::string::npos);
 
-  auto html = Http(konfid_->port(), "GET", "/v1/policy?tenant=demo", "", "", "",
-                   {{"Accept", "text/html,application/xhtml+xml"}, {"Accept-Language", "en-GB,en;q=0.8"}});
+  auto html =
+      Http(konfid_->port(), "GET", "/v1/policy?tenant=demo", "", "", "",
+           {{"Accept", "text/html,application/xhtml+xml"}, {"Accept-Language", "en-GB,en;q=0.8"}});
   ASSERT_EQ(html.status, 200u);
   EXPECT_EQ(html.headers["content-type"], "text/html; charset=utf-8");
   EXPECT_EQ(html.headers["content-language"], "en");
@@ -50,8 +51,8 @@ TEST_P(ApiE2E, ServesTheGeneratedPolicyInBothLanguagesAndFormats) {
 
   auto en_md = Http(konfid_->port(), "GET", "/v1/policy?tenant=demo&lang=en&format=md");
   EXPECT_NE(en_md.body.find("Demo Kursy LLC"), std::string::npos);
-  auto consent = Http(konfid_->port(), "GET",
-                      "/v1/policy?tenant=demo&document=consent/newsletter&lang=ru");
+  auto consent =
+      Http(konfid_->port(), "GET", "/v1/policy?tenant=demo&document=consent/newsletter&lang=ru");
   ASSERT_EQ(consent.status, 200u);
   EXPECT_NE(consent.body.find("Согласие на обработку персональных данных: Рассылка"),
             std::string::npos);
@@ -64,9 +65,9 @@ TEST_P(ApiE2E, ServesTheGeneratedPolicyInBothLanguagesAndFormats) {
   EXPECT_EQ(Code(Http(konfid_->port(), "GET", "/v1/policy?tenant=demo&lang=de")), "invalid_query");
   EXPECT_EQ(Code(Http(konfid_->port(), "GET", "/v1/policy?tenant=demo&colour=red")),
             "invalid_query");
-  EXPECT_EQ(Http(konfid_->port(), "GET", "/v1/policy?tenant=demo&document=consent/registration")
-                .status,
-            404u);  // not consent-based: no consent text
+  EXPECT_EQ(
+      Http(konfid_->port(), "GET", "/v1/policy?tenant=demo&document=consent/registration").status,
+      404u);  // not consent-based: no consent text
   EXPECT_EQ(Http(konfid_->port(), "GET", "/v1/policy?tenant=demo&version=9").status, 404u);
 }
 
@@ -81,8 +82,9 @@ TEST_P(ApiE2E, PublishingVersionsChangesWhatIsEnforced) {
   EXPECT_EQ(Publish(*konfid_, survey, "").status, 401u);
   EXPECT_EQ(Code(Publish(*konfid_, survey, support_)), "role");
   EXPECT_EQ(Code(Publish(*konfid_, survey, other_admin_)), "wrong_tenant");
-  auto broken = Publish(*konfid_, Replaced(survey, "retention = \"6 months\"",
-                                           "retention = \"half a year\""), admin_);
+  auto broken =
+      Publish(*konfid_, Replaced(survey, "retention = \"6 months\"", "retention = \"half a year\""),
+              admin_);
   EXPECT_EQ(broken.status, 400u);
   EXPECT_EQ(Code(broken), "invalid_policy");
   EXPECT_NE(JsonString(broken.body, "detail").find("cannot be parsed"), std::string::npos)
@@ -93,9 +95,11 @@ TEST_P(ApiE2E, PublishingVersionsChangesWhatIsEnforced) {
             "unsupported_media_type");
 
   // A reader of the new purpose cannot use it before it is published.
-  ASSERT_EQ(Post(R"({"fields":{"surname":"Орлова","name":"Ольга","email":"olga@example.com","phone":"+79001112233"}})")
-                .status,
-            201u);
+  ASSERT_EQ(
+      Post(
+          R"({"fields":{"surname":"Орлова","name":"Ольга","email":"olga@example.com","phone":"+79001112233"}})")
+          .status,
+      201u);
   EXPECT_EQ(Code(Get("/v1/subjects?purpose=survey&email=olga@example.com")), "unknown_purpose");
   EXPECT_EQ(Code(Get("/v1/subjects?email=olga@example.com")), "purpose_required");
 
@@ -120,13 +124,14 @@ TEST_P(ApiE2E, PublishingVersionsChangesWhatIsEnforced) {
 
   // Version 3 takes the phone away from every purpose: it is no longer written, and the
   // narrowing is not material.
-  std::string no_phone = Replaced(WithSurvey(), "\"email\", \"phone\", \"city\"]",
-                                  "\"email\", \"city\"]");
+  std::string no_phone =
+      Replaced(WithSurvey(), "\"email\", \"phone\", \"city\"]", "\"email\", \"city\"]");
   for (int i = 0; i < 4; ++i) no_phone = Replaced(no_phone, "\"email\", \"phone\"]", "\"email\"]");
   auto v3 = Publish(*konfid_, no_phone, admin_);
   ASSERT_EQ(v3.status, 201u) << v3.body;
   EXPECT_NE(v3.body.find("\"material\":false"), std::string::npos) << v3.body;
-  auto with_phone = Post(R"({"fields":{"surname":"Ли","name":"Ян","email":"yan@example.com","phone":"+79005556677"}})");
+  auto with_phone = Post(
+      R"({"fields":{"surname":"Ли","name":"Ян","email":"yan@example.com","phone":"+79005556677"}})");
   EXPECT_EQ(with_phone.status, 400u);
   EXPECT_EQ(Code(with_phone), "field_without_purpose");
   EXPECT_EQ(Get("/v1/subjects?purpose=registration&email=yan@example.com").status, 404u);
@@ -142,8 +147,7 @@ TEST_P(ApiE2E, AScheduledVersionComesIntoForceOnItsOwn) {
   EXPECT_NE(v2.body.find("\"in_force\":false"), std::string::npos) << v2.body;
   EXPECT_EQ(Http(konfid_->port(), "GET", "/v1/policy?tenant=demo").headers["konfid-policy-version"],
             "1");
-  EXPECT_EQ(Code(Publish(*konfid_, WithSurvey(), admin_, "?effective=yesterday")),
-            "invalid_query");
+  EXPECT_EQ(Code(Publish(*konfid_, WithSurvey(), admin_, "?effective=yesterday")), "invalid_query");
   EXPECT_EQ(WaitForPolicyVersion(konfid_->port(), "demo", "2"), "2");
 }
 
