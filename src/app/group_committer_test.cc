@@ -104,6 +104,13 @@ class FaultyTransaction : public ports::Transaction {
                                                     const std::string& f) override {
     return t_->FindPolicyText(t, v, d, l, f);
   }
+  Status InsertConsentEvent(const ports::ConsentEventRow& r) override {
+    return t_->InsertConsentEvent(r);
+  }
+  Result<std::vector<ports::ConsentEventRow>> ListConsentEvents(const std::string& t,
+                                                                const std::string& s) override {
+    return t_->ListConsentEvents(t, s);
+  }
   Status InsertApiKey(const ports::ApiKeyRow& r) override { return t_->InsertApiKey(r); }
   Result<std::optional<ports::ApiKeyRow>> FindApiKey(const std::string& k) override {
     return t_->FindApiKey(k);
@@ -165,7 +172,7 @@ class VaultTest : public ::testing::Test {
     policy.purposes.push_back(registration);
     domain::Purpose newsletter;
     newsletter.id = "newsletter";
-    newsletter.ground = "consent";
+    newsletter.ground = "legitimate_interest";  // no consent needed in these tests
     newsletter.fields = {"email"};
     policy.purposes.push_back(newsletter);
     policies_ = std::make_unique<FixedPolicies>(std::vector{policy});
@@ -320,7 +327,7 @@ TEST_F(VaultTest, ReadsReturnOnlyThePurposesFieldsAndAuditIt) {
   EXPECT_EQ(reads[0].ground, "contract");
   EXPECT_EQ(reads[0].fields.size(), 3u);
   EXPECT_EQ(reads[1].purpose, "newsletter");
-  EXPECT_EQ(reads[1].ground, "consent");
+  EXPECT_EQ(reads[1].ground, "legitimate_interest");
   EXPECT_EQ(reads[1].fields, std::vector<std::string>{"email"});
   EXPECT_EQ(reads[3].outcome, "failed");
   EXPECT_EQ(reads[3].reason, "unknown_purpose");

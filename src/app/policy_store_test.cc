@@ -91,10 +91,9 @@ TEST_F(PolicyStoreTest, VersionsRecordWhatChangedAndRefuseNothingNew) {
   EXPECT_FALSE(wording->material);
   EXPECT_EQ(wording->changes, "changed  texts: the wording of the generated texts\n");
 
-  auto wider = store_->Publish(
-      Policy(Replace(example_, "fields = [\"birth_date\", \"city\"]",
-                     "fields = [\"birth_date\", \"city\", \"name\"]")),
-      clock_.Now());
+  auto wider = store_->Publish(Policy(Replace(example_, "fields = [\"birth_date\", \"city\"]",
+                                              "fields = [\"birth_date\", \"city\", \"name\"]")),
+                               clock_.Now());
   ASSERT_TRUE(wider) << wider.error().message();
   EXPECT_TRUE(wider->material);
   EXPECT_NE(wider->changes.find("widened  purpose 'statistics': fields: + name  [material]"),

@@ -87,6 +87,30 @@ domain::AuditEvent ReadEvent(const Actor& who, const std::string& subject,
                              const std::string& purpose_id, Outcome outcome,
                              std::string reason = {});
 
+Outcome OutcomeOf(const Error& e) {
+  return e.code() == ErrorCode::kPermissionDenied || e.code() == ErrorCode::kConsentRequired
+             ? Outcome::kDenied
+             : Outcome::kFailed;
+}
+
+// A purpose that rests on consent needs this subject's consent to be live now; the other
+// grounds (contract, legal obligation, legitimate interest) come from the policy itself.
+Status CheckGround(ports::Transaction& txn, const domain::TenantPolicy& policy,
+                   const domain::Purpose& purpose, const std::string& tenant,
+                   const std::string& subject, UnixMicros now) {
+  if (purpose.ground != "consent") return Ok();
+  KONFID_ASSIGN_OR_RETURN(auto rows, txn.ListConsentEvents(tenant, subject));
+  std::vector<domain::ConsentEvent> events;
+  for (auto& r : rows)
+    if (r.event.purpose == purpose.id) events.push_back(std::move(r.event));
+  auto states = domain::DeriveConsents(events, policy, now);
+  auto it = states.find(purpose.id);
+  if (it != states.end() && it->second.live) return Ok();
+  return Fail(Error(ErrorCode::kConsentRequired,
+                    "this subject has no live consent to purpose '" + purpose.id + "'")
+                  .WithReason("consent_required"));
+}
+
 Error NoSubject() { return Error(ErrorCode::kNotFound, "no such subject").WithReason("not_found"); }
 
 // The names of the fields a stored record holds, without decrypting anything.
@@ -276,16 +300,18 @@ void Vault::Get(const Actor& actor, const std::string& id, const std::string& pu
   auto out = std::make_shared<SealedSubject>();
   Actor who = actor;
   committer_.Submit(
-      [out, who, id, policy, pur, purpose](ports::Transaction& txn, AuditWriter& audit) -> Status {
+      [out, who, id, policy, pur, purpose, now = clock_.Now()](ports::Transaction& txn,
+                                                               AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto found, txn.FindSubject(who.tenant, id));
         if (!found) return Fail(NoSubject());
         out->row = std::move(*found);
+        KONFID_TRY(CheckGround(txn, *policy, *pur, who.tenant, id, now));
         KONFID_ASSIGN_OR_RETURN(auto names, SealedFieldNames(out->row.fields));
         out->fields = Visible(names, *pur);
         return audit.Append(ReadEvent(who, id, out->fields, pur, purpose, Outcome::kOk));
       },
       [who, id, policy, pur, purpose](ports::Transaction&, AuditWriter& audit, const Error& e) {
-        return audit.Append(ReadEvent(who, id, {}, pur, purpose, Outcome::kFailed, ReasonOf(e)));
+        return audit.Append(ReadEvent(who, id, {}, pur, purpose, OutcomeOf(e), ReasonOf(e)));
       },
       [out, done](Status st) {
         if (!st) return done(Fail(st.error()));
@@ -326,18 +352,18 @@ void Vault::Find(const Actor& actor, const std::string& field, const std::string
   auto out = std::make_shared<SealedSubject>();
   Actor who = actor;
   committer_.Submit(
-      [out, who, field, policy, pur, purpose, h = std::move(*hash)](ports::Transaction& txn,
-                                                                    AuditWriter& audit) -> Status {
+      [out, who, field, policy, pur, purpose, now = clock_.Now(), h = std::move(*hash)](
+          ports::Transaction& txn, AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto found, txn.FindSubjectByIndex(who.tenant, field, h));
         if (!found) return Fail(NoSubject());
         out->row = std::move(*found);
+        KONFID_TRY(CheckGround(txn, *policy, *pur, who.tenant, out->row.id, now));
         KONFID_ASSIGN_OR_RETURN(auto names, SealedFieldNames(out->row.fields));
         out->fields = Visible(names, *pur);
         return audit.Append(ReadEvent(who, out->row.id, out->fields, pur, purpose, Outcome::kOk));
       },
       [who, field, policy, pur, purpose](ports::Transaction&, AuditWriter& audit, const Error& e) {
-        return audit.Append(
-            ReadEvent(who, "", {field}, pur, purpose, Outcome::kFailed, ReasonOf(e)));
+        return audit.Append(ReadEvent(who, "", {field}, pur, purpose, OutcomeOf(e), ReasonOf(e)));
       },
       [out, done](Status st) {
         if (!st) return done(Fail(st.error()));
@@ -446,6 +472,149 @@ void Vault::Destroy(const Actor& actor, const std::string& id, Callback<void> do
             MakeEvent(who, Operation::kDestroy, id, {}, Outcome::kFailed, ReasonOf(e)));
       },
       [done](Status st) { done(st); });
+}
+
+namespace {
+Operation ConsentOperation(domain::ConsentKind kind) {
+  switch (kind) {
+    case domain::ConsentKind::kGiven:
+      return Operation::kConsentGiven;
+    case domain::ConsentKind::kWithdrawn:
+      return Operation::kConsentWithdrawn;
+    case domain::ConsentKind::kRefused:
+      return Operation::kConsentRefused;
+    case domain::ConsentKind::kExpired:
+      return Operation::kConsentExpired;
+    case domain::ConsentKind::kRenewed:
+      return Operation::kConsentRenewed;
+  }
+  return Operation::kConsentGiven;
+}
+}  // namespace
+
+void Vault::RecordConsent(const Actor& actor, const std::string& subject, const ConsentInput& input,
+                          Callback<domain::ConsentEvent> done) {
+  Operation op = ConsentOperation(input.kind);
+  auto refuse = [&](Error e) {
+    auto event = std::make_shared<domain::AuditEvent>(MakeEvent(
+        actor, op, IsValidSubjectId(subject) ? subject : "", {}, OutcomeOf(e), ReasonOf(e)));
+    event->purpose = input.purpose;
+    event->ground = "consent";
+    RefuseEvent(event, std::move(e), [done](Error err) { done(Fail(std::move(err))); });
+  };
+  if (actor.role != Role::kAdmin && actor.role != Role::kOperator)
+    return refuse(Error(ErrorCode::kPermissionDenied, "this API key's role may not record consent")
+                      .WithReason("role"));
+  auto active = policies_.Current(actor.tenant);
+  if (!active) return refuse(Error(ErrorCode::kNotFound, "tenant is not configured"));
+  const domain::Purpose* pur = active->policy->FindPurpose(input.purpose);
+  if (!pur)
+    return refuse(Error(ErrorCode::kInvalidArgument,
+                        "the policy in force declares no purpose '" + input.purpose + "'")
+                      .WithReason("unknown_purpose"));
+  if (pur->ground != "consent")
+    return refuse(Error(ErrorCode::kInvalidArgument, "purpose '" + input.purpose + "' rests on " +
+                                                         pur->ground + ", not on consent")
+                      .WithReason("not_consent_purpose"));
+  if (input.kind != domain::ConsentKind::kGiven && input.kind != domain::ConsentKind::kWithdrawn &&
+      input.kind != domain::ConsentKind::kRefused)
+    return refuse(Error(ErrorCode::kInvalidArgument, "a consent is given, withdrawn or refused")
+                      .WithReason("invalid_value"));
+  if (!domain::IsConsentMethod(input.method))
+    return refuse(Error(ErrorCode::kInvalidArgument,
+                        "method must be form, cabinet, api, unsubscribe_link or gpc")
+                      .WithReason("invalid_value"));
+  if (input.lang != "ru" && input.lang != "en")
+    return refuse(
+        Error(ErrorCode::kInvalidArgument, "lang must be ru or en").WithReason("invalid_value"));
+  if (input.source.size() > 256)
+    return refuse(Error(ErrorCode::kInvalidArgument, "source is longer than 256 bytes")
+                      .WithReason("too_long"));
+  if (!IsValidSubjectId(subject)) return refuse(NoSubject());
+  auto event = std::make_shared<domain::ConsentEvent>();
+  event->purpose = input.purpose;
+  event->kind = input.kind;
+  event->policy_version = input.policy_version > 0 ? input.policy_version : active->version;
+  event->method = input.method;
+  event->source = input.source;
+  event->time = clock_.Now();
+  event->id = NewSubjectId(event->time);
+  if (!input.ip.empty()) {
+    auto ip = domain::TruncateIp(input.ip);
+    if (!ip)
+      return refuse(Error(ErrorCode::kInvalidArgument, "ip is not an IPv4 or IPv6 address")
+                        .WithReason("invalid_value"));
+    event->ip = *ip;
+  }
+  event->user_agent = input.user_agent.substr(0, 256);
+  Actor who = actor;
+  std::string lang = input.lang;
+  committer_.Submit(
+      [this, event, who, subject, op, lang](ports::Transaction& txn, AuditWriter& audit) -> Status {
+        KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, subject));
+        if (!row) return Fail(NoSubject());
+        // The exact text the visitor was shown, by version and language.
+        KONFID_ASSIGN_OR_RETURN(auto text,
+                                txn.FindPolicyText(who.tenant, event->policy_version,
+                                                   "consent/" + event->purpose, lang, "md"));
+        if (!text)
+          return Fail(Error(ErrorCode::kInvalidArgument,
+                            "policy version " + std::to_string(event->policy_version) +
+                                " has no consent text for purpose '" + event->purpose + "'")
+                          .WithReason("unknown_policy_version"));
+        event->text_hash = HexEncode(crypto_.Sha256(AsBytes(*text)));
+        KONFID_TRY(txn.InsertConsentEvent({who.tenant, subject, *event}));
+        domain::AuditEvent e = MakeEvent(who, op, subject, {}, Outcome::kOk);
+        e.purpose = event->purpose;
+        e.ground = "consent";
+        return audit.Append(e);
+      },
+      [who, subject, op, event](ports::Transaction&, AuditWriter& audit, const Error& e) {
+        domain::AuditEvent ev = MakeEvent(who, op, subject, {}, OutcomeOf(e), ReasonOf(e));
+        ev.purpose = event->purpose;
+        ev.ground = "consent";
+        return audit.Append(ev);
+      },
+      [event, done](Status st) {
+        if (!st) return done(Fail(st.error()));
+        done(*event);
+      });
+}
+
+void Vault::Consents(const Actor& actor, const std::string& subject, Callback<ConsentLedger> done) {
+  auto refuse = [&](Error e) {
+    Refuse(actor, Operation::kExtract, IsValidSubjectId(subject) ? subject : "", {"consents"},
+           std::move(e), [done](Error err) { done(Fail(std::move(err))); });
+  };
+  if (actor.role != Role::kAdmin && actor.role != Role::kOperator && actor.role != Role::kSupport &&
+      actor.role != Role::kMarketing)
+    return refuse(Error(ErrorCode::kPermissionDenied, "this API key's role may not read consents")
+                      .WithReason("role"));
+  auto policy = Policy(actor.tenant);
+  if (!policy) return refuse(Error(ErrorCode::kNotFound, "tenant is not configured"));
+  if (!IsValidSubjectId(subject)) return refuse(NoSubject());
+  auto out = std::make_shared<ConsentLedger>();
+  Actor who = actor;
+  committer_.Submit(
+      [out, who, subject, policy, now = clock_.Now()](ports::Transaction& txn,
+                                                      AuditWriter& audit) -> Status {
+        KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, subject));
+        if (!row) return Fail(NoSubject());
+        KONFID_ASSIGN_OR_RETURN(auto rows, txn.ListConsentEvents(who.tenant, subject));
+        for (auto& r : rows) out->events.push_back(std::move(r.event));
+        out->states = domain::DeriveConsents(out->events, *policy, now);
+        return audit.Append(
+            MakeEvent(who, Operation::kExtract, subject, {"consents"}, Outcome::kOk));
+      },
+      [who, subject](ports::Transaction&, AuditWriter& audit, const Error& e) {
+        return audit.Append(
+            MakeEvent(who, Operation::kExtract, subject, {"consents"}, OutcomeOf(e), ReasonOf(e)));
+      },
+      [out, done](Status st) {
+        if (!st) return done(Fail(st.error()));
+        done(std::move(*out));
+      },
+      /*savepoint=*/false);
 }
 
 }  // namespace konfid::app

@@ -44,6 +44,23 @@ struct SealedSubject {
 template <typename T>
 using Callback = std::function<void(Result<T>)>;
 
+// A consent event as a caller states it.
+struct ConsentInput {
+  std::string purpose;
+  domain::ConsentKind kind = domain::ConsentKind::kGiven;  // given, withdrawn or refused
+  int64_t policy_version = 0;  // the version whose text was shown; 0: the one in force
+  std::string lang = "ru";     // the language of the text shown
+  std::string method = "api";  // form, cabinet, api, unsubscribe_link, gpc
+  std::string source;          // form id or page, at most 256 bytes
+  std::string ip;              // the visitor's address; stored truncated (/24, /48)
+  std::string user_agent;      // stored cut to 256 bytes
+};
+
+struct ConsentLedger {
+  std::map<std::string, domain::ConsentState> states;  // per consent-based purpose
+  std::vector<domain::ConsentEvent> events;            // oldest first
+};
+
 class Vault {
  public:
   // `policies` outlives the vault.
@@ -56,7 +73,8 @@ class Vault {
   void Create(const Actor& actor, const domain::FieldInput& input, Callback<SubjectView> done);
   // extract for `purpose`: the fields that purpose uses (sealed; see Open). InvalidArgument
   // (reason unknown_purpose) for a purpose the policy in force does not declare; NotFound for
-  // an unknown id or another tenant's subject. The audit event names purpose and ground.
+  // an unknown id or another tenant's subject; ConsentRequired when the purpose rests on
+  // consent and this subject's is not live. The audit event names purpose and ground.
   void Get(const Actor& actor, const std::string& id, const std::string& purpose,
            Callback<SealedSubject> done);
   // extract by a lookup field (email, phone): any accepted spelling finds the subject.
@@ -67,6 +85,16 @@ class Vault {
               Callback<SubjectView> done);
   // destroy: deletes the rows and the wrapped data key with them.
   void Destroy(const Actor& actor, const std::string& id, Callback<void> done);
+
+  // Appends a consent event for a subject, with its audit event, in one transaction. The
+  // text hash is the SHA-256 of the consent text of that policy version and language.
+  // InvalidArgument for a purpose that is not consent-based or a version without that text;
+  // NotFound for an unknown subject. Roles admin, operator.
+  void RecordConsent(const Actor& actor, const std::string& subject, const ConsentInput& input,
+                     Callback<domain::ConsentEvent> done);
+  // The subject's consent states and events (audited as an extract of the ledger). Roles
+  // admin, operator, support, marketing.
+  void Consents(const Actor& actor, const std::string& subject, Callback<ConsentLedger> done);
 
   // Decrypts what Get or Find returned. DataLoss when a value does not authenticate.
   // Only the fields of the read's purpose are decrypted.

@@ -30,6 +30,16 @@ std::string_view OperationName(Operation op) {
       return "delete";
     case Operation::kDestroy:
       return "destroy";
+    case Operation::kConsentGiven:
+      return "consent_given";
+    case Operation::kConsentWithdrawn:
+      return "consent_withdrawn";
+    case Operation::kConsentRefused:
+      return "consent_refused";
+    case Operation::kConsentExpired:
+      return "consent_expired";
+    case Operation::kConsentRenewed:
+      return "consent_renewed";
   }
   return "use";
 }

@@ -13,7 +13,7 @@
 
 namespace konfid::domain {
 
-// The actions of 152-FZ Art. 3(3) that Konfid performs, plus the denied read.
+// The actions of 152-FZ Art. 3(3) that Konfid performs, and the consent ledger's events.
 enum class Operation {
   kCollect,  // a subject's data enters the vault
   kRecord,
@@ -27,7 +27,12 @@ enum class Operation {
   kDepersonalize,
   kBlock,
   kDelete,
-  kDestroy,  // data key destroyed, rows deleted
+  kDestroy,       // data key destroyed, rows deleted
+  kConsentGiven,  // the ledger's events, named "consent_<kind>"
+  kConsentWithdrawn,
+  kConsentRefused,
+  kConsentExpired,
+  kConsentRenewed,
 };
 
 std::string_view OperationName(Operation op);

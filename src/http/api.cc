@@ -50,6 +50,86 @@ Result<domain::FieldInput> ParseFieldsBody(const Request& req, bool allow_null) 
   return out;
 }
 
+json::object ConsentEventJson(const domain::ConsentEvent& e) {
+  return json::object{{"id", e.id},
+                      {"purpose", e.purpose},
+                      {"kind", domain::ConsentKindName(e.kind)},
+                      {"policy_version", e.policy_version},
+                      {"text_hash", e.text_hash},
+                      {"method", e.method},
+                      {"source", e.source},
+                      {"time", FormatRfc3339(e.time)},
+                      {"ip", e.ip},
+                      {"user_agent", e.user_agent}};
+}
+
+// {"purpose": "...", "action": "give|withdraw|refuse", "policy_version": n, "lang": "ru",
+//  "method": "api", "source": "...", "context": {"ip": "...", "user_agent": "..."}}
+Result<app::ConsentInput> ParseConsentBody(const Request& req) {
+  auto type = req[beast_http::field::content_type];
+  if (!type.empty() && !type.starts_with("application/json"))
+    return Fail(Error(ErrorCode::kInvalidArgument, "Content-Type must be application/json")
+                    .WithReason("unsupported_media_type"));
+  boost::system::error_code ec;
+  json::value doc = json::parse(req.body(), ec);
+  if (ec || !doc.is_object())
+    return Fail(Invalid("the body must be a JSON object", "invalid_json"));
+  app::ConsentInput in;
+  bool have_action = false;
+  auto text = [](const json::value& v, const char* what) -> Result<std::string> {
+    if (!v.is_string())
+      return Fail(Invalid(std::string("'") + what + "' must be a string", "invalid_value"));
+    return std::string(v.get_string());
+  };
+  for (const auto& kv : doc.get_object()) {
+    std::string_view k = kv.key();
+    if (k == "purpose") {
+      KONFID_ASSIGN_OR_RETURN(in.purpose, text(kv.value(), "purpose"));
+    } else if (k == "action") {
+      KONFID_ASSIGN_OR_RETURN(std::string a, text(kv.value(), "action"));
+      if (a == "give")
+        in.kind = domain::ConsentKind::kGiven;
+      else if (a == "withdraw")
+        in.kind = domain::ConsentKind::kWithdrawn;
+      else if (a == "refuse")
+        in.kind = domain::ConsentKind::kRefused;
+      else
+        return Fail(Invalid("action must be give, withdraw or refuse", "invalid_value"));
+      have_action = true;
+    } else if (k == "policy_version") {
+      if (!kv.value().is_int64() || kv.value().get_int64() < 1)
+        return Fail(Invalid("'policy_version' must be a positive integer", "invalid_value"));
+      in.policy_version = kv.value().get_int64();
+    } else if (k == "lang") {
+      KONFID_ASSIGN_OR_RETURN(in.lang, text(kv.value(), "lang"));
+    } else if (k == "method") {
+      KONFID_ASSIGN_OR_RETURN(in.method, text(kv.value(), "method"));
+    } else if (k == "source") {
+      KONFID_ASSIGN_OR_RETURN(in.source, text(kv.value(), "source"));
+    } else if (k == "context") {
+      if (!kv.value().is_object())
+        return Fail(Invalid("'context' must be an object", "invalid_json"));
+      for (const auto& c : kv.value().get_object()) {
+        if (c.key() == "ip") {
+          KONFID_ASSIGN_OR_RETURN(in.ip, text(c.value(), "context.ip"));
+        } else if (c.key() == "user_agent") {
+          KONFID_ASSIGN_OR_RETURN(in.user_agent, text(c.value(), "context.user_agent"));
+        } else {
+          return Fail(
+              Invalid("unknown member '" + std::string(c.key().substr(0, 64)) + "' in context",
+                      "unknown_field"));
+        }
+      }
+    } else {
+      return Fail(Invalid("unknown member '" + std::string(k.substr(0, 64)) + "' in the body",
+                          "unknown_field"));
+    }
+  }
+  if (in.purpose.empty() || !have_action)
+    return Fail(Invalid("'purpose' and 'action' are required", "required_field"));
+  return in;
+}
+
 json::object SubjectJson(const app::SubjectView& v, bool with_fields) {
   json::object o{{"id", v.id},
                  {"created_at", FormatRfc3339(v.created_at)},
@@ -114,12 +194,18 @@ Response Api::Route(const Request& req, std::string& route, Yield yield) {
   if (path == "/v1/policy" || path.starts_with("/v1/policy/"))
     return PolicyRoute(req, path, *target, route);
 
+  bool consents = path.starts_with("/v1/subjects/") && path.ends_with("/consents") &&
+                  path.size() > 13 + 9 && path.find('/', 13) == path.size() - 9;
   bool collection = path == "/v1/subjects";
   bool item =
       path.starts_with("/v1/subjects/") && path.size() > 13 && path.find('/', 13) == path.npos;
-  if (!collection && !item)
+  if (!collection && !item && !consents)
     return problem(Error(ErrorCode::kNotFound, "no such route").WithReason("no_route"));
-  route = collection ? "/v1/subjects" : "/v1/subjects/{id}";
+  route = collection ? "/v1/subjects"
+          : consents ? "/v1/subjects/{id}/consents"
+                     : "/v1/subjects/{id}";
+  if (consents && method != beast_http::verb::get && method != beast_http::verb::post)
+    return MethodNotAllowed(req, "GET, POST");
   if (collection && method != beast_http::verb::post && method != beast_http::verb::get)
     return MethodNotAllowed(req, "GET, POST");
   if (item && method != beast_http::verb::get && method != beast_http::verb::patch &&
@@ -138,6 +224,35 @@ Response Api::Route(const Request& req, std::string& route, Yield yield) {
                          "this API key's tenant is not configured on this server")
                        .WithReason("tenant_not_configured"));
 
+  if (consents) {
+    std::string id = path.substr(13, path.size() - 13 - 9);
+    if (method == beast_http::verb::post) {
+      auto input = ParseConsentBody(req);
+      if (!input) return problem(input.error());
+      auto r = Await<domain::ConsentEvent>(
+          [&](auto cb) { d_.vault.RecordConsent(*actor, id, *input, std::move(cb)); }, yield);
+      if (!r) return problem(r.error());
+      return Json(201, ConsentEventJson(*r), req);
+    }
+    auto r = Await<app::ConsentLedger>(
+        [&](auto cb) { d_.vault.Consents(*actor, id, std::move(cb)); }, yield);
+    if (!r) return problem(r.error());
+    json::array states, events;
+    for (const auto& [purpose, st] : r->states)
+      states.push_back(
+          json::object{{"purpose", purpose},
+                       {"state", st.last ? domain::ConsentKindName(*st.last) : "none"},
+                       {"live", st.live},
+                       {"since", st.since ? FormatRfc3339(st.since) : ""},
+                       {"policy_version", st.policy_version},
+                       {"expires_at", st.expires_at ? FormatRfc3339(st.expires_at) : ""}});
+    for (const auto& e : r->events) events.push_back(ConsentEventJson(e));
+    return Json(
+        200,
+        json::object{
+            {"subject", id}, {"consents", std::move(states)}, {"events", std::move(events)}},
+        req);
+  }
   if (collection && method == beast_http::verb::post) {
     auto input = ParseFieldsBody(req, false);
     if (!input) return problem(input.error());

@@ -19,6 +19,7 @@
 #include "core/encoding.h"
 #include "core/error.h"
 #include "domain/audit.h"
+#include "domain/consent.h"
 
 namespace konfid::ports {
 
@@ -76,6 +77,13 @@ struct PolicyTextRow {
   std::string lang;
   std::string format;
   std::string text;
+};
+
+// One event of the consent ledger (domain/consent.h), as stored. Append-only.
+struct ConsentEventRow {
+  std::string tenant;
+  std::string subject;
+  domain::ConsentEvent event;
 };
 
 class Transaction {
@@ -143,6 +151,12 @@ class Transaction {
                                                             const std::string& document,
                                                             const std::string& lang,
                                                             const std::string& format) = 0;
+
+  // The consent ledger. InsertConsentEvent: Conflict when the id exists.
+  virtual Status InsertConsentEvent(const ConsentEventRow& row) = 0;
+  // The subject's events, oldest first.
+  virtual Result<std::vector<ConsentEventRow>> ListConsentEvents(const std::string& tenant,
+                                                                 const std::string& subject) = 0;
 
   virtual Status InsertApiKey(const ApiKeyRow& row) = 0;
   virtual Result<std::optional<ApiKeyRow>> FindApiKey(const std::string& key_id) = 0;

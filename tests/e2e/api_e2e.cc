@@ -42,7 +42,12 @@ TEST_P(ApiE2E, CreateReadLookUpUpdateDelete) {
   EXPECT_EQ(JsonField(got.body, "phone"), "+79123456789");
   EXPECT_EQ(JsonField(got.body, "birth_date"), "");  // registration does not use it
   EXPECT_EQ(JsonString(got.body, "purpose"), "registration");
-  // Another purpose sees its own fields only.
+  // Another purpose sees its own fields only (statistics rests on consent: give it first).
+  ASSERT_EQ(konfid_
+                ->Request("POST", "/v1/subjects/" + id + "/consents",
+                          R"({"purpose":"statistics","action":"give"})", admin_)
+                .status,
+            201u);
   auto stats = Get("/v1/subjects/" + id + "?purpose=statistics");
   ASSERT_EQ(stats.status, 200u) << stats.body;
   EXPECT_EQ(JsonField(stats.body, "birth_date"), "1990-05-17");

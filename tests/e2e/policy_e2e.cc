@@ -108,6 +108,13 @@ TEST_P(ApiE2E, PublishingVersionsChangesWhatIsEnforced) {
   EXPECT_EQ(v2.headers["location"], "/v1/policy/versions/2");
   EXPECT_NE(v2.body.find("\"material\":true"), std::string::npos) << v2.body;
   EXPECT_NE(v2.body.find("added    purpose 'survey'  [material]"), std::string::npos) << v2.body;
+  // The new purpose rests on consent, given under version 2's text.
+  std::string olga =
+      JsonString(Get("/v1/subjects?purpose=registration&email=olga@example.com").body, "id");
+  auto consent = konfid_->Request("POST", "/v1/subjects/" + olga + "/consents",
+                                  R"({"purpose":"survey","action":"give"})", admin_);
+  ASSERT_EQ(consent.status, 201u) << consent.body;
+  EXPECT_EQ(JsonString(consent.body, "policy_version"), "2");
   auto read = Get("/v1/subjects?purpose=survey&email=olga@example.com");
   ASSERT_EQ(read.status, 200u) << read.body;
   EXPECT_EQ(JsonField(read.body, "email"), "olga@example.com");

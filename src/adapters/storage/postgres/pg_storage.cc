@@ -436,6 +436,43 @@ class PgTransaction final : public ports::Transaction {
     return std::optional(Text(r.get(), 0, 0));
   }
 
+  Status InsertConsentEvent(const ports::ConsentEventRow& r) override {
+    const domain::ConsentEvent& e = r.event;
+    return X(
+        "INSERT INTO consent_events (tenant_id, subject_id, event_id, purpose, kind,"
+        " policy_version, text_hash, method, source, time, ip, user_agent)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        {r.tenant, r.subject, e.id, e.purpose, std::string(domain::ConsentKindName(e.kind)),
+         e.policy_version, e.text_hash, e.method, e.source, e.time, e.ip, e.user_agent});
+  }
+
+  Result<std::vector<ports::ConsentEventRow>> ListConsentEvents(
+      const std::string& tenant, const std::string& subject) override {
+    KONFID_ASSIGN_OR_RETURN(
+        auto r, Q("SELECT event_id, purpose, kind, policy_version, text_hash, method, source,"
+                  " time, ip, user_agent FROM consent_events WHERE tenant_id = $1 AND"
+                  " subject_id = $2 ORDER BY event_id",
+                  {tenant, subject}));
+    std::vector<ports::ConsentEventRow> out;
+    for (int i = 0; i < PQntuples(r.get()); ++i) {
+      domain::ConsentEvent e;
+      e.id = Text(r.get(), i, 0);
+      e.purpose = Text(r.get(), i, 1);
+      auto kind = domain::ParseConsentKind(Text(r.get(), i, 2));
+      if (!kind) return Fail(ErrorCode::kDataLoss, "a consent event of an unknown kind");
+      e.kind = *kind;
+      e.policy_version = Int(r.get(), i, 3);
+      e.text_hash = Text(r.get(), i, 4);
+      e.method = Text(r.get(), i, 5);
+      e.source = Text(r.get(), i, 6);
+      e.time = Int(r.get(), i, 7);
+      e.ip = Text(r.get(), i, 8);
+      e.user_agent = Text(r.get(), i, 9);
+      out.push_back({tenant, subject, std::move(e)});
+    }
+    return out;
+  }
+
   Status InsertApiKey(const ports::ApiKeyRow& r) override {
     return X(
         "INSERT INTO api_keys (tenant_id, key_id, secret_hash, role, created_at)"

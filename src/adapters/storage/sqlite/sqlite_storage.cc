@@ -517,6 +517,46 @@ class SqliteTransaction final : public ports::Transaction {
     return out;
   }
 
+  Status InsertConsentEvent(const ports::ConsentEventRow& r) override {
+    const domain::ConsentEvent& e = r.event;
+    return Write(
+        "INSERT INTO consent_events (tenant_id, subject_id, event_id, purpose, kind,"
+        " policy_version, text_hash, method, source, time, ip, user_agent)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        r.tenant, r.subject, e.id, e.purpose, std::string(domain::ConsentKindName(e.kind)),
+        e.policy_version, e.text_hash, e.method, e.source, e.time, e.ip, e.user_agent);
+  }
+
+  Result<std::vector<ports::ConsentEventRow>> ListConsentEvents(
+      const std::string& tenant, const std::string& subject) override {
+    KONFID_ASSIGN_OR_RETURN(
+        sqlite3_stmt * s,
+        Run("SELECT event_id, purpose, kind, policy_version, text_hash, method, source, time,"
+            " ip, user_agent FROM consent_events WHERE tenant_id = ? AND subject_id = ?"
+            " ORDER BY event_id",
+            tenant, subject));
+    std::vector<ports::ConsentEventRow> out;
+    while (true) {
+      KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
+      if (!row) break;
+      domain::ConsentEvent e;
+      e.id = ColText(s, 0);
+      e.purpose = ColText(s, 1);
+      auto kind = domain::ParseConsentKind(ColText(s, 2));
+      if (!kind) return Fail(ErrorCode::kDataLoss, "a consent event of an unknown kind");
+      e.kind = *kind;
+      e.policy_version = sqlite3_column_int64(s, 3);
+      e.text_hash = ColText(s, 4);
+      e.method = ColText(s, 5);
+      e.source = ColText(s, 6);
+      e.time = sqlite3_column_int64(s, 7);
+      e.ip = ColText(s, 8);
+      e.user_agent = ColText(s, 9);
+      out.push_back({tenant, subject, std::move(e)});
+    }
+    return out;
+  }
+
   Status InsertApiKey(const ports::ApiKeyRow& r) override {
     return Write(
         "INSERT INTO api_keys (tenant_id, key_id, secret_hash, role, created_at)"

@@ -1,0 +1,90 @@
+#include "domain/consent.h"
+
+#include <arpa/inet.h>
+
+#include <array>
+#include <cstring>
+
+namespace konfid::domain {
+
+std::string_view ConsentKindName(ConsentKind kind) {
+  switch (kind) {
+    case ConsentKind::kGiven:
+      return "given";
+    case ConsentKind::kWithdrawn:
+      return "withdrawn";
+    case ConsentKind::kExpired:
+      return "expired";
+    case ConsentKind::kRenewed:
+      return "renewed";
+    case ConsentKind::kRefused:
+      return "refused";
+  }
+  return "given";
+}
+
+std::optional<ConsentKind> ParseConsentKind(std::string_view name) {
+  for (ConsentKind k : {ConsentKind::kGiven, ConsentKind::kWithdrawn, ConsentKind::kExpired,
+                        ConsentKind::kRenewed, ConsentKind::kRefused})
+    if (ConsentKindName(k) == name) return k;
+  return std::nullopt;
+}
+
+bool IsConsentMethod(std::string_view m) {
+  return m == "form" || m == "cabinet" || m == "api" || m == "unsubscribe_link" || m == "gpc";
+}
+
+namespace {
+UnixMicros AddRetention(UnixMicros from, const Retention& r) {
+  constexpr int64_t kDay = 86'400'000'000LL;
+  return from + static_cast<int64_t>(r.ApproxDays()) * kDay;
+}
+}  // namespace
+
+std::map<std::string, ConsentState> DeriveConsents(const std::vector<ConsentEvent>& events,
+                                                   const TenantPolicy& policy, UnixMicros now) {
+  std::map<std::string, ConsentState> out;
+  for (const auto& p : policy.purposes)
+    if (p.ground == "consent") out[p.id].purpose = p.id;
+  for (const auto& e : events) {
+    auto it = out.find(e.purpose);
+    if (it == out.end()) continue;  // a purpose the policy in force no longer has
+    ConsentState& s = it->second;
+    s.last = e.kind;
+    s.since = e.time;
+    if (e.kind == ConsentKind::kGiven || e.kind == ConsentKind::kRenewed) {
+      s.policy_version = e.policy_version;
+      const Purpose* p = policy.FindPurpose(e.purpose);
+      s.expires_at = p && p->retention ? AddRetention(e.time, *p->retention) : 0;
+    } else {
+      s.expires_at = 0;
+    }
+  }
+  for (auto& [purpose, s] : out) {
+    bool given = s.last == ConsentKind::kGiven || s.last == ConsentKind::kRenewed;
+    if (given && s.expires_at != 0 && now >= s.expires_at) {
+      s.last = ConsentKind::kExpired;
+      s.since = s.expires_at;
+      given = false;
+    }
+    s.live = given;
+  }
+  return out;
+}
+
+std::optional<std::string> TruncateIp(std::string_view ip) {
+  std::string s(ip);
+  std::array<unsigned char, 16> buf{};
+  char text[INET6_ADDRSTRLEN];
+  if (inet_pton(AF_INET, s.c_str(), buf.data()) == 1) {
+    buf[3] = 0;
+    return std::string(inet_ntop(AF_INET, buf.data(), text, sizeof text)) + "/24";
+  }
+  if (inet_pton(AF_INET6, s.c_str(), buf.data()) == 1) {
+    std::memset(buf.data() + 6, 0, 10);
+    return std::string(inet_ntop(AF_INET6, buf.data(), text, sizeof text)) + "/48";
+  }
+  return std::nullopt;
+}
+
+}  // namespace konfid::domain

@@ -1,0 +1,79 @@
+#include "domain/consent.h"
+
+#include <gtest/gtest.h>
+
+namespace konfid::domain {
+namespace {
+
+constexpr UnixMicros kDay = 86'400'000'000LL;
+
+TenantPolicy Policy() {
+  TenantPolicy p;
+  Purpose news;
+  news.id = "news";
+  news.ground = "consent";
+  news.retention = ParseRetention("30 days");
+  Purpose orders;
+  orders.id = "orders";
+  orders.ground = "contract";
+  p.purposes = {news, orders};
+  return p;
+}
+
+ConsentEvent Event(ConsentKind kind, UnixMicros time, int64_t version = 1) {
+  ConsentEvent e;
+  e.purpose = "news";
+  e.kind = kind;
+  e.time = time;
+  e.policy_version = version;
+  return e;
+}
+
+TEST(Consent, StateFollowsTheLastEvent) {
+  auto none = DeriveConsents({}, Policy(), 0);
+  ASSERT_EQ(none.size(), 1u);  // only consent-based purposes have a state
+  EXPECT_FALSE(none.at("news").live);
+  EXPECT_FALSE(none.at("news").last);
+
+  auto given = DeriveConsents({Event(ConsentKind::kGiven, kDay, 2)}, Policy(), 2 * kDay);
+  EXPECT_TRUE(given.at("news").live);
+  EXPECT_EQ(given.at("news").policy_version, 2);
+  EXPECT_EQ(given.at("news").expires_at, 31 * kDay);
+
+  auto withdrawn = DeriveConsents(
+      {Event(ConsentKind::kGiven, kDay), Event(ConsentKind::kWithdrawn, 2 * kDay)}, Policy(),
+      3 * kDay);
+  EXPECT_FALSE(withdrawn.at("news").live);
+  EXPECT_EQ(*withdrawn.at("news").last, ConsentKind::kWithdrawn);
+
+  auto again = DeriveConsents({Event(ConsentKind::kGiven, kDay),
+                               Event(ConsentKind::kWithdrawn, 2 * kDay),
+                               Event(ConsentKind::kGiven, 3 * kDay)},
+                              Policy(), 4 * kDay);
+  EXPECT_TRUE(again.at("news").live);
+  EXPECT_FALSE(DeriveConsents({Event(ConsentKind::kRefused, kDay)}, Policy(), 2 * kDay)
+                   .at("news")
+                   .live);
+}
+
+TEST(Consent, ExpiresWhenThePurposesTermHasPassed) {
+  auto s = DeriveConsents({Event(ConsentKind::kGiven, kDay)}, Policy(), 31 * kDay);
+  EXPECT_FALSE(s.at("news").live);
+  EXPECT_EQ(*s.at("news").last, ConsentKind::kExpired);
+  EXPECT_EQ(s.at("news").since, 31 * kDay);
+  auto renewed = DeriveConsents(
+      {Event(ConsentKind::kGiven, kDay), Event(ConsentKind::kRenewed, 20 * kDay)}, Policy(),
+      31 * kDay);
+  EXPECT_TRUE(renewed.at("news").live);
+}
+
+TEST(Consent, IpAddressesAreTruncated) {
+  EXPECT_EQ(*TruncateIp("203.0.113.77"), "203.0.113.0/24");
+  EXPECT_EQ(*TruncateIp("2001:db8:abcd:12:1:2:3:4"), "2001:db8:abcd::/48");
+  EXPECT_FALSE(TruncateIp("example.com"));
+  EXPECT_FALSE(TruncateIp("300.1.1.1"));
+  EXPECT_FALSE(TruncateIp(""));
+}
+
+}  // namespace
+}  // namespace konfid::domain

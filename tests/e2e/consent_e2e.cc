@@ -1,0 +1,126 @@
+// The consent ledger over HTTP on both backends: recording, the state derived from it, and
+// reads for a consent-based purpose that follow it at once.
+#include <sodium.h>
+
+#include "api_e2e.h"
+
+namespace konfid::e2e {
+namespace {
+
+std::string Code(const HttpResult& r) { return JsonString(r.body, "code"); }
+
+std::string Sha256Hex(const std::string& text) {
+  unsigned char out[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(out, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  static const char* kHex = "0123456789abcdef";
+  std::string hex;
+  for (unsigned char c : out) hex += {kHex[c >> 4], kHex[c & 15]};
+  return hex;
+}
+
+const char* kOlga =
+    R"({"fields":{"surname":"Орлова","name":"Ольга","email":"olga@example.com","phone":"+79001112233"}})";
+
+}  // namespace
+
+TEST_P(ApiE2E, ConsentLedgerDecidesConsentBasedReads) {
+  auto created = Post(kOlga);
+  ASSERT_EQ(created.status, 201u) << created.body;
+  std::string id = JsonString(created.body, "id");
+  std::string consents = "/v1/subjects/" + id + "/consents";
+  std::string newsletter = "/v1/subjects/" + id + "?purpose=newsletter";
+
+  // No consent yet: a read for the consent-based purpose is refused; a contract one is not.
+  auto refused = Get(newsletter);
+  EXPECT_EQ(refused.status, 403u);
+  EXPECT_EQ(Code(refused), "consent_required");
+  EXPECT_EQ(Get("/v1/subjects/" + id + "?purpose=registration").status, 200u);
+
+  auto given = konfid_->Request(
+      "POST", consents,
+      R"({"purpose":"newsletter","action":"give","method":"form","source":"footer-form",)"
+      R"("context":{"ip":"203.0.113.77","user_agent":"Mozilla/5.0 X11"}})",
+      admin_);
+  ASSERT_EQ(given.status, 201u) << given.body;
+  EXPECT_EQ(JsonString(given.body, "kind"), "given");
+  EXPECT_EQ(JsonString(given.body, "policy_version"), "1");
+  EXPECT_EQ(JsonString(given.body, "ip"), "203.0.113.0/24");  // never the full address
+  // The hash is of the exact consent text of that version and language.
+  auto text = Http(konfid_->port(), "GET",
+                   "/v1/policy?tenant=demo&document=consent/newsletter&lang=ru&format=md");
+  EXPECT_EQ(JsonString(given.body, "text_hash"), Sha256Hex(text.body));
+
+  auto read = Get(newsletter);
+  ASSERT_EQ(read.status, 200u) << read.body;
+  EXPECT_EQ(JsonField(read.body, "email"), "olga@example.com");
+  EXPECT_EQ(JsonField(read.body, "surname"), "");  // not a newsletter field
+
+  auto state = Get(consents);
+  ASSERT_EQ(state.status, 200u) << state.body;
+  EXPECT_NE(state.body.find(R"("purpose":"newsletter","state":"given","live":true)"),
+            std::string::npos)
+      << state.body;
+  EXPECT_NE(state.body.find(R"("purpose":"reviews","state":"none","live":false)"),
+            std::string::npos);
+
+  // Withdrawal takes effect at once.
+  auto withdrawn = konfid_->Request(
+      "POST", consents, R"({"purpose":"newsletter","action":"withdraw","method":"cabinet","lang":"en"})",
+      admin_);
+  ASSERT_EQ(withdrawn.status, 201u) << withdrawn.body;
+  EXPECT_NE(JsonString(withdrawn.body, "text_hash"), JsonString(given.body, "text_hash"));
+  EXPECT_EQ(Code(Get(newsletter)), "consent_required");
+  state = Get(consents);
+  EXPECT_NE(state.body.find(R"("purpose":"newsletter","state":"withdrawn","live":false)"),
+            std::string::npos)
+      << state.body;
+  EXPECT_NE(state.body.find("footer-form"), std::string::npos);  // the history stays
+}
+
+TEST_P(ApiE2E, ConsentEventsAreCheckedAndRefusalsRecordNothing) {
+  auto created = Post(kOlga);
+  ASSERT_EQ(created.status, 201u);
+  std::string consents = "/v1/subjects/" + JsonString(created.body, "id") + "/consents";
+  struct Case {
+    std::string body;
+    unsigned status;
+    std::string code;
+  };
+  std::vector<Case> cases = {
+      {R"({"purpose":"registration","action":"give"})", 400, "not_consent_purpose"},
+      {R"({"purpose":"lottery","action":"give"})", 400, "unknown_purpose"},
+      {R"({"purpose":"newsletter","action":"maybe"})", 400, "invalid_value"},
+      {R"({"purpose":"newsletter"})", 400, "required_field"},
+      {R"({"purpose":"newsletter","action":"give","colour":1})", 400, "unknown_field"},
+      {R"({"purpose":"newsletter","action":"give","method":"telepathy"})", 400, "invalid_value"},
+      {R"({"purpose":"newsletter","action":"give","context":{"ip":"not-an-ip"}})", 400,
+       "invalid_value"},
+      {R"({"purpose":"newsletter","action":"give","policy_version":7})", 400,
+       "unknown_policy_version"},
+      {R"({"purpose":"newsletter","action":"give","lang":"de"})", 400, "invalid_value"},
+      {"{", 400, "invalid_json"},
+  };
+  for (const auto& c : cases) {
+    auto r = konfid_->Request("POST", consents, c.body, admin_);
+    EXPECT_EQ(r.status, c.status) << c.body << " -> " << r.body;
+    EXPECT_EQ(Code(r), c.code) << c.body;
+  }
+  EXPECT_EQ(Code(konfid_->Request("POST", consents, R"({"purpose":"newsletter","action":"give"})",
+                                  support_)),
+            "role");
+  EXPECT_EQ(konfid_->Request("POST", consents, R"({"purpose":"newsletter","action":"give"})",
+                             other_admin_)
+                .status,
+            404u);  // another tenant's subject
+  EXPECT_EQ(konfid_->Request("POST", "/v1/subjects/" + std::string(32, 'a') + "/consents",
+                             R"({"purpose":"newsletter","action":"give"})", admin_)
+                .status,
+            404u);
+  // None of it left an event.
+  auto state = Get(consents);
+  ASSERT_EQ(state.status, 200u);
+  EXPECT_NE(state.body.find(R"("events":[])"), std::string::npos) << state.body;
+  EXPECT_EQ(Get(consents, analyst_).status, 403u);
+}
+
+}  // namespace konfid::e2e
