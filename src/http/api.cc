@@ -15,9 +15,9 @@ namespace json = boost::json;
 
 namespace {
 
-// {"fields": {"name": "value", ...}}: nothing else at the top level; values are strings, or
-// null (PATCH only) to remove a field.
-Result<domain::FieldInput> ParseFieldsBody(const Request& req, bool allow_null) {
+// The body as a JSON object; a body of another media type, invalid JSON or not an object is
+// refused.
+Result<json::object> ParseJsonObject(const Request& req) {
   auto type = req[beast_http::field::content_type];
   if (!type.empty() && !type.starts_with("application/json"))
     return Fail(Error(ErrorCode::kInvalidArgument, "Content-Type must be application/json")
@@ -26,7 +26,13 @@ Result<domain::FieldInput> ParseFieldsBody(const Request& req, bool allow_null) 
   json::value doc = json::parse(req.body(), ec);
   if (ec) return Fail(Invalid("the body is not valid JSON", "invalid_json"));
   if (!doc.is_object()) return Fail(Invalid("the body must be a JSON object", "invalid_json"));
-  const json::object& root = doc.get_object();
+  return std::move(doc.get_object());
+}
+
+// {"fields": {"name": "value", ...}}: nothing else at the top level; values are strings, or
+// null (PATCH only) to remove a field.
+Result<domain::FieldInput> ParseFieldsBody(const Request& req, bool allow_null) {
+  KONFID_ASSIGN_OR_RETURN(json::object root, ParseJsonObject(req));
   for (const auto& kv : root)
     if (kv.key() != "fields")
       return Fail(
@@ -66,14 +72,7 @@ json::object ConsentEventJson(const domain::ConsentEvent& e) {
 // {"purpose": "...", "action": "give|withdraw|refuse", "policy_version": n, "lang": "ru",
 //  "method": "api", "source": "...", "context": {"ip": "...", "user_agent": "..."}}
 Result<app::ConsentInput> ParseConsentBody(const Request& req) {
-  auto type = req[beast_http::field::content_type];
-  if (!type.empty() && !type.starts_with("application/json"))
-    return Fail(Error(ErrorCode::kInvalidArgument, "Content-Type must be application/json")
-                    .WithReason("unsupported_media_type"));
-  boost::system::error_code ec;
-  json::value doc = json::parse(req.body(), ec);
-  if (ec || !doc.is_object())
-    return Fail(Invalid("the body must be a JSON object", "invalid_json"));
+  KONFID_ASSIGN_OR_RETURN(json::object doc, ParseJsonObject(req));
   app::ConsentInput in;
   bool have_action = false;
   auto text = [](const json::value& v, const char* what) -> Result<std::string> {
@@ -81,7 +80,7 @@ Result<app::ConsentInput> ParseConsentBody(const Request& req) {
       return Fail(Invalid(std::string("'") + what + "' must be a string", "invalid_value"));
     return std::string(v.get_string());
   };
-  for (const auto& kv : doc.get_object()) {
+  for (const auto& kv : doc) {
     std::string_view k = kv.key();
     if (k == "purpose") {
       KONFID_ASSIGN_OR_RETURN(in.purpose, text(kv.value(), "purpose"));
