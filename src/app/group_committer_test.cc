@@ -111,6 +111,10 @@ class FaultyTransaction : public ports::Transaction {
                                                                 const std::string& s) override {
     return t_->ListConsentEvents(t, s);
   }
+  Result<std::optional<ports::ConsentEventRow>> FindConsentEvent(const std::string& t,
+                                                                 const std::string& id) override {
+    return t_->FindConsentEvent(t, id);
+  }
   Status InsertApiKey(const ports::ApiKeyRow& r) override { return t_->InsertApiKey(r); }
   Result<std::optional<ports::ApiKeyRow>> FindApiKey(const std::string& k) override {
     return t_->FindApiKey(k);

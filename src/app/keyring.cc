@@ -53,11 +53,26 @@ Status Keyring::Load(const ports::TenantRow& row) {
                                                            TenantKeyAd(row.tenant, "index")));
   KONFID_ASSIGN_OR_RETURN(keys->audit_key, crypto_.OpenKey(master_, row.wrapped_audit_key,
                                                            TenantKeyAd(row.tenant, "audit")));
+  if (!row.wrapped_receipt_key.empty()) {
+    KONFID_ASSIGN_OR_RETURN(keys->receipt_key, crypto_.OpenKey(master_, row.wrapped_receipt_key,
+                                                               TenantKeyAd(row.tenant, "receipt")));
+    keys->receipt_key.Lock();
+    keys->receipt_public_key = row.receipt_public_key;
+    keys->receipt_key_id =
+        row.tenant + "-" + HexEncode(crypto_.Hash(row.receipt_public_key)).substr(0, 16);
+  }
   keys->index_key.Lock();
   keys->audit_key.Lock();
   std::unique_lock lock(mu_);
   tenants_[row.tenant] = std::move(keys);
   return Ok();
+}
+
+void Keyring::AddReceiptKey(ports::TenantRow& row) {
+  auto receipt = crypto_.NewSigningKey();
+  row.receipt_public_key = receipt.public_key;
+  row.wrapped_receipt_key =
+      crypto_.Seal(master_, receipt.secret_key.span(), TenantKeyAd(row.tenant, "receipt"));
 }
 
 Status Keyring::EnsureTenant(const std::string& tenant, UnixMicros now) {
@@ -68,7 +83,12 @@ Status Keyring::EnsureTenant(const std::string& tenant, UnixMicros now) {
     row = ports::TenantRow{
         tenant, crypto_.Seal(master_, index_key.span(), TenantKeyAd(tenant, "index")),
         crypto_.Seal(master_, audit_key.span(), TenantKeyAd(tenant, "audit")), now};
+    AddReceiptKey(*row);
     KONFID_TRY(txn->InsertTenant(*row));
+    KONFID_TRY(txn->Commit());
+  } else if (row->wrapped_receipt_key.empty()) {  // a tenant made before receipts existed
+    AddReceiptKey(*row);
+    KONFID_TRY(txn->UpdateTenantKeys(*row));
     KONFID_TRY(txn->Commit());
   }
   return Load(*row);

@@ -18,6 +18,9 @@ namespace konfid::app {
 struct TenantKeys {
   SecretBytes index_key;
   SecretBytes audit_key;
+  SecretBytes receipt_key;  // Ed25519 secret (64 bytes)
+  Bytes receipt_public_key;
+  std::string receipt_key_id;  // "<tenant>-<16 hex of BLAKE2b(public key)>"
 };
 
 class Keyring {
@@ -27,7 +30,8 @@ class Keyring {
   static Result<std::unique_ptr<Keyring>> Open(ports::Crypto& crypto, ports::Storage& storage,
                                                SecretBytes master, bool initialize);
 
-  // Creates the tenant's keys if it has none, then loads them. Idempotent.
+  // Creates the tenant's keys if it has none (and a receipt key for a tenant made before
+  // receipts existed), then loads them. Idempotent.
   Status EnsureTenant(const std::string& tenant, UnixMicros now);
   // Loads every tenant recorded in the database.
   Status LoadAllTenants();
@@ -55,6 +59,7 @@ class Keyring {
   Keyring(ports::Crypto& crypto, ports::Storage& storage, SecretBytes master)
       : crypto_(crypto), storage_(storage), master_(std::move(master)) {}
   Status Load(const ports::TenantRow& row);
+  void AddReceiptKey(ports::TenantRow& row);
 
   ports::Crypto& crypto_;
   ports::Storage& storage_;

@@ -44,6 +44,12 @@ Result<uint64_t> RotateMasterKey(ports::Storage& storage, ports::Crypto& crypto,
         crypto.Seal(new_master, index_key.span(), Keyring::TenantKeyAd(t.tenant, "index"));
     t.wrapped_audit_key =
         crypto.Seal(new_master, audit_key.span(), Keyring::TenantKeyAd(t.tenant, "audit"));
+    if (!t.wrapped_receipt_key.empty()) {
+      std::string ad = Keyring::TenantKeyAd(t.tenant, "receipt");
+      KONFID_ASSIGN_OR_RETURN(SecretBytes receipt_key,
+                              crypto.OpenKey(old_master, t.wrapped_receipt_key, ad));
+      t.wrapped_receipt_key = crypto.Seal(new_master, receipt_key.span(), ad);
+    }
     KONFID_TRY(txn->UpdateTenantKeys(t));
   }
   uint64_t count = 0;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "app/receipts.h"
 #include "domain/sealed_fields.h"
 
 namespace konfid::app {
@@ -493,7 +494,7 @@ Operation ConsentOperation(domain::ConsentKind kind) {
 }  // namespace
 
 void Vault::RecordConsent(const Actor& actor, const std::string& subject, const ConsentInput& input,
-                          Callback<domain::ConsentEvent> done) {
+                          Callback<ports::ConsentEventRow> done) {
   Operation op = ConsentOperation(input.kind);
   auto refuse = [&](Error e) {
     auto event = std::make_shared<domain::AuditEvent>(MakeEvent(
@@ -549,8 +550,11 @@ void Vault::RecordConsent(const Actor& actor, const std::string& subject, const 
   event->user_agent = input.user_agent.substr(0, 256);
   Actor who = actor;
   std::string lang = input.lang;
+  auto stored = std::make_shared<ports::ConsentEventRow>();
+  std::shared_ptr<const domain::TenantPolicy> policy = active->policy;
   committer_.Submit(
-      [this, event, who, subject, op, lang](ports::Transaction& txn, AuditWriter& audit) -> Status {
+      [this, event, stored, policy, who, subject, op, lang](ports::Transaction& txn,
+                                                            AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, subject));
         if (!row) return Fail(NoSubject());
         // The exact text the visitor was shown, by version and language.
@@ -563,7 +567,13 @@ void Vault::RecordConsent(const Actor& actor, const std::string& subject, const 
                                 " has no consent text for purpose '" + event->purpose + "'")
                           .WithReason("unknown_policy_version"));
         event->text_hash = HexEncode(crypto_.Sha256(AsBytes(*text)));
-        KONFID_TRY(txn.InsertConsentEvent({who.tenant, subject, *event}));
+        KONFID_ASSIGN_OR_RETURN(const TenantKeys* keys, keyring_.Tenant(who.tenant));
+        if (keys->receipt_key.size() == 0)
+          return Fail(ErrorCode::kInternal, "internal error", "tenant has no receipt key");
+        std::string claims = ReceiptClaims(*policy, subject, *event, lang);
+        *stored = {who.tenant, subject, *event,
+                   SignReceipt(crypto_, keys->receipt_key, keys->receipt_key_id, claims)};
+        KONFID_TRY(txn.InsertConsentEvent(*stored));
         domain::AuditEvent e = MakeEvent(who, op, subject, {}, Outcome::kOk);
         e.purpose = event->purpose;
         e.ground = "consent";
@@ -575,9 +585,9 @@ void Vault::RecordConsent(const Actor& actor, const std::string& subject, const 
         ev.ground = "consent";
         return audit.Append(ev);
       },
-      [event, done](Status st) {
+      [stored, done](Status st) {
         if (!st) return done(Fail(st.error()));
-        done(*event);
+        done(std::move(*stored));
       });
 }
 
@@ -615,6 +625,46 @@ void Vault::Consents(const Actor& actor, const std::string& subject, Callback<Co
         done(std::move(*out));
       },
       /*savepoint=*/false);
+}
+
+void Vault::Receipt(const Actor& actor, const std::string& event_id,
+                    Callback<ports::ConsentEventRow> done) {
+  auto refuse = [&](Error e) {
+    Refuse(actor, Operation::kExtract, "", {"receipt"}, std::move(e),
+           [done](Error err) { done(Fail(std::move(err))); });
+  };
+  if (actor.role != Role::kAdmin && actor.role != Role::kOperator && actor.role != Role::kSupport &&
+      actor.role != Role::kMarketing)
+    return refuse(Error(ErrorCode::kPermissionDenied, "this API key's role may not read receipts")
+                      .WithReason("role"));
+  auto not_found = Error(ErrorCode::kNotFound, "no such receipt").WithReason("not_found");
+  if (!IsValidSubjectId(event_id)) return refuse(not_found);
+  auto out = std::make_shared<ports::ConsentEventRow>();
+  Actor who = actor;
+  committer_.Submit(
+      [out, who, event_id, not_found](ports::Transaction& txn, AuditWriter& audit) -> Status {
+        KONFID_ASSIGN_OR_RETURN(auto row, txn.FindConsentEvent(who.tenant, event_id));
+        if (!row) return Fail(not_found);
+        *out = std::move(*row);
+        return audit.Append(
+            MakeEvent(who, Operation::kExtract, out->subject, {"receipt"}, Outcome::kOk));
+      },
+      [who](ports::Transaction&, AuditWriter& audit, const Error& e) {
+        return audit.Append(
+            MakeEvent(who, Operation::kExtract, "", {"receipt"}, OutcomeOf(e), ReasonOf(e)));
+      },
+      [out, done](Status st) {
+        if (!st) return done(Fail(st.error()));
+        done(std::move(*out));
+      },
+      /*savepoint=*/false);
+}
+
+Result<std::pair<std::string, Bytes>> Vault::ReceiptKey(const std::string& tenant) const {
+  KONFID_ASSIGN_OR_RETURN(const TenantKeys* keys, keyring_.Tenant(tenant));
+  if (keys->receipt_public_key.empty())
+    return Fail(ErrorCode::kNotFound, "the tenant has no receipt key yet");
+  return std::pair(keys->receipt_key_id, keys->receipt_public_key);
 }
 
 }  // namespace konfid::app

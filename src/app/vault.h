@@ -90,8 +90,14 @@ class Vault {
   // text hash is the SHA-256 of the consent text of that policy version and language.
   // InvalidArgument for a purpose that is not consent-based or a version without that text;
   // NotFound for an unknown subject. Roles admin, operator.
+  // Each event carries its signed receipt (app/receipts.h).
   void RecordConsent(const Actor& actor, const std::string& subject, const ConsentInput& input,
-                     Callback<domain::ConsentEvent> done);
+                     Callback<ports::ConsentEventRow> done);
+  // One consent event with its receipt, by event id (audited). Roles as for Consents.
+  void Receipt(const Actor& actor, const std::string& event_id,
+               Callback<ports::ConsentEventRow> done);
+  // The tenant's receipt key: id and Ed25519 public key. NotFound for an unknown tenant.
+  Result<std::pair<std::string, Bytes>> ReceiptKey(const std::string& tenant) const;
   // The subject's consent states and events (audited as an extract of the ledger). Roles
   // admin, operator, support, marketing.
   void Consents(const Actor& actor, const std::string& subject, Callback<ConsentLedger> done);

@@ -5,9 +5,12 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "app/maintenance.h"
+#include "app/receipts.h"
 #include "cli/master_key.h"
 #include "domain/policy_diff.h"
 #include "text/policy_text.h"
@@ -281,6 +284,28 @@ int PolicyPublish(Platform& p, const Common& c, const std::string& file,
   return 0;
 }
 
+int ReceiptVerify(Platform& p, const std::string& file, const std::string& public_key) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Die(Error(ErrorCode::kInvalidArgument, "cannot read " + file));
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string jws = text.str();
+  while (!jws.empty() && (jws.back() == '\n' || jws.back() == '\r' || jws.back() == ' '))
+    jws.pop_back();
+  auto key = Base64UrlDecode(public_key);
+  if (!key || key->size() != 32)
+    return Die(Error(ErrorCode::kInvalidArgument,
+                     "--public-key must be the tenant's Ed25519 key in base64url (the \"x\" of "
+                     "GET /v1/keys/receipt)"));
+  auto claims = app::VerifyReceipt(p.crypto, *key, jws);
+  if (!claims) {
+    std::cout << "receipt DOES NOT verify: " << claims.error().message() << "\n";
+    return 1;
+  }
+  std::cout << "receipt verifies\n" << *claims << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int Run(int argc, char** argv, Platform& p) {
@@ -350,6 +375,21 @@ int Run(int argc, char** argv, Platform& p) {
   policy_publish->add_option("--effective", effective,
                              "when it takes effect (RFC 3339 or YYYY-MM-DD; default: now)");
 
+  auto* receipt = app.add_subcommand("receipt", "consent receipts");
+  receipt->require_subcommand(1);
+  std::string receipt_file, receipt_key;
+  auto* receipt_verify =
+      receipt->add_subcommand("verify", "check a receipt (compact JWS) offline; exit 1 if not");
+  receipt_verify
+      ->add_option("FILE", receipt_file,
+                   "the receipt, as GET /v1/receipts/{id} "
+                   "returns it for Accept: application/jose")
+      ->required();
+  receipt_verify
+      ->add_option("--public-key", receipt_key,
+                   "the tenant's Ed25519 public key, base64url (GET /v1/keys/receipt)")
+      ->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -361,6 +401,7 @@ int Run(int argc, char** argv, Platform& p) {
   if (audit_verify->parsed()) return AuditVerify(p, c);
   if (keys_rotate->parsed()) return KeysRotate(p, c);
   if (policy_check->parsed()) return PolicyCheck(p, policy_file);
+  if (receipt_verify->parsed()) return ReceiptVerify(p, receipt_file, receipt_key);
   if (policy_render->parsed()) return PolicyRender(p, policy_file, lang, format, document);
   if (policy_diff->parsed()) return PolicyDiff(p, policy_file, policy_other);
   if (policy_publish->parsed()) return PolicyPublish(p, c, policy_file, effective);

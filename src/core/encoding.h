@@ -16,6 +16,10 @@ std::string HexEncode(std::span<const uint8_t> bytes);
 // Returns nullopt on odd length or a non-hex character.
 std::optional<Bytes> HexDecode(std::string_view hex);
 
+// Base64url without padding (RFC 4648 §5), as JWS uses it.
+std::string Base64UrlEncode(std::span<const uint8_t> bytes);
+std::optional<Bytes> Base64UrlDecode(std::string_view text);
+
 inline std::span<const uint8_t> AsBytes(std::string_view s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/json_writer.h"
 #include "core/secret_bytes.h"
 #include "core/time.h"
 
@@ -55,6 +56,39 @@ TEST(Time, Rfc3339RoundTripsAndRejectsNonsense) {
   for (const char* bad : {"", "yesterday", "2026-13-01", "2026-02-30", "2026-12-01T25:00:00Z",
                           "2026-12-01T10:00:00", "2026-12-01T10:00:00Zjunk", "2026-12-1"})
     EXPECT_FALSE(ParseRfc3339(bad)) << bad;
+}
+
+TEST(Encoding, Base64UrlMatchesRfc4648) {
+  // RFC 4648 §10 test vectors, in the URL alphabet without padding.
+  const char* plain[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};
+  const char* coded[] = {"", "Zg", "Zm8", "Zm9v", "Zm9vYg", "Zm9vYmE", "Zm9vYmFy"};
+  for (int i = 0; i < 7; ++i) {
+    EXPECT_EQ(Base64UrlEncode(AsBytes(plain[i])), coded[i]);
+    auto back = Base64UrlDecode(coded[i]);
+    ASSERT_TRUE(back);
+    EXPECT_EQ(std::string(back->begin(), back->end()), plain[i]);
+  }
+  Bytes high = {0xfb, 0xff, 0xbf};
+  EXPECT_EQ(Base64UrlEncode(high), "-_-_");
+  EXPECT_EQ(*Base64UrlDecode("-_-_"), high);
+  for (const char* bad : {"Zm9v=", "Z", "Zm+v", "Zh"}) EXPECT_FALSE(Base64UrlDecode(bad)) << bad;
+}
+
+TEST(JsonWriter, WritesInOrderAndEscapes) {
+  JsonWriter w;
+  w.BeginObject()
+      .Member("s", "a\"b\\c\n\x01")
+      .Member("n", int64_t{-5})
+      .Member("t", true)
+      .StringArray("l", {"x", "y"})
+      .Key("o")
+      .BeginObject()
+      .EndObject()
+      .Key("e")
+      .BeginArray()
+      .EndArray()
+      .EndObject();
+  EXPECT_EQ(w.str(), R"({"s":"a\"b\\c\n\u0001","n":-5,"t":true,"l":["x","y"],"o":{},"e":[]})");
 }
 
 }  // namespace

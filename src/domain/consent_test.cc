@@ -40,20 +40,19 @@ TEST(Consent, StateFollowsTheLastEvent) {
   EXPECT_EQ(given.at("news").policy_version, 2);
   EXPECT_EQ(given.at("news").expires_at, 31 * kDay);
 
-  auto withdrawn = DeriveConsents(
-      {Event(ConsentKind::kGiven, kDay), Event(ConsentKind::kWithdrawn, 2 * kDay)}, Policy(),
-      3 * kDay);
+  auto withdrawn =
+      DeriveConsents({Event(ConsentKind::kGiven, kDay), Event(ConsentKind::kWithdrawn, 2 * kDay)},
+                     Policy(), 3 * kDay);
   EXPECT_FALSE(withdrawn.at("news").live);
   EXPECT_EQ(*withdrawn.at("news").last, ConsentKind::kWithdrawn);
 
-  auto again = DeriveConsents({Event(ConsentKind::kGiven, kDay),
-                               Event(ConsentKind::kWithdrawn, 2 * kDay),
-                               Event(ConsentKind::kGiven, 3 * kDay)},
-                              Policy(), 4 * kDay);
+  auto again =
+      DeriveConsents({Event(ConsentKind::kGiven, kDay), Event(ConsentKind::kWithdrawn, 2 * kDay),
+                      Event(ConsentKind::kGiven, 3 * kDay)},
+                     Policy(), 4 * kDay);
   EXPECT_TRUE(again.at("news").live);
-  EXPECT_FALSE(DeriveConsents({Event(ConsentKind::kRefused, kDay)}, Policy(), 2 * kDay)
-                   .at("news")
-                   .live);
+  EXPECT_FALSE(
+      DeriveConsents({Event(ConsentKind::kRefused, kDay)}, Policy(), 2 * kDay).at("news").live);
 }
 
 TEST(Consent, ExpiresWhenThePurposesTermHasPassed) {
@@ -61,9 +60,9 @@ TEST(Consent, ExpiresWhenThePurposesTermHasPassed) {
   EXPECT_FALSE(s.at("news").live);
   EXPECT_EQ(*s.at("news").last, ConsentKind::kExpired);
   EXPECT_EQ(s.at("news").since, 31 * kDay);
-  auto renewed = DeriveConsents(
-      {Event(ConsentKind::kGiven, kDay), Event(ConsentKind::kRenewed, 20 * kDay)}, Policy(),
-      31 * kDay);
+  auto renewed =
+      DeriveConsents({Event(ConsentKind::kGiven, kDay), Event(ConsentKind::kRenewed, 20 * kDay)},
+                     Policy(), 31 * kDay);
   EXPECT_TRUE(renewed.at("news").live);
 }
 

@@ -193,16 +193,36 @@ Response Api::Route(const Request& req, std::string& route, Yield yield) {
   if (path == "/v1/policy" || path.starts_with("/v1/policy/"))
     return PolicyRoute(req, path, *target, route);
 
+  if (path == "/v1/keys/receipt") {
+    route = "/v1/keys/receipt";
+    if (method != beast_http::verb::get) return MethodNotAllowed(req, "GET");
+    std::string tenant;
+    for (auto param : target->params(boost::urls::encoding_opts{}))
+      if (param.key == "tenant") tenant = param.value;
+    if (tenant.empty()) return problem(Invalid("name the tenant: ?tenant=<id>", "tenant_required"));
+    if (!d_.vault.Policy(tenant))
+      return problem(Error(ErrorCode::kNotFound, "no such tenant on this server")
+                         .WithReason("tenant_not_configured"));
+    auto key = d_.vault.ReceiptKey(tenant);
+    if (!key) return problem(key.error());
+    json::object jwk{{"kty", "OKP"},      {"crv", "Ed25519"}, {"x", Base64UrlEncode(key->second)},
+                     {"kid", key->first}, {"use", "sig"},     {"alg", "EdDSA"}};
+    return Json(200, json::object{{"keys", json::array{jwk}}}, req);
+  }
+  bool receipt = path.starts_with("/v1/receipts/") && path.size() > 13 &&
+                 path.find('/', 13) == std::string::npos;
   bool consents = path.starts_with("/v1/subjects/") && path.ends_with("/consents") &&
                   path.size() > 13 + 9 && path.find('/', 13) == path.size() - 9;
   bool collection = path == "/v1/subjects";
   bool item =
       path.starts_with("/v1/subjects/") && path.size() > 13 && path.find('/', 13) == path.npos;
-  if (!collection && !item && !consents)
+  if (!collection && !item && !consents && !receipt)
     return problem(Error(ErrorCode::kNotFound, "no such route").WithReason("no_route"));
   route = collection ? "/v1/subjects"
           : consents ? "/v1/subjects/{id}/consents"
+          : receipt  ? "/v1/receipts/{id}"
                      : "/v1/subjects/{id}";
+  if (receipt && method != beast_http::verb::get) return MethodNotAllowed(req, "GET");
   if (consents && method != beast_http::verb::get && method != beast_http::verb::post)
     return MethodNotAllowed(req, "GET, POST");
   if (collection && method != beast_http::verb::post && method != beast_http::verb::get)
@@ -223,15 +243,31 @@ Response Api::Route(const Request& req, std::string& route, Yield yield) {
                          "this API key's tenant is not configured on this server")
                        .WithReason("tenant_not_configured"));
 
+  if (receipt) {
+    std::string id = path.substr(13);
+    auto r = Await<ports::ConsentEventRow>(
+        [&](auto cb) { d_.vault.Receipt(*actor, id, std::move(cb)); }, yield);
+    if (!r) return problem(r.error());
+    if (req[beast_http::field::accept].find("application/jose") != std::string_view::npos)
+      return Text(200, r->receipt, "application/jose", req);
+    json::object body = ConsentEventJson(r->event);
+    body["subject"] = r->subject;
+    body["receipt"] = r->receipt;
+    return Json(200, body, req);
+  }
   if (consents) {
     std::string id = path.substr(13, path.size() - 13 - 9);
     if (method == beast_http::verb::post) {
       auto input = ParseConsentBody(req);
       if (!input) return problem(input.error());
-      auto r = Await<domain::ConsentEvent>(
+      auto r = Await<ports::ConsentEventRow>(
           [&](auto cb) { d_.vault.RecordConsent(*actor, id, *input, std::move(cb)); }, yield);
       if (!r) return problem(r.error());
-      return Json(201, ConsentEventJson(*r), req);
+      json::object body = ConsentEventJson(r->event);
+      body["receipt"] = r->receipt;
+      Response res = Json(201, body, req);
+      res.set(beast_http::field::location, "/v1/receipts/" + r->event.id);
+      return res;
     }
     auto r = Await<app::ConsentLedger>(
         [&](auto cb) { d_.vault.Consents(*actor, id, std::move(cb)); }, yield);

@@ -40,6 +40,17 @@ class Crypto {
   virtual Bytes Hash(std::span<const uint8_t> message) = 0;
   // SHA-256, 32 bytes: hashes of published texts, which outsiders recompute.
   virtual Bytes Sha256(std::span<const uint8_t> message) = 0;
+  // Ed25519 (receipts): a new key pair (public 32 bytes, secret 64), a detached signature
+  // (64 bytes), and its check.
+  struct SigningKey {
+    Bytes public_key;
+    SecretBytes secret_key;
+  };
+  virtual SigningKey NewSigningKey() = 0;
+  virtual Bytes Sign(const SecretBytes& secret_key, std::span<const uint8_t> message) = 0;
+  virtual bool VerifySignature(std::span<const uint8_t> public_key,
+                               std::span<const uint8_t> message,
+                               std::span<const uint8_t> signature) = 0;
   // Constant-time equality.
   virtual bool Equal(std::span<const uint8_t> a, std::span<const uint8_t> b) = 0;
 };

@@ -37,6 +37,8 @@ struct TenantRow {
   Bytes wrapped_index_key;
   Bytes wrapped_audit_key;
   UnixMicros created_at = 0;
+  Bytes receipt_public_key;   // Ed25519; empty until the keyring makes one
+  Bytes wrapped_receipt_key;  // its secret, sealed under the master key
 };
 
 struct ApiKeyRow {
@@ -84,6 +86,7 @@ struct ConsentEventRow {
   std::string tenant;
   std::string subject;
   domain::ConsentEvent event;
+  std::string receipt;  // the signed receipt (compact JWS, docs/receipts.md)
 };
 
 class Transaction {
@@ -125,6 +128,7 @@ class Transaction {
   virtual Status InsertTenant(const TenantRow& row) = 0;
   virtual Result<std::optional<TenantRow>> FindTenant(const std::string& tenant) = 0;
   virtual Result<std::vector<TenantRow>> ListTenants() = 0;
+  // Rewrites the wrapped keys and the receipt key of a tenant.
   virtual Status UpdateTenantKeys(const TenantRow& row) = 0;
 
   // Audit chain. LockAuditHead reads the head and, on PostgreSQL, locks it until commit so
@@ -157,6 +161,8 @@ class Transaction {
   // The subject's events, oldest first.
   virtual Result<std::vector<ConsentEventRow>> ListConsentEvents(const std::string& tenant,
                                                                  const std::string& subject) = 0;
+  virtual Result<std::optional<ConsentEventRow>> FindConsentEvent(const std::string& tenant,
+                                                                  const std::string& event_id) = 0;
 
   virtual Status InsertApiKey(const ApiKeyRow& row) = 0;
   virtual Result<std::optional<ApiKeyRow>> FindApiKey(const std::string& key_id) = 0;

@@ -151,6 +151,69 @@ TEST_P(StorageContract, SavepointRollbackUndoesOnlyItsOwnWrites) {
   EXPECT_EQ(**t->LookupIndex("demo", "email", B({1})), "keep");
 }
 
+TEST_P(StorageContract, TenantReceiptKeysStartEmptyAndUpdate) {
+  auto t = Begin(*storage_);
+  ASSERT_TRUE(t->InsertTenant(Tenant("demo")));
+  auto row = **t->FindTenant("demo");
+  EXPECT_TRUE(row.receipt_public_key.empty());
+  EXPECT_TRUE(row.wrapped_receipt_key.empty());
+  row.receipt_public_key = B({7, 7});
+  row.wrapped_receipt_key = B({8, 8, 8});
+  ASSERT_TRUE(t->UpdateTenantKeys(row));
+  ASSERT_TRUE(t->Commit());
+  t = Begin(*storage_, false);
+  auto back = **t->FindTenant("demo");
+  EXPECT_EQ(back.receipt_public_key, B({7, 7}));
+  EXPECT_EQ(back.wrapped_receipt_key, B({8, 8, 8}));
+  EXPECT_EQ((*t->ListTenants())[0].wrapped_receipt_key, B({8, 8, 8}));
+}
+
+TEST_P(StorageContract, ConsentEventsAppendAndListInOrder) {
+  auto t = Begin(*storage_);
+  auto event = [](const std::string& id, domain::ConsentKind kind) {
+    domain::ConsentEvent e;
+    e.id = id;
+    e.purpose = "news";
+    e.kind = kind;
+    e.policy_version = 2;
+    e.text_hash = "ab";
+    e.method = "form";
+    e.source = "footer";
+    e.time = 77;
+    e.ip = "203.0.113.0/24";
+    e.user_agent = "UA";
+    return e;
+  };
+  ASSERT_TRUE(
+      t->InsertConsentEvent({"demo", "s1", event("02", domain::ConsentKind::kWithdrawn), "r2"}));
+  ASSERT_TRUE(
+      t->InsertConsentEvent({"demo", "s1", event("01", domain::ConsentKind::kGiven), "r1"}));
+  ASSERT_TRUE(t->InsertConsentEvent({"demo", "s2", event("03", domain::ConsentKind::kGiven), ""}));
+  EXPECT_EQ(FailsInSavepoint(*t,
+                             [&] {
+                               return t->InsertConsentEvent(
+                                   {"demo", "s1", event("01", domain::ConsentKind::kGiven), ""});
+                             })
+                .code(),
+            ErrorCode::kConflict);
+  ASSERT_TRUE(t->Commit());
+  t = Begin(*storage_, false);
+  auto list = *t->ListConsentEvents("demo", "s1");
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].event.id, "01");
+  EXPECT_EQ(list[0].event.kind, domain::ConsentKind::kGiven);
+  EXPECT_EQ(list[1].event.kind, domain::ConsentKind::kWithdrawn);
+  EXPECT_EQ(list[1].receipt, "r2");
+  EXPECT_EQ(list[1].event.ip, "203.0.113.0/24");
+  EXPECT_EQ(list[1].event.time, 77);
+  EXPECT_EQ(list[1].event.policy_version, 2);
+  auto found = *t->FindConsentEvent("demo", "03");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->subject, "s2");
+  EXPECT_FALSE(*t->FindConsentEvent("other", "03"));
+  EXPECT_TRUE(t->ListConsentEvents("other", "s1")->empty());
+}
+
 TEST_P(StorageContract, TenantsAndAuditChainHead) {
   auto t = Begin(*storage_);
   ASSERT_TRUE(t->InsertTenant(Tenant("demo")));

@@ -224,6 +224,7 @@ TEST_P(ApiE2E, AuditChainVerifiesAndKeysRotate) {
   std::string id = JsonString(created.body, "id");
   EXPECT_EQ(Get("/v1/subjects/" + id + "?purpose=registration", analyst_).status,
             403u);  // denied attempts are events too
+  std::string receipt_key = Http(konfid_->port(), "GET", "/v1/keys/receipt?tenant=demo").body;
   ASSERT_EQ(konfid_->Stop(), 0);
 
   std::vector<std::string> verify = {"audit", "verify", "--data", konfid_->data_dir()};
@@ -239,6 +240,8 @@ TEST_P(ApiE2E, AuditChainVerifiesAndKeysRotate) {
   EXPECT_NE(r.output.find("1 subject keys"), std::string::npos) << r.output;
 
   konfid_->Start();  // under the new master key the same data reads back
+  // The receipt key survives the rotation, so earlier receipts still verify.
+  EXPECT_EQ(Http(konfid_->port(), "GET", "/v1/keys/receipt?tenant=demo").body, receipt_key);
   auto got = Get("/v1/subjects/" + id + "?purpose=registration");
   EXPECT_EQ(got.status, 200u) << got.body;
   EXPECT_EQ(JsonField(got.body, "surname"), "Иванов");

@@ -2,6 +2,9 @@
 // reads for a consent-based purpose that follow it at once.
 #include <sodium.h>
 
+#include <boost/json.hpp>
+#include <fstream>
+
 #include "api_e2e.h"
 
 namespace konfid::e2e {
@@ -65,8 +68,8 @@ TEST_P(ApiE2E, ConsentLedgerDecidesConsentBasedReads) {
 
   // Withdrawal takes effect at once.
   auto withdrawn = konfid_->Request(
-      "POST", consents, R"({"purpose":"newsletter","action":"withdraw","method":"cabinet","lang":"en"})",
-      admin_);
+      "POST", consents,
+      R"({"purpose":"newsletter","action":"withdraw","method":"cabinet","lang":"en"})", admin_);
   ASSERT_EQ(withdrawn.status, 201u) << withdrawn.body;
   EXPECT_NE(JsonString(withdrawn.body, "text_hash"), JsonString(given.body, "text_hash"));
   EXPECT_EQ(Code(Get(newsletter)), "consent_required");
@@ -108,12 +111,14 @@ TEST_P(ApiE2E, ConsentEventsAreCheckedAndRefusalsRecordNothing) {
   EXPECT_EQ(Code(konfid_->Request("POST", consents, R"({"purpose":"newsletter","action":"give"})",
                                   support_)),
             "role");
-  EXPECT_EQ(konfid_->Request("POST", consents, R"({"purpose":"newsletter","action":"give"})",
-                             other_admin_)
-                .status,
-            404u);  // another tenant's subject
-  EXPECT_EQ(konfid_->Request("POST", "/v1/subjects/" + std::string(32, 'a') + "/consents",
-                             R"({"purpose":"newsletter","action":"give"})", admin_)
+  EXPECT_EQ(
+      konfid_
+          ->Request("POST", consents, R"({"purpose":"newsletter","action":"give"})", other_admin_)
+          .status,
+      404u);  // another tenant's subject
+  EXPECT_EQ(konfid_
+                ->Request("POST", "/v1/subjects/" + std::string(32, 'a') + "/consents",
+                          R"({"purpose":"newsletter","action":"give"})", admin_)
                 .status,
             404u);
   // None of it left an event.
@@ -121,6 +126,62 @@ TEST_P(ApiE2E, ConsentEventsAreCheckedAndRefusalsRecordNothing) {
   ASSERT_EQ(state.status, 200u);
   EXPECT_NE(state.body.find(R"("events":[])"), std::string::npos) << state.body;
   EXPECT_EQ(Get(consents, analyst_).status, 403u);
+}
+
+TEST_P(ApiE2E, EachConsentEventHasASignedReceiptAnyoneCanVerify) {
+  auto created = Post(kOlga);
+  ASSERT_EQ(created.status, 201u);
+  std::string id = JsonString(created.body, "id");
+  auto given =
+      konfid_->Request("POST", "/v1/subjects/" + id + "/consents",
+                       R"({"purpose":"newsletter","action":"give","method":"form"})", admin_);
+  ASSERT_EQ(given.status, 201u) << given.body;
+  std::string event = JsonString(given.body, "id");
+  EXPECT_EQ(given.headers["location"], "/v1/receipts/" + event);
+
+  auto jws = Http(konfid_->port(), "GET", "/v1/receipts/" + event, "", admin_, "",
+                  {{"Accept", "application/jose"}});
+  ASSERT_EQ(jws.status, 200u) << jws.body;
+  EXPECT_EQ(jws.body, JsonString(given.body, "receipt"));
+  auto keys = Http(konfid_->port(), "GET", "/v1/keys/receipt?tenant=demo");
+  ASSERT_EQ(keys.status, 200u) << keys.body;
+  boost::system::error_code ec;
+  auto jwks = boost::json::parse(keys.body, ec);
+  ASSERT_FALSE(ec);
+  std::string x(jwks.at("keys").at(0).at("x").as_string());
+
+  konfid::testing::TempDir dir;
+  std::string file = dir.path() + "/receipt.jws";
+  std::ofstream(file) << jws.body << "\n";
+  auto verify = RunKonfid({"receipt", "verify", file, "--public-key", x});
+  EXPECT_EQ(verify.exit_code, 0) << verify.output;
+  for (const char* part :
+       {R"("consentReceiptID":")", R"("piiController":"ООО «Демо Курсы»")",
+        R"("collectionMethod":"form")", R"("event":"given")", R"("purposeCategory":["newsletter"])",
+        R"("policyUrl":"https://demo.example/privacy")"})
+    EXPECT_NE(verify.output.find(part), std::string::npos) << part << "\n" << verify.output;
+  EXPECT_NE(verify.output.find(event), std::string::npos);
+
+  // One changed character of the claims, or another tenant's key, and it no longer verifies.
+  std::string forged = jws.body;
+  size_t dot = forged.find('.');
+  forged[dot + 5] = forged[dot + 5] == 'A' ? 'B' : 'A';
+  std::ofstream(file) << forged;
+  auto bad = RunKonfid({"receipt", "verify", file, "--public-key", x});
+  EXPECT_EQ(bad.exit_code, 1) << bad.output;
+  EXPECT_NE(bad.output.find("DOES NOT verify"), std::string::npos);
+  auto other =
+      boost::json::parse(Http(konfid_->port(), "GET", "/v1/keys/receipt?tenant=other").body, ec);
+  std::string other_x(other.at("keys").at(0).at("x").as_string());
+  EXPECT_NE(other_x, x);
+  std::ofstream(file) << jws.body;
+  EXPECT_EQ(RunKonfid({"receipt", "verify", file, "--public-key", other_x}).exit_code, 1);
+
+  // Receipts are the tenant's: another tenant's key sees nothing, an analyst may not read.
+  EXPECT_EQ(Http(konfid_->port(), "GET", "/v1/receipts/" + event, "", other_admin_).status, 404u);
+  EXPECT_EQ(Http(konfid_->port(), "GET", "/v1/receipts/" + event, "", analyst_).status, 403u);
+  auto as_json = Get("/v1/receipts/" + event);
+  EXPECT_EQ(JsonString(as_json.body, "subject"), id);
 }
 
 }  // namespace konfid::e2e

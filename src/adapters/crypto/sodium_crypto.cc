@@ -102,6 +102,27 @@ Bytes SodiumCrypto::Mac(const SecretBytes& key, std::span<const uint8_t> message
   return out;
 }
 
+ports::Crypto::SigningKey SodiumCrypto::NewSigningKey() {
+  SigningKey key{Bytes(crypto_sign_PUBLICKEYBYTES), SecretBytes(crypto_sign_SECRETKEYBYTES)};
+  crypto_sign_keypair(key.public_key.data(), key.secret_key.data());
+  return key;
+}
+
+Bytes SodiumCrypto::Sign(const SecretBytes& secret_key, std::span<const uint8_t> message) {
+  Bytes sig(crypto_sign_BYTES);
+  if (secret_key.size() != crypto_sign_SECRETKEYBYTES) return {};
+  crypto_sign_detached(sig.data(), nullptr, message.data(), message.size(), secret_key.data());
+  return sig;
+}
+
+bool SodiumCrypto::VerifySignature(std::span<const uint8_t> public_key,
+                                   std::span<const uint8_t> message,
+                                   std::span<const uint8_t> signature) {
+  return public_key.size() == crypto_sign_PUBLICKEYBYTES && signature.size() == crypto_sign_BYTES &&
+         crypto_sign_verify_detached(signature.data(), message.data(), message.size(),
+                                     public_key.data()) == 0;
+}
+
 Bytes SodiumCrypto::Sha256(std::span<const uint8_t> message) {
   Bytes out(crypto_hash_sha256_BYTES);
   crypto_hash_sha256(out.data(), message.data(), message.size());

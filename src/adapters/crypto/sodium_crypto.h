@@ -23,6 +23,10 @@ class SodiumCrypto final : public ports::Crypto {
   Bytes Mac(const SecretBytes& key, std::span<const uint8_t> message) override;
   Bytes Hash(std::span<const uint8_t> message) override;
   Bytes Sha256(std::span<const uint8_t> message) override;
+  SigningKey NewSigningKey() override;
+  Bytes Sign(const SecretBytes& secret_key, std::span<const uint8_t> message) override;
+  bool VerifySignature(std::span<const uint8_t> public_key, std::span<const uint8_t> message,
+                       std::span<const uint8_t> signature) override;
   bool Equal(std::span<const uint8_t> a, std::span<const uint8_t> b) override;
 
  private:

@@ -40,6 +40,21 @@ TEST_F(SodiumCryptoTest, Sha256MatchesTheStandardVector) {
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+TEST_F(SodiumCryptoTest, Ed25519SignaturesVerifyOnlyUnchanged) {
+  auto key = crypto_->NewSigningKey();
+  EXPECT_EQ(key.public_key.size(), 32u);
+  Bytes sig = crypto_->Sign(key.secret_key, AsBytes("receipt"));
+  ASSERT_EQ(sig.size(), 64u);
+  EXPECT_TRUE(crypto_->VerifySignature(key.public_key, AsBytes("receipt"), sig));
+  EXPECT_FALSE(crypto_->VerifySignature(key.public_key, AsBytes("receipT"), sig));
+  sig[0] ^= 1;
+  EXPECT_FALSE(crypto_->VerifySignature(key.public_key, AsBytes("receipt"), sig));
+  auto other = crypto_->NewSigningKey();
+  sig[0] ^= 1;
+  EXPECT_FALSE(crypto_->VerifySignature(other.public_key, AsBytes("receipt"), sig));
+  EXPECT_FALSE(crypto_->VerifySignature(Bytes(5), AsBytes("receipt"), sig));
+}
+
 TEST_F(SodiumCryptoTest, KeysWrapAndUnwrap) {
   SecretBytes master = crypto_->NewKey(), key = crypto_->NewKey();
   Bytes wrapped = crypto_->Seal(master, key.span(), "k");

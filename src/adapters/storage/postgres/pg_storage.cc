@@ -13,6 +13,11 @@
 
 namespace konfid::adapters {
 
+// The columns of a consent event, in the order the readers below expect them.
+#define KONFID_CONSENT_SELECT                                                            \
+  "SELECT event_id, purpose, kind, policy_version, text_hash, method, source, time, ip," \
+  " user_agent, subject_id, receipt FROM consent_events"
+
 std::vector<Migration> PostgresMigrations();
 
 namespace {
@@ -279,9 +284,10 @@ class PgTransaction final : public ports::Transaction {
 
   Status InsertTenant(const ports::TenantRow& r) override {
     KONFID_TRY(
-        Q("INSERT INTO tenants (tenant_id, wrapped_index_key, wrapped_audit_key, created_at)"
-          " VALUES ($1, $2, $3, $4)",
-          {r.tenant, r.wrapped_index_key, r.wrapped_audit_key, r.created_at}));
+        Q("INSERT INTO tenants (tenant_id, wrapped_index_key, wrapped_audit_key, created_at,"
+          " receipt_public_key, wrapped_receipt_key) VALUES ($1, $2, $3, $4, $5, $6)",
+          {r.tenant, r.wrapped_index_key, r.wrapped_audit_key, r.created_at, r.receipt_public_key,
+           r.wrapped_receipt_key}));
     return X("INSERT INTO audit_heads (tenant_id, seq, hash) VALUES ($1, 0, $2)",
              {r.tenant, Bytes(domain::kAuditHashSize, 0)});
   }
@@ -289,13 +295,15 @@ class PgTransaction final : public ports::Transaction {
   static std::vector<ports::TenantRow> Tenants(const PGresult* r) {
     std::vector<ports::TenantRow> out;
     for (int i = 0; i < PQntuples(r); ++i)
-      out.push_back({Text(r, i, 0), Blob(r, i, 1), Blob(r, i, 2), Int(r, i, 3)});
+      out.push_back({Text(r, i, 0), Blob(r, i, 1), Blob(r, i, 2), Int(r, i, 3), Blob(r, i, 4),
+                     Blob(r, i, 5)});
     return out;
   }
 
   Result<std::optional<ports::TenantRow>> FindTenant(const std::string& tenant) override {
     KONFID_ASSIGN_OR_RETURN(auto r,
-                            Q("SELECT tenant_id, wrapped_index_key, wrapped_audit_key, created_at"
+                            Q("SELECT tenant_id, wrapped_index_key, wrapped_audit_key, created_at,"
+                              " receipt_public_key, wrapped_receipt_key"
                               " FROM tenants WHERE tenant_id = $1",
                               {tenant}));
     auto rows = Tenants(r.get());
@@ -305,15 +313,18 @@ class PgTransaction final : public ports::Transaction {
 
   Result<std::vector<ports::TenantRow>> ListTenants() override {
     KONFID_ASSIGN_OR_RETURN(auto r,
-                            Q("SELECT tenant_id, wrapped_index_key, wrapped_audit_key, created_at"
+                            Q("SELECT tenant_id, wrapped_index_key, wrapped_audit_key, created_at,"
+                              " receipt_public_key, wrapped_receipt_key"
                               " FROM tenants ORDER BY tenant_id"));
     return Tenants(r.get());
   }
 
   Status UpdateTenantKeys(const ports::TenantRow& r) override {
     return X(
-        "UPDATE tenants SET wrapped_index_key = $1, wrapped_audit_key = $2 WHERE tenant_id = $3",
-        {r.wrapped_index_key, r.wrapped_audit_key, r.tenant});
+        "UPDATE tenants SET wrapped_index_key = $1, wrapped_audit_key = $2,"
+        " receipt_public_key = $3, wrapped_receipt_key = $4 WHERE tenant_id = $5",
+        {r.wrapped_index_key, r.wrapped_audit_key, r.receipt_public_key, r.wrapped_receipt_key,
+         r.tenant});
   }
 
   Result<ports::AuditHead> LockAuditHead(const std::string& tenant) override {
@@ -440,37 +451,50 @@ class PgTransaction final : public ports::Transaction {
     const domain::ConsentEvent& e = r.event;
     return X(
         "INSERT INTO consent_events (tenant_id, subject_id, event_id, purpose, kind,"
-        " policy_version, text_hash, method, source, time, ip, user_agent)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        " policy_version, text_hash, method, source, time, ip, user_agent, receipt)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         {r.tenant, r.subject, e.id, e.purpose, std::string(domain::ConsentKindName(e.kind)),
-         e.policy_version, e.text_hash, e.method, e.source, e.time, e.ip, e.user_agent});
+         e.policy_version, e.text_hash, e.method, e.source, e.time, e.ip, e.user_agent, r.receipt});
+  }
+
+  static Result<std::vector<ports::ConsentEventRow>> ConsentEvents(const PGresult* r,
+                                                                   const std::string& tenant) {
+    std::vector<ports::ConsentEventRow> out;
+    for (int i = 0; i < PQntuples(r); ++i) {
+      domain::ConsentEvent e;
+      e.id = Text(r, i, 0);
+      e.purpose = Text(r, i, 1);
+      auto kind = domain::ParseConsentKind(Text(r, i, 2));
+      if (!kind) return Fail(ErrorCode::kDataLoss, "a consent event of an unknown kind");
+      e.kind = *kind;
+      e.policy_version = Int(r, i, 3);
+      e.text_hash = Text(r, i, 4);
+      e.method = Text(r, i, 5);
+      e.source = Text(r, i, 6);
+      e.time = Int(r, i, 7);
+      e.ip = Text(r, i, 8);
+      e.user_agent = Text(r, i, 9);
+      out.push_back({tenant, Text(r, i, 10), std::move(e), Text(r, i, 11)});
+    }
+    return out;
   }
 
   Result<std::vector<ports::ConsentEventRow>> ListConsentEvents(
       const std::string& tenant, const std::string& subject) override {
+    KONFID_ASSIGN_OR_RETURN(auto r, Q(KONFID_CONSENT_SELECT
+                                      " WHERE tenant_id = $1 AND subject_id = $2 ORDER BY event_id",
+                                      {tenant, subject}));
+    return ConsentEvents(r.get(), tenant);
+  }
+
+  Result<std::optional<ports::ConsentEventRow>> FindConsentEvent(
+      const std::string& tenant, const std::string& event_id) override {
     KONFID_ASSIGN_OR_RETURN(
-        auto r, Q("SELECT event_id, purpose, kind, policy_version, text_hash, method, source,"
-                  " time, ip, user_agent FROM consent_events WHERE tenant_id = $1 AND"
-                  " subject_id = $2 ORDER BY event_id",
-                  {tenant, subject}));
-    std::vector<ports::ConsentEventRow> out;
-    for (int i = 0; i < PQntuples(r.get()); ++i) {
-      domain::ConsentEvent e;
-      e.id = Text(r.get(), i, 0);
-      e.purpose = Text(r.get(), i, 1);
-      auto kind = domain::ParseConsentKind(Text(r.get(), i, 2));
-      if (!kind) return Fail(ErrorCode::kDataLoss, "a consent event of an unknown kind");
-      e.kind = *kind;
-      e.policy_version = Int(r.get(), i, 3);
-      e.text_hash = Text(r.get(), i, 4);
-      e.method = Text(r.get(), i, 5);
-      e.source = Text(r.get(), i, 6);
-      e.time = Int(r.get(), i, 7);
-      e.ip = Text(r.get(), i, 8);
-      e.user_agent = Text(r.get(), i, 9);
-      out.push_back({tenant, subject, std::move(e)});
-    }
-    return out;
+        auto r,
+        Q(KONFID_CONSENT_SELECT " WHERE tenant_id = $1 AND event_id = $2", {tenant, event_id}));
+    KONFID_ASSIGN_OR_RETURN(auto rows, ConsentEvents(r.get(), tenant));
+    if (rows.empty()) return std::optional<ports::ConsentEventRow>();
+    return std::optional(std::move(rows[0]));
   }
 
   Status InsertApiKey(const ports::ApiKeyRow& r) override {

@@ -16,6 +16,11 @@
 
 namespace konfid::adapters {
 
+// The columns of a consent event, in the order the readers below expect them.
+#define KONFID_CONSENT_SELECT                                                            \
+  "SELECT event_id, purpose, kind, policy_version, text_hash, method, source, time, ip," \
+  " user_agent, subject_id, receipt FROM consent_events"
+
 std::vector<Migration> SqliteMigrations();
 
 namespace {
@@ -97,6 +102,11 @@ void BindOne(sqlite3_stmt* s, int i, const std::string& v) {
   sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
 }
 void BindOne(sqlite3_stmt* s, int i, const Bytes& v) {
+  // An empty vector's data() may be null, which SQLite would bind as NULL, not as X''.
+  if (v.empty()) {
+    sqlite3_bind_zeroblob(s, i, 0);
+    return;
+  }
   sqlite3_bind_blob(s, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
 }
 void BindOne(sqlite3_stmt* s, int i, int64_t v) { sqlite3_bind_int64(s, i, v); }
@@ -348,9 +358,10 @@ class SqliteTransaction final : public ports::Transaction {
 
   Status InsertTenant(const ports::TenantRow& r) override {
     KONFID_TRY(
-        Write("INSERT INTO tenants (tenant_id, wrapped_index_key, wrapped_audit_key, created_at)"
-              " VALUES (?, ?, ?, ?)",
-              r.tenant, r.wrapped_index_key, r.wrapped_audit_key, r.created_at));
+        Write("INSERT INTO tenants (tenant_id, wrapped_index_key, wrapped_audit_key, created_at,"
+              " receipt_public_key, wrapped_receipt_key) VALUES (?, ?, ?, ?, ?, ?)",
+              r.tenant, r.wrapped_index_key, r.wrapped_audit_key, r.created_at,
+              r.receipt_public_key, r.wrapped_receipt_key));
     return Write("INSERT INTO audit_heads (tenant_id, seq, hash) VALUES (?, 0, ?)", r.tenant,
                  Bytes(domain::kAuditHashSize, 0));
   }
@@ -362,7 +373,8 @@ class SqliteTransaction final : public ports::Transaction {
     while (true) {
       KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
       if (!row) break;
-      out.push_back({ColText(s, 0), ColBlob(s, 1), ColBlob(s, 2), sqlite3_column_int64(s, 3)});
+      out.push_back({ColText(s, 0), ColBlob(s, 1), ColBlob(s, 2), sqlite3_column_int64(s, 3),
+                     ColBlob(s, 4), ColBlob(s, 5)});
     }
     sqlite3_reset(s);
     return out;
@@ -371,7 +383,8 @@ class SqliteTransaction final : public ports::Transaction {
   Result<std::optional<ports::TenantRow>> FindTenant(const std::string& tenant) override {
     KONFID_ASSIGN_OR_RETURN(auto rows,
                             SelectTenants("SELECT tenant_id, wrapped_index_key, wrapped_audit_key,"
-                                          " created_at FROM tenants WHERE tenant_id = ?",
+                                          " created_at, receipt_public_key, wrapped_receipt_key"
+                                          " FROM tenants WHERE tenant_id = ?",
                                           &tenant));
     if (rows.empty()) return std::optional<ports::TenantRow>();
     return std::optional(std::move(rows[0]));
@@ -379,15 +392,17 @@ class SqliteTransaction final : public ports::Transaction {
 
   Result<std::vector<ports::TenantRow>> ListTenants() override {
     return SelectTenants(
-        "SELECT tenant_id, wrapped_index_key, wrapped_audit_key, created_at"
-        " FROM tenants ORDER BY tenant_id",
+        "SELECT tenant_id, wrapped_index_key, wrapped_audit_key, created_at,"
+        " receipt_public_key, wrapped_receipt_key FROM tenants ORDER BY tenant_id",
         nullptr);
   }
 
   Status UpdateTenantKeys(const ports::TenantRow& r) override {
     return Write(
-        "UPDATE tenants SET wrapped_index_key = ?, wrapped_audit_key = ? WHERE tenant_id = ?",
-        r.wrapped_index_key, r.wrapped_audit_key, r.tenant);
+        "UPDATE tenants SET wrapped_index_key = ?, wrapped_audit_key = ?, receipt_public_key = ?,"
+        " wrapped_receipt_key = ? WHERE tenant_id = ?",
+        r.wrapped_index_key, r.wrapped_audit_key, r.receipt_public_key, r.wrapped_receipt_key,
+        r.tenant);
   }
 
   Result<ports::AuditHead> LockAuditHead(const std::string& tenant) override {
@@ -521,20 +536,18 @@ class SqliteTransaction final : public ports::Transaction {
     const domain::ConsentEvent& e = r.event;
     return Write(
         "INSERT INTO consent_events (tenant_id, subject_id, event_id, purpose, kind,"
-        " policy_version, text_hash, method, source, time, ip, user_agent)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " policy_version, text_hash, method, source, time, ip, user_agent, receipt)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         r.tenant, r.subject, e.id, e.purpose, std::string(domain::ConsentKindName(e.kind)),
-        e.policy_version, e.text_hash, e.method, e.source, e.time, e.ip, e.user_agent);
+        e.policy_version, e.text_hash, e.method, e.source, e.time, e.ip, e.user_agent, r.receipt);
   }
 
-  Result<std::vector<ports::ConsentEventRow>> ListConsentEvents(
-      const std::string& tenant, const std::string& subject) override {
-    KONFID_ASSIGN_OR_RETURN(
-        sqlite3_stmt * s,
-        Run("SELECT event_id, purpose, kind, policy_version, text_hash, method, source, time,"
-            " ip, user_agent FROM consent_events WHERE tenant_id = ? AND subject_id = ?"
-            " ORDER BY event_id",
-            tenant, subject));
+  Result<std::vector<ports::ConsentEventRow>> SelectConsentEvents(const char* sql,
+                                                                  const std::string& tenant,
+                                                                  const std::string& key) {
+    KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(sql));
+    BindOne(s, 1, tenant);
+    BindOne(s, 2, key);
     std::vector<ports::ConsentEventRow> out;
     while (true) {
       KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
@@ -552,9 +565,25 @@ class SqliteTransaction final : public ports::Transaction {
       e.time = sqlite3_column_int64(s, 7);
       e.ip = ColText(s, 8);
       e.user_agent = ColText(s, 9);
-      out.push_back({tenant, subject, std::move(e)});
+      out.push_back({tenant, ColText(s, 10), std::move(e), ColText(s, 11)});
     }
     return out;
+  }
+
+  Result<std::vector<ports::ConsentEventRow>> ListConsentEvents(
+      const std::string& tenant, const std::string& subject) override {
+    return SelectConsentEvents(KONFID_CONSENT_SELECT
+                               " WHERE tenant_id = ? AND subject_id = ? ORDER BY event_id",
+                               tenant, subject);
+  }
+
+  Result<std::optional<ports::ConsentEventRow>> FindConsentEvent(
+      const std::string& tenant, const std::string& event_id) override {
+    KONFID_ASSIGN_OR_RETURN(auto rows, SelectConsentEvents(KONFID_CONSENT_SELECT
+                                                           " WHERE tenant_id = ? AND event_id = ?",
+                                                           tenant, event_id));
+    if (rows.empty()) return std::optional<ports::ConsentEventRow>();
+    return std::optional(std::move(rows[0]));
   }
 
   Status InsertApiKey(const ports::ApiKeyRow& r) override {

@@ -1,0 +1,6 @@
+-- Konfid schema 4 (PostgreSQL): each tenant's Ed25519 receipt key (the secret wrapped by the
+-- master key) and the signed receipt of each consent event.
+ALTER TABLE tenants ADD COLUMN receipt_public_key BYTEA NOT NULL DEFAULT '\x';
+ALTER TABLE tenants ADD COLUMN wrapped_receipt_key BYTEA NOT NULL DEFAULT '\x';
+ALTER TABLE consent_events ADD COLUMN receipt TEXT NOT NULL DEFAULT '';
+CREATE INDEX consent_events_by_id ON consent_events (tenant_id, event_id);
