@@ -4,6 +4,7 @@
 
 #include "core/encoding.h"
 #include "core/time.h"
+#include "domain/consent.h"
 #include "domain/policy_diff.h"
 #include "text/policy_text.h"
 
@@ -158,13 +159,25 @@ Result<std::shared_ptr<const ActivePolicy>> PolicyStore::Load(const std::string&
     auto it = current_.find(tenant);
     if (it != current_.end() && it->second && it->second->version == in_force) return it->second;
   }
-  KONFID_ASSIGN_OR_RETURN(auto row, txn->FindPolicyVersion(tenant, in_force));
-  if (!row) return Fail(ErrorCode::kInternal, "policy version vanished");
-  KONFID_ASSIGN_OR_RETURN(
-      domain::TenantPolicy policy,
-      reader_.Read(row->source, tenant + " policy version " + std::to_string(in_force)));
+  // Every version up to the one in force: the last is enforced, the history says from which
+  // version each purpose's consent must date.
+  std::vector<domain::TenantPolicy> history;
+  std::vector<int64_t> numbers;
+  for (const auto& v : versions) {
+    if (v.version > in_force) break;
+    KONFID_ASSIGN_OR_RETURN(auto row, txn->FindPolicyVersion(tenant, v.version));
+    if (!row) return Fail(ErrorCode::kInternal, "policy version vanished");
+    KONFID_ASSIGN_OR_RETURN(
+        domain::TenantPolicy policy,
+        reader_.Read(row->source, tenant + " policy version " + std::to_string(v.version)));
+    history.push_back(std::move(policy));
+    numbers.push_back(v.version);
+  }
+  std::vector<std::pair<int64_t, const domain::TenantPolicy*>> numbered;
+  for (size_t i = 0; i < history.size(); ++i) numbered.emplace_back(numbers[i], &history[i]);
   auto active = std::make_shared<ActivePolicy>();
-  active->policy = std::make_shared<const domain::TenantPolicy>(std::move(policy));
+  active->consent_epochs = domain::ConsentEpochs(numbered);
+  active->policy = std::make_shared<const domain::TenantPolicy>(std::move(history.back()));
   active->version = in_force;
   return std::shared_ptr<const ActivePolicy>(std::move(active));
 }

@@ -26,6 +26,8 @@ namespace konfid::app {
 struct ActivePolicy {
   std::shared_ptr<const domain::TenantPolicy> policy;
   int64_t version = 0;  // 0: not published (only in tools that read a file)
+  // Per purpose, the version its consent must date from (domain::ConsentEpochs).
+  std::map<std::string, int64_t> consent_epochs;
 };
 
 // Where the vault finds the policy in force for a tenant.

@@ -38,31 +38,40 @@ std::string ReceiptClaims(const domain::TenantPolicy& policy, const std::string&
       .Member("consentReceiptID", event.id)
       .Member("language", lang)
       .Member("piiPrincipalId", subject);
-  w.Key("piiControllers").BeginArray().BeginObject()
+  w.Key("piiControllers")
+      .BeginArray()
+      .BeginObject()
       .Member("piiController", In(policy.op.legal_name, lang))
       .Member("contact", In(policy.op.responsible, lang))
       .Member("address", In(policy.op.address, lang))
       .Member("email", policy.op.email)
       .Member("phone", policy.op.phone)
-      .EndObject().EndArray();
+      .EndObject()
+      .EndArray();
   w.Member("policyUrl", policy.publication.url);
-  w.Key("services").BeginArray().BeginObject()
+  w.Key("services")
+      .BeginArray()
+      .BeginObject()
       .Member("service", purpose ? In(purpose->name, lang) : event.purpose);
-  w.Key("purposes").BeginArray().BeginObject()
+  w.Key("purposes")
+      .BeginArray()
+      .BeginObject()
       .Member("purpose", purpose ? In(purpose->description, lang) : "")
       .StringArray("purposeCategory", {event.purpose})
       .Member("consentType", "EXPLICIT")
       .StringArray("piiCategory", categories)
       .Member("primaryPurpose", false)
-      .Member("termination", purpose && purpose->retention ? domain::RetentionText(*purpose->retention)
-                                                           : "")
+      .Member("termination",
+              purpose && purpose->retention ? domain::RetentionText(*purpose->retention) : "")
       .Member("thirdPartyDisclosure", !recipients.empty())
       .StringArray("thirdPartyName", recipients)
-      .EndObject().EndArray();
+      .EndObject()
+      .EndArray();
   w.EndObject().EndArray();
   w.Member("sensitive", sensitive);
   w.StringArray("spiCat", {});
-  w.Key("konfid").BeginObject()
+  w.Key("konfid")
+      .BeginObject()
       .Member("tenant", policy.tenant)
       .Member("event", domain::ConsentKindName(event.kind))
       .Member("purpose", event.purpose)
@@ -78,7 +87,11 @@ std::string ReceiptClaims(const domain::TenantPolicy& policy, const std::string&
 std::string SignReceipt(ports::Crypto& crypto, const SecretBytes& secret_key,
                         const std::string& key_id, const std::string& claims) {
   JsonWriter header;
-  header.BeginObject().Member("alg", "EdDSA").Member("kid", key_id).Member("typ", "JWT").EndObject();
+  header.BeginObject()
+      .Member("alg", "EdDSA")
+      .Member("kid", key_id)
+      .Member("typ", "JWT")
+      .EndObject();
   std::string signing_input =
       Base64UrlEncode(AsBytes(header.str())) + "." + Base64UrlEncode(AsBytes(claims));
   Bytes sig = crypto.Sign(secret_key, AsBytes(signing_input));

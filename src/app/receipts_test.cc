@@ -29,10 +29,10 @@ TEST(Receipts, ClaimsCarryTheConsentAndTheSignatureCoversThem) {
   event.policy_version = 3;
   event.text_hash = std::string(64, 'b');
   std::string claims = ReceiptClaims(policy, "subj", event, "en");
-  for (const char* part : {R"("version":"KI-CR-v1.1.0")", R"("consentTimestamp":1800000000)",
-                           R"("piiPrincipalId":"subj")", R"("piiController":"Demo LLC")",
-                           R"("piiCategory":["email"])", R"("termination":"1 year")",
-                           R"("policy_version":3)", R"("event":"given")"})
+  for (const char* part :
+       {R"("version":"KI-CR-v1.1.0")", R"("consentTimestamp":1800000000)",
+        R"("piiPrincipalId":"subj")", R"("piiController":"Demo LLC")", R"("piiCategory":["email"])",
+        R"("termination":"1 year")", R"("policy_version":3)", R"("event":"given")"})
     EXPECT_NE(claims.find(part), std::string::npos) << part << "\n" << claims;
 
   auto key = crypto->NewSigningKey();

@@ -96,7 +96,7 @@ Outcome OutcomeOf(const Error& e) {
 
 // A purpose that rests on consent needs this subject's consent to be live now; the other
 // grounds (contract, legal obligation, legitimate interest) come from the policy itself.
-Status CheckGround(ports::Transaction& txn, const domain::TenantPolicy& policy,
+Status CheckGround(ports::Transaction& txn, const ActivePolicy& active,
                    const domain::Purpose& purpose, const std::string& tenant,
                    const std::string& subject, UnixMicros now) {
   if (purpose.ground != "consent") return Ok();
@@ -104,11 +104,15 @@ Status CheckGround(ports::Transaction& txn, const domain::TenantPolicy& policy,
   std::vector<domain::ConsentEvent> events;
   for (auto& r : rows)
     if (r.event.purpose == purpose.id) events.push_back(std::move(r.event));
-  auto states = domain::DeriveConsents(events, policy, now);
+  auto states = domain::DeriveConsents(events, *active.policy, now, active.consent_epochs);
   auto it = states.find(purpose.id);
   if (it != states.end() && it->second.live) return Ok();
+  bool renewal = it != states.end() && it->second.renewal_needed;
   return Fail(Error(ErrorCode::kConsentRequired,
-                    "this subject has no live consent to purpose '" + purpose.id + "'")
+                    renewal ? "purpose '" + purpose.id +
+                                  "' changed materially since this subject consented; it needs "
+                                  "fresh consent"
+                            : "this subject has no live consent to purpose '" + purpose.id + "'")
                   .WithReason("consent_required"));
 }
 
@@ -281,7 +285,8 @@ void Vault::Create(const Actor& actor, const domain::FieldInput& input,
 
 void Vault::Get(const Actor& actor, const std::string& id, const std::string& purpose,
                 Callback<SealedSubject> done) {
-  std::shared_ptr<const domain::TenantPolicy> policy = Policy(actor.tenant);
+  std::shared_ptr<const ActivePolicy> active = policies_.Current(actor.tenant);
+  std::shared_ptr<const domain::TenantPolicy> policy = active ? active->policy : nullptr;
   const domain::Purpose* pur = nullptr;
   auto refuse = [&](Error e) {
     auto event = std::make_shared<domain::AuditEvent>(
@@ -301,12 +306,12 @@ void Vault::Get(const Actor& actor, const std::string& id, const std::string& pu
   auto out = std::make_shared<SealedSubject>();
   Actor who = actor;
   committer_.Submit(
-      [out, who, id, policy, pur, purpose, now = clock_.Now()](ports::Transaction& txn,
+      [out, who, id, active, pur, purpose, now = clock_.Now()](ports::Transaction& txn,
                                                                AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto found, txn.FindSubject(who.tenant, id));
         if (!found) return Fail(NoSubject());
         out->row = std::move(*found);
-        KONFID_TRY(CheckGround(txn, *policy, *pur, who.tenant, id, now));
+        KONFID_TRY(CheckGround(txn, *active, *pur, who.tenant, id, now));
         KONFID_ASSIGN_OR_RETURN(auto names, SealedFieldNames(out->row.fields));
         out->fields = Visible(names, *pur);
         return audit.Append(ReadEvent(who, id, out->fields, pur, purpose, Outcome::kOk));
@@ -323,7 +328,8 @@ void Vault::Get(const Actor& actor, const std::string& id, const std::string& pu
 
 void Vault::Find(const Actor& actor, const std::string& field, const std::string& value,
                  const std::string& purpose, Callback<SealedSubject> done) {
-  std::shared_ptr<const domain::TenantPolicy> policy = Policy(actor.tenant);
+  std::shared_ptr<const ActivePolicy> active = policies_.Current(actor.tenant);
+  std::shared_ptr<const domain::TenantPolicy> policy = active ? active->policy : nullptr;
   const domain::Purpose* pur = nullptr;
   auto refuse = [&](Error e) {
     auto event = std::make_shared<domain::AuditEvent>(
@@ -353,12 +359,12 @@ void Vault::Find(const Actor& actor, const std::string& field, const std::string
   auto out = std::make_shared<SealedSubject>();
   Actor who = actor;
   committer_.Submit(
-      [out, who, field, policy, pur, purpose, now = clock_.Now(), h = std::move(*hash)](
+      [out, who, field, active, pur, purpose, now = clock_.Now(), h = std::move(*hash)](
           ports::Transaction& txn, AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto found, txn.FindSubjectByIndex(who.tenant, field, h));
         if (!found) return Fail(NoSubject());
         out->row = std::move(*found);
-        KONFID_TRY(CheckGround(txn, *policy, *pur, who.tenant, out->row.id, now));
+        KONFID_TRY(CheckGround(txn, *active, *pur, who.tenant, out->row.id, now));
         KONFID_ASSIGN_OR_RETURN(auto names, SealedFieldNames(out->row.fields));
         out->fields = Visible(names, *pur);
         return audit.Append(ReadEvent(who, out->row.id, out->fields, pur, purpose, Outcome::kOk));
@@ -600,19 +606,20 @@ void Vault::Consents(const Actor& actor, const std::string& subject, Callback<Co
       actor.role != Role::kMarketing)
     return refuse(Error(ErrorCode::kPermissionDenied, "this API key's role may not read consents")
                       .WithReason("role"));
-  auto policy = Policy(actor.tenant);
-  if (!policy) return refuse(Error(ErrorCode::kNotFound, "tenant is not configured"));
+  auto active = policies_.Current(actor.tenant);
+  if (!active) return refuse(Error(ErrorCode::kNotFound, "tenant is not configured"));
   if (!IsValidSubjectId(subject)) return refuse(NoSubject());
   auto out = std::make_shared<ConsentLedger>();
   Actor who = actor;
   committer_.Submit(
-      [out, who, subject, policy, now = clock_.Now()](ports::Transaction& txn,
+      [out, who, subject, active, now = clock_.Now()](ports::Transaction& txn,
                                                       AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, subject));
         if (!row) return Fail(NoSubject());
         KONFID_ASSIGN_OR_RETURN(auto rows, txn.ListConsentEvents(who.tenant, subject));
         for (auto& r : rows) out->events.push_back(std::move(r.event));
-        out->states = domain::DeriveConsents(out->events, *policy, now);
+        out->states =
+            domain::DeriveConsents(out->events, *active->policy, now, active->consent_epochs);
         return audit.Append(
             MakeEvent(who, Operation::kExtract, subject, {"consents"}, Outcome::kOk));
       },

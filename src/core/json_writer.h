@@ -21,7 +21,9 @@ class JsonWriter {
   JsonWriter& Int(int64_t value);
   JsonWriter& Bool(bool value);
   // Shorthands for a member.
-  JsonWriter& Member(std::string_view key, std::string_view value) { return Key(key).String(value); }
+  JsonWriter& Member(std::string_view key, std::string_view value) {
+    return Key(key).String(value);
+  }
   JsonWriter& Member(std::string_view key, const char* value) { return Key(key).String(value); }
   JsonWriter& Member(std::string_view key, int64_t value) { return Key(key).Int(value); }
   JsonWriter& Member(std::string_view key, bool value) { return Key(key).Bool(value); }

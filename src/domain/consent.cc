@@ -41,8 +41,37 @@ UnixMicros AddRetention(UnixMicros from, const Retention& r) {
 }
 }  // namespace
 
+std::map<std::string, int64_t> ConsentEpochs(
+    const std::vector<std::pair<int64_t, const TenantPolicy*>>& versions) {
+  std::map<std::string, int64_t> out;
+  for (size_t i = 0; i < versions.size(); ++i) {
+    const auto& [number, after] = versions[i];
+    if (i == 0) {
+      for (const auto& p : after->purposes) out[p.id] = number;
+      continue;
+    }
+    const TenantPolicy* before = versions[i - 1].second;
+    for (const auto& change : DiffPolicies(*before, *after)) {
+      if (!change.material) continue;
+      auto quoted = [](const std::string& element, const char* noun) -> std::string {
+        std::string prefix = std::string(noun) + " '";
+        if (!element.starts_with(prefix) || element.back() != '\'') return "";
+        return element.substr(prefix.size(), element.size() - prefix.size() - 1);
+      };
+      if (std::string id = quoted(change.element, "purpose"); !id.empty()) out[id] = number;
+      // A new or wider recipient widens the disclosure of every purpose it serves.
+      if (std::string id = quoted(change.element, "recipient"); !id.empty())
+        for (const auto& r : after->recipients)
+          if (r.id == id)
+            for (const auto& p : r.purposes) out[p] = number;
+    }
+  }
+  return out;
+}
+
 std::map<std::string, ConsentState> DeriveConsents(const std::vector<ConsentEvent>& events,
-                                                   const TenantPolicy& policy, UnixMicros now) {
+                                                   const TenantPolicy& policy, UnixMicros now,
+                                                   const std::map<std::string, int64_t>& epochs) {
   std::map<std::string, ConsentState> out;
   for (const auto& p : policy.purposes)
     if (p.ground == "consent") out[p.id].purpose = p.id;
@@ -62,6 +91,11 @@ std::map<std::string, ConsentState> DeriveConsents(const std::vector<ConsentEven
   }
   for (auto& [purpose, s] : out) {
     bool given = s.last == ConsentKind::kGiven || s.last == ConsentKind::kRenewed;
+    if (auto epoch = epochs.find(purpose);
+        given && epoch != epochs.end() && s.policy_version < epoch->second) {
+      s.renewal_needed = true;
+      given = false;
+    }
     if (given && s.expires_at != 0 && now >= s.expires_at) {
       s.last = ConsentKind::kExpired;
       s.since = s.expires_at;

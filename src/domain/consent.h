@@ -9,6 +9,7 @@
 
 #include "core/time.h"
 #include "domain/policy.h"
+#include "domain/policy_diff.h"
 
 namespace konfid::domain {
 
@@ -38,14 +39,24 @@ struct ConsentState {
   UnixMicros since = 0;             // time of the last event
   int64_t policy_version = 0;       // of the last given or renewed event
   UnixMicros expires_at = 0;        // given + the purpose's retention; 0 when not given
-  bool live = false;                // given or renewed, not withdrawn, not expired
+  bool renewal_needed = false;      // given under a version before the purpose was widened
+  bool live = false;                // given or renewed, not withdrawn, not expired, not outdated
 };
+
+// For each purpose, the policy version from which its consent must date: the version that
+// added it or last widened it (its fields, actions, term, channels, publication, or the
+// recipients that serve it). `versions` are (number, policy), oldest first.
+std::map<std::string, int64_t> ConsentEpochs(
+    const std::vector<std::pair<int64_t, const TenantPolicy*>>& versions);
 
 // The state of each consent-based purpose of `policy` for one subject, from its events in
 // time order. A consent expires when the purpose's retention has passed since it was given
 // or renewed.
-std::map<std::string, ConsentState> DeriveConsents(const std::vector<ConsentEvent>& events,
-                                                   const TenantPolicy& policy, UnixMicros now);
+// `epochs` (ConsentEpochs) makes a consent given under an earlier version than its purpose's
+// epoch not live: a material change needs fresh consent.
+std::map<std::string, ConsentState> DeriveConsents(
+    const std::vector<ConsentEvent>& events, const TenantPolicy& policy, UnixMicros now,
+    const std::map<std::string, int64_t>& epochs = {});
 
 // An IPv4 address cut to its /24, an IPv6 address to its /48; nullopt when `ip` is not an
 // address. The full address is never stored.

@@ -74,5 +74,26 @@ TEST(Consent, IpAddressesAreTruncated) {
   EXPECT_FALSE(TruncateIp(""));
 }
 
+TEST(Consent, MaterialChangesMoveTheEpochOfWhatTheyWiden) {
+  TenantPolicy v1 = Policy();
+  TenantPolicy v2 = v1;
+  v2.purposes[0].fields.push_back("email");  // news widened
+  TenantPolicy v3 = v2;
+  Purpose survey = v3.purposes[0];
+  survey.id = "survey";
+  v3.purposes.push_back(survey);  // a new purpose
+  v3.purposes[0].fields.clear();  // news narrowed: no new epoch
+  auto epochs = ConsentEpochs({{1, &v1}, {2, &v2}, {3, &v3}});
+  EXPECT_EQ(epochs.at("news"), 2);
+  EXPECT_EQ(epochs.at("orders"), 1);
+  EXPECT_EQ(epochs.at("survey"), 3);
+
+  auto old = DeriveConsents({Event(ConsentKind::kGiven, kDay, 1)}, v3, 2 * kDay, epochs);
+  EXPECT_FALSE(old.at("news").live);
+  EXPECT_TRUE(old.at("news").renewal_needed);
+  auto fresh = DeriveConsents({Event(ConsentKind::kGiven, kDay, 2)}, v3, 2 * kDay, epochs);
+  EXPECT_TRUE(fresh.at("news").live);
+}
+
 }  // namespace
 }  // namespace konfid::domain

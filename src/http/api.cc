@@ -278,6 +278,7 @@ Response Api::Route(const Request& req, std::string& route, Yield yield) {
           json::object{{"purpose", purpose},
                        {"state", st.last ? domain::ConsentKindName(*st.last) : "none"},
                        {"live", st.live},
+                       {"renewal_needed", st.renewal_needed},
                        {"since", st.since ? FormatRfc3339(st.since) : ""},
                        {"policy_version", st.policy_version},
                        {"expires_at", st.expires_at ? FormatRfc3339(st.expires_at) : ""}});

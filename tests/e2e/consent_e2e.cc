@@ -184,4 +184,47 @@ TEST_P(ApiE2E, EachConsentEventHasASignedReceiptAnyoneCanVerify) {
   EXPECT_EQ(JsonString(as_json.body, "subject"), id);
 }
 
+TEST_P(ApiE2E, AMaterialChangeNeedsFreshConsentForWhatItWidened) {
+  auto created = Post(kOlga);
+  ASSERT_EQ(created.status, 201u);
+  std::string id = JsonString(created.body, "id");
+  std::string consents = "/v1/subjects/" + id + "/consents";
+  for (const char* purpose : {"newsletter", "statistics"})
+    ASSERT_EQ(
+        konfid_
+            ->Request("POST", consents,
+                      std::string(R"({"action":"give","purpose":")") + purpose + "\"}", admin_)
+            .status,
+        201u);
+  ASSERT_EQ(Get("/v1/subjects/" + id + "?purpose=newsletter").status, 200u);
+
+  // Version 2 widens the newsletter (it now uses the city); statistics stays as it was.
+  std::string wider = Replaced(SourceFile("examples/policy.toml"),
+                               "fields = [\"name\", \"email\", \"phone\"]\nactions",
+                               "fields = [\"name\", \"email\", \"phone\", \"city\"]\nactions");
+  auto v2 = Http(konfid_->port(), "POST", "/v1/policy/versions", wider, admin_, "application/toml");
+  ASSERT_EQ(v2.status, 201u) << v2.body;
+  EXPECT_NE(v2.body.find("widened  purpose 'newsletter': fields: + city  [material]"),
+            std::string::npos)
+      << v2.body;
+
+  auto stale = Get("/v1/subjects/" + id + "?purpose=newsletter");
+  EXPECT_EQ(stale.status, 403u);
+  EXPECT_NE(JsonString(stale.body, "detail").find("changed materially"), std::string::npos)
+      << stale.body;
+  EXPECT_EQ(Get("/v1/subjects/" + id + "?purpose=statistics").status, 200u);
+  auto state = Get(consents);
+  EXPECT_NE(state.body.find(
+                R"("purpose":"newsletter","state":"given","live":false,"renewal_needed":true)"),
+            std::string::npos)
+      << state.body;
+
+  // Consent to the new text (version 2) makes it live again.
+  auto again =
+      konfid_->Request("POST", consents, R"({"purpose":"newsletter","action":"give"})", admin_);
+  ASSERT_EQ(again.status, 201u);
+  EXPECT_EQ(JsonString(again.body, "policy_version"), "2");
+  EXPECT_EQ(Get("/v1/subjects/" + id + "?purpose=newsletter").status, 200u);
+}
+
 }  // namespace konfid::e2e
