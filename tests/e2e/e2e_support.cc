@@ -120,17 +120,7 @@ std::string JsonField(const std::string& json, const std::string& field) {
   return m && m->is_string() ? std::string(m->get_string()) : "";
 }
 
-unsigned short FreePort() {
-  int s = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(s);
-  return ntohs(addr.sin_port);
-}
+unsigned short FreePort() { return konfid::testing::FreePort(); }
 
 std::string SourceFile(const std::string& relative) {
   std::ifstream in(konfid::testing::SourceDir() + "/" + relative);

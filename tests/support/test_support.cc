@@ -1,5 +1,9 @@
 #include "test_support.h"
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <libpq-fe.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -52,5 +56,17 @@ std::string FreshPostgresDatabase() {
 
 std::string KonfidBinary() { return KONFID_BINARY; }
 std::string SourceDir() { return KONFID_SOURCE_DIR; }
+
+unsigned short FreePort() {
+  int s = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(s);
+  return ntohs(addr.sin_port);
+}
 
 }  // namespace konfid::testing

@@ -31,4 +31,7 @@ std::string KonfidBinary();
 // The repository's root (for examples/).
 std::string SourceDir();
 
+// A TCP port on 127.0.0.1 that was free a moment ago.
+unsigned short FreePort();
+
 }  // namespace konfid::testing

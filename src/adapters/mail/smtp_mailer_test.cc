@@ -21,18 +21,6 @@
 namespace konfid::adapters {
 namespace {
 
-unsigned short FreePort() {
-  int s = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(s);
-  return ntohs(addr.sin_port);
-}
-
 bool Listening(unsigned short port) {
   int s = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
@@ -47,7 +35,7 @@ bool Listening(unsigned short port) {
 // aiosmtpd with its Mailbox handler: every message becomes a file under maildir/new.
 class SmtpServer {
  public:
-  SmtpServer() : port_(FreePort()) {
+  SmtpServer() : port_(konfid::testing::FreePort()) {
     std::string maildir = dir_.path() + "/maildir";
     pid_ = fork();
     if (pid_ == 0) {
@@ -113,7 +101,8 @@ TEST(SmtpMailer, DeliversToARealServerWithTheUnsubscribeHeaders) {
 }
 
 TEST(SmtpMailer, NoServerIsATransientFailure) {
-  SmtpMailer mailer({"smtp://127.0.0.1:" + std::to_string(FreePort()), "", "", false, 5});
+  SmtpMailer mailer(
+      {"smtp://127.0.0.1:" + std::to_string(konfid::testing::FreePort()), "", "", false, 5});
   auto st = mailer.Send({"a@demo.example", {"b@example.com"}, "Subject: x\r\n\r\nx\r\n"});
   ASSERT_FALSE(st);
   EXPECT_EQ(st.error().code(), ErrorCode::kUnavailable);
