@@ -115,6 +115,22 @@ class FaultyTransaction : public ports::Transaction {
                                                                  const std::string& id) override {
     return t_->FindConsentEvent(t, id);
   }
+  Status InsertOutbox(const ports::OutboxRow& r) override { return t_->InsertOutbox(r); }
+  Result<std::vector<ports::OutboxRow>> DueOutbox(UnixMicros now, size_t limit) override {
+    return t_->DueOutbox(now, limit);
+  }
+  Result<bool> ClaimOutbox(const std::string& t, const std::string& id, UnixMicros due,
+                           UnixMicros until) override {
+    return t_->ClaimOutbox(t, id, due, until);
+  }
+  Status UpdateOutbox(const ports::OutboxRow& r) override { return t_->UpdateOutbox(r); }
+  Status InsertToken(const ports::TokenRow& r) override { return t_->InsertToken(r); }
+  Result<std::optional<ports::TokenRow>> FindToken(const std::string& t, const Bytes& h) override {
+    return t_->FindToken(t, h);
+  }
+  Result<bool> MarkTokenUsed(const std::string& t, const Bytes& h, UnixMicros at) override {
+    return t_->MarkTokenUsed(t, h, at);
+  }
   Status InsertApiKey(const ports::ApiKeyRow& r) override { return t_->InsertApiKey(r); }
   Result<std::optional<ports::ApiKeyRow>> FindApiKey(const std::string& k) override {
     return t_->FindApiKey(k);

@@ -89,6 +89,33 @@ struct ConsentEventRow {
   std::string receipt;  // the signed receipt (compact JWS, docs/receipts.md)
 };
 
+// A message waiting to be sent, or sent (app/outbox.h).
+struct OutboxRow {
+  std::string tenant;
+  std::string id;  // 32 hex, ordered by time
+  std::string subject;
+  std::string kind;                // confirm_email, ...
+  Bytes payload;                   // sealed under the subject's data key
+  std::string status = "pending";  // pending, sent, failed
+  int64_t attempts = 0;
+  UnixMicros next_attempt_at = 0;
+  UnixMicros created_at = 0;
+  UnixMicros sent_at = 0;
+  std::string last_error;  // no personal data
+};
+
+// A single-use token of a link sent by mail, stored as a hash.
+struct TokenRow {
+  std::string tenant;
+  Bytes hash;
+  std::string subject;
+  std::string kind;     // confirm_email
+  std::string pending;  // what using it applies
+  UnixMicros created_at = 0;
+  UnixMicros expires_at = 0;
+  UnixMicros used_at = 0;  // 0 while unused
+};
+
 class Transaction {
  public:
   virtual ~Transaction() = default;  // rolls back unless committed
@@ -163,6 +190,23 @@ class Transaction {
                                                                  const std::string& subject) = 0;
   virtual Result<std::optional<ConsentEventRow>> FindConsentEvent(const std::string& tenant,
                                                                   const std::string& event_id) = 0;
+
+  // The outbox. DueOutbox: pending messages with next_attempt_at <= now, oldest first, of
+  // every tenant. ClaimOutbox moves a message's next attempt from `due` to `until` only if it
+  // is still `due` (false when another sender took it).
+  virtual Status InsertOutbox(const OutboxRow& row) = 0;
+  virtual Result<std::vector<OutboxRow>> DueOutbox(UnixMicros now, size_t limit) = 0;
+  virtual Result<bool> ClaimOutbox(const std::string& tenant, const std::string& id, UnixMicros due,
+                                   UnixMicros until) = 0;
+  // Writes status, attempts, next_attempt_at, sent_at and last_error.
+  virtual Status UpdateOutbox(const OutboxRow& row) = 0;
+
+  // Tokens. MarkTokenUsed: false when the token was already used.
+  virtual Status InsertToken(const TokenRow& row) = 0;
+  virtual Result<std::optional<TokenRow>> FindToken(const std::string& tenant,
+                                                    const Bytes& hash) = 0;
+  virtual Result<bool> MarkTokenUsed(const std::string& tenant, const Bytes& hash,
+                                     UnixMicros at) = 0;
 
   virtual Status InsertApiKey(const ApiKeyRow& row) = 0;
   virtual Result<std::optional<ApiKeyRow>> FindApiKey(const std::string& key_id) = 0;

@@ -214,6 +214,40 @@ TEST_P(StorageContract, ConsentEventsAppendAndListInOrder) {
   EXPECT_TRUE(t->ListConsentEvents("other", "s1")->empty());
 }
 
+TEST_P(StorageContract, OutboxIsClaimedOnceAndTokensUsedOnce) {
+  auto t = Begin(*storage_);
+  ports::OutboxRow m{"demo", "m1", "s1", "confirm_email", B({9, 9}), "pending", 0, 100, 50, 0, ""};
+  ASSERT_TRUE(t->InsertOutbox(m));
+  m.id = "m2";
+  m.next_attempt_at = 300;
+  ASSERT_TRUE(t->InsertOutbox(m));
+  ASSERT_TRUE(t->InsertToken({"demo", B({1, 2, 3}), "s1", "confirm_email", "x", 10, 20, 0}));
+  ASSERT_TRUE(t->Commit());
+
+  t = Begin(*storage_);
+  auto due = *t->DueOutbox(200, 10);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].id, "m1");
+  EXPECT_EQ(due[0].payload, B({9, 9}));
+  EXPECT_TRUE(*t->ClaimOutbox("demo", "m1", 100, 400));
+  EXPECT_FALSE(*t->ClaimOutbox("demo", "m1", 100, 500));  // someone else's claim now
+  due[0].status = "sent";
+  due[0].attempts = 1;
+  due[0].sent_at = 210;
+  ASSERT_TRUE(t->UpdateOutbox(due[0]));
+  EXPECT_EQ(t->DueOutbox(1000, 10)->size(), 1u);  // only m2 is still pending
+  auto token = *t->FindToken("demo", B({1, 2, 3}));
+  ASSERT_TRUE(token);
+  EXPECT_EQ(token->subject, "s1");
+  EXPECT_EQ(token->pending, "x");
+  EXPECT_EQ(token->expires_at, 20);
+  EXPECT_FALSE(*t->FindToken("other", B({1, 2, 3})));
+  EXPECT_TRUE(*t->MarkTokenUsed("demo", B({1, 2, 3}), 15));
+  EXPECT_FALSE(*t->MarkTokenUsed("demo", B({1, 2, 3}), 16));
+  EXPECT_EQ((*t->FindToken("demo", B({1, 2, 3})))->used_at, 15);
+  ASSERT_TRUE(t->Commit());
+}
+
 TEST_P(StorageContract, TenantsAndAuditChainHead) {
   auto t = Begin(*storage_);
   ASSERT_TRUE(t->InsertTenant(Tenant("demo")));

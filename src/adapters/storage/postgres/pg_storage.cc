@@ -497,6 +497,74 @@ class PgTransaction final : public ports::Transaction {
     return std::optional(std::move(rows[0]));
   }
 
+  Status InsertOutbox(const ports::OutboxRow& r) override {
+    return X(
+        "INSERT INTO outbox (tenant_id, message_id, subject_id, kind, payload, status, attempts,"
+        " next_attempt_at, created_at, sent_at, last_error)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        {r.tenant, r.id, r.subject, r.kind, r.payload, r.status, r.attempts, r.next_attempt_at,
+         r.created_at, r.sent_at, r.last_error});
+  }
+
+  Result<std::vector<ports::OutboxRow>> DueOutbox(UnixMicros now, size_t limit) override {
+    KONFID_ASSIGN_OR_RETURN(
+        auto r, Q("SELECT tenant_id, message_id, subject_id, kind, payload, status, attempts,"
+                  " next_attempt_at, created_at, sent_at, last_error FROM outbox"
+                  " WHERE status = 'pending' AND next_attempt_at <= $1"
+                  " ORDER BY next_attempt_at LIMIT $2",
+                  {now, static_cast<int64_t>(limit)}));
+    std::vector<ports::OutboxRow> out;
+    for (int i = 0; i < PQntuples(r.get()); ++i)
+      out.push_back({Text(r.get(), i, 0), Text(r.get(), i, 1), Text(r.get(), i, 2),
+                     Text(r.get(), i, 3), Blob(r.get(), i, 4), Text(r.get(), i, 5),
+                     Int(r.get(), i, 6), Int(r.get(), i, 7), Int(r.get(), i, 8), Int(r.get(), i, 9),
+                     Text(r.get(), i, 10)});
+    return out;
+  }
+
+  Result<bool> ClaimOutbox(const std::string& tenant, const std::string& id, UnixMicros due,
+                           UnixMicros until) override {
+    KONFID_ASSIGN_OR_RETURN(auto r,
+                            Q("UPDATE outbox SET next_attempt_at = $1 WHERE tenant_id = $2 AND"
+                              " message_id = $3 AND status = 'pending' AND next_attempt_at = $4",
+                              {until, tenant, id, due}));
+    return std::strcmp(PQcmdTuples(r.get()), "0") != 0;
+  }
+
+  Status UpdateOutbox(const ports::OutboxRow& r) override {
+    return X(
+        "UPDATE outbox SET status = $1, attempts = $2, next_attempt_at = $3, sent_at = $4,"
+        " last_error = $5 WHERE tenant_id = $6 AND message_id = $7",
+        {r.status, r.attempts, r.next_attempt_at, r.sent_at, r.last_error, r.tenant, r.id});
+  }
+
+  Status InsertToken(const ports::TokenRow& r) override {
+    return X(
+        "INSERT INTO tokens (tenant_id, token_hash, subject_id, kind, pending, created_at,"
+        " expires_at, used_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        {r.tenant, r.hash, r.subject, r.kind, r.pending, r.created_at, r.expires_at, r.used_at});
+  }
+
+  Result<std::optional<ports::TokenRow>> FindToken(const std::string& tenant,
+                                                   const Bytes& hash) override {
+    KONFID_ASSIGN_OR_RETURN(
+        auto r, Q("SELECT subject_id, kind, pending, created_at, expires_at, used_at FROM tokens"
+                  " WHERE tenant_id = $1 AND token_hash = $2",
+                  {tenant, hash}));
+    if (PQntuples(r.get()) == 0) return std::optional<ports::TokenRow>();
+    return std::optional(ports::TokenRow{tenant, hash, Text(r.get(), 0, 0), Text(r.get(), 0, 1),
+                                         Text(r.get(), 0, 2), Int(r.get(), 0, 3),
+                                         Int(r.get(), 0, 4), Int(r.get(), 0, 5)});
+  }
+
+  Result<bool> MarkTokenUsed(const std::string& tenant, const Bytes& hash, UnixMicros at) override {
+    KONFID_ASSIGN_OR_RETURN(
+        auto r, Q("UPDATE tokens SET used_at = $1 WHERE tenant_id = $2 AND token_hash = $3"
+                  " AND used_at = 0",
+                  {at, tenant, hash}));
+    return std::strcmp(PQcmdTuples(r.get()), "0") != 0;
+  }
+
   Status InsertApiKey(const ports::ApiKeyRow& r) override {
     return X(
         "INSERT INTO api_keys (tenant_id, key_id, secret_hash, role, created_at)"

@@ -586,6 +586,85 @@ class SqliteTransaction final : public ports::Transaction {
     return std::optional(std::move(rows[0]));
   }
 
+  Status InsertOutbox(const ports::OutboxRow& r) override {
+    return Write(
+        "INSERT INTO outbox (tenant_id, message_id, subject_id, kind, payload, status, attempts,"
+        " next_attempt_at, created_at, sent_at, last_error)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        r.tenant, r.id, r.subject, r.kind, r.payload, r.status, r.attempts, r.next_attempt_at,
+        r.created_at, r.sent_at, r.last_error);
+  }
+
+  Result<std::vector<ports::OutboxRow>> DueOutbox(UnixMicros now, size_t limit) override {
+    KONFID_ASSIGN_OR_RETURN(
+        sqlite3_stmt * s,
+        Run("SELECT tenant_id, message_id, subject_id, kind, payload, status, attempts,"
+            " next_attempt_at, created_at, sent_at, last_error FROM outbox"
+            " WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?",
+            now, static_cast<int64_t>(limit)));
+    std::vector<ports::OutboxRow> out;
+    while (true) {
+      KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
+      if (!row) break;
+      out.push_back({ColText(s, 0), ColText(s, 1), ColText(s, 2), ColText(s, 3), ColBlob(s, 4),
+                     ColText(s, 5), sqlite3_column_int64(s, 6), sqlite3_column_int64(s, 7),
+                     sqlite3_column_int64(s, 8), sqlite3_column_int64(s, 9), ColText(s, 10)});
+    }
+    return out;
+  }
+
+  Result<bool> ClaimOutbox(const std::string& tenant, const std::string& id, UnixMicros due,
+                           UnixMicros until) override {
+    KONFID_TRY(
+        Write("UPDATE outbox SET next_attempt_at = ? WHERE tenant_id = ? AND message_id = ?"
+              " AND status = 'pending' AND next_attempt_at = ?",
+              until, tenant, id, due));
+    return sqlite3_changes(conn_->db()) > 0;
+  }
+
+  Status UpdateOutbox(const ports::OutboxRow& r) override {
+    return Write(
+        "UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, sent_at = ?,"
+        " last_error = ? WHERE tenant_id = ? AND message_id = ?",
+        r.status, r.attempts, r.next_attempt_at, r.sent_at, r.last_error, r.tenant, r.id);
+  }
+
+  Status InsertToken(const ports::TokenRow& r) override {
+    return Write(
+        "INSERT INTO tokens (tenant_id, token_hash, subject_id, kind, pending, created_at,"
+        " expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        r.tenant, r.hash, r.subject, r.kind, r.pending, r.created_at, r.expires_at, r.used_at);
+  }
+
+  Result<std::optional<ports::TokenRow>> FindToken(const std::string& tenant,
+                                                   const Bytes& hash) override {
+    KONFID_ASSIGN_OR_RETURN(
+        sqlite3_stmt * s,
+        Run("SELECT subject_id, kind, pending, created_at, expires_at, used_at FROM tokens"
+            " WHERE tenant_id = ? AND token_hash = ?",
+            tenant, hash));
+    KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
+    std::optional<ports::TokenRow> out;
+    if (row)
+      out = ports::TokenRow{tenant,
+                            hash,
+                            ColText(s, 0),
+                            ColText(s, 1),
+                            ColText(s, 2),
+                            sqlite3_column_int64(s, 3),
+                            sqlite3_column_int64(s, 4),
+                            sqlite3_column_int64(s, 5)};
+    sqlite3_reset(s);
+    return out;
+  }
+
+  Result<bool> MarkTokenUsed(const std::string& tenant, const Bytes& hash, UnixMicros at) override {
+    KONFID_TRY(Write(
+        "UPDATE tokens SET used_at = ? WHERE tenant_id = ? AND token_hash = ? AND used_at = 0", at,
+        tenant, hash));
+    return sqlite3_changes(conn_->db()) > 0;
+  }
+
   Status InsertApiKey(const ports::ApiKeyRow& r) override {
     return Write(
         "INSERT INTO api_keys (tenant_id, key_id, secret_hash, role, created_at)"
