@@ -56,6 +56,33 @@ struct ConsentInput {
   std::string user_agent;      // stored cut to 256 bytes
 };
 
+// A form's submission (POST /v1/registrations).
+struct RegistrationInput {
+  domain::FieldInput fields;
+  std::map<std::string, bool> choices;  // every consent-based purpose: ticked or not
+  int64_t policy_version = 0;           // the version the form showed; 0: in force
+  std::string lang = "ru";
+  std::string form;  // form id, stored as the consent events' source
+  std::string ip;
+  std::string user_agent;
+};
+
+struct RegistrationResult {
+  std::string subject;
+  bool created = false;                       // false: the email belonged to a subject already
+  std::vector<domain::ConsentEvent> refused;  // recorded now; given ones wait for confirmation
+  std::string message;                        // the outbox message id of the confirmation email
+};
+
+// Where registration mail comes from and where its links point.
+struct MailSettings {
+  std::string from = "noreply@localhost";
+  std::string from_name;
+  std::string public_url =
+      "http://127.0.0.1:8080";  // the site's confirm page: <url>?tenant=&token=
+  int token_hours = 48;
+};
+
 struct ConsentLedger {
   std::map<std::string, domain::ConsentState> states;  // per consent-based purpose
   std::vector<domain::ConsentEvent> events;            // oldest first
@@ -98,6 +125,21 @@ class Vault {
                Callback<ports::ConsentEventRow> done);
   // The tenant's receipt key: id and Ed25519 public key. NotFound for an unknown tenant.
   Result<std::pair<std::string, Bytes>> ReceiptKey(const std::string& tenant) const;
+  // Registration with double opt-in, in one transaction: the subject (or the one that already
+  // has this email, left unchanged), refused consents with receipts, a single-use token
+  // (stored hashed) holding the given consents, and the confirmation email in the outbox.
+  // Given consents take effect only when the email's owner confirms. InvalidArgument
+  // (consent_choice_missing) unless every consent-based purpose has a choice. Roles admin,
+  // operator.
+  void Register(const Actor& actor, const RegistrationInput& input,
+                Callback<RegistrationResult> done);
+  // Uses a confirmation token: records the consents it holds (with receipts) and the
+  // confirmation itself. InvalidArgument (invalid_token) for an unknown, used or expired
+  // token, without saying which.
+  void Confirm(const std::string& tenant, const std::string& token,
+               Callback<std::vector<domain::ConsentEvent>> done);
+  void SetMailSettings(MailSettings settings) { mail_ = std::move(settings); }
+
   // The subject's consent states and events (audited as an extract of the ledger). Roles
   // admin, operator, support, marketing.
   void Consents(const Actor& actor, const std::string& subject, Callback<ConsentLedger> done);
@@ -123,6 +165,13 @@ class Vault {
                    std::function<void(Error)> done);
   Result<std::string> Normalize(const domain::TenantPolicy& policy, const domain::FieldSpec& spec,
                                 const std::string& value);
+  Bytes TokenHash(const std::string& tenant, std::string_view secret) const;
+  // Inside a transaction: the consent event with the hash of its version's consent text in
+  // `lang` and its signed receipt, ready to insert. InvalidArgument (unknown_policy_version)
+  // when that version has no such text.
+  Result<ports::ConsentEventRow> SignedConsentEvent(
+      ports::Transaction& txn, const domain::TenantPolicy& policy, const std::string& tenant,
+      const std::string& subject, domain::ConsentEvent event, const std::string& lang);
   // Decrypts the fields named in `only` (every field when null).
   Result<domain::FieldValues> DecryptAll(const ports::SubjectRow& row,
                                          const std::vector<std::string>* only = nullptr);
@@ -131,6 +180,7 @@ class Vault {
   std::string NewSubjectId(UnixMicros now);
 
   const PolicySource& policies_;
+  MailSettings mail_;
   Keyring& keyring_;
   GroupCommitter& committer_;
   ports::Crypto& crypto_;

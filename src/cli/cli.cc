@@ -122,9 +122,22 @@ int Serve(Platform& p, Common& c, const std::string& listen, int threads) {
   auto committer =
       std::make_unique<app::GroupCommitter>(*opened->storage, p.crypto, *opened->keyring, p.clock);
   app::Vault vault(policies, *opened->keyring, *committer, p.crypto, p.phones, p.clock);
+  const ports::MailConfig& mail = config.mail;
+  vault.SetMailSettings({mail.from, mail.from_name, mail.public_url, mail.token_hours});
+  std::unique_ptr<ports::Mailer> mailer;
+  std::unique_ptr<app::OutboxSender> sender;
+  if (!mail.smtp_url.empty()) {
+    mailer = p.make_mailer(mail);
+    sender = std::make_unique<app::OutboxSender>(*opened->storage, *committer, *opened->keyring,
+                                                 p.crypto, *mailer, p.clock);
+    sender->RunEvery(std::chrono::milliseconds(200));
+  } else {
+    std::cerr << "konfid: no [mail] smtp_url: messages wait in the outbox\n";
+  }
   app::ApiKeys keys(*opened->storage, p.crypto);
   ServeContext ctx{config, vault, policies, p.policy_reader, keys, *committer, *opened->storage};
   int rc = p.serve(ctx);
+  sender.reset();     // its last pass uses the committer
   committer.reset();  // finishes every submitted operation before the storage closes
   return rc;
 }

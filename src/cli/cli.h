@@ -10,10 +10,12 @@
 #include "app/api_keys.h"
 #include "app/group_committer.h"
 #include "app/keyring.h"
+#include "app/outbox.h"
 #include "app/policy_store.h"
 #include "app/vault.h"
 #include "ports/config.h"
 #include "ports/crypto.h"
+#include "ports/mailer.h"
 #include "ports/phone.h"
 #include "ports/storage.h"
 
@@ -46,6 +48,8 @@ struct Platform {
   // `policy check` can list every finding.
   std::function<Result<domain::TenantPolicy>(const std::string& path)> parse_policy_file;
   const ports::PolicyReader& policy_reader;
+  // An SMTP mailer for [mail] (main/ knows the adapter).
+  std::function<std::unique_ptr<ports::Mailer>(const ports::MailConfig&)> make_mailer;
   // Serves until SIGTERM/SIGINT; returns the process exit code.
   std::function<int(ServeContext&)> serve;
   // KONFID_MASTER_KEY, read by main/ (hex, 64 characters), if set.

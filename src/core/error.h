@@ -19,6 +19,7 @@ enum class ErrorCode {
   kPermissionDenied,
   kUnauthenticated,
   kTooLarge,
+  kTooManyRequests,
   kUnavailable,
   kDataLoss,
   kInternal,

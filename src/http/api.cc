@@ -31,14 +31,8 @@ Result<json::object> ParseJsonObject(const Request& req) {
 
 // {"fields": {"name": "value", ...}}: nothing else at the top level; values are strings, or
 // null (PATCH only) to remove a field.
-Result<domain::FieldInput> ParseFieldsBody(const Request& req, bool allow_null) {
-  KONFID_ASSIGN_OR_RETURN(json::object root, ParseJsonObject(req));
-  for (const auto& kv : root)
-    if (kv.key() != "fields")
-      return Fail(
-          Invalid("unknown member '" + std::string(kv.key().substr(0, 64)) + "' in the body",
-                  "unknown_field"));
-  const json::value* fields = root.if_contains("fields");
+// The members of "fields": strings, or null (PATCH only) to remove a field.
+Result<domain::FieldInput> ParseFieldValues(const json::value* fields, bool allow_null) {
   if (!fields || !fields->is_object())
     return Fail(Invalid("'fields' must be an object", "invalid_json"));
   domain::FieldInput out;
@@ -54,6 +48,63 @@ Result<domain::FieldInput> ParseFieldsBody(const Request& req, bool allow_null) 
     }
   }
   return out;
+}
+
+Status OnlyMembers(const json::object& root, std::initializer_list<std::string_view> known,
+                   const char* where) {
+  for (const auto& kv : root)
+    if (std::find(known.begin(), known.end(), kv.key()) == known.end())
+      return Fail(
+          Invalid("unknown member '" + std::string(kv.key().substr(0, 64)) + "' in " + where,
+                  "unknown_field"));
+  return Ok();
+}
+
+Result<domain::FieldInput> ParseFieldsBody(const Request& req, bool allow_null) {
+  KONFID_ASSIGN_OR_RETURN(json::object root, ParseJsonObject(req));
+  KONFID_TRY(OnlyMembers(root, {"fields"}, "the body"));
+  return ParseFieldValues(root.if_contains("fields"), allow_null);
+}
+
+std::string StringMember(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->get_string()) : "";
+}
+
+// {"fields": {...}, "consents": {"<purpose>": true|false, ...}, "policy_version": n,
+//  "lang": "ru", "context": {"form": "...", "page": "...", "ip": "...", "user_agent": "..."}}
+Result<app::RegistrationInput> ParseRegistrationBody(const Request& req) {
+  KONFID_ASSIGN_OR_RETURN(json::object root, ParseJsonObject(req));
+  KONFID_TRY(
+      OnlyMembers(root, {"fields", "consents", "policy_version", "lang", "context"}, "the body"));
+  app::RegistrationInput in;
+  KONFID_ASSIGN_OR_RETURN(in.fields, ParseFieldValues(root.if_contains("fields"), false));
+  const json::value* consents = root.if_contains("consents");
+  if (!consents || !consents->is_object())
+    return Fail(Invalid("'consents' must map each consent purpose to true or false",
+                        "consent_choice_missing"));
+  for (const auto& kv : consents->get_object()) {
+    if (!kv.value().is_bool())
+      return Fail(Invalid(
+          "the choice for '" + std::string(kv.key().substr(0, 64)) + "' must be true or false",
+          "invalid_value"));
+    in.choices[std::string(kv.key())] = kv.value().get_bool();
+  }
+  if (const json::value* v = root.if_contains("policy_version")) {
+    if (!v->is_int64() || v->get_int64() < 1)
+      return Fail(Invalid("'policy_version' must be a positive integer", "invalid_value"));
+    in.policy_version = v->get_int64();
+  }
+  if (root.contains("lang")) in.lang = StringMember(root, "lang");
+  if (const json::value* c = root.if_contains("context")) {
+    if (!c->is_object()) return Fail(Invalid("'context' must be an object", "invalid_json"));
+    KONFID_TRY(OnlyMembers(c->get_object(), {"form", "page", "ip", "user_agent"}, "context"));
+    in.form = StringMember(c->get_object(), "form");
+    if (in.form.empty()) in.form = StringMember(c->get_object(), "page");
+    in.ip = StringMember(c->get_object(), "ip");
+    in.user_agent = StringMember(c->get_object(), "user_agent");
+  }
+  return in;
 }
 
 json::object ConsentEventJson(const domain::ConsentEvent& e) {
@@ -143,12 +194,26 @@ json::object SubjectJson(const app::SubjectView& v, bool with_fields) {
 
 }  // namespace
 
-Response Api::Handle(const Request& req, Yield yield) {
+bool RateLimiter::Allow(const std::string& key, int64_t now) {
+  std::lock_guard lock(mu_);
+  if (buckets_.size() > 100'000) buckets_.clear();  // bounded memory under a flood of addresses
+  auto [it, fresh] = buckets_.try_emplace(key, Bucket{burst_, now});
+  Bucket& b = it->second;
+  if (!fresh) {
+    b.tokens = std::min(burst_, b.tokens + double(now - b.at) * burst_ / double(window_));
+    b.at = now;
+  }
+  if (b.tokens < 1) return false;
+  b.tokens -= 1;
+  return true;
+}
+
+Response Api::Handle(const Request& req, const std::string& peer, Yield yield) {
   int64_t start = d_.clock.MonotonicMicros();
   std::string route = "unmatched";
   Response res;
   try {
-    res = Route(req, route, yield);
+    res = Route(req, peer, route, yield);
   } catch (const std::exception& e) {
     res = Problem(Error(ErrorCode::kInternal, "internal error", e.what()), req.version(), false);
   }
@@ -159,7 +224,7 @@ Response Api::Handle(const Request& req, Yield yield) {
   return res;
 }
 
-Response Api::Route(const Request& req, std::string& route, Yield yield) {
+Response Api::Route(const Request& req, const std::string& peer, std::string& route, Yield yield) {
   auto problem = [&](const Error& e) { return Problem(e, req.version(), req.keep_alive()); };
   auto target = boost::urls::parse_origin_form(req.target());
   if (!target) return problem(Invalid("the request target is not a valid URL", "invalid_target"));
@@ -193,6 +258,27 @@ Response Api::Route(const Request& req, std::string& route, Yield yield) {
   if (path == "/v1/policy" || path.starts_with("/v1/policy/"))
     return PolicyRoute(req, path, *target, route);
 
+  if (path == "/v1/confirmations") {  // public: the link's token is the credential
+    route = "/v1/confirmations";
+    if (method != beast_http::verb::post) return MethodNotAllowed(req, "POST");
+    if (!confirm_limit_.Allow(peer, d_.clock.MonotonicMicros()))
+      return problem(Error(ErrorCode::kTooManyRequests, "too many attempts; try again later")
+                         .WithReason("rate_limited"));
+    auto body = ParseJsonObject(req);
+    if (!body) return problem(body.error());
+    if (auto st = OnlyMembers(*body, {"tenant", "token"}, "the body"); !st)
+      return problem(st.error());
+    auto r = Await<std::vector<domain::ConsentEvent>>(
+        [&](auto cb) {
+          d_.vault.Confirm(StringMember(*body, "tenant"), StringMember(*body, "token"),
+                           std::move(cb));
+        },
+        yield);
+    if (!r) return problem(r.error());
+    json::array given;
+    for (const auto& e : *r) given.push_back(ConsentEventJson(e));
+    return Json(200, json::object{{"confirmed", true}, {"consents", std::move(given)}}, req);
+  }
   if (path == "/v1/keys/receipt") {
     route = "/v1/keys/receipt";
     if (method != beast_http::verb::get) return MethodNotAllowed(req, "GET");
@@ -209,6 +295,7 @@ Response Api::Route(const Request& req, std::string& route, Yield yield) {
                      {"kid", key->first}, {"use", "sig"},     {"alg", "EdDSA"}};
     return Json(200, json::object{{"keys", json::array{jwk}}}, req);
   }
+  bool registrations = path == "/v1/registrations";
   bool receipt = path.starts_with("/v1/receipts/") && path.size() > 13 &&
                  path.find('/', 13) == std::string::npos;
   bool consents = path.starts_with("/v1/subjects/") && path.ends_with("/consents") &&
@@ -216,12 +303,13 @@ Response Api::Route(const Request& req, std::string& route, Yield yield) {
   bool collection = path == "/v1/subjects";
   bool item =
       path.starts_with("/v1/subjects/") && path.size() > 13 && path.find('/', 13) == path.npos;
-  if (!collection && !item && !consents && !receipt)
+  if (!collection && !item && !consents && !receipt && !registrations)
     return problem(Error(ErrorCode::kNotFound, "no such route").WithReason("no_route"));
-  route = collection ? "/v1/subjects"
-          : consents ? "/v1/subjects/{id}/consents"
-          : receipt  ? "/v1/receipts/{id}"
-                     : "/v1/subjects/{id}";
+  route = collection      ? "/v1/subjects"
+          : consents      ? "/v1/subjects/{id}/consents"
+          : receipt       ? "/v1/receipts/{id}"
+          : registrations ? "/v1/registrations"
+                          : "/v1/subjects/{id}";
   if (receipt && method != beast_http::verb::get) return MethodNotAllowed(req, "GET");
   if (consents && method != beast_http::verb::get && method != beast_http::verb::post)
     return MethodNotAllowed(req, "GET, POST");
@@ -243,6 +331,23 @@ Response Api::Route(const Request& req, std::string& route, Yield yield) {
                          "this API key's tenant is not configured on this server")
                        .WithReason("tenant_not_configured"));
 
+  if (registrations) {
+    if (method != beast_http::verb::post) return MethodNotAllowed(req, "POST");
+    auto input = ParseRegistrationBody(req);
+    if (!input) return problem(input.error());
+    auto r = Await<app::RegistrationResult>(
+        [&](auto cb) { d_.vault.Register(*actor, *input, std::move(cb)); }, yield);
+    if (!r) return problem(r.error());
+    json::array refused;
+    for (const auto& e : r->refused) refused.push_back(ConsentEventJson(e));
+    return Json(201,
+                json::object{{"subject", r->subject},
+                             {"created", r->created},
+                             {"confirmation", "sent to the email address; consents wait for it"},
+                             {"message", r->message},
+                             {"refused", std::move(refused)}},
+                req);
+  }
   if (receipt) {
     std::string id = path.substr(13);
     auto r = Await<ports::ConsentEventRow>(

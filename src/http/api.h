@@ -8,6 +8,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/url/url_view.hpp>
 
+#include <mutex>
+#include <unordered_map>
+
 #include "app/api_keys.h"
 #include "app/group_committer.h"
 #include "app/policy_store.h"
@@ -37,19 +40,40 @@ struct ApiDeps {
   Metrics& metrics;
 };
 
+// Requests allowed per client address within a sliding window (a token bucket refilled
+// continuously). Thread-safe.
+class RateLimiter {
+ public:
+  RateLimiter(double burst, int64_t window_micros) : burst_(burst), window_(window_micros) {}
+  // True when `key` may make one more request at `now`.
+  bool Allow(const std::string& key, int64_t now);
+
+ private:
+  struct Bucket {
+    double tokens;
+    int64_t at;
+  };
+  double burst_;
+  int64_t window_;
+  std::mutex mu_;
+  std::unordered_map<std::string, Bucket> buckets_;
+};
+
 class Api {
  public:
   explicit Api(ApiDeps deps) : d_(deps) {}
   // Never throws; every failure becomes a problem response. Suspends the calling stackful
   // coroutine (not the thread) while the vault works.
-  Response Handle(const Request& request, Yield yield);
+  // `peer` is the client's address (for per-address rate limits).
+  Response Handle(const Request& request, const std::string& peer, Yield yield);
 
  private:
-  Response Route(const Request& request, std::string& route, Yield yield);
+  Response Route(const Request& request, const std::string& peer, std::string& route, Yield yield);
   // /v1/policy and /v1/policy/versions[/{n}] (policy_api.cc).
   Response PolicyRoute(const Request& request, const std::string& path,
                        const boost::urls::url_view& target, std::string& route);
   ApiDeps d_;
+  RateLimiter confirm_limit_{10, 60'000'000};  // per address: 10 a minute
 };
 
 // A problem+json response for `error`.

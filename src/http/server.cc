@@ -71,6 +71,9 @@ struct HttpServer::Impl {
   }
 
   void Session(Socket socket, Yield yield) {
+    beast::error_code peer_ec;
+    auto endpoint = socket.remote_endpoint(peer_ec);
+    std::string peer = peer_ec ? "" : endpoint.address().to_string();
     Stream stream(std::move(socket));
     auto conn = std::make_shared<Conn>();
     conn->stream = &stream;
@@ -111,7 +114,7 @@ struct HttpServer::Impl {
       Request req = parser.release();
       // The read's 60 s deadline also covers handling and writing the response: a request
       // takes milliseconds, and re-arming the timer costs timer-queue work on every request.
-      Response res = api.Handle(req, yield);
+      Response res = api.Handle(req, peer, yield);
       if (stopping) res.keep_alive(false);
       beast_http::async_write(stream, res, yield[ec]);
       conn->busy = false;

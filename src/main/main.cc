@@ -11,6 +11,7 @@
 #include "adapters/clock/system_clock.h"
 #include "adapters/config/toml_config.h"
 #include "adapters/crypto/sodium_crypto.h"
+#include "adapters/mail/smtp_mailer.h"
 #include "adapters/phone/libphonenumber_normalizer.h"
 #include "adapters/storage/postgres/pg_storage.h"
 #include "adapters/storage/sqlite/sqlite_storage.h"
@@ -82,6 +83,10 @@ int main(int argc, char** argv) {
                          adapters::LoadServiceConfig,
                          adapters::ParsePolicyFile,
                          policy_reader,
+                         [](const ports::MailConfig& m) -> std::unique_ptr<ports::Mailer> {
+                           return std::make_unique<adapters::SmtpMailer>(adapters::SmtpOptions{
+                               m.smtp_url, m.username, m.password, m.require_tls, 30});
+                         },
                          [&clock](cli::ServeContext& ctx) { return Serve(ctx, clock); },
                          std::nullopt};
   if (const char* key = std::getenv("KONFID_MASTER_KEY"); key != nullptr && *key != '\0')

@@ -10,6 +10,19 @@
 
 namespace konfid::ports {
 
+// Outgoing mail ([mail] in the config). Without smtp_url nothing is sent: messages wait in
+// the outbox.
+struct MailConfig {
+  std::string smtp_url;  // smtp://host:port or smtps://host:port
+  std::string username;
+  std::string password;
+  bool require_tls = false;
+  std::string from = "noreply@localhost";
+  std::string from_name;
+  std::string public_url = "http://127.0.0.1:8080/confirm";  // the site's confirmation page
+  int token_hours = 48;
+};
+
 struct ServiceConfig {
   std::string listen = "127.0.0.1:8080";
   size_t body_limit = 64 * 1024;  // bytes
@@ -17,6 +30,7 @@ struct ServiceConfig {
   std::string db;                 // empty: SQLite file in the data directory; or postgres://...
   bool sqlite_synchronous_full = true;
   std::vector<domain::TenantPolicy> tenants;
+  MailConfig mail;
 };
 
 // Turns a policy file's text into a TenantPolicy. Thread-safe.

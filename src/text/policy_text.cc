@@ -335,4 +335,18 @@ Result<std::string> RenderDocument(const TenantPolicy& p, std::string_view docum
   });
 }
 
+MailText RenderMailText(const std::string& name, Lang lang,
+                        const std::vector<std::pair<std::string, std::string>>& values) {
+  Value ctx;
+  for (const auto& [k, v] : values) ctx.Set(k, v);
+  std::string text = TemplateNamed(name + "." + std::string(LangName(lang)) + ".txt")
+                         .Render(ctx, [](std::string_view s) { return std::string(s); });
+  MailText out;
+  size_t nl = text.find('\n');
+  out.subject = text.substr(0, nl);
+  out.body = nl == std::string::npos ? "" : text.substr(nl + 1);
+  while (!out.body.empty() && out.body.front() == '\n') out.body.erase(0, 1);
+  return out;
+}
+
 }  // namespace konfid::text

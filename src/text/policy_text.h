@@ -38,4 +38,13 @@ std::vector<std::string> DocumentNames(const domain::TenantPolicy& policy);
 Result<std::string> RenderDocument(const domain::TenantPolicy& policy, std::string_view document,
                                    Lang lang, Format format, const Stamp& stamp = {});
 
+// A plain-text email from templates/<name>.<lang>.txt: its first line is the subject, the
+// rest after a blank line the body. Values are inserted as they are.
+struct MailText {
+  std::string subject;
+  std::string body;
+};
+MailText RenderMailText(const std::string& name, Lang lang,
+                        const std::vector<std::pair<std::string, std::string>>& values);
+
 }  // namespace konfid::text

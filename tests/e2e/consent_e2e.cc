@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "api_e2e.h"
+#include "core/encoding.h"
 
 namespace konfid::e2e {
 namespace {
@@ -225,6 +226,105 @@ TEST_P(ApiE2E, AMaterialChangeNeedsFreshConsentForWhatItWidened) {
   ASSERT_EQ(again.status, 201u);
   EXPECT_EQ(JsonString(again.body, "policy_version"), "2");
   EXPECT_EQ(Get("/v1/subjects/" + id + "?purpose=newsletter").status, 200u);
+}
+
+namespace {
+// The text of a base64 message body as aiosmtpd stored it.
+std::string MailBody(const std::string& message) {
+  size_t start = message.find("\n\n");
+  if (start == std::string::npos) start = message.find("\r\n\r\n");
+  std::string b64;
+  for (char c : message.substr(start)) {
+    if (c == '+')
+      b64 += '-';
+    else if (c == '/')
+      b64 += '_';
+    else if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')
+      b64 += c;
+  }
+  auto bytes = Base64UrlDecode(b64);
+  return bytes ? std::string(bytes->begin(), bytes->end()) : "";
+}
+}  // namespace
+
+TEST_P(ApiE2E, RegistrationWithDoubleOptInOverRealSmtp) {
+  konfid::testing::SmtpServer smtp;
+  Instance konfid(GetParam()(), smtp.url());
+  std::string admin = konfid.CreateKey("demo", "admin");
+  konfid.Start();
+  auto post = [&](const std::string& target, const std::string& body, const std::string& key) {
+    return konfid.Request("POST", target, body, key);
+  };
+  const std::string form =
+      R"({"fields":{"surname":"Орлова","name":"Ольга","email":"Olga@Example.com"},)"
+      R"("consents":{"newsletter":true,"reviews":false,"statistics":false},)"
+      R"("lang":"ru","context":{"form":"signup","ip":"198.51.100.23","user_agent":"UA"}})";
+
+  // Every consent purpose needs an explicit choice.
+  auto missing = post(
+      "/v1/registrations",
+      R"({"fields":{"surname":"A","name":"B","email":"x@example.com"},"consents":{"newsletter":true}})",
+      admin);
+  EXPECT_EQ(missing.status, 400u);
+  EXPECT_EQ(JsonString(missing.body, "code"), "consent_choice_missing");
+
+  auto reg = post("/v1/registrations", form, admin);
+  ASSERT_EQ(reg.status, 201u) << reg.body;
+  std::string id = JsonString(reg.body, "subject");
+  EXPECT_NE(reg.body.find(R"("created":true)"), std::string::npos);
+  EXPECT_NE(reg.body.find(R"("kind":"refused")"), std::string::npos);  // recorded at once
+  // Nothing for marketing before the address is confirmed.
+  EXPECT_EQ(konfid.Request("GET", "/v1/subjects/" + id + "?purpose=newsletter", "", admin).status,
+            403u);
+
+  auto mail = smtp.WaitFor(1);
+  ASSERT_EQ(mail.size(), 1u);
+  EXPECT_NE(mail[0].find("To: <olga@example.com>"), std::string::npos) << mail[0];
+  EXPECT_NE(mail[0].find("Subject: =?UTF-8?B?"), std::string::npos);
+  EXPECT_EQ(mail[0].find("List-Unsubscribe"), std::string::npos);  // not a marketing message
+  std::string body = MailBody(mail[0]);
+  EXPECT_NE(body.find("Чтобы подтвердить его"), std::string::npos) << body;
+  size_t at = body.find("token=");
+  ASSERT_NE(at, std::string::npos) << body;
+  std::string token = body.substr(at + 6, body.find_first_of("\r\n ", at) - at - 6);
+  EXPECT_NE(body.find("https://demo.example/confirm?tenant=demo&token="), std::string::npos);
+
+  // A forged token does nothing and says so; the real one works once.
+  auto forged = post("/v1/confirmations", R"({"tenant":"demo","token":"AAAA"})", "");
+  EXPECT_EQ(JsonString(forged.body, "code"), "invalid_token");
+  auto ok = post("/v1/confirmations", R"({"tenant":"demo","token":")" + token + "\"}", "");
+  ASSERT_EQ(ok.status, 200u) << ok.body;
+  EXPECT_NE(ok.body.find(R"("purpose":"newsletter","kind":"given")"), std::string::npos);
+  EXPECT_EQ(JsonString(
+                post("/v1/confirmations", R"({"tenant":"demo","token":")" + token + "\"}", "").body,
+                "code"),
+            "invalid_token");
+  auto read = konfid.Request("GET", "/v1/subjects/" + id + "?purpose=newsletter", "", admin);
+  EXPECT_EQ(read.status, 200u) << read.body;
+  EXPECT_EQ(konfid.Request("GET", "/v1/subjects/" + id + "?purpose=statistics", "", admin).status,
+            403u);  // refused stays refused
+
+  // Someone registering the same address changes nothing of that subject and gets a new link.
+  auto again = post("/v1/registrations",
+                    R"({"fields":{"surname":"Чужой","name":"Иван","email":"olga@example.com"},)"
+                    R"("consents":{"newsletter":true,"reviews":true,"statistics":true}})",
+                    admin);
+  ASSERT_EQ(again.status, 201u) << again.body;
+  EXPECT_NE(again.body.find(R"("created":false)"), std::string::npos);
+  EXPECT_EQ(JsonString(again.body, "subject"), id);
+  auto same = konfid.Request("GET", "/v1/subjects/" + id + "?purpose=registration", "", admin);
+  EXPECT_EQ(JsonField(same.body, "surname"), "Орлова");
+  EXPECT_EQ(smtp.WaitFor(2).size(), 2u);
+  EXPECT_EQ(konfid.Request("GET", "/v1/subjects/" + id + "?purpose=reviews", "", admin).status,
+            403u);  // not until the owner of the address confirms
+
+  // Guessing tokens is rate-limited per address.
+  std::string code;
+  for (int i = 0; i < 12 && code != "rate_limited"; ++i)
+    code = JsonString(post("/v1/confirmations", R"({"tenant":"demo","token":"guess"})", "").body,
+                      "code");
+  EXPECT_EQ(code, "rate_limited");
+  EXPECT_EQ(konfid.Stop(), 0);
 }
 
 }  // namespace konfid::e2e

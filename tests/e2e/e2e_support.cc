@@ -147,7 +147,7 @@ std::string Replaced(std::string text, const std::string& from, const std::strin
   return text.replace(at, from.size(), to);
 }
 
-Instance::Instance(std::string db) : db_(std::move(db)) {
+Instance::Instance(std::string db, std::string smtp_url) : db_(std::move(db)) {
   std::string src = konfid::testing::SourceDir();
   std::ifstream in(src + "/examples/policy.toml");
   std::stringstream policy;
@@ -159,6 +159,10 @@ Instance::Instance(std::string db) : db_(std::move(db)) {
   std::ofstream(config_path()) << "[server]\nlisten = \"127.0.0.1:0\"\n"
                                << "[[tenant]]\npolicy = \"policy.toml\"\n"
                                << "[[tenant]]\npolicy = \"other.toml\"\n";
+  if (!smtp_url.empty())
+    std::ofstream(config_path(), std::ios::app)
+        << "[mail]\nsmtp_url = \"" << smtp_url << "\"\nfrom = \"noreply@demo.example\"\n"
+        << "from_name = \"Демо Курсы\"\npublic_url = \"https://demo.example/confirm\"\n";
   std::vector<std::string> args = {"init", "--data", data_dir(), "--config", config_path()};
   for (auto& a : DbArgs()) args.push_back(a);
   auto r = RunKonfid(args);

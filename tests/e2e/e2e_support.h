@@ -52,7 +52,8 @@ std::string Replaced(std::string text, const std::string& from, const std::strin
 class Instance {
  public:
   // `db` empty for SQLite in the data directory, or a postgres:// URL.
-  explicit Instance(std::string db = "");
+  // `smtp_url` non-empty: [mail] sends through it (konfid::testing::SmtpServer).
+  explicit Instance(std::string db = "", std::string smtp_url = "");
   ~Instance();
 
   const std::string& data_dir() const { return dir_.path(); }

@@ -1,7 +1,9 @@
 #include "test_support.h"
 
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <libpq-fe.h>
@@ -9,9 +11,12 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace konfid::testing {
 
@@ -67,6 +72,61 @@ unsigned short FreePort() {
   getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len);
   close(s);
   return ntohs(addr.sin_port);
+}
+
+namespace {
+bool Listening(unsigned short port) {
+  int s = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(port);
+  bool ok = connect(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  close(s);
+  return ok;
+}
+}  // namespace
+
+SmtpServer::SmtpServer() : port_(FreePort()) {
+  std::string maildir = dir_.path() + "/maildir";
+  pid_ = fork();
+  if (pid_ == 0) {
+    std::string listen = "127.0.0.1:" + std::to_string(port_);
+    // Debian's python3, which has python3-aiosmtpd (not a python3 earlier on PATH).
+    execl("/usr/bin/python3", "python3", "-m", "aiosmtpd", "-n", "-l", listen.c_str(), "-c",
+          "aiosmtpd.handlers.Mailbox", maildir.c_str(), nullptr);
+    _exit(127);
+  }
+  for (int i = 0; i < 100 && !Listening(port_); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+}
+
+SmtpServer::~SmtpServer() {
+  kill(pid_, SIGTERM);
+  waitpid(pid_, nullptr, 0);
+}
+
+std::vector<std::string> SmtpServer::Received() const {
+  std::vector<std::string> out;
+  std::filesystem::path dir = dir_.path() + "/maildir/new";
+  if (!std::filesystem::exists(dir)) return out;
+  for (const auto& f : std::filesystem::directory_iterator(dir)) {
+    std::ifstream in(f.path());
+    std::stringstream s;
+    s << in.rdbuf();
+    out.push_back(s.str());
+  }
+  return out;
+}
+
+std::vector<std::string> SmtpServer::WaitFor(size_t count, int seconds) const {
+  std::vector<std::string> got;
+  for (int i = 0; i < seconds * 20; ++i) {
+    got = Received();
+    if (got.size() >= count) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return got;
 }
 
 }  // namespace konfid::testing

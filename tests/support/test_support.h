@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace konfid::testing {
 
@@ -33,5 +34,25 @@ std::string SourceDir();
 
 // A TCP port on 127.0.0.1 that was free a moment ago.
 unsigned short FreePort();
+
+// A real SMTP server on loopback for the test's life: Debian's python3-aiosmtpd with its
+// Mailbox handler, so every message it accepts becomes a file.
+class SmtpServer {
+ public:
+  SmtpServer();
+  ~SmtpServer();
+  SmtpServer(const SmtpServer&) = delete;
+  SmtpServer& operator=(const SmtpServer&) = delete;
+  std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
+  // Every message received so far, as stored (headers and body).
+  std::vector<std::string> Received() const;
+  // Waits up to `seconds` for at least `count` messages.
+  std::vector<std::string> WaitFor(size_t count, int seconds = 10) const;
+
+ private:
+  TempDir dir_;
+  unsigned short port_;
+  int pid_ = -1;
+};
 
 }  // namespace konfid::testing

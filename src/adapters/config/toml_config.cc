@@ -54,8 +54,33 @@ Result<ports::ServiceConfig> LoadServiceConfig(const std::string& path) {
   if (!std::filesystem::exists(path))
     return Fail(ErrorCode::kInvalidArgument, path + ": config file does not exist");
   KONFID_ASSIGN_OR_RETURN(toml::table root, Parse(path));
-  KONFID_TRY(CheckKeys(path, root, {"server", "storage", "tenant"}, "the config"));
+  KONFID_TRY(CheckKeys(path, root, {"server", "storage", "tenant", "mail"}, "the config"));
   ports::ServiceConfig config;
+  if (const toml::table* mail = root["mail"].as_table()) {
+    KONFID_TRY(CheckKeys(path, *mail,
+                         {"smtp_url", "username", "password", "require_tls", "from", "from_name",
+                          "public_url", "token_hours"},
+                         "[mail]"));
+    ports::MailConfig& m = config.mail;
+    KONFID_ASSIGN_OR_RETURN(m.smtp_url, GetString(path, *mail, "smtp_url", false));
+    if (!m.smtp_url.empty() && !m.smtp_url.starts_with("smtp://") &&
+        !m.smtp_url.starts_with("smtps://"))
+      return Fail(Bad(path, *mail, "smtp_url must start with smtp:// or smtps://"));
+    KONFID_ASSIGN_OR_RETURN(m.username, GetString(path, *mail, "username", false));
+    KONFID_ASSIGN_OR_RETURN(m.password, GetString(path, *mail, "password", false));
+    m.require_tls = (*mail)["require_tls"].value_or(false);
+    KONFID_ASSIGN_OR_RETURN(m.from, GetString(path, *mail, "from", false, m.from));
+    if (m.from.find('@') == std::string::npos)
+      return Fail(Bad(path, *mail, "from must be an email address"));
+    KONFID_ASSIGN_OR_RETURN(m.from_name, GetString(path, *mail, "from_name", false));
+    KONFID_ASSIGN_OR_RETURN(m.public_url,
+                            GetString(path, *mail, "public_url", false, m.public_url));
+    if (const toml::node* n = mail->get("token_hours")) {
+      auto v = n->value<int64_t>();
+      if (!v || *v < 1 || *v > 720) return Fail(Bad(path, *n, "token_hours must be 1..720"));
+      m.token_hours = static_cast<int>(*v);
+    }
+  }
   if (const toml::table* server = root["server"].as_table()) {
     KONFID_TRY(CheckKeys(path, *server, {"listen", "body_limit", "threads"}, "[server]"));
     KONFID_ASSIGN_OR_RETURN(config.listen,

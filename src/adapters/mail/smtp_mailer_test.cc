@@ -21,59 +21,8 @@
 namespace konfid::adapters {
 namespace {
 
-bool Listening(unsigned short port) {
-  int s = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(port);
-  bool ok = connect(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  close(s);
-  return ok;
-}
-
-// aiosmtpd with its Mailbox handler: every message becomes a file under maildir/new.
-class SmtpServer {
- public:
-  SmtpServer() : port_(konfid::testing::FreePort()) {
-    std::string maildir = dir_.path() + "/maildir";
-    pid_ = fork();
-    if (pid_ == 0) {
-      std::string listen = "127.0.0.1:" + std::to_string(port_);
-      // Debian's python3, which has python3-aiosmtpd (not a python3 earlier on PATH).
-      execl("/usr/bin/python3", "python3", "-m", "aiosmtpd", "-n", "-l", listen.c_str(), "-c",
-            "aiosmtpd.handlers.Mailbox", maildir.c_str(), nullptr);
-      _exit(127);
-    }
-    for (int i = 0; i < 100 && !Listening(port_); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  ~SmtpServer() {
-    kill(pid_, SIGTERM);
-    waitpid(pid_, nullptr, 0);
-  }
-  std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
-  std::vector<std::string> Received() const {
-    std::vector<std::string> out;
-    std::filesystem::path dir = dir_.path() + "/maildir/new";
-    if (!std::filesystem::exists(dir)) return out;
-    for (const auto& f : std::filesystem::directory_iterator(dir)) {
-      std::ifstream in(f.path());
-      std::stringstream s;
-      s << in.rdbuf();
-      out.push_back(s.str());
-    }
-    return out;
-  }
-
- private:
-  konfid::testing::TempDir dir_;
-  unsigned short port_;
-  pid_t pid_ = -1;
-};
-
 TEST(SmtpMailer, DeliversToARealServerWithTheUnsubscribeHeaders) {
-  SmtpServer server;
+  konfid::testing::SmtpServer server;
   domain::MailContent mail;
   mail.from = "noreply@demo.example";
   mail.from_name = "Демо Курсы";

@@ -1,0 +1,145 @@
+#include "app/outbox.h"
+
+#include <pthread.h>
+
+#include <algorithm>
+
+#include "app/vault.h"
+#include "core/encoding.h"
+
+namespace konfid::app {
+
+namespace {
+
+constexpr int64_t kClaimMicros = 120'000'000;  // longer than an SMTP timeout
+
+std::string OutboxAd(const std::string& tenant, const std::string& subject, const std::string& id) {
+  std::string ad = "konfid-outbox-v1";
+  for (const std::string* part : {&tenant, &subject, &id}) ad += '\0' + *part;
+  return ad;
+}
+
+// lp(from) lp(to) lp(message): the payload's layout (Vault::Register writes it).
+bool ReadPart(std::string_view& in, std::string& out) {
+  if (in.size() < 4) return false;
+  uint32_t n =
+      (uint8_t(in[0]) << 24) | (uint8_t(in[1]) << 16) | (uint8_t(in[2]) << 8) | uint8_t(in[3]);
+  if (in.size() - 4 < n) return false;
+  out.assign(in.substr(4, n));
+  in.remove_prefix(4 + n);
+  return true;
+}
+
+}  // namespace
+
+OutboxSender::OutboxSender(ports::Storage& storage, GroupCommitter& committer,
+                           const Keyring& keyring, ports::Crypto& crypto, ports::Mailer& mailer,
+                           ports::Clock& clock, int max_attempts)
+    : storage_(storage),
+      committer_(committer),
+      keyring_(keyring),
+      crypto_(crypto),
+      mailer_(mailer),
+      clock_(clock),
+      max_attempts_(max_attempts) {}
+
+OutboxSender::~OutboxSender() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+int64_t OutboxSender::BackoffMicros(int64_t attempts) {
+  int64_t delay = 30'000'000LL << std::min<int64_t>(attempts, 10);
+  return std::min<int64_t>(delay, 6LL * 3600 * 1'000'000);
+}
+
+Result<OutboxStats> OutboxSender::RunOnce() {
+  std::vector<ports::OutboxRow> due;
+  {
+    KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(false));
+    KONFID_ASSIGN_OR_RETURN(due, txn->DueOutbox(clock_.Now(), 32));
+  }
+  OutboxStats stats;
+  for (auto& m : due) KONFID_TRY(Deliver(std::move(m), stats));
+  return stats;
+}
+
+Status OutboxSender::Deliver(ports::OutboxRow m, OutboxStats& stats) {
+  UnixMicros now = clock_.Now();
+  bool claimed = false;
+  KONFID_TRY(committer_.Run([&](ports::Transaction& txn, AuditWriter&) -> Status {
+    KONFID_ASSIGN_OR_RETURN(claimed,
+                            txn.ClaimOutbox(m.tenant, m.id, m.next_attempt_at, now + kClaimMicros));
+    return Ok();
+  }));
+  if (!claimed) return Ok();  // another sender has it
+
+  // Open the payload with the subject's key: a message of an erased subject cannot be.
+  std::string from, to, data, error;
+  {
+    KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(false));
+    KONFID_ASSIGN_OR_RETURN(auto subject, txn->FindSubject(m.tenant, m.subject));
+    if (!subject) {
+      error = "the subject was erased";
+    } else {
+      KONFID_ASSIGN_OR_RETURN(SecretBytes key,
+                              keyring_.UnwrapSubjectKey(subject->wrapped_key, m.tenant, m.subject));
+      auto plain = crypto_.Open(key, m.payload, OutboxAd(m.tenant, m.subject, m.id));
+      std::string_view in = plain ? std::string_view(*plain) : std::string_view();
+      if (!plain || !ReadPart(in, from) || !ReadPart(in, to) || !ReadPart(in, data))
+        error = "the message cannot be opened";
+      if (plain) SecureWipe(plain->data(), plain->size());
+    }
+  }
+  Status sent = error.empty()
+                    ? mailer_.Send({from, {to}, data})
+                    : Fail(Error(ErrorCode::kInvalidArgument, error).WithReason("mail_rejected"));
+  SecureWipe(to.data(), to.size());
+  SecureWipe(data.data(), data.size());
+  m.attempts += 1;
+  if (sent) {
+    m.status = "sent";
+    m.sent_at = clock_.Now();
+    m.last_error.clear();
+    ++stats.sent;
+  } else if (sent.error().code() == ErrorCode::kUnavailable && m.attempts < max_attempts_) {
+    m.next_attempt_at = clock_.Now() + BackoffMicros(m.attempts);
+    m.last_error = sent.error().message();
+    ++stats.retried;
+  } else {
+    m.status = "failed";
+    m.last_error = sent.error().message();
+    ++stats.failed;
+  }
+  return committer_.Run([&](ports::Transaction& txn, AuditWriter& audit) -> Status {
+    KONFID_TRY(txn.UpdateOutbox(m));
+    domain::AuditEvent e;
+    e.tenant = m.tenant;
+    e.actor = "system:outbox";
+    e.operation = std::string(domain::OperationName(domain::Operation::kUse));
+    e.subject_id = m.subject;
+    e.fields = {"email"};
+    e.outcome =
+        std::string(domain::OutcomeName(sent ? domain::Outcome::kOk : domain::Outcome::kFailed));
+    e.reason = sent ? m.kind : ReasonOf(sent.error());
+    return audit.Append(e);
+  });
+}
+
+void OutboxSender::RunEvery(std::chrono::milliseconds period) {
+  thread_ = std::thread([this, period] {
+    pthread_setname_np(pthread_self(), "kf-outbox");
+    std::unique_lock lock(mu_);
+    while (!cv_.wait_for(lock, period, [this] { return stopping_; })) {
+      lock.unlock();
+      (void)RunOnce();  // a failed pass leaves the messages due; the next one retries
+      lock.lock();
+    }
+  });
+}
+
+}  // namespace konfid::app

@@ -1,0 +1,60 @@
+// The outbox job: sends the messages that changes wrote to the outbox in their own
+// transactions. Each attempt is claimed first (so two senders never take one message), the
+// payload is opened with the subject's data key, and the result is recorded with an audit
+// event. Failures are retried with exponential backoff; after `max_attempts` the message is
+// marked failed. A message of an erased subject cannot be opened and is marked failed.
+//
+// A crash after the server accepted a message and before the result is recorded can send it
+// again after the claim lapses; the Message-ID stays the same, so receivers can tell.
+#pragma once
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "app/group_committer.h"
+#include "app/keyring.h"
+#include "ports/clock.h"
+#include "ports/mailer.h"
+#include "ports/storage.h"
+
+namespace konfid::app {
+
+struct OutboxStats {
+  size_t sent = 0;
+  size_t retried = 0;
+  size_t failed = 0;
+};
+
+class OutboxSender {
+ public:
+  OutboxSender(ports::Storage& storage, GroupCommitter& committer, const Keyring& keyring,
+               ports::Crypto& crypto, ports::Mailer& mailer, ports::Clock& clock,
+               int max_attempts = 8);
+  ~OutboxSender();
+
+  // One pass over the messages due now.
+  Result<OutboxStats> RunOnce();
+  // RunOnce every `period` on a thread of its own until destruction.
+  void RunEvery(std::chrono::milliseconds period);
+
+  // The delay before attempt n+1 after n failed ones: 30 s doubling, at most 6 h.
+  static int64_t BackoffMicros(int64_t attempts);
+
+ private:
+  Status Deliver(ports::OutboxRow message, OutboxStats& stats);
+
+  ports::Storage& storage_;
+  GroupCommitter& committer_;
+  const Keyring& keyring_;
+  ports::Crypto& crypto_;
+  ports::Mailer& mailer_;
+  ports::Clock& clock_;
+  int max_attempts_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace konfid::app
