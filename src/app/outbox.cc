@@ -13,12 +13,6 @@ namespace {
 
 constexpr int64_t kClaimMicros = 120'000'000;  // longer than an SMTP timeout
 
-std::string OutboxAd(const std::string& tenant, const std::string& subject, const std::string& id) {
-  std::string ad = "konfid-outbox-v1";
-  for (const std::string* part : {&tenant, &subject, &id}) ad += '\0' + *part;
-  return ad;
-}
-
 // lp(from) lp(to) lp(message): the payload's layout (Vault::Register writes it).
 bool ReadPart(std::string_view& in, std::string& out) {
   if (in.size() < 4) return false;
@@ -31,6 +25,13 @@ bool ReadPart(std::string_view& in, std::string& out) {
 }
 
 }  // namespace
+
+std::string OutboxPayloadAd(const std::string& tenant, const std::string& subject,
+                            const std::string& id) {
+  std::string ad = "konfid-outbox-v1";
+  for (const std::string* part : {&tenant, &subject, &id}) ad += '\0' + *part;
+  return ad;
+}
 
 OutboxSender::OutboxSender(ports::Storage& storage, GroupCommitter& committer,
                            const Keyring& keyring, ports::Crypto& crypto, ports::Mailer& mailer,
@@ -88,7 +89,7 @@ Status OutboxSender::Deliver(ports::OutboxRow m, OutboxStats& stats) {
     } else {
       KONFID_ASSIGN_OR_RETURN(SecretBytes key,
                               keyring_.UnwrapSubjectKey(subject->wrapped_key, m.tenant, m.subject));
-      auto plain = crypto_.Open(key, m.payload, OutboxAd(m.tenant, m.subject, m.id));
+      auto plain = crypto_.Open(key, m.payload, OutboxPayloadAd(m.tenant, m.subject, m.id));
       std::string_view in = plain ? std::string_view(*plain) : std::string_view();
       if (!plain || !ReadPart(in, from) || !ReadPart(in, to) || !ReadPart(in, data))
         error = "the message cannot be opened";

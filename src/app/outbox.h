@@ -20,6 +20,10 @@
 
 namespace konfid::app {
 
+// The associated data that binds an outbox payload to its tenant, subject and message.
+std::string OutboxPayloadAd(const std::string& tenant, const std::string& subject,
+                            const std::string& id);
+
 struct OutboxStats {
   size_t sent = 0;
   size_t retried = 0;

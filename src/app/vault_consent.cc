@@ -1,0 +1,213 @@
+// The consent ledger's use cases of the Vault: recording events, reading the ledger,
+// receipts.
+#include "app/receipts.h"
+#include "app/vault.h"
+#include "app/vault_internal.h"
+
+namespace konfid::app {
+
+using domain::Operation;
+using domain::Outcome;
+using namespace internal;
+
+namespace {
+Operation ConsentOperation(domain::ConsentKind kind) {
+  switch (kind) {
+    case domain::ConsentKind::kGiven:
+      return Operation::kConsentGiven;
+    case domain::ConsentKind::kWithdrawn:
+      return Operation::kConsentWithdrawn;
+    case domain::ConsentKind::kRefused:
+      return Operation::kConsentRefused;
+    case domain::ConsentKind::kExpired:
+      return Operation::kConsentExpired;
+    case domain::ConsentKind::kRenewed:
+      return Operation::kConsentRenewed;
+  }
+  return Operation::kConsentGiven;
+}
+}  // namespace
+
+void Vault::RecordConsent(const Actor& actor, const std::string& subject, const ConsentInput& input,
+                          Callback<ports::ConsentEventRow> done) {
+  Operation op = ConsentOperation(input.kind);
+  auto refuse = [&](Error e) {
+    auto event = std::make_shared<domain::AuditEvent>(MakeEvent(
+        actor, op, IsValidSubjectId(subject) ? subject : "", {}, OutcomeOf(e), ReasonOf(e)));
+    event->purpose = input.purpose;
+    event->ground = "consent";
+    RefuseEvent(event, std::move(e), [done](Error err) { done(Fail(std::move(err))); });
+  };
+  if (actor.role != Role::kAdmin && actor.role != Role::kOperator)
+    return refuse(Error(ErrorCode::kPermissionDenied, "this API key's role may not record consent")
+                      .WithReason("role"));
+  auto active = policies_.Current(actor.tenant);
+  if (!active) return refuse(Error(ErrorCode::kNotFound, "tenant is not configured"));
+  const domain::Purpose* pur = active->policy->FindPurpose(input.purpose);
+  if (!pur)
+    return refuse(Error(ErrorCode::kInvalidArgument,
+                        "the policy in force declares no purpose '" + input.purpose + "'")
+                      .WithReason("unknown_purpose"));
+  if (pur->ground != "consent")
+    return refuse(Error(ErrorCode::kInvalidArgument, "purpose '" + input.purpose + "' rests on " +
+                                                         pur->ground + ", not on consent")
+                      .WithReason("not_consent_purpose"));
+  if (input.kind != domain::ConsentKind::kGiven && input.kind != domain::ConsentKind::kWithdrawn &&
+      input.kind != domain::ConsentKind::kRefused)
+    return refuse(Error(ErrorCode::kInvalidArgument, "a consent is given, withdrawn or refused")
+                      .WithReason("invalid_value"));
+  if (!domain::IsConsentMethod(input.method))
+    return refuse(Error(ErrorCode::kInvalidArgument,
+                        "method must be form, cabinet, api, unsubscribe_link or gpc")
+                      .WithReason("invalid_value"));
+  if (input.lang != "ru" && input.lang != "en")
+    return refuse(
+        Error(ErrorCode::kInvalidArgument, "lang must be ru or en").WithReason("invalid_value"));
+  if (input.source.size() > 256)
+    return refuse(Error(ErrorCode::kInvalidArgument, "source is longer than 256 bytes")
+                      .WithReason("too_long"));
+  if (!IsValidSubjectId(subject)) return refuse(NoSubject());
+  auto event = std::make_shared<domain::ConsentEvent>();
+  event->purpose = input.purpose;
+  event->kind = input.kind;
+  event->policy_version = input.policy_version > 0 ? input.policy_version : active->version;
+  event->method = input.method;
+  event->source = input.source;
+  event->time = clock_.Now();
+  event->id = NewSubjectId(event->time);
+  if (!input.ip.empty()) {
+    auto ip = domain::TruncateIp(input.ip);
+    if (!ip)
+      return refuse(Error(ErrorCode::kInvalidArgument, "ip is not an IPv4 or IPv6 address")
+                        .WithReason("invalid_value"));
+    event->ip = *ip;
+  }
+  event->user_agent = input.user_agent.substr(0, 256);
+  Actor who = actor;
+  std::string lang = input.lang;
+  auto stored = std::make_shared<ports::ConsentEventRow>();
+  std::shared_ptr<const domain::TenantPolicy> policy = active->policy;
+  committer_.Submit(
+      [this, event, stored, policy, who, subject, op, lang](ports::Transaction& txn,
+                                                            AuditWriter& audit) -> Status {
+        KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, subject));
+        if (!row) return Fail(NoSubject());
+        KONFID_ASSIGN_OR_RETURN(
+            *stored, SignedConsentEvent(txn, *policy, who.tenant, subject, *event, lang));
+        *event = stored->event;
+        KONFID_TRY(txn.InsertConsentEvent(*stored));
+        domain::AuditEvent e = MakeEvent(who, op, subject, {}, Outcome::kOk);
+        e.purpose = event->purpose;
+        e.ground = "consent";
+        return audit.Append(e);
+      },
+      [who, subject, op, event](ports::Transaction&, AuditWriter& audit, const Error& e) {
+        domain::AuditEvent ev = MakeEvent(who, op, subject, {}, OutcomeOf(e), ReasonOf(e));
+        ev.purpose = event->purpose;
+        ev.ground = "consent";
+        return audit.Append(ev);
+      },
+      [stored, done](Status st) {
+        if (!st) return done(Fail(st.error()));
+        done(std::move(*stored));
+      });
+}
+
+void Vault::Consents(const Actor& actor, const std::string& subject, Callback<ConsentLedger> done) {
+  auto refuse = [&](Error e) {
+    Refuse(actor, Operation::kExtract, IsValidSubjectId(subject) ? subject : "", {"consents"},
+           std::move(e), [done](Error err) { done(Fail(std::move(err))); });
+  };
+  if (actor.role != Role::kAdmin && actor.role != Role::kOperator && actor.role != Role::kSupport &&
+      actor.role != Role::kMarketing)
+    return refuse(Error(ErrorCode::kPermissionDenied, "this API key's role may not read consents")
+                      .WithReason("role"));
+  auto active = policies_.Current(actor.tenant);
+  if (!active) return refuse(Error(ErrorCode::kNotFound, "tenant is not configured"));
+  if (!IsValidSubjectId(subject)) return refuse(NoSubject());
+  auto out = std::make_shared<ConsentLedger>();
+  Actor who = actor;
+  committer_.Submit(
+      [out, who, subject, active, now = clock_.Now()](ports::Transaction& txn,
+                                                      AuditWriter& audit) -> Status {
+        KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, subject));
+        if (!row) return Fail(NoSubject());
+        KONFID_ASSIGN_OR_RETURN(auto rows, txn.ListConsentEvents(who.tenant, subject));
+        for (auto& r : rows) out->events.push_back(std::move(r.event));
+        out->states =
+            domain::DeriveConsents(out->events, *active->policy, now, active->consent_epochs);
+        return audit.Append(
+            MakeEvent(who, Operation::kExtract, subject, {"consents"}, Outcome::kOk));
+      },
+      [who, subject](ports::Transaction&, AuditWriter& audit, const Error& e) {
+        return audit.Append(
+            MakeEvent(who, Operation::kExtract, subject, {"consents"}, OutcomeOf(e), ReasonOf(e)));
+      },
+      [out, done](Status st) {
+        if (!st) return done(Fail(st.error()));
+        done(std::move(*out));
+      },
+      /*savepoint=*/false);
+}
+
+void Vault::Receipt(const Actor& actor, const std::string& event_id,
+                    Callback<ports::ConsentEventRow> done) {
+  auto refuse = [&](Error e) {
+    Refuse(actor, Operation::kExtract, "", {"receipt"}, std::move(e),
+           [done](Error err) { done(Fail(std::move(err))); });
+  };
+  if (actor.role != Role::kAdmin && actor.role != Role::kOperator && actor.role != Role::kSupport &&
+      actor.role != Role::kMarketing)
+    return refuse(Error(ErrorCode::kPermissionDenied, "this API key's role may not read receipts")
+                      .WithReason("role"));
+  auto not_found = Error(ErrorCode::kNotFound, "no such receipt").WithReason("not_found");
+  if (!IsValidSubjectId(event_id)) return refuse(not_found);
+  auto out = std::make_shared<ports::ConsentEventRow>();
+  Actor who = actor;
+  committer_.Submit(
+      [out, who, event_id, not_found](ports::Transaction& txn, AuditWriter& audit) -> Status {
+        KONFID_ASSIGN_OR_RETURN(auto row, txn.FindConsentEvent(who.tenant, event_id));
+        if (!row) return Fail(not_found);
+        *out = std::move(*row);
+        return audit.Append(
+            MakeEvent(who, Operation::kExtract, out->subject, {"receipt"}, Outcome::kOk));
+      },
+      [who](ports::Transaction&, AuditWriter& audit, const Error& e) {
+        return audit.Append(
+            MakeEvent(who, Operation::kExtract, "", {"receipt"}, OutcomeOf(e), ReasonOf(e)));
+      },
+      [out, done](Status st) {
+        if (!st) return done(Fail(st.error()));
+        done(std::move(*out));
+      },
+      /*savepoint=*/false);
+}
+
+Result<std::pair<std::string, Bytes>> Vault::ReceiptKey(const std::string& tenant) const {
+  KONFID_ASSIGN_OR_RETURN(const TenantKeys* keys, keyring_.Tenant(tenant));
+  if (keys->receipt_public_key.empty())
+    return Fail(ErrorCode::kNotFound, "the tenant has no receipt key yet");
+  return std::pair(keys->receipt_key_id, keys->receipt_public_key);
+}
+
+Result<ports::ConsentEventRow> Vault::SignedConsentEvent(
+    ports::Transaction& txn, const domain::TenantPolicy& policy, const std::string& tenant,
+    const std::string& subject, domain::ConsentEvent event, const std::string& lang) {
+  // The exact text the visitor was shown, by version and language.
+  KONFID_ASSIGN_OR_RETURN(auto text, txn.FindPolicyText(tenant, event.policy_version,
+                                                        "consent/" + event.purpose, lang, "md"));
+  if (!text)
+    return Fail(Error(ErrorCode::kInvalidArgument,
+                      "policy version " + std::to_string(event.policy_version) +
+                          " has no consent text for purpose '" + event.purpose + "'")
+                    .WithReason("unknown_policy_version"));
+  event.text_hash = HexEncode(crypto_.Sha256(AsBytes(*text)));
+  KONFID_ASSIGN_OR_RETURN(const TenantKeys* keys, keyring_.Tenant(tenant));
+  if (keys->receipt_key.size() == 0)
+    return Fail(ErrorCode::kInternal, "internal error", "tenant has no receipt key");
+  std::string claims = ReceiptClaims(policy, subject, event, lang);
+  std::string receipt = SignReceipt(crypto_, keys->receipt_key, keys->receipt_key_id, claims);
+  return ports::ConsentEventRow{tenant, subject, std::move(event), std::move(receipt)};
+}
+
+}  // namespace konfid::app

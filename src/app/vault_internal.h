@@ -1,0 +1,34 @@
+// Helpers the Vault's source files share (vault.cc, vault_consent.cc,
+// vault_registration.cc). Not for use outside the Vault.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "domain/audit.h"
+#include "domain/field.h"
+#include "domain/policy.h"
+
+namespace konfid::app::internal {
+
+std::vector<std::string> FieldNames(const domain::FieldInput& input);
+
+template <typename Map>
+std::vector<std::string> Keys(const Map& m) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : m) out.push_back(k);
+  return out;
+}
+
+// Conflict, reason duplicate_<field>.
+Error Duplicate(const std::string& field);
+// A write may only touch fields some purpose of the policy in force declares.
+Status CheckFieldsHavePurpose(const domain::TenantPolicy& policy, const domain::FieldInput& input);
+// Denied for permission and consent refusals, failed otherwise.
+domain::Outcome OutcomeOf(const Error& e);
+Error NoSubject();
+// The names of the fields a stored record holds, without decrypting anything.
+Result<std::vector<std::string>> SealedFieldNames(const Bytes& blob);
+
+}  // namespace konfid::app::internal

@@ -1,0 +1,337 @@
+// Registration with double opt-in: the form's submission and the confirmation link.
+#include "app/outbox.h"
+#include "app/vault.h"
+#include "app/vault_internal.h"
+#include "domain/mail.h"
+#include "domain/sealed_fields.h"
+#include "text/policy_text.h"
+
+namespace konfid::app {
+
+using domain::Operation;
+using domain::Outcome;
+using namespace internal;
+
+namespace {
+
+// What a confirmation token applies, as "key=value" lines (values have no newline).
+std::string PendingText(const std::map<std::string, std::string>& values) {
+  std::string out;
+  for (const auto& [k, v] : values) {
+    std::string clean = v;
+    for (char& c : clean)
+      if (c == '\n' || c == '\r') c = ' ';
+    out += k + "=" + clean + "\n";
+  }
+  return out;
+}
+
+std::map<std::string, std::string> ParsePending(std::string_view text) {
+  std::map<std::string, std::string> out;
+  for (size_t pos = 0; pos < text.size();) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    std::string_view line = text.substr(pos, nl - pos);
+    if (size_t eq = line.find('='); eq != std::string_view::npos)
+      out[std::string(line.substr(0, eq))] = std::string(line.substr(eq + 1));
+    pos = nl + 1;
+  }
+  return out;
+}
+
+// A consent event that came from a registration form.
+domain::ConsentEvent FormConsent(std::string id, const std::string& purpose,
+                                 domain::ConsentKind kind, int64_t version,
+                                 const std::string& source, const std::string& ip,
+                                 const std::string& user_agent, UnixMicros now) {
+  domain::ConsentEvent e;
+  e.id = std::move(id);
+  e.purpose = purpose;
+  e.kind = kind;
+  e.policy_version = version;
+  e.method = "form";
+  e.source = source;
+  e.time = now;
+  e.ip = ip;
+  e.user_agent = user_agent;
+  return e;
+}
+
+std::vector<std::string> SplitComma(const std::string& s) {
+  std::vector<std::string> out;
+  for (size_t pos = 0; pos < s.size();) {
+    size_t c = s.find(',', pos);
+    if (c == std::string::npos) c = s.size();
+    if (c > pos) out.push_back(s.substr(pos, c - pos));
+    pos = c + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+Bytes Vault::TokenHash(const std::string& tenant, std::string_view secret) const {
+  std::string message = "konfid-token-v1";
+  message += '\0';
+  message += tenant;
+  message += '\0';
+  message += secret;
+  return crypto_.Hash(AsBytes(message));
+}
+
+void Vault::Register(const Actor& actor, const RegistrationInput& input,
+                     Callback<RegistrationResult> done) {
+  auto refuse = [&](Error e) {
+    Refuse(actor, Operation::kCollect, "", FieldNames(input.fields), std::move(e),
+           [done](Error err) { done(Fail(std::move(err))); });
+  };
+  if (actor.role != Role::kAdmin && actor.role != Role::kOperator)
+    return refuse(Error(ErrorCode::kPermissionDenied, "this API key's role may not register")
+                      .WithReason("role"));
+  auto active = policies_.Current(actor.tenant);
+  if (!active) return refuse(Error(ErrorCode::kNotFound, "tenant is not configured"));
+  std::shared_ptr<const domain::TenantPolicy> policy = active->policy;
+  auto valid =
+      domain::ValidateFields(policy->catalogue, input.fields, domain::ValidationMode::kCreate);
+  if (!valid) return refuse(valid.error());
+  if (auto st = CheckFieldsHavePurpose(*policy, input.fields); !st) return refuse(st.error());
+  // A choice for every consent-based purpose: never assumed, never pre-ticked by us.
+  std::vector<std::string> given, refused;
+  for (const auto& p : policy->purposes) {
+    if (p.ground != "consent") continue;
+    auto it = input.choices.find(p.id);
+    if (it == input.choices.end())
+      return refuse(Error(ErrorCode::kInvalidArgument,
+                          "the form must give the visitor's choice for purpose '" + p.id + "'")
+                        .WithReason("consent_choice_missing"));
+    (it->second ? given : refused).push_back(p.id);
+  }
+  for (const auto& [id, choice] : input.choices) {
+    const domain::Purpose* p = policy->FindPurpose(id);
+    if (!p)
+      return refuse(
+          Error(ErrorCode::kInvalidArgument, "the policy in force declares no purpose '" + id + "'")
+              .WithReason("unknown_purpose"));
+    if (p->ground != "consent")
+      return refuse(Error(ErrorCode::kInvalidArgument,
+                          "purpose '" + id + "' rests on " + p->ground + ", not on consent")
+                        .WithReason("not_consent_purpose"));
+  }
+  const domain::FieldSpec* email_spec = nullptr;
+  for (const auto& f : policy->catalogue.fields())
+    if (f.type == domain::FieldType::kEmail && f.lookup) email_spec = &f;
+  if (!email_spec || !valid->set.contains(email_spec->name))
+    return refuse(Error(ErrorCode::kInvalidArgument, "a registration needs an email address")
+                      .WithReason("required_field"));
+  if (input.lang != "ru" && input.lang != "en")
+    return refuse(
+        Error(ErrorCode::kInvalidArgument, "lang must be ru or en").WithReason("invalid_value"));
+  std::string ip;
+  if (!input.ip.empty()) {
+    auto t = domain::TruncateIp(input.ip);
+    if (!t)
+      return refuse(Error(ErrorCode::kInvalidArgument, "ip is not an IPv4 or IPv6 address")
+                        .WithReason("invalid_value"));
+    ip = *t;
+  }
+  int64_t version = input.policy_version > 0 ? input.policy_version : active->version;
+
+  // The new subject, prepared as Create does; used only when the email is new.
+  UnixMicros now = clock_.Now();
+  auto row = std::make_shared<ports::SubjectRow>();
+  row->tenant = actor.tenant;
+  row->created_at = row->updated_at = now;
+  row->id = NewSubjectId(now);
+  auto key = std::make_shared<SecretBytes>(crypto_.NewKey());
+  row->wrapped_key = keyring_.WrapSubjectKey(*key, actor.tenant, row->id);
+  domain::SealedFields sealed;
+  auto index = std::make_shared<std::vector<std::pair<std::string, Bytes>>>();
+  auto email = std::make_shared<std::string>();
+  Bytes email_hash;
+  for (auto& [name, value] : valid->set) {
+    const domain::FieldSpec* spec = policy->catalogue.Find(name);
+    auto normalized = Normalize(*policy, *spec, value);
+    if (!normalized) return refuse(normalized.error());
+    value = std::move(*normalized);
+    sealed.emplace(name, crypto_.Seal(*key, AsBytes(value),
+                                      domain::FieldAssociatedData(actor.tenant, row->id, name)));
+    if (spec->lookup) {
+      auto hash = keyring_.BlindIndex(actor.tenant, name, value);
+      if (!hash) return refuse(hash.error());
+      if (spec == email_spec) email_hash = *hash;
+      index->emplace_back(name, std::move(*hash));
+    }
+    if (spec == email_spec) *email = value;
+    SecureWipe(value.data(), value.size());
+  }
+  row->fields = domain::PackSealedFields(sealed);
+
+  // The confirmation link's secret goes only into the email; the token row keeps its hash.
+  Bytes raw(32);
+  crypto_.RandomBytes(raw);
+  std::string secret = Base64UrlEncode(raw);
+  auto token = std::make_shared<ports::TokenRow>();
+  token->tenant = actor.tenant;
+  token->hash = TokenHash(actor.tenant, secret);
+  token->kind = "confirm_email";
+  token->created_at = now;
+  token->expires_at = now + static_cast<int64_t>(mail_.token_hours) * 3'600'000'000LL;
+  std::string given_list;
+  for (const auto& g : given) given_list += (given_list.empty() ? "" : ",") + g;
+  token->pending = PendingText({{"given", given_list},
+                                {"version", std::to_string(version)},
+                                {"lang", input.lang},
+                                {"source", input.form.substr(0, 256)},
+                                {"ip", ip},
+                                {"ua", input.user_agent.substr(0, 256)}});
+
+  auto mail_text = text::RenderMailText(
+      "confirm", input.lang == "en" ? text::Lang::kEn : text::Lang::kRu,
+      {{"operator", input.lang == "en" ? policy->op.legal_name.en : policy->op.legal_name.ru},
+       {"site", mail_.public_url},
+       {"link", mail_.public_url + "?tenant=" + actor.tenant + "&token=" + secret},
+       {"hours", std::to_string(mail_.token_hours)},
+       {"policy_url", policy->publication.url}});
+  auto outbox = std::make_shared<ports::OutboxRow>();
+  outbox->tenant = actor.tenant;
+  outbox->id = NewSubjectId(now);
+  outbox->kind = "confirm_email";
+  outbox->next_attempt_at = now;
+  outbox->created_at = now;
+  domain::MailContent mail;
+  mail.from = mail_.from;
+  mail.from_name = mail_.from_name;
+  mail.to = *email;
+  mail.subject = mail_text.subject;
+  mail.body = mail_text.body;
+  mail.message_id = outbox->id + "@" + mail_.from.substr(mail_.from.find('@') + 1);
+  mail.date = now;
+  auto payload = std::make_shared<Bytes>();
+  AppendLengthPrefixed(*payload, mail_.from);
+  AppendLengthPrefixed(*payload, *email);
+  AppendLengthPrefixed(*payload, domain::RenderMail(mail));
+  SecureWipe(secret.data(), secret.size());
+  SecureWipe(email->data(), email->size());
+  SecureWipe(mail.body.data(), mail.body.size());
+
+  auto result = std::make_shared<RegistrationResult>();
+  auto fields = std::make_shared<std::vector<std::string>>(Keys(valid->set));
+  Actor who = actor;
+  std::string lang = input.lang, source = input.form.substr(0, 256),
+              ua = input.user_agent.substr(0, 256), email_field = email_spec->name;
+  committer_.Submit(
+      [this, row, index, key, token, outbox, payload, result, fields, who, policy, refused, version,
+       lang, source, ip, ua, now, email_field,
+       email_hash](ports::Transaction& txn, AuditWriter& audit) -> Status {
+        KONFID_ASSIGN_OR_RETURN(auto existing,
+                                txn.FindSubjectByIndex(who.tenant, email_field, email_hash));
+        SecretBytes subject_key;
+        if (existing) {  // the address is known: its subject is left as it is
+          result->subject = existing->id;
+          KONFID_ASSIGN_OR_RETURN(subject_key, keyring_.UnwrapSubjectKey(existing->wrapped_key,
+                                                                         who.tenant, existing->id));
+        } else {
+          KONFID_TRY(txn.InsertSubject(*row));
+          for (const auto& [field, hash] : *index) {
+            auto st = txn.InsertIndex(row->tenant, field, hash, row->id);
+            if (!st)
+              return Fail(st.error().code() == ErrorCode::kConflict ? Duplicate(field)
+                                                                    : st.error());
+          }
+          KONFID_TRY(
+              audit.Append(MakeEvent(who, Operation::kCollect, row->id, *fields, Outcome::kOk)));
+          result->subject = row->id;
+          result->created = true;
+          subject_key = key->Clone();
+        }
+        for (const auto& purpose : refused) {
+          domain::ConsentEvent e =
+              FormConsent(NewSubjectId(now), purpose, domain::ConsentKind::kRefused, version,
+                          source, ip, ua, now);
+          KONFID_ASSIGN_OR_RETURN(auto signed_event, SignedConsentEvent(txn, *policy, who.tenant,
+                                                                        result->subject, e, lang));
+          KONFID_TRY(txn.InsertConsentEvent(signed_event));
+          domain::AuditEvent ev =
+              MakeEvent(who, Operation::kConsentRefused, result->subject, {}, Outcome::kOk);
+          ev.purpose = purpose;
+          ev.ground = "consent";
+          KONFID_TRY(audit.Append(ev));
+          result->refused.push_back(signed_event.event);
+        }
+        token->subject = result->subject;
+        KONFID_TRY(txn.InsertToken(*token));
+        outbox->subject = result->subject;
+        outbox->payload = crypto_.Seal(subject_key, *payload,
+                                       OutboxPayloadAd(who.tenant, result->subject, outbox->id));
+        KONFID_TRY(txn.InsertOutbox(*outbox));
+        result->message = outbox->id;
+        // The email address is used to send the confirmation.
+        return audit.Append(
+            MakeEvent(who, Operation::kUse, result->subject, {email_field}, Outcome::kOk));
+      },
+      [fields, who](ports::Transaction&, AuditWriter& audit, const Error& e) {
+        return audit.Append(
+            MakeEvent(who, Operation::kCollect, "", *fields, OutcomeOf(e), ReasonOf(e)));
+      },
+      [payload, result, done](Status st) {
+        SecureWipe(payload->data(), payload->size());
+        if (!st) return done(Fail(st.error()));
+        done(std::move(*result));
+      });
+}
+
+void Vault::Confirm(const std::string& tenant, const std::string& token,
+                    Callback<std::vector<domain::ConsentEvent>> done) {
+  Actor link{tenant, "link:confirm", Role::kAnalyst};
+  auto invalid = Error(ErrorCode::kInvalidArgument, "the link is invalid, used or expired")
+                     .WithReason("invalid_token");
+  auto active = policies_.Current(tenant);
+  if (!active || token.empty() || token.size() > 128) return done(Fail(invalid));
+  std::shared_ptr<const domain::TenantPolicy> policy = active->policy;
+  Bytes hash = TokenHash(tenant, token);
+  auto out = std::make_shared<std::vector<domain::ConsentEvent>>();
+  UnixMicros now = clock_.Now();
+  committer_.Submit(
+      [this, link, hash, invalid, policy, out, now](ports::Transaction& txn,
+                                                    AuditWriter& audit) -> Status {
+        KONFID_ASSIGN_OR_RETURN(auto row, txn.FindToken(link.tenant, hash));
+        if (!row || row->used_at != 0 || now >= row->expires_at || row->kind != "confirm_email")
+          return Fail(invalid);
+        KONFID_ASSIGN_OR_RETURN(bool first, txn.MarkTokenUsed(link.tenant, hash, now));
+        if (!first) return Fail(invalid);
+        KONFID_ASSIGN_OR_RETURN(auto subject, txn.FindSubject(link.tenant, row->subject));
+        if (!subject) return Fail(invalid);  // erased since
+        auto pending = ParsePending(row->pending);
+        int64_t version = std::stoll(pending["version"].empty() ? "0" : pending["version"]);
+        for (const auto& purpose : SplitComma(pending["given"])) {
+          const domain::Purpose* p = policy->FindPurpose(purpose);
+          if (!p || p->ground != "consent") continue;  // the policy changed meanwhile
+          domain::ConsentEvent e =
+              FormConsent(NewSubjectId(now), purpose, domain::ConsentKind::kGiven, version,
+                          pending["source"], pending["ip"], pending["ua"], now);
+          KONFID_ASSIGN_OR_RETURN(
+              auto signed_event,
+              SignedConsentEvent(txn, *policy, link.tenant, row->subject, e, pending["lang"]));
+          KONFID_TRY(txn.InsertConsentEvent(signed_event));
+          domain::AuditEvent ev =
+              MakeEvent(link, Operation::kConsentGiven, row->subject, {}, Outcome::kOk);
+          ev.purpose = purpose;
+          ev.ground = "consent";
+          KONFID_TRY(audit.Append(ev));
+          out->push_back(signed_event.event);
+        }
+        // The address is confirmed by its owner.
+        return audit.Append(MakeEvent(link, Operation::kRecord, row->subject, {"email"},
+                                      Outcome::kOk, "email_confirmed"));
+      },
+      [link](ports::Transaction&, AuditWriter& audit, const Error& e) {
+        return audit.Append(
+            MakeEvent(link, Operation::kRecord, "", {"email"}, OutcomeOf(e), ReasonOf(e)));
+      },
+      [out, done](Status st) {
+        if (!st) return done(Fail(st.error()));
+        done(std::move(*out));
+      });
+}
+
+}  // namespace konfid::app
