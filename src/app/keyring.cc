@@ -119,6 +119,17 @@ Result<SecretBytes> Keyring::UnwrapSubjectKey(const Bytes& wrapped, const std::s
   return crypto_.OpenKey(master_, wrapped, SubjectKeyAd(tenant, subject));
 }
 
+Result<Bytes> Keyring::UnsubscribeMac(const std::string& tenant, const std::string& subject,
+                                      const std::string& purpose) const {
+  KONFID_ASSIGN_OR_RETURN(const TenantKeys* keys, Tenant(tenant));
+  std::string message = "konfid-unsubscribe-v1";
+  for (const std::string* part : {&tenant, &subject, &purpose}) {
+    message.push_back('\0');
+    message += *part;
+  }
+  return crypto_.Mac(keys->index_key, AsBytes(message));
+}
+
 Result<Bytes> Keyring::BlindIndex(const std::string& tenant, const std::string& field,
                                   const std::string& normalized) const {
   KONFID_ASSIGN_OR_RETURN(const TenantKeys* keys, Tenant(tenant));

@@ -48,6 +48,10 @@ class Keyring {
   Result<Bytes> BlindIndex(const std::string& tenant, const std::string& field,
                            const std::string& normalized) const;
 
+  // Keyed hash for one-click unsubscribe links (the tenant's index key, its own domain).
+  Result<Bytes> UnsubscribeMac(const std::string& tenant, const std::string& subject,
+                               const std::string& purpose) const;
+
   const SecretBytes& master() const { return master_; }
 
   // The value recorded in the database to recognize a master key.

@@ -78,9 +78,11 @@ struct RegistrationResult {
 struct MailSettings {
   std::string from = "noreply@localhost";
   std::string from_name;
-  std::string public_url =
-      "http://127.0.0.1:8080";  // the site's confirm page: <url>?tenant=&token=
+  // The site's confirmation page: <public_url>?tenant=&token=.
+  std::string public_url = "http://127.0.0.1:8080/confirm";
   int token_hours = 48;
+  // Konfid's own public address, for one-click unsubscribe links (HTTPS in production).
+  std::string unsubscribe_base = "http://127.0.0.1:8080";
 };
 
 struct ConsentLedger {
@@ -139,6 +141,16 @@ class Vault {
   void Confirm(const std::string& tenant, const std::string& token,
                Callback<std::vector<domain::ConsentEvent>> done);
   void SetMailSettings(MailSettings settings) { mail_ = std::move(settings); }
+
+  // The one-click unsubscribe token (RFC 8058) of a subject for a consent-based marketing
+  // purpose: subject id, purpose and a keyed hash over both, so nothing is stored and a
+  // changed token does not verify. Roles admin, operator, marketing.
+  Result<std::string> UnsubscribeToken(const Actor& actor, const std::string& subject,
+                                       const std::string& purpose) const;
+  // Withdraws exactly that consent (method unsubscribe_link), at once and idempotently:
+  // true when this call withdrew it, false when it was not live. InvalidArgument
+  // (invalid_token) for a token that does not verify.
+  void Unsubscribe(const std::string& tenant, const std::string& token, Callback<bool> done);
 
   // The subject's consent states and events (audited as an extract of the ledger). Roles
   // admin, operator, support, marketing.

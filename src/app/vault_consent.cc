@@ -3,6 +3,7 @@
 #include "app/receipts.h"
 #include "app/vault.h"
 #include "app/vault_internal.h"
+#include "core/encoding.h"
 
 namespace konfid::app {
 
@@ -208,6 +209,81 @@ Result<ports::ConsentEventRow> Vault::SignedConsentEvent(
   std::string claims = ReceiptClaims(policy, subject, event, lang);
   std::string receipt = SignReceipt(crypto_, keys->receipt_key, keys->receipt_key_id, claims);
   return ports::ConsentEventRow{tenant, subject, std::move(event), std::move(receipt)};
+}
+
+Result<std::string> Vault::UnsubscribeToken(const Actor& actor, const std::string& subject,
+                                            const std::string& purpose) const {
+  if (actor.role != Role::kAdmin && actor.role != Role::kOperator && actor.role != Role::kMarketing)
+    return Fail(Error(ErrorCode::kPermissionDenied, "this API key's role may not send marketing")
+                    .WithReason("role"));
+  auto policy = Policy(actor.tenant);
+  const domain::Purpose* p = policy ? policy->FindPurpose(purpose) : nullptr;
+  if (!p || p->ground != "consent" || !p->marketing)
+    return Fail(Error(ErrorCode::kInvalidArgument,
+                      "unsubscribe links exist for consent-based marketing purposes")
+                    .WithReason("unknown_purpose"));
+  if (!IsValidSubjectId(subject)) return Fail(NoSubject());
+  KONFID_ASSIGN_OR_RETURN(Bytes mac, keyring_.UnsubscribeMac(actor.tenant, subject, purpose));
+  Bytes raw = *HexDecode(subject);
+  raw.insert(raw.end(), mac.begin(), mac.end());
+  raw.insert(raw.end(), purpose.begin(), purpose.end());
+  return Base64UrlEncode(raw);
+}
+
+void Vault::Unsubscribe(const std::string& tenant, const std::string& token, Callback<bool> done) {
+  auto invalid = Error(ErrorCode::kInvalidArgument, "this unsubscribe link is not valid")
+                     .WithReason("invalid_token");
+  auto active = policies_.Current(tenant);
+  auto raw = Base64UrlDecode(token);
+  if (!active || !raw || raw->size() <= 16 + 32) return done(Fail(invalid));
+  std::string subject = HexEncode(std::span<const uint8_t>(*raw).first(16));
+  std::string purpose(raw->begin() + 48, raw->end());
+  auto mac = keyring_.UnsubscribeMac(tenant, subject, purpose);
+  if (!mac || !crypto_.Equal(*mac, std::span<const uint8_t>(*raw).subspan(16, 32)))
+    return done(Fail(invalid));
+  const domain::Purpose* p = active->policy->FindPurpose(purpose);
+  if (!p || p->ground != "consent") return done(Fail(invalid));
+  Actor link{tenant, "link:unsubscribe", Role::kAnalyst};
+  auto changed = std::make_shared<bool>(false);
+  UnixMicros now = clock_.Now();
+  committer_.Submit(
+      [this, link, subject, purpose, active, changed, now](ports::Transaction& txn,
+                                                           AuditWriter& audit) -> Status {
+        KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(link.tenant, subject));
+        if (!row) return Ok();  // erased: there is nothing left to send to
+        KONFID_ASSIGN_OR_RETURN(auto rows, txn.ListConsentEvents(link.tenant, subject));
+        std::vector<domain::ConsentEvent> events;
+        for (auto& r : rows)
+          if (r.event.purpose == purpose) events.push_back(std::move(r.event));
+        auto states = domain::DeriveConsents(events, *active->policy, now, active->consent_epochs);
+        auto it = states.find(purpose);
+        bool given = it != states.end() && it->second.last &&
+                     (*it->second.last == domain::ConsentKind::kGiven ||
+                      *it->second.last == domain::ConsentKind::kRenewed);
+        if (!given) return Ok();  // already withdrawn: the same answer, nothing new
+        domain::ConsentEvent e;
+        e.id = NewSubjectId(now);
+        e.purpose = purpose;
+        e.kind = domain::ConsentKind::kWithdrawn;
+        e.policy_version = active->version;
+        e.method = "unsubscribe_link";
+        e.time = now;
+        KONFID_ASSIGN_OR_RETURN(
+            auto signed_event,
+            SignedConsentEvent(txn, *active->policy, link.tenant, subject, e, "ru"));
+        KONFID_TRY(txn.InsertConsentEvent(signed_event));
+        domain::AuditEvent ev =
+            MakeEvent(link, Operation::kConsentWithdrawn, subject, {}, Outcome::kOk);
+        ev.purpose = purpose;
+        ev.ground = "consent";
+        *changed = true;
+        return audit.Append(ev);
+      },
+      nullptr,
+      [changed, done](Status st) {
+        if (!st) return done(Fail(st.error()));
+        done(*changed);
+      });
 }
 
 }  // namespace konfid::app

@@ -123,7 +123,8 @@ int Serve(Platform& p, Common& c, const std::string& listen, int threads) {
       std::make_unique<app::GroupCommitter>(*opened->storage, p.crypto, *opened->keyring, p.clock);
   app::Vault vault(policies, *opened->keyring, *committer, p.crypto, p.phones, p.clock);
   const ports::MailConfig& mail = config.mail;
-  vault.SetMailSettings({mail.from, mail.from_name, mail.public_url, mail.token_hours});
+  vault.SetMailSettings(
+      {mail.from, mail.from_name, mail.public_url, mail.token_hours, mail.unsubscribe_base});
   std::unique_ptr<ports::Mailer> mailer;
   std::unique_ptr<app::OutboxSender> sender;
   if (!mail.smtp_url.empty()) {

@@ -279,6 +279,21 @@ Response Api::Route(const Request& req, const std::string& peer, std::string& ro
     for (const auto& e : *r) given.push_back(ConsentEventJson(e));
     return Json(200, json::object{{"confirmed", true}, {"consents", std::move(given)}}, req);
   }
+  if (path.starts_with("/v1/unsubscribe/")) {  // public: RFC 8058 one-click
+    route = "/v1/unsubscribe/{tenant}/{token}";
+    if (method != beast_http::verb::post) return MethodNotAllowed(req, "POST");
+    if (!confirm_limit_.Allow(peer, d_.clock.MonotonicMicros()))
+      return problem(Error(ErrorCode::kTooManyRequests, "too many attempts; try again later")
+                         .WithReason("rate_limited"));
+    std::string rest = path.substr(16);
+    size_t slash = rest.find('/');
+    std::string tenant = rest.substr(0, slash),
+                token = slash == std::string::npos ? "" : rest.substr(slash + 1);
+    auto r =
+        Await<bool>([&](auto cb) { d_.vault.Unsubscribe(tenant, token, std::move(cb)); }, yield);
+    if (!r) return problem(r.error());
+    return Json(200, json::object{{"unsubscribed", true}, {"changed", *r}}, req);
+  }
   if (path == "/v1/keys/receipt") {
     route = "/v1/keys/receipt";
     if (method != beast_http::verb::get) return MethodNotAllowed(req, "GET");
@@ -296,6 +311,9 @@ Response Api::Route(const Request& req, const std::string& peer, std::string& ro
     return Json(200, json::object{{"keys", json::array{jwk}}}, req);
   }
   bool registrations = path == "/v1/registrations";
+  bool unsubscribe_link = path.starts_with("/v1/subjects/") &&
+                          path.ends_with("/unsubscribe-link") &&
+                          path.find('/', 13) == path.size() - 17;
   bool receipt = path.starts_with("/v1/receipts/") && path.size() > 13 &&
                  path.find('/', 13) == std::string::npos;
   bool consents = path.starts_with("/v1/subjects/") && path.ends_with("/consents") &&
@@ -303,13 +321,14 @@ Response Api::Route(const Request& req, const std::string& peer, std::string& ro
   bool collection = path == "/v1/subjects";
   bool item =
       path.starts_with("/v1/subjects/") && path.size() > 13 && path.find('/', 13) == path.npos;
-  if (!collection && !item && !consents && !receipt && !registrations)
+  if (!collection && !item && !consents && !receipt && !registrations && !unsubscribe_link)
     return problem(Error(ErrorCode::kNotFound, "no such route").WithReason("no_route"));
-  route = collection      ? "/v1/subjects"
-          : consents      ? "/v1/subjects/{id}/consents"
-          : receipt       ? "/v1/receipts/{id}"
-          : registrations ? "/v1/registrations"
-                          : "/v1/subjects/{id}";
+  route = collection         ? "/v1/subjects"
+          : consents         ? "/v1/subjects/{id}/consents"
+          : receipt          ? "/v1/receipts/{id}"
+          : registrations    ? "/v1/registrations"
+          : unsubscribe_link ? "/v1/subjects/{id}/unsubscribe-link"
+                             : "/v1/subjects/{id}";
   if (receipt && method != beast_http::verb::get) return MethodNotAllowed(req, "GET");
   if (consents && method != beast_http::verb::get && method != beast_http::verb::post)
     return MethodNotAllowed(req, "GET, POST");
@@ -331,6 +350,22 @@ Response Api::Route(const Request& req, const std::string& peer, std::string& ro
                          "this API key's tenant is not configured on this server")
                        .WithReason("tenant_not_configured"));
 
+  if (unsubscribe_link) {
+    if (method != beast_http::verb::get) return MethodNotAllowed(req, "GET");
+    std::string id = path.substr(13, path.size() - 13 - 17), for_purpose;
+    for (auto param : target->params(boost::urls::encoding_opts{}))
+      if (param.key == "purpose") for_purpose = param.value;
+    auto token = d_.vault.UnsubscribeToken(*actor, id, for_purpose);
+    if (!token) return problem(token.error());
+    std::string url = d_.unsubscribe_base + "/v1/unsubscribe/" + actor->tenant + "/" + *token;
+    return Json(
+        200,
+        json::object{
+            {"url", url},
+            {"headers", json::object{{"List-Unsubscribe", "<" + url + ">"},
+                                     {"List-Unsubscribe-Post", "List-Unsubscribe=One-Click"}}}},
+        req);
+  }
   if (registrations) {
     if (method != beast_http::verb::post) return MethodNotAllowed(req, "POST");
     auto input = ParseRegistrationBody(req);

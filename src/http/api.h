@@ -31,6 +31,7 @@ using Yield = boost::asio::basic_yield_context<Executor>;
 
 struct ApiDeps {
   app::Vault& vault;
+  std::string unsubscribe_base;  // Konfid's public address for unsubscribe links
   app::PolicyStore& policies;
   const ports::PolicyReader& policy_reader;
   app::ApiKeys& keys;

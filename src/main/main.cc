@@ -43,8 +43,8 @@ int Serve(cli::ServeContext& ctx, ports::Clock& clock) {
     return 2;
   }
   http::Metrics metrics;
-  http::Api api({ctx.vault, ctx.policies, ctx.policy_reader, ctx.keys, ctx.committer, ctx.storage,
-                 clock, metrics});
+  http::Api api({ctx.vault, ctx.config.mail.unsubscribe_base, ctx.policies, ctx.policy_reader,
+                 ctx.keys, ctx.committer, ctx.storage, clock, metrics});
   http::ServerOptions options;
   options.host = listen->first;
   options.port = listen->second;

@@ -25,6 +25,19 @@ std::string Sha256Hex(const std::string& text) {
 const char* kOlga =
     R"({"fields":{"surname":"Орлова","name":"Ольга","email":"olga@example.com","phone":"+79001112233"}})";
 
+// Creates the subject Olga and gives her consent to `purposes`; her id, or "" on a failure.
+std::string OlgaWithConsents(Instance& konfid, const std::string& key,
+                             std::initializer_list<const char*> purposes) {
+  auto created = konfid.Request("POST", "/v1/subjects", kOlga, key);
+  std::string id = JsonString(created.body, "id");
+  for (const char* purpose : purposes) {
+    auto r = konfid.Request("POST", "/v1/subjects/" + id + "/consents",
+                            std::string(R"({"action":"give","purpose":")") + purpose + "\"}", key);
+    if (r.status != 201) return "";
+  }
+  return created.status == 201 ? id : "";
+}
+
 }  // namespace
 
 TEST_P(ApiE2E, ConsentLedgerDecidesConsentBasedReads) {
@@ -186,17 +199,9 @@ TEST_P(ApiE2E, EachConsentEventHasASignedReceiptAnyoneCanVerify) {
 }
 
 TEST_P(ApiE2E, AMaterialChangeNeedsFreshConsentForWhatItWidened) {
-  auto created = Post(kOlga);
-  ASSERT_EQ(created.status, 201u);
-  std::string id = JsonString(created.body, "id");
+  std::string id = OlgaWithConsents(*konfid_, admin_, {"newsletter", "statistics"});
+  ASSERT_FALSE(id.empty());
   std::string consents = "/v1/subjects/" + id + "/consents";
-  for (const char* purpose : {"newsletter", "statistics"})
-    ASSERT_EQ(
-        konfid_
-            ->Request("POST", consents,
-                      std::string(R"({"action":"give","purpose":")") + purpose + "\"}", admin_)
-            .status,
-        201u);
   ASSERT_EQ(Get("/v1/subjects/" + id + "?purpose=newsletter").status, 200u);
 
   // Version 2 widens the newsletter (it now uses the city); statistics stays as it was.
@@ -325,6 +330,47 @@ TEST_P(ApiE2E, RegistrationWithDoubleOptInOverRealSmtp) {
                       "code");
   EXPECT_EQ(code, "rate_limited");
   EXPECT_EQ(konfid.Stop(), 0);
+}
+
+TEST_P(ApiE2E, OneClickUnsubscribeWithdrawsExactlyThatConsent) {
+  std::string id = OlgaWithConsents(*konfid_, admin_, {"newsletter", "statistics"});
+  ASSERT_FALSE(id.empty());
+  std::string consents = "/v1/subjects/" + id + "/consents";
+  auto link = Get("/v1/subjects/" + id + "/unsubscribe-link?purpose=newsletter");
+  ASSERT_EQ(link.status, 200u) << link.body;
+  std::string url = JsonString(link.body, "url");
+  EXPECT_NE(link.body.find(R"("List-Unsubscribe-Post":"List-Unsubscribe=One-Click")"),
+            std::string::npos);
+  std::string path = url.substr(url.find("/v1/unsubscribe/"));
+  // Not a marketing purpose: no link.
+  EXPECT_EQ(
+      JsonString(Get("/v1/subjects/" + id + "/unsubscribe-link?purpose=statistics").body, "code"),
+      "unknown_purpose");
+
+  // A forged or altered token does nothing and says so.
+  std::string altered = path;
+  altered[altered.size() - 3] = altered[altered.size() - 3] == 'A' ? 'B' : 'A';
+  auto forged = Http(konfid_->port(), "POST", altered, "List-Unsubscribe=One-Click", "",
+                     "application/x-www-form-urlencoded");
+  EXPECT_EQ(forged.status, 400u);
+  EXPECT_EQ(JsonString(forged.body, "code"), "invalid_token");
+  EXPECT_EQ(Get("/v1/subjects/" + id + "?purpose=newsletter").status, 200u);
+
+  // The real one, as a mail client sends it: no cookie, no key. Idempotent.
+  auto first = Http(konfid_->port(), "POST", path, "List-Unsubscribe=One-Click", "",
+                    "application/x-www-form-urlencoded");
+  ASSERT_EQ(first.status, 200u) << first.body;
+  EXPECT_NE(first.body.find(R"("changed":true)"), std::string::npos);
+  auto second = Http(konfid_->port(), "POST", path, "List-Unsubscribe=One-Click", "",
+                     "application/x-www-form-urlencoded");
+  EXPECT_EQ(second.status, 200u);
+  EXPECT_NE(second.body.find(R"("changed":false)"), std::string::npos);
+  EXPECT_EQ(JsonString(Get("/v1/subjects/" + id + "?purpose=newsletter").body, "code"),
+            "consent_required");
+  EXPECT_EQ(Get("/v1/subjects/" + id + "?purpose=statistics").status, 200u);  // untouched
+  auto state = Get(consents);
+  EXPECT_NE(state.body.find(R"("kind":"withdrawn","policy_version":1)"), std::string::npos);
+  EXPECT_NE(state.body.find(R"("method":"unsubscribe_link")"), std::string::npos) << state.body;
 }
 
 }  // namespace konfid::e2e

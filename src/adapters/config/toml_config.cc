@@ -59,7 +59,7 @@ Result<ports::ServiceConfig> LoadServiceConfig(const std::string& path) {
   if (const toml::table* mail = root["mail"].as_table()) {
     KONFID_TRY(CheckKeys(path, *mail,
                          {"smtp_url", "username", "password", "require_tls", "from", "from_name",
-                          "public_url", "token_hours"},
+                          "public_url", "token_hours", "unsubscribe_base"},
                          "[mail]"));
     ports::MailConfig& m = config.mail;
     KONFID_ASSIGN_OR_RETURN(m.smtp_url, GetString(path, *mail, "smtp_url", false));
@@ -75,6 +75,8 @@ Result<ports::ServiceConfig> LoadServiceConfig(const std::string& path) {
     KONFID_ASSIGN_OR_RETURN(m.from_name, GetString(path, *mail, "from_name", false));
     KONFID_ASSIGN_OR_RETURN(m.public_url,
                             GetString(path, *mail, "public_url", false, m.public_url));
+    KONFID_ASSIGN_OR_RETURN(m.unsubscribe_base,
+                            GetString(path, *mail, "unsubscribe_base", false, m.unsubscribe_base));
     if (const toml::node* n = mail->get("token_hours")) {
       auto v = n->value<int64_t>();
       if (!v || *v < 1 || *v > 720) return Fail(Bad(path, *n, "token_hours must be 1..720"));
