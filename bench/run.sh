@@ -3,6 +3,7 @@
 #   bench/run.sh [BUILD_DIR]      (make bench)
 # Environment: BENCH_SUBJECTS (default 1000000), BENCH_SECONDS per run (default 15),
 # BENCH_CONNECTIONS (default "1 8 64"), BENCH_DB (a postgres:// URL; default SQLite).
+# Registrations (with consent events, receipts, a token and an outbox row) run at 64.
 set -euo pipefail
 build=${1:-build}
 subjects=${BENCH_SUBJECTS:-1000000}
@@ -57,6 +58,7 @@ run() {  # scenario script connections
 
 for c in $conns; do run lookup-by-email lookup.lua "$c"; done
 for c in $conns; do run create create.lua "$c"; done
+run registration register.lua 64
 
 peak=$(awk '/VmHWM/ {print $2, $3}' "/proc/$server/status")
 anon=$(awk '/RssAnon/ {print $2, $3}' "/proc/$server/status")
