@@ -142,6 +142,13 @@ class Vault {
                Callback<std::vector<domain::ConsentEvent>> done);
   void SetMailSettings(MailSettings settings) { mail_ = std::move(settings); }
 
+  // A marketing email for a consent-based marketing purpose that uses email, queued in the
+  // outbox with the one-click unsubscribe headers. ConsentRequired when the subject's
+  // consent is not live (a suppressed subject is never sent anything). Roles admin,
+  // operator, marketing. Returns the outbox message id.
+  void SendMarketing(const Actor& actor, const std::string& subject, const std::string& purpose,
+                     const std::string& title, const std::string& body, Callback<std::string> done);
+
   // The one-click unsubscribe token (RFC 8058) of a subject for a consent-based marketing
   // purpose: subject id, purpose and a keyed hash over both, so nothing is stored and a
   // changed token does not verify. Roles admin, operator, marketing.

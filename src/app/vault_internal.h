@@ -5,10 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "app/policy_store.h"
 #include "core/error.h"
 #include "domain/audit.h"
 #include "domain/field.h"
 #include "domain/policy.h"
+#include "ports/storage.h"
 
 namespace konfid::app::internal {
 
@@ -28,6 +30,11 @@ Status CheckFieldsHavePurpose(const domain::TenantPolicy& policy, const domain::
 // Denied for permission and consent refusals, failed otherwise.
 domain::Outcome OutcomeOf(const Error& e);
 Error NoSubject();
+// A purpose that rests on consent needs this subject's consent to be live now
+// (ConsentRequired otherwise); other grounds come from the policy itself.
+Status CheckGround(ports::Transaction& txn, const ActivePolicy& active,
+                   const domain::Purpose& purpose, const std::string& tenant,
+                   const std::string& subject, UnixMicros now);
 // The names of the fields a stored record holds, without decrypting anything.
 Result<std::vector<std::string>> SealedFieldNames(const Bytes& blob);
 

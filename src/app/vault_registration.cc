@@ -334,4 +334,96 @@ void Vault::Confirm(const std::string& tenant, const std::string& token,
       });
 }
 
+void Vault::SendMarketing(const Actor& actor, const std::string& subject,
+                          const std::string& purpose, const std::string& title,
+                          const std::string& body, Callback<std::string> done) {
+  auto refuse = [&](Error e) {
+    Refuse(actor, Operation::kUse, IsValidSubjectId(subject) ? subject : "", {"email"},
+           std::move(e), [done](Error err) { done(Fail(std::move(err))); });
+  };
+  if (actor.role != Role::kAdmin && actor.role != Role::kOperator && actor.role != Role::kMarketing)
+    return refuse(Error(ErrorCode::kPermissionDenied, "this API key's role may not send marketing")
+                      .WithReason("role"));
+  auto active = policies_.Current(actor.tenant);
+  if (!active) return refuse(Error(ErrorCode::kNotFound, "tenant is not configured"));
+  const domain::Purpose* pur = active->policy->FindPurpose(purpose);
+  if (!pur || !pur->marketing || pur->ground != "consent" ||
+      std::find(pur->channels.begin(), pur->channels.end(), "email") == pur->channels.end())
+    return refuse(Error(ErrorCode::kInvalidArgument,
+                        "'" + purpose + "' is not a consent-based marketing purpose by email")
+                      .WithReason("unknown_purpose"));
+  if (title.empty() || body.empty() || title.size() > 256 || body.size() > 32 * 1024)
+    return refuse(Error(ErrorCode::kInvalidArgument,
+                        "a message needs a subject (up to 256 bytes) and a body (up to 32 KiB)")
+                      .WithReason("invalid_value"));
+  if (!IsValidSubjectId(subject)) return refuse(NoSubject());
+  auto token = UnsubscribeToken(actor, subject, purpose);
+  if (!token) return refuse(token.error());
+  std::string email_field;
+  for (const auto& f : active->policy->catalogue.fields())
+    if (f.type == domain::FieldType::kEmail && f.lookup) email_field = f.name;
+  UnixMicros now = clock_.Now();
+  auto outbox = std::make_shared<ports::OutboxRow>();
+  outbox->tenant = actor.tenant;
+  outbox->id = NewSubjectId(now);
+  outbox->subject = subject;
+  outbox->kind = "marketing";
+  outbox->next_attempt_at = outbox->created_at = now;
+  std::string url = mail_.unsubscribe_base + "/v1/unsubscribe/" + actor.tenant + "/" + *token;
+  Actor who = actor;
+  committer_.Submit(
+      [this, who, subject, purpose, title, body, url, outbox, active, pur, email_field, now](
+          ports::Transaction& txn, AuditWriter& audit) -> Status {
+        KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, subject));
+        if (!row) return Fail(NoSubject());
+        KONFID_TRY(CheckGround(txn, *active, *pur, who.tenant, subject, now));
+        KONFID_ASSIGN_OR_RETURN(SecretBytes key,
+                                keyring_.UnwrapSubjectKey(row->wrapped_key, who.tenant, subject));
+        KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed,
+                                domain::UnpackSealedFields(row->fields));
+        auto it = sealed.find(email_field);
+        if (it == sealed.end())
+          return Fail(Error(ErrorCode::kInvalidArgument, "this subject has no email address")
+                          .WithReason("no_email"));
+        KONFID_ASSIGN_OR_RETURN(
+            std::string email,
+            crypto_.Open(key, it->second,
+                         domain::FieldAssociatedData(who.tenant, subject, email_field)));
+        domain::MailContent mail;
+        mail.from = mail_.from;
+        mail.from_name = mail_.from_name;
+        mail.to = email;
+        mail.subject = title;
+        mail.body = body;
+        mail.message_id = outbox->id + "@" + mail_.from.substr(mail_.from.find('@') + 1);
+        mail.date = now;
+        mail.unsubscribe_url = url;
+        Bytes payload;
+        AppendLengthPrefixed(payload, mail_.from);
+        AppendLengthPrefixed(payload, email);
+        AppendLengthPrefixed(payload, domain::RenderMail(mail));
+        outbox->payload =
+            crypto_.Seal(key, payload, OutboxPayloadAd(who.tenant, subject, outbox->id));
+        SecureWipe(payload.data(), payload.size());
+        SecureWipe(email.data(), email.size());
+        KONFID_TRY(txn.InsertOutbox(*outbox));
+        domain::AuditEvent e =
+            MakeEvent(who, Operation::kUse, subject, {email_field}, Outcome::kOk);
+        e.purpose = purpose;
+        e.ground = "consent";
+        return audit.Append(e);
+      },
+      [who, subject, purpose](ports::Transaction&, AuditWriter& audit, const Error& e) {
+        domain::AuditEvent ev =
+            MakeEvent(who, Operation::kUse, subject, {"email"}, OutcomeOf(e), ReasonOf(e));
+        ev.purpose = purpose;
+        ev.ground = "consent";
+        return audit.Append(ev);
+      },
+      [outbox, done](Status st) {
+        if (!st) return done(Fail(st.error()));
+        done(outbox->id);
+      });
+}
+
 }  // namespace konfid::app

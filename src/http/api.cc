@@ -311,6 +311,8 @@ Response Api::Route(const Request& req, const std::string& peer, std::string& ro
     return Json(200, json::object{{"keys", json::array{jwk}}}, req);
   }
   bool registrations = path == "/v1/registrations";
+  bool messages = path.starts_with("/v1/subjects/") && path.ends_with("/messages") &&
+                  path.find('/', 13) == path.size() - 9;
   bool unsubscribe_link = path.starts_with("/v1/subjects/") &&
                           path.ends_with("/unsubscribe-link") &&
                           path.find('/', 13) == path.size() - 17;
@@ -321,12 +323,14 @@ Response Api::Route(const Request& req, const std::string& peer, std::string& ro
   bool collection = path == "/v1/subjects";
   bool item =
       path.starts_with("/v1/subjects/") && path.size() > 13 && path.find('/', 13) == path.npos;
-  if (!collection && !item && !consents && !receipt && !registrations && !unsubscribe_link)
+  if (!collection && !item && !consents && !receipt && !registrations && !unsubscribe_link &&
+      !messages)
     return problem(Error(ErrorCode::kNotFound, "no such route").WithReason("no_route"));
   route = collection         ? "/v1/subjects"
           : consents         ? "/v1/subjects/{id}/consents"
           : receipt          ? "/v1/receipts/{id}"
           : registrations    ? "/v1/registrations"
+          : messages         ? "/v1/subjects/{id}/messages"
           : unsubscribe_link ? "/v1/subjects/{id}/unsubscribe-link"
                              : "/v1/subjects/{id}";
   if (receipt && method != beast_http::verb::get) return MethodNotAllowed(req, "GET");
@@ -350,6 +354,23 @@ Response Api::Route(const Request& req, const std::string& peer, std::string& ro
                          "this API key's tenant is not configured on this server")
                        .WithReason("tenant_not_configured"));
 
+  if (messages) {
+    if (method != beast_http::verb::post) return MethodNotAllowed(req, "POST");
+    std::string id = path.substr(13, path.size() - 13 - 9);
+    auto body = ParseJsonObject(req);
+    if (!body) return problem(body.error());
+    if (auto st = OnlyMembers(*body, {"purpose", "subject", "body"}, "the body"); !st)
+      return problem(st.error());
+    auto r = Await<std::string>(
+        [&](auto cb) {
+          d_.vault.SendMarketing(*actor, id, StringMember(*body, "purpose"),
+                                 StringMember(*body, "subject"), StringMember(*body, "body"),
+                                 std::move(cb));
+        },
+        yield);
+    if (!r) return problem(r.error());
+    return Json(202, json::object{{"message", *r}}, req);
+  }
   if (unsubscribe_link) {
     if (method != beast_http::verb::get) return MethodNotAllowed(req, "GET");
     std::string id = path.substr(13, path.size() - 13 - 17), for_purpose;

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 #include <fstream>
+#include <thread>
 
 #include "api_e2e.h"
 #include "core/encoding.h"
@@ -371,6 +372,48 @@ TEST_P(ApiE2E, OneClickUnsubscribeWithdrawsExactlyThatConsent) {
   auto state = Get(consents);
   EXPECT_NE(state.body.find(R"("kind":"withdrawn","policy_version":1)"), std::string::npos);
   EXPECT_NE(state.body.find(R"("method":"unsubscribe_link")"), std::string::npos) << state.body;
+}
+
+TEST_P(ApiE2E, MarketingMailCarriesOneClickUnsubscribeAndStopsAfterIt) {
+  konfid::testing::SmtpServer smtp;
+  Instance konfid(GetParam()(), smtp.url());
+  std::string admin = konfid.CreateKey("demo", "admin");
+  konfid.Start();
+  std::string id = OlgaWithConsents(konfid, admin, {"newsletter"});
+  ASSERT_FALSE(id.empty());
+  const std::string message =
+      R"({"purpose":"newsletter","subject":"Скидки недели","body":"Новые курсы со скидкой."})";
+  auto queued = konfid.Request("POST", "/v1/subjects/" + id + "/messages", message, admin);
+  ASSERT_EQ(queued.status, 202u) << queued.body;
+
+  auto mail = smtp.WaitFor(1);
+  ASSERT_EQ(mail.size(), 1u);
+  EXPECT_NE(mail[0].find("To: <olga@example.com>"), std::string::npos) << mail[0];
+  EXPECT_NE(mail[0].find("List-Unsubscribe-Post: List-Unsubscribe=One-Click"), std::string::npos);
+  size_t at = mail[0].find("List-Unsubscribe: <");
+  ASSERT_NE(at, std::string::npos) << mail[0];
+  std::string url = mail[0].substr(at + 19, mail[0].find('>', at) - at - 19);
+  EXPECT_NE(MailBody(mail[0]).find("Новые курсы со скидкой."), std::string::npos);
+
+  // The mail client's one-click POST to the link in the header.
+  auto unsubscribed = Http(konfid.port(), "POST", url.substr(url.find("/v1/unsubscribe/")),
+                           "List-Unsubscribe=One-Click", "", "application/x-www-form-urlencoded");
+  ASSERT_EQ(unsubscribed.status, 200u) << unsubscribed.body;
+
+  // Suppressed at once: nothing more is queued or sent.
+  auto refused = konfid.Request("POST", "/v1/subjects/" + id + "/messages", message, admin);
+  EXPECT_EQ(refused.status, 403u);
+  EXPECT_EQ(JsonString(refused.body, "code"), "consent_required");
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // three outbox passes
+  EXPECT_EQ(smtp.Received().size(), 1u);
+  // Only email marketing purposes can be sent to.
+  EXPECT_EQ(JsonString(konfid
+                           .Request("POST", "/v1/subjects/" + id + "/messages",
+                                    R"({"purpose":"statistics","subject":"x","body":"y"})", admin)
+                           .body,
+                       "code"),
+            "unknown_purpose");
+  EXPECT_EQ(konfid.Stop(), 0);
 }
 
 }  // namespace konfid::e2e
