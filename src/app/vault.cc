@@ -117,6 +117,14 @@ Result<std::vector<std::string>> SealedFieldNames(const Bytes& blob) {
   return Keys(sealed);
 }
 
+domain::AuditEvent ConsentAudit(const Actor& who, Operation op, const std::string& subject,
+                                const std::string& purpose, Outcome outcome, std::string reason) {
+  domain::AuditEvent e = MakeEvent(who, op, subject, {}, outcome, std::move(reason));
+  e.purpose = purpose;
+  e.ground = "consent";
+  return e;
+}
+
 }  // namespace internal
 
 using namespace internal;

@@ -272,12 +272,9 @@ void Vault::Unsubscribe(const std::string& tenant, const std::string& token, Cal
             auto signed_event,
             SignedConsentEvent(txn, *active->policy, link.tenant, subject, e, "ru"));
         KONFID_TRY(txn.InsertConsentEvent(signed_event));
-        domain::AuditEvent ev =
-            MakeEvent(link, Operation::kConsentWithdrawn, subject, {}, Outcome::kOk);
-        ev.purpose = purpose;
-        ev.ground = "consent";
         *changed = true;
-        return audit.Append(ev);
+        return audit.Append(
+            ConsentAudit(link, Operation::kConsentWithdrawn, subject, purpose, Outcome::kOk));
       },
       nullptr,
       [changed, done](Status st) {

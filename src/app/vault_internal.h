@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/policy_store.h"
+#include "app/vault.h"
 #include "core/error.h"
 #include "domain/audit.h"
 #include "domain/field.h"
@@ -35,6 +36,10 @@ Error NoSubject();
 Status CheckGround(ports::Transaction& txn, const ActivePolicy& active,
                    const domain::Purpose& purpose, const std::string& tenant,
                    const std::string& subject, UnixMicros now);
+// The audit event of a consent ledger event (or of a refused attempt at one).
+domain::AuditEvent ConsentAudit(const Actor& who, domain::Operation op, const std::string& subject,
+                                const std::string& purpose, domain::Outcome outcome,
+                                std::string reason = {});
 // The names of the fields a stored record holds, without decrypting anything.
 Result<std::vector<std::string>> SealedFieldNames(const Bytes& blob);
 

@@ -251,11 +251,8 @@ void Vault::Register(const Actor& actor, const RegistrationInput& input,
           KONFID_ASSIGN_OR_RETURN(auto signed_event, SignedConsentEvent(txn, *policy, who.tenant,
                                                                         result->subject, e, lang));
           KONFID_TRY(txn.InsertConsentEvent(signed_event));
-          domain::AuditEvent ev =
-              MakeEvent(who, Operation::kConsentRefused, result->subject, {}, Outcome::kOk);
-          ev.purpose = purpose;
-          ev.ground = "consent";
-          KONFID_TRY(audit.Append(ev));
+          KONFID_TRY(audit.Append(ConsentAudit(who, Operation::kConsentRefused, result->subject,
+                                               purpose, Outcome::kOk)));
           result->refused.push_back(signed_event.event);
         }
         token->subject = result->subject;
@@ -313,11 +310,8 @@ void Vault::Confirm(const std::string& tenant, const std::string& token,
               auto signed_event,
               SignedConsentEvent(txn, *policy, link.tenant, row->subject, e, pending["lang"]));
           KONFID_TRY(txn.InsertConsentEvent(signed_event));
-          domain::AuditEvent ev =
-              MakeEvent(link, Operation::kConsentGiven, row->subject, {}, Outcome::kOk);
-          ev.purpose = purpose;
-          ev.ground = "consent";
-          KONFID_TRY(audit.Append(ev));
+          KONFID_TRY(audit.Append(
+              ConsentAudit(link, Operation::kConsentGiven, row->subject, purpose, Outcome::kOk)));
           out->push_back(signed_event.event);
         }
         // The address is confirmed by its owner.
