@@ -115,6 +115,17 @@ class FaultyTransaction : public ports::Transaction {
                                                                  const std::string& id) override {
     return t_->FindConsentEvent(t, id);
   }
+  Result<std::vector<std::string>> ListConsentSubjects(const std::string& t, const std::string& a,
+                                                       size_t n) override {
+    return t_->ListConsentSubjects(t, a, n);
+  }
+  Status InsertNoticeRun(const ports::NoticeRunRow& r) override { return t_->InsertNoticeRun(r); }
+  Result<std::vector<ports::NoticeRunRow>> ListNoticeRuns(const std::string& t) override {
+    return t_->ListNoticeRuns(t);
+  }
+  Result<bool> AdvanceNoticeRun(const ports::NoticeRunRow& r, const std::string& e) override {
+    return t_->AdvanceNoticeRun(r, e);
+  }
   Status InsertOutbox(const ports::OutboxRow& r) override { return t_->InsertOutbox(r); }
   Result<std::vector<ports::OutboxRow>> DueOutbox(UnixMicros now, size_t limit) override {
     return t_->DueOutbox(now, limit);

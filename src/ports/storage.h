@@ -104,12 +104,22 @@ struct OutboxRow {
   std::string last_error;  // no personal data
 };
 
+// How far the notice job has come in telling subjects about one material policy version
+// (app/notices.h). Subjects are taken in id order from the consent ledger.
+struct NoticeRunRow {
+  std::string tenant;
+  int64_t version = 0;
+  std::string after_subject;  // the last subject considered; empty before the first
+  bool done = false;
+  int64_t queued = 0;  // notices queued so far
+};
+
 // A single-use token of a link sent by mail, stored as a hash.
 struct TokenRow {
   std::string tenant;
   Bytes hash;
   std::string subject;
-  std::string kind;     // confirm_email
+  std::string kind;     // confirm_email, renew_consent
   std::string pending;  // what using it applies
   UnixMicros created_at = 0;
   UnixMicros expires_at = 0;
@@ -190,6 +200,17 @@ class Transaction {
                                                                  const std::string& subject) = 0;
   virtual Result<std::optional<ConsentEventRow>> FindConsentEvent(const std::string& tenant,
                                                                   const std::string& event_id) = 0;
+  // Keyset paging over the subjects that have consent events, in id order.
+  virtual Result<std::vector<std::string>> ListConsentSubjects(const std::string& tenant,
+                                                               const std::string& after,
+                                                               size_t limit) = 0;
+
+  // Notice runs. InsertNoticeRun: Conflict when the version has one. ListNoticeRuns: the
+  // tenant's runs that are not done, by version. AdvanceNoticeRun writes after_subject, done
+  // and queued only if after_subject is still `expected` (false when another node moved it).
+  virtual Status InsertNoticeRun(const NoticeRunRow& row) = 0;
+  virtual Result<std::vector<NoticeRunRow>> ListNoticeRuns(const std::string& tenant) = 0;
+  virtual Result<bool> AdvanceNoticeRun(const NoticeRunRow& row, const std::string& expected) = 0;
 
   // The outbox. DueOutbox: pending messages with next_attempt_at <= now, oldest first, of
   // every tenant. ClaimOutbox moves a message's next attempt from `due` to `until` only if it

@@ -214,6 +214,53 @@ TEST_P(StorageContract, ConsentEventsAppendAndListInOrder) {
   EXPECT_TRUE(t->ListConsentEvents("other", "s1")->empty());
 }
 
+TEST_P(StorageContract, ConsentSubjectsArePagedAndNoticeRunsMoveOnce) {
+  auto t = Begin(*storage_);
+  domain::ConsentEvent e;
+  e.purpose = "news";
+  e.text_hash = "ab";
+  e.method = "form";
+  int n = 0;
+  for (const char* subject : {"s3", "s1", "s2", "s1", "s4"}) {
+    e.id = "0" + std::to_string(n++);
+    ASSERT_TRUE(t->InsertConsentEvent({"demo", subject, e, ""}));
+  }
+  ASSERT_TRUE(t->InsertConsentEvent({"other", "s0", e, ""}));
+  ASSERT_TRUE(t->InsertNoticeRun({"demo", 2, "", false, 0}));
+  ASSERT_TRUE(t->InsertNoticeRun({"demo", 4, "", false, 0}));
+  EXPECT_EQ(FailsInSavepoint(*t,
+                             [&] {
+                               return t->InsertNoticeRun({"demo", 2, "", false, 0});
+                             })
+                .code(),
+            ErrorCode::kConflict);
+  ASSERT_TRUE(t->Commit());
+
+  t = Begin(*storage_);
+  // Each subject once, in id order, after the cursor; another tenant's never.
+  EXPECT_EQ(*t->ListConsentSubjects("demo", "", 2), (std::vector<std::string>{"s1", "s2"}));
+  EXPECT_EQ(*t->ListConsentSubjects("demo", "s2", 10), (std::vector<std::string>{"s3", "s4"}));
+  EXPECT_TRUE(t->ListConsentSubjects("demo", "s4", 10)->empty());
+  auto runs = *t->ListNoticeRuns("demo");
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[0].version, 2);
+  EXPECT_EQ(runs[0].after_subject, "");
+  // The cursor moves only from where the caller saw it.
+  EXPECT_TRUE(*t->AdvanceNoticeRun({"demo", 2, "s2", false, 1}, ""));
+  EXPECT_FALSE(*t->AdvanceNoticeRun({"demo", 2, "s4", false, 9}, ""));
+  runs = *t->ListNoticeRuns("demo");
+  EXPECT_EQ(runs[0].after_subject, "s2");
+  EXPECT_EQ(runs[0].queued, 1);
+  EXPECT_TRUE(*t->AdvanceNoticeRun({"demo", 2, "s4", true, 2}, "s2"));
+  EXPECT_FALSE(*t->AdvanceNoticeRun({"demo", 2, "s5", false, 3}, "s4"));  // done stays done
+  ASSERT_TRUE(t->Commit());
+  t = Begin(*storage_, false);
+  runs = *t->ListNoticeRuns("demo");
+  ASSERT_EQ(runs.size(), 1u);  // only runs that are not done
+  EXPECT_EQ(runs[0].version, 4);
+  EXPECT_TRUE(t->ListNoticeRuns("other")->empty());
+}
+
 TEST_P(StorageContract, OutboxIsClaimedOnceAndTokensUsedOnce) {
   auto t = Begin(*storage_);
   ports::OutboxRow m{"demo", "m1", "s1", "confirm_email", B({9, 9}), "pending", 0, 100, 50, 0, ""};

@@ -497,6 +497,46 @@ class PgTransaction final : public ports::Transaction {
     return std::optional(std::move(rows[0]));
   }
 
+  Result<std::vector<std::string>> ListConsentSubjects(const std::string& tenant,
+                                                       const std::string& after,
+                                                       size_t limit) override {
+    KONFID_ASSIGN_OR_RETURN(auto r,
+                            Q("SELECT DISTINCT subject_id FROM consent_events WHERE tenant_id = $1"
+                              " AND subject_id > $2 ORDER BY subject_id LIMIT $3",
+                              {tenant, after, static_cast<int64_t>(limit)}));
+    std::vector<std::string> out;
+    for (int i = 0; i < PQntuples(r.get()); ++i) out.push_back(Text(r.get(), i, 0));
+    return out;
+  }
+
+  Status InsertNoticeRun(const ports::NoticeRunRow& r) override {
+    return X(
+        "INSERT INTO policy_notices (tenant_id, version, after_subject, done, queued)"
+        " VALUES ($1, $2, $3, $4, $5)",
+        {r.tenant, r.version, r.after_subject, int64_t{r.done}, r.queued});
+  }
+
+  Result<std::vector<ports::NoticeRunRow>> ListNoticeRuns(const std::string& tenant) override {
+    KONFID_ASSIGN_OR_RETURN(auto r, Q("SELECT version, after_subject, queued FROM policy_notices"
+                                      " WHERE tenant_id = $1 AND done = 0 ORDER BY version",
+                                      {tenant}));
+    std::vector<ports::NoticeRunRow> out;
+    for (int i = 0; i < PQntuples(r.get()); ++i)
+      out.push_back({tenant, Int(r.get(), i, 0), Text(r.get(), i, 1), false, Int(r.get(), i, 2)});
+    return out;
+  }
+
+  // The UPDATE waits for a concurrent run's row lock, then re-checks after_subject: only one
+  // of two nodes moves the run, and the other rolls its batch back.
+  Result<bool> AdvanceNoticeRun(const ports::NoticeRunRow& r,
+                                const std::string& expected) override {
+    KONFID_ASSIGN_OR_RETURN(
+        auto res, Q("UPDATE policy_notices SET after_subject = $1, done = $2, queued = $3"
+                    " WHERE tenant_id = $4 AND version = $5 AND after_subject = $6 AND done = 0",
+                    {r.after_subject, int64_t{r.done}, r.queued, r.tenant, r.version, expected}));
+    return std::strcmp(PQcmdTuples(res.get()), "0") != 0;
+  }
+
   Status InsertOutbox(const ports::OutboxRow& r) override {
     return X(
         "INSERT INTO outbox (tenant_id, message_id, subject_id, kind, payload, status, attempts,"

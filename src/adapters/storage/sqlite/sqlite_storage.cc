@@ -586,6 +586,54 @@ class SqliteTransaction final : public ports::Transaction {
     return std::optional(std::move(rows[0]));
   }
 
+  Result<std::vector<std::string>> ListConsentSubjects(const std::string& tenant,
+                                                       const std::string& after,
+                                                       size_t limit) override {
+    KONFID_ASSIGN_OR_RETURN(
+        sqlite3_stmt * s,
+        Run("SELECT DISTINCT subject_id FROM consent_events WHERE tenant_id = ? AND subject_id > ?"
+            " ORDER BY subject_id LIMIT ?",
+            tenant, after, static_cast<int64_t>(limit)));
+    std::vector<std::string> out;
+    while (true) {
+      KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
+      if (!row) break;
+      out.push_back(ColText(s, 0));
+    }
+    return out;
+  }
+
+  Status InsertNoticeRun(const ports::NoticeRunRow& r) override {
+    return Write(
+        "INSERT INTO policy_notices (tenant_id, version, after_subject, done, queued)"
+        " VALUES (?, ?, ?, ?, ?)",
+        r.tenant, r.version, r.after_subject, int64_t{r.done}, r.queued);
+  }
+
+  Result<std::vector<ports::NoticeRunRow>> ListNoticeRuns(const std::string& tenant) override {
+    KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                            Run("SELECT version, after_subject, queued FROM policy_notices"
+                                " WHERE tenant_id = ? AND done = 0 ORDER BY version",
+                                tenant));
+    std::vector<ports::NoticeRunRow> out;
+    while (true) {
+      KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
+      if (!row) break;
+      out.push_back(
+          {tenant, sqlite3_column_int64(s, 0), ColText(s, 1), false, sqlite3_column_int64(s, 2)});
+    }
+    return out;
+  }
+
+  Result<bool> AdvanceNoticeRun(const ports::NoticeRunRow& r,
+                                const std::string& expected) override {
+    KONFID_TRY(
+        Write("UPDATE policy_notices SET after_subject = ?, done = ?, queued = ?"
+              " WHERE tenant_id = ? AND version = ? AND after_subject = ? AND done = 0",
+              r.after_subject, int64_t{r.done}, r.queued, r.tenant, r.version, expected));
+    return sqlite3_changes(conn_->db()) > 0;
+  }
+
   Status InsertOutbox(const ports::OutboxRow& r) override {
     return Write(
         "INSERT INTO outbox (tenant_id, message_id, subject_id, kind, payload, status, attempts,"
