@@ -1,7 +1,5 @@
 #include "app/outbox.h"
 
-#include <pthread.h>
-
 #include <algorithm>
 
 #include "app/vault.h"
@@ -43,15 +41,6 @@ OutboxSender::OutboxSender(ports::Storage& storage, GroupCommitter& committer,
       mailer_(mailer),
       clock_(clock),
       max_attempts_(max_attempts) {}
-
-OutboxSender::~OutboxSender() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
 
 int64_t OutboxSender::BackoffMicros(int64_t attempts) {
   int64_t delay = 30'000'000LL << std::min<int64_t>(attempts, 10);
@@ -132,15 +121,8 @@ Status OutboxSender::Deliver(ports::OutboxRow m, OutboxStats& stats) {
 }
 
 void OutboxSender::RunEvery(std::chrono::milliseconds period) {
-  thread_ = std::thread([this, period] {
-    pthread_setname_np(pthread_self(), "kf-outbox");
-    std::unique_lock lock(mu_);
-    while (!cv_.wait_for(lock, period, [this] { return stopping_; })) {
-      lock.unlock();
-      (void)RunOnce();  // a failed pass leaves the messages due; the next one retries
-      lock.lock();
-    }
-  });
+  // A failed pass leaves the messages due; the next one retries.
+  thread_.Start("kf-outbox", period, [this] { (void)RunOnce(); });
 }
 
 }  // namespace konfid::app

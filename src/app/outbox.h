@@ -8,12 +8,9 @@
 // again after the claim lapses; the Message-ID stays the same, so receivers can tell.
 #pragma once
 
-#include <condition_variable>
-#include <mutex>
-#include <thread>
-
 #include "app/group_committer.h"
 #include "app/keyring.h"
+#include "core/periodic.h"
 #include "ports/clock.h"
 #include "ports/mailer.h"
 #include "ports/storage.h"
@@ -35,7 +32,7 @@ class OutboxSender {
   OutboxSender(ports::Storage& storage, GroupCommitter& committer, const Keyring& keyring,
                ports::Crypto& crypto, ports::Mailer& mailer, ports::Clock& clock,
                int max_attempts = 8);
-  ~OutboxSender();
+  ~OutboxSender() { thread_.Stop(); }
 
   // One pass over the messages due now.
   Result<OutboxStats> RunOnce();
@@ -55,10 +52,7 @@ class OutboxSender {
   ports::Mailer& mailer_;
   ports::Clock& clock_;
   int max_attempts_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::thread thread_;
+  PeriodicThread thread_;  // last: stopped before the rest goes
 };
 
 }  // namespace konfid::app

@@ -1,7 +1,5 @@
 #include "app/policy_store.h"
 
-#include <pthread.h>
-
 #include "core/encoding.h"
 #include "core/time.h"
 #include "domain/consent.h"
@@ -115,9 +113,18 @@ Result<ports::PolicyVersionRow> PublishPolicy(ports::Storage& storage, ports::Cr
     return Fail(Error(ErrorCode::kConflict, "another version was published meanwhile; try again")
                     .WithReason("policy_version_taken"));
   KONFID_TRY(st);
+  // Subjects whose consent the change outdates are told once it is in force (app/notices.h).
+  if (row.material) KONFID_TRY(txn->InsertNoticeRun({row.tenant, row.version, "", false, 0}));
   KONFID_TRY(txn->Commit());
   row.source.clear();
   return row;
+}
+
+std::map<std::string, int64_t> EpochsUpTo(const PolicyHistory& history, int64_t version) {
+  std::vector<std::pair<int64_t, const domain::TenantPolicy*>> numbered;
+  for (const auto& [number, policy] : history)
+    if (number <= version) numbered.emplace_back(number, policy.get());
+  return domain::ConsentEpochs(numbered);
 }
 
 FixedPolicies::FixedPolicies(const std::vector<domain::TenantPolicy>& policies) {
@@ -137,14 +144,7 @@ PolicyStore::PolicyStore(ports::Storage& storage, ports::Crypto& crypto, ports::
                          const ports::PolicyReader& reader)
     : storage_(storage), crypto_(crypto), clock_(clock), reader_(reader) {}
 
-PolicyStore::~PolicyStore() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (refresher_.joinable()) refresher_.join();
-}
+PolicyStore::~PolicyStore() { refresher_.Stop(); }
 
 Result<std::shared_ptr<const ActivePolicy>> PolicyStore::Load(const std::string& tenant) {
   UnixMicros now = clock_.Now();
@@ -161,8 +161,7 @@ Result<std::shared_ptr<const ActivePolicy>> PolicyStore::Load(const std::string&
   }
   // Every version up to the one in force: the last is enforced, the history says from which
   // version each purpose's consent must date.
-  std::vector<domain::TenantPolicy> history;
-  std::vector<int64_t> numbers;
+  auto active = std::make_shared<ActivePolicy>();
   for (const auto& v : versions) {
     if (v.version > in_force) break;
     KONFID_ASSIGN_OR_RETURN(auto row, txn->FindPolicyVersion(tenant, v.version));
@@ -170,14 +169,11 @@ Result<std::shared_ptr<const ActivePolicy>> PolicyStore::Load(const std::string&
     KONFID_ASSIGN_OR_RETURN(
         domain::TenantPolicy policy,
         reader_.Read(row->source, tenant + " policy version " + std::to_string(v.version)));
-    history.push_back(std::move(policy));
-    numbers.push_back(v.version);
+    active->history.emplace_back(v.version,
+                                 std::make_shared<const domain::TenantPolicy>(std::move(policy)));
   }
-  std::vector<std::pair<int64_t, const domain::TenantPolicy*>> numbered;
-  for (size_t i = 0; i < history.size(); ++i) numbered.emplace_back(numbers[i], &history[i]);
-  auto active = std::make_shared<ActivePolicy>();
-  active->consent_epochs = domain::ConsentEpochs(numbered);
-  active->policy = std::make_shared<const domain::TenantPolicy>(std::move(history.back()));
+  active->consent_epochs = EpochsUpTo(active->history, in_force);
+  active->policy = active->history.back().second;
   active->version = in_force;
   return std::shared_ptr<const ActivePolicy>(std::move(active));
 }
@@ -241,15 +237,8 @@ Status PolicyStore::Refresh() {
 }
 
 void PolicyStore::RefreshEvery(std::chrono::milliseconds period) {
-  refresher_ = std::thread([this, period] {
-    pthread_setname_np(pthread_self(), "kf-policy");
-    std::unique_lock lock(mu_);
-    while (!cv_.wait_for(lock, period, [this] { return stopping_; })) {
-      lock.unlock();
-      (void)Refresh();  // a failed read keeps the version in force; the next one retries
-      lock.lock();
-    }
-  });
+  // A failed read keeps the version in force; the next one retries.
+  refresher_.Start("kf-policy", period, [this] { (void)Refresh(); });
 }
 
 Result<ports::PolicyVersionRow> PolicyStore::Publish(const domain::TenantPolicy& policy,

@@ -7,14 +7,13 @@
 // version 1. Thread-safe.
 #pragma once
 
-#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "core/periodic.h"
 #include "domain/policy.h"
 #include "ports/clock.h"
 #include "ports/config.h"
@@ -23,12 +22,21 @@
 
 namespace konfid::app {
 
+// Published versions, oldest first: (number, policy).
+using PolicyHistory = std::vector<std::pair<int64_t, std::shared_ptr<const domain::TenantPolicy>>>;
+
 struct ActivePolicy {
   std::shared_ptr<const domain::TenantPolicy> policy;
   int64_t version = 0;  // 0: not published (only in tools that read a file)
   // Per purpose, the version its consent must date from (domain::ConsentEpochs).
   std::map<std::string, int64_t> consent_epochs;
+  // Every version up to the one in force; empty for FixedPolicies.
+  PolicyHistory history;
 };
+
+// The consent epochs as they stood under `version` (domain::ConsentEpochs of the versions up
+// to it).
+std::map<std::string, int64_t> EpochsUpTo(const PolicyHistory& history, int64_t version);
 
 // Where the vault finds the policy in force for a tenant.
 class PolicySource {
@@ -91,9 +99,7 @@ class PolicyStore : public PolicySource {
   const ports::PolicyReader& reader_;
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<const ActivePolicy>, std::less<>> current_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::thread refresher_;
+  PeriodicThread refresher_;  // last: stopped before the rest goes
 };
 
 }  // namespace konfid::app

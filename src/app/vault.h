@@ -83,6 +83,38 @@ struct MailSettings {
   int token_hours = 48;
   // Konfid's own public address, for one-click unsubscribe links (HTTPS in production).
   std::string unsubscribe_base = "http://127.0.0.1:8080";
+  // How long the link of a policy-change notice works.
+  int notice_days = 30;
+};
+
+// One material policy version's notice run, as the notice job hands it to the vault
+// (app/notices.h): what the version outdated, under which rules, and how far the run got.
+struct NoticePlan {
+  std::string tenant;
+  int64_t version = 0;
+  UnixMicros effective_at = 0;
+  std::shared_ptr<const domain::TenantPolicy> before;  // the version it follows
+  std::shared_ptr<const domain::TenantPolicy> after;   // the version itself
+  std::map<std::string, int64_t> epochs_before, epochs_after;
+  std::vector<std::string> purposes;  // domain::OutdatedPurposes
+  std::string after_subject;          // the run's cursor
+  int64_t queued = 0;
+};
+
+struct NoticeBatch {
+  size_t considered = 0;  // subjects of the ledger looked at
+  size_t queued = 0;      // notices queued for them
+  bool done = false;      // no subject is left
+  std::string after_subject;
+};
+
+// What the link of a policy-change notice asks: the purposes to decide on, with the consent
+// texts of the version in force in the language of the notice.
+struct RenewalRequest {
+  std::string lang;
+  int64_t version = 0;
+  std::shared_ptr<const domain::TenantPolicy> policy;
+  std::vector<std::pair<std::string, std::string>> purposes;  // (id, consent Markdown)
 };
 
 struct ConsentLedger {
@@ -159,6 +191,24 @@ class Vault {
   // (invalid_token) for a token that does not verify.
   void Unsubscribe(const std::string& tenant, const std::string& token, Callback<bool> done);
 
+  // Policy-change notices. QueueNotices considers the next `limit` subjects of the consent
+  // ledger after the plan's cursor and, in one transaction with the run's new cursor, queues
+  // a notice to each whose live consent the version outdated: the purposes, the new policy
+  // and a single-use link (stored hashed, valid MailSettings::notice_days) to decide. A
+  // subject without an email address, or erased, is passed over. Conflict when another node
+  // moved the run meanwhile (nothing is written then).
+  Result<NoticeBatch> QueueNotices(const NoticePlan& plan, size_t limit);
+  // What a notice's link asks (nothing is recorded). InvalidArgument (invalid_token) for an
+  // unknown, used or expired link.
+  void Renewal(const std::string& tenant, const std::string& token, Callback<RenewalRequest> done);
+  // Uses a notice's link: a decision for each purpose it asks about, on the consent texts of
+  // `version`, which must still be in force (Conflict, policy_changed, otherwise: the page
+  // is out of date). Records renewed or refused events with receipts (method form, source
+  // policy_notice). InvalidArgument: invalid_token, consent_choice_missing, unknown_purpose.
+  void Renew(const std::string& tenant, const std::string& token, int64_t version,
+             const std::map<std::string, bool>& decisions,
+             Callback<std::vector<domain::ConsentEvent>> done);
+
   // The subject's consent states and events (audited as an extract of the ledger). Roles
   // admin, operator, support, marketing.
   void Consents(const Actor& actor, const std::string& subject, Callback<ConsentLedger> done);
@@ -185,6 +235,11 @@ class Vault {
   Result<std::string> Normalize(const domain::TenantPolicy& policy, const domain::FieldSpec& spec,
                                 const std::string& value);
   Bytes TokenHash(const std::string& tenant, std::string_view secret) const;
+  // An outbox payload (app/outbox.cc reads it): the envelope and the RFC 5322 message from
+  // MailSettings' sender to `to`, before sealing. The caller wipes it.
+  Bytes MailPayload(const std::string& message_id, const std::string& to,
+                    const std::string& subject, const std::string& body, UnixMicros now,
+                    const std::string& unsubscribe_url = {}) const;
   // Inside a transaction: the consent event with the hash of its version's consent text in
   // `lang` and its signed receipt, ready to insert. InvalidArgument (unknown_policy_version)
   // when that version has no such text.

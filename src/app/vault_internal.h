@@ -2,7 +2,10 @@
 // vault_registration.cc). Not for use outside the Vault.
 #pragma once
 
+#include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/policy_store.h"
@@ -40,6 +43,14 @@ Status CheckGround(ports::Transaction& txn, const ActivePolicy& active,
 domain::AuditEvent ConsentAudit(const Actor& who, domain::Operation op, const std::string& subject,
                                 const std::string& purpose, domain::Outcome outcome,
                                 std::string reason = {});
+// What a token applies when used, as "key=value" lines (newlines in values become spaces),
+// and back.
+std::string PendingText(const std::map<std::string, std::string>& values);
+std::map<std::string, std::string> ParsePending(std::string_view text);
+std::vector<std::string> SplitComma(const std::string& s);
+// A token row that exists, is of `kind`, unused and unexpired.
+bool UsableToken(const std::optional<ports::TokenRow>& row, std::string_view kind, UnixMicros now);
+
 // The names of the fields a stored record holds, without decrypting anything.
 Result<std::vector<std::string>> SealedFieldNames(const Bytes& blob);
 

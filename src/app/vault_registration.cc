@@ -14,6 +14,28 @@ using namespace internal;
 
 namespace {
 
+// A consent event that came from a registration form.
+domain::ConsentEvent FormConsent(std::string id, const std::string& purpose,
+                                 domain::ConsentKind kind, int64_t version,
+                                 const std::string& source, const std::string& ip,
+                                 const std::string& user_agent, UnixMicros now) {
+  domain::ConsentEvent e;
+  e.id = std::move(id);
+  e.purpose = purpose;
+  e.kind = kind;
+  e.policy_version = version;
+  e.method = "form";
+  e.source = source;
+  e.time = now;
+  e.ip = ip;
+  e.user_agent = user_agent;
+  return e;
+}
+
+}  // namespace
+
+namespace internal {
+
 // What a confirmation token applies, as "key=value" lines (values have no newline).
 std::string PendingText(const std::map<std::string, std::string>& values) {
   std::string out;
@@ -39,24 +61,6 @@ std::map<std::string, std::string> ParsePending(std::string_view text) {
   return out;
 }
 
-// A consent event that came from a registration form.
-domain::ConsentEvent FormConsent(std::string id, const std::string& purpose,
-                                 domain::ConsentKind kind, int64_t version,
-                                 const std::string& source, const std::string& ip,
-                                 const std::string& user_agent, UnixMicros now) {
-  domain::ConsentEvent e;
-  e.id = std::move(id);
-  e.purpose = purpose;
-  e.kind = kind;
-  e.policy_version = version;
-  e.method = "form";
-  e.source = source;
-  e.time = now;
-  e.ip = ip;
-  e.user_agent = user_agent;
-  return e;
-}
-
 std::vector<std::string> SplitComma(const std::string& s) {
   std::vector<std::string> out;
   for (size_t pos = 0; pos < s.size();) {
@@ -68,7 +72,34 @@ std::vector<std::string> SplitComma(const std::string& s) {
   return out;
 }
 
-}  // namespace
+bool UsableToken(const std::optional<ports::TokenRow>& row, std::string_view kind, UnixMicros now) {
+  return row && row->used_at == 0 && now < row->expires_at && row->kind == kind;
+}
+
+}  // namespace internal
+
+Bytes Vault::MailPayload(const std::string& message_id, const std::string& to,
+                         const std::string& subject, const std::string& body, UnixMicros now,
+                         const std::string& unsubscribe_url) const {
+  domain::MailContent mail;
+  mail.from = mail_.from;
+  mail.from_name = mail_.from_name;
+  mail.to = to;
+  mail.subject = subject;
+  mail.body = body;
+  mail.message_id = message_id + "@" + mail_.from.substr(mail_.from.find('@') + 1);
+  mail.date = now;
+  mail.unsubscribe_url = unsubscribe_url;
+  Bytes payload;
+  AppendLengthPrefixed(payload, mail_.from);
+  AppendLengthPrefixed(payload, to);
+  std::string message = domain::RenderMail(mail);
+  AppendLengthPrefixed(payload, message);
+  SecureWipe(message.data(), message.size());
+  SecureWipe(mail.body.data(), mail.body.size());
+  SecureWipe(mail.to.data(), mail.to.size());
+  return payload;
+}
 
 Bytes Vault::TokenHash(const std::string& tenant, std::string_view secret) const {
   std::string message = "konfid-token-v1";
@@ -198,21 +229,11 @@ void Vault::Register(const Actor& actor, const RegistrationInput& input,
   outbox->kind = "confirm_email";
   outbox->next_attempt_at = now;
   outbox->created_at = now;
-  domain::MailContent mail;
-  mail.from = mail_.from;
-  mail.from_name = mail_.from_name;
-  mail.to = *email;
-  mail.subject = mail_text.subject;
-  mail.body = mail_text.body;
-  mail.message_id = outbox->id + "@" + mail_.from.substr(mail_.from.find('@') + 1);
-  mail.date = now;
-  auto payload = std::make_shared<Bytes>();
-  AppendLengthPrefixed(*payload, mail_.from);
-  AppendLengthPrefixed(*payload, *email);
-  AppendLengthPrefixed(*payload, domain::RenderMail(mail));
+  auto payload = std::make_shared<Bytes>(
+      MailPayload(outbox->id, *email, mail_text.subject, mail_text.body, now));
   SecureWipe(secret.data(), secret.size());
   SecureWipe(email->data(), email->size());
-  SecureWipe(mail.body.data(), mail.body.size());
+  SecureWipe(mail_text.body.data(), mail_text.body.size());
 
   auto result = std::make_shared<RegistrationResult>();
   auto fields = std::make_shared<std::vector<std::string>>(Keys(valid->set));
@@ -292,8 +313,7 @@ void Vault::Confirm(const std::string& tenant, const std::string& token,
       [this, link, hash, invalid, policy, out, now](ports::Transaction& txn,
                                                     AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto row, txn.FindToken(link.tenant, hash));
-        if (!row || row->used_at != 0 || now >= row->expires_at || row->kind != "confirm_email")
-          return Fail(invalid);
+        if (!UsableToken(row, "confirm_email", now)) return Fail(invalid);
         KONFID_ASSIGN_OR_RETURN(bool first, txn.MarkTokenUsed(link.tenant, hash, now));
         if (!first) return Fail(invalid);
         KONFID_ASSIGN_OR_RETURN(auto subject, txn.FindSubject(link.tenant, row->subject));
@@ -383,19 +403,7 @@ void Vault::SendMarketing(const Actor& actor, const std::string& subject,
             std::string email,
             crypto_.Open(key, it->second,
                          domain::FieldAssociatedData(who.tenant, subject, email_field)));
-        domain::MailContent mail;
-        mail.from = mail_.from;
-        mail.from_name = mail_.from_name;
-        mail.to = email;
-        mail.subject = title;
-        mail.body = body;
-        mail.message_id = outbox->id + "@" + mail_.from.substr(mail_.from.find('@') + 1);
-        mail.date = now;
-        mail.unsubscribe_url = url;
-        Bytes payload;
-        AppendLengthPrefixed(payload, mail_.from);
-        AppendLengthPrefixed(payload, email);
-        AppendLengthPrefixed(payload, domain::RenderMail(mail));
+        Bytes payload = MailPayload(outbox->id, email, title, body, now, url);
         outbox->payload =
             crypto_.Seal(key, payload, OutboxPayloadAd(who.tenant, subject, outbox->id));
         SecureWipe(payload.data(), payload.size());

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "app/maintenance.h"
+#include "app/notices.h"
 #include "app/receipts.h"
 #include "cli/master_key.h"
 #include "domain/policy_diff.h"
@@ -123,8 +124,11 @@ int Serve(Platform& p, Common& c, const std::string& listen, int threads) {
       std::make_unique<app::GroupCommitter>(*opened->storage, p.crypto, *opened->keyring, p.clock);
   app::Vault vault(policies, *opened->keyring, *committer, p.crypto, p.phones, p.clock);
   const ports::MailConfig& mail = config.mail;
-  vault.SetMailSettings(
-      {mail.from, mail.from_name, mail.public_url, mail.token_hours, mail.unsubscribe_base});
+  vault.SetMailSettings({mail.from, mail.from_name, mail.public_url, mail.token_hours,
+                         mail.unsubscribe_base, mail.notice_days});
+  // Notices are queued with or without SMTP; they wait in the outbox like any message.
+  auto notices = std::make_unique<app::NoticeJob>(*opened->storage, policies, vault);
+  notices->RunEvery(std::chrono::seconds(1));
   std::unique_ptr<ports::Mailer> mailer;
   std::unique_ptr<app::OutboxSender> sender;
   if (!mail.smtp_url.empty()) {
@@ -138,7 +142,8 @@ int Serve(Platform& p, Common& c, const std::string& listen, int threads) {
   app::ApiKeys keys(*opened->storage, p.crypto);
   ServeContext ctx{config, vault, policies, p.policy_reader, keys, *committer, *opened->storage};
   int rc = p.serve(ctx);
-  sender.reset();     // its last pass uses the committer
+  notices.reset();  // both jobs' last passes use the committer
+  sender.reset();
   committer.reset();  // finishes every submitted operation before the storage closes
   return rc;
 }

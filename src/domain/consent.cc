@@ -106,6 +106,36 @@ std::map<std::string, ConsentState> DeriveConsents(const std::vector<ConsentEven
   return out;
 }
 
+std::vector<std::string> OutdatedPurposes(const TenantPolicy& before, const TenantPolicy& after,
+                                          const std::map<std::string, int64_t>& epochs_after,
+                                          int64_t version) {
+  std::vector<std::string> out;
+  for (const auto& p : after.purposes) {
+    const Purpose* old = before.FindPurpose(p.id);
+    auto epoch = epochs_after.find(p.id);
+    if (p.ground == "consent" && old && old->ground == "consent" && epoch != epochs_after.end() &&
+        epoch->second == version)
+      out.push_back(p.id);
+  }
+  return out;
+}
+
+std::vector<std::string> LostConsents(
+    const std::vector<ConsentEvent>& events, const std::vector<std::string>& purposes,
+    const TenantPolicy& before, const std::map<std::string, int64_t>& epochs_before,
+    const TenantPolicy& after, const std::map<std::string, int64_t>& epochs_after, UnixMicros now) {
+  auto was = DeriveConsents(events, before, now, epochs_before);
+  auto is = DeriveConsents(events, after, now, epochs_after);
+  std::vector<std::string> out;
+  for (const auto& purpose : purposes) {
+    auto w = was.find(purpose);
+    auto i = is.find(purpose);
+    if (w != was.end() && w->second.live && i != is.end() && i->second.renewal_needed)
+      out.push_back(purpose);
+  }
+  return out;
+}
+
 std::optional<std::string> TruncateIp(std::string_view ip) {
   std::string s(ip);
   std::array<unsigned char, 16> buf{};

@@ -58,6 +58,21 @@ std::map<std::string, ConsentState> DeriveConsents(
     const std::vector<ConsentEvent>& events, const TenantPolicy& policy, UnixMicros now,
     const std::map<std::string, int64_t>& epochs = {});
 
+// The consent-based purposes whose consents a policy version outdates: they rest on consent
+// both before and after it, and the version is their epoch (`epochs_after`, ConsentEpochs
+// up to that version). A purpose the version adds is not among them: nobody consented to it.
+std::vector<std::string> OutdatedPurposes(const TenantPolicy& before, const TenantPolicy& after,
+                                          const std::map<std::string, int64_t>& epochs_after,
+                                          int64_t version);
+
+// Of `purposes`, those for which one subject's consent (its `events`) was live under the
+// policy and epochs before the change and needs renewal after it: whom a notice concerns,
+// and what about. A consent already given under the new version is not lost.
+std::vector<std::string> LostConsents(
+    const std::vector<ConsentEvent>& events, const std::vector<std::string>& purposes,
+    const TenantPolicy& before, const std::map<std::string, int64_t>& epochs_before,
+    const TenantPolicy& after, const std::map<std::string, int64_t>& epochs_after, UnixMicros now);
+
 // An IPv4 address cut to its /24, an IPv6 address to its /48; nullopt when `ip` is not an
 // address. The full address is never stored.
 std::optional<std::string> TruncateIp(std::string_view ip);

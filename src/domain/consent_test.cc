@@ -95,5 +95,40 @@ TEST(Consent, MaterialChangesMoveTheEpochOfWhatTheyWiden) {
   EXPECT_TRUE(fresh.at("news").live);
 }
 
+TEST(Consent, ANoticeConcernsOnlyConsentsTheChangeOutdated) {
+  TenantPolicy v1 = Policy();
+  Purpose survey = v1.purposes[0];
+  survey.id = "survey";
+  v1.purposes.push_back(survey);
+  TenantPolicy v2 = v1;
+  v2.purposes[0].fields.push_back("email");  // news widened
+  Purpose promo = v1.purposes[0];
+  promo.id = "promo";
+  v2.purposes.push_back(promo);  // new: nobody consented to it
+  auto before = ConsentEpochs({{1, &v1}});
+  auto after = ConsentEpochs({{1, &v1}, {2, &v2}});
+  auto outdated = OutdatedPurposes(v1, v2, after, 2);
+  EXPECT_EQ(outdated, std::vector<std::string>{"news"});  // not survey, not promo
+  // A non-material version outdates nothing.
+  EXPECT_TRUE(OutdatedPurposes(v1, v1, ConsentEpochs({{1, &v1}, {2, &v1}}), 2).empty());
+
+  auto lost = [&](std::vector<ConsentEvent> events, UnixMicros now = 2 * kDay) {
+    return LostConsents(events, outdated, v1, before, v2, after, now);
+  };
+  EXPECT_EQ(lost({Event(ConsentKind::kGiven, kDay)}), std::vector<std::string>{"news"});
+  // Withdrawn, refused, never given, expired, or already given under version 2: no notice.
+  EXPECT_TRUE(
+      lost({Event(ConsentKind::kGiven, kDay), Event(ConsentKind::kWithdrawn, kDay + 1)}).empty());
+  EXPECT_TRUE(lost({Event(ConsentKind::kRefused, kDay)}).empty());
+  EXPECT_TRUE(lost({}).empty());
+  EXPECT_TRUE(lost({Event(ConsentKind::kGiven, kDay)}, 40 * kDay).empty());
+  EXPECT_TRUE(
+      lost({Event(ConsentKind::kGiven, kDay), Event(ConsentKind::kRenewed, kDay + 1, 2)}).empty());
+  // A consent to a purpose the change left alone is not the notice's business.
+  ConsentEvent s = Event(ConsentKind::kGiven, kDay);
+  s.purpose = "survey";
+  EXPECT_TRUE(lost({s}).empty());
+}
+
 }  // namespace
 }  // namespace konfid::domain

@@ -15,20 +15,6 @@ namespace json = boost::json;
 
 namespace {
 
-// The body as a JSON object; a body of another media type, invalid JSON or not an object is
-// refused.
-Result<json::object> ParseJsonObject(const Request& req) {
-  auto type = req[beast_http::field::content_type];
-  if (!type.empty() && !type.starts_with("application/json"))
-    return Fail(Error(ErrorCode::kInvalidArgument, "Content-Type must be application/json")
-                    .WithReason("unsupported_media_type"));
-  boost::system::error_code ec;
-  json::value doc = json::parse(req.body(), ec);
-  if (ec) return Fail(Invalid("the body is not valid JSON", "invalid_json"));
-  if (!doc.is_object()) return Fail(Invalid("the body must be a JSON object", "invalid_json"));
-  return std::move(doc.get_object());
-}
-
 // {"fields": {"name": "value", ...}}: nothing else at the top level; values are strings, or
 // null (PATCH only) to remove a field.
 // The members of "fields": strings, or null (PATCH only) to remove a field.
@@ -48,16 +34,6 @@ Result<domain::FieldInput> ParseFieldValues(const json::value* fields, bool allo
     }
   }
   return out;
-}
-
-Status OnlyMembers(const json::object& root, std::initializer_list<std::string_view> known,
-                   const char* where) {
-  for (const auto& kv : root)
-    if (std::find(known.begin(), known.end(), kv.key()) == known.end())
-      return Fail(
-          Invalid("unknown member '" + std::string(kv.key().substr(0, 64)) + "' in " + where,
-                  "unknown_field"));
-  return Ok();
 }
 
 Result<domain::FieldInput> ParseFieldsBody(const Request& req, bool allow_null) {
@@ -105,19 +81,6 @@ Result<app::RegistrationInput> ParseRegistrationBody(const Request& req) {
     in.user_agent = StringMember(c->get_object(), "user_agent");
   }
   return in;
-}
-
-json::object ConsentEventJson(const domain::ConsentEvent& e) {
-  return json::object{{"id", e.id},
-                      {"purpose", e.purpose},
-                      {"kind", domain::ConsentKindName(e.kind)},
-                      {"policy_version", e.policy_version},
-                      {"text_hash", e.text_hash},
-                      {"method", e.method},
-                      {"source", e.source},
-                      {"time", FormatRfc3339(e.time)},
-                      {"ip", e.ip},
-                      {"user_agent", e.user_agent}};
 }
 
 // {"purpose": "...", "action": "give|withdraw|refuse", "policy_version": n, "lang": "ru",
@@ -294,6 +257,7 @@ Response Api::Route(const Request& req, const std::string& peer, std::string& ro
     if (!r) return problem(r.error());
     return Json(200, json::object{{"unsubscribed", true}, {"changed", *r}}, req);
   }
+  if (path.starts_with("/v1/renewals/")) return RenewalRoute(req, path, peer, route, yield);
   if (path == "/v1/keys/receipt") {
     route = "/v1/keys/receipt";
     if (method != beast_http::verb::get) return MethodNotAllowed(req, "GET");

@@ -1,9 +1,46 @@
 #include "http/respond.h"
 
+#include "domain/consent.h"
+
 namespace konfid::http {
 
 Error Invalid(std::string message, std::string reason) {
   return Error(ErrorCode::kInvalidArgument, std::move(message)).WithReason(std::move(reason));
+}
+
+Result<boost::json::object> ParseJsonObject(const Request& req) {
+  auto type = req[beast_http::field::content_type];
+  if (!type.empty() && !type.starts_with("application/json"))
+    return Fail(Error(ErrorCode::kInvalidArgument, "Content-Type must be application/json")
+                    .WithReason("unsupported_media_type"));
+  boost::system::error_code ec;
+  boost::json::value doc = boost::json::parse(req.body(), ec);
+  if (ec) return Fail(Invalid("the body is not valid JSON", "invalid_json"));
+  if (!doc.is_object()) return Fail(Invalid("the body must be a JSON object", "invalid_json"));
+  return std::move(doc.get_object());
+}
+
+Status OnlyMembers(const boost::json::object& root, std::initializer_list<std::string_view> known,
+                   const char* where) {
+  for (const auto& kv : root)
+    if (std::find(known.begin(), known.end(), kv.key()) == known.end())
+      return Fail(
+          Invalid("unknown member '" + std::string(kv.key().substr(0, 64)) + "' in " + where,
+                  "unknown_field"));
+  return Ok();
+}
+
+boost::json::object ConsentEventJson(const domain::ConsentEvent& e) {
+  return boost::json::object{{"id", e.id},
+                             {"purpose", e.purpose},
+                             {"kind", domain::ConsentKindName(e.kind)},
+                             {"policy_version", e.policy_version},
+                             {"text_hash", e.text_hash},
+                             {"method", e.method},
+                             {"source", e.source},
+                             {"time", FormatRfc3339(e.time)},
+                             {"ip", e.ip},
+                             {"user_agent", e.user_agent}};
 }
 
 Response Json(unsigned status, const boost::json::value& body, const Request& req) {

@@ -13,6 +13,13 @@
 namespace konfid::http {
 
 Error Invalid(std::string message, std::string reason);
+// The body as a JSON object; a body of another media type, invalid JSON or not an object is
+// refused.
+Result<boost::json::object> ParseJsonObject(const Request& req);
+// InvalidArgument (unknown_field) for a member not in `known`.
+Status OnlyMembers(const boost::json::object& root, std::initializer_list<std::string_view> known,
+                   const char* where);
+boost::json::object ConsentEventJson(const domain::ConsentEvent& e);
 // application/json, Cache-Control: no-store.
 Response Json(unsigned status, const boost::json::value& body, const Request& req);
 Response Text(unsigned status, std::string body, std::string_view type, const Request& req);

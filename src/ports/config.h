@@ -22,6 +22,7 @@ struct MailConfig {
   std::string public_url = "http://127.0.0.1:8080/confirm";  // the site's confirmation page
   int token_hours = 48;
   std::string unsubscribe_base = "http://127.0.0.1:8080";  // Konfid's public address
+  int notice_days = 30;  // how long a policy-change notice's link works
 };
 
 struct ServiceConfig {

@@ -57,6 +57,13 @@ std::string_view TrimRight(std::string_view s) {
 
 }  // namespace
 
+std::string EscapeHtml(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (char c : value) AppendHtmlEscaped(out, c);
+  return out;
+}
+
 std::string EscapeMarkdown(std::string_view value) {
   std::string out;
   out.reserve(value.size());

@@ -14,6 +14,9 @@ namespace konfid::text {
 // Escapes a value for insertion into the Markdown templates.
 std::string EscapeMarkdown(std::string_view value);
 
+// A value escaped for HTML text and attribute values.
+std::string EscapeHtml(std::string_view value);
+
 // The HTML body (no <html> wrapper) of a Markdown text of the subset above.
 std::string MarkdownToHtml(std::string_view markdown);
 

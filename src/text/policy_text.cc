@@ -317,22 +317,37 @@ Result<std::string> RenderDocument(const TenantPolicy& p, std::string_view docum
   page.Set("lang", std::string(LangName(lang)))
       .Set("title", FirstHeading(CleanMarkdown(md)))
       .Set("body", MarkdownToHtml(md));
-  return TemplateNamed("page.html").Render(page, [](std::string_view s) {
-    std::string out;
-    for (char c : s) {
-      if (c == '<')
-        out += "&lt;";
-      else if (c == '>')
-        out += "&gt;";
-      else if (c == '&')
-        out += "&amp;";
-      else if (c == '"')
-        out += "&quot;";
-      else
-        out += c;
-    }
-    return out;
-  });
+  return TemplateNamed("page.html").Render(page, EscapeHtml);
+}
+
+std::string RenderRenewalPage(const RenewalPage& page, Lang lang) {
+  Value::List purposes;
+  for (const auto& p : page.purposes) {
+    Value v;
+    v.Set("id", p.id).Set("name", p.name).Set("given", p.given);
+    v.Set("consent", MarkdownToHtml(p.consent_markdown));
+    purposes.emplace_back(std::move(v));
+  }
+  Value ctx;
+  ctx.Set("form", page.state == RenewalPage::State::kForm)
+      .Set("done", page.state == RenewalPage::State::kDone)
+      .Set("invalid", page.state == RenewalPage::State::kInvalid)
+      .Set("operator", page.operator_name)
+      .Set("action", page.action)
+      .Set("version", std::to_string(page.version))
+      .Set("purposes", std::move(purposes))
+      .Set("policy_url", page.policy_url);
+  // The template's first line is the page's title (fixed words), the rest its body.
+  std::string text =
+      TemplateNamed("renewal." + std::string(LangName(lang)) + ".html").Render(ctx, EscapeHtml);
+  size_t nl = text.find('\n');
+  std::string title = text.substr(0, nl);
+  Value wrapper;
+  wrapper.Set("lang", std::string(LangName(lang)))
+      .Set("title", title)
+      .Set("body", "<h1>" + EscapeHtml(title) + "</h1>\n" +
+                       (nl == std::string::npos ? "" : text.substr(nl + 1)));
+  return TemplateNamed("page.html").Render(wrapper, EscapeHtml);
 }
 
 MailText RenderMailText(const std::string& name, Lang lang,

@@ -47,4 +47,24 @@ struct MailText {
 MailText RenderMailText(const std::string& name, Lang lang,
                         const std::vector<std::pair<std::string, std::string>>& values);
 
+// The page behind the link of a policy-change notice (templates/renewal.<lang>.html): the
+// form that asks for a decision on each outdated purpose, with nothing pre-selected; the
+// answer once decided; or that the link does not work.
+struct RenewalPage {
+  enum class State { kForm, kDone, kInvalid };
+  struct Purpose {
+    std::string id;
+    std::string name;
+    std::string consent_markdown;  // the stored consent text of the version in force
+    bool given = false;            // kDone: the decision
+  };
+  State state = State::kForm;
+  std::string operator_name;
+  std::string action;  // the form posts here
+  int64_t version = 0;
+  std::vector<Purpose> purposes;
+  std::string policy_url;
+};
+std::string RenderRenewalPage(const RenewalPage& page, Lang lang);
+
 }  // namespace konfid::text

@@ -191,5 +191,35 @@ TEST(PolicyText, JurisdictionsGetTheirOwnRights) {
   ExpectAll(Render(p, "policy", Lang::kRu), {"№ 2297-VI", "в течение 30 дней (до 45 дней)"});
 }
 
+TEST(PolicyText, RenewalPageAsksWithoutPreselectingAndEscapesValues) {
+  auto p = Example();
+  auto consent = RenderDocument(p, "consent/newsletter", Lang::kRu, Format::kMarkdown);
+  ASSERT_TRUE(consent);
+  RenewalPage page;
+  page.operator_name = "<b>ООО</b>";
+  page.action = "/v1/renewals/demo/t\"x";
+  page.version = 3;
+  page.purposes.push_back({"newsletter", "", *consent});
+  std::string html = RenderRenewalPage(page, Lang::kRu);
+  ExpectAll(html, {"<title>Новая редакция политики: ваше решение</title>",
+                   "<h1>Новая редакция политики: ваше решение</h1>", "&lt;b&gt;ООО&lt;/b&gt;",
+                   R"(action="/v1/renewals/demo/t&quot;x")", R"(name="version" value="3")",
+                   R"(name="consent.newsletter" value="yes" required)",
+                   R"(name="consent.newsletter" value="no")",
+                   "<h1>Согласие на обработку персональных данных: Рассылка"});
+  EXPECT_EQ(html.find("checked"), std::string::npos);
+  EXPECT_EQ(html.find("<b>"), std::string::npos);
+
+  page.state = RenewalPage::State::kDone;
+  page.purposes = {{"newsletter", "News", "", true}, {"reviews", "Reviews", "", false}};
+  html = RenderRenewalPage(page, Lang::kEn);
+  ExpectAll(html, {"<h1>Your decision is saved</h1>", "<li>News: consent given</li>",
+                   "<li>Reviews: consent not given</li>"});
+  EXPECT_EQ(html.find("<form"), std::string::npos);
+  page.state = RenewalPage::State::kInvalid;
+  EXPECT_NE(RenderRenewalPage(page, Lang::kRu).find("<h1>Ссылка не действует</h1>"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace konfid::text

@@ -234,25 +234,6 @@ TEST_P(ApiE2E, AMaterialChangeNeedsFreshConsentForWhatItWidened) {
   EXPECT_EQ(Get("/v1/subjects/" + id + "?purpose=newsletter").status, 200u);
 }
 
-namespace {
-// The text of a base64 message body as aiosmtpd stored it.
-std::string MailBody(const std::string& message) {
-  size_t start = message.find("\n\n");
-  if (start == std::string::npos) start = message.find("\r\n\r\n");
-  std::string b64;
-  for (char c : message.substr(start)) {
-    if (c == '+')
-      b64 += '-';
-    else if (c == '/')
-      b64 += '_';
-    else if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')
-      b64 += c;
-  }
-  auto bytes = Base64UrlDecode(b64);
-  return bytes ? std::string(bytes->begin(), bytes->end()) : "";
-}
-}  // namespace
-
 TEST_P(ApiE2E, RegistrationWithDoubleOptInOverRealSmtp) {
   konfid::testing::SmtpServer smtp;
   Instance konfid(GetParam()(), smtp.url());

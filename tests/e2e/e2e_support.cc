@@ -1,5 +1,7 @@
 #include "e2e_support.h"
 
+#include "core/encoding.h"
+
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -13,6 +15,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -235,6 +238,35 @@ int Instance::Stop() {
   waitpid(pid_, &status, 0);
   pid_ = -1;
   return -2;  // did not drain within 10 s
+}
+
+// The text of a base64 message body as aiosmtpd stored it.
+std::string MailBody(const std::string& message) {
+  size_t start = message.find("\n\n");
+  if (start == std::string::npos) start = message.find("\r\n\r\n");
+  std::string b64;
+  for (char c : message.substr(start)) {
+    if (c == '+')
+      b64 += '-';
+    else if (c == '/')
+      b64 += '_';
+    else if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')
+      b64 += c;
+  }
+  auto bytes = Base64UrlDecode(b64);
+  return bytes ? std::string(bytes->begin(), bytes->end()) : "";
+}
+
+std::map<std::string, std::string> Files(const std::string& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) {
+      std::ifstream in(e.path(), std::ios::binary);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      out[e.path().string()] = ss.str();
+    }
+  return out;
 }
 
 }  // namespace konfid::e2e

@@ -40,6 +40,12 @@ std::string JsonField(const std::string& json, const std::string& field);  // fi
 
 unsigned short FreePort();
 
+// Every regular file under `dir`, as bytes (to scan for personal data).
+std::map<std::string, std::string> Files(const std::string& dir);
+
+// The text of a base64 message body as aiosmtpd stored it.
+std::string MailBody(const std::string& message);
+
 // The text of a file of the source tree, e.g. "examples/policy.toml".
 std::string SourceFile(const std::string& relative);
 // The policy version /v1/policy serves for `tenant`, polled until it is `want` or 4 s pass.

@@ -26,14 +26,6 @@ std::string ReadAll(const std::string& path) {
   return ss.str();
 }
 
-// Every regular file under `dir`, as bytes.
-std::map<std::string, std::string> Files(const std::string& dir) {
-  std::map<std::string, std::string> out;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
-    if (e.is_regular_file()) out[e.path().string()] = ReadAll(e.path().string());
-  return out;
-}
-
 TEST(PersonalDataAtRest, NoValueAppearsInAnyFileOfTheDataDirectory) {
   Instance konfid;
   std::string key = konfid.CreateKey("demo", "admin");

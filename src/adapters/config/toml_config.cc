@@ -59,7 +59,7 @@ Result<ports::ServiceConfig> LoadServiceConfig(const std::string& path) {
   if (const toml::table* mail = root["mail"].as_table()) {
     KONFID_TRY(CheckKeys(path, *mail,
                          {"smtp_url", "username", "password", "require_tls", "from", "from_name",
-                          "public_url", "token_hours", "unsubscribe_base"},
+                          "public_url", "token_hours", "unsubscribe_base", "notice_days"},
                          "[mail]"));
     ports::MailConfig& m = config.mail;
     KONFID_ASSIGN_OR_RETURN(m.smtp_url, GetString(path, *mail, "smtp_url", false));
@@ -81,6 +81,11 @@ Result<ports::ServiceConfig> LoadServiceConfig(const std::string& path) {
       auto v = n->value<int64_t>();
       if (!v || *v < 1 || *v > 720) return Fail(Bad(path, *n, "token_hours must be 1..720"));
       m.token_hours = static_cast<int>(*v);
+    }
+    if (const toml::node* n = mail->get("notice_days")) {
+      auto v = n->value<int64_t>();
+      if (!v || *v < 1 || *v > 365) return Fail(Bad(path, *n, "notice_days must be 1..365"));
+      m.notice_days = static_cast<int>(*v);
     }
   }
   if (const toml::table* server = root["server"].as_table()) {

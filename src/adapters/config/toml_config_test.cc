@@ -50,5 +50,31 @@ TEST(TomlConfig, RejectsBadServiceSettings) {
             std::string::npos);
 }
 
+TEST(TomlConfig, MailSettingsAreReadAndChecked) {
+  konfid::testing::TempDir dir;
+  std::ifstream example(konfid::testing::SourceDir() + "/examples/policy.toml");
+  std::stringstream policy;
+  policy << example.rdbuf();
+  Write(dir, "p.toml", policy.str());
+  auto load = [&](const std::string& mail) {
+    return LoadServiceConfig(
+        Write(dir, "k.toml", "[[tenant]]\npolicy = \"p.toml\"\n[mail]\n" + mail));
+  };
+  auto config =
+      load("token_hours = 12\nnotice_days = 14\nunsubscribe_base = \"https://k.example\"\n");
+  ASSERT_TRUE(config) << config.error().message();
+  EXPECT_EQ(config->mail.token_hours, 12);
+  EXPECT_EQ(config->mail.notice_days, 14);
+  EXPECT_EQ(config->mail.unsubscribe_base, "https://k.example");
+  EXPECT_EQ(load("")->mail.notice_days, 30);  // the default
+  for (const char* bad : {"notice_days = 0\n", "notice_days = 400\n", "notice_days = \"x\"\n"}) {
+    auto r = load(bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_NE(r.error().message().find("notice_days must be 1..365"), std::string::npos)
+        << r.error().message();
+  }
+  EXPECT_FALSE(load("notice_dayz = 3\n"));  // unknown keys are refused
+}
+
 }  // namespace
 }  // namespace konfid::adapters

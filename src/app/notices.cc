@@ -1,0 +1,70 @@
+#include "app/notices.h"
+
+#include "domain/consent.h"
+
+namespace konfid::app {
+
+Result<NoticePlan> PlanNotices(const ActivePolicy& active, const ports::NoticeRunRow& run) {
+  const auto& history = active.history;
+  size_t i = 0;
+  while (i < history.size() && history[i].first != run.version) ++i;
+  if (i == 0 || i == history.size())
+    return Fail(ErrorCode::kNotFound,
+                "policy version " + std::to_string(run.version) + " is not in force");
+  NoticePlan plan;
+  plan.tenant = run.tenant;
+  plan.version = run.version;
+  plan.before = history[i - 1].second;
+  plan.after = history[i].second;
+  plan.epochs_before = EpochsUpTo(history, history[i - 1].first);
+  plan.epochs_after = EpochsUpTo(history, run.version);
+  plan.purposes =
+      domain::OutdatedPurposes(*plan.before, *plan.after, plan.epochs_after, run.version);
+  plan.after_subject = run.after_subject;
+  plan.queued = run.queued;
+  return plan;
+}
+
+NoticeJob::NoticeJob(ports::Storage& storage, const PolicyStore& policies, Vault& vault,
+                     size_t batch)
+    : storage_(storage), policies_(policies), vault_(vault), batch_(batch) {}
+
+Result<size_t> NoticeJob::RunOnce() {
+  size_t queued = 0;
+  for (const auto& tenant : policies_.Tenants()) {
+    auto active = policies_.Current(tenant);
+    if (!active) continue;
+    std::vector<ports::NoticeRunRow> runs;
+    {
+      KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(false));
+      KONFID_ASSIGN_OR_RETURN(runs, txn->ListNoticeRuns(tenant));
+    }
+    for (const auto& run : runs) {
+      if (run.version > active->version) break;  // told once it is in force
+      KONFID_ASSIGN_OR_RETURN(NoticePlan plan, PlanNotices(*active, run));
+      // The effective time is the version row's; the history keeps only the policies.
+      {
+        KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(false));
+        KONFID_ASSIGN_OR_RETURN(auto row, txn->FindPolicyVersion(tenant, run.version));
+        if (row) plan.effective_at = row->effective_at;
+      }
+      while (true) {
+        auto batch = vault_.QueueNotices(plan, batch_);
+        if (!batch && batch.error().code() == ErrorCode::kConflict) break;  // another node
+        KONFID_TRY(batch);
+        queued += batch->queued;
+        plan.after_subject = batch->after_subject;
+        plan.queued += int64_t(batch->queued);
+        if (batch->done) break;
+      }
+    }
+  }
+  return queued;
+}
+
+void NoticeJob::RunEvery(std::chrono::milliseconds period) {
+  // A failed pass leaves the run where it was; the next one goes on.
+  thread_.Start("kf-notices", period, [this] { (void)RunOnce(); });
+}
+
+}  // namespace konfid::app

@@ -1,0 +1,246 @@
+// Policy-change notices: telling the subjects whose consent a material version outdated,
+// and recording the decision their link asks for.
+#include "app/outbox.h"
+#include "app/vault.h"
+#include "app/vault_internal.h"
+#include "core/encoding.h"
+#include "domain/sealed_fields.h"
+#include "text/policy_text.h"
+
+namespace konfid::app {
+
+using domain::Operation;
+using domain::Outcome;
+using namespace internal;
+
+namespace {
+
+constexpr int64_t kDayMicros = 86'400'000'000LL;
+
+Error InvalidLink() {
+  return Error(ErrorCode::kInvalidArgument, "the link is invalid, used or expired")
+      .WithReason("invalid_token");
+}
+
+const std::string& InLang(const domain::Localized& text, const std::string& lang) {
+  return lang == "en" && !text.en.empty() ? text.en : text.ru;
+}
+
+}  // namespace
+
+Result<NoticeBatch> Vault::QueueNotices(const NoticePlan& plan, size_t limit) {
+  std::string email_field;
+  for (const auto& f : plan.after->catalogue.fields())
+    if (f.type == domain::FieldType::kEmail && f.lookup) email_field = f.name;
+  Actor system{plan.tenant, "system:notices", Role::kAdmin};
+  NoticeBatch batch;
+  UnixMicros now = clock_.Now();
+  KONFID_TRY(committer_.Run([&](ports::Transaction& txn, AuditWriter& audit) -> Status {
+    batch = NoticeBatch{};
+    std::vector<std::string> subjects;  // none to consider when nothing was outdated
+    if (!plan.purposes.empty()) {
+      KONFID_ASSIGN_OR_RETURN(subjects,
+                              txn.ListConsentSubjects(plan.tenant, plan.after_subject, limit));
+    }
+    // The hash of each English consent text, to tell which language a subject read.
+    std::map<std::pair<int64_t, std::string>, std::string> english;
+    for (const auto& subject : subjects) {
+      ++batch.considered;
+      KONFID_ASSIGN_OR_RETURN(auto rows, txn.ListConsentEvents(plan.tenant, subject));
+      std::vector<domain::ConsentEvent> events;
+      for (auto& r : rows) events.push_back(std::move(r.event));
+      auto lost = domain::LostConsents(events, plan.purposes, *plan.before, plan.epochs_before,
+                                       *plan.after, plan.epochs_after, now);
+      if (lost.empty() || email_field.empty()) continue;
+      KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(plan.tenant, subject));
+      if (!row) continue;  // erased: nobody to tell
+      KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed, domain::UnpackSealedFields(row->fields));
+      auto sealed_email = sealed.find(email_field);
+      if (sealed_email == sealed.end()) continue;
+      KONFID_ASSIGN_OR_RETURN(SecretBytes key,
+                              keyring_.UnwrapSubjectKey(row->wrapped_key, plan.tenant, subject));
+      KONFID_ASSIGN_OR_RETURN(
+          std::string email,
+          crypto_.Open(key, sealed_email->second,
+                       domain::FieldAssociatedData(plan.tenant, subject, email_field)));
+
+      // The language of the consent text the subject last agreed to.
+      std::string lang = "ru";
+      for (auto e = events.rbegin(); e != events.rend(); ++e) {
+        if (e->purpose != lost.front() ||
+            (e->kind != domain::ConsentKind::kGiven && e->kind != domain::ConsentKind::kRenewed))
+          continue;
+        auto [it, fresh] = english.try_emplace({e->policy_version, e->purpose});
+        if (fresh) {
+          KONFID_ASSIGN_OR_RETURN(
+              auto text, txn.FindPolicyText(plan.tenant, e->policy_version, "consent/" + e->purpose,
+                                            "en", "md"));
+          if (text) it->second = HexEncode(crypto_.Sha256(AsBytes(*text)));
+        }
+        if (!it->second.empty() && it->second == e->text_hash) lang = "en";
+        break;
+      }
+
+      Bytes raw(32);
+      crypto_.RandomBytes(raw);
+      std::string secret = Base64UrlEncode(raw);
+      ports::TokenRow token;
+      token.tenant = plan.tenant;
+      token.hash = TokenHash(plan.tenant, secret);
+      token.subject = subject;
+      token.kind = "renew_consent";
+      token.created_at = now;
+      token.expires_at = now + int64_t{mail_.notice_days} * kDayMicros;
+      std::string purpose_ids, purpose_lines;
+      for (const auto& p : lost) {
+        purpose_ids += (purpose_ids.empty() ? "" : ",") + p;
+        purpose_lines += "- " + InLang(plan.after->FindPurpose(p)->name, lang) + "\n";
+      }
+      token.pending = PendingText(
+          {{"purposes", purpose_ids}, {"version", std::to_string(plan.version)}, {"lang", lang}});
+      KONFID_TRY(txn.InsertToken(token));
+
+      auto text = text::RenderMailText(
+          "notice", lang == "en" ? text::Lang::kEn : text::Lang::kRu,
+          {{"operator", InLang(plan.after->op.legal_name, lang)},
+           {"date", FormatRfc3339(plan.effective_at).substr(0, 10)},
+           {"purposes", purpose_lines},
+           {"link", mail_.unsubscribe_base + "/v1/renewals/" + plan.tenant + "/" + secret},
+           {"days", std::to_string(mail_.notice_days)},
+           {"policy_url", plan.after->publication.url}});
+      SecureWipe(secret.data(), secret.size());
+      ports::OutboxRow outbox;
+      outbox.tenant = plan.tenant;
+      outbox.id = NewSubjectId(now);
+      outbox.subject = subject;
+      outbox.kind = "policy_notice";
+      outbox.next_attempt_at = outbox.created_at = now;
+      Bytes payload = MailPayload(outbox.id, email, text.subject, text.body, now);
+      SecureWipe(email.data(), email.size());
+      SecureWipe(text.body.data(), text.body.size());
+      outbox.payload = crypto_.Seal(key, payload, OutboxPayloadAd(plan.tenant, subject, outbox.id));
+      SecureWipe(payload.data(), payload.size());
+      KONFID_TRY(txn.InsertOutbox(outbox));
+      KONFID_TRY(audit.Append(MakeEvent(system, Operation::kUse, subject, {email_field},
+                                        Outcome::kOk, "policy_notice")));
+      ++batch.queued;
+    }
+    batch.done = subjects.size() < limit;
+    batch.after_subject = subjects.empty() ? plan.after_subject : subjects.back();
+    KONFID_ASSIGN_OR_RETURN(bool moved,
+                            txn.AdvanceNoticeRun({plan.tenant, plan.version, batch.after_subject,
+                                                  batch.done, plan.queued + int64_t(batch.queued)},
+                                                 plan.after_subject));
+    if (!moved)
+      return Fail(Error(ErrorCode::kConflict, "another node moved this notice run")
+                      .WithReason("notice_run_moved"));
+    return Ok();
+  }));
+  return batch;
+}
+
+void Vault::Renewal(const std::string& tenant, const std::string& token,
+                    Callback<RenewalRequest> done) {
+  auto active = policies_.Current(tenant);
+  if (!active || token.empty() || token.size() > 128) return done(Fail(InvalidLink()));
+  Bytes hash = TokenHash(tenant, token);
+  auto out = std::make_shared<RenewalRequest>();
+  UnixMicros now = clock_.Now();
+  committer_.Submit(
+      [tenant, hash, active, out, now](ports::Transaction& txn, AuditWriter&) -> Status {
+        KONFID_ASSIGN_OR_RETURN(auto row, txn.FindToken(tenant, hash));
+        if (!UsableToken(row, "renew_consent", now)) return Fail(InvalidLink());
+        auto pending = ParsePending(row->pending);
+        out->lang = pending["lang"] == "en" ? "en" : "ru";
+        out->version = active->version;
+        out->policy = active->policy;
+        for (const auto& purpose : SplitComma(pending["purposes"])) {
+          const domain::Purpose* p = active->policy->FindPurpose(purpose);
+          if (!p || p->ground != "consent") continue;  // gone from the policy since
+          KONFID_ASSIGN_OR_RETURN(
+              auto text,
+              txn.FindPolicyText(tenant, out->version, "consent/" + purpose, out->lang, "md"));
+          if (text) out->purposes.emplace_back(purpose, std::move(*text));
+        }
+        if (out->purposes.empty()) return Fail(InvalidLink());  // nothing left to decide
+        return Ok();
+      },
+      nullptr,
+      [out, done](Status st) {
+        if (!st) return done(Fail(st.error()));
+        done(std::move(*out));
+      },
+      /*savepoint=*/false);
+}
+
+void Vault::Renew(const std::string& tenant, const std::string& token, int64_t version,
+                  const std::map<std::string, bool>& decisions,
+                  Callback<std::vector<domain::ConsentEvent>> done) {
+  auto active = policies_.Current(tenant);
+  if (!active || token.empty() || token.size() > 128) return done(Fail(InvalidLink()));
+  Actor link{tenant, "link:renewal", Role::kAnalyst};
+  Bytes hash = TokenHash(tenant, token);
+  auto out = std::make_shared<std::vector<domain::ConsentEvent>>();
+  UnixMicros now = clock_.Now();
+  committer_.Submit(
+      [this, link, hash, active, version, decisions, out, now](ports::Transaction& txn,
+                                                               AuditWriter& audit) -> Status {
+        KONFID_ASSIGN_OR_RETURN(auto row, txn.FindToken(link.tenant, hash));
+        if (!UsableToken(row, "renew_consent", now)) return Fail(InvalidLink());
+        auto pending = ParsePending(row->pending);
+        if (version != active->version)
+          return Fail(Error(ErrorCode::kConflict,
+                            "the policy changed since this page was shown; open the link again")
+                          .WithReason("policy_changed"));
+        std::vector<std::string> asked;
+        for (const auto& purpose : SplitComma(pending["purposes"])) {
+          const domain::Purpose* p = active->policy->FindPurpose(purpose);
+          if (!p || p->ground != "consent") continue;
+          if (!decisions.contains(purpose))
+            return Fail(Error(ErrorCode::kInvalidArgument,
+                              "a decision for purpose '" + purpose + "' is missing")
+                            .WithReason("consent_choice_missing"));
+          asked.push_back(purpose);
+        }
+        for (const auto& [purpose, given] : decisions)
+          if (std::find(asked.begin(), asked.end(), purpose) == asked.end())
+            return Fail(Error(ErrorCode::kInvalidArgument,
+                              "this link does not ask about purpose '" + purpose + "'")
+                            .WithReason("unknown_purpose"));
+        if (asked.empty()) return Fail(InvalidLink());
+        KONFID_ASSIGN_OR_RETURN(bool first, txn.MarkTokenUsed(link.tenant, hash, now));
+        if (!first) return Fail(InvalidLink());
+        KONFID_ASSIGN_OR_RETURN(auto subject, txn.FindSubject(link.tenant, row->subject));
+        if (!subject) return Fail(InvalidLink());  // erased since
+        for (const auto& purpose : asked) {
+          bool given = decisions.at(purpose);
+          domain::ConsentEvent e;
+          e.id = NewSubjectId(now);
+          e.purpose = purpose;
+          e.kind = given ? domain::ConsentKind::kRenewed : domain::ConsentKind::kRefused;
+          e.policy_version = version;
+          e.method = "form";
+          e.source = "policy_notice";
+          e.time = now;
+          KONFID_ASSIGN_OR_RETURN(
+              auto signed_event, SignedConsentEvent(txn, *active->policy, link.tenant, row->subject,
+                                                    e, pending["lang"] == "en" ? "en" : "ru"));
+          KONFID_TRY(txn.InsertConsentEvent(signed_event));
+          KONFID_TRY(audit.Append(
+              ConsentAudit(link, given ? Operation::kConsentRenewed : Operation::kConsentRefused,
+                           row->subject, purpose, Outcome::kOk)));
+          out->push_back(signed_event.event);
+        }
+        return Ok();
+      },
+      [link](ports::Transaction&, AuditWriter& audit, const Error& e) {
+        return audit.Append(
+            ConsentAudit(link, Operation::kConsentRenewed, "", "", OutcomeOf(e), ReasonOf(e)));
+      },
+      [out, done](Status st) {
+        if (!st) return done(Fail(st.error()));
+        done(std::move(*out));
+      });
+}
+
+}  // namespace konfid::app

@@ -1,0 +1,157 @@
+// /v1/renewals/{tenant}/{token}: the link of a policy-change notice. GET shows the new
+// consent texts and a form with nothing pre-selected; POST records the decision, from that
+// form (application/x-www-form-urlencoded: version, lang, consent.<purpose>=yes|no) or as
+// JSON ({"version": n, "decisions": {"<purpose>": true|false}}).
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+
+#include "http/api.h"
+#include "http/respond.h"
+#include "text/policy_text.h"
+
+namespace konfid::http {
+
+namespace json = boost::json;
+
+namespace {
+
+struct Decision {
+  int64_t version = 0;
+  std::string lang = "ru";
+  std::map<std::string, bool> decisions;
+};
+
+Result<int64_t> ParseVersion(std::string_view text) {
+  int64_t v = 0;
+  if (text.empty() || text.size() > 12)
+    return Fail(Invalid("version must be a number", "invalid_value"));
+  for (char c : text) {
+    if (c < '0' || c > '9') return Fail(Invalid("version must be a number", "invalid_value"));
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+Result<Decision> ParseForm(const std::string& body) {
+  std::string target = "/?" + body;  // the view below points into it
+  auto query = boost::urls::parse_origin_form(target);
+  if (!query) return Fail(Invalid("the form is not URL-encoded", "invalid_form"));
+  Decision d;
+  for (auto p : query->params(boost::urls::encoding_opts{true}))
+    if (p.key == "version") {
+      KONFID_ASSIGN_OR_RETURN(d.version, ParseVersion(p.value));
+    } else if (p.key == "lang") {
+      d.lang = p.value == "en" ? "en" : "ru";
+    } else if (p.key.starts_with("consent.") && (p.value == "yes" || p.value == "no")) {
+      d.decisions[p.key.substr(8)] = p.value == "yes";
+    } else {
+      return Fail(Invalid("unknown form field '" + std::string(p.key).substr(0, 64) + "'",
+                          "unknown_field"));
+    }
+  return d;
+}
+
+Result<Decision> ParseJson(const Request& req) {
+  KONFID_ASSIGN_OR_RETURN(json::object root, ParseJsonObject(req));
+  KONFID_TRY(OnlyMembers(root, {"version", "decisions"}, "the body"));
+  Decision d;
+  const json::value* v = root.if_contains("version");
+  if (!v || !v->is_int64() || v->get_int64() < 1)
+    return Fail(Invalid("'version' must be the version the page showed", "invalid_value"));
+  d.version = v->get_int64();
+  const json::value* m = root.if_contains("decisions");
+  if (!m || !m->is_object())
+    return Fail(Invalid("'decisions' must map each purpose to true or false", "invalid_value"));
+  for (const auto& kv : m->get_object()) {
+    if (!kv.value().is_bool())
+      return Fail(Invalid("'decisions' must map each purpose to true or false", "invalid_value"));
+    d.decisions[std::string(kv.key())] = kv.value().get_bool();
+  }
+  return d;
+}
+
+// A page of the renewal form: not to be framed (a consent form inside another site's frame
+// could be clicked unseen), no scripts, and posting only back to Konfid.
+Response Page(unsigned status, const text::RenewalPage& page, const std::string& lang,
+              const Request& req) {
+  Response res =
+      Text(status, text::RenderRenewalPage(page, lang == "en" ? text::Lang::kEn : text::Lang::kRu),
+           "text/html; charset=utf-8", req);
+  res.set(beast_http::field::cache_control, "no-store");
+  res.set("Content-Security-Policy",
+          "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+          "frame-ancestors 'none'");
+  res.set("X-Frame-Options", "DENY");
+  res.set("Referrer-Policy", "no-referrer");  // the path holds the token
+  return res;
+}
+
+}  // namespace
+
+Response Api::RenewalRoute(const Request& req, const std::string& path, const std::string& peer,
+                           std::string& route, Yield yield) {
+  route = "/v1/renewals/{tenant}/{token}";
+  auto method = req.method();
+  if (method != beast_http::verb::get && method != beast_http::verb::post)
+    return MethodNotAllowed(req, "GET, POST");
+  if (!confirm_limit_.Allow(peer, d_.clock.MonotonicMicros()))
+    return Problem(Error(ErrorCode::kTooManyRequests, "too many attempts; try again later")
+                       .WithReason("rate_limited"),
+                   req.version(), req.keep_alive());
+  std::string rest = path.substr(std::string_view("/v1/renewals/").size());
+  size_t slash = rest.find('/');
+  std::string tenant = rest.substr(0, slash),
+              token = slash == std::string::npos ? "" : rest.substr(slash + 1);
+  auto policy = d_.vault.Policy(tenant);
+  text::RenewalPage page;
+  page.action = path;
+  if (policy) {
+    page.policy_url = policy->publication.url;
+  }
+  auto invalid = [&](const std::string& lang) {
+    page.state = text::RenewalPage::State::kInvalid;
+    return Page(400, page, lang, req);
+  };
+
+  if (method == beast_http::verb::get) {
+    auto r = Await<app::RenewalRequest>(
+        [&](auto cb) { d_.vault.Renewal(tenant, token, std::move(cb)); }, yield);
+    if (!r) return invalid("ru");
+    page.operator_name =
+        r->lang == "en" ? r->policy->op.legal_name.en : r->policy->op.legal_name.ru;
+    page.version = r->version;
+    for (auto& [id, text] : r->purposes) page.purposes.push_back({id, "", std::move(text)});
+    return Page(200, page, r->lang, req);
+  }
+
+  bool form = req[beast_http::field::content_type].starts_with("application/x-www-form-urlencoded");
+  auto decision = form ? ParseForm(req.body()) : ParseJson(req);
+  if (!decision) return Problem(decision.error(), req.version(), req.keep_alive());
+  auto r = Await<std::vector<domain::ConsentEvent>>(
+      [&](auto cb) {
+        d_.vault.Renew(tenant, token, decision->version, decision->decisions, std::move(cb));
+      },
+      yield);
+  if (!form) {
+    if (!r) return Problem(r.error(), req.version(), req.keep_alive());
+    json::array events;
+    for (const auto& e : *r) events.push_back(ConsentEventJson(e));
+    return Json(200, json::object{{"events", std::move(events)}}, req);
+  }
+  if (!r && r.error().reason() == "policy_changed") {  // show the page of the new version
+    Response res = Text(303, "", "text/plain", req);
+    res.set(beast_http::field::location, path);
+    return res;
+  }
+  if (!r && r.error().reason() == "invalid_token") return invalid(decision->lang);
+  if (!r) return Problem(r.error(), req.version(), req.keep_alive());
+  page.state = text::RenewalPage::State::kDone;
+  for (const auto& e : *r) {
+    const domain::Purpose* p = policy ? policy->FindPurpose(e.purpose) : nullptr;
+    std::string name = !p ? e.purpose : decision->lang == "en" ? p->name.en : p->name.ru;
+    page.purposes.push_back({e.purpose, name, "", e.kind == domain::ConsentKind::kRenewed});
+  }
+  return Page(200, page, decision->lang, req);
+}
+
+}  // namespace konfid::http
