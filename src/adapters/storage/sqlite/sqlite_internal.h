@@ -1,0 +1,380 @@
+// Private to the SQLite adapter: the connection and its statement cache, the binding
+// helpers, the storage's shared state and the transaction class. The transaction's
+// statements live in sqlite_storage.cc (subjects, blind index, tenants, audit, keys) and
+// sqlite_ledger.cc (policy versions, the consent ledger, notice runs, outbox, tokens).
+#pragma once
+
+#include <pthread.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "adapters/storage/sqlite/sqlite_storage.h"
+
+namespace konfid::adapters {
+
+namespace sqlite_internal {
+
+inline Error SqlError(sqlite3* db, int rc, std::string_view what) {
+  int ext = sqlite3_extended_errcode(db);
+  std::string detail = std::string(what) + ": " + sqlite3_errmsg(db);
+  if (ext == SQLITE_CONSTRAINT_PRIMARYKEY || ext == SQLITE_CONSTRAINT_UNIQUE)
+    return Error(ErrorCode::kConflict, "already exists", detail);
+  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+    return Error(ErrorCode::kUnavailable, "database is busy, try again", detail);
+  if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB)
+    return Error(ErrorCode::kDataLoss, "database is damaged", detail);
+  return Error(ErrorCode::kUnavailable, "database error", detail);
+}
+
+// One connection and its statement cache. Used by one thread at a time.
+class Connection {
+ public:
+  static Result<std::unique_ptr<Connection>> Open(const SqliteOptions& o) {
+    sqlite3* db = nullptr;
+    int rc =
+        sqlite3_open_v2(o.path.c_str(), &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    auto conn = std::unique_ptr<Connection>(new Connection(db));
+    if (rc != SQLITE_OK)
+      return Fail(ErrorCode::kUnavailable, "cannot open the database file",
+                  std::string("sqlite3_open_v2: ") + sqlite3_errstr(rc));
+    sqlite3_busy_timeout(db, o.busy_timeout_ms);
+    std::string pragmas = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=";
+    pragmas += o.synchronous_full ? "FULL;" : "NORMAL;";
+    // Reads go through a memory map (up to the library's limit, 2 GiB on Debian) instead of a
+    // pread() per page that misses the page cache.
+    pragmas +=
+        " PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA journal_size_limit=67108864;"
+        " PRAGMA mmap_size=8589934592;";
+    KONFID_TRY(conn->Exec(pragmas));
+    return conn;
+  }
+  ~Connection() {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+
+  Status Exec(const std::string& sql) {
+    char* msg = nullptr;
+    int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &msg);
+    std::string text = msg ? msg : "";
+    sqlite3_free(msg);
+    if (rc != SQLITE_OK) return Fail(SqlError(db_, rc, text));
+    return Ok();
+  }
+
+  Result<sqlite3_stmt*> Prepare(const char* sql) {
+    auto it = cache_.find(sql);
+    if (it != cache_.end()) {
+      sqlite3_reset(it->second);
+      sqlite3_clear_bindings(it->second);
+      return it->second;
+    }
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK) return Fail(SqlError(db_, rc, "prepare"));
+    cache_.emplace(sql, stmt);
+    return stmt;
+  }
+
+  sqlite3* db() { return db_; }
+
+ private:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  std::unordered_map<const char*, sqlite3_stmt*> cache_;  // keyed by the literal's address
+};
+
+// Binds positional arguments: strings, byte vectors and integers. SQLITE_STATIC: the
+// arguments must outlive the statement's step, so Write() binds and steps in one call.
+inline void BindOne(sqlite3_stmt* s, int i, const std::string& v) {
+  sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+}
+inline void BindOne(sqlite3_stmt* s, int i, const Bytes& v) {
+  // An empty vector's data() may be null, which SQLite would bind as NULL, not as X''.
+  if (v.empty()) {
+    sqlite3_bind_zeroblob(s, i, 0);
+    return;
+  }
+  sqlite3_bind_blob(s, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+}
+inline void BindOne(sqlite3_stmt* s, int i, int64_t v) { sqlite3_bind_int64(s, i, v); }
+inline void BindOne(sqlite3_stmt* s, int i, uint64_t v) {
+  sqlite3_bind_int64(s, i, static_cast<int64_t>(v));
+}
+
+inline std::string ColText(sqlite3_stmt* s, int i) {
+  auto p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
+  return p ? std::string(p, sqlite3_column_bytes(s, i)) : std::string();
+}
+inline Bytes ColBlob(sqlite3_stmt* s, int i) {
+  auto p = static_cast<const uint8_t*>(sqlite3_column_blob(s, i));
+  return p ? Bytes(p, p + sqlite3_column_bytes(s, i)) : Bytes();
+}
+
+}  // namespace sqlite_internal
+
+// Past this many WAL frames the writer finishes the checkpoint itself before its next
+// transaction (16 MiB of 4 KiB pages).
+constexpr int kWalCatchUpFrames = 4096;
+
+struct SqliteStorage::Impl {
+  SqliteOptions options;
+  std::mutex write_mu;
+  std::unique_ptr<sqlite_internal::Connection> writer;
+  // Checkpoints run on their own connection and thread, so that copying the WAL back into
+  // the database never stalls the writer's commits.
+  std::unique_ptr<sqlite_internal::Connection> checkpointer;
+  // WAL frames after the writer's last commit (sqlite3_wal_hook). Under steady writes the
+  // background checkpoint never catches the writer, and the WAL is reset only when a
+  // checkpoint has copied every frame; so when the WAL is long the writer runs a passive
+  // checkpoint itself before its next transaction: it copies only what the background thread
+  // has not, and the next commit starts the WAL from its beginning.
+  std::atomic<int> wal_frames{0};
+  std::thread checkpoint_thread;
+  std::mutex checkpoint_mu;
+  std::condition_variable checkpoint_cv;
+  bool stopping = false;
+
+  void CheckpointLoop() {
+    pthread_setname_np(pthread_self(), "kf-checkpoint");
+    std::unique_lock lock(checkpoint_mu);
+    while (!stopping) {
+      checkpoint_cv.wait_for(lock, std::chrono::milliseconds(100));
+      if (stopping) break;
+      lock.unlock();
+      int log = 0, done = 0;
+      sqlite3_wal_checkpoint_v2(checkpointer->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log,
+                                &done);
+      lock.lock();
+    }
+  }
+
+  ~Impl() {
+    {
+      std::lock_guard lock(checkpoint_mu);
+      stopping = true;
+    }
+    checkpoint_cv.notify_all();
+    if (checkpoint_thread.joinable()) checkpoint_thread.join();
+  }
+  std::mutex pool_mu;
+  std::vector<std::unique_ptr<sqlite_internal::Connection>> readers;
+
+  Result<std::unique_ptr<sqlite_internal::Connection>> TakeReader() {
+    {
+      std::lock_guard lock(pool_mu);
+      if (!readers.empty()) {
+        auto c = std::move(readers.back());
+        readers.pop_back();
+        return c;
+      }
+    }
+    return sqlite_internal::Connection::Open(options);
+  }
+  void ReturnReader(std::unique_ptr<sqlite_internal::Connection> c) {
+    std::lock_guard lock(pool_mu);
+    if (readers.size() < 16) readers.push_back(std::move(c));
+  }
+};
+
+namespace sqlite_internal {
+
+class SqliteTransaction final : public ports::Transaction {
+ public:
+  SqliteTransaction(SqliteStorage::Impl* impl, Connection* conn, std::unique_ptr<Connection> owned,
+                    std::unique_lock<std::mutex> lock)
+      : impl_(impl), conn_(conn), owned_(std::move(owned)), lock_(std::move(lock)) {}
+
+  ~SqliteTransaction() override {
+    if (!done_) (void)conn_->Exec("ROLLBACK");
+    if (owned_) impl_->ReturnReader(std::move(owned_));
+  }
+
+  template <typename... Args>
+  Result<sqlite3_stmt*> Run(const char* sql, const Args&... args) {
+    KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(sql));
+    int i = 0;
+    (BindOne(s, ++i, args), ...);
+    return s;
+  }
+
+  // Steps a statement that returns no rows.
+  template <typename... Args>
+  Status Write(const char* sql, const Args&... args) {
+    KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(sql, args...));
+    int rc = sqlite3_step(s);
+    if (rc != SQLITE_DONE) {
+      Error e = SqlError(conn_->db(), rc, "step");
+      sqlite3_reset(s);
+      return Fail(std::move(e));
+    }
+    sqlite3_reset(s);
+    return Ok();
+  }
+
+  // SQLITE_ROW, SQLITE_DONE, or an error.
+  Result<bool> Step(sqlite3_stmt* s) {
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    Error e = SqlError(conn_->db(), rc, "step");
+    sqlite3_reset(s);
+    return Fail(std::move(e));
+  }
+
+  Status InsertSubject(const ports::SubjectRow& r) override;
+
+  Result<std::optional<ports::SubjectRow>> FindSubject(const std::string& tenant,
+                                                       const std::string& id) override;
+
+  Status UpdateSubjectFields(const std::string& tenant, const std::string& id, const Bytes& fields,
+                             UnixMicros updated_at) override;
+
+  Result<bool> DeleteSubject(const std::string& tenant, const std::string& id) override;
+
+  Result<std::vector<ports::SubjectKeyRow>> ListSubjectKeys(const std::string& after_tenant,
+                                                            const std::string& after_id,
+                                                            size_t limit) override;
+
+  Status UpdateSubjectKey(const std::string& tenant, const std::string& id,
+                          const Bytes& wrapped_key) override;
+
+  Result<uint64_t> CountSubjects(const std::string& tenant) override;
+
+  Status InsertIndex(const std::string& tenant, const std::string& field, const Bytes& hash,
+                     const std::string& subject) override;
+
+  Result<std::optional<std::string>> LookupIndex(const std::string& tenant,
+                                                 const std::string& field,
+                                                 const Bytes& hash) override;
+
+  Result<std::optional<ports::SubjectRow>> FindSubjectByIndex(const std::string& tenant,
+                                                              const std::string& field,
+                                                              const Bytes& hash) override;
+
+  Status DeleteIndex(const std::string& tenant, const std::string& subject,
+                     const std::string& field) override;
+
+  Status InsertTenant(const ports::TenantRow& r) override;
+
+  Result<std::vector<ports::TenantRow>> SelectTenants(const char* sql, const std::string* tenant);
+
+  Result<std::optional<ports::TenantRow>> FindTenant(const std::string& tenant) override;
+
+  Result<std::vector<ports::TenantRow>> ListTenants() override;
+
+  Status UpdateTenantKeys(const ports::TenantRow& r) override;
+
+  Result<ports::AuditHead> LockAuditHead(const std::string& tenant) override;
+
+  Result<ports::AuditHead> ReadAuditHead(const std::string& tenant) override;
+
+  Status SetAuditHead(const std::string& tenant, const ports::AuditHead& head) override;
+
+  Status AppendAudit(const domain::AuditEvent& e) override;
+
+  Status ScanAudit(const std::string& tenant,
+                   const std::function<Status(const domain::AuditEvent&)>& fn) override;
+
+  Status InsertPolicyVersion(const ports::PolicyVersionRow& r,
+                             const std::vector<ports::PolicyTextRow>& texts) override;
+
+  Result<std::vector<ports::PolicyVersionRow>> SelectVersions(const char* sql,
+                                                              const std::string& tenant,
+                                                              const int64_t* version);
+
+  Result<std::vector<ports::PolicyVersionRow>> ListPolicyVersions(
+      const std::string& tenant) override;
+
+  Result<std::optional<ports::PolicyVersionRow>> FindPolicyVersion(const std::string& tenant,
+                                                                   int64_t version) override;
+
+  Result<std::optional<std::string>> FindPolicyText(const std::string& tenant, int64_t version,
+                                                    const std::string& document,
+                                                    const std::string& lang,
+                                                    const std::string& format) override;
+
+  Status InsertConsentEvent(const ports::ConsentEventRow& r) override;
+
+  Result<std::vector<ports::ConsentEventRow>> SelectConsentEvents(const char* sql,
+                                                                  const std::string& tenant,
+                                                                  const std::string& key);
+
+  Result<std::vector<ports::ConsentEventRow>> ListConsentEvents(
+      const std::string& tenant, const std::string& subject) override;
+
+  Result<std::optional<ports::ConsentEventRow>> FindConsentEvent(
+      const std::string& tenant, const std::string& event_id) override;
+
+  Result<std::vector<std::string>> ListConsentSubjects(const std::string& tenant,
+                                                       const std::string& after,
+                                                       size_t limit) override;
+
+  Status InsertNoticeRun(const ports::NoticeRunRow& r) override;
+
+  Result<std::vector<ports::NoticeRunRow>> ListNoticeRuns(const std::string& tenant) override;
+
+  Result<bool> AdvanceNoticeRun(const ports::NoticeRunRow& r, const std::string& expected) override;
+
+  Status InsertOutbox(const ports::OutboxRow& r) override;
+
+  Result<std::vector<ports::OutboxRow>> DueOutbox(UnixMicros now, size_t limit) override;
+
+  Result<bool> ClaimOutbox(const std::string& tenant, const std::string& id, UnixMicros due,
+                           UnixMicros until) override;
+
+  Status UpdateOutbox(const ports::OutboxRow& r) override;
+
+  Status InsertToken(const ports::TokenRow& r) override;
+
+  Result<std::optional<ports::TokenRow>> FindToken(const std::string& tenant,
+                                                   const Bytes& hash) override;
+
+  Result<bool> MarkTokenUsed(const std::string& tenant, const Bytes& hash, UnixMicros at) override;
+
+  Status InsertApiKey(const ports::ApiKeyRow& r) override;
+
+  Result<std::optional<ports::ApiKeyRow>> FindApiKey(const std::string& key_id) override;
+
+  Result<std::optional<std::string>> GetMeta(const std::string& key) override;
+
+  Status SetMeta(const std::string& key, const std::string& value) override;
+
+  // Prepared once per connection: group commit runs two of these per request.
+  Status Savepoint() override { return Write("SAVEPOINT konfid_op"); }
+  Status RollbackToSavepoint() override {
+    KONFID_TRY(Write("ROLLBACK TO konfid_op"));
+    return Write("RELEASE konfid_op");
+  }
+  Status ReleaseSavepoint() override { return Write("RELEASE konfid_op"); }
+
+  Status Commit() override {
+    done_ = true;
+    auto st = conn_->Exec("COMMIT");
+    if (!st) (void)conn_->Exec("ROLLBACK");
+    if (lock_.owns_lock()) lock_.unlock();  // the writer is free as soon as the commit ends
+    if (!st)
+      return Fail(ErrorCode::kUnavailable, "the change could not be committed",
+                  st.error().detail());
+    return Ok();
+  }
+
+ private:
+  SqliteStorage::Impl* impl_;
+  Connection* conn_;
+  std::unique_ptr<Connection> owned_;  // a reader from the pool, returned on destruction
+  std::unique_lock<std::mutex> lock_;  // held for the writer
+  bool done_ = false;
+};
+
+}  // namespace sqlite_internal
+}  // namespace konfid::adapters
