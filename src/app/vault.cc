@@ -1,9 +1,11 @@
 #include "app/vault.h"
-#include "app/vault_internal.h"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <memory>
 
+#include "app/vault_internal.h"
 #include "domain/sealed_fields.h"
 
 namespace konfid::app {
@@ -146,10 +148,20 @@ std::shared_ptr<const domain::TenantPolicy> Vault::Policy(const std::string& ten
 std::string Vault::NewSubjectId(UnixMicros now) {
   // 48 bits of milliseconds, then 80 random bits: ids sort by creation, so new rows go to the
   // right edge of the B-trees and a batch of creates dirties a few pages instead of one each.
-  Bytes raw(16);
+  // Within one process the ids strictly increase: in the millisecond of the last id (or if
+  // the clock stepped back) the next is the last plus one. The consent ledger is read in id
+  // order, so a withdrawal right after a consent must sort after it.
+  std::array<uint8_t, 16> raw;
   uint64_t ms = static_cast<uint64_t>(now / 1000);
   for (int i = 0; i < 6; ++i) raw[i] = static_cast<uint8_t>(ms >> (40 - 8 * i));
   crypto_.RandomBytes(std::span<uint8_t>(raw).subspan(6));
+  std::lock_guard lock(id_mu_);
+  if (std::memcmp(raw.data(), last_id_.data(), 6) <= 0) {
+    raw = last_id_;
+    for (int i = 15; i >= 0 && ++raw[i] == 0; --i) {
+    }
+  }
+  last_id_ = raw;
   return HexEncode(raw);
 }
 

@@ -6,8 +6,10 @@
 // Thread-safe. Callbacks run on the group committer's thread and must not block.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <string>
 
 #include "app/group_committer.h"
@@ -106,6 +108,12 @@ struct NoticeBatch {
   size_t queued = 0;      // notices queued for them
   bool done = false;      // no subject is left
   std::string after_subject;
+};
+
+// A consent the expiry job found past its term (app/expiry.h).
+struct ExpiredConsent {
+  std::string subject;
+  std::string purpose;
 };
 
 // What the link of a policy-change notice asks: the purposes to decide on, with the consent
@@ -209,6 +217,12 @@ class Vault {
              const std::map<std::string, bool>& decisions,
              Callback<std::vector<domain::ConsentEvent>> done);
 
+  // Appends an `expired` event (method retention, with its receipt and an audit event by
+  // system:retention) for each consent in `found` whose term has passed and that is still
+  // given: one renewed or withdrawn meanwhile is left alone. Returns the events appended.
+  Result<size_t> ExpireConsents(const std::string& tenant,
+                                const std::vector<ExpiredConsent>& found);
+
   // The subject's consent states and events (audited as an extract of the ledger). Roles
   // admin, operator, support, marketing.
   void Consents(const Actor& actor, const std::string& subject, Callback<ConsentLedger> done);
@@ -241,8 +255,8 @@ class Vault {
                     const std::string& subject, const std::string& body, UnixMicros now,
                     const std::string& unsubscribe_url = {}) const;
   // Inside a transaction: the consent event with the hash of its version's consent text in
-  // `lang` and its signed receipt, ready to insert. InvalidArgument (unknown_policy_version)
-  // when that version has no such text.
+  // `lang` (kept when the event carries one already) and its signed receipt, ready to insert.
+  // InvalidArgument (unknown_policy_version) when that version has no such text.
   Result<ports::ConsentEventRow> SignedConsentEvent(
       ports::Transaction& txn, const domain::TenantPolicy& policy, const std::string& tenant,
       const std::string& subject, domain::ConsentEvent event, const std::string& lang);
@@ -253,6 +267,8 @@ class Vault {
                            const std::vector<std::string>* only = nullptr);
   std::string NewSubjectId(UnixMicros now);
 
+  std::mutex id_mu_;
+  std::array<uint8_t, 16> last_id_{};  // NewSubjectId's last id
   const PolicySource& policies_;
   MailSettings mail_;
   Keyring& keyring_;

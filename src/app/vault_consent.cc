@@ -194,21 +194,63 @@ Result<std::pair<std::string, Bytes>> Vault::ReceiptKey(const std::string& tenan
 Result<ports::ConsentEventRow> Vault::SignedConsentEvent(
     ports::Transaction& txn, const domain::TenantPolicy& policy, const std::string& tenant,
     const std::string& subject, domain::ConsentEvent event, const std::string& lang) {
-  // The exact text the visitor was shown, by version and language.
-  KONFID_ASSIGN_OR_RETURN(auto text, txn.FindPolicyText(tenant, event.policy_version,
-                                                        "consent/" + event.purpose, lang, "md"));
-  if (!text)
-    return Fail(Error(ErrorCode::kInvalidArgument,
-                      "policy version " + std::to_string(event.policy_version) +
-                          " has no consent text for purpose '" + event.purpose + "'")
-                    .WithReason("unknown_policy_version"));
-  event.text_hash = HexEncode(crypto_.Sha256(AsBytes(*text)));
+  if (event.text_hash.empty()) {  // the exact text the visitor was shown, by version and language
+    KONFID_ASSIGN_OR_RETURN(auto text, txn.FindPolicyText(tenant, event.policy_version,
+                                                          "consent/" + event.purpose, lang, "md"));
+    if (!text)
+      return Fail(Error(ErrorCode::kInvalidArgument,
+                        "policy version " + std::to_string(event.policy_version) +
+                            " has no consent text for purpose '" + event.purpose + "'")
+                      .WithReason("unknown_policy_version"));
+    event.text_hash = HexEncode(crypto_.Sha256(AsBytes(*text)));
+  }
   KONFID_ASSIGN_OR_RETURN(const TenantKeys* keys, keyring_.Tenant(tenant));
   if (keys->receipt_key.size() == 0)
     return Fail(ErrorCode::kInternal, "internal error", "tenant has no receipt key");
   std::string claims = ReceiptClaims(policy, subject, event, lang);
   std::string receipt = SignReceipt(crypto_, keys->receipt_key, keys->receipt_key_id, claims);
   return ports::ConsentEventRow{tenant, subject, std::move(event), std::move(receipt)};
+}
+
+Result<size_t> Vault::ExpireConsents(const std::string& tenant,
+                                     const std::vector<ExpiredConsent>& found) {
+  auto active = policies_.Current(tenant);
+  if (!active) return Fail(ErrorCode::kNotFound, "tenant is not configured");
+  Actor system{tenant, "system:retention", Role::kAdmin};
+  size_t appended = 0;
+  UnixMicros now = clock_.Now();
+  KONFID_TRY(committer_.Run([&](ports::Transaction& txn, AuditWriter& audit) -> Status {
+    appended = 0;
+    for (const auto& [subject, purpose] : found) {
+      KONFID_ASSIGN_OR_RETURN(auto rows, txn.ListConsentEvents(tenant, subject));
+      std::vector<domain::ConsentEvent> events;
+      for (auto& r : rows)
+        if (r.event.purpose == purpose) events.push_back(std::move(r.event));
+      auto states = domain::DeriveConsents(events, *active->policy, now, active->consent_epochs);
+      auto it = states.find(purpose);
+      // Expired by its term, and the ledger does not say so yet.
+      if (events.empty() || it == states.end() ||
+          it->second.last != domain::ConsentKind::kExpired ||
+          events.back().kind == domain::ConsentKind::kExpired)
+        continue;
+      domain::ConsentEvent e;
+      e.id = NewSubjectId(now);
+      e.purpose = purpose;
+      e.kind = domain::ConsentKind::kExpired;
+      e.policy_version = events.back().policy_version;
+      e.text_hash = events.back().text_hash;  // the consent that ended
+      e.method = "retention";
+      e.time = it->second.since;  // when the term ran out
+      KONFID_ASSIGN_OR_RETURN(auto signed_event,
+                              SignedConsentEvent(txn, *active->policy, tenant, subject, e, "ru"));
+      KONFID_TRY(txn.InsertConsentEvent(signed_event));
+      KONFID_TRY(audit.Append(
+          ConsentAudit(system, Operation::kConsentExpired, subject, purpose, Outcome::kOk)));
+      ++appended;
+    }
+    return Ok();
+  }));
+  return appended;
 }
 
 Result<std::string> Vault::UnsubscribeToken(const Actor& actor, const std::string& subject,

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/expiry.h"
 #include "app/maintenance.h"
 #include "app/notices.h"
 #include "app/receipts.h"
@@ -129,6 +130,8 @@ int Serve(Platform& p, Common& c, const std::string& listen, int threads) {
   // Notices are queued with or without SMTP; they wait in the outbox like any message.
   auto notices = std::make_unique<app::NoticeJob>(*opened->storage, policies, vault);
   notices->RunEvery(std::chrono::seconds(1));
+  auto expiry = std::make_unique<app::ExpiryJob>(*opened->storage, policies, vault, p.clock);
+  expiry->RunEvery(std::chrono::hours(1));
   std::unique_ptr<ports::Mailer> mailer;
   std::unique_ptr<app::OutboxSender> sender;
   if (!mail.smtp_url.empty()) {
@@ -142,7 +145,8 @@ int Serve(Platform& p, Common& c, const std::string& listen, int threads) {
   app::ApiKeys keys(*opened->storage, p.crypto);
   ServeContext ctx{config, vault, policies, p.policy_reader, keys, *committer, *opened->storage};
   int rc = p.serve(ctx);
-  notices.reset();  // both jobs' last passes use the committer
+  expiry.reset();  // the jobs' last passes use the committer
+  notices.reset();
   sender.reset();
   committer.reset();  // finishes every submitted operation before the storage closes
   return rc;

@@ -1,0 +1,40 @@
+// The consent expiry job: when a consent's term (its purpose's retention, counted from when
+// it was given or renewed) has passed, appends an `expired` event to the ledger, so that the
+// ledger records the end of every consent and not only a state derived at read time. Reads
+// and sends stop at the end of the term whether or not the job has run yet
+// (domain::DeriveConsents).
+//
+// A pass reads the tenant's consent subjects page by page on a read transaction (off the
+// group committer) and hands only the consents it found expired to Vault::ExpireConsents,
+// which checks each again in the write transaction.
+#pragma once
+
+#include "app/policy_store.h"
+#include "app/vault.h"
+#include "core/periodic.h"
+#include "ports/clock.h"
+#include "ports/storage.h"
+
+namespace konfid::app {
+
+class ExpiryJob {
+ public:
+  ExpiryJob(ports::Storage& storage, const PolicyStore& policies, Vault& vault, ports::Clock& clock,
+            size_t page = 500);
+  ~ExpiryJob() { thread_.Stop(); }
+
+  // One pass over every tenant. Returns the expired events appended.
+  Result<size_t> RunOnce();
+  // RunOnce every `period` on a thread of its own until destruction.
+  void RunEvery(std::chrono::milliseconds period);
+
+ private:
+  ports::Storage& storage_;
+  const PolicyStore& policies_;
+  Vault& vault_;
+  ports::Clock& clock_;
+  size_t page_;
+  PeriodicThread thread_;  // last: stopped before the rest goes
+};
+
+}  // namespace konfid::app
