@@ -4,6 +4,7 @@
 
 #include "app/vault.h"
 #include "core/encoding.h"
+#include "domain/consent.h"
 
 namespace konfid::app {
 
@@ -33,13 +34,14 @@ std::string OutboxPayloadAd(const std::string& tenant, const std::string& subjec
 
 OutboxSender::OutboxSender(ports::Storage& storage, GroupCommitter& committer,
                            const Keyring& keyring, ports::Crypto& crypto, ports::Mailer& mailer,
-                           ports::Clock& clock, int max_attempts)
+                           ports::Clock& clock, const PolicySource& policies, int max_attempts)
     : storage_(storage),
       committer_(committer),
       keyring_(keyring),
       crypto_(crypto),
       mailer_(mailer),
       clock_(clock),
+      policies_(policies),
       max_attempts_(max_attempts) {}
 
 int64_t OutboxSender::BackoffMicros(int64_t attempts) {
@@ -70,10 +72,26 @@ Status OutboxSender::Deliver(ports::OutboxRow m, OutboxStats& stats) {
 
   // Open the payload with the subject's key: a message of an erased subject cannot be.
   std::string from, to, data, error;
+  bool suppressed = false;
   {
     KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(false));
     KONFID_ASSIGN_OR_RETURN(auto subject, txn->FindSubject(m.tenant, m.subject));
-    if (!subject) {
+    if (m.kind.starts_with("marketing:")) {  // still wanted? the consent decides, now
+      std::string purpose = m.kind.substr(10);
+      auto active = policies_.Current(m.tenant);
+      KONFID_ASSIGN_OR_RETURN(auto rows, txn->ListConsentEvents(m.tenant, m.subject));
+      std::vector<domain::ConsentEvent> events;
+      for (auto& r : rows)
+        if (r.event.purpose == purpose) events.push_back(std::move(r.event));
+      auto states =
+          active ? domain::DeriveConsents(events, *active->policy, now, active->consent_epochs)
+                 : std::map<std::string, domain::ConsentState>{};
+      auto it = states.find(purpose);
+      suppressed = it == states.end() || !it->second.live;
+    }
+    if (suppressed) {
+      error = "suppressed: the subject's consent is no longer live";
+    } else if (!subject) {
       error = "the subject was erased";
     } else {
       KONFID_ASSIGN_OR_RETURN(SecretBytes key,
@@ -85,9 +103,10 @@ Status OutboxSender::Deliver(ports::OutboxRow m, OutboxStats& stats) {
       if (plain) SecureWipe(plain->data(), plain->size());
     }
   }
-  Status sent = error.empty()
-                    ? mailer_.Send({from, {to}, data})
-                    : Fail(Error(ErrorCode::kInvalidArgument, error).WithReason("mail_rejected"));
+  Status sent =
+      error.empty() ? mailer_.Send({from, {to}, data})
+      : suppressed ? Fail(Error(ErrorCode::kPermissionDenied, error).WithReason("consent_required"))
+                   : Fail(Error(ErrorCode::kInvalidArgument, error).WithReason("mail_rejected"));
   SecureWipe(to.data(), to.size());
   SecureWipe(data.data(), data.size());
   m.attempts += 1;
@@ -113,8 +132,9 @@ Status OutboxSender::Deliver(ports::OutboxRow m, OutboxStats& stats) {
     e.operation = std::string(domain::OperationName(domain::Operation::kUse));
     e.subject_id = m.subject;
     e.fields = {"email"};
-    e.outcome =
-        std::string(domain::OutcomeName(sent ? domain::Outcome::kOk : domain::Outcome::kFailed));
+    e.outcome = std::string(domain::OutcomeName(sent         ? domain::Outcome::kOk
+                                                : suppressed ? domain::Outcome::kDenied
+                                                             : domain::Outcome::kFailed));
     e.reason = sent ? m.kind : ReasonOf(sent.error());
     return audit.Append(e);
   });

@@ -4,12 +4,17 @@
 // event. Failures are retried with exponential backoff; after `max_attempts` the message is
 // marked failed. A message of an erased subject cannot be opened and is marked failed.
 //
+// A marketing message (kind "marketing:<purpose>") is sent only while the subject's consent
+// to that purpose is still live: one withdrawn while the message waited (in the queue or
+// between retries) is never sent, and is marked failed with the reason consent_required.
+//
 // A crash after the server accepted a message and before the result is recorded can send it
 // again after the claim lapses; the Message-ID stays the same, so receivers can tell.
 #pragma once
 
 #include "app/group_committer.h"
 #include "app/keyring.h"
+#include "app/policy_store.h"
 #include "core/periodic.h"
 #include "ports/clock.h"
 #include "ports/mailer.h"
@@ -31,7 +36,7 @@ class OutboxSender {
  public:
   OutboxSender(ports::Storage& storage, GroupCommitter& committer, const Keyring& keyring,
                ports::Crypto& crypto, ports::Mailer& mailer, ports::Clock& clock,
-               int max_attempts = 8);
+               const PolicySource& policies, int max_attempts = 8);
   ~OutboxSender() { thread_.Stop(); }
 
   // One pass over the messages due now.
@@ -51,6 +56,7 @@ class OutboxSender {
   ports::Crypto& crypto_;
   ports::Mailer& mailer_;
   ports::Clock& clock_;
+  const PolicySource& policies_;
   int max_attempts_;
   PeriodicThread thread_;  // last: stopped before the rest goes
 };

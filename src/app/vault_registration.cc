@@ -381,7 +381,7 @@ void Vault::SendMarketing(const Actor& actor, const std::string& subject,
   outbox->tenant = actor.tenant;
   outbox->id = NewSubjectId(now);
   outbox->subject = subject;
-  outbox->kind = "marketing";
+  outbox->kind = "marketing:" + purpose;  // the sender checks this consent again
   outbox->next_attempt_at = outbox->created_at = now;
   std::string url = mail_.unsubscribe_base + "/v1/unsubscribe/" + actor.tenant + "/" + *token;
   Actor who = actor;

@@ -137,7 +137,7 @@ int Serve(Platform& p, Common& c, const std::string& listen, int threads) {
   if (!mail.smtp_url.empty()) {
     mailer = p.make_mailer(mail);
     sender = std::make_unique<app::OutboxSender>(*opened->storage, *committer, *opened->keyring,
-                                                 p.crypto, *mailer, p.clock);
+                                                 p.crypto, *mailer, p.clock, policies);
     sender->RunEvery(std::chrono::milliseconds(200));
   } else {
     std::cerr << "konfid: no [mail] smtp_url: messages wait in the outbox\n";

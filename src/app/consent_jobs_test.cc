@@ -1,6 +1,7 @@
-// The consent expiry job on a real SQLite database with the example policy published: a
-// consent past its purpose's term gets one `expired` event with a receipt, and nothing else
-// does.
+// The jobs that follow the consent ledger, on a real SQLite database with the example policy
+// published: expiry (a consent past its purpose's term gets one `expired` event with a
+// receipt) and the outbox (marketing mail goes out only while its consent is live; sent
+// through a real SMTP server on loopback).
 #include "app/expiry.h"
 
 #include <gtest/gtest.h>
@@ -9,12 +10,15 @@
 #include <fstream>
 #include <future>
 #include <sstream>
+#include <thread>
 
 #include "adapters/config/toml_config.h"
 #include "adapters/crypto/sodium_crypto.h"
+#include "adapters/mail/smtp_mailer.h"
 #include "adapters/phone/libphonenumber_normalizer.h"
 #include "adapters/storage/sqlite/sqlite_storage.h"
 #include "app/maintenance.h"
+#include "app/outbox.h"
 #include "test_support.h"
 
 namespace konfid::app {
@@ -29,7 +33,7 @@ class SteppedClock : public ports::Clock {
   std::atomic<UnixMicros> now{1'800'000'000'000'000};
 };
 
-class ExpiryTest : public ::testing::Test {
+class ConsentJobsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     crypto_ = std::move(*adapters::SodiumCrypto::Create());
@@ -85,7 +89,7 @@ class ExpiryTest : public ::testing::Test {
   Actor admin_{"demo", "apikey:test", Role::kAdmin};
 };
 
-TEST_F(ExpiryTest, AConsentPastItsTermGetsOneExpiredEventWithAReceipt) {
+TEST_F(ConsentJobsTest, AConsentPastItsTermGetsOneExpiredEventWithAReceipt) {
   // The newsletter's consent lasts 3 years, statistics' 1 year.
   std::string anna = Subject("anna@example.com");
   std::string boris = Subject("boris@example.com");
@@ -132,7 +136,7 @@ TEST_F(ExpiryTest, AConsentPastItsTermGetsOneExpiredEventWithAReceipt) {
   for (const auto& r : *reports) EXPECT_FALSE(r.broken) << r.tenant;
 }
 
-TEST_F(ExpiryTest, EventsWithinOneMillisecondKeepTheirOrder) {
+TEST_F(ConsentJobsTest, EventsWithinOneMillisecondKeepTheirOrder) {
   // The clock moves a microsecond a call: all of this happens within a few milliseconds.
   std::string anna = Subject("anna@example.com");
   for (int i = 0; i < 20; ++i)
@@ -147,6 +151,48 @@ TEST_F(ExpiryTest, EventsWithinOneMillisecondKeepTheirOrder) {
               i % 2 == 0 ? domain::ConsentKind::kGiven : domain::ConsentKind::kWithdrawn);
   }
   EXPECT_TRUE(ledger.states.at("newsletter").live);
+}
+
+TEST_F(ConsentJobsTest, MarketingMailWithdrawnWhileWaitingIsNeverSent) {
+  konfid::testing::SmtpServer smtp;
+  adapters::SmtpMailer mailer({smtp.url()});
+  OutboxSender sender(*storage_, *committer_, *keyring_, *crypto_, mailer, clock_, *policies_);
+  std::string anna = Subject("anna@example.com");
+  std::string boris = Subject("boris@example.com");
+  Consent(anna, "newsletter", domain::ConsentKind::kGiven);
+  Consent(boris, "newsletter", domain::ConsentKind::kGiven);
+  auto send = [&](const std::string& subject) {
+    return Sync<std::string>([&](auto cb) {
+      vault_->SendMarketing(admin_, subject, "newsletter", "Новости", "Текст письма", cb);
+    });
+  };
+  std::string to_anna = send(anna), to_boris = send(boris);
+  ASSERT_FALSE(to_anna.empty() || to_boris.empty());
+  // Anna unsubscribes while her message waits in the outbox.
+  Consent(anna, "newsletter", domain::ConsentKind::kWithdrawn);
+
+  auto stats = sender.RunOnce();
+  ASSERT_TRUE(stats) << stats.error().message();
+  EXPECT_EQ(stats->sent, 1u);
+  EXPECT_EQ(stats->failed, 1u);
+  EXPECT_EQ(stats->retried, 0u);  // not retried later either
+  auto mail = smtp.WaitFor(1);
+  ASSERT_EQ(mail.size(), 1u);
+  EXPECT_NE(mail[0].find("To: <boris@example.com>"), std::string::npos);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(smtp.Received().size(), 1u);
+  EXPECT_EQ(sender.RunOnce()->sent, 0u);  // nothing left to send
+
+  // The suppression is audited as a denied use.
+  bool denied = false;
+  auto txn = storage_->Begin(false);
+  ASSERT_TRUE(txn);
+  ASSERT_TRUE((*txn)->ScanAudit("demo", [&](const domain::AuditEvent& e) {
+    if (e.actor == "system:outbox" && e.subject_id == anna)
+      denied = e.outcome == "denied" && e.reason == "consent_required";
+    return Ok();
+  }));
+  EXPECT_TRUE(denied);
 }
 
 }  // namespace
