@@ -32,6 +32,9 @@ class FaultyTransaction : public ports::Transaction {
   FaultyTransaction(std::unique_ptr<ports::Transaction> t, std::atomic<bool>& fail)
       : t_(std::move(t)), fail_(fail) {}
   Status InsertSubject(const ports::SubjectRow& r) override { return t_->InsertSubject(r); }
+  Status SetEmailVerified(const std::string& a, const std::string& b, UnixMicros at) override {
+    return t_->SetEmailVerified(a, b, at);
+  }
   Result<std::optional<ports::SubjectRow>> FindSubject(const std::string& a,
                                                        const std::string& b) override {
     return t_->FindSubject(a, b);

@@ -234,7 +234,8 @@ Result<domain::FieldValues> Vault::DecryptAll(const ports::SubjectRow& row,
 Result<SubjectView> Vault::View(const ports::SubjectRow& row,
                                 const std::vector<std::string>* only) {
   KONFID_ASSIGN_OR_RETURN(domain::FieldValues fields, DecryptAll(row, only));
-  return SubjectView{row.id, std::move(fields), row.created_at, row.updated_at};
+  return SubjectView{row.id, std::move(fields), row.created_at, row.updated_at,
+                     row.email_verified_at};
 }
 
 void Vault::Create(const Actor& actor, const domain::FieldInput& input,
@@ -448,6 +449,17 @@ void Vault::Update(const Actor& actor, const std::string& id, const domain::Fiel
         for (const auto& name : *removed)
           if (policy->catalogue.Find(name)->lookup)
             KONFID_TRY(txn.DeleteIndex(who.tenant, id, name));
+        // A new email address is not confirmed, whatever the old one was.
+        bool email_changed = false;
+        for (const auto& name : *removed)
+          email_changed |= policy->catalogue.Find(name)->type == domain::FieldType::kEmail;
+        for (const auto& [field, hash] : *index)
+          if (policy->catalogue.Find(field)->type == domain::FieldType::kEmail) {
+            KONFID_ASSIGN_OR_RETURN(auto owner, txn.LookupIndex(who.tenant, field, hash));
+            email_changed |= owner != id;
+          }
+        if (email_changed && row->email_verified_at != 0)
+          KONFID_TRY(txn.SetEmailVerified(who.tenant, id, 0));
         for (const auto& [field, hash] : *index) {
           KONFID_TRY(txn.DeleteIndex(who.tenant, id, field));
           auto st = txn.InsertIndex(who.tenant, field, hash, id);

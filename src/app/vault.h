@@ -33,6 +33,7 @@ struct SubjectView {
   domain::FieldValues fields;  // empty for writes
   UnixMicros created_at = 0;
   UnixMicros updated_at = 0;
+  UnixMicros email_verified_at = 0;  // when its owner confirmed the email; 0: not confirmed
 };
 
 // A subject as read in a committed transaction, values still sealed. Vault::Open decrypts it

@@ -335,6 +335,7 @@ void Vault::Confirm(const std::string& tenant, const std::string& token,
           out->push_back(signed_event.event);
         }
         // The address is confirmed by its owner.
+        KONFID_TRY(txn.SetEmailVerified(link.tenant, row->subject, now));
         return audit.Append(MakeEvent(link, Operation::kRecord, row->subject, {"email"},
                                       Outcome::kOk, "email_confirmed"));
       },

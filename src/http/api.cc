@@ -147,7 +147,9 @@ json::object SubjectJson(const app::SubjectView& v, bool with_fields) {
   json::object o{{"id", v.id},
                  {"created_at", FormatRfc3339(v.created_at)},
                  {"updated_at", FormatRfc3339(v.updated_at)}};
-  if (with_fields) {
+  if (with_fields) {  // a read: also whether the email address is confirmed
+    o["email_verified_at"] = v.email_verified_at ? json::value(FormatRfc3339(v.email_verified_at))
+                                                 : json::value(nullptr);
     json::object f;
     for (const auto& [k, val] : v.fields) f[k] = val;
     o["fields"] = std::move(f);

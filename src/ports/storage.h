@@ -30,6 +30,7 @@ struct SubjectRow {
   Bytes fields;       // domain::PackSealedFields()
   UnixMicros created_at = 0;
   UnixMicros updated_at = 0;
+  UnixMicros email_verified_at = 0;  // 0: the email address is not confirmed
 };
 
 struct TenantRow {
@@ -136,6 +137,9 @@ class Transaction {
                                                         const std::string& id) = 0;
   virtual Status UpdateSubjectFields(const std::string& tenant, const std::string& id,
                                      const Bytes& fields, UnixMicros updated_at) = 0;
+  // When the subject's email address was confirmed; 0 to mark it unconfirmed.
+  virtual Status SetEmailVerified(const std::string& tenant, const std::string& id,
+                                  UnixMicros at) = 0;
   // Deletes the row, its data key with it. Returns false when there was none.
   virtual Result<bool> DeleteSubject(const std::string& tenant, const std::string& id) = 0;
   // Keyset paging over every tenant's subject keys, ordered by (tenant, id).

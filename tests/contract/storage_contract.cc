@@ -66,7 +66,10 @@ TEST_P(StorageContract, SubjectLifecycle) {
   EXPECT_EQ((*found)->wrapped_key, B({9, 9}));
   EXPECT_EQ((*found)->fields, B({1, 2, 3}));
   EXPECT_EQ((*found)->created_at, 100);
+  EXPECT_EQ((*found)->email_verified_at, 0);  // not confirmed until marked
   ASSERT_TRUE(t->UpdateSubjectFields("demo", "s1", B({4}), 200));
+  ASSERT_TRUE(t->SetEmailVerified("demo", "s1", 150));
+  ASSERT_TRUE(t->InsertIndex("demo", "email", B({5}), "s1"));
   EXPECT_EQ(*t->CountSubjects("demo"), 1u);
   ASSERT_TRUE(t->Commit());
 
@@ -74,6 +77,11 @@ TEST_P(StorageContract, SubjectLifecycle) {
   found = t->FindSubject("demo", "s1");
   EXPECT_EQ((*found)->fields, B({4}));
   EXPECT_EQ((*found)->updated_at, 200);
+  EXPECT_EQ((*found)->email_verified_at, 150);
+  EXPECT_EQ((*t->FindSubjectByIndex("demo", "email", B({5})))->email_verified_at, 150);
+  ASSERT_TRUE(t->SetEmailVerified("demo", "s1", 0));
+  EXPECT_EQ((*t->FindSubject("demo", "s1"))->email_verified_at, 0);
+  ASSERT_TRUE(t->DeleteIndex("demo", "s1", ""));
   EXPECT_TRUE(*t->DeleteSubject("demo", "s1"));
   EXPECT_FALSE(*t->DeleteSubject("demo", "s1"));
   EXPECT_FALSE(*t->FindSubject("demo", "s1"));

@@ -263,6 +263,9 @@ TEST_P(ApiE2E, RegistrationWithDoubleOptInOverRealSmtp) {
   // Nothing for marketing before the address is confirmed.
   EXPECT_EQ(konfid.Request("GET", "/v1/subjects/" + id + "?purpose=newsletter", "", admin).status,
             403u);
+  EXPECT_NE(konfid.Request("GET", "/v1/subjects/" + id + "?purpose=registration", "", admin)
+                .body.find(R"("email_verified_at":null)"),
+            std::string::npos);
 
   auto mail = smtp.WaitFor(1);
   ASSERT_EQ(mail.size(), 1u);
@@ -288,6 +291,7 @@ TEST_P(ApiE2E, RegistrationWithDoubleOptInOverRealSmtp) {
             "invalid_token");
   auto read = konfid.Request("GET", "/v1/subjects/" + id + "?purpose=newsletter", "", admin);
   EXPECT_EQ(read.status, 200u) << read.body;
+  EXPECT_TRUE(JsonString(read.body, "email_verified_at").starts_with("20")) << read.body;
   EXPECT_EQ(konfid.Request("GET", "/v1/subjects/" + id + "?purpose=statistics", "", admin).status,
             403u);  // refused stays refused
 
@@ -302,8 +306,22 @@ TEST_P(ApiE2E, RegistrationWithDoubleOptInOverRealSmtp) {
   auto same = konfid.Request("GET", "/v1/subjects/" + id + "?purpose=registration", "", admin);
   EXPECT_EQ(JsonField(same.body, "surname"), "Орлова");
   EXPECT_EQ(smtp.WaitFor(2).size(), 2u);
+  EXPECT_FALSE(JsonString(same.body, "email_verified_at").empty());  // still confirmed
   EXPECT_EQ(konfid.Request("GET", "/v1/subjects/" + id + "?purpose=reviews", "", admin).status,
             403u);  // not until the owner of the address confirms
+
+  // The same address spelled differently stays confirmed; a new address is not.
+  auto patch = [&](const std::string& email) {
+    return konfid.Request("PATCH", "/v1/subjects/" + id, R"({"fields":{"email":")" + email + "\"}}",
+                          admin);
+  };
+  auto registration = [&] {
+    return konfid.Request("GET", "/v1/subjects/" + id + "?purpose=registration", "", admin).body;
+  };
+  ASSERT_EQ(patch("OLGA@example.com").status, 200u);
+  EXPECT_FALSE(JsonString(registration(), "email_verified_at").empty());
+  ASSERT_EQ(patch("olga.new@example.com").status, 200u);
+  EXPECT_NE(registration().find(R"("email_verified_at":null)"), std::string::npos);
 
   // Guessing tokens is rate-limited per address.
   std::string code;

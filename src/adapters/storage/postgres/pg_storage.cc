@@ -19,13 +19,20 @@ Status PgTransaction::InsertSubject(const ports::SubjectRow& r) {
 
 Result<std::optional<ports::SubjectRow>> PgTransaction::FindSubject(const std::string& tenant,
                                                                     const std::string& id) {
-  KONFID_ASSIGN_OR_RETURN(auto r,
-                          Q("SELECT wrapped_key, fields, created_at, updated_at FROM subjects"
-                            " WHERE tenant_id = $1 AND subject_id = $2",
-                            {tenant, id}));
+  KONFID_ASSIGN_OR_RETURN(auto r, Q("SELECT wrapped_key, fields, created_at, updated_at,"
+                                    " email_verified_at FROM subjects"
+                                    " WHERE tenant_id = $1 AND subject_id = $2",
+                                    {tenant, id}));
   if (PQntuples(r.get()) == 0) return std::optional<ports::SubjectRow>();
   return std::optional(ports::SubjectRow{tenant, id, Blob(r.get(), 0, 0), Blob(r.get(), 0, 1),
-                                         Int(r.get(), 0, 2), Int(r.get(), 0, 3)});
+                                         Int(r.get(), 0, 2), Int(r.get(), 0, 3),
+                                         Int(r.get(), 0, 4)});
+}
+
+Status PgTransaction::SetEmailVerified(const std::string& tenant, const std::string& id,
+                                       UnixMicros at) {
+  return X("UPDATE subjects SET email_verified_at = $1 WHERE tenant_id = $2 AND subject_id = $3",
+           {at, tenant, id});
 }
 
 Status PgTransaction::UpdateSubjectFields(const std::string& tenant, const std::string& id,
@@ -85,15 +92,15 @@ Result<std::optional<std::string>> PgTransaction::LookupIndex(const std::string&
 Result<std::optional<ports::SubjectRow>> PgTransaction::FindSubjectByIndex(
     const std::string& tenant, const std::string& field, const Bytes& hash) {
   KONFID_ASSIGN_OR_RETURN(
-      auto r, Q("SELECT s.subject_id, s.wrapped_key, s.fields, s.created_at, s.updated_at"
-                " FROM subject_index i JOIN subjects s"
+      auto r, Q("SELECT s.subject_id, s.wrapped_key, s.fields, s.created_at, s.updated_at,"
+                " s.email_verified_at FROM subject_index i JOIN subjects s"
                 " ON s.tenant_id = i.tenant_id AND s.subject_id = i.subject_id"
                 " WHERE i.tenant_id = $1 AND i.field = $2 AND i.hash = $3",
                 {tenant, field, hash}));
   if (PQntuples(r.get()) == 0) return std::optional<ports::SubjectRow>();
   return std::optional(ports::SubjectRow{tenant, Text(r.get(), 0, 0), Blob(r.get(), 0, 1),
                                          Blob(r.get(), 0, 2), Int(r.get(), 0, 3),
-                                         Int(r.get(), 0, 4)});
+                                         Int(r.get(), 0, 4), Int(r.get(), 0, 5)});
 }
 
 Status PgTransaction::DeleteIndex(const std::string& tenant, const std::string& subject,

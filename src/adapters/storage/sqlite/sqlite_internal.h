@@ -236,6 +236,7 @@ class SqliteTransaction final : public ports::Transaction {
   Result<std::optional<ports::SubjectRow>> FindSubject(const std::string& tenant,
                                                        const std::string& id) override;
 
+  Status SetEmailVerified(const std::string& tenant, const std::string& id, UnixMicros at) override;
   Status UpdateSubjectFields(const std::string& tenant, const std::string& id, const Bytes& fields,
                              UnixMicros updated_at) override;
 

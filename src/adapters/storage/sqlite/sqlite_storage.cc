@@ -20,7 +20,8 @@ Status SqliteTransaction::InsertSubject(const ports::SubjectRow& r) {
 Result<std::optional<ports::SubjectRow>> SqliteTransaction::FindSubject(const std::string& tenant,
                                                                         const std::string& id) {
   KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s,
-                          Run("SELECT wrapped_key, fields, created_at, updated_at FROM subjects"
+                          Run("SELECT wrapped_key, fields, created_at, updated_at,"
+                              " email_verified_at FROM subjects"
                               " WHERE tenant_id = ? AND subject_id = ?",
                               tenant, id));
   KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
@@ -30,9 +31,16 @@ Result<std::optional<ports::SubjectRow>> SqliteTransaction::FindSubject(const st
                       ColBlob(s, 0),
                       ColBlob(s, 1),
                       sqlite3_column_int64(s, 2),
-                      sqlite3_column_int64(s, 3)};
+                      sqlite3_column_int64(s, 3),
+                      sqlite3_column_int64(s, 4)};
   sqlite3_reset(s);
   return std::optional(std::move(r));
+}
+
+Status SqliteTransaction::SetEmailVerified(const std::string& tenant, const std::string& id,
+                                           UnixMicros at) {
+  return Write("UPDATE subjects SET email_verified_at = ? WHERE tenant_id = ? AND subject_id = ?",
+               at, tenant, id);
 }
 
 Status SqliteTransaction::UpdateSubjectFields(const std::string& tenant, const std::string& id,
@@ -103,8 +111,8 @@ Result<std::optional<ports::SubjectRow>> SqliteTransaction::FindSubjectByIndex(
     const std::string& tenant, const std::string& field, const Bytes& hash) {
   KONFID_ASSIGN_OR_RETURN(
       sqlite3_stmt * s,
-      Run("SELECT s.subject_id, s.wrapped_key, s.fields, s.created_at, s.updated_at"
-          " FROM subject_index i JOIN subjects s"
+      Run("SELECT s.subject_id, s.wrapped_key, s.fields, s.created_at, s.updated_at,"
+          " s.email_verified_at FROM subject_index i JOIN subjects s"
           " ON s.tenant_id = i.tenant_id AND s.subject_id = i.subject_id"
           " WHERE i.tenant_id = ? AND i.field = ? AND i.hash = ?",
           tenant, field, hash));
@@ -115,7 +123,8 @@ Result<std::optional<ports::SubjectRow>> SqliteTransaction::FindSubjectByIndex(
                       ColBlob(s, 1),
                       ColBlob(s, 2),
                       sqlite3_column_int64(s, 3),
-                      sqlite3_column_int64(s, 4)};
+                      sqlite3_column_int64(s, 4),
+                      sqlite3_column_int64(s, 5)};
   sqlite3_reset(s);
   return std::optional(std::move(r));
 }
