@@ -261,6 +261,13 @@ class Vault {
   Result<ports::ConsentEventRow> SignedConsentEvent(
       ports::Transaction& txn, const domain::TenantPolicy& policy, const std::string& tenant,
       const std::string& subject, domain::ConsentEvent event, const std::string& lang);
+  // The event with its receipt, when its text hash is known already (set, or cached): no
+  // storage needed, so it can be signed before the transaction. nullopt otherwise.
+  std::optional<ports::ConsentEventRow> SignedConsentEventNow(const domain::TenantPolicy& policy,
+                                                              const std::string& tenant,
+                                                              const std::string& subject,
+                                                              domain::ConsentEvent event,
+                                                              const std::string& lang);
   // Decrypts the fields named in `only` (every field when null).
   Result<domain::FieldValues> DecryptAll(const ports::SubjectRow& row,
                                          const std::vector<std::string>* only = nullptr);
@@ -268,6 +275,10 @@ class Vault {
                            const std::vector<std::string>* only = nullptr);
   std::string NewSubjectId(UnixMicros now);
 
+  // The hash of each consent text by tenant, version, purpose and language: a published
+  // version's texts never change.
+  std::mutex text_mu_;
+  std::map<std::string, std::string, std::less<>> text_hashes_;
   std::mutex id_mu_;
   std::array<uint8_t, 16> last_id_{};  // NewSubjectId's last id
   const PolicySource& policies_;

@@ -191,9 +191,33 @@ Result<std::pair<std::string, Bytes>> Vault::ReceiptKey(const std::string& tenan
   return std::pair(keys->receipt_key_id, keys->receipt_public_key);
 }
 
+namespace {
+std::string TextKey(const std::string& tenant, int64_t version, const std::string& purpose,
+                    const std::string& lang) {
+  return tenant + '\0' + std::to_string(version) + '\0' + purpose + '\0' + lang;
+}
+}  // namespace
+
+std::optional<ports::ConsentEventRow> Vault::SignedConsentEventNow(
+    const domain::TenantPolicy& policy, const std::string& tenant, const std::string& subject,
+    domain::ConsentEvent event, const std::string& lang) {
+  if (event.text_hash.empty()) {
+    std::lock_guard lock(text_mu_);
+    auto it = text_hashes_.find(TextKey(tenant, event.policy_version, event.purpose, lang));
+    if (it == text_hashes_.end()) return std::nullopt;
+    event.text_hash = it->second;
+  }
+  auto keys = keyring_.Tenant(tenant);
+  if (!keys || (*keys)->receipt_key.size() == 0) return std::nullopt;
+  std::string claims = ReceiptClaims(policy, subject, event, lang);
+  std::string receipt = SignReceipt(crypto_, (*keys)->receipt_key, (*keys)->receipt_key_id, claims);
+  return ports::ConsentEventRow{tenant, subject, std::move(event), std::move(receipt)};
+}
+
 Result<ports::ConsentEventRow> Vault::SignedConsentEvent(
     ports::Transaction& txn, const domain::TenantPolicy& policy, const std::string& tenant,
     const std::string& subject, domain::ConsentEvent event, const std::string& lang) {
+  if (auto now = SignedConsentEventNow(policy, tenant, subject, event, lang)) return *now;
   if (event.text_hash.empty()) {  // the exact text the visitor was shown, by version and language
     KONFID_ASSIGN_OR_RETURN(auto text, txn.FindPolicyText(tenant, event.policy_version,
                                                           "consent/" + event.purpose, lang, "md"));
@@ -203,13 +227,12 @@ Result<ports::ConsentEventRow> Vault::SignedConsentEvent(
                             " has no consent text for purpose '" + event.purpose + "'")
                       .WithReason("unknown_policy_version"));
     event.text_hash = HexEncode(crypto_.Sha256(AsBytes(*text)));
+    std::lock_guard lock(text_mu_);
+    text_hashes_[TextKey(tenant, event.policy_version, event.purpose, lang)] = event.text_hash;
   }
-  KONFID_ASSIGN_OR_RETURN(const TenantKeys* keys, keyring_.Tenant(tenant));
-  if (keys->receipt_key.size() == 0)
-    return Fail(ErrorCode::kInternal, "internal error", "tenant has no receipt key");
-  std::string claims = ReceiptClaims(policy, subject, event, lang);
-  std::string receipt = SignReceipt(crypto_, keys->receipt_key, keys->receipt_key_id, claims);
-  return ports::ConsentEventRow{tenant, subject, std::move(event), std::move(receipt)};
+  if (auto signed_event = SignedConsentEventNow(policy, tenant, subject, event, lang))
+    return std::move(*signed_event);
+  return Fail(ErrorCode::kInternal, "internal error", "tenant has no receipt key");
 }
 
 Result<size_t> Vault::ExpireConsents(const std::string& tenant,

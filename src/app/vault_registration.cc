@@ -240,9 +240,19 @@ void Vault::Register(const Actor& actor, const RegistrationInput& input,
   Actor who = actor;
   std::string lang = input.lang, source = input.form.substr(0, 256),
               ua = input.user_agent.substr(0, 256), email_field = email_spec->name;
+  // The refusals are signed here, for the new subject, so the committer does not wait on
+  // Ed25519; an address that turns out to be known has them signed again for its subject.
+  auto refusals = std::make_shared<std::vector<domain::ConsentEvent>>();
+  auto presigned = std::make_shared<std::vector<std::optional<ports::ConsentEventRow>>>();
+  for (const auto& purpose : refused) {
+    refusals->push_back(FormConsent(NewSubjectId(now), purpose, domain::ConsentKind::kRefused,
+                                    version, source, ip, ua, now));
+    presigned->push_back(
+        SignedConsentEventNow(*policy, actor.tenant, row->id, refusals->back(), lang));
+  }
   committer_.Submit(
-      [this, row, index, key, token, outbox, payload, result, fields, who, policy, refused, version,
-       lang, source, ip, ua, now, email_field,
+      [this, row, index, key, token, outbox, payload, result, fields, who, policy, refusals,
+       presigned, lang, email_field,
        email_hash](ports::Transaction& txn, AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto existing,
                                 txn.FindSubjectByIndex(who.tenant, email_field, email_hash));
@@ -265,15 +275,18 @@ void Vault::Register(const Actor& actor, const RegistrationInput& input,
           result->created = true;
           subject_key = key->Clone();
         }
-        for (const auto& purpose : refused) {
-          domain::ConsentEvent e =
-              FormConsent(NewSubjectId(now), purpose, domain::ConsentKind::kRefused, version,
-                          source, ip, ua, now);
-          KONFID_ASSIGN_OR_RETURN(auto signed_event, SignedConsentEvent(txn, *policy, who.tenant,
-                                                                        result->subject, e, lang));
+        for (size_t i = 0; i < refusals->size(); ++i) {
+          const domain::ConsentEvent& e = (*refusals)[i];
+          ports::ConsentEventRow signed_event;
+          if (result->created && (*presigned)[i]) {
+            signed_event = *(*presigned)[i];
+          } else {
+            KONFID_ASSIGN_OR_RETURN(signed_event, SignedConsentEvent(txn, *policy, who.tenant,
+                                                                     result->subject, e, lang));
+          }
           KONFID_TRY(txn.InsertConsentEvent(signed_event));
           KONFID_TRY(audit.Append(ConsentAudit(who, Operation::kConsentRefused, result->subject,
-                                               purpose, Outcome::kOk)));
+                                               e.purpose, Outcome::kOk)));
           result->refused.push_back(signed_event.event);
         }
         token->subject = result->subject;
