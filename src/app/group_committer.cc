@@ -14,7 +14,10 @@ GroupCommitter::GroupCommitter(ports::Storage& storage, ports::Crypto& crypto,
       keyring_(keyring),
       clock_(clock),
       max_batch_(max_batch == 0 ? 1 : max_batch),
-      thread_([this] { Loop(); }) {}
+      separate_sync_(storage.syncs_separately()),
+      thread_([this] { Loop(); }) {
+  if (separate_sync_) sync_thread_ = std::thread([this] { SyncLoop(); });
+}
 
 GroupCommitter::~GroupCommitter() {
   {
@@ -23,10 +26,52 @@ GroupCommitter::~GroupCommitter() {
   }
   cv_.notify_all();
   thread_.join();
+  {
+    std::lock_guard lock(sync_mu_);
+    sync_stopping_ = true;
+  }
+  sync_cv_.notify_all();
+  if (sync_thread_.joinable()) sync_thread_.join();
 }
 
-void GroupCommitter::Complete(std::vector<Completion> completions) {
-  for (auto& c : completions) c.done(std::move(c.status));
+void GroupCommitter::Complete(std::vector<Completion> completions, bool committed) {
+  if (!separate_sync_) {
+    for (auto& c : completions) c.done(std::move(c.status));
+    return;
+  }
+  {  // even a failed batch waits its turn, so that results keep their order
+    std::lock_guard lock(sync_mu_);
+    unsynced_.emplace_back(std::move(completions), committed);
+  }
+  sync_cv_.notify_one();
+}
+
+void GroupCommitter::SyncLoop() {
+  pthread_setname_np(pthread_self(), "kf-sync");
+  std::deque<std::pair<std::vector<Completion>, bool>> ready;
+  while (true) {
+    {
+      std::unique_lock lock(sync_mu_);
+      sync_cv_.wait(lock, [&] { return sync_stopping_ || !unsynced_.empty(); });
+      if (unsynced_.empty()) return;  // stopping, and the committer has finished
+      ready.swap(unsynced_);
+    }
+    bool any = false;
+    for (const auto& batch : ready) any = any || batch.second;
+    // One sync for every batch committed so far: those that arrived while the last one ran.
+    Status synced = any ? storage_.Sync() : Ok();
+    if (any) {
+      std::lock_guard lock(mu_);
+      ++stats_.syncs;
+    }
+    for (auto& [completions, committed] : ready) {
+      for (auto& c : completions) {
+        if (committed && !synced) c.status = Fail(synced.error());
+        c.done(std::move(c.status));
+      }
+    }
+    ready.clear();
+  }
 }
 
 void GroupCommitter::Submit(Work work, OnFailure on_failure, Done done, bool savepoint) {
@@ -86,7 +131,7 @@ void GroupCommitter::RunBatch(std::vector<Op>& batch) {
   auto fail_all = [&](const Error& e) {
     std::vector<Completion> out;
     for (auto& op : batch) out.push_back({std::move(op.done), Fail(e)});
-    Complete(std::move(out));
+    Complete(std::move(out), false);
   };
   auto txn = storage_.Begin(true);
   if (!txn) return fail_all(txn.error());
@@ -136,7 +181,7 @@ void GroupCommitter::RunBatch(std::vector<Op>& batch) {
     results.push_back(std::move(result));
   }
   Status st = audit.Flush();
-  if (st) st = (*txn)->Commit();
+  if (st) st = separate_sync_ ? (*txn)->CommitUnsynced() : (*txn)->Commit();
   if (!st) return fail_all(st.error());
   txn->reset();
   {
@@ -149,7 +194,7 @@ void GroupCommitter::RunBatch(std::vector<Op>& batch) {
   out.reserve(batch.size());
   for (size_t i = 0; i < batch.size(); ++i)
     out.push_back({std::move(batch[i].done), std::move(results[i])});
-  Complete(std::move(out));
+  Complete(std::move(out), true);
 }
 
 }  // namespace konfid::app

@@ -5,10 +5,16 @@
 // Each operation runs inside its own savepoint: when it fails, its writes are rolled back,
 // `on_failure` may record the failure (an audit event), and the other operations of the batch
 // go on. An operation whose only write is its last statement (a read and its audit event) may
-// skip the savepoint. `done` runs after the batch's commit, with the operation's own result, or
-// with Unavailable when the commit failed; a request is acknowledged only then. The `done`
-// callbacks run on the committer's thread, in order: they must only hand the result on (the
-// vault leaves decryption to the caller's thread for this reason).
+// skip the savepoint. `done` runs after the batch's commit is durable, with the operation's own
+// result, or with Unavailable when the commit (or its sync) failed; a request is acknowledged
+// only then.
+//
+// Where the storage syncs separately (SQLite: one fdatasync of the WAL), the committer commits
+// a batch and starts the next while a second thread ("kf-sync") syncs: the disk's latency then
+// overlaps the next batch's work instead of adding to it, and one sync serves every batch
+// committed before it. The `done` callbacks run on that thread (else on the committer's), in
+// submission order across batches: they must only hand the result on (the vault leaves
+// decryption to the caller's thread for this reason).
 //
 // Thread-safe: Submit from any thread.
 #pragma once
@@ -27,6 +33,7 @@ struct CommitterStats {
   uint64_t batches = 0;
   uint64_t operations = 0;
   uint64_t audit_events = 0;
+  uint64_t syncs = 0;  // separate syncs (Storage::Sync); 0 where commits sync themselves
 };
 
 class GroupCommitter {
@@ -59,7 +66,9 @@ class GroupCommitter {
   };
   void Loop();
   void RunBatch(std::vector<Op>& batch);
-  void Complete(std::vector<Completion> completions);
+  // Hands the batch's results on: at once, or to the sync thread when `committed` needs a sync.
+  void Complete(std::vector<Completion> completions, bool committed);
+  void SyncLoop();
 
   ports::Storage& storage_;
   ports::Crypto& crypto_;
@@ -71,6 +80,13 @@ class GroupCommitter {
   std::deque<Op> queue_;
   bool stopping_ = false;
   CommitterStats stats_;
+  // Batches waiting for the sync thread, in commit order; `true` when committed unsynced.
+  const bool separate_sync_;
+  std::mutex sync_mu_;
+  std::condition_variable sync_cv_;
+  std::deque<std::pair<std::vector<Completion>, bool>> unsynced_;
+  bool sync_stopping_ = false;
+  std::thread sync_thread_;
   std::thread thread_;
 };
 

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <future>
+#include <thread>
 
 #include "adapters/crypto/sodium_crypto.h"
 #include "adapters/phone/libphonenumber_normalizer.h"
@@ -161,6 +163,11 @@ class FaultyTransaction : public ports::Transaction {
       return Fail(ErrorCode::kUnavailable, "the change could not be committed", "injected");
     return t_->Commit();
   }
+  Status CommitUnsynced() override {
+    if (fail_)
+      return Fail(ErrorCode::kUnavailable, "the change could not be committed", "injected");
+    return t_->CommitUnsynced();
+  }
 
  private:
   std::unique_ptr<ports::Transaction> t_;
@@ -177,10 +184,31 @@ class FaultyStorage : public ports::Storage {
     KONFID_ASSIGN_OR_RETURN(auto t, s_.Begin(write));
     return std::unique_ptr<ports::Transaction>(new FaultyTransaction(std::move(t), fail_commits));
   }
+  bool syncs_separately() const override { return s_.syncs_separately(); }
+  // Waits while `hold_syncs` is set; fails while `fail_syncs` is.
+  Status Sync() override {
+    {
+      std::unique_lock lock(sync_mu);
+      sync_cv.wait(lock, [&] { return !hold_syncs; });
+    }
+    if (fail_syncs) return Fail(ErrorCode::kUnavailable, "the change may not have been saved");
+    return s_.Sync();
+  }
+  void HoldSyncs(bool hold) {
+    {
+      std::lock_guard lock(sync_mu);
+      hold_syncs = hold;
+    }
+    sync_cv.notify_all();
+  }
   std::atomic<bool> fail_commits{false};
+  std::atomic<bool> fail_syncs{false};
 
  private:
   ports::Storage& s_;
+  std::mutex sync_mu;
+  std::condition_variable sync_cv;
+  bool hold_syncs = false;
 };
 
 class VaultTest : public ::testing::Test {
@@ -260,6 +288,40 @@ TEST_F(VaultTest, FailedCommitAcknowledgesNothingAndLeavesNothing) {
   ASSERT_EQ(reports.size(), 1u);
   EXPECT_FALSE(reports[0].broken);
   EXPECT_EQ(reports[0].events, 2u);  // the failed lookup and the create; the lost batch left none
+}
+
+// The committer moves on to the next batch while the last one syncs, but nobody hears of a
+// change before the disk has it.
+TEST_F(VaultTest, ACommitIsAcknowledgedOnlyAfterItsSync) {
+  ASSERT_TRUE(storage_->syncs_separately());
+  storage_->HoldSyncs(true);
+  std::promise<Result<SubjectView>> created;
+  vault_->Create(admin_, {{"name", "Anna"}, {"email", "held@example.com"}},
+                 [&created](Result<SubjectView> r) { created.set_value(std::move(r)); });
+  auto future = created.get_future();
+  bool committed = false;  // visible to other transactions: the commit itself is done
+  for (int i = 0; i < 500 && !committed; ++i) {
+    auto t = sqlite_->Begin(false);
+    ASSERT_TRUE(t);
+    committed = *(*t)->CountSubjects("demo") == 1;
+    if (!committed) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ASSERT_TRUE(committed);
+  EXPECT_EQ(future.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout);
+  storage_->HoldSyncs(false);
+  auto r = future.get();
+  ASSERT_TRUE(r);
+  EXPECT_GE(committer_->stats().syncs, 1u);
+}
+
+TEST_F(VaultTest, AFailedSyncFailsTheRequestsItCovered) {
+  storage_->fail_syncs = true;
+  auto r = Create("anna@example.com");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(r.error().message(), "the change may not have been saved");
+  storage_->fail_syncs = false;
+  EXPECT_TRUE(Create("bob@example.com"));  // the committer goes on
 }
 
 TEST_F(VaultTest, OneFailingRequestDoesNotSinkItsBatch) {

@@ -215,8 +215,10 @@ Response Api::Route(const Request& req, const std::string& peer, std::string& ro
         "# HELP konfid_commit_batches_total Transactions committed by the group committer.\n"
         "# TYPE konfid_commit_batches_total counter\nkonfid_commit_batches_total {}\n"
         "# HELP konfid_committed_operations_total Operations in committed batches.\n"
-        "# TYPE konfid_committed_operations_total counter\nkonfid_committed_operations_total {}\n",
-        s.audit_events, s.batches, s.operations);
+        "# TYPE konfid_committed_operations_total counter\nkonfid_committed_operations_total {}\n"
+        "# HELP konfid_commit_syncs_total WAL syncs that made committed batches durable.\n"
+        "# TYPE konfid_commit_syncs_total counter\nkonfid_commit_syncs_total {}\n",
+        s.audit_events, s.batches, s.operations, s.syncs);
     return Text(200, d_.metrics.Render(extra), "text/plain; version=0.0.4", req);
   }
 

@@ -247,6 +247,10 @@ class Transaction {
 
   // Durable on success. Unavailable when the commit failed; nothing was written then.
   virtual Status Commit() = 0;
+  // Commits without waiting for the disk where the storage syncs separately (see
+  // Storage::syncs_separately): the change is visible at once and durable once a Sync() that
+  // began after this call has returned. Elsewhere the same as Commit().
+  virtual Status CommitUnsynced() { return Commit(); }
 };
 
 class Storage {
@@ -261,6 +265,14 @@ class Storage {
   virtual Status CheckSchema() = 0;
   // A write transaction (BEGIN IMMEDIATE on SQLite) or a read-only one.
   virtual Result<std::unique_ptr<Transaction>> Begin(bool write) = 0;
+
+  // True when CommitUnsynced() leaves durability to Sync(): SQLite with durable commits, where
+  // one fdatasync of the WAL then serves every commit before it, and the writer can go on with
+  // the next transaction meanwhile. PostgreSQL commits durably itself.
+  virtual bool syncs_separately() const { return false; }
+  // Makes every commit made before the call durable. Thread-safe. Unavailable when the disk
+  // refused: those commits may then be lost in a crash.
+  virtual Status Sync() { return Ok(); }
 };
 
 }  // namespace konfid::ports

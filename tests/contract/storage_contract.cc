@@ -139,6 +139,25 @@ TEST_P(StorageContract, UncommittedTransactionLeavesNothing) {
   EXPECT_FALSE(*t->FindSubject("demo", "s1"));
 }
 
+// Group commit's path: the change is visible to other transactions at once, and Sync() makes
+// it durable (a no-op where Commit is durable by itself).
+TEST_P(StorageContract, UnsyncedCommitIsVisibleAtOnceAndSyncs) {
+  {
+    auto t = Begin(*storage_);
+    ASSERT_TRUE(t->InsertSubject({"demo", "s1", B({1}), B({1}), 1, 1}));
+    ASSERT_TRUE(t->CommitUnsynced());
+  }
+  {
+    auto t = Begin(*storage_, false);
+    EXPECT_TRUE(*t->FindSubject("demo", "s1"));
+  }
+  EXPECT_TRUE(storage_->Sync());
+  EXPECT_EQ(storage_->syncs_separately(), storage_->backend() == "sqlite");
+  auto t = Begin(*storage_);  // the writer is free again after an unsynced commit
+  ASSERT_TRUE(t->InsertSubject({"demo", "s2", B({1}), B({1}), 1, 1}));
+  ASSERT_TRUE(t->Commit());
+}
+
 TEST_P(StorageContract, SavepointRollbackUndoesOnlyItsOwnWrites) {
   auto t = Begin(*storage_);
   ASSERT_TRUE(t->Savepoint());

@@ -16,5 +16,17 @@ std::unique_ptr<ports::Storage> OpenSqlite() {
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, StorageContract, ::testing::Values(StorageFactory(OpenSqlite)));
 
+// Only durable commits leave the sync to Sync(); at synchronous = "normal" nothing syncs.
+TEST(SqliteSync, OnlyDurableCommitsSyncSeparately) {
+  konfid::testing::TempDir dir;
+  auto full = adapters::SqliteStorage::Open({dir.path() + "/full.db", true, 5000});
+  auto normal = adapters::SqliteStorage::Open({dir.path() + "/normal.db", false, 5000});
+  ASSERT_TRUE(full && normal);
+  EXPECT_TRUE((*full)->syncs_separately());
+  EXPECT_FALSE((*normal)->syncs_separately());
+  ASSERT_TRUE((*full)->Migrate());
+  EXPECT_TRUE((*full)->Sync());
+}
+
 }  // namespace
 }  // namespace konfid::contract

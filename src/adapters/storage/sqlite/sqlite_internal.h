@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "adapters/storage/sqlite/sqlite_storage.h"
+#include "adapters/storage/sqlite/wal_sync.h"
 
 namespace konfid::adapters {
 
@@ -139,6 +140,9 @@ struct SqliteStorage::Impl {
   // checkpoint itself before its next transaction: it copies only what the background thread
   // has not, and the next commit starts the WAL from its beginning.
   std::atomic<int> wal_frames{0};
+  // With durable commits the writer runs at synchronous=NORMAL and this syncs the WAL: inside
+  // Commit(), or separately for CommitUnsynced() (group commit). Null otherwise.
+  std::unique_ptr<sqlite_internal::WalSync> wal_sync;
   std::thread checkpoint_thread;
   std::mutex checkpoint_mu;
   std::condition_variable checkpoint_cv;
@@ -359,6 +363,10 @@ class SqliteTransaction final : public ports::Transaction {
   Status ReleaseSavepoint() override { return Write("RELEASE konfid_op"); }
 
   Status Commit() override {
+    KONFID_TRY(CommitUnsynced());
+    return impl_->wal_sync ? impl_->wal_sync->Sync() : Ok();
+  }
+  Status CommitUnsynced() override {
     done_ = true;
     auto st = conn_->Exec("COMMIT");
     if (!st) (void)conn_->Exec("ROLLBACK");

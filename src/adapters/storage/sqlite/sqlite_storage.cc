@@ -296,6 +296,10 @@ Result<std::unique_ptr<SqliteStorage>> SqliteStorage::Open(const SqliteOptions& 
   impl->options = options;
   KONFID_ASSIGN_OR_RETURN(impl->writer, Connection::Open(options));
   KONFID_TRY(impl->writer->Exec("PRAGMA wal_autocheckpoint=0"));
+  if (options.synchronous_full) {
+    KONFID_TRY(impl->writer->Exec("PRAGMA synchronous=NORMAL"));
+    impl->wal_sync = std::make_unique<WalSync>(options.path);
+  }
   sqlite3_wal_hook(
       impl->writer->db(),
       [](void* arg, sqlite3*, const char*, int frames) {
@@ -329,6 +333,10 @@ Result<std::unique_ptr<ports::Transaction>> SqliteStorage::Begin(bool write) {
   return std::unique_ptr<ports::Transaction>(
       new SqliteTransaction(impl_.get(), raw, std::move(reader), {}));
 }
+
+bool SqliteStorage::syncs_separately() const { return impl_->wal_sync != nullptr; }
+
+Status SqliteStorage::Sync() { return impl_->wal_sync ? impl_->wal_sync->Sync() : Ok(); }
 
 namespace {
 // The applied schema version. `create` makes the bookkeeping table (Migrate); without it a
@@ -381,7 +389,7 @@ Status SqliteStorage::Migrate() {
     }
     KONFID_TRY(c.Exec("COMMIT"));
   }
-  return Ok();
+  return impl_->wal_sync ? impl_->wal_sync->Sync() : Ok();
 }
 
 Status SqliteStorage::CheckSchema() {

@@ -1,6 +1,8 @@
 // SQLite implementation of ports::Storage: one file, WAL journal, busy timeout, prepared
 // statements cached per connection. One write connection (transactions on it are serialized
 // by a mutex; BEGIN IMMEDIATE also excludes other processes) and a pool of read connections.
+// Durable commits (synchronous_full) are the writer at synchronous=NORMAL plus an fdatasync
+// of the WAL after the commit (WalSync): in Commit(), or later in Sync() for group commit.
 #pragma once
 
 #include <memory>
@@ -12,7 +14,7 @@ namespace konfid::adapters {
 
 struct SqliteOptions {
   std::string path;
-  bool synchronous_full = true;  // durable commits: fsync on every commit
+  bool synchronous_full = true;  // durable commits: the WAL is synced after every commit
   int busy_timeout_ms = 5000;
 };
 
@@ -26,6 +28,8 @@ class SqliteStorage final : public ports::Storage {
   Status Migrate() override;
   Status CheckSchema() override;
   Result<std::unique_ptr<ports::Transaction>> Begin(bool write) override;
+  bool syncs_separately() const override;
+  Status Sync() override;
 
   struct Impl;
 
