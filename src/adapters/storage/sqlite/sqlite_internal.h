@@ -50,11 +50,8 @@ class Connection {
     sqlite3_busy_timeout(db, o.busy_timeout_ms);
     std::string pragmas = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=";
     pragmas += o.synchronous_full ? "FULL;" : "NORMAL;";
-    // Reads go through a memory map (up to the library's limit, 2 GiB on Debian) instead of a
-    // pread() per page that misses the page cache.
     pragmas +=
-        " PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA journal_size_limit=67108864;"
-        " PRAGMA mmap_size=8589934592;";
+        " PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA journal_size_limit=67108864;";
     KONFID_TRY(conn->Exec(pragmas));
     return conn;
   }
