@@ -115,8 +115,12 @@ Error NoSubject() { return Error(ErrorCode::kNotFound, "no such subject").WithRe
 
 // The names of the fields a stored record holds, without decrypting anything.
 Result<std::vector<std::string>> SealedFieldNames(const Bytes& blob) {
-  KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed, domain::UnpackSealedFields(blob));
-  return Keys(sealed);
+  KONFID_ASSIGN_OR_RETURN(auto sealed, domain::ViewSealedFields(blob));
+  std::vector<std::string> names;
+  names.reserve(sealed.size());
+  for (const auto& f : sealed) names.emplace_back(f.name);
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 domain::AuditEvent ConsentAudit(const Actor& who, Operation op, const std::string& subject,
@@ -219,14 +223,14 @@ Result<domain::FieldValues> Vault::DecryptAll(const ports::SubjectRow& row,
                                               const std::vector<std::string>* only) {
   KONFID_ASSIGN_OR_RETURN(SecretBytes key,
                           keyring_.UnwrapSubjectKey(row.wrapped_key, row.tenant, row.id));
-  KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed, domain::UnpackSealedFields(row.fields));
+  KONFID_ASSIGN_OR_RETURN(auto sealed, domain::ViewSealedFields(row.fields));
   domain::FieldValues out;
   for (const auto& [name, ct] : sealed) {
     if (only && std::find(only->begin(), only->end(), name) == only->end()) continue;
     KONFID_ASSIGN_OR_RETURN(
         std::string value,
         crypto_.Open(key, ct, domain::FieldAssociatedData(row.tenant, row.id, name)));
-    out.emplace(name, std::move(value));
+    out.emplace(std::string(name), std::move(value));
   }
   return out;
 }

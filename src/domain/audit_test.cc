@@ -103,6 +103,26 @@ TEST(SealedFields, PackUnpackRoundTripAndCorruption) {
   EXPECT_FALSE(UnpackSealedFields(Bytes{2, 0, 0}));
 }
 
+TEST(SealedFields, ViewsPointIntoTheBlobWithoutCopying) {
+  SealedFields f = {{"email", Bytes{1, 2, 3}}, {"name", Bytes(300, 7)}};
+  Bytes blob = PackSealedFields(f);
+  auto views = ViewSealedFields(blob);
+  ASSERT_TRUE(views);
+  ASSERT_EQ(views->size(), 2u);
+  EXPECT_EQ((*views)[0].name, "email");
+  EXPECT_EQ(Bytes((*views)[0].ciphertext.begin(), (*views)[0].ciphertext.end()), f["email"]);
+  EXPECT_EQ((*views)[1].name, "name");
+  EXPECT_EQ((*views)[1].ciphertext.size(), 300u);
+  EXPECT_GE((*views)[1].ciphertext.data(), blob.data());  // inside the blob itself
+  EXPECT_LT((*views)[1].ciphertext.data(), blob.data() + blob.size());
+  Bytes longer = blob;
+  longer.push_back(0);  // trailing bytes
+  EXPECT_EQ(ViewSealedFields(longer).error().code(), ErrorCode::kDataLoss);
+  Bytes lying = blob;
+  lying[2] = 3;  // claims a third entry
+  EXPECT_EQ(ViewSealedFields(lying).error().code(), ErrorCode::kDataLoss);
+}
+
 TEST(SealedFields, AssociatedDataSeparatesParts) {
   EXPECT_NE(FieldAssociatedData("a", "bc", "d"), FieldAssociatedData("ab", "c", "d"));
 }

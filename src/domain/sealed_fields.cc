@@ -17,28 +17,37 @@ Bytes PackSealedFields(const SealedFields& fields) {
   return out;
 }
 
-Result<SealedFields> UnpackSealedFields(std::span<const uint8_t> blob) {
+Result<std::vector<SealedFieldView>> ViewSealedFields(std::span<const uint8_t> blob) {
   auto corrupt = [] {
     return Fail(ErrorCode::kDataLoss, "stored record is corrupt", "sealed fields");
   };
   if (blob.size() < 3 || blob[0] != 1) return corrupt();
   size_t count = size_t{blob[1]} << 8 | blob[2];
   size_t pos = 3;
-  SealedFields out;
+  std::vector<SealedFieldView> out;
+  out.reserve(count);
   for (size_t i = 0; i < count; ++i) {
     if (pos >= blob.size()) return corrupt();
     size_t name_len = blob[pos++];
     if (pos + name_len + 4 > blob.size()) return corrupt();
-    std::string name(reinterpret_cast<const char*>(blob.data() + pos), name_len);
+    std::string_view name(reinterpret_cast<const char*>(blob.data() + pos), name_len);
     pos += name_len;
     size_t ct_len = size_t{blob[pos]} << 24 | size_t{blob[pos + 1]} << 16 |
                     size_t{blob[pos + 2]} << 8 | blob[pos + 3];
     pos += 4;
     if (pos + ct_len > blob.size()) return corrupt();
-    out.emplace(std::move(name), Bytes(blob.begin() + pos, blob.begin() + pos + ct_len));
+    out.push_back({name, blob.subspan(pos, ct_len)});
     pos += ct_len;
   }
   if (pos != blob.size()) return corrupt();
+  return out;
+}
+
+Result<SealedFields> UnpackSealedFields(std::span<const uint8_t> blob) {
+  KONFID_ASSIGN_OR_RETURN(auto views, ViewSealedFields(blob));
+  SealedFields out;
+  for (const auto& v : views)
+    out.emplace(std::string(v.name), Bytes(v.ciphertext.begin(), v.ciphertext.end()));
   return out;
 }
 

@@ -6,7 +6,10 @@
 #pragma once
 
 #include <map>
+#include <span>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/encoding.h"
 #include "core/error.h"
@@ -15,9 +18,18 @@ namespace konfid::domain {
 
 using SealedFields = std::map<std::string, Bytes>;
 
+// One entry of a packed blob, pointing into it: valid while the blob is.
+struct SealedFieldView {
+  std::string_view name;
+  std::span<const uint8_t> ciphertext;
+};
+
 Bytes PackSealedFields(const SealedFields& fields);
 // DataLoss when the blob is malformed.
 Result<SealedFields> UnpackSealedFields(std::span<const uint8_t> blob);
+// The same entries without copying them, in the blob's order (by name, as packed). DataLoss
+// when the blob is malformed: the hot read paths take names and ciphertexts from here.
+Result<std::vector<SealedFieldView>> ViewSealedFields(std::span<const uint8_t> blob);
 
 // Associated data that binds a sealed value to its tenant, subject and field.
 std::string FieldAssociatedData(std::string_view tenant, std::string_view subject,
