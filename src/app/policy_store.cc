@@ -59,7 +59,7 @@ std::string JoinLines(const std::vector<domain::PolicyChange>& changes) {
 Result<ports::PolicyVersionRow> PublishPolicy(ports::Storage& storage, ports::Crypto& crypto,
                                               const ports::PolicyReader& reader,
                                               const domain::TenantPolicy& policy, UnixMicros now,
-                                              UnixMicros effective_at) {
+                                              UnixMicros effective_at, bool short_notice) {
   KONFID_TRY(domain::FirstPolicyError(policy));
   if (effective_at + 60'000'000 < now)
     return Fail(ErrorCode::kInvalidArgument, "the effective time is in the past");
@@ -103,6 +103,22 @@ Result<ports::PolicyVersionRow> PublishPolicy(ports::Storage& storage, ports::Cr
     }
     row.material = domain::AnyMaterial(changes);
     row.changes = JoinLines(changes);
+    // The policy in force told visitors how long before a change they would hear of it.
+    constexpr int64_t kDayMicros = 86'400'000'000LL;
+    int64_t days = before.publication.notice_days;
+    UnixMicros earliest = now + days * kDayMicros;
+    if (row.material && !short_notice && effective_at < earliest)
+      return Fail(Error(ErrorCode::kInvalidArgument,
+                        "version " + std::to_string(latest->version) + " promises " +
+                            std::to_string(days) +
+                            " days' notice of changes, and this one is material: let it take "
+                            "effect at " +
+                            FormatRfc3339(earliest) +
+                            " or later, or publish it with short notice if it cannot wait")
+                      .WithReason("notice_too_short"));
+    if (row.material && effective_at < earliest)  // on record with the version
+      row.changes += "short notice: version " + std::to_string(latest->version) + " promised " +
+                     std::to_string(days) + " days\n";
   }
   text::Stamp stamp{static_cast<int>(row.version), FormatRfc3339(effective_at).substr(0, 10)};
   KONFID_ASSIGN_OR_RETURN(Texts texts, RenderAll(crypto, policy, stamp));
@@ -242,9 +258,9 @@ void PolicyStore::RefreshEvery(std::chrono::milliseconds period) {
 }
 
 Result<ports::PolicyVersionRow> PolicyStore::Publish(const domain::TenantPolicy& policy,
-                                                     UnixMicros effective_at) {
-  KONFID_ASSIGN_OR_RETURN(
-      auto row, PublishPolicy(storage_, crypto_, reader_, policy, clock_.Now(), effective_at));
+                                                     UnixMicros effective_at, bool short_notice) {
+  KONFID_ASSIGN_OR_RETURN(auto row, PublishPolicy(storage_, crypto_, reader_, policy, clock_.Now(),
+                                                  effective_at, short_notice));
   KONFID_TRY(Refresh());
   return row;
 }

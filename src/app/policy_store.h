@@ -59,12 +59,14 @@ class FixedPolicies : public PolicySource {
 
 // Publishes `policy` as the tenant's next version, taking effect at `effective_at` (not
 // before `now`, nor before the version it follows). InvalidArgument for a policy that fails
-// its checks or an effective time in the past; Conflict when it declares the same policy as
-// the latest version, or when another publisher got the number first.
+// its checks or an effective time in the past, and (reason notice_too_short) for a material
+// change that takes effect sooner than the `[publication] notice_days` the version it follows
+// promised, unless `short_notice` says the operator means it; Conflict when it declares the
+// same policy as the latest version, or when another publisher got the number first.
 Result<ports::PolicyVersionRow> PublishPolicy(ports::Storage& storage, ports::Crypto& crypto,
                                               const ports::PolicyReader& reader,
                                               const domain::TenantPolicy& policy, UnixMicros now,
-                                              UnixMicros effective_at);
+                                              UnixMicros effective_at, bool short_notice = false);
 
 class PolicyStore : public PolicySource {
  public:
@@ -88,7 +90,7 @@ class PolicyStore : public PolicySource {
   void RefreshEvery(std::chrono::milliseconds period);
 
   Result<ports::PolicyVersionRow> Publish(const domain::TenantPolicy& policy,
-                                          UnixMicros effective_at);
+                                          UnixMicros effective_at, bool short_notice = false);
 
  private:
   Result<std::shared_ptr<const ActivePolicy>> Load(const std::string& tenant);

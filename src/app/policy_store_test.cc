@@ -93,7 +93,7 @@ TEST_F(PolicyStoreTest, VersionsRecordWhatChangedAndRefuseNothingNew) {
 
   auto wider = store_->Publish(Policy(Replace(example_, "fields = [\"birth_date\", \"city\"]",
                                               "fields = [\"birth_date\", \"city\", \"name\"]")),
-                               clock_.Now());
+                               clock_.Now(), /*short_notice=*/true);
   ASSERT_TRUE(wider) << wider.error().message();
   EXPECT_TRUE(wider->material);
   EXPECT_NE(wider->changes.find("widened  purpose 'statistics': fields: + name  [material]"),
@@ -123,6 +123,44 @@ TEST_F(PolicyStoreTest, AScheduledVersionComesIntoForceAtItsTime) {
   ASSERT_TRUE(store_->Refresh());
   EXPECT_EQ(store_->Current("demo")->version, 2);
   EXPECT_EQ(store_->Current("demo")->policy->publication.notice_days, 14);
+}
+
+// The example promises 10 days between the announcement of a change and its effect.
+TEST_F(PolicyStoreTest, AMaterialChangeWaitsForTheNoticeThePolicyPromised) {
+  ASSERT_TRUE(store_->Start({Policy(example_)}));
+  std::string wider_text = Replace(example_, "fields = [\"birth_date\", \"city\"]",
+                                   "fields = [\"birth_date\", \"city\", \"name\"]");
+  constexpr int64_t kDay = 86'400'000'000LL;
+  auto soon = store_->Publish(Policy(wider_text), clock_.now + 9 * kDay);
+  ASSERT_FALSE(soon);
+  EXPECT_EQ(soon.error().reason(), "notice_too_short");
+  EXPECT_NE(soon.error().message().find("promises 10 days' notice"), std::string::npos)
+      << soon.error().message();
+  EXPECT_EQ(store_->Current("demo")->version, 1);
+
+  // A change that is not material needs no notice.
+  auto wording = store_->Publish(
+      Policy(Replace(example_, "страницы курсов на сайте", "страницы отзывов на сайте")),
+      clock_.Now());
+  ASSERT_TRUE(wording) << wording.error().message();
+
+  // Ten days ahead is enough; sooner only when the operator says so, and it is on record.
+  auto urgent = store_->Publish(Policy(wider_text), clock_.Now(), /*short_notice=*/true);
+  ASSERT_TRUE(urgent) << urgent.error().message();
+  EXPECT_TRUE(urgent->material);
+  EXPECT_NE(urgent->changes.find("short notice: version 2 promised 10 days"), std::string::npos)
+      << urgent->changes;
+  auto later = store_->Publish(
+      Policy(Replace(wider_text, "notice_days = 10", "notice_days = 0")),  // not material
+      clock_.Now());
+  ASSERT_TRUE(later) << later.error().message();
+  auto no_promise =
+      store_->Publish(Policy(Replace(Replace(wider_text, "notice_days = 10", "notice_days = 0"),
+                                     "\"city\", \"name\"]", "\"city\", \"name\", \"surname\"]")),
+                      clock_.Now());
+  ASSERT_TRUE(no_promise) << no_promise.error().message();  // 0 days promised
+  EXPECT_TRUE(no_promise->material);
+  EXPECT_EQ(no_promise->changes.find("short notice"), std::string::npos);
 }
 
 TEST_F(PolicyStoreTest, APolicyThatFailsItsChecksIsNotPublished) {

@@ -282,7 +282,7 @@ int PolicyDiff(Platform& p, const std::string& a, const std::string& b) {
 }
 
 int PolicyPublish(Platform& p, const Common& c, const std::string& file,
-                  const std::string& effective) {
+                  const std::string& effective, bool short_notice) {
   auto policy = CheckedPolicy(p, file);
   if (!policy) return Die(policy.error());
   UnixMicros now = p.clock.Now(), at = now;
@@ -298,7 +298,8 @@ int PolicyPublish(Platform& p, const Common& c, const std::string& file,
   auto storage = OpenStorage(p, c, *config);
   if (!storage) return Die(storage.error());
   if (auto st = (*storage)->CheckSchema(); !st) return Die(st.error());
-  auto row = app::PublishPolicy(**storage, p.crypto, p.policy_reader, *policy, now, at);
+  auto row =
+      app::PublishPolicy(**storage, p.crypto, p.policy_reader, *policy, now, at, short_notice);
   if (!row) return Die(row.error());
   std::cout << "Published version " << row->version << " of tenant " << policy->tenant
             << ", effective " << FormatRfc3339(row->effective_at) << ", text hash "
@@ -397,6 +398,10 @@ int Run(int argc, char** argv, Platform& p) {
   policy_publish->add_option("FILE", policy_file, "policy file (TOML)")->required();
   policy_publish->add_option("--effective", effective,
                              "when it takes effect (RFC 3339 or YYYY-MM-DD; default: now)");
+  bool short_notice = false;
+  policy_publish->add_flag("--short-notice", short_notice,
+                           "let a material change take effect sooner than the notice_days the "
+                           "policy in force promises (recorded with the version)");
 
   auto* receipt = app.add_subcommand("receipt", "consent receipts");
   receipt->require_subcommand(1);
@@ -427,7 +432,7 @@ int Run(int argc, char** argv, Platform& p) {
   if (receipt_verify->parsed()) return ReceiptVerify(p, receipt_file, receipt_key);
   if (policy_render->parsed()) return PolicyRender(p, policy_file, lang, format, document);
   if (policy_diff->parsed()) return PolicyDiff(p, policy_file, policy_other);
-  if (policy_publish->parsed()) return PolicyPublish(p, c, policy_file, effective);
+  if (policy_publish->parsed()) return PolicyPublish(p, c, policy_file, effective, short_notice);
   return 2;
 }
 

@@ -53,8 +53,8 @@ Response Api::PolicyRoute(const Request& req, const std::string& path,
   auto method = req.method();
   std::map<std::string, std::string> query;
   for (auto param : target.params(boost::urls::encoding_opts{})) {
-    static const std::set<std::string> kKnown = {"tenant",   "lang",    "format",
-                                                 "document", "version", "effective"};
+    static const std::set<std::string> kKnown = {"tenant",  "lang",      "format",      "document",
+                                                 "version", "effective", "short_notice"};
     if (!kKnown.contains(param.key))
       return problem(
           Invalid("unknown query parameter '" + param.key.substr(0, 32) + "'", "invalid_query"));
@@ -171,7 +171,13 @@ Response Api::PolicyRoute(const Request& req, const std::string& path,
       if (!t) return problem(Invalid("effective must be an RFC 3339 time", "invalid_query"));
       effective = *t;
     }
-    auto row = d_.policies.Publish(*policy, effective);
+    bool short_notice = false;
+    if (query.contains("short_notice")) {
+      if (query["short_notice"] != "true" && query["short_notice"] != "false")
+        return problem(Invalid("short_notice must be true or false", "invalid_query"));
+      short_notice = query["short_notice"] == "true";
+    }
+    auto row = d_.policies.Publish(*policy, effective, short_notice);
     if (!row) return problem(row.error());
     auto now_active = d_.policies.Current(tenant);
     Response res = Json(201, VersionJson(*row, now_active ? now_active->version : 0), req);

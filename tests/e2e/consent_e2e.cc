@@ -209,7 +209,8 @@ TEST_P(ApiE2E, AMaterialChangeNeedsFreshConsentForWhatItWidened) {
   std::string wider = Replaced(SourceFile("examples/policy.toml"),
                                "fields = [\"name\", \"email\", \"phone\"]\nactions",
                                "fields = [\"name\", \"email\", \"phone\", \"city\"]\nactions");
-  auto v2 = Http(konfid_->port(), "POST", "/v1/policy/versions", wider, admin_, "application/toml");
+  auto v2 = Http(konfid_->port(), "POST", "/v1/policy/versions?short_notice=true", wider, admin_,
+                 "application/toml");
   ASSERT_EQ(v2.status, 201u) << v2.body;
   EXPECT_NE(v2.body.find("widened  purpose 'newsletter': fields: + city  [material]"),
             std::string::npos)

@@ -340,13 +340,22 @@ TEST(PolicyCommands, CheckRenderDiffAndPublishToARunningServer) {
       "purposes = [\"newsletter\"]\nfields = [\"name\", \"email\", \"phone\"]",
       "purposes = [\"newsletter\", \"support\"]\nfields = [\"name\", \"email\", \"phone\", "
       "\"surname\"]");
-  auto publish = RunKonfid({"policy", "publish", wider_demo, "--data", konfid.data_dir()});
+  // A material change sooner than the 10 days' notice the policy promises is refused...
+  auto soon = RunKonfid({"policy", "publish", wider_demo, "--data", konfid.data_dir()});
+  EXPECT_NE(soon.exit_code, 0);
+  EXPECT_NE(soon.output.find("promises 10 days' notice"), std::string::npos) << soon.output;
+  // ...unless the operator says it cannot wait.
+  auto publish =
+      RunKonfid({"policy", "publish", wider_demo, "--short-notice", "--data", konfid.data_dir()});
   EXPECT_EQ(publish.exit_code, 0) << publish.output;
+  EXPECT_NE(publish.output.find("short notice: version 1 promised 10 days"), std::string::npos)
+      << publish.output;
   EXPECT_NE(publish.output.find("Published version 2 of tenant demo"), std::string::npos)
       << publish.output;
   EXPECT_NE(publish.output.find("(material change)"), std::string::npos);
   EXPECT_EQ(WaitForPolicyVersion(konfid.port(), "demo", "2"), "2");
-  auto again = RunKonfid({"policy", "publish", wider_demo, "--data", konfid.data_dir()});
+  auto again =
+      RunKonfid({"policy", "publish", wider_demo, "--short-notice", "--data", konfid.data_dir()});
   EXPECT_NE(again.exit_code, 0);
   EXPECT_NE(again.output.find("declares nothing new against version 2"), std::string::npos)
       << again.output;

@@ -61,7 +61,8 @@ TEST_P(ApiE2E, AMaterialChangeTellsExactlyTheSubjectsItConcernsAndTheirLinkDecid
   std::string wider = Replaced(SourceFile("examples/policy.toml"),
                                "fields = [\"name\", \"email\", \"phone\"]\nactions",
                                "fields = [\"name\", \"email\", \"phone\", \"city\"]\nactions");
-  auto v2 = Http(konfid.port(), "POST", "/v1/policy/versions", wider, admin, "application/toml");
+  auto v2 = Http(konfid.port(), "POST", "/v1/policy/versions?short_notice=true", wider, admin,
+                 "application/toml");
   ASSERT_EQ(v2.status, 201u) << v2.body;
 
   auto mail = smtp.WaitFor(2);

@@ -103,9 +103,15 @@ TEST_P(ApiE2E, PublishingVersionsChangesWhatIsEnforced) {
   EXPECT_EQ(Code(Get("/v1/subjects?purpose=survey&email=olga@example.com")), "unknown_purpose");
   EXPECT_EQ(Code(Get("/v1/subjects?email=olga@example.com")), "purpose_required");
 
-  auto v2 = Publish(*konfid_, survey, admin_);
+  // The policy promises 10 days' notice of a change; a material one sooner needs saying so.
+  auto soon = Publish(*konfid_, survey, admin_);
+  EXPECT_EQ(soon.status, 400u);
+  EXPECT_EQ(Code(soon), "notice_too_short") << soon.body;
+  EXPECT_EQ(Code(Publish(*konfid_, survey, admin_, "?short_notice=maybe")), "invalid_query");
+  auto v2 = Publish(*konfid_, survey, admin_, "?short_notice=true");
   ASSERT_EQ(v2.status, 201u) << v2.body;
   EXPECT_EQ(v2.headers["location"], "/v1/policy/versions/2");
+  EXPECT_NE(v2.body.find("short notice: version 1 promised 10 days"), std::string::npos) << v2.body;
   EXPECT_NE(v2.body.find("\"material\":true"), std::string::npos) << v2.body;
   EXPECT_NE(v2.body.find("added    purpose 'survey'  [material]"), std::string::npos) << v2.body;
   // The new purpose rests on consent, given under version 2's text.
@@ -149,7 +155,7 @@ TEST_P(ApiE2E, AScheduledVersionComesIntoForceOnItsOwn) {
                               std::chrono::system_clock::now().time_since_epoch())
                               .count() +
                           2'000'000);
-  auto v2 = Publish(*konfid_, WithSurvey(), admin_, "?effective=" + at);
+  auto v2 = Publish(*konfid_, WithSurvey(), admin_, "?short_notice=true&effective=" + at);
   ASSERT_EQ(v2.status, 201u) << v2.body;
   EXPECT_NE(v2.body.find("\"in_force\":false"), std::string::npos) << v2.body;
   EXPECT_EQ(Http(konfid_->port(), "GET", "/v1/policy?tenant=demo").headers["konfid-policy-version"],
