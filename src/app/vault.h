@@ -65,7 +65,7 @@ struct RegistrationInput {
   std::map<std::string, bool> choices;  // every consent-based purpose: ticked or not
   int64_t policy_version = 0;           // the version the form showed; 0: in force
   std::string lang = "ru";
-  std::string form;  // form id, stored as the consent events' source
+  std::string form;  // form id and page (without query), stored as the consent events' source
   std::string ip;
   std::string user_agent;
 };

@@ -75,8 +75,13 @@ Result<app::RegistrationInput> ParseRegistrationBody(const Request& req) {
   if (const json::value* c = root.if_contains("context")) {
     if (!c->is_object()) return Fail(Invalid("'context' must be an object", "invalid_json"));
     KONFID_TRY(OnlyMembers(c->get_object(), {"form", "page", "ip", "user_agent"}, "context"));
-    in.form = StringMember(c->get_object(), "form");
-    if (in.form.empty()) in.form = StringMember(c->get_object(), "page");
+    // The consent events' source: the form and the page it was on. A page's query string or
+    // fragment can carry what the visitor typed (an address, say), so only what comes before
+    // them is kept.
+    std::string form = StringMember(c->get_object(), "form");
+    std::string page = StringMember(c->get_object(), "page");
+    page = page.substr(0, page.find_first_of("?#"));
+    in.form = form.empty() ? page : page.empty() ? form : form + " " + page;
     in.ip = StringMember(c->get_object(), "ip");
     in.user_agent = StringMember(c->get_object(), "user_agent");
   }

@@ -246,7 +246,8 @@ TEST_P(ApiE2E, RegistrationWithDoubleOptInOverRealSmtp) {
   const std::string form =
       R"({"fields":{"surname":"Орлова","name":"Ольга","email":"Olga@Example.com"},)"
       R"("consents":{"newsletter":true,"reviews":false,"statistics":false},)"
-      R"("lang":"ru","context":{"form":"signup","ip":"198.51.100.23","user_agent":"UA"}})";
+      R"("lang":"ru","context":{"form":"signup","ip":"198.51.100.23","user_agent":"UA",)"
+      R"("page":"https://demo.example/join?ref=olga@example.com#top"}})";
 
   // Every consent purpose needs an explicit choice.
   auto missing = post(
@@ -261,6 +262,10 @@ TEST_P(ApiE2E, RegistrationWithDoubleOptInOverRealSmtp) {
   std::string id = JsonString(reg.body, "subject");
   EXPECT_NE(reg.body.find(R"("created":true)"), std::string::npos);
   EXPECT_NE(reg.body.find(R"("kind":"refused")"), std::string::npos);  // recorded at once
+  // The source names the form and its page, without the page's query (here, an address).
+  EXPECT_NE(reg.body.find(R"("source":"signup https://demo.example/join")"), std::string::npos)
+      << reg.body;
+  EXPECT_EQ(reg.body.find("ref="), std::string::npos);
   // Nothing for marketing before the address is confirmed.
   EXPECT_EQ(konfid.Request("GET", "/v1/subjects/" + id + "?purpose=newsletter", "", admin).status,
             403u);
