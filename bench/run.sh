@@ -38,7 +38,7 @@ for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && b
 {
   echo "# Konfid load benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo
-  echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; backend: ${BENCH_DB:+PostgreSQL}${BENCH_DB:-SQLite (WAL, synchronous=FULL)};"
+  echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; backend: ${BENCH_DB:+PostgreSQL}${BENCH_DB:-SQLite (WAL, durable commits: each synced before it is answered)};"
   echo "database: $subjects subjects before the runs; every read audited; wrk on the same machine."
   echo "Seeding: $seed_line"
   echo
