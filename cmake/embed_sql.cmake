@@ -2,7 +2,7 @@
 # target as `std::vector<konfid::adapters::Migration> FUNCTION()`, so the binary carries its
 # schema and needs no files beside it.
 function(konfid_embed_migrations TARGET FUNCTION DIR)
-  file(GLOB sql_files "${DIR}/[0-9][0-9][0-9][0-9]_*.sql")
+  file(GLOB sql_files CONFIGURE_DEPENDS "${DIR}/[0-9][0-9][0-9][0-9]_*.sql")
   list(SORT sql_files)
   set(body "")
   foreach(f ${sql_files})

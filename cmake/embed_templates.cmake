@@ -2,7 +2,7 @@
 # konfid::text::EmbeddedTemplates() (src/text/embedded_templates.h). The texts stay files in
 # the repository; the binary needs none of them at run time.
 function(konfid_embed_templates TARGET DIR)
-  file(GLOB files "${DIR}/*.md" "${DIR}/*.html" "${DIR}/*.tsv" "${DIR}/*.txt")
+  file(GLOB files CONFIGURE_DEPENDS "${DIR}/*.md" "${DIR}/*.html" "${DIR}/*.tsv" "${DIR}/*.txt")
   list(SORT files)
   set(body "")
   foreach(f ${files})

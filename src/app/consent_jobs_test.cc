@@ -9,6 +9,7 @@
 #include <atomic>
 #include <fstream>
 #include <future>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -18,6 +19,7 @@
 #include "adapters/phone/libphonenumber_normalizer.h"
 #include "adapters/storage/sqlite/sqlite_storage.h"
 #include "app/maintenance.h"
+#include "app/notices.h"
 #include "app/outbox.h"
 #include "test_support.h"
 
@@ -193,6 +195,59 @@ TEST_F(ConsentJobsTest, MarketingMailWithdrawnWhileWaitingIsNeverSent) {
     return Ok();
   }));
   EXPECT_TRUE(denied);
+}
+
+// A material version published for later is announced at once and noticed once in force; an
+// announcement not sent by then is dropped, since the notice says it all.
+TEST_F(ConsentJobsTest, AChangeAheadIsAnnouncedThenNoticedAndALateAnnouncementIsDropped) {
+  std::string anna = Subject("anna@example.com");
+  Consent(anna, "newsletter", domain::ConsentKind::kGiven);
+  NoticeJob notices(*storage_, *policies_, *vault_);
+  auto kinds = [&] {
+    std::multiset<std::string> out;
+    auto txn = storage_->Begin(false);
+    auto due = (*txn)->DueOutbox(clock_.now + 400 * kDay, 100);
+    EXPECT_TRUE(due);
+    if (due)
+      for (const auto& m : *due) out.insert(m.kind);
+    return out;
+  };
+  auto publish = [&](const std::string& from, const std::string& to, UnixMicros at) {
+    std::ifstream in(konfid::testing::SourceDir() + "/examples/policy.toml");
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string source = text.str();
+    size_t pos = source.find(from);
+    EXPECT_NE(pos, std::string::npos);
+    source.replace(pos, from.size(), to);
+    auto policy = reader_.Read(source, "wider.toml");
+    EXPECT_TRUE(policy) << policy.error().message();
+    auto row = policies_->Publish(*policy, at);
+    EXPECT_TRUE(row) << row.error().message();
+  };
+  const std::string fields = "fields = [\"name\", \"email\", \"phone\"]\nactions";
+  publish(fields, "fields = [\"name\", \"email\", \"phone\", \"city\"]\nactions",
+          clock_.now + 11 * kDay);
+  EXPECT_EQ(*notices.RunOnce(), 1u);  // the announcement, at once
+  EXPECT_EQ(*notices.RunOnce(), 0u);  // and once
+  EXPECT_EQ(kinds(), (std::multiset<std::string>{"policy_announcement"}));
+  clock_.now += 12 * kDay;
+  ASSERT_TRUE(policies_->Refresh());
+  EXPECT_EQ(*notices.RunOnce(), 1u);  // in force: the notice with its link
+  EXPECT_EQ(kinds(), (std::multiset<std::string>{"policy_announcement", "policy_notice"}));
+
+  // Anna consents again; version 3 widens the newsletter again, and no job runs before it is
+  // in force.
+  Consent(anna, "newsletter", domain::ConsentKind::kGiven);
+  publish(fields, "fields = [\"name\", \"email\", \"phone\", \"city\", \"birth_date\"]\nactions",
+          clock_.now + 11 * kDay);
+  clock_.now += 12 * kDay;
+  ASSERT_TRUE(policies_->Refresh());
+  EXPECT_EQ(*notices.RunOnce(), 1u);  // only the notice
+  EXPECT_EQ(kinds(),
+            (std::multiset<std::string>{"policy_announcement", "policy_notice", "policy_notice"}));
+  auto txn = storage_->Begin(false);
+  EXPECT_TRUE((*txn)->ListNoticeRuns("demo")->empty());  // both runs of version 3 are done
 }
 
 }  // namespace

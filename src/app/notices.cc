@@ -4,13 +4,12 @@
 
 namespace konfid::app {
 
-Result<NoticePlan> PlanNotices(const ActivePolicy& active, const ports::NoticeRunRow& run) {
-  const auto& history = active.history;
+Result<NoticePlan> PlanNotices(const PolicyHistory& history, const ports::NoticeRunRow& run) {
   size_t i = 0;
   while (i < history.size() && history[i].first != run.version) ++i;
   if (i == 0 || i == history.size())
     return Fail(ErrorCode::kNotFound,
-                "policy version " + std::to_string(run.version) + " is not in force");
+                "policy version " + std::to_string(run.version) + " is not in the history");
   NoticePlan plan;
   plan.tenant = run.tenant;
   plan.version = run.version;
@@ -22,6 +21,7 @@ Result<NoticePlan> PlanNotices(const ActivePolicy& active, const ports::NoticeRu
       domain::OutdatedPurposes(*plan.before, *plan.after, plan.epochs_after, run.version);
   plan.after_subject = run.after_subject;
   plan.queued = run.queued;
+  plan.kind = run.kind;
   return plan;
 }
 
@@ -39,9 +39,23 @@ Result<size_t> NoticeJob::RunOnce() {
       KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(false));
       KONFID_ASSIGN_OR_RETURN(runs, txn->ListNoticeRuns(tenant));
     }
-    for (const auto& run : runs) {
-      if (run.version > active->version) break;  // told once it is in force
-      KONFID_ASSIGN_OR_RETURN(NoticePlan plan, PlanNotices(*active, run));
+    for (auto run : runs) {
+      bool announcement = run.kind == "announcement";
+      if (!announcement && run.version > active->version) continue;  // told once in force
+      PolicyHistory upcoming;
+      if (announcement) {
+        if (run.version <= active->version) {  // too late: the notice tells it all
+          KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(true));
+          ports::NoticeRunRow done = run;
+          done.done = true;
+          KONFID_TRY(txn->AdvanceNoticeRun(done, run.after_subject));
+          KONFID_TRY(txn->Commit());
+          continue;
+        }
+        KONFID_ASSIGN_OR_RETURN(upcoming, policies_.History(tenant, run.version));
+      }
+      KONFID_ASSIGN_OR_RETURN(NoticePlan plan,
+                              PlanNotices(announcement ? upcoming : active->history, run));
       // The effective time is the version row's; the history keeps only the policies.
       {
         KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(false));

@@ -1,5 +1,7 @@
 #include "app/policy_store.h"
 
+#include <algorithm>
+
 #include "core/encoding.h"
 #include "core/time.h"
 #include "domain/consent.h"
@@ -74,6 +76,7 @@ Result<ports::PolicyVersionRow> PublishPolicy(ports::Storage& storage, ports::Cr
     }
   }
   ports::PolicyVersionRow row;
+  bool announce = false;
   row.tenant = policy.tenant;
   row.version = latest ? latest->version + 1 : 1;
   row.published_at = now;
@@ -116,6 +119,10 @@ Result<ports::PolicyVersionRow> PublishPolicy(ports::Storage& storage, ports::Cr
                             FormatRfc3339(earliest) +
                             " or later, or publish it with short notice if it cannot wait")
                       .WithReason("notice_too_short"));
+    // Changes announced by email are, as soon as they are published (app/notices.h).
+    const auto& channels = before.publication.notice;
+    announce = row.material && effective_at > now &&
+               std::find(channels.begin(), channels.end(), "email") != channels.end();
     if (row.material && effective_at < earliest)  // on record with the version
       row.changes += "short notice: version " + std::to_string(latest->version) + " promised " +
                      std::to_string(days) + " days\n";
@@ -131,6 +138,8 @@ Result<ports::PolicyVersionRow> PublishPolicy(ports::Storage& storage, ports::Cr
   KONFID_TRY(st);
   // Subjects whose consent the change outdates are told once it is in force (app/notices.h).
   if (row.material) KONFID_TRY(txn->InsertNoticeRun({row.tenant, row.version, "", false, 0}));
+  if (announce)
+    KONFID_TRY(txn->InsertNoticeRun({row.tenant, row.version, "", false, 0, "announcement"}));
   KONFID_TRY(txn->Commit());
   row.source.clear();
   return row;
@@ -162,6 +171,29 @@ PolicyStore::PolicyStore(ports::Storage& storage, ports::Crypto& crypto, ports::
 
 PolicyStore::~PolicyStore() { refresher_.Stop(); }
 
+Result<PolicyHistory> PolicyStore::ReadHistory(ports::Transaction& txn, const std::string& tenant,
+                                               const std::vector<ports::PolicyVersionRow>& versions,
+                                               int64_t up_to) const {
+  PolicyHistory history;
+  for (const auto& v : versions) {
+    if (v.version > up_to) break;
+    KONFID_ASSIGN_OR_RETURN(auto row, txn.FindPolicyVersion(tenant, v.version));
+    if (!row) return Fail(ErrorCode::kInternal, "policy version vanished");
+    KONFID_ASSIGN_OR_RETURN(
+        domain::TenantPolicy policy,
+        reader_.Read(row->source, tenant + " policy version " + std::to_string(v.version)));
+    history.emplace_back(v.version,
+                         std::make_shared<const domain::TenantPolicy>(std::move(policy)));
+  }
+  return history;
+}
+
+Result<PolicyHistory> PolicyStore::History(const std::string& tenant, int64_t version) const {
+  KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(false));
+  KONFID_ASSIGN_OR_RETURN(auto versions, txn->ListPolicyVersions(tenant));
+  return ReadHistory(*txn, tenant, versions, version);
+}
+
 Result<std::shared_ptr<const ActivePolicy>> PolicyStore::Load(const std::string& tenant) {
   UnixMicros now = clock_.Now();
   KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(false));
@@ -178,16 +210,7 @@ Result<std::shared_ptr<const ActivePolicy>> PolicyStore::Load(const std::string&
   // Every version up to the one in force: the last is enforced, the history says from which
   // version each purpose's consent must date.
   auto active = std::make_shared<ActivePolicy>();
-  for (const auto& v : versions) {
-    if (v.version > in_force) break;
-    KONFID_ASSIGN_OR_RETURN(auto row, txn->FindPolicyVersion(tenant, v.version));
-    if (!row) return Fail(ErrorCode::kInternal, "policy version vanished");
-    KONFID_ASSIGN_OR_RETURN(
-        domain::TenantPolicy policy,
-        reader_.Read(row->source, tenant + " policy version " + std::to_string(v.version)));
-    active->history.emplace_back(v.version,
-                                 std::make_shared<const domain::TenantPolicy>(std::move(policy)));
-  }
+  KONFID_ASSIGN_OR_RETURN(active->history, ReadHistory(*txn, tenant, versions, in_force));
   active->consent_epochs = EpochsUpTo(active->history, in_force);
   active->policy = active->history.back().second;
   active->version = in_force;

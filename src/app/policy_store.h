@@ -92,8 +92,14 @@ class PolicyStore : public PolicySource {
   Result<ports::PolicyVersionRow> Publish(const domain::TenantPolicy& policy,
                                           UnixMicros effective_at, bool short_notice = false);
 
+  // Every published version up to `version`, in force or not, read from storage.
+  Result<PolicyHistory> History(const std::string& tenant, int64_t version) const;
+
  private:
   Result<std::shared_ptr<const ActivePolicy>> Load(const std::string& tenant);
+  Result<PolicyHistory> ReadHistory(ports::Transaction& txn, const std::string& tenant,
+                                    const std::vector<ports::PolicyVersionRow>& versions,
+                                    int64_t up_to) const;
 
   ports::Storage& storage_;
   ports::Crypto& crypto_;

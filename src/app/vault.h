@@ -102,6 +102,7 @@ struct NoticePlan {
   std::vector<std::string> purposes;  // domain::OutdatedPurposes
   std::string after_subject;          // the run's cursor
   int64_t queued = 0;
+  std::string kind = "notice";  // or "announcement": ahead of the version, without a link
 };
 
 struct NoticeBatch {
@@ -268,6 +269,10 @@ class Vault {
                                                               const std::string& subject,
                                                               domain::ConsentEvent event,
                                                               const std::string& lang);
+  // A single-use link to the renewal page for a notice, its token stored hashed.
+  Result<std::string> RenewalLink(ports::Transaction& txn, const NoticePlan& plan,
+                                  const std::string& subject, const std::string& purpose_ids,
+                                  const std::string& lang, UnixMicros now);
   // Decrypts the fields named in `only` (every field when null).
   Result<domain::FieldValues> DecryptAll(const ports::SubjectRow& row,
                                          const std::vector<std::string>* only = nullptr);

@@ -81,39 +81,30 @@ Result<NoticeBatch> Vault::QueueNotices(const NoticePlan& plan, size_t limit) {
         break;
       }
 
-      Bytes raw(32);
-      crypto_.RandomBytes(raw);
-      std::string secret = Base64UrlEncode(raw);
-      ports::TokenRow token;
-      token.tenant = plan.tenant;
-      token.hash = TokenHash(plan.tenant, secret);
-      token.subject = subject;
-      token.kind = "renew_consent";
-      token.created_at = now;
-      token.expires_at = now + int64_t{mail_.notice_days} * kDayMicros;
+      bool announcement = plan.kind == "announcement";
       std::string purpose_ids, purpose_lines;
       for (const auto& p : lost) {
         purpose_ids += (purpose_ids.empty() ? "" : ",") + p;
         purpose_lines += "- " + InLang(plan.after->FindPurpose(p)->name, lang) + "\n";
       }
-      token.pending = PendingText(
-          {{"purposes", purpose_ids}, {"version", std::to_string(plan.version)}, {"lang", lang}});
-      KONFID_TRY(txn.InsertToken(token));
-
-      auto text = text::RenderMailText(
-          "notice", lang == "en" ? text::Lang::kEn : text::Lang::kRu,
-          {{"operator", InLang(plan.after->op.legal_name, lang)},
-           {"date", FormatRfc3339(plan.effective_at).substr(0, 10)},
-           {"purposes", purpose_lines},
-           {"link", mail_.unsubscribe_base + "/v1/renewals/" + plan.tenant + "/" + secret},
-           {"days", std::to_string(mail_.notice_days)},
-           {"policy_url", plan.after->publication.url}});
-      SecureWipe(secret.data(), secret.size());
+      std::string link;
+      if (!announcement) {  // the announcement only tells; the notice asks
+        KONFID_ASSIGN_OR_RETURN(link, RenewalLink(txn, plan, subject, purpose_ids, lang, now));
+      }
+      auto text = text::RenderMailText(announcement ? "announce" : "notice",
+                                       lang == "en" ? text::Lang::kEn : text::Lang::kRu,
+                                       {{"operator", InLang(plan.after->op.legal_name, lang)},
+                                        {"date", FormatRfc3339(plan.effective_at).substr(0, 10)},
+                                        {"purposes", purpose_lines},
+                                        {"link", link},
+                                        {"days", std::to_string(mail_.notice_days)},
+                                        {"policy_url", plan.after->publication.url}});
+      SecureWipe(link.data(), link.size());
       ports::OutboxRow outbox;
       outbox.tenant = plan.tenant;
       outbox.id = NewSubjectId(now);
       outbox.subject = subject;
-      outbox.kind = "policy_notice";
+      outbox.kind = announcement ? "policy_announcement" : "policy_notice";
       outbox.next_attempt_at = outbox.created_at = now;
       Bytes payload = MailPayload(outbox.id, email, text.subject, text.body, now);
       SecureWipe(email.data(), email.size());
@@ -121,22 +112,44 @@ Result<NoticeBatch> Vault::QueueNotices(const NoticePlan& plan, size_t limit) {
       outbox.payload = crypto_.Seal(key, payload, OutboxPayloadAd(plan.tenant, subject, outbox.id));
       SecureWipe(payload.data(), payload.size());
       KONFID_TRY(txn.InsertOutbox(outbox));
-      KONFID_TRY(audit.Append(MakeEvent(system, Operation::kUse, subject, {email_field},
-                                        Outcome::kOk, "policy_notice")));
+      KONFID_TRY(audit.Append(
+          MakeEvent(system, Operation::kUse, subject, {email_field}, Outcome::kOk, outbox.kind)));
       ++batch.queued;
     }
     batch.done = subjects.size() < limit;
     batch.after_subject = subjects.empty() ? plan.after_subject : subjects.back();
-    KONFID_ASSIGN_OR_RETURN(bool moved,
-                            txn.AdvanceNoticeRun({plan.tenant, plan.version, batch.after_subject,
-                                                  batch.done, plan.queued + int64_t(batch.queued)},
-                                                 plan.after_subject));
+    KONFID_ASSIGN_OR_RETURN(
+        bool moved,
+        txn.AdvanceNoticeRun({plan.tenant, plan.version, batch.after_subject, batch.done,
+                              plan.queued + int64_t(batch.queued), plan.kind},
+                             plan.after_subject));
     if (!moved)
       return Fail(Error(ErrorCode::kConflict, "another node moved this notice run")
                       .WithReason("notice_run_moved"));
     return Ok();
   }));
   return batch;
+}
+
+Result<std::string> Vault::RenewalLink(ports::Transaction& txn, const NoticePlan& plan,
+                                       const std::string& subject, const std::string& purpose_ids,
+                                       const std::string& lang, UnixMicros now) {
+  Bytes raw(32);
+  crypto_.RandomBytes(raw);
+  std::string secret = Base64UrlEncode(raw);
+  ports::TokenRow token;
+  token.tenant = plan.tenant;
+  token.hash = TokenHash(plan.tenant, secret);
+  token.subject = subject;
+  token.kind = "renew_consent";
+  token.created_at = now;
+  token.expires_at = now + int64_t{mail_.notice_days} * kDayMicros;
+  token.pending = PendingText(
+      {{"purposes", purpose_ids}, {"version", std::to_string(plan.version)}, {"lang", lang}});
+  KONFID_TRY(txn.InsertToken(token));
+  std::string link = mail_.unsubscribe_base + "/v1/renewals/" + plan.tenant + "/" + secret;
+  SecureWipe(secret.data(), secret.size());
+  return link;
 }
 
 void Vault::Renewal(const std::string& tenant, const std::string& token,

@@ -113,6 +113,9 @@ struct NoticeRunRow {
   std::string after_subject;  // the last subject considered; empty before the first
   bool done = false;
   int64_t queued = 0;  // notices queued so far
+  // "notice": once the version is in force, with a link to decide; "announcement": when it
+  // is published, ahead of it.
+  std::string kind = "notice";
 };
 
 // A single-use token of a link sent by mail, stored as a hash.

@@ -255,6 +255,7 @@ TEST_P(StorageContract, ConsentSubjectsArePagedAndNoticeRunsMoveOnce) {
   ASSERT_TRUE(t->InsertConsentEvent({"other", "s0", e, ""}));
   ASSERT_TRUE(t->InsertNoticeRun({"demo", 2, "", false, 0}));
   ASSERT_TRUE(t->InsertNoticeRun({"demo", 4, "", false, 0}));
+  ASSERT_TRUE(t->InsertNoticeRun({"demo", 4, "", false, 0, "announcement"}));  // a run of its own
   EXPECT_EQ(FailsInSavepoint(*t,
                              [&] {
                                return t->InsertNoticeRun({"demo", 2, "", false, 0});
@@ -269,8 +270,9 @@ TEST_P(StorageContract, ConsentSubjectsArePagedAndNoticeRunsMoveOnce) {
   EXPECT_EQ(*t->ListConsentSubjects("demo", "s2", 10), (std::vector<std::string>{"s3", "s4"}));
   EXPECT_TRUE(t->ListConsentSubjects("demo", "s4", 10)->empty());
   auto runs = *t->ListNoticeRuns("demo");
-  ASSERT_EQ(runs.size(), 2u);
+  ASSERT_EQ(runs.size(), 3u);  // by version, then kind
   EXPECT_EQ(runs[0].version, 2);
+  EXPECT_EQ(runs[0].kind, "notice");
   EXPECT_EQ(runs[0].after_subject, "");
   // The cursor moves only from where the caller saw it.
   EXPECT_TRUE(*t->AdvanceNoticeRun({"demo", 2, "s2", false, 1}, ""));
@@ -283,9 +285,23 @@ TEST_P(StorageContract, ConsentSubjectsArePagedAndNoticeRunsMoveOnce) {
   ASSERT_TRUE(t->Commit());
   t = Begin(*storage_, false);
   runs = *t->ListNoticeRuns("demo");
-  ASSERT_EQ(runs.size(), 1u);  // only runs that are not done
+  ASSERT_EQ(runs.size(), 2u);  // only runs that are not done
   EXPECT_EQ(runs[0].version, 4);
+  EXPECT_EQ(runs[0].kind, "announcement");
+  EXPECT_EQ(runs[1].version, 4);
+  EXPECT_EQ(runs[1].kind, "notice");
   EXPECT_TRUE(t->ListNoticeRuns("other")->empty());
+  t.reset();
+  // Each kind's cursor moves on its own.
+  t = Begin(*storage_);
+  EXPECT_TRUE(*t->AdvanceNoticeRun({"demo", 4, "s9", true, 5, "announcement"}, ""));
+  EXPECT_FALSE(*t->AdvanceNoticeRun({"demo", 4, "s9", true, 5, "announcement"}, ""));
+  ASSERT_TRUE(t->Commit());
+  t = Begin(*storage_, false);
+  runs = *t->ListNoticeRuns("demo");
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].kind, "notice");
+  EXPECT_EQ(runs[0].after_subject, "");
 }
 
 TEST_P(StorageContract, OutboxIsClaimedOnceAndTokensUsedOnce) {

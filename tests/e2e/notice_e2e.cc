@@ -1,9 +1,11 @@
-// Policy-change notices over real SMTP on both backends: a material version in force tells
-// exactly the subjects whose consent it outdated, in the language they consented in, once;
-// the link's page asks for a decision and records it.
+// Policy-change notices over real SMTP on both backends: a material version published ahead
+// is announced at once; in force, it tells exactly the subjects whose consent it outdated, in
+// the language they consented in, once; the link's page asks for a decision and records it.
+#include <chrono>
 #include <thread>
 
 #include "api_e2e.h"
+#include "core/time.h"
 
 namespace konfid::e2e {
 namespace {
@@ -40,6 +42,48 @@ std::string LinkPath(const std::string& body) {
 }
 
 }  // namespace
+
+// The policy announces changes by email, 10 days ahead: a material version published for
+// later is announced at once to the subjects it concerns, without a link (nothing to decide
+// yet), and the version in force stays as it was.
+TEST_P(ApiE2E, AMaterialChangeAheadIsAnnouncedAtOnceWithoutALink) {
+  konfid::testing::SmtpServer smtp;
+  Instance konfid(GetParam()(), smtp.url());
+  std::string admin = konfid.CreateKey("demo", "admin");
+  konfid.Start();
+  std::string olga =
+      SubjectWith(konfid, admin, "Ольга", "olga@example.com", "ru", {{"newsletter", "give"}});
+  std::string dan =
+      SubjectWith(konfid, admin, "Данила", "dan@example.com", "ru", {{"newsletter", "refuse"}});
+  ASSERT_FALSE(olga.empty() || dan.empty());
+  std::string wider = Replaced(SourceFile("examples/policy.toml"),
+                               "fields = [\"name\", \"email\", \"phone\"]\nactions",
+                               "fields = [\"name\", \"email\", \"phone\", \"city\"]\nactions");
+  UnixMicros now = std::chrono::duration_cast<std::chrono::microseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  std::string at = FormatRfc3339(now + 11LL * 86'400'000'000LL);
+  auto v2 = Http(konfid.port(), "POST", "/v1/policy/versions?effective=" + at, wider, admin,
+                 "application/toml");
+  ASSERT_EQ(v2.status, 201u) << v2.body;
+
+  auto mail = smtp.WaitFor(1);
+  ASSERT_EQ(mail.size(), 1u);
+  std::string to_olga = NoticeTo(mail, "olga@example.com");
+  ASSERT_FALSE(to_olga.empty());
+  std::string body = MailBody(to_olga);
+  EXPECT_NE(body.find("С " + at.substr(0, 10) + " начнёт действовать"), std::string::npos) << body;
+  EXPECT_NE(body.find("- Рассылка новостей и предложений"), std::string::npos) << body;
+  EXPECT_EQ(LinkPath(body), "") << body;  // nothing to decide before it is in force
+  EXPECT_EQ(Http(konfid.port(), "GET", "/v1/policy?tenant=demo").headers["konfid-policy-version"],
+            "1");
+  // Olga's consent still counts; nobody else hears of it, and she hears of it once.
+  EXPECT_EQ(konfid.Request("GET", "/v1/subjects/" + olga + "?purpose=newsletter", "", admin).status,
+            200u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  EXPECT_EQ(smtp.Received().size(), 1u);
+  EXPECT_EQ(konfid.Stop(), 0);
+}
 
 TEST_P(ApiE2E, AMaterialChangeTellsExactlyTheSubjectsItConcernsAndTheirLinkDecides) {
   konfid::testing::SmtpServer smtp;

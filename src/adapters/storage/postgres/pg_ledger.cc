@@ -132,18 +132,20 @@ Result<std::vector<std::string>> PgTransaction::ListConsentSubjects(const std::s
 
 Status PgTransaction::InsertNoticeRun(const ports::NoticeRunRow& r) {
   return X(
-      "INSERT INTO policy_notices (tenant_id, version, after_subject, done, queued)"
-      " VALUES ($1, $2, $3, $4, $5)",
-      {r.tenant, r.version, r.after_subject, int64_t{r.done}, r.queued});
+      "INSERT INTO policy_notices (tenant_id, version, kind, after_subject, done, queued)"
+      " VALUES ($1, $2, $3, $4, $5, $6)",
+      {r.tenant, r.version, r.kind, r.after_subject, int64_t{r.done}, r.queued});
 }
 
 Result<std::vector<ports::NoticeRunRow>> PgTransaction::ListNoticeRuns(const std::string& tenant) {
-  KONFID_ASSIGN_OR_RETURN(auto r, Q("SELECT version, after_subject, queued FROM policy_notices"
-                                    " WHERE tenant_id = $1 AND done = 0 ORDER BY version",
-                                    {tenant}));
+  KONFID_ASSIGN_OR_RETURN(auto r,
+                          Q("SELECT version, after_subject, queued, kind FROM policy_notices"
+                            " WHERE tenant_id = $1 AND done = 0 ORDER BY version, kind",
+                            {tenant}));
   std::vector<ports::NoticeRunRow> out;
   for (int i = 0; i < PQntuples(r.get()); ++i)
-    out.push_back({tenant, Int(r.get(), i, 0), Text(r.get(), i, 1), false, Int(r.get(), i, 2)});
+    out.push_back({tenant, Int(r.get(), i, 0), Text(r.get(), i, 1), false, Int(r.get(), i, 2),
+                   Text(r.get(), i, 3)});
   return out;
 }
 
@@ -152,9 +154,11 @@ Result<std::vector<ports::NoticeRunRow>> PgTransaction::ListNoticeRuns(const std
 Result<bool> PgTransaction::AdvanceNoticeRun(const ports::NoticeRunRow& r,
                                              const std::string& expected) {
   KONFID_ASSIGN_OR_RETURN(
-      auto res, Q("UPDATE policy_notices SET after_subject = $1, done = $2, queued = $3"
-                  " WHERE tenant_id = $4 AND version = $5 AND after_subject = $6 AND done = 0",
-                  {r.after_subject, int64_t{r.done}, r.queued, r.tenant, r.version, expected}));
+      auto res,
+      Q("UPDATE policy_notices SET after_subject = $1, done = $2, queued = $3"
+        " WHERE tenant_id = $4 AND version = $5 AND kind = $6 AND after_subject = $7"
+        " AND done = 0",
+        {r.after_subject, int64_t{r.done}, r.queued, r.tenant, r.version, r.kind, expected}));
   return std::strcmp(PQcmdTuples(res.get()), "0") != 0;
 }
 

@@ -148,23 +148,23 @@ Result<std::vector<std::string>> SqliteTransaction::ListConsentSubjects(const st
 
 Status SqliteTransaction::InsertNoticeRun(const ports::NoticeRunRow& r) {
   return Write(
-      "INSERT INTO policy_notices (tenant_id, version, after_subject, done, queued)"
-      " VALUES (?, ?, ?, ?, ?)",
-      r.tenant, r.version, r.after_subject, int64_t{r.done}, r.queued);
+      "INSERT INTO policy_notices (tenant_id, version, kind, after_subject, done, queued)"
+      " VALUES (?, ?, ?, ?, ?, ?)",
+      r.tenant, r.version, r.kind, r.after_subject, int64_t{r.done}, r.queued);
 }
 
 Result<std::vector<ports::NoticeRunRow>> SqliteTransaction::ListNoticeRuns(
     const std::string& tenant) {
   KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s,
-                          Run("SELECT version, after_subject, queued FROM policy_notices"
-                              " WHERE tenant_id = ? AND done = 0 ORDER BY version",
+                          Run("SELECT version, after_subject, queued, kind FROM policy_notices"
+                              " WHERE tenant_id = ? AND done = 0 ORDER BY version, kind",
                               tenant));
   std::vector<ports::NoticeRunRow> out;
   while (true) {
     KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
     if (!row) break;
-    out.push_back(
-        {tenant, sqlite3_column_int64(s, 0), ColText(s, 1), false, sqlite3_column_int64(s, 2)});
+    out.push_back({tenant, sqlite3_column_int64(s, 0), ColText(s, 1), false,
+                   sqlite3_column_int64(s, 2), ColText(s, 3)});
   }
   return out;
 }
@@ -173,8 +173,8 @@ Result<bool> SqliteTransaction::AdvanceNoticeRun(const ports::NoticeRunRow& r,
                                                  const std::string& expected) {
   KONFID_TRY(
       Write("UPDATE policy_notices SET after_subject = ?, done = ?, queued = ?"
-            " WHERE tenant_id = ? AND version = ? AND after_subject = ? AND done = 0",
-            r.after_subject, int64_t{r.done}, r.queued, r.tenant, r.version, expected));
+            " WHERE tenant_id = ? AND version = ? AND kind = ? AND after_subject = ? AND done = 0",
+            r.after_subject, int64_t{r.done}, r.queued, r.tenant, r.version, r.kind, expected));
   return sqlite3_changes(conn_->db()) > 0;
 }
 
