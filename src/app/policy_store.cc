@@ -107,9 +107,8 @@ Result<ports::PolicyVersionRow> PublishPolicy(ports::Storage& storage, ports::Cr
     row.material = domain::AnyMaterial(changes);
     row.changes = JoinLines(changes);
     // The policy in force told visitors how long before a change they would hear of it.
-    constexpr int64_t kDayMicros = 86'400'000'000LL;
     int64_t days = before.publication.notice_days;
-    UnixMicros earliest = now + days * kDayMicros;
+    UnixMicros earliest = now + days * kMicrosPerDay;
     if (row.material && !short_notice && effective_at < earliest)
       return Fail(Error(ErrorCode::kInvalidArgument,
                         "version " + std::to_string(latest->version) + " promises " +

@@ -4,6 +4,7 @@
 #include "app/vault.h"
 #include "app/vault_internal.h"
 #include "core/encoding.h"
+#include "core/time.h"
 #include "domain/sealed_fields.h"
 #include "text/policy_text.h"
 
@@ -14,8 +15,6 @@ using domain::Outcome;
 using namespace internal;
 
 namespace {
-
-constexpr int64_t kDayMicros = 86'400'000'000LL;
 
 Error InvalidLink() {
   return Error(ErrorCode::kInvalidArgument, "the link is invalid, used or expired")
@@ -143,7 +142,7 @@ Result<std::string> Vault::RenewalLink(ports::Transaction& txn, const NoticePlan
   token.subject = subject;
   token.kind = "renew_consent";
   token.created_at = now;
-  token.expires_at = now + int64_t{mail_.notice_days} * kDayMicros;
+  token.expires_at = now + int64_t{mail_.notice_days} * kMicrosPerDay;
   token.pending = PendingText(
       {{"purposes", purpose_ids}, {"version", std::to_string(plan.version)}, {"lang", lang}});
   KONFID_TRY(txn.InsertToken(token));

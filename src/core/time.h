@@ -10,6 +10,8 @@ namespace konfid {
 
 using UnixMicros = int64_t;
 
+inline constexpr int64_t kMicrosPerDay = 86'400'000'000LL;
+
 // RFC 3339 with microseconds, e.g. 2026-11-22T05:18:00.000000Z.
 std::string FormatRfc3339(UnixMicros t);
 

@@ -36,8 +36,7 @@ bool IsConsentMethod(std::string_view m) {
 
 namespace {
 UnixMicros AddRetention(UnixMicros from, const Retention& r) {
-  constexpr int64_t kDay = 86'400'000'000LL;
-  return from + static_cast<int64_t>(r.ApproxDays()) * kDay;
+  return from + static_cast<int64_t>(r.ApproxDays()) * kMicrosPerDay;
 }
 }  // namespace
 
