@@ -262,13 +262,16 @@ class Vault {
   Result<ports::ConsentEventRow> SignedConsentEvent(
       ports::Transaction& txn, const domain::TenantPolicy& policy, const std::string& tenant,
       const std::string& subject, domain::ConsentEvent event, const std::string& lang);
-  // The event with its receipt, when its text hash is known already (set, or cached): no
-  // storage needed, so it can be signed before the transaction. nullopt otherwise.
-  std::optional<ports::ConsentEventRow> SignedConsentEventNow(const domain::TenantPolicy& policy,
-                                                              const std::string& tenant,
-                                                              const std::string& subject,
-                                                              domain::ConsentEvent event,
-                                                              const std::string& lang);
+  // The hash of a consent text that SignedConsentEvent has read before; "" otherwise.
+  std::string CachedTextHash(const std::string& tenant, int64_t version, const std::string& purpose,
+                             const std::string& lang);
+  // The receipt of an event whose text hash is set: no storage needed, so it can be signed
+  // before the transaction.
+  Result<ports::ConsentEventRow> SignConsentEvent(const domain::TenantPolicy& policy,
+                                                  const std::string& tenant,
+                                                  const std::string& subject,
+                                                  domain::ConsentEvent event,
+                                                  const std::string& lang);
   // A single-use link to the renewal page for a notice, its token stored hashed.
   Result<std::string> RenewalLink(ports::Transaction& txn, const NoticePlan& plan,
                                   const std::string& subject, const std::string& purpose_ids,

@@ -198,26 +198,31 @@ std::string TextKey(const std::string& tenant, int64_t version, const std::strin
 }
 }  // namespace
 
-std::optional<ports::ConsentEventRow> Vault::SignedConsentEventNow(
-    const domain::TenantPolicy& policy, const std::string& tenant, const std::string& subject,
-    domain::ConsentEvent event, const std::string& lang) {
-  if (event.text_hash.empty()) {
-    std::lock_guard lock(text_mu_);
-    auto it = text_hashes_.find(TextKey(tenant, event.policy_version, event.purpose, lang));
-    if (it == text_hashes_.end()) return std::nullopt;
-    event.text_hash = it->second;
-  }
-  auto keys = keyring_.Tenant(tenant);
-  if (!keys || (*keys)->receipt_key.size() == 0) return std::nullopt;
+std::string Vault::CachedTextHash(const std::string& tenant, int64_t version,
+                                  const std::string& purpose, const std::string& lang) {
+  std::lock_guard lock(text_mu_);
+  auto it = text_hashes_.find(TextKey(tenant, version, purpose, lang));
+  return it == text_hashes_.end() ? std::string() : it->second;
+}
+
+Result<ports::ConsentEventRow> Vault::SignConsentEvent(const domain::TenantPolicy& policy,
+                                                       const std::string& tenant,
+                                                       const std::string& subject,
+                                                       domain::ConsentEvent event,
+                                                       const std::string& lang) {
+  KONFID_ASSIGN_OR_RETURN(const TenantKeys* keys, keyring_.Tenant(tenant));
+  if (keys->receipt_key.size() == 0)
+    return Fail(ErrorCode::kInternal, "internal error", "tenant has no receipt key");
   std::string claims = ReceiptClaims(policy, subject, event, lang);
-  std::string receipt = SignReceipt(crypto_, (*keys)->receipt_key, (*keys)->receipt_key_id, claims);
+  std::string receipt = SignReceipt(crypto_, keys->receipt_key, keys->receipt_key_id, claims);
   return ports::ConsentEventRow{tenant, subject, std::move(event), std::move(receipt)};
 }
 
 Result<ports::ConsentEventRow> Vault::SignedConsentEvent(
     ports::Transaction& txn, const domain::TenantPolicy& policy, const std::string& tenant,
     const std::string& subject, domain::ConsentEvent event, const std::string& lang) {
-  if (auto now = SignedConsentEventNow(policy, tenant, subject, event, lang)) return *now;
+  if (event.text_hash.empty())
+    event.text_hash = CachedTextHash(tenant, event.policy_version, event.purpose, lang);
   if (event.text_hash.empty()) {  // the exact text the visitor was shown, by version and language
     KONFID_ASSIGN_OR_RETURN(auto text, txn.FindPolicyText(tenant, event.policy_version,
                                                           "consent/" + event.purpose, lang, "md"));
@@ -230,9 +235,7 @@ Result<ports::ConsentEventRow> Vault::SignedConsentEvent(
     std::lock_guard lock(text_mu_);
     text_hashes_[TextKey(tenant, event.policy_version, event.purpose, lang)] = event.text_hash;
   }
-  if (auto signed_event = SignedConsentEventNow(policy, tenant, subject, event, lang))
-    return std::move(*signed_event);
-  return Fail(ErrorCode::kInternal, "internal error", "tenant has no receipt key");
+  return SignConsentEvent(policy, tenant, subject, std::move(event), lang);
 }
 
 Result<size_t> Vault::ExpireConsents(const std::string& tenant,

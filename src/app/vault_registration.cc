@@ -245,10 +245,16 @@ void Vault::Register(const Actor& actor, const RegistrationInput& input,
   auto refusals = std::make_shared<std::vector<domain::ConsentEvent>>();
   auto presigned = std::make_shared<std::vector<std::optional<ports::ConsentEventRow>>>();
   for (const auto& purpose : refused) {
-    refusals->push_back(FormConsent(NewSubjectId(now), purpose, domain::ConsentKind::kRefused,
-                                    version, source, ip, ua, now));
-    presigned->push_back(
-        SignedConsentEventNow(*policy, actor.tenant, row->id, refusals->back(), lang));
+    domain::ConsentEvent e = FormConsent(NewSubjectId(now), purpose, domain::ConsentKind::kRefused,
+                                         version, source, ip, ua, now);
+    e.text_hash = CachedTextHash(actor.tenant, version, purpose, lang);
+    std::optional<ports::ConsentEventRow> signed_event;
+    if (!e.text_hash.empty()) {
+      auto r = SignConsentEvent(*policy, actor.tenant, row->id, e, lang);
+      if (r) signed_event = std::move(*r);  // else signed, or refused, in the transaction
+    }
+    refusals->push_back(std::move(e));
+    presigned->push_back(std::move(signed_event));
   }
   committer_.Submit(
       [this, row, index, key, token, outbox, payload, result, fields, who, policy, refusals,

@@ -316,6 +316,34 @@ TEST_P(ApiE2E, RegistrationWithDoubleOptInOverRealSmtp) {
   EXPECT_EQ(konfid.Request("GET", "/v1/subjects/" + id + "?purpose=reviews", "", admin).status,
             403u);  // not until the owner of the address confirms
 
+  // A second new address: its refusals are signed before the transaction now that the text's
+  // hash is known, and their receipts name this subject and verify.
+  auto other = post("/v1/registrations",
+                    R"({"fields":{"surname":"Новикова","name":"Вера","email":"vera@example.com"},)"
+                    R"("consents":{"newsletter":false,"reviews":false,"statistics":true}})",
+                    admin);
+  ASSERT_EQ(other.status, 201u) << other.body;
+  boost::system::error_code ec;
+  auto other_json = boost::json::parse(other.body, ec);
+  ASSERT_FALSE(ec);
+  std::string vera(other_json.at("subject").as_string());
+  const auto& refusals = other_json.at("refused").as_array();
+  ASSERT_EQ(refusals.size(), 2u);
+  std::string refusal(refusals.at(0).at("id").as_string());
+  auto jws = Http(konfid.port(), "GET", "/v1/receipts/" + refusal, "", admin, "",
+                  {{"Accept", "application/jose"}});
+  ASSERT_EQ(jws.status, 200u) << jws.body;
+  auto keys = boost::json::parse(Http(konfid.port(), "GET", "/v1/keys/receipt?tenant=demo").body);
+  std::string x(keys.at("keys").at(0).at("x").as_string());
+  konfid::testing::TempDir receipt_dir;
+  std::string file = receipt_dir.path() + "/refusal.jws";
+  std::ofstream(file) << jws.body << "\n";
+  auto verify = RunKonfid({"receipt", "verify", file, "--public-key", x});
+  EXPECT_EQ(verify.exit_code, 0) << verify.output;
+  EXPECT_NE(verify.output.find(R"("event":"refused")"), std::string::npos) << verify.output;
+  EXPECT_NE(verify.output.find(vera), std::string::npos) << verify.output;
+  EXPECT_EQ(smtp.WaitFor(3).size(), 3u);
+
   // The same address spelled differently stays confirmed; a new address is not.
   auto patch = [&](const std::string& email) {
     return konfid.Request("PATCH", "/v1/subjects/" + id, R"({"fields":{"email":")" + email + "\"}}",
