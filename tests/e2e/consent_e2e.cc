@@ -14,6 +14,22 @@ namespace {
 
 std::string Code(const HttpResult& r) { return JsonString(r.body, "code"); }
 
+// The tenant's receipt public key (the JWK's "x") as GET /v1/keys/receipt publishes it.
+std::string ReceiptPublicKey(unsigned short port, const std::string& tenant) {
+  boost::system::error_code ec;
+  auto jwks = boost::json::parse(Http(port, "GET", "/v1/keys/receipt?tenant=" + tenant).body, ec);
+  if (ec) return "";
+  return std::string(jwks.at("keys").at(0).at("x").as_string());
+}
+
+// `konfid receipt verify` of a compact JWS, offline, with the public key `x`.
+CommandResult VerifyOffline(const std::string& jws, const std::string& x) {
+  konfid::testing::TempDir dir;
+  std::string file = dir.path() + "/receipt.jws";
+  std::ofstream(file) << jws << "\n";
+  return RunKonfid({"receipt", "verify", file, "--public-key", x});
+}
+
 std::string Sha256Hex(const std::string& text) {
   unsigned char out[crypto_hash_sha256_BYTES];
   crypto_hash_sha256(out, reinterpret_cast<const unsigned char*>(text.data()), text.size());
@@ -158,17 +174,9 @@ TEST_P(ApiE2E, EachConsentEventHasASignedReceiptAnyoneCanVerify) {
                   {{"Accept", "application/jose"}});
   ASSERT_EQ(jws.status, 200u) << jws.body;
   EXPECT_EQ(jws.body, JsonString(given.body, "receipt"));
-  auto keys = Http(konfid_->port(), "GET", "/v1/keys/receipt?tenant=demo");
-  ASSERT_EQ(keys.status, 200u) << keys.body;
-  boost::system::error_code ec;
-  auto jwks = boost::json::parse(keys.body, ec);
-  ASSERT_FALSE(ec);
-  std::string x(jwks.at("keys").at(0).at("x").as_string());
-
-  konfid::testing::TempDir dir;
-  std::string file = dir.path() + "/receipt.jws";
-  std::ofstream(file) << jws.body << "\n";
-  auto verify = RunKonfid({"receipt", "verify", file, "--public-key", x});
+  std::string x = ReceiptPublicKey(konfid_->port(), "demo");
+  ASSERT_FALSE(x.empty());
+  auto verify = VerifyOffline(jws.body, x);
   EXPECT_EQ(verify.exit_code, 0) << verify.output;
   for (const char* part :
        {R"("consentReceiptID":")", R"("piiController":"ООО «Демо Курсы»")",
@@ -181,16 +189,13 @@ TEST_P(ApiE2E, EachConsentEventHasASignedReceiptAnyoneCanVerify) {
   std::string forged = jws.body;
   size_t dot = forged.find('.');
   forged[dot + 5] = forged[dot + 5] == 'A' ? 'B' : 'A';
-  std::ofstream(file) << forged;
-  auto bad = RunKonfid({"receipt", "verify", file, "--public-key", x});
+  auto bad = VerifyOffline(forged, x);
   EXPECT_EQ(bad.exit_code, 1) << bad.output;
   EXPECT_NE(bad.output.find("DOES NOT verify"), std::string::npos);
-  auto other =
-      boost::json::parse(Http(konfid_->port(), "GET", "/v1/keys/receipt?tenant=other").body, ec);
-  std::string other_x(other.at("keys").at(0).at("x").as_string());
+  std::string other_x = ReceiptPublicKey(konfid_->port(), "other");
+  ASSERT_FALSE(other_x.empty());
   EXPECT_NE(other_x, x);
-  std::ofstream(file) << jws.body;
-  EXPECT_EQ(RunKonfid({"receipt", "verify", file, "--public-key", other_x}).exit_code, 1);
+  EXPECT_EQ(VerifyOffline(jws.body, other_x).exit_code, 1);
 
   // Receipts are the tenant's: another tenant's key sees nothing, an analyst may not read.
   EXPECT_EQ(Http(konfid_->port(), "GET", "/v1/receipts/" + event, "", other_admin_).status, 404u);
@@ -333,12 +338,7 @@ TEST_P(ApiE2E, RegistrationWithDoubleOptInOverRealSmtp) {
   auto jws = Http(konfid.port(), "GET", "/v1/receipts/" + refusal, "", admin, "",
                   {{"Accept", "application/jose"}});
   ASSERT_EQ(jws.status, 200u) << jws.body;
-  auto keys = boost::json::parse(Http(konfid.port(), "GET", "/v1/keys/receipt?tenant=demo").body);
-  std::string x(keys.at("keys").at(0).at("x").as_string());
-  konfid::testing::TempDir receipt_dir;
-  std::string file = receipt_dir.path() + "/refusal.jws";
-  std::ofstream(file) << jws.body << "\n";
-  auto verify = RunKonfid({"receipt", "verify", file, "--public-key", x});
+  auto verify = VerifyOffline(jws.body, ReceiptPublicKey(konfid.port(), "demo"));
   EXPECT_EQ(verify.exit_code, 0) << verify.output;
   EXPECT_NE(verify.output.find(R"("event":"refused")"), std::string::npos) << verify.output;
   EXPECT_NE(verify.output.find(vera), std::string::npos) << verify.output;
