@@ -113,13 +113,13 @@ Status CheckGround(ports::Transaction& txn, const ActivePolicy& active,
 
 Error NoSubject() { return Error(ErrorCode::kNotFound, "no such subject").WithReason("not_found"); }
 
-// The names of the fields a stored record holds, without decrypting anything.
+// The names of the fields a stored record holds, without decrypting anything; sorted, as
+// PackSealedFields writes them.
 Result<std::vector<std::string>> SealedFieldNames(const Bytes& blob) {
   KONFID_ASSIGN_OR_RETURN(auto sealed, domain::ViewSealedFields(blob));
   std::vector<std::string> names;
   names.reserve(sealed.size());
   for (const auto& f : sealed) names.emplace_back(f.name);
-  std::sort(names.begin(), names.end());
   return names;
 }
 
