@@ -8,7 +8,9 @@
 # of its memory map of the database; the warm-up's own figure is reported as well.
 # BENCH_REPEAT (default 5): how many runs lookups and creates get at 64 connections, the
 # targets' setting; each run is reported, then their median. Consecutive runs on this shared
-# machine differ by up to ±20 %, so one run says little.
+# machine differ by up to ±20 %, so one run says little. Each row also gives the server's CPU
+# time per request (user + system, over wrk's count), which moves less than requests/s and
+# shows when the machine itself was slower.
 # Registrations (with consent events, receipts, a token and an outbox row) run at 64.
 set -euo pipefail
 build=${1:-build}
@@ -17,6 +19,7 @@ seconds=${BENCH_SECONDS:-15}
 conns=${BENCH_CONNECTIONS:-1 8 64}
 warmup=${BENCH_WARMUP:-20}
 repeat=${BENCH_REPEAT:-5}
+hz=$(getconf CLK_TCK)
 db_args=()
 [ -n "${BENCH_DB:-}" ] && db_args=(--db "$BENCH_DB")
 data=$(mktemp -d /tmp/konfid-bench-XXXXXX)
@@ -46,22 +49,26 @@ for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && b
   echo "database: $subjects subjects before the runs; every read audited; wrk on the same machine."
   echo "Seeding: $seed_line"
   echo
-  echo "| scenario | connections | requests/s | p50 | p99 | non-2xx |"
-  echo "|---|---|---|---|---|---|"
+  echo "| scenario | connections | requests/s | p50 | p99 | non-2xx | server CPU/request |"
+  echo "|---|---|---|---|---|---|---|"
 } > "$report"
 
 run() {  # scenario script connections [seconds]
   local name=$1 script=$2 c=$3 t=2 d=${4:-$seconds}
   [ "$c" -lt 2 ] && t=1
-  local res
+  local res cpu0 cpu1
+  cpu0=$(awk '{print $14 + $15}' "/proc/$server/stat")
   res=$(KONFID_SUBJECTS=$subjects KONFID_RUN="${name//[^a-z0-9]/}$c$RANDOM" wrk -t "$t" -c "$c" -d "${d}s" --latency \
         -s "bench/wrk/$script" "http://127.0.0.1:$port")
-  local rps p50 p99 bad
+  cpu1=$(awk '{print $14 + $15}' "/proc/$server/stat")
+  local rps p50 p99 bad n cpu
   rps=$(echo "$res" | awk '/Requests\/sec/ {print $2}')
   p50=$(echo "$res" | awk '$1=="50%" {print $2}')
   p99=$(echo "$res" | awk '$1=="99%" {print $2}')
   bad=$(echo "$res" | awk '/Non-2xx/ {print $5}')
-  echo "| $name | $c | $rps | $p50 | $p99 | ${bad:-0} |" | tee -a "$report"
+  n=$(echo "$res" | awk '/requests in/ {print $1}')
+  cpu=$(( (cpu1 - cpu0) * 1000000 / hz / n ))
+  echo "| $name | $c | $rps | $p50 | $p99 | ${bad:-0} | $cpu µs |" | tee -a "$report"
   last_rps=$rps
 }
 
@@ -74,7 +81,7 @@ repeated() {  # scenario script connections: BENCH_REPEAT runs, then the median 
   local median
   median=$(printf '%s\n' "${all[@]}" | sort -n | awk '{v[NR] = $1} END {
     if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
-  echo "| **$name, median of $repeat runs** | $c | **$median** | | | |" | tee -a "$report"
+  echo "| **$name, median of $repeat runs** | $c | **$median** | | | | |" | tee -a "$report"
 }
 
 [ "$warmup" -gt 0 ] && run "lookup-by-email (warm-up, ${warmup} s, fresh server)" lookup.lua 64 "$warmup"
