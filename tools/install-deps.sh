@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-context1.81-dev
-  libsodium-dev libsqlite3-dev sqlite3 libpq-dev postgresql libcurl4-openssl-dev
+  libsodium-dev libsqlite3-dev sqlite3 libpq-dev postgresql libcurl4-openssl-dev libjemalloc-dev
   libphonenumber8 libprotobuf-dev libabsl-dev
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
