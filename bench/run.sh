@@ -72,8 +72,9 @@ run() {  # scenario script connections [seconds]
   last_rps=$rps
 }
 
-repeated() {  # scenario script connections: BENCH_REPEAT runs, then the median of requests/s
+measure() {  # scenario script connections: at 64, the targets' setting, BENCH_REPEAT runs and their median
   local name=$1 script=$2 c=$3 all=() i
+  if [ "$c" != 64 ]; then run "$name" "$script" "$c"; return; fi
   for i in $(seq "$repeat"); do
     run "$name (run $i of $repeat)" "$script" "$c"
     all+=("$last_rps")
@@ -85,12 +86,8 @@ repeated() {  # scenario script connections: BENCH_REPEAT runs, then the median 
 }
 
 [ "$warmup" -gt 0 ] && run "lookup-by-email (warm-up, ${warmup} s, fresh server)" lookup.lua 64 "$warmup"
-for c in $conns; do
-  if [ "$c" = 64 ]; then repeated lookup-by-email lookup.lua "$c"; else run lookup-by-email lookup.lua "$c"; fi
-done
-for c in $conns; do
-  if [ "$c" = 64 ]; then repeated create create.lua "$c"; else run create create.lua "$c"; fi
-done
+for c in $conns; do measure lookup-by-email lookup.lua "$c"; done
+for c in $conns; do measure create create.lua "$c"; done
 run registration register.lua 64
 
 peak=$(awk '/VmHWM/ {print $2, $3}' "/proc/$server/status")

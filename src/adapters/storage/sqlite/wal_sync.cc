@@ -14,8 +14,8 @@ namespace {
 // The file's identity, without its times. stat() would report them, and on Linux 6.13 and
 // later (multigrain timestamps) a reported ctime makes the next write stamp the file with a
 // fine-grained time: the inode is then dirty after every commit, and ext4 without a journal
-// writes the inode's block in every fdatasync, one more disk write per sync (measured: 3.0
-// writes and 375 us per write+sync against 2.1 and 290 us without it).
+// writes the inode's block in every fdatasync: one more disk write per sync
+// (konfid-bench-sync, docs/benchmarks.md).
 int Identify(int dirfd, const char* path, int flags, uint64_t& ino, uint64_t& dev) {
   struct statx sx {};
   if (::statx(dirfd, path, flags, STATX_INO, &sx) != 0) return -1;
@@ -45,7 +45,7 @@ Status WalSync::Sync() {
   if (Identify(AT_FDCWD, path_.c_str(), 0, ino, dev) != 0) {
     if (errno == ENOENT) return Ok();
     return Fail(ErrorCode::kUnavailable, "the change may not have been saved",
-                "stat " + path_ + ": " + std::strerror(errno));
+                "statx " + path_ + ": " + std::strerror(errno));
   }
   if (fd_ >= 0 && (ino != ino_ || dev != dev_)) {
     // Replaced: what was written to the old file must reach the disk too.
