@@ -48,9 +48,4 @@ Result<size_t> ExpiryJob::RunOnce() {
   return appended;
 }
 
-void ExpiryJob::RunEvery(std::chrono::milliseconds period) {
-  // A failed pass changes nothing; the next one finds the same consents.
-  thread_.Start("kf-expiry", period, [this] { (void)RunOnce(); });
-}
-
 }  // namespace konfid::app

@@ -11,7 +11,6 @@
 
 #include "app/policy_store.h"
 #include "app/vault.h"
-#include "core/periodic.h"
 #include "ports/clock.h"
 #include "ports/storage.h"
 
@@ -21,12 +20,9 @@ class ExpiryJob {
  public:
   ExpiryJob(ports::Storage& storage, const PolicyStore& policies, Vault& vault, ports::Clock& clock,
             size_t page = 500);
-  ~ExpiryJob() { thread_.Stop(); }
 
   // One pass over every tenant. Returns the expired events appended.
   Result<size_t> RunOnce();
-  // RunOnce every `period` on a thread of its own until destruction.
-  void RunEvery(std::chrono::milliseconds period);
 
  private:
   ports::Storage& storage_;
@@ -34,7 +30,6 @@ class ExpiryJob {
   Vault& vault_;
   ports::Clock& clock_;
   size_t page_;
-  PeriodicThread thread_;  // last: stopped before the rest goes
 };
 
 }  // namespace konfid::app

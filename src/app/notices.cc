@@ -76,9 +76,4 @@ Result<size_t> NoticeJob::RunOnce() {
   return queued;
 }
 
-void NoticeJob::RunEvery(std::chrono::milliseconds period) {
-  // A failed pass leaves the run where it was; the next one goes on.
-  thread_.Start("kf-notices", period, [this] { (void)RunOnce(); });
-}
-
 }  // namespace konfid::app

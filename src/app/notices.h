@@ -13,7 +13,6 @@
 
 #include "app/policy_store.h"
 #include "app/vault.h"
-#include "core/periodic.h"
 #include "ports/storage.h"
 
 namespace konfid::app {
@@ -25,20 +24,16 @@ Result<NoticePlan> PlanNotices(const PolicyHistory& history, const ports::Notice
 class NoticeJob {
  public:
   NoticeJob(ports::Storage& storage, const PolicyStore& policies, Vault& vault, size_t batch = 100);
-  ~NoticeJob() { thread_.Stop(); }
 
   // Every announcement run, and every notice run whose version is in force, to its end.
   // Returns the messages queued.
   Result<size_t> RunOnce();
-  // RunOnce every `period` on a thread of its own until destruction.
-  void RunEvery(std::chrono::milliseconds period);
 
  private:
   ports::Storage& storage_;
   const PolicyStore& policies_;
   Vault& vault_;
   size_t batch_;
-  PeriodicThread thread_;  // last: stopped before the rest goes
 };
 
 }  // namespace konfid::app

@@ -140,9 +140,4 @@ Status OutboxSender::Deliver(ports::OutboxRow m, OutboxStats& stats) {
   });
 }
 
-void OutboxSender::RunEvery(std::chrono::milliseconds period) {
-  // A failed pass leaves the messages due; the next one retries.
-  thread_.Start("kf-outbox", period, [this] { (void)RunOnce(); });
-}
-
 }  // namespace konfid::app

@@ -15,7 +15,6 @@
 #include "app/group_committer.h"
 #include "app/keyring.h"
 #include "app/policy_store.h"
-#include "core/periodic.h"
 #include "ports/clock.h"
 #include "ports/mailer.h"
 #include "ports/storage.h"
@@ -37,12 +36,9 @@ class OutboxSender {
   OutboxSender(ports::Storage& storage, GroupCommitter& committer, const Keyring& keyring,
                ports::Crypto& crypto, ports::Mailer& mailer, ports::Clock& clock,
                const PolicySource& policies, int max_attempts = 8);
-  ~OutboxSender() { thread_.Stop(); }
 
   // One pass over the messages due now.
   Result<OutboxStats> RunOnce();
-  // RunOnce every `period` on a thread of its own until destruction.
-  void RunEvery(std::chrono::milliseconds period);
 
   // The delay before attempt n+1 after n failed ones: 30 s doubling, at most 6 h.
   static int64_t BackoffMicros(int64_t attempts);
@@ -58,7 +54,6 @@ class OutboxSender {
   ports::Clock& clock_;
   const PolicySource& policies_;
   int max_attempts_;
-  PeriodicThread thread_;  // last: stopped before the rest goes
 };
 
 }  // namespace konfid::app

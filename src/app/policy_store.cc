@@ -168,7 +168,7 @@ PolicyStore::PolicyStore(ports::Storage& storage, ports::Crypto& crypto, ports::
                          const ports::PolicyReader& reader)
     : storage_(storage), crypto_(crypto), clock_(clock), reader_(reader) {}
 
-PolicyStore::~PolicyStore() { refresher_.Stop(); }
+PolicyStore::~PolicyStore() = default;
 
 Result<PolicyHistory> PolicyStore::ReadHistory(ports::Transaction& txn, const std::string& tenant,
                                                const std::vector<ports::PolicyVersionRow>& versions,
@@ -272,11 +272,6 @@ Status PolicyStore::Refresh() {
     current_[tenant] = std::move(active);
   }
   return Ok();
-}
-
-void PolicyStore::RefreshEvery(std::chrono::milliseconds period) {
-  // A failed read keeps the version in force; the next one retries.
-  refresher_.Start("kf-policy", period, [this] { (void)Refresh(); });
 }
 
 Result<ports::PolicyVersionRow> PolicyStore::Publish(const domain::TenantPolicy& policy,

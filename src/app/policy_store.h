@@ -13,7 +13,6 @@
 #include <string>
 #include <vector>
 
-#include "core/periodic.h"
 #include "domain/policy.h"
 #include "ports/clock.h"
 #include "ports/config.h"
@@ -86,8 +85,6 @@ class PolicyStore : public PolicySource {
   // Re-reads the versions: one whose effective time has come, or one another process
   // published, comes into force.
   Status Refresh();
-  // Calls Refresh every `period` on a thread of its own until destruction.
-  void RefreshEvery(std::chrono::milliseconds period);
 
   Result<ports::PolicyVersionRow> Publish(const domain::TenantPolicy& policy,
                                           UnixMicros effective_at, bool short_notice = false);
@@ -107,7 +104,6 @@ class PolicyStore : public PolicySource {
   const ports::PolicyReader& reader_;
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<const ActivePolicy>, std::less<>> current_;
-  PeriodicThread refresher_;  // last: stopped before the rest goes
 };
 
 }  // namespace konfid::app

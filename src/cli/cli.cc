@@ -105,6 +105,13 @@ int Init(Platform& p, const Common& c) {
   return 0;
 }
 
+// A job's pass as a Status: what it did is counted by its own report, not logged.
+template <typename T>
+Status AsStatus(const Result<T>& r) {
+  if (!r) return Fail(r.error());
+  return Ok();
+}
+
 int Serve(Platform& p, Common& c, const std::string& listen, int threads) {
   if (c.config_path.empty())
     return Die(Error(ErrorCode::kInvalidArgument, "serve needs --config FILE"));
@@ -120,7 +127,8 @@ int Serve(Platform& p, Common& c, const std::string& listen, int threads) {
   auto notes = policies.Start(config.tenants);
   if (!notes) return Die(notes.error());
   for (const auto& note : *notes) std::cerr << "konfid: " << note << "\n";
-  policies.RefreshEvery(std::chrono::seconds(1));
+  app::JobRunner jobs(p.events, p.clock);
+  jobs.Every("policy", std::chrono::seconds(1), [&policies] { return policies.Refresh(); });
   auto committer =
       std::make_unique<app::GroupCommitter>(*opened->storage, p.crypto, *opened->keyring, p.clock);
   app::Vault vault(policies, *opened->keyring, *committer, p.crypto, p.phones, p.clock);
@@ -128,26 +136,27 @@ int Serve(Platform& p, Common& c, const std::string& listen, int threads) {
   vault.SetMailSettings({mail.from, mail.from_name, mail.public_url, mail.token_hours,
                          mail.unsubscribe_base, mail.notice_days});
   // Notices are queued with or without SMTP; they wait in the outbox like any message.
-  auto notices = std::make_unique<app::NoticeJob>(*opened->storage, policies, vault);
-  notices->RunEvery(std::chrono::seconds(1));
-  auto expiry = std::make_unique<app::ExpiryJob>(*opened->storage, policies, vault, p.clock);
-  expiry->RunEvery(std::chrono::hours(1));
+  app::NoticeJob notices(*opened->storage, policies, vault);
+  jobs.Every("notices", std::chrono::seconds(1),
+             [&notices] { return AsStatus(notices.RunOnce()); });
+  app::ExpiryJob expiry(*opened->storage, policies, vault, p.clock);
+  jobs.Every("expiry", std::chrono::hours(1), [&expiry] { return AsStatus(expiry.RunOnce()); });
   std::unique_ptr<ports::Mailer> mailer;
   std::unique_ptr<app::OutboxSender> sender;
   if (!mail.smtp_url.empty()) {
     mailer = p.make_mailer(mail);
     sender = std::make_unique<app::OutboxSender>(*opened->storage, *committer, *opened->keyring,
                                                  p.crypto, *mailer, p.clock, policies);
-    sender->RunEvery(std::chrono::milliseconds(200));
+    jobs.Every("outbox", std::chrono::milliseconds(200),
+               [&sender] { return AsStatus(sender->RunOnce()); });
   } else {
     std::cerr << "konfid: no [mail] smtp_url: messages wait in the outbox\n";
   }
   app::ApiKeys keys(*opened->storage, p.crypto);
-  ServeContext ctx{config, vault, policies, p.policy_reader, keys, *committer, *opened->storage};
+  ServeContext ctx{config,           vault,    policies, p.policy_reader, keys, *committer,
+                   *opened->storage, p.events, jobs};
   int rc = p.serve(ctx);
-  expiry.reset();  // the jobs' last passes use the committer
-  notices.reset();
-  sender.reset();
+  jobs.StopAll();     // the jobs' last passes use the committer
   committer.reset();  // finishes every submitted operation before the storage closes
   return rc;
 }

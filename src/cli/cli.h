@@ -9,6 +9,7 @@
 
 #include "app/api_keys.h"
 #include "app/group_committer.h"
+#include "app/job_runner.h"
 #include "app/keyring.h"
 #include "app/outbox.h"
 #include "app/policy_store.h"
@@ -36,12 +37,16 @@ struct ServeContext {
   app::ApiKeys& keys;
   app::GroupCommitter& committer;
   ports::Storage& storage;
+  EventLog& events;
+  app::JobRunner& jobs;
 };
 
 struct Platform {
   ports::Crypto& crypto;
   ports::PhoneNormalizer& phones;
   ports::Clock& clock;
+  // Structured events (failures among them), written and counted.
+  EventLog& events;
   std::function<Result<std::unique_ptr<ports::Storage>>(const StorageChoice&)> open_storage;
   std::function<Result<ports::ServiceConfig>(const std::string& path)> load_config;
   // Reads a policy file without checking it (the checks are domain::CheckPolicy's), so that

@@ -224,6 +224,8 @@ Response Api::Route(const Request& req, const std::string& peer, std::string& ro
         "# HELP konfid_commit_syncs_total WAL syncs that made committed batches durable.\n"
         "# TYPE konfid_commit_syncs_total counter\nkonfid_commit_syncs_total {}\n",
         s.audit_events, s.batches, s.operations, s.syncs);
+    extra += d_.events.RenderMetrics();
+    extra += d_.jobs.RenderMetrics();
     return Text(200, d_.metrics.Render(extra), "text/plain; version=0.0.4", req);
   }
 

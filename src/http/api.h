@@ -13,8 +13,10 @@
 
 #include "app/api_keys.h"
 #include "app/group_committer.h"
+#include "app/job_runner.h"
 #include "app/policy_store.h"
 #include "app/vault.h"
+#include "core/event_log.h"
 #include "http/metrics.h"
 #include "ports/clock.h"
 #include "ports/storage.h"
@@ -39,6 +41,8 @@ struct ApiDeps {
   ports::Storage& storage;
   ports::Clock& clock;
   Metrics& metrics;
+  EventLog& events;      // 5xx and other failures are written here and counted
+  app::JobRunner& jobs;  // for its pass counts in /metrics
 };
 
 // Requests allowed per client address within a sliding window (a token bucket refilled

@@ -11,6 +11,7 @@
 #include "adapters/clock/system_clock.h"
 #include "adapters/config/toml_config.h"
 #include "adapters/crypto/sodium_crypto.h"
+#include "adapters/log/spdlog_sink.h"
 #include "adapters/mail/smtp_mailer.h"
 #include "adapters/phone/libphonenumber_normalizer.h"
 #include "adapters/storage/postgres/pg_storage.h"
@@ -44,7 +45,7 @@ int Serve(cli::ServeContext& ctx, ports::Clock& clock) {
   }
   http::Metrics metrics;
   http::Api api({ctx.vault, ctx.config.mail.unsubscribe_base, ctx.policies, ctx.policy_reader,
-                 ctx.keys, ctx.committer, ctx.storage, clock, metrics});
+                 ctx.keys, ctx.committer, ctx.storage, clock, metrics, ctx.events, ctx.jobs});
   http::ServerOptions options;
   options.host = listen->first;
   options.port = listen->second;
@@ -56,11 +57,13 @@ int Serve(cli::ServeContext& ctx, ports::Clock& clock) {
     std::cerr << "konfid: " << server.error().message() << "\n";
     return 2;
   }
-  spdlog::info("konfid serving on {}:{} ({}, {} tenants, {} threads)", options.host,
-               (*server)->port(), ctx.storage.backend(), ctx.config.tenants.size(),
-               options.threads);
+  ctx.events.Write(clock.Now(), LogLevel::kInfo, "started",
+                   {{"listen", options.host + ":" + std::to_string((*server)->port())},
+                    {"backend", ctx.storage.backend()},
+                    {"tenants", static_cast<uint64_t>(ctx.config.tenants.size())},
+                    {"threads", static_cast<uint64_t>(options.threads)}});
   (*server)->Run();
-  spdlog::info("konfid stopped");
+  ctx.events.Write(clock.Now(), LogLevel::kInfo, "stopped", {});
   return 0;
 }
 
@@ -76,9 +79,12 @@ int main(int argc, char** argv) {
   adapters::LibPhoneNumberNormalizer phones;
   adapters::SystemClock clock;
   adapters::TomlPolicyReader policy_reader;
+  adapters::SpdlogSink log_sink;
+  EventLog events(&log_sink);
   cli::Platform platform{**crypto,
                          phones,
                          clock,
+                         events,
                          OpenStorage,
                          adapters::LoadServiceConfig,
                          adapters::ParsePolicyFile,
