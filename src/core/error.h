@@ -52,10 +52,18 @@ class Error {
   std::string reason_;
 };
 
+// [[nodiscard]] on the type: libstdc++ 12's std::expected is not, and an ignored error is a
+// lost one. With -Werror a call that drops a Result does not compile; where a failure truly
+// does not matter, say so with a (void) cast and a comment.
 template <typename T>
-using Result = std::expected<T, Error>;
+class [[nodiscard]] Result : public std::expected<T, Error> {
+ public:
+  using std::expected<T, Error>::expected;
+  Result(const std::expected<T, Error>& e) : std::expected<T, Error>(e) {}
+  Result(std::expected<T, Error>&& e) : std::expected<T, Error>(std::move(e)) {}
+};
 
-using Status = std::expected<void, Error>;
+using Status = Result<void>;
 
 inline std::unexpected<Error> Fail(ErrorCode code, std::string message, std::string detail = {}) {
   return std::unexpected(Error(code, std::move(message), std::move(detail)));

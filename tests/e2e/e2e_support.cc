@@ -54,6 +54,30 @@ pid_t Spawn(const std::vector<std::string>& args, int out_fd, const std::string&
 
 }  // namespace
 
+CommandResult RunProgram(const std::vector<std::string>& args) {
+  char path[] = "/tmp/konfid-cmd-XXXXXX";
+  int fd = mkstemp(path);
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(fd, 1);
+    dup2(fd, 2);
+    std::vector<char*> argv;
+    std::vector<std::string> copy = args;
+    for (auto& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execvp(argv[0], argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(fd);
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  unlink(path);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, ss.str()};
+}
+
 CommandResult RunKonfid(const std::vector<std::string>& args, const std::string& master_key) {
   char path[] = "/tmp/konfid-cmd-XXXXXX";
   int fd = mkstemp(path);
@@ -170,6 +194,13 @@ Instance::Instance(std::string db, std::string smtp_url) : db_(std::move(db)) {
   for (auto& a : DbArgs()) args.push_back(a);
   auto r = RunKonfid(args);
   if (r.exit_code != 0) throw std::runtime_error("konfid init failed: " + r.output);
+}
+
+std::unique_ptr<Instance> Instance::AnotherNode(const Instance& first) {
+  std::unique_ptr<Instance> node(new Instance(first.db_, NoInit{}));
+  for (const char* name : {"master.key", "policy.toml", "other.toml", "konfid.toml"})
+    std::filesystem::copy_file(first.data_dir() + "/" + name, node->data_dir() + "/" + name);
+  return node;
 }
 
 Instance::~Instance() {

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,9 @@ struct CommandResult {
 // Runs `konfid args...` with KONFID_MASTER_KEY unset (or set to `master_key` when given),
 // waits, returns its output.
 CommandResult RunKonfid(const std::vector<std::string>& args, const std::string& master_key = "");
+
+// Runs a program (found on PATH) with `args`; its exit code and output.
+CommandResult RunProgram(const std::vector<std::string>& args);
 
 struct HttpResult {
   unsigned status = 0;
@@ -60,6 +64,9 @@ class Instance {
   // `db` empty for SQLite in the data directory, or a postgres:// URL.
   // `smtp_url` non-empty: [mail] sends through it (konfid::testing::SmtpServer).
   explicit Instance(std::string db = "", std::string smtp_url = "");
+  // Another node of `first`'s cluster: a data directory of its own with a copy of its master
+  // key, config and policies, on the same PostgreSQL database (as a second machine would be).
+  static std::unique_ptr<Instance> AnotherNode(const Instance& first);
   ~Instance();
 
   const std::string& data_dir() const { return dir_.path(); }
@@ -80,6 +87,8 @@ class Instance {
   }
 
  private:
+  struct NoInit {};
+  Instance(std::string db, NoInit) : db_(std::move(db)) {}
   konfid::testing::TempDir dir_;
   std::string db_;
   unsigned short port_ = 0;
