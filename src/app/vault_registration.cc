@@ -340,13 +340,16 @@ void Vault::Confirm(const std::string& tenant, const std::string& token,
         if (!subject) return Fail(invalid);  // erased since
         auto pending = ParsePending(row->pending);
         // The link confirms the address it was sent to, and only while the subject still has
-        // it. (Links from before the binding carry no "email" and expire within token_hours.)
+        // it. A link from before tokens named their address works only if the subject has not
+        // changed since it was sent.
         if (auto bound = pending.find("email"); bound != pending.end()) {
           auto sent_to = HexDecode(bound->second);
           const domain::FieldSpec* spec = EmailSpec(*policy);
           if (!sent_to || !spec) return Fail(invalid);
           KONFID_ASSIGN_OR_RETURN(auto owner, txn.LookupIndex(link.tenant, spec->name, *sent_to));
           if (owner != row->subject) return Fail(invalid);  // the address changed since
+        } else if (subject->updated_at > row->created_at) {
+          return Fail(invalid);
         }
         int64_t version = std::stoll(pending["version"].empty() ? "0" : pending["version"]);
         for (const auto& purpose : SplitComma(pending["given"])) {
