@@ -153,7 +153,6 @@ struct SqliteStorage::Impl {
   // pages, not the WAL's old frames, and a WAL restart only overwrites them from the start.
   std::atomic<bool> truncate_wanted{false};
   std::chrono::steady_clock::time_point last_truncate{};
-  std::atomic<uint64_t> truncations{0};
 
   void WantTruncate() {
     truncate_wanted.store(true, std::memory_order_relaxed);
@@ -196,10 +195,7 @@ struct SqliteStorage::Impl {
                                      &done);
       sqlite3_busy_timeout(checkpointer->db(), options.busy_timeout_ms);
     }
-    if (rc == SQLITE_OK)
-      truncations.fetch_add(1, std::memory_order_relaxed);
-    else
-      truncate_wanted.store(true, std::memory_order_relaxed);  // a reader was in the way
+    if (rc != SQLITE_OK) truncate_wanted.store(true, std::memory_order_relaxed);  // a reader
     return true;
   }
 
