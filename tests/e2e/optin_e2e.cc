@@ -111,7 +111,7 @@ TEST_P(ApiE2E, AChangedAddressIsConfirmedAgainBeforeAnyMarketingReachesIt) {
       403u);  // the consents the old link held were not recorded either
   ASSERT_EQ(smtp.WaitFor(6).size(), 6u);
   auto petr_ask = To(smtp, "petr.other@example.com", false);
-  ASSERT_EQ(petr_ask.size(), 1u);  // in Russian, the language he registered in
+  ASSERT_EQ(petr_ask.size(), 1u);  // in Russian: no consent text of his names another
   EXPECT_NE(MailBody(petr_ask[0]).find("новый адрес"), std::string::npos) << MailBody(petr_ask[0]);
   EXPECT_EQ(konfid.Stop(), 0);
 }
