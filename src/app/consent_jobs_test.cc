@@ -73,6 +73,19 @@ class ConsentJobsTest : public ::testing::Test {
     in.kind = kind;
     Sync<ports::ConsentEventRow>([&](auto cb) { vault_->RecordConsent(admin_, subject, in, cb); });
   }
+  // A subject whose owner confirmed the email address (as POST /v1/confirmations does).
+  std::string ConfirmedSubject(const std::string& email) {
+    std::string id = Subject(email);
+    auto txn = storage_->Begin(true);
+    EXPECT_TRUE(txn && (*txn)->SetEmailVerified("demo", id, clock_.Now()) && (*txn)->Commit());
+    return id;
+  }
+  Result<std::string> SendNewsletter(const std::string& subject) {
+    std::promise<Result<std::string>> p;
+    vault_->SendMarketing(admin_, subject, "newsletter", "Новости", "Текст письма",
+                          [&p](Result<std::string> r) { p.set_value(std::move(r)); });
+    return p.get_future().get();
+  }
   ConsentLedger Ledger(const std::string& subject) {
     return Sync<ConsentLedger>([&](auto cb) { vault_->Consents(admin_, subject, cb); });
   }
@@ -159,16 +172,12 @@ TEST_F(ConsentJobsTest, MarketingMailWithdrawnWhileWaitingIsNeverSent) {
   konfid::testing::SmtpServer smtp;
   adapters::SmtpMailer mailer({smtp.url()});
   OutboxSender sender(*storage_, *committer_, *keyring_, *crypto_, mailer, clock_, *policies_);
-  std::string anna = Subject("anna@example.com");
-  std::string boris = Subject("boris@example.com");
+  std::string anna = ConfirmedSubject("anna@example.com");
+  std::string boris = ConfirmedSubject("boris@example.com");
   Consent(anna, "newsletter", domain::ConsentKind::kGiven);
   Consent(boris, "newsletter", domain::ConsentKind::kGiven);
-  auto send = [&](const std::string& subject) {
-    return Sync<std::string>([&](auto cb) {
-      vault_->SendMarketing(admin_, subject, "newsletter", "Новости", "Текст письма", cb);
-    });
-  };
-  std::string to_anna = send(anna), to_boris = send(boris);
+  std::string to_anna = SendNewsletter(anna).value_or(""),
+              to_boris = SendNewsletter(boris).value_or("");
   ASSERT_FALSE(to_anna.empty() || to_boris.empty());
   // Anna unsubscribes while her message waits in the outbox.
   Consent(anna, "newsletter", domain::ConsentKind::kWithdrawn);
@@ -177,7 +186,8 @@ TEST_F(ConsentJobsTest, MarketingMailWithdrawnWhileWaitingIsNeverSent) {
   ASSERT_TRUE(stats) << stats.error().message();
   EXPECT_EQ(stats->sent, 1u);
   EXPECT_EQ(stats->failed, 1u);
-  EXPECT_EQ(stats->retried, 0u);  // not retried later either
+  EXPECT_TRUE(stats->failures.empty());  // a suppression is a decision, not a failed delivery
+  EXPECT_EQ(stats->retried, 0u);         // not retried later either
   auto mail = smtp.WaitFor(1);
   ASSERT_EQ(mail.size(), 1u);
   EXPECT_NE(mail[0].find("To: <boris@example.com>"), std::string::npos);
@@ -195,6 +205,91 @@ TEST_F(ConsentJobsTest, MarketingMailWithdrawnWhileWaitingIsNeverSent) {
     return Ok();
   }));
   EXPECT_TRUE(denied);
+}
+
+// Double opt-in cannot be bypassed by changing the address: marketing mail goes only to an
+// address its owner confirmed, a new address gets a confirmation email in the same
+// transaction, and a message queued before the change is not sent to either address.
+// A mail server that cannot be reached: the attempt is reported as a failure to retry, and
+// the report names the message, never the address.
+TEST_F(ConsentJobsTest, AFailedDeliveryIsReportedWithoutTheAddress) {
+  adapters::SmtpMailer mailer({"smtp://127.0.0.1:" + std::to_string(konfid::testing::FreePort())});
+  OutboxSender sender(*storage_, *committer_, *keyring_, *crypto_, mailer, clock_, *policies_);
+  std::string anna = ConfirmedSubject("anna@example.com");
+  Consent(anna, "newsletter", domain::ConsentKind::kGiven);
+  std::string id = Sync<std::string>([&](auto cb) {
+    vault_->SendMarketing(admin_, anna, "newsletter", "Новости", "Текст письма", cb);
+  });
+  ASSERT_FALSE(id.empty());
+  auto stats = sender.RunOnce();
+  ASSERT_TRUE(stats) << stats.error().message();
+  EXPECT_EQ(stats->retried, 1u);
+  ASSERT_EQ(stats->failures.size(), 1u);
+  const MailFailure& f = stats->failures[0];
+  EXPECT_EQ(f.message_id, id);
+  EXPECT_EQ(f.kind, "marketing:newsletter");
+  EXPECT_FALSE(f.final);
+  EXPECT_EQ(f.error.code(), ErrorCode::kUnavailable);
+  for (const std::string& text : {f.error.message(), f.error.detail()})
+    EXPECT_EQ(text.find("anna"), std::string::npos) << text;
+}
+
+TEST_F(ConsentJobsTest, MarketingMailGoesOnlyToAConfirmedAddress) {
+  konfid::testing::SmtpServer smtp;
+  adapters::SmtpMailer mailer({smtp.url()});
+  OutboxSender sender(*storage_, *committer_, *keyring_, *crypto_, mailer, clock_, *policies_);
+  // A consent recorded through the API for an address nobody confirmed sends nothing.
+  std::string vera = Subject("vera@example.com");
+  Consent(vera, "newsletter", domain::ConsentKind::kGiven);
+  auto unconfirmed = SendNewsletter(vera);
+  ASSERT_FALSE(unconfirmed);
+  EXPECT_EQ(unconfirmed.error().code(), ErrorCode::kConflict);
+  EXPECT_EQ(unconfirmed.error().reason(), "email_unconfirmed");
+
+  std::string anna = ConfirmedSubject("anna@example.com");
+  Consent(anna, "newsletter", domain::ConsentKind::kGiven);
+  ASSERT_TRUE(SendNewsletter(anna));  // waits in the outbox
+  domain::FieldInput change = {{"email", "anna.new@example.com"}};
+  auto updated = Sync<SubjectView>([&](auto cb) { vault_->Update(admin_, anna, change, cb); });
+  ASSERT_EQ(updated.id, anna);
+  auto again = SendNewsletter(anna);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().reason(), "email_unconfirmed");
+
+  auto stats = sender.RunOnce();
+  ASSERT_TRUE(stats) << stats.error().message();
+  EXPECT_EQ(stats->sent, 1u);    // the confirmation email to the new address
+  EXPECT_EQ(stats->failed, 1u);  // the newsletter written to the old one
+  auto mail = smtp.WaitFor(1);
+  ASSERT_EQ(mail.size(), 1u);
+  EXPECT_NE(mail[0].find("To: <anna.new@example.com>"), std::string::npos) << mail[0];
+  EXPECT_EQ(mail[0].find("List-Unsubscribe"), std::string::npos);  // not marketing
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(smtp.Received().size(), 1u);
+  bool denied = false;
+  {
+    auto txn = storage_->Begin(false);
+    ASSERT_TRUE(txn);
+    ASSERT_TRUE((*txn)->ScanAudit("demo", [&](const domain::AuditEvent& e) {
+      if (e.actor == "system:outbox" && e.subject_id == anna && e.outcome == "denied")
+        denied = e.reason == "email_unconfirmed";
+      return Ok();
+    }));
+  }
+  EXPECT_TRUE(denied);
+
+  // Once the new address is confirmed, marketing goes to it, and only to it.
+  {
+    auto txn = storage_->Begin(true);
+    ASSERT_TRUE(txn && (*txn)->SetEmailVerified("demo", anna, clock_.Now()) && (*txn)->Commit());
+  }
+  ASSERT_TRUE(SendNewsletter(anna));
+  EXPECT_EQ(sender.RunOnce()->sent, 1u);
+  mail = smtp.WaitFor(2);
+  ASSERT_EQ(mail.size(), 2u);
+  std::string newsletter =
+      mail[0].find("List-Unsubscribe") != std::string::npos ? mail[0] : mail[1];
+  EXPECT_NE(newsletter.find("To: <anna.new@example.com>"), std::string::npos) << newsletter;
 }
 
 // A material version published for later is announced at once and noticed once in force; an

@@ -5,6 +5,7 @@
 #include "app/vault.h"
 #include "core/encoding.h"
 #include "domain/consent.h"
+#include "domain/sealed_fields.h"
 
 namespace konfid::app {
 
@@ -71,27 +72,11 @@ Status OutboxSender::Deliver(ports::OutboxRow m, OutboxStats& stats) {
   if (!claimed) return Ok();  // another sender has it
 
   // Open the payload with the subject's key: a message of an erased subject cannot be.
-  std::string from, to, data, error;
-  bool suppressed = false;
+  std::string from, to, data, error, suppressed;
   {
     KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(false));
     KONFID_ASSIGN_OR_RETURN(auto subject, txn->FindSubject(m.tenant, m.subject));
-    if (m.kind.starts_with("marketing:")) {  // still wanted? the consent decides, now
-      std::string purpose = m.kind.substr(10);
-      auto active = policies_.Current(m.tenant);
-      KONFID_ASSIGN_OR_RETURN(auto rows, txn->ListConsentEvents(m.tenant, m.subject));
-      std::vector<domain::ConsentEvent> events;
-      for (auto& r : rows)
-        if (r.event.purpose == purpose) events.push_back(std::move(r.event));
-      auto states =
-          active ? domain::DeriveConsents(events, *active->policy, now, active->consent_epochs)
-                 : std::map<std::string, domain::ConsentState>{};
-      auto it = states.find(purpose);
-      suppressed = it == states.end() || !it->second.live;
-    }
-    if (suppressed) {
-      error = "suppressed: the subject's consent is no longer live";
-    } else if (!subject) {
+    if (!subject) {
       error = "the subject was erased";
     } else {
       KONFID_ASSIGN_OR_RETURN(SecretBytes key,
@@ -101,12 +86,19 @@ Status OutboxSender::Deliver(ports::OutboxRow m, OutboxStats& stats) {
       if (!plain || !ReadPart(in, from) || !ReadPart(in, to) || !ReadPart(in, data))
         error = "the message cannot be opened";
       if (plain) SecureWipe(plain->data(), plain->size());
+      if (error.empty() && m.kind.starts_with("marketing:")) {  // still wanted? decided now
+        KONFID_ASSIGN_OR_RETURN(suppressed, Suppression(*txn, m, *subject, key, to, now));
+      }
     }
   }
-  Status sent =
-      error.empty() ? mailer_.Send({from, {to}, data})
-      : suppressed ? Fail(Error(ErrorCode::kPermissionDenied, error).WithReason("consent_required"))
-                   : Fail(Error(ErrorCode::kInvalidArgument, error).WithReason("mail_rejected"));
+  if (!suppressed.empty())
+    error = suppressed == "consent_required"
+                ? "suppressed: the subject's consent is no longer live"
+                : "suppressed: the address is no longer the subject's confirmed address";
+  Status sent = error.empty() ? mailer_.Send({from, {to}, data})
+                : !suppressed.empty()
+                    ? Fail(Error(ErrorCode::kPermissionDenied, error).WithReason(suppressed))
+                    : Fail(Error(ErrorCode::kInvalidArgument, error).WithReason("mail_rejected"));
   SecureWipe(to.data(), to.size());
   SecureWipe(data.data(), data.size());
   m.attempts += 1;
@@ -124,6 +116,9 @@ Status OutboxSender::Deliver(ports::OutboxRow m, OutboxStats& stats) {
     m.last_error = sent.error().message();
     ++stats.failed;
   }
+  if (!sent && suppressed.empty())
+    stats.failures.push_back(
+        {m.tenant, m.id, m.kind, m.attempts, m.status == "failed", sent.error()});
   return committer_.Run([&](ports::Transaction& txn, AuditWriter& audit) -> Status {
     KONFID_TRY(txn.UpdateOutbox(m));
     domain::AuditEvent e;
@@ -132,12 +127,43 @@ Status OutboxSender::Deliver(ports::OutboxRow m, OutboxStats& stats) {
     e.operation = std::string(domain::OperationName(domain::Operation::kUse));
     e.subject_id = m.subject;
     e.fields = {"email"};
-    e.outcome = std::string(domain::OutcomeName(sent         ? domain::Outcome::kOk
-                                                : suppressed ? domain::Outcome::kDenied
-                                                             : domain::Outcome::kFailed));
+    e.outcome = std::string(domain::OutcomeName(sent                  ? domain::Outcome::kOk
+                                                : !suppressed.empty() ? domain::Outcome::kDenied
+                                                                      : domain::Outcome::kFailed));
     e.reason = sent ? m.kind : ReasonOf(sent.error());
     return audit.Append(e);
   });
+}
+
+Result<std::string> OutboxSender::Suppression(ports::Transaction& txn, const ports::OutboxRow& m,
+                                              const ports::SubjectRow& subject,
+                                              const SecretBytes& key, const std::string& to,
+                                              UnixMicros now) {
+  std::string purpose = m.kind.substr(10);
+  auto active = policies_.Current(m.tenant);
+  if (!active) return std::string("consent_required");
+  KONFID_ASSIGN_OR_RETURN(auto rows, txn.ListConsentEvents(m.tenant, m.subject));
+  std::vector<domain::ConsentEvent> events;
+  for (auto& r : rows)
+    if (r.event.purpose == purpose) events.push_back(std::move(r.event));
+  auto states = domain::DeriveConsents(events, *active->policy, now, active->consent_epochs);
+  auto it = states.find(purpose);
+  if (it == states.end() || !it->second.live) return std::string("consent_required");
+  // Double opt-in holds until the moment of sending: the address the message was written to
+  // must still be the subject's, and confirmed.
+  if (subject.email_verified_at == 0) return std::string("email_unconfirmed");
+  std::string field;
+  for (const auto& f : active->policy->catalogue.fields())
+    if (f.type == domain::FieldType::kEmail && f.lookup) field = f.name;
+  KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed, domain::UnpackSealedFields(subject.fields));
+  auto current = sealed.find(field);
+  if (current == sealed.end()) return std::string("email_unconfirmed");
+  KONFID_ASSIGN_OR_RETURN(
+      std::string email,
+      crypto_.Open(key, current->second, domain::FieldAssociatedData(m.tenant, m.subject, field)));
+  bool same = email == to;
+  SecureWipe(email.data(), email.size());
+  return std::string(same ? "" : "email_unconfirmed");
 }
 
 }  // namespace konfid::app

@@ -6,7 +6,9 @@
 //
 // A marketing message (kind "marketing:<purpose>") is sent only while the subject's consent
 // to that purpose is still live: one withdrawn while the message waited (in the queue or
-// between retries) is never sent, and is marked failed with the reason consent_required.
+// between retries) is never sent, and is marked failed with the reason consent_required. Nor is
+// one whose address is no longer the subject's confirmed address (changed or unconfirmed since
+// it was queued): marked failed with the reason email_unconfirmed.
 //
 // A crash after the server accepted a message and before the result is recorded can send it
 // again after the claim lapses; the Message-ID stays the same, so receivers can tell.
@@ -25,10 +27,23 @@ namespace konfid::app {
 std::string OutboxPayloadAd(const std::string& tenant, const std::string& subject,
                             const std::string& id);
 
+// A delivery attempt that failed (not one suppressed because the consent or the confirmed
+// address is gone: that is a decision, audited as denied). Free of personal data: the
+// mailer's errors name the SMTP reply, never the address.
+struct MailFailure {
+  std::string tenant;
+  std::string message_id;
+  std::string kind;
+  int64_t attempts = 0;
+  bool final = false;  // no retry will follow
+  Error error;
+};
+
 struct OutboxStats {
   size_t sent = 0;
   size_t retried = 0;
-  size_t failed = 0;
+  size_t failed = 0;  // suppressed messages among them
+  std::vector<MailFailure> failures;
 };
 
 class OutboxSender {
@@ -45,6 +60,12 @@ class OutboxSender {
 
  private:
   Status Deliver(ports::OutboxRow message, OutboxStats& stats);
+  // Why a marketing message must not go out now, "" when it may: consent_required when the
+  // consent to its purpose is no longer live; email_unconfirmed when `to`, the address it
+  // was written to, is not the subject's confirmed address any more (changed, unconfirmed).
+  Result<std::string> Suppression(ports::Transaction& txn, const ports::OutboxRow& m,
+                                  const ports::SubjectRow& subject, const SecretBytes& key,
+                                  const std::string& to, UnixMicros now);
 
   ports::Storage& storage_;
   GroupCommitter& committer_;

@@ -84,9 +84,24 @@ domain::AuditEvent ReadEvent(const Actor& who, const std::string& subject,
                              std::string reason = {});
 
 Outcome OutcomeOf(const Error& e) {
-  return e.code() == ErrorCode::kPermissionDenied || e.code() == ErrorCode::kConsentRequired
+  return e.code() == ErrorCode::kPermissionDenied || e.code() == ErrorCode::kConsentRequired ||
+                 e.reason() == "email_unconfirmed"
              ? Outcome::kDenied
              : Outcome::kFailed;
+}
+
+const domain::FieldSpec* EmailSpec(const domain::TenantPolicy& policy) {
+  const domain::FieldSpec* out = nullptr;
+  for (const auto& f : policy.catalogue.fields())
+    if (f.type == domain::FieldType::kEmail && f.lookup) out = &f;
+  return out;
+}
+
+Error EmailUnconfirmed() {
+  return Error(ErrorCode::kConflict,
+               "this subject's email address is not confirmed by its owner (never, or not since "
+               "it changed): marketing mail goes only to a confirmed address")
+      .WithReason("email_unconfirmed");
 }
 
 // A purpose that rests on consent needs this subject's consent to be live now; the other
@@ -462,8 +477,8 @@ void Vault::Update(const Actor& actor, const std::string& id, const domain::Fiel
             KONFID_ASSIGN_OR_RETURN(auto owner, txn.LookupIndex(who.tenant, field, hash));
             email_changed |= owner != id;
           }
-        if (email_changed && row->email_verified_at != 0)
-          KONFID_TRY(txn.SetEmailVerified(who.tenant, id, 0));
+        if (email_changed)
+          KONFID_TRY(ReconfirmEmail(txn, audit, who, *policy, *row, key, *values, *index, now));
         for (const auto& [field, hash] : *index) {
           KONFID_TRY(txn.DeleteIndex(who.tenant, id, field));
           auto st = txn.InsertIndex(who.tenant, field, hash, id);

@@ -151,7 +151,8 @@ class Vault {
   // extract by a lookup field (email, phone): any accepted spelling finds the subject.
   void Find(const Actor& actor, const std::string& field, const std::string& value,
             const std::string& purpose, Callback<SealedSubject> done);
-  // update: sets and removes fields (null removes an optional field).
+  // update: sets and removes fields (null removes an optional field). A new email address is
+  // unconfirmed: the same transaction queues a confirmation email to it (double opt-in again).
   void Update(const Actor& actor, const std::string& id, const domain::FieldInput& input,
               Callback<SubjectView> done);
   // destroy: deletes the rows and the wrapped data key with them.
@@ -186,8 +187,9 @@ class Vault {
 
   // A marketing email for a consent-based marketing purpose that uses email, queued in the
   // outbox with the one-click unsubscribe headers. ConsentRequired when the subject's
-  // consent is not live (a suppressed subject is never sent anything). Roles admin,
-  // operator, marketing. Returns the outbox message id.
+  // consent is not live (a suppressed subject is never sent anything); Conflict
+  // (email_unconfirmed) while the subject's address is not confirmed by its owner (never, or
+  // not since it changed). Roles admin, operator, marketing. Returns the outbox message id.
   void SendMarketing(const Actor& actor, const std::string& subject, const std::string& purpose,
                      const std::string& title, const std::string& body, Callback<std::string> done);
 
@@ -272,6 +274,25 @@ class Vault {
                                                   const std::string& subject,
                                                   domain::ConsentEvent event,
                                                   const std::string& lang);
+  // The language of the consent texts a subject last read ("en" when its latest event with a
+  // text hash has that of the English text of its version), "ru" otherwise.
+  Result<std::string> SubjectLang(ports::Transaction& txn, const std::string& tenant,
+                                  const std::string& subject);
+  // Inside a transaction: a single-use confirm_email token bound to `email` (its blind-index
+  // hash: the link confirms nothing once the address changes again) and the email with the
+  // link (template `mail_template`) in the outbox, sealed under the subject's key. Returns
+  // the outbox message id.
+  Result<std::string> QueueConfirmation(ports::Transaction& txn, const domain::TenantPolicy& policy,
+                                        const std::string& tenant, const std::string& subject,
+                                        const SecretBytes& key, const std::string& email,
+                                        const Bytes& email_hash, const std::string& lang,
+                                        const std::string& mail_template, UnixMicros now);
+  // Inside an update's transaction that changed the subject's email address: marks it
+  // unconfirmed and asks the new address's owner to confirm it.
+  Status ReconfirmEmail(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
+                        const domain::TenantPolicy& policy, const ports::SubjectRow& row,
+                        const SecretBytes& key, const domain::FieldValues& values,
+                        const std::map<std::string, Bytes>& index, UnixMicros now);
   // A single-use link to the renewal page for a notice, its token stored hashed.
   Result<std::string> RenewalLink(ports::Transaction& txn, const NoticePlan& plan,
                                   const std::string& subject, const std::string& purpose_ids,

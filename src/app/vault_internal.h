@@ -51,6 +51,11 @@ std::vector<std::string> SplitComma(const std::string& s);
 // A token row that exists, is of `kind`, unused and unexpired.
 bool UsableToken(const std::optional<ports::TokenRow>& row, std::string_view kind, UnixMicros now);
 
+// The tenant's lookup field of type email (the address mail goes to); nullptr when none.
+const domain::FieldSpec* EmailSpec(const domain::TenantPolicy& policy);
+// Conflict, reason email_unconfirmed: marketing mail goes only to a confirmed address.
+Error EmailUnconfirmed();
+
 // The names of the fields a stored record holds, without decrypting anything.
 Result<std::vector<std::string>> SealedFieldNames(const Bytes& blob);
 

@@ -214,7 +214,8 @@ void Vault::Register(const Actor& actor, const RegistrationInput& input,
                                 {"lang", input.lang},
                                 {"source", input.form.substr(0, 256)},
                                 {"ip", ip},
-                                {"ua", input.user_agent.substr(0, 256)}});
+                                {"ua", input.user_agent.substr(0, 256)},
+                                {"email", HexEncode(email_hash)}});
 
   auto mail_text = text::RenderMailText(
       "confirm", input.lang == "en" ? text::Lang::kEn : text::Lang::kRu,
@@ -338,6 +339,18 @@ void Vault::Confirm(const std::string& tenant, const std::string& token,
         KONFID_ASSIGN_OR_RETURN(auto subject, txn.FindSubject(link.tenant, row->subject));
         if (!subject) return Fail(invalid);  // erased since
         auto pending = ParsePending(row->pending);
+        // The link confirms the address it was sent to, and only while the subject still has
+        // it. A link from before tokens named their address works only if the subject has not
+        // changed since it was sent.
+        if (auto bound = pending.find("email"); bound != pending.end()) {
+          auto sent_to = HexDecode(bound->second);
+          const domain::FieldSpec* spec = EmailSpec(*policy);
+          if (!sent_to || !spec) return Fail(invalid);
+          KONFID_ASSIGN_OR_RETURN(auto owner, txn.LookupIndex(link.tenant, spec->name, *sent_to));
+          if (owner != row->subject) return Fail(invalid);  // the address changed since
+        } else if (subject->updated_at > row->created_at) {
+          return Fail(invalid);
+        }
         int64_t version = std::stoll(pending["version"].empty() ? "0" : pending["version"]);
         for (const auto& purpose : SplitComma(pending["given"])) {
           const domain::Purpose* p = policy->FindPurpose(purpose);
@@ -411,6 +424,9 @@ void Vault::SendMarketing(const Actor& actor, const std::string& subject,
         KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, subject));
         if (!row) return Fail(NoSubject());
         KONFID_TRY(CheckGround(txn, *active, *pur, who.tenant, subject, now));
+        // Double opt-in: only to an address its owner confirmed, and not again until a changed
+        // one is (Update sent the new address a link).
+        if (row->email_verified_at == 0) return Fail(EmailUnconfirmed());
         KONFID_ASSIGN_OR_RETURN(SecretBytes key,
                                 keyring_.UnwrapSubjectKey(row->wrapped_key, who.tenant, subject));
         KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed,

@@ -112,6 +112,22 @@ Status AsStatus(const Result<T>& r) {
   return Ok();
 }
 
+// One outbox pass; every failed delivery attempt is logged (mail_failed: a warning while it
+// will be retried, an error when it will not) and so counted in /metrics.
+Status SendDueMail(app::OutboxSender& sender, EventLog& events, ports::Clock& clock) {
+  KONFID_ASSIGN_OR_RETURN(auto stats, sender.RunOnce());
+  for (const auto& f : stats.failures)
+    events.Write(clock.Now(), f.final ? LogLevel::kError : LogLevel::kWarn, "mail_failed",
+                 {{"tenant", f.tenant},
+                  {"message_id", f.message_id},
+                  {"kind", f.kind},
+                  {"attempts", f.attempts},
+                  {"code", ErrorCodeName(f.error.code())},
+                  {"message", f.error.message()},
+                  {"detail", f.error.detail()}});
+  return Ok();
+}
+
 int Serve(Platform& p, Common& c, const std::string& listen, int threads) {
   if (c.config_path.empty())
     return Die(Error(ErrorCode::kInvalidArgument, "serve needs --config FILE"));
@@ -148,7 +164,7 @@ int Serve(Platform& p, Common& c, const std::string& listen, int threads) {
     sender = std::make_unique<app::OutboxSender>(*opened->storage, *committer, *opened->keyring,
                                                  p.crypto, *mailer, p.clock, policies);
     jobs.Every("outbox", std::chrono::milliseconds(200),
-               [&sender] { return AsStatus(sender->RunOnce()); });
+               [&sender, &p] { return SendDueMail(*sender, p.events, p.clock); });
   } else {
     std::cerr << "konfid: no [mail] smtp_url: messages wait in the outbox\n";
   }

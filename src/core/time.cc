@@ -1,5 +1,6 @@
 #include "core/time.h"
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -21,6 +22,18 @@ std::string FormatRfc3339(UnixMicros t) {
   snprintf(frac, sizeof frac, ".%06lld", static_cast<long long>(hms.subseconds().count()));
   out.insert(out.size() - 1, frac);
   return out;
+}
+
+UnixMicros AddCalendarMonths(UnixMicros t, int64_t months) {
+  using namespace std::chrono;
+  sys_time<microseconds> tp{microseconds{t}};
+  auto day = floor<days>(tp);
+  year_month_day ymd{day};
+  year_month ym = year_month{ymd.year(), ymd.month()} + std::chrono::months{months};
+  // The corresponding day, or the last day of a month too short for it.
+  auto last = year_month_day_last{ym.year(), month_day_last{ym.month()}}.day();
+  year_month_day moved{ym.year(), ym.month(), std::min(ymd.day(), last)};
+  return (sys_days{moved} + (tp - day)).time_since_epoch().count();
 }
 
 namespace {

@@ -38,9 +38,9 @@ struct ConsentState {
   std::optional<ConsentKind> last;  // nullopt: never asked
   UnixMicros since = 0;             // time of the last event
   int64_t policy_version = 0;       // of the last given or renewed event
-  UnixMicros expires_at = 0;        // given + the purpose's retention; 0 when not given
-  bool renewal_needed = false;      // given under a version before the purpose was widened
-  bool live = false;                // given or renewed, not withdrawn, not expired, not outdated
+  UnixMicros expires_at = 0;    // given + the purpose's retention (by the calendar); 0: not given
+  bool renewal_needed = false;  // given under a version before the purpose was widened
+  bool live = false;            // given or renewed, not withdrawn, not expired, not outdated
 };
 
 // For each purpose, the policy version from which its consent must date: the version that

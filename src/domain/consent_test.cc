@@ -55,6 +55,30 @@ TEST(Consent, StateFollowsTheLastEvent) {
       DeriveConsents({Event(ConsentKind::kRefused, kDay)}, Policy(), 2 * kDay).at("news").live);
 }
 
+// A term in months or years is counted by the calendar (Civil Code Art. 192): "3 years"
+// given on 2026-12-01 lasts to 2029-12-01, not to 2029-11-30 (3 × 365 days).
+TEST(Consent, TermsInMonthsAndYearsEndOnTheCorrespondingDay) {
+  auto at = [](const char* t) { return *ParseRfc3339(t); };
+  auto expiry = [&](const char* retention, const char* given, const char* now) {
+    TenantPolicy p = Policy();
+    p.purposes[0].retention = ParseRetention(retention);
+    ConsentEvent e = Event(ConsentKind::kGiven, at(given));
+    return DeriveConsents({e}, p, at(now)).at("news");
+  };
+  auto three = expiry("3 years", "2026-12-01T09:00:00Z", "2029-12-01T08:59:59Z");
+  EXPECT_EQ(FormatRfc3339(three.expires_at), "2029-12-01T09:00:00.000000Z");
+  EXPECT_TRUE(three.live);  // on 2029-11-30 and on the morning of 2029-12-01 still live
+  EXPECT_FALSE(expiry("3 years", "2026-12-01T09:00:00Z", "2029-12-01T09:00:00Z").live);
+  EXPECT_EQ(FormatRfc3339(expiry("1 year", "2028-02-29", "2028-03-01").expires_at),
+            "2029-02-28T00:00:00.000000Z");
+  EXPECT_EQ(FormatRfc3339(expiry("1 month", "2027-01-31", "2027-02-01").expires_at),
+            "2027-02-28T00:00:00.000000Z");
+  EXPECT_EQ(FormatRfc3339(expiry("6 months", "2026-12-01", "2027-01-01").expires_at),
+            "2027-06-01T00:00:00.000000Z");
+  EXPECT_EQ(FormatRfc3339(expiry("30 days", "2027-01-31", "2027-02-01").expires_at),
+            "2027-03-02T00:00:00.000000Z");  // days stay days
+}
+
 TEST(Consent, ExpiresWhenThePurposesTermHasPassed) {
   auto s = DeriveConsents({Event(ConsentKind::kGiven, kDay)}, Policy(), 31 * kDay);
   EXPECT_FALSE(s.at("news").live);

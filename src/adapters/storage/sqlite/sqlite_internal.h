@@ -52,6 +52,10 @@ class Connection {
     pragmas += o.synchronous_full ? "FULL;" : "NORMAL;";
     pragmas +=
         " PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA journal_size_limit=67108864;";
+    // Deleted content is overwritten with zeros, in the pages written to the WAL and so in
+    // the database file: set here rather than left to the library's build default (Debian
+    // builds with SQLITE_SECURE_DELETE; others do not).
+    pragmas += " PRAGMA secure_delete=ON;";
     KONFID_TRY(conn->Exec(pragmas));
     return conn;
   }
@@ -144,6 +148,16 @@ struct SqliteStorage::Impl {
   std::mutex checkpoint_mu;
   std::condition_variable checkpoint_cv;
   bool stopping = false;
+  // An erasure committed: the erased rows' earlier versions (wrapped data key, sealed values)
+  // are still frames of the WAL until it is truncated. Secure delete zeroes the database's
+  // pages, not the WAL's old frames, and a WAL restart only overwrites them from the start.
+  std::atomic<bool> truncate_wanted{false};
+  std::chrono::steady_clock::time_point last_truncate{};
+
+  void WantTruncate() {
+    truncate_wanted.store(true, std::memory_order_relaxed);
+    checkpoint_cv.notify_all();
+  }
 
   void CheckpointLoop() {
     pthread_setname_np(pthread_self(), "kf-checkpoint");
@@ -152,11 +166,37 @@ struct SqliteStorage::Impl {
       checkpoint_cv.wait_for(lock, std::chrono::milliseconds(100));
       if (stopping) break;
       lock.unlock();
-      int log = 0, done = 0;
-      sqlite3_wal_checkpoint_v2(checkpointer->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log,
-                                &done);
+      if (!TruncateIfWanted()) {
+        int log = 0, done = 0;
+        sqlite3_wal_checkpoint_v2(checkpointer->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log,
+                                  &done);
+      }
       lock.lock();
     }
+  }
+
+  // After an erasure, at most once a second: copies the whole WAL into the database (synced)
+  // and truncates it to zero bytes, in place: the inode stays, so WalSync's descriptor does
+  // too. The writer's mutex keeps the group committer waiting on it rather than retrying
+  // against SQLite's lock; readers get a short while to finish, else the next pass retries.
+  bool TruncateIfWanted() {
+    auto now = std::chrono::steady_clock::now();
+    if (!truncate_wanted.load(std::memory_order_relaxed) ||
+        now - last_truncate < std::chrono::seconds(1))
+      return false;
+    truncate_wanted.store(false, std::memory_order_relaxed);
+    last_truncate = now;
+    int rc;
+    {
+      std::lock_guard writer(write_mu);
+      sqlite3_busy_timeout(checkpointer->db(), 200);
+      int log = 0, done = 0;
+      rc = sqlite3_wal_checkpoint_v2(checkpointer->db(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log,
+                                     &done);
+      sqlite3_busy_timeout(checkpointer->db(), options.busy_timeout_ms);
+    }
+    if (rc != SQLITE_OK) truncate_wanted.store(true, std::memory_order_relaxed);  // a reader
+    return true;
   }
 
   ~Impl() {
@@ -371,8 +411,11 @@ class SqliteTransaction final : public ports::Transaction {
     if (!st)
       return Fail(ErrorCode::kUnavailable, "the change could not be committed",
                   st.error().detail());
+    if (erased_) impl_->WantTruncate();
     return Ok();
   }
+  // DeleteSubject removed a row: the WAL is truncated after the commit.
+  void NoteErasure() { erased_ = true; }
 
  private:
   SqliteStorage::Impl* impl_;
@@ -380,6 +423,7 @@ class SqliteTransaction final : public ports::Transaction {
   std::unique_ptr<Connection> owned_;  // a reader from the pool, returned on destruction
   std::unique_lock<std::mutex> lock_;  // held for the writer
   bool done_ = false;
+  bool erased_ = false;
 };
 
 }  // namespace sqlite_internal

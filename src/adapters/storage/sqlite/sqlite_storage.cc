@@ -52,7 +52,9 @@ Status SqliteTransaction::UpdateSubjectFields(const std::string& tenant, const s
 
 Result<bool> SqliteTransaction::DeleteSubject(const std::string& tenant, const std::string& id) {
   KONFID_TRY(Write("DELETE FROM subjects WHERE tenant_id = ? AND subject_id = ?", tenant, id));
-  return sqlite3_changes(conn_->db()) > 0;
+  bool deleted = sqlite3_changes(conn_->db()) > 0;
+  if (deleted) NoteErasure();
+  return deleted;
 }
 
 Result<std::vector<ports::SubjectKeyRow>> SqliteTransaction::ListSubjectKeys(
