@@ -38,6 +38,14 @@ class StrictHandler {
   static constexpr std::size_t max_key_size = json::string::max_size();
   static constexpr std::size_t max_string_size = json::string::max_size();
 
+  // `temp` (on the caller's stack) holds the value stack until it outgrows it, as in
+  // boost::json::parse: no heap allocation for the parse of a small body.
+  StrictHandler(unsigned char* temp, size_t size) : st(json::storage_ptr(), temp, size) {
+    text_.reserve(256);
+    keys_.reserve(16);
+    starts_.reserve(4);
+  }
+
   json::value_stack st;
   bool duplicate = false;
   std::string duplicate_key;  // the member named twice, when `duplicate`
@@ -51,8 +59,10 @@ class StrictHandler {
   bool on_object_end(std::size_t n, json::error_code& ec) {
     size_t start = starts_.back();
     if (n > kLinear && HasDuplicate(start, ec)) return false;
+    if (start < keys_.size()) text_.resize(keys_[start].first);
     keys_.resize(start);
     starts_.pop_back();
+    key_start_ = text_.size();
     st.push_object(n);
     return true;
   }
@@ -62,19 +72,19 @@ class StrictHandler {
     return true;
   }
   bool on_key_part(json::string_view s, std::size_t, json::error_code&) {
-    key_.append(s.data(), s.size());
+    text_.append(s.data(), s.size());
     st.push_chars(s);
     return true;
   }
   bool on_key(json::string_view s, std::size_t, json::error_code& ec) {
-    key_.append(s.data(), s.size());
+    text_.append(s.data(), s.size());
+    std::pair<size_t, size_t> key{key_start_, text_.size() - key_start_};
     size_t start = starts_.back();
-    if (keys_.size() - start < kLinear &&
-        std::find(keys_.begin() + static_cast<std::ptrdiff_t>(start), keys_.end(), key_) !=
-            keys_.end())
-      return Duplicate(key_, ec);
-    keys_.push_back(std::move(key_));
-    key_.clear();
+    if (keys_.size() - start < kLinear)
+      for (size_t i = start; i < keys_.size(); ++i)
+        if (Text(keys_[i]) == Text(key)) return Duplicate(Text(key), ec);
+    keys_.push_back(key);
+    key_start_ = text_.size();
     st.push_key(s);
     return true;
   }
@@ -119,17 +129,25 @@ class StrictHandler {
     ec = json::error::syntax;  // stops the parser; `duplicate` says why
     return false;
   }
+  std::string_view Text(std::pair<size_t, size_t> key) const {
+    return std::string_view(text_).substr(key.first, key.second);
+  }
   bool HasDuplicate(size_t start, json::error_code& ec) {
-    std::vector<std::string_view> sorted(keys_.begin() + static_cast<std::ptrdiff_t>(start),
-                                         keys_.end());
+    std::vector<std::string_view> sorted;
+    sorted.reserve(keys_.size() - start);
+    for (size_t i = start; i < keys_.size(); ++i) sorted.push_back(Text(keys_[i]));
     std::sort(sorted.begin(), sorted.end());
     auto twice = std::adjacent_find(sorted.begin(), sorted.end());
     return twice != sorted.end() && !Duplicate(*twice, ec);
   }
 
-  std::vector<std::string> keys_;  // the keys of every open object, innermost last
-  std::vector<size_t> starts_;     // where each open object's keys begin in keys_
-  std::string key_;                // the key being read (it can arrive in parts)
+  // The keys of every open object, innermost last, as (offset, length) into text_, which
+  // holds them end to end (one buffer, not a string per key); then the key being read, which
+  // can arrive in parts, from key_start_.
+  std::string text_;
+  std::vector<std::pair<size_t, size_t>> keys_;
+  std::vector<size_t> starts_;  // where each open object's keys begin in keys_
+  size_t key_start_ = 0;
 };
 
 Error BadJson(const char* message, const char* reason) {
@@ -139,7 +157,8 @@ Error BadJson(const char* message, const char* reason) {
 }  // namespace
 
 Result<json::object> ParseJsonBody(std::string_view body) {
-  json::basic_parser<StrictHandler> parser(json::parse_options{});
+  unsigned char temp[BOOST_JSON_STACK_BUFFER_SIZE];
+  json::basic_parser<StrictHandler> parser(json::parse_options{}, temp, sizeof temp);
   parser.handler().st.reset();
   json::error_code ec;
   size_t used = parser.write_some(false, body.data(), body.size(), ec);

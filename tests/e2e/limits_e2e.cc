@@ -12,6 +12,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <thread>
 
@@ -130,7 +131,10 @@ TEST(ConnectionLimits, DescriptorExhaustionNeitherSpinsNorStarvesClients) {
   std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // the window measured
   double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   double share = double(CpuTicks(konfid.pid()) - before) / double(ticks) / seconds;
-  EXPECT_LT(share, 0.3) << "the server used " << share * 100 << " % of a core while out of fds";
+  // A spinning accept loop takes a whole core on an idle machine (a third of one on this
+  // test's busy 2-core machine); backing off, the server wakes a few times a second.
+  EXPECT_LT(share, 0.15) << "the server used " << share * 100 << " % of a core while out of fds";
+  std::cout << "server CPU while out of descriptors: " << share * 100 << " % of a core\n";
 
   // A healthy client, queued behind the idle ones, is served once they time out.
   int healthy = Connect(konfid.port(), 20'000);
@@ -144,8 +148,11 @@ TEST(ConnectionLimits, DescriptorExhaustionNeitherSpinsNorStarvesClients) {
   for (int fd : idle) close(fd);
   std::string log = ReadFile(konfid.log_path());
   EXPECT_NE(log.find(R"("event":"accept_failed")"), std::string::npos) << log;
+  // Failed accepts are counted, and there are few of them: one per back-off, not a loop.
   std::string failures = MetricLine(konfid.port(), "konfid_http_accept_failures_total ");
-  EXPECT_NE(failures, "konfid_http_accept_failures_total 0") << failures;
+  long count = std::stol(failures.substr(failures.rfind(' ') + 1));
+  EXPECT_GT(count, 0) << failures;
+  EXPECT_LT(count, 100) << failures;
   EXPECT_EQ(konfid.Stop(), 0);
 }
 
