@@ -56,8 +56,9 @@ TEST(PostgresFailure, AStoppedDatabaseGivesA503ALogLineAndAnUnreadyProbe) {
     Instance konfid(url);
     std::string key = konfid.CreateKey("demo", "admin");
     konfid.Start();
-    auto created = konfid.Request("POST", "/v1/subjects",
-                                  R"({"fields":{"surname":"Тестова","name":"Тина"}})", key);
+    auto created = konfid.Request(
+        "POST", "/v1/subjects",
+        R"({"fields":{"surname":"Тестова","name":"Тина","email":"tina@example.com"}})", key);
     ASSERT_EQ(created.status, 201u) << created.body;
     ASSERT_EQ(std::system((script + " stop " + cluster.path() + "/pg").c_str()), 0);
 
