@@ -1,4 +1,6 @@
 #include "http/api.h"
+#include "http/readiness.h"
+#include "http/request_id.h"
 #include "http/respond.h"
 
 #include <fmt/format.h>
@@ -164,37 +166,57 @@ json::object SubjectJson(const app::SubjectView& v, bool with_fields) {
 
 }  // namespace
 
-bool RateLimiter::Allow(const std::string& key, int64_t now) {
-  std::lock_guard lock(mu_);
-  if (buckets_.size() > 100'000) buckets_.clear();  // bounded memory under a flood of addresses
-  auto [it, fresh] = buckets_.try_emplace(key, Bucket{burst_, now});
-  Bucket& b = it->second;
-  if (!fresh) {
-    b.tokens = std::min(burst_, b.tokens + double(now - b.at) * burst_ / double(window_));
-    b.at = now;
-  }
-  if (b.tokens < 1) return false;
-  b.tokens -= 1;
-  return true;
-}
+Api::Api(ApiDeps deps)
+    : d_(std::move(deps)), ready_(std::make_unique<ReadinessCheck>(d_.storage)) {}
+Api::~Api() = default;
 
 Response Api::Handle(const Request& req, const std::string& peer, Yield yield) {
   int64_t start = d_.clock.MonotonicMicros();
+  std::string request_id = RequestIdOf(req["X-Request-Id"]);
   std::string route = "unmatched";
   Response res;
   try {
-    res = Route(req, peer, route, yield);
+    std::string forwarded;  // every X-Forwarded-For header, in order
+    if (!d_.trusted_proxies.empty())
+      for (auto [f, last] = req.equal_range("X-Forwarded-For"); f != last; ++f)
+        forwarded.append(forwarded.empty() ? "" : ",").append(f->value().data(), f->value().size());
+    std::string client = ClientAddress(peer, forwarded, d_.trusted_proxies);
+    res = Route(req, client, route, yield);
   } catch (const std::exception& e) {
     res = Problem(Error(ErrorCode::kInternal, "internal error", e.what()), req.version(), false);
   }
   // Unknown methods share one label, so a client cannot mint new series.
   std::string method =
       req.method() == beast_http::verb::unknown ? "OTHER" : std::string(req.method_string());
+  if (res.result_int() >= 500) LogFailure(req, res, request_id, route, method);
+  res.set("X-Request-Id", request_id);
   d_.metrics.Observe(route, method, res.result_int(), d_.clock.MonotonicMicros() - start);
   return res;
 }
 
-Response Api::Route(const Request& req, const std::string& peer, std::string& route, Yield yield) {
+void Api::LogFailure(const Request&, Response& res, const std::string& request_id,
+                     const std::string& route, const std::string& method) {
+  // The detail names what failed inside (a statement, a file, an errno), never a value the
+  // client sent: errors carry no personal data (docs/errors.md). Capped for the log.
+  std::string code(res[kErrorCodeField]), detail(res[kErrorDetailField]);
+  res.erase(kErrorCodeField);
+  res.erase(kErrorDetailField);
+  if (detail.size() > 512) detail.resize(512);
+  d_.events.Write(d_.clock.Now(), LogLevel::kError, "request_failed",
+                  {{"request_id", request_id},
+                   {"route", route},
+                   {"method", method},
+                   {"status", res.result_int()},
+                   {"code", code.empty() ? "internal" : code},
+                   {"detail", detail}});
+}
+
+bool Api::Limited(const std::string& route, const std::string& client) {
+  return !link_limit_.Allow(route + " " + client, d_.clock.MonotonicMicros());
+}
+
+Response Api::Route(const Request& req, const std::string& client, std::string& route,
+                    Yield yield) {
   auto problem = [&](const Error& e) { return Problem(e, req.version(), req.keep_alive()); };
   auto target = boost::urls::parse_origin_form(req.target());
   if (!target) return problem(Invalid("the request target is not a valid URL", "invalid_target"));
@@ -207,8 +229,9 @@ Response Api::Route(const Request& req, const std::string& peer, std::string& ro
   }
   if (path == "/readyz") {
     route = "/readyz";
-    if (auto st = d_.storage.CheckSchema(); !st)
-      return problem(Error(ErrorCode::kUnavailable, "storage is not ready", st.error().detail()));
+    if (auto st = ready_->Check(std::chrono::seconds(2), yield); !st)
+      return problem(Error(ErrorCode::kUnavailable, "storage is not ready: " + st.error().message(),
+                           st.error().detail()));
     return Json(200, json::object{{"status", "ready"}}, req);
   }
   if (path == "/metrics") {
@@ -235,7 +258,7 @@ Response Api::Route(const Request& req, const std::string& peer, std::string& ro
   if (path == "/v1/confirmations") {  // public: the link's token is the credential
     route = "/v1/confirmations";
     if (method != beast_http::verb::post) return MethodNotAllowed(req, "POST");
-    if (!confirm_limit_.Allow(peer, d_.clock.MonotonicMicros()))
+    if (Limited(route, client))
       return problem(Error(ErrorCode::kTooManyRequests, "too many attempts; try again later")
                          .WithReason("rate_limited"));
     auto body = ParseJsonObject(req);
@@ -253,22 +276,9 @@ Response Api::Route(const Request& req, const std::string& peer, std::string& ro
     for (const auto& e : *r) given.push_back(ConsentEventJson(e));
     return Json(200, json::object{{"confirmed", true}, {"consents", std::move(given)}}, req);
   }
-  if (path.starts_with("/v1/unsubscribe/")) {  // public: RFC 8058 one-click
-    route = "/v1/unsubscribe/{tenant}/{token}";
-    if (method != beast_http::verb::post) return MethodNotAllowed(req, "POST");
-    if (!confirm_limit_.Allow(peer, d_.clock.MonotonicMicros()))
-      return problem(Error(ErrorCode::kTooManyRequests, "too many attempts; try again later")
-                         .WithReason("rate_limited"));
-    std::string rest = path.substr(16);
-    size_t slash = rest.find('/');
-    std::string tenant = rest.substr(0, slash),
-                token = slash == std::string::npos ? "" : rest.substr(slash + 1);
-    auto r =
-        Await<bool>([&](auto cb) { d_.vault.Unsubscribe(tenant, token, std::move(cb)); }, yield);
-    if (!r) return problem(r.error());
-    return Json(200, json::object{{"unsubscribed", true}, {"changed", *r}}, req);
-  }
-  if (path.starts_with("/v1/renewals/")) return RenewalRoute(req, path, peer, route, yield);
+  if (path.starts_with("/v1/unsubscribe/"))  // public: RFC 8058 one-click
+    return UnsubscribeRoute(req, path, *target, client, route, yield);
+  if (path.starts_with("/v1/renewals/")) return RenewalRoute(req, path, client, route, yield);
   if (path == "/v1/keys/receipt") {
     route = "/v1/keys/receipt";
     if (method != beast_http::verb::get) return MethodNotAllowed(req, "GET");

@@ -8,8 +8,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/url/url_view.hpp>
 
-#include <mutex>
-#include <unordered_map>
+#include <memory>
+#include <string_view>
 
 #include "app/api_keys.h"
 #include "app/group_committer.h"
@@ -17,7 +17,9 @@
 #include "app/policy_store.h"
 #include "app/vault.h"
 #include "core/event_log.h"
+#include "http/client_address.h"
 #include "http/metrics.h"
+#include "http/rate_limiter.h"
 #include "ports/clock.h"
 #include "ports/storage.h"
 
@@ -43,50 +45,57 @@ struct ApiDeps {
   Metrics& metrics;
   EventLog& events;      // 5xx and other failures are written here and counted
   app::JobRunner& jobs;  // for its pass counts in /metrics
+  // Peers whose X-Forwarded-For is believed (reverse proxies); empty: none.
+  TrustedProxies trusted_proxies = {};
 };
 
-// Requests allowed per client address within a sliding window (a token bucket refilled
-// continuously). Thread-safe.
-class RateLimiter {
- public:
-  RateLimiter(double burst, int64_t window_micros) : burst_(burst), window_(window_micros) {}
-  // True when `key` may make one more request at `now`.
-  bool Allow(const std::string& key, int64_t now);
-
- private:
-  struct Bucket {
-    double tokens;
-    int64_t at;
-  };
-  double burst_;
-  int64_t window_;
-  std::mutex mu_;
-  std::unordered_map<std::string, Bucket> buckets_;
-};
+class ReadinessCheck;
 
 class Api {
  public:
-  explicit Api(ApiDeps deps) : d_(deps) {}
+  explicit Api(ApiDeps deps);
+  ~Api();
   // Never throws; every failure becomes a problem response. Suspends the calling stackful
-  // coroutine (not the thread) while the vault works.
-  // `peer` is the client's address (for per-address rate limits).
+  // coroutine (not the thread) while the vault works. `peer` is the TCP peer's address; the
+  // client's, for per-client limits, is derived from it and X-Forwarded-For (trusted_proxies).
+  // Every response carries X-Request-Id; every 5xx is written to the event log.
   Response Handle(const Request& request, const std::string& peer, Yield yield);
 
+  EventLog& events() { return d_.events; }
+  Metrics& metrics() { return d_.metrics; }
+  ports::Clock& clock() { return d_.clock; }
+
  private:
-  Response Route(const Request& request, const std::string& peer, std::string& route, Yield yield);
+  // `client` is the client's address (ClientAddress), for per-client limits.
+  Response Route(const Request& request, const std::string& client, std::string& route,
+                 Yield yield);
+  // The unsubscribe link: GET a page with a button, POST (RFC 8058) withdraws (unsubscribe_api.cc).
+  Response UnsubscribeRoute(const Request& request, const std::string& path,
+                            const boost::urls::url_view& target, const std::string& client,
+                            std::string& route, Yield yield);
+  // True when `client` has used up its attempts on `route` (public routes whose token is the
+  // credential: each route has its own buckets).
+  bool Limited(const std::string& route, const std::string& client);
+  // Writes a 5xx as a `request_failed` event: ids, route pattern, codes; never values.
+  void LogFailure(const Request& request, Response& response, const std::string& request_id,
+                  const std::string& route, const std::string& method);
   // /v1/policy and /v1/policy/versions[/{n}] (policy_api.cc).
   Response PolicyRoute(const Request& request, const std::string& path,
                        const boost::urls::url_view& target, std::string& route);
   // /v1/renewals/{tenant}/{token}: the page of a policy-change notice's link and its
   // decision (renewal_api.cc). Public: the token is the credential.
-  Response RenewalRoute(const Request& request, const std::string& path, const std::string& peer,
+  Response RenewalRoute(const Request& request, const std::string& path, const std::string& client,
                         std::string& route, Yield yield);
   ApiDeps d_;
-  RateLimiter confirm_limit_{10, 60'000'000};  // per address: 10 a minute
+  RateLimiter link_limit_{10, 60'000'000};  // per route and client: 10 a minute
+  std::unique_ptr<ReadinessCheck> ready_;
 };
 
-// A problem+json response for `error`.
+// A problem+json response for `error`. A 5xx also carries the error's code and internal
+// detail in the fields below, for Api::Handle to log; it removes them before sending.
 Response Problem(const Error& error, unsigned version, bool keep_alive);
+inline constexpr std::string_view kErrorCodeField = "Konfid-Internal-Error-Code";
+inline constexpr std::string_view kErrorDetailField = "Konfid-Internal-Error-Detail";
 unsigned HttpStatusOf(ErrorCode code);
 
 }  // namespace konfid::http

@@ -50,6 +50,16 @@ std::string Metrics::Render(const std::string& extra) const {
     out += fmt::format("konfid_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", route,
                        h.count);
   }
+  out += fmt::format(
+      "# HELP konfid_http_connections Open HTTP connections.\n"
+      "# TYPE konfid_http_connections gauge\nkonfid_http_connections {}\n"
+      "# HELP konfid_http_connections_refused_total Connections answered 503 and closed: over "
+      "max_connections.\n"
+      "# TYPE konfid_http_connections_refused_total counter\n"
+      "konfid_http_connections_refused_total {}\n"
+      "# HELP konfid_http_accept_failures_total Failed accept() calls (EMFILE, ENFILE, ...).\n"
+      "# TYPE konfid_http_accept_failures_total counter\nkonfid_http_accept_failures_total {}\n",
+      connections_open_.load(), connections_refused_.load(), accept_failures_.load());
   out += extra;
   return out;
 }

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "http/api.h"
+#include "http/json_body.h"
 #include "http/respond.h"
 #include "text/policy_text.h"
 
@@ -30,19 +31,6 @@ json::object VersionJson(const ports::PolicyVersionRow& v, int64_t in_force) {
                       {"material", v.material},
                       {"changes", std::move(changes)},
                       {"in_force", v.version == in_force}};
-}
-
-// The first language of Accept-Language that Konfid writes, if any.
-std::optional<text::Lang> AcceptedLang(std::string_view header) {
-  for (size_t pos = 0; pos < header.size();) {
-    size_t comma = header.find(',', pos);
-    if (comma == std::string_view::npos) comma = header.size();
-    std::string_view tag = header.substr(pos, comma - pos);
-    while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
-    if (auto lang = text::ParseLang(tag.substr(0, 2))) return lang;
-    pos = comma + 1;
-  }
-  return std::nullopt;
 }
 
 }  // namespace
@@ -152,7 +140,7 @@ Response Api::PolicyRoute(const Request& req, const std::string& path,
       return problem(Error(ErrorCode::kPermissionDenied, "only an admin key may publish the policy")
                          .WithReason("role"));
     auto type = req[beast_http::field::content_type];
-    if (!type.empty() && !type.starts_with("application/toml") && !type.starts_with("text/plain"))
+    if (!IsMediaType(type, "application/toml") && !IsMediaType(type, "text/plain"))
       return problem(Error(ErrorCode::kInvalidArgument,
                            "send the policy file as Content-Type: application/toml")
                          .WithReason("unsupported_media_type"));

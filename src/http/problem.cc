@@ -53,6 +53,10 @@ Response Problem(const Error& error, unsigned version, bool keep_alive) {
   Response res{static_cast<beast_http::status>(status), version};
   res.set(beast_http::field::content_type, "application/problem+json");
   if (status == 401) res.set(beast_http::field::www_authenticate, "Bearer realm=\"konfid\"");
+  if (status >= 500) {  // for the log (Api::Handle), never sent
+    res.set(kErrorCodeField, code);
+    res.set(kErrorDetailField, error.detail().empty() ? error.message() : error.detail());
+  }
   res.keep_alive(keep_alive);
   res.body() = boost::json::serialize(body);
   res.prepare_payload();

@@ -6,6 +6,7 @@
 #include <boost/url/parse.hpp>
 
 #include "http/api.h"
+#include "http/json_body.h"
 #include "http/respond.h"
 #include "text/policy_text.h"
 
@@ -70,31 +71,21 @@ Result<Decision> ParseJson(const Request& req) {
   return d;
 }
 
-// A page of the renewal form: not to be framed (a consent form inside another site's frame
-// could be clicked unseen), no scripts, and posting only back to Konfid.
 Response Page(unsigned status, const text::RenewalPage& page, const std::string& lang,
               const Request& req) {
-  Response res =
-      Text(status, text::RenderRenewalPage(page, lang == "en" ? text::Lang::kEn : text::Lang::kRu),
-           "text/html; charset=utf-8", req);
-  res.set(beast_http::field::cache_control, "no-store");
-  res.set("Content-Security-Policy",
-          "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-          "frame-ancestors 'none'");
-  res.set("X-Frame-Options", "DENY");
-  res.set("Referrer-Policy", "no-referrer");  // the path holds the token
-  return res;
+  return HtmlPage(
+      status, text::RenderRenewalPage(page, lang == "en" ? text::Lang::kEn : text::Lang::kRu), req);
 }
 
 }  // namespace
 
-Response Api::RenewalRoute(const Request& req, const std::string& path, const std::string& peer,
+Response Api::RenewalRoute(const Request& req, const std::string& path, const std::string& client,
                            std::string& route, Yield yield) {
   route = "/v1/renewals/{tenant}/{token}";
   auto method = req.method();
   if (method != beast_http::verb::get && method != beast_http::verb::post)
     return MethodNotAllowed(req, "GET, POST");
-  if (!confirm_limit_.Allow(peer, d_.clock.MonotonicMicros()))
+  if (Limited(route, client))
     return Problem(Error(ErrorCode::kTooManyRequests, "too many attempts; try again later")
                        .WithReason("rate_limited"),
                    req.version(), req.keep_alive());
@@ -124,7 +115,8 @@ Response Api::RenewalRoute(const Request& req, const std::string& path, const st
     return Page(200, page, r->lang, req);
   }
 
-  bool form = req[beast_http::field::content_type].starts_with("application/x-www-form-urlencoded");
+  bool form =
+      IsMediaType(req[beast_http::field::content_type], "application/x-www-form-urlencoded");
   auto decision = form ? ParseForm(req.body()) : ParseJson(req);
   if (!decision) return Problem(decision.error(), req.version(), req.keep_alive());
   auto r = Await<std::vector<domain::ConsentEvent>>(

@@ -1,6 +1,7 @@
 #include "http/respond.h"
 
 #include "domain/consent.h"
+#include "http/json_body.h"
 
 namespace konfid::http {
 
@@ -9,15 +10,13 @@ Error Invalid(std::string message, std::string reason) {
 }
 
 Result<boost::json::object> ParseJsonObject(const Request& req) {
+  // A body without a type is refused too: it may be a form a browser sent across sites. An
+  // empty body without one is just an empty (invalid) document.
   auto type = req[beast_http::field::content_type];
-  if (!type.empty() && !type.starts_with("application/json"))
+  if (!IsMediaType(type, "application/json") && !(type.empty() && req.body().empty()))
     return Fail(Error(ErrorCode::kInvalidArgument, "Content-Type must be application/json")
                     .WithReason("unsupported_media_type"));
-  boost::system::error_code ec;
-  boost::json::value doc = boost::json::parse(req.body(), ec);
-  if (ec) return Fail(Invalid("the body is not valid JSON", "invalid_json"));
-  if (!doc.is_object()) return Fail(Invalid("the body must be a JSON object", "invalid_json"));
-  return std::move(doc.get_object());
+  return ParseJsonBody(req.body());
 }
 
 Status OnlyMembers(const boost::json::object& root, std::initializer_list<std::string_view> known,
@@ -68,6 +67,33 @@ Response MethodNotAllowed(const Request& req, const char* allow) {
                          req.version(), req.keep_alive());
   res.set(beast_http::field::allow, allow);
   return res;
+}
+
+}  // namespace konfid::http
+
+namespace konfid::http {
+
+Response HtmlPage(unsigned status, std::string html, const Request& req) {
+  Response res = Text(status, std::move(html), "text/html; charset=utf-8", req);
+  res.set(beast_http::field::cache_control, "no-store");
+  res.set("Content-Security-Policy",
+          "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+          "frame-ancestors 'none'");
+  res.set("X-Frame-Options", "DENY");
+  res.set("Referrer-Policy", "no-referrer");
+  return res;
+}
+
+std::optional<text::Lang> AcceptedLang(std::string_view header) {
+  for (size_t pos = 0; pos < header.size();) {
+    size_t comma = header.find(',', pos);
+    if (comma == std::string_view::npos) comma = header.size();
+    std::string_view tag = header.substr(pos, comma - pos);
+    while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
+    if (auto lang = text::ParseLang(tag.substr(0, 2))) return lang;
+    pos = comma + 1;
+  }
+  return std::nullopt;
 }
 
 }  // namespace konfid::http

@@ -6,9 +6,11 @@
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "http/api.h"
+#include "text/policy_text.h"
 
 namespace konfid::http {
 
@@ -24,6 +26,12 @@ boost::json::object ConsentEventJson(const domain::ConsentEvent& e);
 Response Json(unsigned status, const boost::json::value& body, const Request& req);
 Response Text(unsigned status, std::string body, std::string_view type, const Request& req);
 Response MethodNotAllowed(const Request& req, const char* allow);
+// An HTML page of a link a visitor follows (renewal, unsubscribe): not to be framed (a form
+// inside another site's frame could be clicked unseen), no scripts, posting only back to
+// Konfid, no Referer (the path holds the token), not cached.
+Response HtmlPage(unsigned status, std::string html, const Request& req);
+// The first language of an Accept-Language header that Konfid writes, if any.
+std::optional<text::Lang> AcceptedLang(std::string_view header);
 
 // Waits for a Vault call: `start` receives the callback, which the committer's thread calls;
 // the result resumes the coroutine on the connection's own thread. The work guard keeps that

@@ -43,15 +43,24 @@ int Serve(cli::ServeContext& ctx, ports::Clock& clock) {
     std::cerr << "konfid: " << listen.error().message() << "\n";
     return 2;
   }
+  auto proxies = http::ParseTrustedProxies(ctx.config.trusted_proxies);
+  if (!proxies) {
+    std::cerr << "konfid: " << proxies.error().message() << "\n";
+    return 2;
+  }
   http::Metrics metrics;
   http::Api api({ctx.vault, ctx.config.mail.unsubscribe_base, ctx.policies, ctx.policy_reader,
-                 ctx.keys, ctx.committer, ctx.storage, clock, metrics, ctx.events, ctx.jobs});
+                 ctx.keys, ctx.committer, ctx.storage, clock, metrics, ctx.events, ctx.jobs,
+                 std::move(*proxies)});
   http::ServerOptions options;
   options.host = listen->first;
   options.port = listen->second;
   options.threads = ctx.config.threads != 0 ? ctx.config.threads
                                             : std::max(1u, std::thread::hardware_concurrency());
   options.body_limit = ctx.config.body_limit;
+  options.max_connections = ctx.config.max_connections;
+  options.header_timeout = std::chrono::seconds(ctx.config.header_timeout_seconds);
+  options.idle_timeout = std::chrono::seconds(ctx.config.idle_timeout_seconds);
   auto server = http::HttpServer::Create(options, api);
   if (!server) {
     std::cerr << "konfid: " << server.error().message() << "\n";
@@ -61,7 +70,8 @@ int Serve(cli::ServeContext& ctx, ports::Clock& clock) {
                    {{"listen", options.host + ":" + std::to_string((*server)->port())},
                     {"backend", ctx.storage.backend()},
                     {"tenants", static_cast<uint64_t>(ctx.config.tenants.size())},
-                    {"threads", static_cast<uint64_t>(options.threads)}});
+                    {"threads", static_cast<uint64_t>(options.threads)},
+                    {"max_connections", static_cast<uint64_t>((*server)->max_connections())}});
   (*server)->Run();
   ctx.events.Write(clock.Now(), LogLevel::kInfo, "stopped", {});
   return 0;

@@ -27,9 +27,14 @@ struct MailConfig {
 
 struct ServiceConfig {
   std::string listen = "127.0.0.1:8080";
-  size_t body_limit = 64 * 1024;  // bytes
-  size_t threads = 0;             // HTTP threads; 0 = one per core
-  std::string db;                 // empty: SQLite file in the data directory; or postgres://...
+  size_t body_limit = 64 * 1024;    // bytes
+  size_t threads = 0;               // HTTP threads; 0 = one per core
+  size_t max_connections = 0;       // open connections; 0 = from the open-files limit
+  int header_timeout_seconds = 10;  // a request's header, from its first byte (or connect)
+  int idle_timeout_seconds = 30;    // a kept-alive connection between requests
+  // Reverse proxies (addresses or CIDR blocks) whose X-Forwarded-For is believed.
+  std::vector<std::string> trusted_proxies;
+  std::string db;  // empty: SQLite file in the data directory; or postgres://...
   bool sqlite_synchronous_full = true;
   std::vector<domain::TenantPolicy> tenants;
   MailConfig mail;

@@ -320,6 +320,25 @@ Result<std::string> RenderDocument(const TenantPolicy& p, std::string_view docum
   return TemplateNamed("page.html").Render(page, EscapeHtml);
 }
 
+namespace {
+
+// templates/<name>.<lang>.html inside page.html: the template's first line is the page's
+// title (fixed words), the rest its body.
+std::string RenderPage(const std::string& name, const Value& ctx, Lang lang) {
+  std::string text =
+      TemplateNamed(name + "." + std::string(LangName(lang)) + ".html").Render(ctx, EscapeHtml);
+  size_t nl = text.find('\n');
+  std::string title = text.substr(0, nl);
+  Value wrapper;
+  wrapper.Set("lang", std::string(LangName(lang)))
+      .Set("title", title)
+      .Set("body", "<h1>" + EscapeHtml(title) + "</h1>\n" +
+                       (nl == std::string::npos ? "" : text.substr(nl + 1)));
+  return TemplateNamed("page.html").Render(wrapper, EscapeHtml);
+}
+
+}  // namespace
+
 std::string RenderRenewalPage(const RenewalPage& page, Lang lang) {
   Value::List purposes;
   for (const auto& p : page.purposes) {
@@ -337,17 +356,18 @@ std::string RenderRenewalPage(const RenewalPage& page, Lang lang) {
       .Set("version", std::to_string(page.version))
       .Set("purposes", std::move(purposes))
       .Set("policy_url", page.policy_url);
-  // The template's first line is the page's title (fixed words), the rest its body.
-  std::string text =
-      TemplateNamed("renewal." + std::string(LangName(lang)) + ".html").Render(ctx, EscapeHtml);
-  size_t nl = text.find('\n');
-  std::string title = text.substr(0, nl);
-  Value wrapper;
-  wrapper.Set("lang", std::string(LangName(lang)))
-      .Set("title", title)
-      .Set("body", "<h1>" + EscapeHtml(title) + "</h1>\n" +
-                       (nl == std::string::npos ? "" : text.substr(nl + 1)));
-  return TemplateNamed("page.html").Render(wrapper, EscapeHtml);
+  return RenderPage("renewal", ctx, lang);
+}
+
+std::string RenderUnsubscribePage(const UnsubscribePage& page, Lang lang) {
+  Value ctx;
+  ctx.Set("form", page.state == UnsubscribePage::State::kForm)
+      .Set("done", page.state == UnsubscribePage::State::kDone)
+      .Set("invalid", page.state == UnsubscribePage::State::kInvalid)
+      .Set("operator", page.operator_name)
+      .Set("action", page.action)
+      .Set("policy_url", page.policy_url);
+  return RenderPage("unsubscribe", ctx, lang);
 }
 
 MailText RenderMailText(const std::string& name, Lang lang,

@@ -67,4 +67,16 @@ struct RenewalPage {
 };
 std::string RenderRenewalPage(const RenewalPage& page, Lang lang);
 
+// The page behind a marketing email's unsubscribe link (templates/unsubscribe.<lang>.html):
+// one button that posts the RFC 8058 one-click form back; the answer; or that the link does
+// not work.
+struct UnsubscribePage {
+  enum class State { kForm, kDone, kInvalid };
+  State state = State::kForm;
+  std::string operator_name;
+  std::string action;  // the form posts here
+  std::string policy_url;
+};
+std::string RenderUnsubscribePage(const UnsubscribePage& page, Lang lang);
+
 }  // namespace konfid::text

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -30,7 +31,8 @@ using tcp = boost::asio::ip::tcp;
 namespace {
 
 // fork + exec of the konfid binary; stdout and stderr to `out_fd`.
-pid_t Spawn(const std::vector<std::string>& args, int out_fd, const std::string& master_key = "") {
+pid_t Spawn(const std::vector<std::string>& args, int out_fd, const std::string& master_key = "",
+            unsigned long open_files_limit = 0) {
   std::vector<char*> argv;
   std::string bin = konfid::testing::KonfidBinary();
   argv.push_back(bin.data());
@@ -41,6 +43,10 @@ pid_t Spawn(const std::vector<std::string>& args, int out_fd, const std::string&
   if (pid == 0) {
     dup2(out_fd, 1);
     dup2(out_fd, 2);
+    if (open_files_limit > 0) {
+      rlimit limit{open_files_limit, open_files_limit};
+      if (setrlimit(RLIMIT_NOFILE, &limit) != 0) _exit(126);
+    }
     if (master_key.empty()) {
       unsetenv("KONFID_MASTER_KEY");
     } else {
@@ -223,6 +229,13 @@ std::string Instance::CreateKey(const std::string& tenant, const std::string& ro
   return out.substr(out.rfind('\n') + 1);
 }
 
+void Instance::AddServerSettings(const std::string& lines) {
+  std::ifstream in(config_path());
+  std::stringstream config;
+  config << in.rdbuf();
+  std::ofstream(config_path()) << Replaced(config.str(), "[server]\n", "[server]\n" + lines + "\n");
+}
+
 void Instance::Start() {
   port_ = FreePort();
   std::vector<std::string> args = {"serve",
@@ -234,7 +247,7 @@ void Instance::Start() {
                                    "127.0.0.1:" + std::to_string(port_)};
   for (auto& a : DbArgs()) args.push_back(a);
   int fd = open(log_path().c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-  pid_ = Spawn(args, fd);
+  pid_ = Spawn(args, fd, "", open_files_limit_);
   close(fd);
   for (int i = 0; i < 200; ++i) {
     try {

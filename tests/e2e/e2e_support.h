@@ -76,6 +76,11 @@ class Instance {
 
   // Creates a key and returns it (the last line of `apikey create`).
   std::string CreateKey(const std::string& tenant, const std::string& role);
+  // Adds `lines` to the config's [server] table (before Start).
+  void AddServerSettings(const std::string& lines);
+  // Starts the server with this soft and hard RLIMIT_NOFILE (as `prlimit --nofile=N:N`).
+  void set_open_files_limit(unsigned long n) { open_files_limit_ = n; }
+  pid_t pid() const { return pid_; }
   void Start();
   // SIGTERM, wait; returns the exit status (0 on a clean drain).
   int Stop();
@@ -93,6 +98,7 @@ class Instance {
   std::string db_;
   unsigned short port_ = 0;
   pid_t pid_ = -1;
+  unsigned long open_files_limit_ = 0;
 };
 
 }  // namespace konfid::e2e

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <set>
+#include <type_traits>
 
 #include <toml++/toml.h>
 
@@ -48,6 +49,43 @@ Result<toml::table> Parse(const std::string& path) {
   }
 }
 
+// An integer setting within [lo, hi], if present.
+Status GetInt(const std::string& path, const toml::table& t, const char* key, int64_t lo,
+              int64_t hi, auto& out) {
+  const toml::node* n = t.get(key);
+  if (!n) return Ok();
+  auto v = n->value<int64_t>();
+  if (!v || *v < lo || *v > hi)
+    return Fail(Bad(path, *n,
+                    std::string(key) + " must be an integer from " + std::to_string(lo) + " to " +
+                        std::to_string(hi)));
+  out = static_cast<std::remove_reference_t<decltype(out)>>(*v);
+  return Ok();
+}
+
+// [server]'s connection cap, timeouts and trusted proxies.
+Status ReadServerLimits(const std::string& path, const toml::table& server,
+                        ports::ServiceConfig& config) {
+  KONFID_TRY(GetInt(path, server, "max_connections", 0, 1'000'000, config.max_connections));
+  KONFID_TRY(GetInt(path, server, "header_timeout", 1, 300, config.header_timeout_seconds));
+  KONFID_TRY(GetInt(path, server, "idle_timeout", 1, 3600, config.idle_timeout_seconds));
+  if (const toml::node* n = server.get("trusted_proxies")) {
+    const toml::array* list = n->as_array();
+    if (!list) return Fail(Bad(path, *n, "trusted_proxies must be a list of addresses"));
+    for (const auto& entry : *list) {
+      if (!entry.is_string())
+        return Fail(Bad(path, entry, "trusted_proxies must be a list of addresses"));
+      std::string text(entry.as_string()->get());
+      // The address itself is checked where it is used (http::ParseTrustedProxies); here only
+      // what cannot be one, so the error can name the line.
+      if (text.empty() || text.find_first_not_of("0123456789abcdefABCDEF.:/") != std::string::npos)
+        return Fail(Bad(path, entry, "'" + text + "' is not an IP address or CIDR block"));
+      config.trusted_proxies.push_back(std::move(text));
+    }
+  }
+  return Ok();
+}
+
 }  // namespace
 
 Result<ports::ServiceConfig> LoadServiceConfig(const std::string& path) {
@@ -89,7 +127,10 @@ Result<ports::ServiceConfig> LoadServiceConfig(const std::string& path) {
     }
   }
   if (const toml::table* server = root["server"].as_table()) {
-    KONFID_TRY(CheckKeys(path, *server, {"listen", "body_limit", "threads"}, "[server]"));
+    KONFID_TRY(CheckKeys(path, *server,
+                         {"listen", "body_limit", "threads", "max_connections", "header_timeout",
+                          "idle_timeout", "trusted_proxies"},
+                         "[server]"));
     KONFID_ASSIGN_OR_RETURN(config.listen,
                             GetString(path, *server, "listen", false, config.listen));
     if (const toml::node* n = server->get("body_limit")) {
@@ -103,6 +144,7 @@ Result<ports::ServiceConfig> LoadServiceConfig(const std::string& path) {
       if (!v || *v < 0 || *v > 256) return Fail(Bad(path, *n, "threads must be 0..256"));
       config.threads = static_cast<size_t>(*v);
     }
+    KONFID_TRY(ReadServerLimits(path, *server, config));
   }
   if (const toml::table* storage = root["storage"].as_table()) {
     KONFID_TRY(CheckKeys(path, *storage, {"db", "synchronous"}, "[storage]"));

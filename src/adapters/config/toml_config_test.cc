@@ -78,3 +78,42 @@ TEST(TomlConfig, MailSettingsAreReadAndChecked) {
 
 }  // namespace
 }  // namespace konfid::adapters
+
+namespace konfid::adapters {
+namespace {
+
+TEST(TomlConfig, ServerLimitsAndProxiesAreReadAndChecked) {
+  konfid::testing::TempDir dir;
+  std::ifstream example(konfid::testing::SourceDir() + "/examples/policy.toml");
+  std::stringstream policy;
+  policy << example.rdbuf();
+  Write(dir, "p.toml", policy.str());
+  auto load = [&](const std::string& server) {
+    return LoadServiceConfig(
+        Write(dir, "k.toml", "[server]\n" + server + "\n[[tenant]]\npolicy = \"p.toml\"\n"));
+  };
+  auto config = load(
+      "max_connections = 500\nheader_timeout = 5\nidle_timeout = 20\n"
+      "trusted_proxies = [\"127.0.0.1\", \"10.0.0.0/8\", \"::1\"]");
+  ASSERT_TRUE(config) << config.error().message();
+  EXPECT_EQ(config->max_connections, 500u);
+  EXPECT_EQ(config->header_timeout_seconds, 5);
+  EXPECT_EQ(config->idle_timeout_seconds, 20);
+  EXPECT_EQ(config->trusted_proxies, (std::vector<std::string>{"127.0.0.1", "10.0.0.0/8", "::1"}));
+  auto defaults = load("");
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->max_connections, 0u);
+  EXPECT_EQ(defaults->header_timeout_seconds, 10);
+  EXPECT_EQ(defaults->idle_timeout_seconds, 30);
+  EXPECT_TRUE(defaults->trusted_proxies.empty());
+  for (const char* bad : {"header_timeout = 0", "idle_timeout = 7200", "max_connections = -1",
+                          "trusted_proxies = \"127.0.0.1\"", "trusted_proxies = [\"proxy.lan\"]",
+                          "trusted_proxies = [1]", "idle_timeut = 3"}) {
+    auto r = load(bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_NE(r.error().message().find("k.toml:2"), std::string::npos) << r.error().message();
+  }
+}
+
+}  // namespace
+}  // namespace konfid::adapters

@@ -144,6 +144,10 @@ struct SqliteStorage::Impl {
   // With durable commits the writer runs at synchronous=NORMAL and this syncs the WAL: inside
   // Commit(), or separately for CommitUnsynced() (group commit). Null otherwise.
   std::unique_ptr<sqlite_internal::WalSync> wal_sync;
+  // The database file's inode when it was opened (0: not a file). A file removed or replaced
+  // under a running server still takes writes through the open descriptors, into a file no
+  // one will read again: CheckSchema (/readyz) reports that.
+  uint64_t db_inode = 0;
   std::thread checkpoint_thread;
   std::mutex checkpoint_mu;
   std::condition_variable checkpoint_cv;

@@ -4,6 +4,12 @@
 #include "adapters/storage/sql_util.h"
 #include "adapters/storage/sqlite/sqlite_internal.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 namespace konfid::adapters {
 
 std::vector<Migration> SqliteMigrations();
@@ -297,6 +303,7 @@ Result<std::unique_ptr<SqliteStorage>> SqliteStorage::Open(const SqliteOptions& 
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   KONFID_ASSIGN_OR_RETURN(impl->writer, Connection::Open(options));
+  if (struct stat st{}; ::stat(options.path.c_str(), &st) == 0) impl->db_inode = st.st_ino;
   KONFID_TRY(impl->writer->Exec("PRAGMA wal_autocheckpoint=0"));
   // The writer, which serves every audited read, reads through a memory map (up to the
   // library's limit, 2 GiB on Debian) instead of a pread() per page that misses its cache.
@@ -401,6 +408,16 @@ Status SqliteStorage::Migrate() {
 }
 
 Status SqliteStorage::CheckSchema() {
+  if (impl_->db_inode != 0) {
+    struct stat st {};
+    const std::string& path = impl_->options.path;
+    if (::stat(path.c_str(), &st) != 0 || st.st_ino != impl_->db_inode)
+      return Fail(ErrorCode::kUnavailable, "the database file is gone",
+                  path + " was removed or replaced while open");
+    if (::access(path.c_str(), W_OK) != 0)
+      return Fail(ErrorCode::kUnavailable, "the database file is not writable",
+                  path + ": " + std::strerror(errno));
+  }
   // A reader: readiness probes must not wait for, or write with, the writer.
   KONFID_ASSIGN_OR_RETURN(auto reader, impl_->TakeReader());
   auto version = SchemaVersion(*reader, false);
