@@ -267,6 +267,7 @@ Response Api::Route(const Request& req, const std::string& peer, std::string& ro
     return Json(200, json::object{{"unsubscribed", true}, {"changed", *r}}, req);
   }
   if (path.starts_with("/v1/renewals/")) return RenewalRoute(req, path, peer, route, yield);
+  if (path == "/v1/audit/checkpoints") return AuditRoute(req, *target, route);
   if (path == "/v1/keys/receipt") {
     route = "/v1/keys/receipt";
     if (method != beast_http::verb::get) return MethodNotAllowed(req, "GET");
