@@ -47,8 +47,8 @@ ExpectedEvents CheckSignatures(ports::Crypto& crypto, const Keyring& keyring,
     }
     if (!key_ok.contains(c.tenant)) key_ok[c.tenant] = PublicKeyMatches(crypto, **keys);
     if (!key_ok[c.tenant]) {
-      problems.push_back({s.where, Event(c.tenant, c.seq) +
-                                       ": the tenant's stored public key is not its own"});
+      problems.push_back(
+          {s.where, Event(c.tenant, c.seq) + ": the tenant's stored public key is not its own"});
       continue;
     }
     auto verified = VerifyCheckpoint(crypto, (*keys)->receipt_public_key, s.line);

@@ -47,7 +47,10 @@ class CheckpointJob {
   using Sink = std::function<Status(std::string_view line)>;
   CheckpointJob(ports::Storage& storage, ports::Crypto& crypto, const Keyring& keyring,
                 ports::Clock& clock, Sink sink)
-      : storage_(storage), crypto_(crypto), keyring_(keyring), clock_(clock),
+      : storage_(storage),
+        crypto_(crypto),
+        keyring_(keyring),
+        clock_(clock),
         sink_(std::move(sink)) {}
   ~CheckpointJob() { thread_.Stop(); }
 

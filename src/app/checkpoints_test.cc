@@ -30,15 +30,12 @@ class CheckpointsTest : public ::testing::Test {
     keyring_ = std::move(*Keyring::Open(*crypto_, *storage_, crypto_->NewKey(), true));
     ASSERT_TRUE(keyring_->EnsureTenant("demo", clock_.Now()));
     ASSERT_TRUE(keyring_->EnsureTenant("other", clock_.Now()));
-    job_ = std::make_unique<CheckpointJob>(*storage_, *crypto_, *keyring_, clock_,
-                                           [this](std::string_view line) -> Status {
-                                             if (sink_fails_)
-                                               return Fail(ErrorCode::kUnavailable, "disk full");
-                                             file_.push_back({"file:" + std::to_string(
-                                                                            file_.size() + 1),
-                                                              std::string(line)});
-                                             return Ok();
-                                           });
+    job_ = std::make_unique<CheckpointJob>(
+        *storage_, *crypto_, *keyring_, clock_, [this](std::string_view line) -> Status {
+          if (sink_fails_) return Fail(ErrorCode::kUnavailable, "disk full");
+          file_.push_back({"file:" + std::to_string(file_.size() + 1), std::string(line)});
+          return Ok();
+        });
   }
 
   // Appends `n` events to the tenant's chain, as the service does.
@@ -46,8 +43,8 @@ class CheckpointsTest : public ::testing::Test {
     auto txn = std::move(*storage_->Begin(true));
     AuditWriter writer(*crypto_, *keyring_, clock_, *txn);
     for (int i = 0; i < n; ++i)
-      ASSERT_TRUE(writer.Append({.tenant = tenant, .actor = "system:test", .operation = "use",
-                                 .outcome = "ok"}));
+      ASSERT_TRUE(writer.Append(
+          {.tenant = tenant, .actor = "system:test", .operation = "use", .outcome = "ok"}));
     ASSERT_TRUE(writer.Flush());
     ASSERT_TRUE(txn->Commit());
   }
@@ -150,10 +147,10 @@ TEST_F(CheckpointsTest, VerificationNamesEveryCheckpointTheChainDoesNotHold) {
   tampered[tampered.size() - 5] = tampered[tampered.size() - 5] == 'A' ? 'B' : 'A';
   std::vector<CheckpointSource> lines = {
       {"f:1", good},
-      {"f:2", Signed("demo", 9, Bytes(32, 1))},    // beyond the head: events were removed
-      {"f:3", Signed("demo", 2, Bytes(32, 1))},    // another event than the chain's
-      {"f:4", tampered},                           // the signature does not verify
-      {"f:5", Signed("other", 1, Bytes(32, 1))},   // "other" has no events at all
+      {"f:2", Signed("demo", 9, Bytes(32, 1))},   // beyond the head: events were removed
+      {"f:3", Signed("demo", 2, Bytes(32, 1))},   // another event than the chain's
+      {"f:4", tampered},                          // the signature does not verify
+      {"f:5", Signed("other", 1, Bytes(32, 1))},  // "other" has no events at all
       {"f:6", "not a checkpoint"},
   };
   auto report = VerifyAuditLog(*storage_, *crypto_, *keyring_, lines);
@@ -162,8 +159,7 @@ TEST_F(CheckpointsTest, VerificationNamesEveryCheckpointTheChainDoesNotHold) {
   std::map<std::string, std::string> problems;
   for (const auto& p : report->problems) problems[p.where] += p.what;
   ASSERT_EQ(problems.size(), 5u);
-  EXPECT_NE(problems["f:2"].find("event 9: missing; the chain now has 4 events"),
-            std::string::npos)
+  EXPECT_NE(problems["f:2"].find("event 9: missing; the chain now has 4 events"), std::string::npos)
       << problems["f:2"];
   EXPECT_NE(problems["f:3"].find("event 2: the chain holds another event"), std::string::npos)
       << problems["f:3"];

@@ -172,7 +172,7 @@ int Serve(Platform& p, Common& c, const std::string& listen, int threads) {
   expiry.reset();  // the jobs' last passes use the committer
   notices.reset();
   sender.reset();
-  committer.reset();  // finishes every submitted operation before the storage closes
+  committer.reset();       // finishes every submitted operation before the storage closes
   (*checkpoints)->Stop();  // then the head is final: sign it once more
   if (auto last = (*checkpoints)->RunOnce(p.clock.Now()); !last)
     std::cerr << "konfid: the last audit checkpoint failed: " << last.error().message() << "\n";

@@ -65,8 +65,8 @@ Error Bad(std::string what) {
 Result<std::string> ParseHeader(std::string_view header) {
   Scanner s(header);
   std::string kid;
-  if (!s.Literal(R"({"alg":"EdDSA","kid":")") || !s.UntilQuote(kid) ||
-      !s.Literal(R"(","typ":")") || !s.Literal(kTyp) || !s.Literal(R"("})") || !s.AtEnd())
+  if (!s.Literal(R"({"alg":"EdDSA","kid":")") || !s.UntilQuote(kid) || !s.Literal(R"(","typ":")") ||
+      !s.Literal(kTyp) || !s.Literal(R"("})") || !s.AtEnd())
     return Fail(Bad("the header is not {\"alg\":\"EdDSA\",\"kid\":...,\"typ\":\"" +
                     std::string(kTyp) + "\"}"));
   size_t dash = kid.rfind('-');
@@ -128,12 +128,12 @@ Result<SignedCheckpoint> ParseCheckpoint(std::string_view line) {
   if (signature->size() != kCheckpointSignatureSize)
     return Fail(Bad("the signature is not 64 bytes"));
   SignedCheckpoint out;
-  KONFID_ASSIGN_OR_RETURN(out.key_id,
-                          ParseHeader(std::string_view(
-                              reinterpret_cast<const char*>(header->data()), header->size())));
-  KONFID_ASSIGN_OR_RETURN(out.checkpoint,
-                          ParsePayload(std::string_view(
-                              reinterpret_cast<const char*>(payload->data()), payload->size())));
+  KONFID_ASSIGN_OR_RETURN(
+      out.key_id,
+      ParseHeader(std::string_view(reinterpret_cast<const char*>(header->data()), header->size())));
+  KONFID_ASSIGN_OR_RETURN(
+      out.checkpoint, ParsePayload(std::string_view(reinterpret_cast<const char*>(payload->data()),
+                                                    payload->size())));
   if (out.key_id.substr(0, out.key_id.size() - 17) != out.checkpoint.tenant)
     return Fail(Bad("the key id names another tenant"));
   out.signing_input = std::string(line.substr(0, b));

@@ -21,8 +21,8 @@ namespace konfid::domain {
 
 struct AuditCheckpoint {
   std::string tenant;
-  uint64_t seq = 0;    // the head's event, >= 1
-  Bytes hash;          // that event's hash, 32 bytes
+  uint64_t seq = 0;     // the head's event, >= 1
+  Bytes hash;           // that event's hash, 32 bytes
   UnixMicros time = 0;  // when the checkpoint was signed
 };
 

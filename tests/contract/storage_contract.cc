@@ -401,8 +401,10 @@ TEST_P(StorageContract, AuditCheckpointsAreKeptPerHeadAndListedNewestFirst) {
   ASSERT_TRUE(t->InsertAuditCheckpoint({"demo", 3, Bytes(32, 9), 200, "g.h.i"}));
   ASSERT_TRUE(t->InsertAuditCheckpoint({"other", 1, Bytes(32, 4), 400, "j.k.l"}));
   // Another node signed the same head: one row is enough.
-  EXPECT_EQ(FailsInSavepoint(
-                *t, [&] { return t->InsertAuditCheckpoint({"demo", 7, Bytes(32, 2), 301, "x"}); })
+  EXPECT_EQ(FailsInSavepoint(*t,
+                             [&] {
+                               return t->InsertAuditCheckpoint({"demo", 7, Bytes(32, 2), 301, "x"});
+                             })
                 .code(),
             ErrorCode::kConflict);
   ASSERT_TRUE(t->Commit());

@@ -57,7 +57,7 @@ void CheckpointE2E::SetUp() {
   std::vector<std::string> lines = Lines(ReadFile(checkpoint_file()));
   ASSERT_EQ(lines.size(), 1u);  // "other" has no events: nothing to sign
   EXPECT_EQ(body["latest"].as_object()["checkpoint"].as_string(), lines[0]);
-  EXPECT_EQ(body["key"].as_object()["kid"].as_string().substr(0, 5), "demo-");
+  EXPECT_TRUE(body["key"].as_object()["kid"].as_string().starts_with("demo-"));
   TwoEvents(*konfid_, key, 3);
   ASSERT_EQ(konfid_->Stop(), 0);  // checkpoint of event 8
   ASSERT_EQ(Lines(ReadFile(checkpoint_file())).size(), 2u);
@@ -92,7 +92,7 @@ TEST_P(CheckpointE2E, CutEndWithRewoundHeadFails) {
       "UPDATE audit_heads SET seq = 6, hash = (SELECT hash FROM audit_events"
       " WHERE tenant_id = 'demo' AND seq = 6) WHERE tenant_id = 'demo';"
       "DELETE FROM audit_checkpoints;");  // the intruder deletes the stored copies too
-  auto r = Verify();  // without a copy kept elsewhere, the cut goes unnoticed
+  auto r = Verify();                      // without a copy kept elsewhere, the cut goes unnoticed
   EXPECT_EQ(r.exit_code, 0) << r.output;
   r = Verify({"--checkpoint", checkpoint_file()});
   EXPECT_EQ(r.exit_code, 1) << r.output;
