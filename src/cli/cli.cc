@@ -138,6 +138,8 @@ int Serve(Platform& p, Common& c, const std::string& listen, int threads) {
   for (const auto& t : config.tenants)
     if (auto st = opened->keyring->EnsureTenant(t.tenant, p.clock.Now()); !st)
       return Die(st.error());
+  auto checkpoints = StartCheckpoints(p, *opened, config.audit);
+  if (!checkpoints) return Die(checkpoints.error());
   app::PolicyStore policies(*opened->storage, p.crypto, p.clock, p.policy_reader);
   auto notes = policies.Start(config.tenants);
   if (!notes) return Die(notes.error());
@@ -154,8 +156,6 @@ int Serve(Platform& p, Common& c, const std::string& listen, int threads) {
   notices->RunEvery(std::chrono::seconds(1));
   auto expiry = std::make_unique<app::ExpiryJob>(*opened->storage, policies, vault, p.clock);
   expiry->RunEvery(std::chrono::hours(1));
-  auto checkpoints = StartCheckpoints(p, *opened, config.audit);
-  if (!checkpoints) return Die(checkpoints.error());
   std::unique_ptr<ports::Mailer> mailer;
   std::unique_ptr<app::OutboxSender> sender;
   if (!mail.smtp_url.empty()) {
