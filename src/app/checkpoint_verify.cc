@@ -42,7 +42,9 @@ ExpectedEvents CheckSignatures(ports::Crypto& crypto, const Keyring& keyring,
     const domain::AuditCheckpoint& c = parsed->checkpoint;
     auto keys = keyring.Tenant(c.tenant);
     if (!keys || (*keys)->receipt_public_key.empty()) {
-      problems.push_back({s.where, Event(c.tenant, c.seq) + ": the tenant is not in the database"});
+      problems.push_back({s.where, Event(c.tenant, c.seq) +
+                                       (keys ? ": the tenant has no signing key in the database"
+                                             : ": the tenant is not in the database")});
       continue;
     }
     if (!key_ok.contains(c.tenant)) key_ok[c.tenant] = PublicKeyMatches(crypto, **keys);
