@@ -7,6 +7,19 @@ Bytes AuditEventMac(ports::Crypto& crypto, const SecretBytes& audit_key,
   return crypto.Mac(audit_key, domain::AuditCanonicalBytes(event));
 }
 
+Status AuditWriter::LockHead(const std::string& tenant) {
+  if (heads_.contains(tenant)) return Ok();
+  KONFID_ASSIGN_OR_RETURN(ports::AuditHead head, txn_.LockAuditHead(tenant));
+  heads_.emplace(tenant, Head{std::move(head), false});
+  return Ok();
+}
+
+std::vector<std::string> AuditWriter::Tenants() const {
+  std::vector<std::string> out;
+  for (const auto& [tenant, head] : heads_) out.push_back(tenant);
+  return out;
+}
+
 Status AuditWriter::Append(domain::AuditEvent e) {
   KONFID_ASSIGN_OR_RETURN(const TenantKeys* keys, keyring_.Tenant(e.tenant));
   auto it = heads_.find(e.tenant);

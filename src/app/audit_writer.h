@@ -6,6 +6,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "app/keyring.h"
 #include "domain/audit.h"
@@ -30,6 +31,12 @@ class AuditWriter {
     heads_ = marked_;
     count_ = marked_count_;
   }
+  // Reads and locks `tenant`'s head now rather than at its first append. The committer locks
+  // the heads first, in one order, so that two nodes' batches cannot each hold a head while
+  // waiting for a row the other wrote (a deadlock PostgreSQL would break by failing one).
+  Status LockHead(const std::string& tenant);
+  // The tenants whose heads this transaction holds, in order.
+  std::vector<std::string> Tenants() const;
   // Writes the moved heads. Call once, before commit.
   Status Flush();
   // Events appended (and not rolled back) in this transaction.

@@ -136,6 +136,8 @@ void GroupCommitter::RunBatch(std::vector<Op>& batch) {
   auto txn = storage_.Begin(true);
   if (!txn) return fail_all(txn.error());
   AuditWriter audit(crypto_, keyring_, clock_, **txn);
+  for (const auto& tenant : tenants_seen_)  // sorted: every node locks heads in one order
+    if (auto st = audit.LockHead(tenant); !st) return fail_all(st.error());
   std::vector<Status> results;
   results.reserve(batch.size());
   for (auto& op : batch) {
@@ -180,6 +182,7 @@ void GroupCommitter::RunBatch(std::vector<Op>& batch) {
     if (!st) return fail_all(st.error());
     results.push_back(std::move(result));
   }
+  for (auto& tenant : audit.Tenants()) tenants_seen_.insert(std::move(tenant));
   Status st = audit.Flush();
   if (st) st = separate_sync_ ? (*txn)->CommitUnsynced() : (*txn)->Commit();
   if (!st) return fail_all(st.error());

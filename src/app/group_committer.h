@@ -23,6 +23,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "app/audit_writer.h"
@@ -80,6 +81,7 @@ class GroupCommitter {
   std::deque<Op> queue_;
   bool stopping_ = false;
   CommitterStats stats_;
+  std::set<std::string> tenants_seen_;  // committer thread only: heads to lock at a batch's start
   // Batches waiting for the sync thread, in commit order; `true` when committed unsynced.
   const bool separate_sync_;
   std::mutex sync_mu_;

@@ -93,6 +93,13 @@ class FaultyTransaction : public ports::Transaction {
                    const std::function<Status(const domain::AuditEvent&)>& f) override {
     return t_->ScanAudit(a, f);
   }
+  Status InsertAuditCheckpoint(const ports::AuditCheckpointRow& r) override {
+    return t_->InsertAuditCheckpoint(r);
+  }
+  Result<std::vector<ports::AuditCheckpointRow>> ListAuditCheckpoints(const std::string& t,
+                                                                      size_t n) override {
+    return t_->ListAuditCheckpoints(t, n);
+  }
   Status InsertPolicyVersion(const ports::PolicyVersionRow& r,
                              const std::vector<ports::PolicyTextRow>& t) override {
     return t_->InsertPolicyVersion(r, t);

@@ -5,7 +5,8 @@
 namespace konfid::app {
 
 Result<std::vector<TenantAuditReport>> VerifyAuditChains(ports::Storage& storage,
-                                                         ports::Crypto& crypto, Keyring& keyring) {
+                                                         ports::Crypto& crypto, Keyring& keyring,
+                                                         const AuditEventVisitor& visit) {
   KONFID_TRY(keyring.LoadAllTenants());
   KONFID_ASSIGN_OR_RETURN(auto txn, storage.Begin(false));
   KONFID_ASSIGN_OR_RETURN(auto tenants, txn->ListTenants());
@@ -19,6 +20,7 @@ Result<std::vector<TenantAuditReport>> VerifyAuditChains(ports::Storage& storage
     TenantAuditReport report{t.tenant, 0, std::nullopt};
     KONFID_TRY(txn->ScanAudit(t.tenant, [&](const domain::AuditEvent& e) {
       verifier.Add(e);
+      if (visit) visit(e);
       ++report.events;
       return Ok();
     }));

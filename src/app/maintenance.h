@@ -2,6 +2,7 @@
 // master key. Each runs in transactions of its own, outside the group committer.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,10 +18,14 @@ struct TenantAuditReport {
   std::optional<domain::ChainBreak> broken;
 };
 
+// Called with each event as the verification reads it (app/checkpoints.h matches checkpoints).
+using AuditEventVisitor = std::function<void(const domain::AuditEvent&)>;
+
 // Verifies every tenant's chain with its audit key. An error only when the database
 // cannot be read; a broken chain is a report, not an error.
 Result<std::vector<TenantAuditReport>> VerifyAuditChains(ports::Storage& storage,
-                                                         ports::Crypto& crypto, Keyring& keyring);
+                                                         ports::Crypto& crypto, Keyring& keyring,
+                                                         const AuditEventVisitor& visit = {});
 
 // Rewraps every tenant key and subject data key from the keyring's master key to
 // `new_master`, and records the new key's check value, in one transaction. Field

@@ -9,10 +9,12 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/checkpoints.h"
 #include "app/expiry.h"
 #include "app/maintenance.h"
 #include "app/notices.h"
 #include "app/receipts.h"
+#include "cli/checkpoint_file.h"
 #include "cli/master_key.h"
 #include "domain/policy_diff.h"
 #include "text/policy_text.h"
@@ -128,6 +130,23 @@ Status SendDueMail(app::OutboxSender& sender, EventLog& events, ports::Clock& cl
   return Ok();
 }
 
+// The checkpoint job of [audit], not yet scheduled: the caller runs it every
+// checkpoint_interval and once more after the drain. Refuses a checkpoint file it cannot open.
+Result<std::unique_ptr<app::CheckpointJob>> MakeCheckpoints(Platform& p, Opened& opened,
+                                                            const ports::AuditConfig& audit) {
+  app::CheckpointJob::Sink sink;
+  if (!audit.checkpoint_file.empty()) {
+    KONFID_ASSIGN_OR_RETURN(std::shared_ptr<CheckpointFile> file,
+                            CheckpointFile::Open(audit.checkpoint_file));
+    sink = [file](std::string_view line) { return file->Append(line); };
+  } else {
+    std::cerr << "konfid: no [audit] checkpoint_file: checkpoints are kept in the database only\n";
+  }
+  auto job = std::make_unique<app::CheckpointJob>(*opened.storage, p.crypto, *opened.keyring,
+                                                  p.clock, std::move(sink));
+  return job;
+}
+
 int Serve(Platform& p, Common& c, const std::string& listen, int threads) {
   if (c.config_path.empty())
     return Die(Error(ErrorCode::kInvalidArgument, "serve needs --config FILE"));
@@ -139,12 +158,18 @@ int Serve(Platform& p, Common& c, const std::string& listen, int threads) {
   for (const auto& t : config.tenants)
     if (auto st = opened->keyring->EnsureTenant(t.tenant, p.clock.Now()); !st)
       return Die(st.error());
+  auto checkpoints = MakeCheckpoints(p, *opened, config.audit);
+  if (!checkpoints) return Die(checkpoints.error());
   app::PolicyStore policies(*opened->storage, p.crypto, p.clock, p.policy_reader);
   auto notes = policies.Start(config.tenants);
   if (!notes) return Die(notes.error());
   for (const auto& note : *notes) std::cerr << "konfid: " << note << "\n";
   app::JobRunner jobs(p.events, p.clock);
   jobs.Every("policy", std::chrono::seconds(1), [&policies] { return policies.Refresh(); });
+  std::function<Status()> sign_heads = [&checkpoints, &p] {
+    return AsStatus((*checkpoints)->RunOnce(p.clock.Now()));
+  };
+  jobs.Every("audit-ckpt", std::chrono::seconds(config.audit.checkpoint_interval), sign_heads);
   auto committer =
       std::make_unique<app::GroupCommitter>(*opened->storage, p.crypto, *opened->keyring, p.clock);
   app::Vault vault(policies, *opened->keyring, *committer, p.crypto, p.phones, p.clock);
@@ -174,6 +199,8 @@ int Serve(Platform& p, Common& c, const std::string& listen, int threads) {
   int rc = p.serve(ctx);
   jobs.StopAll();     // the jobs' last passes use the committer
   committer.reset();  // finishes every submitted operation before the storage closes
+  // Then the head is final: sign it once more.
+  (void)jobs.RunNow("audit-ckpt", sign_heads);  // a failure is logged and counted
   return rc;
 }
 
@@ -199,13 +226,10 @@ int ApiKeyCreate(Platform& p, const Common& c, const std::string& tenant,
   return 0;
 }
 
-int AuditVerify(Platform& p, const Common& c) {
-  auto opened = OpenExisting(p, c);
-  if (!opened) return Die(opened.error());
-  auto reports = app::VerifyAuditChains(*opened->storage, p.crypto, *opened->keyring);
-  if (!reports) return Die(reports.error());
+// Prints each chain's state; true when every chain verifies.
+bool PrintChains(const std::vector<app::TenantAuditReport>& reports) {
   bool ok = true;
-  for (const auto& r : *reports) {
+  for (const auto& r : reports) {
     if (r.broken) {
       ok = false;
       std::cout << "tenant " << r.tenant << ": BROKEN at event " << r.broken->seq << ": "
@@ -214,6 +238,37 @@ int AuditVerify(Platform& p, const Common& c) {
       std::cout << "tenant " << r.tenant << ": ok, " << r.events << " events\n";
     }
   }
+  return ok;
+}
+
+// The checkpoints to hold the chains to: the file's, or else the database's own.
+Result<std::vector<app::CheckpointSource>> CheckpointsToCheck(ports::Storage& storage,
+                                                              const std::string& file) {
+  if (file.empty()) return app::StoredCheckpoints(storage);
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Fail(ErrorCode::kInvalidArgument, "cannot read the checkpoint file " + file);
+  std::stringstream text;
+  text << in.rdbuf();
+  return app::CheckpointFileLines(file, text.str());
+}
+
+int AuditVerify(Platform& p, const Common& c, const std::string& checkpoint_file) {
+  auto opened = OpenExisting(p, c);
+  if (!opened) return Die(opened.error());
+  auto checkpoints = CheckpointsToCheck(*opened->storage, checkpoint_file);
+  if (!checkpoints) return Die(checkpoints.error());
+  auto report = app::VerifyAuditLog(*opened->storage, p.crypto, *opened->keyring, *checkpoints);
+  if (!report) return Die(report.error());
+  bool ok = PrintChains(report->chains);
+  for (const auto& problem : report->problems)
+    std::cout << "checkpoint " << problem.where << ": " << problem.what << "\n";
+  ok = ok && report->problems.empty();
+  std::cout << report->checkpoints_held << " of " << checkpoints->size() << " checkpoints hold ("
+            << (checkpoint_file.empty()
+                    ? "stored in the database, where whoever can cut the chain can delete them "
+                      "too: check a copy kept elsewhere with --checkpoint FILE"
+                    : "from " + checkpoint_file)
+            << ")\n";
   std::cout << (ok ? "audit chains verify\n" : "audit chains DO NOT verify\n");
   return ok ? 0 : 1;
 }
@@ -392,6 +447,10 @@ int Run(int argc, char** argv, Platform& p) {
   audit->require_subcommand(1);
   auto* audit_verify = audit->add_subcommand("verify", "verify every tenant's hash chain");
   add_common(audit_verify, true);
+  std::string checkpoint_file;
+  audit_verify->add_option("--checkpoint", checkpoint_file,
+                           "a file of signed checkpoints ([audit] checkpoint_file, or a copy): "
+                           "every chain must still hold each checkpointed event");
 
   auto* keys = app.add_subcommand("keys", "keys");
   keys->require_subcommand(1);
@@ -451,7 +510,7 @@ int Run(int argc, char** argv, Platform& p) {
   if (init->parsed()) return Init(p, c);
   if (serve->parsed()) return Serve(p, c, listen, threads);
   if (apikey_create->parsed()) return ApiKeyCreate(p, c, tenant, role);
-  if (audit_verify->parsed()) return AuditVerify(p, c);
+  if (audit_verify->parsed()) return AuditVerify(p, c, checkpoint_file);
   if (keys_rotate->parsed()) return KeysRotate(p, c);
   if (policy_check->parsed()) return PolicyCheck(p, policy_file);
   if (receipt_verify->parsed()) return ReceiptVerify(p, receipt_file, receipt_key);

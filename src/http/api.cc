@@ -279,6 +279,7 @@ Response Api::Route(const Request& req, const std::string& client, std::string& 
   if (path.starts_with("/v1/unsubscribe/"))  // public: RFC 8058 one-click
     return UnsubscribeRoute(req, path, *target, client, route, yield);
   if (path.starts_with("/v1/renewals/")) return RenewalRoute(req, path, client, route, yield);
+  if (path == "/v1/audit/checkpoints") return AuditRoute(req, *target, route);
   if (path == "/v1/keys/receipt") {
     route = "/v1/keys/receipt";
     if (method != beast_http::verb::get) return MethodNotAllowed(req, "GET");

@@ -86,6 +86,9 @@ class Api {
   // decision (renewal_api.cc). Public: the token is the credential.
   Response RenewalRoute(const Request& request, const std::string& path, const std::string& client,
                         std::string& route, Yield yield);
+  // /v1/audit/checkpoints: the tenant's signed audit checkpoints (audit_api.cc). Public.
+  Response AuditRoute(const Request& request, const boost::urls::url_view& target,
+                      std::string& route);
   ApiDeps d_;
   RateLimiter link_limit_{10, 60'000'000};  // per route and client: 10 a minute
   std::unique_ptr<ReadinessCheck> ready_;

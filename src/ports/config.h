@@ -25,6 +25,12 @@ struct MailConfig {
   int notice_days = 30;  // how long a policy-change notice's link works
 };
 
+// Signed checkpoints of the audit chains ([audit] in the config; docs/operations.md).
+struct AuditConfig {
+  std::string checkpoint_file;    // each new checkpoint is appended here; empty: database only
+  int checkpoint_interval = 300;  // seconds between passes
+};
+
 struct ServiceConfig {
   std::string listen = "127.0.0.1:8080";
   size_t body_limit = 64 * 1024;    // bytes
@@ -38,6 +44,7 @@ struct ServiceConfig {
   bool sqlite_synchronous_full = true;
   std::vector<domain::TenantPolicy> tenants;
   MailConfig mail;
+  AuditConfig audit;
 };
 
 // Turns a policy file's text into a TenantPolicy. Thread-safe.

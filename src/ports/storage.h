@@ -55,6 +55,15 @@ struct AuditHead {
   Bytes hash;  // zeros when seq == 0
 };
 
+// A signed checkpoint of a tenant's audit head (domain/checkpoint.h), as stored.
+struct AuditCheckpointRow {
+  std::string tenant;
+  uint64_t seq = 0;
+  Bytes hash;
+  UnixMicros time = 0;
+  std::string checkpoint;  // the signed line (compact JWS)
+};
+
 struct SubjectKeyRow {
   std::string tenant;
   std::string id;
@@ -185,6 +194,13 @@ class Transaction {
   // Calls `fn` for each event of the tenant in seq order; stops at fn's first error.
   virtual Status ScanAudit(const std::string& tenant,
                            const std::function<Status(const domain::AuditEvent&)>& fn) = 0;
+
+  // Signed checkpoints of the audit head. InsertAuditCheckpoint: Conflict when the tenant
+  // already has one of this seq and hash. ListAuditCheckpoints: the tenant's newest first (by
+  // time), at most `limit`.
+  virtual Status InsertAuditCheckpoint(const AuditCheckpointRow& row) = 0;
+  virtual Result<std::vector<AuditCheckpointRow>> ListAuditCheckpoints(const std::string& tenant,
+                                                                       size_t limit) = 0;
 
   // API keys. FindApiKey looks across tenants: the key id is globally unique.
   // Policy versions. InsertPolicyVersion: Conflict when the version exists.

@@ -390,6 +390,42 @@ TEST_P(StorageContract, TenantsAndAuditChainHead) {
   EXPECT_EQ(domain::AuditCanonicalBytes(seen[1]), domain::AuditCanonicalBytes(e2));
 }
 
+TEST_P(StorageContract, AuditCheckpointsAreKeptPerHeadAndListedNewestFirst) {
+  auto t = Begin(*storage_);
+  ASSERT_TRUE(t->InsertTenant(Tenant("demo")));
+  ASSERT_TRUE(t->InsertTenant(Tenant("other")));
+  EXPECT_TRUE(t->ListAuditCheckpoints("demo", 10)->empty());
+  ASSERT_TRUE(t->InsertAuditCheckpoint({"demo", 3, Bytes(32, 1), 100, "a.b.c"}));
+  ASSERT_TRUE(t->InsertAuditCheckpoint({"demo", 7, Bytes(32, 2), 300, "d.e.f"}));
+  // A chain cut and grown again: the same seq with another hash is a checkpoint of its own.
+  ASSERT_TRUE(t->InsertAuditCheckpoint({"demo", 3, Bytes(32, 9), 200, "g.h.i"}));
+  ASSERT_TRUE(t->InsertAuditCheckpoint({"other", 1, Bytes(32, 4), 400, "j.k.l"}));
+  // Another node signed the same head: one row is enough.
+  EXPECT_EQ(FailsInSavepoint(*t,
+                             [&] {
+                               return t->InsertAuditCheckpoint({"demo", 7, Bytes(32, 2), 301, "x"});
+                             })
+                .code(),
+            ErrorCode::kConflict);
+  ASSERT_TRUE(t->Commit());
+  t = Begin(*storage_, false);
+  auto all = t->ListAuditCheckpoints("demo", SIZE_MAX);
+  ASSERT_TRUE(all) << all.error().detail();
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[0].seq, 7u);
+  EXPECT_EQ((*all)[0].hash, Bytes(32, 2));
+  EXPECT_EQ((*all)[0].time, 300);
+  EXPECT_EQ((*all)[0].checkpoint, "d.e.f");
+  EXPECT_EQ((*all)[0].tenant, "demo");
+  EXPECT_EQ((*all)[1].hash, Bytes(32, 9));
+  EXPECT_EQ((*all)[2].time, 100);
+  auto latest = t->ListAuditCheckpoints("demo", 1);
+  ASSERT_EQ(latest->size(), 1u);
+  EXPECT_EQ((*latest)[0].seq, 7u);
+  EXPECT_EQ(t->ListAuditCheckpoints("other", 10)->size(), 1u);
+  EXPECT_TRUE(t->ListAuditCheckpoints("nobody", 10)->empty());
+}
+
 TEST_P(StorageContract, ApiKeysAndMeta) {
   auto t = Begin(*storage_);
   ASSERT_TRUE(t->InsertApiKey({"demo", "k1", B({1, 2}), "admin", 5}));

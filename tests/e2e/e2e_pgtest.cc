@@ -6,11 +6,17 @@
 #include <fstream>
 
 #include "api_e2e.h"
+#include "checkpoint_e2e.h"
 
 namespace konfid::e2e {
 namespace {
 
 INSTANTIATE_TEST_SUITE_P(Postgres, ApiE2E, ::testing::Values(DbFactory([] {
+                           std::string url = konfid::testing::FreshPostgresDatabase();
+                           EXPECT_FALSE(url.empty()) << "run under ctest: no test cluster";
+                           return url;
+                         })));
+INSTANTIATE_TEST_SUITE_P(Postgres, CheckpointE2E, ::testing::Values(DbFactory([] {
                            std::string url = konfid::testing::FreshPostgresDatabase();
                            EXPECT_FALSE(url.empty()) << "run under ctest: no test cluster";
                            return url;

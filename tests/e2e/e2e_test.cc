@@ -12,11 +12,14 @@
 #include <thread>
 
 #include "api_e2e.h"
+#include "checkpoint_e2e.h"
 
 namespace konfid::e2e {
 namespace {
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, ApiE2E,
+                         ::testing::Values(DbFactory([] { return std::string(); })));
+INSTANTIATE_TEST_SUITE_P(Sqlite, CheckpointE2E,
                          ::testing::Values(DbFactory([] { return std::string(); })));
 
 std::string ReadAll(const std::string& path) {

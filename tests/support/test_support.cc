@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <libpq-fe.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -39,6 +40,34 @@ std::string PostgresUrl() {
   std::string url;
   std::getline(in, url);
   return url;
+}
+
+std::string RunSql(const std::string& db, const std::string& sql) {
+  if (db.starts_with("postgres://") || db.starts_with("postgresql://")) {
+    PGconn* c = PQconnectdb(db.c_str());
+    std::string error;
+    if (PQstatus(c) != CONNECTION_OK) {
+      error = PQerrorMessage(c);
+    } else {
+      PGresult* r = PQexec(c, sql.c_str());
+      if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+        error = PQresultErrorMessage(r);
+      PQclear(r);
+    }
+    PQfinish(c);
+    return error;
+  }
+  sqlite3* h = nullptr;
+  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+    sqlite3_close(h);
+    return "cannot open " + db;
+  }
+  char* err = nullptr;
+  int rc = sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &err);
+  std::string error = rc == SQLITE_OK ? "" : err ? err : "sqlite error";
+  sqlite3_free(err);
+  sqlite3_close(h);
+  return error;
 }
 
 std::string FreshPostgresDatabase() {

@@ -26,6 +26,11 @@ std::string PostgresUrl();
 // A URL to a fresh, empty database in that cluster (created on each call).
 std::string FreshPostgresDatabase();
 
+// Runs `sql` (one or more statements) on a database behind the service's back, as an intruder
+// with access to it would: `db` is a postgres:// URL or the path of an SQLite file. Returns
+// "" on success, else the database's error.
+std::string RunSql(const std::string& db, const std::string& sql);
+
 // The path of the built konfid binary.
 std::string KonfidBinary();
 

@@ -92,7 +92,7 @@ Result<ports::ServiceConfig> LoadServiceConfig(const std::string& path) {
   if (!std::filesystem::exists(path))
     return Fail(ErrorCode::kInvalidArgument, path + ": config file does not exist");
   KONFID_ASSIGN_OR_RETURN(toml::table root, Parse(path));
-  KONFID_TRY(CheckKeys(path, root, {"server", "storage", "tenant", "mail"}, "the config"));
+  KONFID_TRY(CheckKeys(path, root, {"server", "storage", "tenant", "mail", "audit"}, "the config"));
   ports::ServiceConfig config;
   if (const toml::table* mail = root["mail"].as_table()) {
     KONFID_TRY(CheckKeys(path, *mail,
@@ -156,6 +156,19 @@ Result<ports::ServiceConfig> LoadServiceConfig(const std::string& path) {
     config.sqlite_synchronous_full = sync == "full";
   }
   std::filesystem::path base = std::filesystem::path(path).parent_path();
+  if (const toml::table* audit = root["audit"].as_table()) {
+    KONFID_TRY(CheckKeys(path, *audit, {"checkpoint_file", "checkpoint_interval"}, "[audit]"));
+    KONFID_ASSIGN_OR_RETURN(std::string file, GetString(path, *audit, "checkpoint_file", false));
+    std::filesystem::path p = file;
+    if (!file.empty() && p.is_relative()) p = base / p;
+    config.audit.checkpoint_file = file.empty() ? "" : p.string();
+    if (const toml::node* n = audit->get("checkpoint_interval")) {
+      auto v = n->value<int64_t>();
+      if (!v || *v < 1 || *v > 86400)
+        return Fail(Bad(path, *n, "checkpoint_interval must be 1..86400 (seconds)"));
+      config.audit.checkpoint_interval = static_cast<int>(*v);
+    }
+  }
   std::set<std::string> seen;
   if (const toml::array* arr = root["tenant"].as_array()) {
     for (const auto& node : *arr) {

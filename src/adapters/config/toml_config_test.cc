@@ -76,6 +76,32 @@ TEST(TomlConfig, MailSettingsAreReadAndChecked) {
   EXPECT_FALSE(load("notice_dayz = 3\n"));  // unknown keys are refused
 }
 
+TEST(TomlConfig, AuditCheckpointSettingsAreReadAndChecked) {
+  konfid::testing::TempDir dir;
+  std::ifstream example(konfid::testing::SourceDir() + "/examples/policy.toml");
+  std::stringstream policy;
+  policy << example.rdbuf();
+  Write(dir, "p.toml", policy.str());
+  auto load = [&](const std::string& audit) {
+    return LoadServiceConfig(
+        Write(dir, "k.toml", "[[tenant]]\npolicy = \"p.toml\"\n[audit]\n" + audit));
+  };
+  auto config = load("checkpoint_file = \"ckpt/demo.jws\"\ncheckpoint_interval = 60\n");
+  ASSERT_TRUE(config) << config.error().message();
+  EXPECT_EQ(config->audit.checkpoint_file, dir.path() + "/ckpt/demo.jws");  // beside the config
+  EXPECT_EQ(config->audit.checkpoint_interval, 60);
+  EXPECT_EQ(load("")->audit.checkpoint_interval, 300);  // the default
+  EXPECT_EQ(load("")->audit.checkpoint_file, "");
+  EXPECT_EQ(load("checkpoint_file = \"/var/k.jws\"\n")->audit.checkpoint_file, "/var/k.jws");
+  for (const char* bad : {"checkpoint_interval = 0\n", "checkpoint_interval = \"5m\"\n"}) {
+    auto r = load(bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_NE(r.error().message().find("checkpoint_interval must be"), std::string::npos)
+        << r.error().message();
+  }
+  EXPECT_FALSE(load("checkpoint_fil = \"x\"\n"));
+}
+
 }  // namespace
 }  // namespace konfid::adapters
 

@@ -331,6 +331,11 @@ class SqliteTransaction final : public ports::Transaction {
   Status ScanAudit(const std::string& tenant,
                    const std::function<Status(const domain::AuditEvent&)>& fn) override;
 
+  Status InsertAuditCheckpoint(const ports::AuditCheckpointRow& r) override;
+
+  Result<std::vector<ports::AuditCheckpointRow>> ListAuditCheckpoints(const std::string& tenant,
+                                                                      size_t limit) override;
+
   Status InsertPolicyVersion(const ports::PolicyVersionRow& r,
                              const std::vector<ports::PolicyTextRow>& texts) override;
 

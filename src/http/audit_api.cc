@@ -1,0 +1,69 @@
+// /v1/audit/checkpoints: the signed checkpoints of a tenant's audit chain, public like the
+// receipt key (docs/audit_log_format.md, "Checkpoints"): anyone may keep copies, and the more
+// copies are kept outside the operator's reach, the less a cut chain can hide.
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+#include <charconv>
+
+#include "http/api.h"
+#include "http/respond.h"
+
+namespace konfid::http {
+
+namespace json = boost::json;
+
+namespace {
+
+json::object CheckpointJson(const ports::AuditCheckpointRow& c) {
+  return json::object{{"seq", c.seq},
+                      {"hash", HexEncode(c.hash)},
+                      {"time", FormatRfc3339(c.time)},
+                      {"checkpoint", c.checkpoint}};
+}
+
+}  // namespace
+
+Response Api::AuditRoute(const Request& req, const boost::urls::url_view& target,
+                         std::string& route) {
+  auto problem = [&](const Error& e) { return Problem(e, req.version(), req.keep_alive()); };
+  route = "/v1/audit/checkpoints";
+  if (req.method() != beast_http::verb::get) return MethodNotAllowed(req, "GET");
+  std::string tenant;
+  size_t limit = 100;
+  for (auto param : target.params(boost::urls::encoding_opts{})) {
+    if (param.key == "tenant") {
+      tenant = param.value;
+    } else if (param.key == "limit") {
+      const std::string& v = param.value;
+      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), limit);
+      if (ec != std::errc() || end != v.data() + v.size() || limit < 1 || limit > 1000)
+        return problem(Invalid("limit must be an integer from 1 to 1000", "invalid_query"));
+    } else {
+      return problem(
+          Invalid("unknown query parameter '" + param.key.substr(0, 32) + "'", "invalid_query"));
+    }
+  }
+  if (tenant.empty()) return problem(Invalid("name the tenant: ?tenant=<id>", "tenant_required"));
+  if (!d_.vault.Policy(tenant))
+    return problem(Error(ErrorCode::kNotFound, "no such tenant on this server")
+                       .WithReason("tenant_not_configured"));
+  auto key = d_.vault.ReceiptKey(tenant);
+  if (!key) return problem(key.error());
+  auto txn = d_.storage.Begin(false);
+  if (!txn) return problem(txn.error());
+  auto rows = (*txn)->ListAuditCheckpoints(tenant, limit);
+  if (!rows) return problem(rows.error());
+  json::array list;
+  for (const auto& c : *rows) list.push_back(CheckpointJson(c));
+  json::object jwk{{"kty", "OKP"},      {"crv", "Ed25519"}, {"x", Base64UrlEncode(key->second)},
+                   {"kid", key->first}, {"use", "sig"},     {"alg", "EdDSA"}};
+  json::value latest = rows->empty() ? json::value(nullptr) : json::value(list.front());
+  return Json(200,
+              json::object{{"tenant", tenant},
+                           {"key", std::move(jwk)},
+                           {"latest", std::move(latest)},
+                           {"checkpoints", std::move(list)}},
+              req);
+}
+
+}  // namespace konfid::http
