@@ -59,7 +59,9 @@ class Instance {
  public:
   // `db` empty for SQLite in the data directory, or a postgres:// URL.
   // `smtp_url` non-empty: [mail] sends through it (konfid::testing::SmtpServer).
-  explicit Instance(std::string db = "", std::string smtp_url = "");
+  // `master_key` non-empty: every command gets it as KONFID_MASTER_KEY (no key file), e.g. a
+  // second node of another instance's PostgreSQL database.
+  explicit Instance(std::string db = "", std::string smtp_url = "", std::string master_key = "");
   ~Instance();
 
   const std::string& data_dir() const { return dir_.path(); }
@@ -70,6 +72,11 @@ class Instance {
   // Creates a key and returns it (the last line of `apikey create`).
   std::string CreateKey(const std::string& tenant, const std::string& role);
   void Start();
+  // Starts with KONFID_MASTER_KEY set to `master_key` from now on.
+  void StartWithKey(const std::string& master_key) {
+    master_key_ = master_key;
+    Start();
+  }
   // SIGTERM, wait; returns the exit status (0 on a clean drain).
   int Stop();
   unsigned short port() const { return port_; }
@@ -82,6 +89,7 @@ class Instance {
  private:
   konfid::testing::TempDir dir_;
   std::string db_;
+  std::string master_key_;
   unsigned short port_ = 0;
   pid_t pid_ = -1;
 };

@@ -107,7 +107,8 @@ class AuditTamper : public ::testing::Test {
               .status,
           200u);
     }
-    ASSERT_EQ(konfid_.Stop(), 0);  // 6 events
+    // 8 events: the key's creation, version 1 of the policy published at start, 3 x 2 requests.
+    ASSERT_EQ(konfid_.Stop(), 0);
     db_ = konfid_.data_dir() + "/konfid.db";
   }
   CommandResult Verify() { return RunKonfid({"audit", "verify", "--data", konfid_.data_dir()}); }
@@ -127,7 +128,7 @@ class AuditTamper : public ::testing::Test {
 TEST_F(AuditTamper, UntouchedChainVerifies) {
   auto r = Verify();
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("tenant demo: ok, 6 events"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("tenant demo: ok, 8 events"), std::string::npos) << r.output;
 }
 
 TEST_F(AuditTamper, ChangedEventFails) {
@@ -140,30 +141,30 @@ TEST_F(AuditTamper, DeletedEventFails) {
 }
 
 TEST_F(AuditTamper, DeletedLastEventFails) {
-  TamperAndExpectBrokenAt("DELETE FROM audit_events WHERE tenant_id = 'demo' AND seq = 6", 6);
+  TamperAndExpectBrokenAt("DELETE FROM audit_events WHERE tenant_id = 'demo' AND seq = 8", 8);
 }
 
 TEST_F(AuditTamper, InsertedEventFailsEvenWithTheHeadMoved) {
-  // A forged seventh event, chained to the real sixth, and the head moved to match it: without
+  // A forged ninth event, chained to the real eighth, and the head moved to match it: without
   // the tenant's audit key the intruder cannot compute its MAC.
   TamperAndExpectBrokenAt(
-      "INSERT INTO audit_events SELECT tenant_id, 7, time + 1, actor, 'extract', subject_id, "
+      "INSERT INTO audit_events SELECT tenant_id, 9, time + 1, actor, 'extract', subject_id, "
       "fields, purpose,"
       " ground, outcome, reason, hash, randomblob(32) FROM audit_events WHERE tenant_id = 'demo' "
-      "AND seq = 6;"
-      "UPDATE audit_heads SET seq = 7, hash = (SELECT hash FROM audit_events WHERE tenant_id = "
-      "'demo' AND seq = 7)"
+      "AND seq = 8;"
+      "UPDATE audit_heads SET seq = 9, hash = (SELECT hash FROM audit_events WHERE tenant_id = "
+      "'demo' AND seq = 9)"
       " WHERE tenant_id = 'demo'",
-      7);
+      9);
 }
 
 TEST_F(AuditTamper, InsertedEventBeyondTheHeadFails) {
   TamperAndExpectBrokenAt(
-      "INSERT INTO audit_events SELECT tenant_id, 7, time + 1, actor, operation, subject_id, "
+      "INSERT INTO audit_events SELECT tenant_id, 9, time + 1, actor, operation, subject_id, "
       "fields, purpose,"
       " ground, outcome, reason, hash, hash FROM audit_events WHERE tenant_id = 'demo' AND seq = "
-      "6",
-      7);
+      "8",
+      9);
 }
 
 TEST(StartUp, RefusesWithAClearMessage) {
