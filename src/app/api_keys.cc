@@ -26,8 +26,7 @@ Bytes ApiKeys::HashSecret(std::string_view key_id, std::string_view secret) {
   return crypto_.Hash(AsBytes(message));
 }
 
-Result<NewApiKey> ApiKeys::Create(const std::string& tenant, Role role,
-                                  const std::string& actor) {
+Result<NewApiKey> ApiKeys::Create(const std::string& tenant, Role role, const std::string& actor) {
   Bytes id(kIdHex / 2), secret(kSecretHex / 2);
   crypto_.RandomBytes(id);
   crypto_.RandomBytes(secret);
@@ -52,7 +51,8 @@ Result<std::vector<ApiKeyInfo>> ApiKeys::List(const std::string& tenant) {
   KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(false));
   KONFID_ASSIGN_OR_RETURN(auto rows, txn->ListApiKeys(tenant));
   std::vector<ApiKeyInfo> out;
-  for (const auto& r : rows) out.push_back({r.key_id, r.tenant, r.role, r.created_at, r.revoked_at});
+  for (const auto& r : rows)
+    out.push_back({r.key_id, r.tenant, r.role, r.created_at, r.revoked_at});
   return out;
 }
 

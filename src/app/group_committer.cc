@@ -7,7 +7,8 @@
 
 namespace konfid::app {
 
-GroupCommitter::GroupCommitter(ports::Storage& storage, ports::Crypto& crypto, Keyring& keyring, ports::Clock& clock, size_t max_batch)
+GroupCommitter::GroupCommitter(ports::Storage& storage, ports::Crypto& crypto, Keyring& keyring,
+                               ports::Clock& clock, size_t max_batch)
     : storage_(storage),
       crypto_(crypto),
       keyring_(keyring),

@@ -25,9 +25,9 @@ Result<int64_t> ReadEpoch(ports::Transaction& txn) {
 // A tenant's three keys moved from one master key to the other.
 Status RewrapTenant(ports::Crypto& crypto, ports::TenantRow& t, const SecretBytes& from,
                     const SecretBytes& to) {
-  for (auto [wrapped, which] : {std::pair{&t.wrapped_index_key, "index"},
-                                std::pair{&t.wrapped_audit_key, "audit"},
-                                std::pair{&t.wrapped_receipt_key, "receipt"}}) {
+  for (auto [wrapped, which] :
+       {std::pair{&t.wrapped_index_key, "index"}, std::pair{&t.wrapped_audit_key, "audit"},
+        std::pair{&t.wrapped_receipt_key, "receipt"}}) {
     if (wrapped->empty()) continue;
     std::string ad = Keyring::TenantKeyAd(t.tenant, which);
     KONFID_ASSIGN_OR_RETURN(SecretBytes key, crypto.OpenKey(from, *wrapped, ad));
@@ -109,9 +109,9 @@ Status FinishRotation(ports::Storage& storage, ports::Crypto& crypto, const Keyr
   // The master key is the installation's, not a tenant's: each tenant's chain records it,
   // so that every tenant's log alone shows when the key under its data changed.
   for (const auto& t : tenants)
-    KONFID_TRY(AppendAdminEvent(crypto, keyring, clock, *txn,
-                                {t.tenant, actor, kMasterKeyRotatedOp,
-                                 "epoch:" + std::to_string(epoch)}));
+    KONFID_TRY(
+        AppendAdminEvent(crypto, keyring, clock, *txn,
+                         {t.tenant, actor, kMasterKeyRotatedOp, "epoch:" + std::to_string(epoch)}));
   KONFID_TRY(txn->SetMeta(kPreviousKeyCheckMeta, ""));
   KONFID_TRY(txn->SetMeta(kRotationCursorMeta, ""));
   return txn->Commit();

@@ -73,8 +73,9 @@ Status Keyring::FollowEpoch(ports::Transaction& txn) {
   if (key_source_) next = key_source_(*epoch);
   if (!next || MasterKeyCheck(crypto_, *next) != *epoch) {
     if (!stale_.exchange(true) && note_)
-      note_("the master key was rotated and this process has no key file for the new one: it "
-            "refuses to wrap keys and /readyz answers 503 until it restarts with the new key");
+      note_(
+          "the master key was rotated and this process has no key file for the new one: it "
+          "refuses to wrap keys and /readyz answers 503 until it restarts with the new key");
     return Fail(Error(ErrorCode::kUnavailable,
                       "the master key was rotated; this node must restart with the new key")
                     .WithReason("key_rotated"));

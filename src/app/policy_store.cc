@@ -141,8 +141,8 @@ Result<ports::PolicyVersionRow> PublishPolicy(ports::Storage& storage, ports::Cr
   if (announce)
     KONFID_TRY(txn->InsertNoticeRun({row.tenant, row.version, "", false, 0, "announcement"}));
   if (log)
-    KONFID_TRY(log->Append(*txn, {row.tenant, actor, kPolicyPublishedOp,
-                                  "version:" + std::to_string(row.version)}));
+    KONFID_TRY(log->Append(
+        *txn, {row.tenant, actor, kPolicyPublishedOp, "version:" + std::to_string(row.version)}));
   KONFID_TRY(txn->Commit());
   row.source.clear();
   return row;

@@ -286,7 +286,7 @@ void Vault::Create(const Actor& actor, const domain::FieldInput& input,
   Actor who = actor;
   committer_.Submit(
       [row, key, index, fields, who, &keyring = keyring_](ports::Transaction& txn,
-                                                           AuditWriter& audit) -> Status {
+                                                          AuditWriter& audit) -> Status {
         row->wrapped_key = keyring.WrapSubjectKey(*key, row->tenant, row->id);
         KONFID_TRY(txn.InsertSubject(*row));
         for (const auto& [field, hash] : *index) {

@@ -71,8 +71,8 @@ Result<Opened> OpenExisting(Platform& p, const Common& c, bool rotating = false)
   KONFID_TRY(o.storage->CheckSchema());
   KONFID_ASSIGN_OR_RETURN(
       MasterKeys keys, LoadMasterKey(c.data_dir, p.env_master_key, p.crypto, *o.storage, rotating));
-  KONFID_ASSIGN_OR_RETURN(
-      o.keyring, app::Keyring::Open(p.crypto, *o.storage, std::move(keys.current), false));
+  KONFID_ASSIGN_OR_RETURN(o.keyring,
+                          app::Keyring::Open(p.crypto, *o.storage, std::move(keys.current), false));
   if (!keys.previous.empty()) o.keyring->AddPreviousKey(std::move(keys.previous));
   return o;
 }
@@ -184,8 +184,7 @@ int ApiKeyCreate(Platform& p, const Common& c, const std::string& tenant,
                      [&](const auto& t) { return t.tenant == tenant; }))
       return Die(Error(ErrorCode::kNotFound, "tenant '" + tenant + "' is not configured in " +
                                                  c.config_path + " (tenants: " + known + ")"));
-    if (auto st = opened->keyring->EnsureTenant(tenant, p.clock.Now()); !st)
-      return Die(st.error());
+    if (auto st = opened->keyring->EnsureTenant(tenant, p.clock.Now()); !st) return Die(st.error());
   }
   if (auto st = opened->keyring->LoadAllTenants(); !st) return Die(st.error());
   app::AdminLog log(p.crypto, *opened->keyring, p.clock);

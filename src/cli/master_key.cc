@@ -95,9 +95,8 @@ Result<DatabaseKeys> ReadDatabaseKeys(ports::Storage& storage) {
 
 }  // namespace
 
-Result<MasterKeys> LoadMasterKey(const std::string& data_dir,
-                                 const std::optional<std::string>& env, ports::Crypto& crypto,
-                                 ports::Storage& storage, bool rotating) {
+Result<MasterKeys> LoadMasterKey(const std::string& data_dir, const std::optional<std::string>& env,
+                                 ports::Crypto& crypto, ports::Storage& storage, bool rotating) {
   MasterKeys out;
   if (env) {
     KONFID_ASSIGN_OR_RETURN(out.current, ParseHexKey(*env, "KONFID_MASTER_KEY"));

@@ -46,9 +46,9 @@ struct MasterKeys {
 // master.key. Finishes a rotation that stopped between its end and the rename of the file,
 // and removes a next key the database never adopted (unless a rotation is running, or
 // `rotating` says the caller is one). Clear errors when there is no key.
-Result<MasterKeys> LoadMasterKey(const std::string& data_dir,
-                                 const std::optional<std::string>& env, ports::Crypto& crypto,
-                                 ports::Storage& storage, bool rotating = false);
+Result<MasterKeys> LoadMasterKey(const std::string& data_dir, const std::optional<std::string>& env,
+                                 ports::Crypto& crypto, ports::Storage& storage,
+                                 bool rotating = false);
 
 // For a server: finds a master key by its check value among the key files of `data_dir`
 // (Keyring::FollowEpoch adopts a key `keys rotate` made while it ran).

@@ -230,7 +230,8 @@ Response Api::Route(const Request& req, const std::string& peer, std::string& ro
 
   if (path == "/v1/policy" || path.starts_with("/v1/policy/"))
     return PolicyRoute(req, path, *target, route);
-  if (path == "/v1/apikeys" || path.starts_with("/v1/apikeys/")) return AdminRoute(req, path, route);
+  if (path == "/v1/apikeys" || path.starts_with("/v1/apikeys/"))
+    return AdminRoute(req, path, route);
 
   if (path == "/v1/confirmations") {  // public: the link's token is the credential
     route = "/v1/confirmations";

@@ -63,16 +63,16 @@ TEST(PostgresNodes, ANodeWithTheOldKeyRefusesToWrapUnderIt) {
 
   auto r = RunKonfid({"keys", "rotate", "--data", first.data_dir(), "--db", url});
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  auto refused = second.Request(
-      "POST", "/v1/subjects",
-      R"({"fields":{"surname":"Second","name":"N","email":"s2@example.com"}})", key);
+  auto refused =
+      second.Request("POST", "/v1/subjects",
+                     R"({"fields":{"surname":"Second","name":"N","email":"s2@example.com"}})", key);
   EXPECT_EQ(refused.status, 503u) << refused.body;
   EXPECT_EQ(JsonString(refused.body, "code"), "key_rotated");
   EXPECT_EQ(Http(second.port(), "GET", "/readyz").status, 503u);
   EXPECT_EQ(Http(first.port(), "GET", "/readyz").status, 200u);  // found master.key.next
-  auto on_first = first.Request(
-      "POST", "/v1/subjects",
-      R"({"fields":{"surname":"First","name":"N","email":"f1@example.com"}})", key);
+  auto on_first =
+      first.Request("POST", "/v1/subjects",
+                    R"({"fields":{"surname":"First","name":"N","email":"f1@example.com"}})", key);
   ASSERT_EQ(on_first.status, 201u) << on_first.body;
 
   ASSERT_EQ(second.Stop(), 0);
@@ -85,8 +85,9 @@ TEST(PostgresNodes, ANodeWithTheOldKeyRefusesToWrapUnderIt) {
     auto got = second.Request("GET", "/v1/subjects/" + id + "?purpose=registration", "", key);
     EXPECT_EQ(got.status, 200u) << got.body;
   }
-  EXPECT_EQ(second.Request("POST", "/v1/subjects",
-                           R"({"fields":{"surname":"S","name":"N","email":"s3@example.com"}})", key)
+  EXPECT_EQ(second
+                .Request("POST", "/v1/subjects",
+                         R"({"fields":{"surname":"S","name":"N","email":"s3@example.com"}})", key)
                 .status,
             201u);
 }

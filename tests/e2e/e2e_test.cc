@@ -372,5 +372,58 @@ TEST(ApiKeyCreate, PrintsTheKeyLastAndStoresOnlyItsHash) {
     EXPECT_EQ(bytes.find(secret), std::string::npos) << path;
 }
 
+// Rows of `sql` on the database file, each row's columns joined by '|'.
+std::vector<std::string> Rows(const std::string& db, const std::string& sql) {
+  sqlite3* h = nullptr;
+  std::vector<std::string> out;
+  if (sqlite3_open(db.c_str(), &h) != SQLITE_OK) return out;
+  sqlite3_exec(
+      h, sql.c_str(),
+      [](void* rows, int n, char** values, char**) {
+        std::string row;
+        for (int i = 0; i < n; ++i) row += (i ? "|" : "") + std::string(values[i] ? values[i] : "");
+        static_cast<std::vector<std::string>*>(rows)->push_back(row);
+        return 0;
+      },
+      &out, nullptr);
+  sqlite3_close(h);
+  return out;
+}
+
+// Issue 11, point 12: each admin action is an event of the chain, naming who and what.
+TEST(AdminEvents, NameTheActorAndWhatWasActedOn) {
+  Instance konfid;
+  std::string admin = konfid.CreateKey("demo", "admin");
+  std::string support = konfid.CreateKey("demo", "support");
+  konfid.Start();
+  std::string admin_id = admin.substr(3, 16), support_id = support.substr(3, 16);
+  ASSERT_EQ(konfid.Request("DELETE", "/v1/apikeys/" + support_id, "", admin).status, 204u);
+  ASSERT_EQ(konfid.Stop(), 0);
+  std::string policy = konfid.data_dir() + "/policy2.toml";
+  std::ofstream(policy) << Replaced(SourceFile("examples/policy.toml"), "notice_days = 10",
+                                    "notice_days = 14");
+  auto r = RunKonfid({"policy", "publish", policy, "--data", konfid.data_dir()});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = RunKonfid({"keys", "rotate", "--data", konfid.data_dir()});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto rows = Rows(konfid.data_dir() + "/konfid.db",
+                   "SELECT actor, operation, reason, outcome FROM audit_events"
+                   " WHERE tenant_id = 'demo' ORDER BY seq");
+  std::vector<std::string> want = {
+      "system:cli|apikey_created|apikey:" + admin_id + " role:admin|ok",
+      "system:cli|apikey_created|apikey:" + support_id + " role:support|ok",
+      "system:serve|policy_published|version:1|ok",
+      "apikey:" + admin_id + "|apikey_revoked|apikey:" + support_id + "|ok",
+      "system:cli|policy_published|version:2|ok",
+      "system:cli|master_key_rotated|epoch:2|ok"};
+  EXPECT_EQ(rows, want);
+  EXPECT_EQ(Rows(konfid.data_dir() + "/konfid.db",
+                 "SELECT operation, reason FROM audit_events WHERE tenant_id = 'other'"
+                 " AND operation = 'master_key_rotated'"),
+            std::vector<std::string>{"master_key_rotated|epoch:2"});
+  r = RunKonfid({"audit", "verify", "--data", konfid.data_dir()});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+}
+
 }  // namespace
 }  // namespace konfid::e2e

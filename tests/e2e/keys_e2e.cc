@@ -27,8 +27,10 @@ class CreateLoad {
         for (int i = 0; !stop_; ++i) {
           std::string n = std::to_string(t) + "x" + std::to_string(i);
           auto r = konfid.Request("POST", "/v1/subjects",
-                                  R"({"fields":{"surname":"Load)" + n + R"(","name":"N",)"
-                                  R"("email":"load)" + n + R"(@example.com"}})",
+                                  R"({"fields":{"surname":"Load)" + n +
+                                      R"(","name":"N",)"
+                                      R"("email":"load)" +
+                                      n + R"(@example.com"}})",
                                   key);
           std::lock_guard lock(mu_);
           if (r.status == 201)
@@ -44,7 +46,7 @@ class CreateLoad {
     size_t target = Acknowledged().size() + count;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (Acknowledged().size() < target && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::yield();
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));  // a poll, not a wait
   }
   void Stop() {
     stop_ = true;
@@ -113,9 +115,9 @@ TEST_P(ApiE2E, AdminsListAndRevokeTheirTenantsKeys) {
   auto foreign = konfid_->Request("DELETE", "/v1/apikeys/" + support_id, "", other_admin_);
   EXPECT_EQ(foreign.status, 404u);
   EXPECT_EQ(Code(foreign), "no_such_api_key");
-  ASSERT_EQ(Get("/v1/subjects/00000000000000000000000000000000?purpose=registration", support_)
-                .status,
-            404u);  // still valid, and now cached
+  ASSERT_EQ(
+      Get("/v1/subjects/00000000000000000000000000000000?purpose=registration", support_).status,
+      404u);  // still valid, and now cached
 
   auto revoked = konfid_->Request("DELETE", "/v1/apikeys/" + support_id, "", admin_);
   EXPECT_EQ(revoked.status, 204u) << revoked.body;
@@ -133,22 +135,22 @@ TEST_P(ApiE2E, AdminsListAndRevokeTheirTenantsKeys) {
 // a second.
 TEST_P(ApiE2E, AKeyRevokedElsewhereIsRefusedWithinASecond) {
   std::string analyst_id = analyst_.substr(3, 16);
-  ASSERT_EQ(Code(Get("/v1/subjects/00000000000000000000000000000000?purpose=registration",
-                     analyst_)),
-            "role");  // authenticated, so cached
-  auto r = RunKonfid(WithDb({"apikey", "revoke", analyst_id, "--tenant", "other", "--data",
-                             konfid_->data_dir()},
-                            *konfid_));
+  ASSERT_EQ(
+      Code(Get("/v1/subjects/00000000000000000000000000000000?purpose=registration", analyst_)),
+      "role");  // authenticated, so cached
+  auto r = RunKonfid(
+      WithDb({"apikey", "revoke", analyst_id, "--tenant", "other", "--data", konfid_->data_dir()},
+             *konfid_));
   EXPECT_NE(r.exit_code, 0);  // not that tenant's key
-  r = RunKonfid(WithDb(
-      {"apikey", "revoke", analyst_id, "--tenant", "demo", "--data", konfid_->data_dir()},
-      *konfid_));
+  r = RunKonfid(
+      WithDb({"apikey", "revoke", analyst_id, "--tenant", "demo", "--data", konfid_->data_dir()},
+             *konfid_));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   auto revoked_at = std::chrono::steady_clock::now();
   std::string code;
   while (std::chrono::steady_clock::now() - revoked_at < std::chrono::milliseconds(1500)) {
-    code = Code(Get("/v1/subjects/00000000000000000000000000000000?purpose=registration",
-                    analyst_));
+    code =
+        Code(Get("/v1/subjects/00000000000000000000000000000000?purpose=registration", analyst_));
     if (code == "bad_api_key") break;
   }
   EXPECT_EQ(code, "bad_api_key");
@@ -160,9 +162,9 @@ TEST_P(ApiE2E, AKeyRevokedElsewhereIsRefusedWithinASecond) {
   EXPECT_NE(list.output.find(other_admin_.substr(3, 16) + "  other  admin  "), std::string::npos);
   EXPECT_EQ(list.output.find(analyst_.substr(20)), std::string::npos);  // never a secret
 
-  auto nosuch = RunKonfid(WithDb({"apikey", "create", "--data", konfid_->data_dir(), "--tenant",
-                                  "nosuch", "--role", "admin"},
-                                 *konfid_));
+  auto nosuch = RunKonfid(WithDb(
+      {"apikey", "create", "--data", konfid_->data_dir(), "--tenant", "nosuch", "--role", "admin"},
+      *konfid_));
   EXPECT_EQ(nosuch.exit_code, 2);
   EXPECT_NE(nosuch.output.find("tenant 'nosuch' is not configured"), std::string::npos)
       << nosuch.output;
@@ -180,9 +182,8 @@ TEST_P(ApiE2E, AdminActionsAreInTheAuditChains) {
   // Three keys made by the CLI and version 1 published when the server first started.
   EXPECT_NE(verify().find("tenant demo: ok, 4 events"), std::string::npos);
   konfid_->Start();
-  ASSERT_EQ(
-      konfid_->Request("DELETE", "/v1/apikeys/" + support_.substr(3, 16), "", admin_).status,
-      204u);
+  ASSERT_EQ(konfid_->Request("DELETE", "/v1/apikeys/" + support_.substr(3, 16), "", admin_).status,
+            204u);
   std::string policy = SourceFile("examples/policy.toml");
   auto published =
       Http(konfid_->port(), "POST", "/v1/policy/versions?short_notice=true",

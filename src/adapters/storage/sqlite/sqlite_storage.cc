@@ -262,8 +262,12 @@ Result<std::optional<ports::ApiKeyRow>> SqliteTransaction::FindApiKey(const std:
                               key_id));
   KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
   if (!row) return std::optional<ports::ApiKeyRow>();
-  ports::ApiKeyRow r{ColText(s, 0), key_id, ColBlob(s, 1), ColText(s, 2),
-                     sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4)};
+  ports::ApiKeyRow r{ColText(s, 0),
+                     key_id,
+                     ColBlob(s, 1),
+                     ColText(s, 2),
+                     sqlite3_column_int64(s, 3),
+                     sqlite3_column_int64(s, 4)};
   sqlite3_reset(s);
   return std::optional(std::move(r));
 }
@@ -277,8 +281,8 @@ Result<std::vector<ports::ApiKeyRow>> SqliteTransaction::ListApiKeys(const std::
   while (true) {
     KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
     if (!row) break;
-    out.push_back({tenant, ColText(s, 0), ColBlob(s, 1), ColText(s, 2),
-                   sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4)});
+    out.push_back({tenant, ColText(s, 0), ColBlob(s, 1), ColText(s, 2), sqlite3_column_int64(s, 3),
+                   sqlite3_column_int64(s, 4)});
   }
   sqlite3_reset(s);
   return out;
