@@ -107,6 +107,13 @@ Result<MasterKeys> LoadMasterKey(const std::string& data_dir, const std::optiona
   if (!std::filesystem::exists(next)) return out;
   KONFID_ASSIGN_OR_RETURN(DatabaseKeys db, ReadDatabaseKeys(storage));
   KONFID_ASSIGN_OR_RETURN(SecretBytes next_key, ReadKeyFile(next));
+  // The files are renamed or removed only under the rotation lock: a `keys rotate` running
+  // now may have just written the next key, or be about to rename it itself.
+  std::optional<RotationLock> held;
+  if (!rotating) {
+    if (auto lock = RotationLock::Acquire(data_dir)) held.emplace(std::move(*lock));
+  }
+  bool may_touch_files = rotating || held.has_value();
   if (db.check == app::Keyring::MasterKeyCheck(crypto, next_key)) {
     if (!db.previous.empty()) {  // still rewrapping: both keys are needed
       out.previous = std::move(out.current);
@@ -114,14 +121,13 @@ Result<MasterKeys> LoadMasterKey(const std::string& data_dir, const std::optiona
       return out;
     }
     // The rotation ended and stopped before its rename.
-    if (::rename(next.c_str(), path.c_str()) != 0 && errno != ENOENT)
+    if (may_touch_files && ::rename(next.c_str(), path.c_str()) != 0 && errno != ENOENT)
       return Fail(ErrorCode::kUnavailable, "cannot finish the key rotation: rename " + next);
     out.current = std::move(next_key);
     return out;
   }
-  // The database never adopted it: a rotation that stopped before it began, unless one is
-  // running right now and about to.
-  if (rotating || RotationLock::Acquire(data_dir)) std::filesystem::remove(next);
+  // The database never adopted it: a rotation that stopped before it began.
+  if (may_touch_files) std::filesystem::remove(next);
   return out;
 }
 

@@ -40,6 +40,10 @@ Response Api::AdminRoute(const Request& req, const std::string& path, std::strin
             .WithReason("missing_api_key"));
   auto actor = d_.keys.Authenticate(std::string_view(auth.data() + 7, auth.size() - 7));
   if (!actor) return problem(actor.error());
+  if (!d_.vault.Policy(actor->tenant))
+    return problem(Error(ErrorCode::kPermissionDenied,
+                         "this API key's tenant is not configured on this server")
+                       .WithReason("tenant_not_configured"));
   if (actor->role != app::Role::kAdmin)
     return problem(Error(ErrorCode::kPermissionDenied, "only an admin key may manage API keys")
                        .WithReason("role"));
