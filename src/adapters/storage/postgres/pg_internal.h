@@ -160,8 +160,8 @@ namespace pg_internal {
 
 class PgTransaction final : public ports::Transaction {
  public:
-  PgTransaction(PgStorage::Impl* impl, std::unique_ptr<Connection> c)
-      : impl_(impl), conn_(std::move(c)) {}
+  PgTransaction(PgStorage::Impl* impl, std::unique_ptr<Connection> c, bool epoch_locked)
+      : impl_(impl), conn_(std::move(c)), epoch_locked_(epoch_locked) {}
   ~PgTransaction() override {
     if (!done_) (void)conn_->Exec("ROLLBACK");
     impl_->Give(std::move(conn_));
@@ -324,6 +324,9 @@ class PgTransaction final : public ports::Transaction {
   PgStorage::Impl* impl_;
   std::unique_ptr<Connection> conn_;
   bool done_ = false;
+  // Write transactions take the shared key-epoch lock with BEGIN, in one round trip
+  // (PgStorage::Begin); ReadKeyEpoch then needs only its read.
+  bool epoch_locked_ = false;
 };
 
 }  // namespace pg_internal

@@ -261,9 +261,9 @@ Result<bool> PgTransaction::RevokeApiKey(const std::string& tenant, const std::s
 
 // 7405184: any number serves that is the same on every node (the migrator's is 7405183).
 Result<std::optional<std::string>> PgTransaction::ReadKeyEpoch(const std::string& key) {
-  // Two statements: under READ COMMITTED the read must start after the lock is held, so that
-  // it sees a rotation that committed while this transaction waited for it.
-  KONFID_TRY(X("SELECT pg_advisory_xact_lock_shared(7405184)"));
+  // The read is a statement after the lock's: under READ COMMITTED it then sees a rotation
+  // that committed while this transaction waited for the lock.
+  if (!epoch_locked_) KONFID_TRY(X("SELECT pg_advisory_xact_lock_shared(7405184)"));
   return GetMeta(key);
 }
 
@@ -322,12 +322,16 @@ Result<std::unique_ptr<PgStorage>> PgStorage::Open(const std::string& url, size_
 
 Result<std::unique_ptr<ports::Transaction>> PgStorage::Begin(bool write) {
   KONFID_ASSIGN_OR_RETURN(auto c, impl_->Take());
-  auto st = c->Exec(write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  // A writer takes the shared key-epoch lock (see ReadKeyEpoch) with BEGIN, in one round trip:
+  // every group-commit batch needs it. A rotation upgrades it with LockKeyEpoch.
+  auto st = c->Exec(write ? "BEGIN; SELECT pg_advisory_xact_lock_shared(7405184)"
+                          : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   if (!st) {
+    (void)c->Exec("ROLLBACK");
     impl_->Give(std::move(c));
     return Fail(st.error());
   }
-  return std::unique_ptr<ports::Transaction>(new PgTransaction(impl_.get(), std::move(c)));
+  return std::unique_ptr<ports::Transaction>(new PgTransaction(impl_.get(), std::move(c), write));
 }
 
 Status PgStorage::Migrate() {
