@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
   }
   auto master = cli::LoadMasterKey(data, std::nullopt, **crypto, *storage);
   if (!master) return fail(master.error());
-  auto keyring = app::Keyring::Open(**crypto, *storage, std::move(*master), false);
+  auto keyring = app::Keyring::Open(**crypto, *storage, std::move(master->current), false);
   if (!keyring) return fail(keyring.error());
   if (auto st = (*keyring)->EnsureTenant(tenant, clock.Now()); !st) return fail(st.error());
   app::GroupCommitter committer(*storage, **crypto, **keyring, clock, 2048);

@@ -26,7 +26,7 @@ Bytes ApiKeys::HashSecret(std::string_view key_id, std::string_view secret) {
   return crypto_.Hash(AsBytes(message));
 }
 
-Result<NewApiKey> ApiKeys::Create(const std::string& tenant, Role role, UnixMicros now) {
+Result<NewApiKey> ApiKeys::Create(const std::string& tenant, Role role, const std::string& actor) {
   Bytes id(kIdHex / 2), secret(kSecretHex / 2);
   crypto_.RandomBytes(id);
   crypto_.RandomBytes(secret);
@@ -35,11 +35,45 @@ Result<NewApiKey> ApiKeys::Create(const std::string& tenant, Role role, UnixMicr
   out.token = std::string(kPrefix) + out.key_id + "_" + secret_hex;
   KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(true));
   KONFID_ASSIGN_OR_RETURN(auto row, txn->FindTenant(tenant));
-  if (!row) return Fail(ErrorCode::kNotFound, "tenant '" + tenant + "' has no keys yet");
+  if (!row)
+    return Fail(Error(ErrorCode::kNotFound, "tenant '" + tenant + "' is not configured")
+                    .WithReason("tenant_not_configured"));
+  std::string role_name(RoleName(role));
   KONFID_TRY(txn->InsertApiKey(
-      {tenant, out.key_id, HashSecret(out.key_id, secret_hex), std::string(RoleName(role)), now}));
+      {tenant, out.key_id, HashSecret(out.key_id, secret_hex), role_name, clock_.Now(), 0}));
+  KONFID_TRY(log_.Append(
+      *txn, {tenant, actor, kApiKeyCreatedOp, "apikey:" + out.key_id + " role:" + role_name}));
   KONFID_TRY(txn->Commit());
   return out;
+}
+
+Result<std::vector<ApiKeyInfo>> ApiKeys::List(const std::string& tenant) {
+  KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(false));
+  KONFID_ASSIGN_OR_RETURN(auto rows, txn->ListApiKeys(tenant));
+  std::vector<ApiKeyInfo> out;
+  for (const auto& r : rows)
+    out.push_back({r.key_id, r.tenant, r.role, r.created_at, r.revoked_at});
+  return out;
+}
+
+Status ApiKeys::Revoke(const std::string& tenant, const std::string& key_id,
+                       const std::string& actor) {
+  KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(true));
+  KONFID_ASSIGN_OR_RETURN(bool revoked, txn->RevokeApiKey(tenant, key_id, clock_.Now()));
+  if (!revoked) {
+    KONFID_ASSIGN_OR_RETURN(auto row, txn->FindApiKey(key_id));
+    if (row && row->tenant == tenant)
+      return Fail(Error(ErrorCode::kConflict, "the API key is revoked already")
+                      .WithReason("api_key_revoked"));
+    // Another tenant's key is answered like a missing one: ids are not to be probed.
+    return Fail(Error(ErrorCode::kNotFound, "this tenant has no such API key")
+                    .WithReason("no_such_api_key"));
+  }
+  KONFID_TRY(log_.Append(*txn, {tenant, actor, kApiKeyRevokedOp, "apikey:" + key_id}));
+  KONFID_TRY(txn->Commit());
+  std::lock_guard lock(mu_);
+  cache_.erase(key_id);  // this process at once; others within kRecheckMicros
+  return Ok();
 }
 
 Result<Actor> ApiKeys::Authenticate(std::string_view token) {
@@ -50,22 +84,27 @@ Result<Actor> ApiKeys::Authenticate(std::string_view token) {
   std::string_view secret = token.substr(kPrefix.size() + kIdHex + 1);
   if (!IsLowerHex(key_id) || !IsLowerHex(secret)) return Fail(BadKey());
   Bytes hash = HashSecret(key_id, secret);
+  int64_t now = clock_.MonotonicMicros();
   {
     std::lock_guard lock(mu_);
     auto it = cache_.find(key_id);
-    if (it != cache_.end()) {
+    if (it != cache_.end() && now - it->second.checked_at < kRecheckMicros) {
       if (!crypto_.Equal(it->second.secret_hash, hash)) return Fail(BadKey());
       return it->second.actor;
     }
   }
   KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(false));
   KONFID_ASSIGN_OR_RETURN(auto row, txn->FindApiKey(key_id));
-  if (!row || !crypto_.Equal(row->secret_hash, hash)) return Fail(BadKey());
+  if (!row || row->revoked_at != 0 || !crypto_.Equal(row->secret_hash, hash)) {
+    std::lock_guard lock(mu_);
+    cache_.erase(key_id);
+    return Fail(BadKey());
+  }
   auto role = ParseRole(row->role);
   if (!role) return Fail(BadKey());
   Actor actor{row->tenant, "apikey:" + key_id, *role};
   std::lock_guard lock(mu_);
-  cache_[key_id] = Known{row->secret_hash, actor};
+  cache_[key_id] = Known{row->secret_hash, actor, now};
   return actor;
 }
 

@@ -7,8 +7,8 @@
 
 namespace konfid::app {
 
-GroupCommitter::GroupCommitter(ports::Storage& storage, ports::Crypto& crypto,
-                               const Keyring& keyring, ports::Clock& clock, size_t max_batch)
+GroupCommitter::GroupCommitter(ports::Storage& storage, ports::Crypto& crypto, Keyring& keyring,
+                               ports::Clock& clock, size_t max_batch)
     : storage_(storage),
       crypto_(crypto),
       keyring_(keyring),
@@ -94,6 +94,11 @@ Status GroupCommitter::Run(Work work, OnFailure on_failure) {
   return future.get();
 }
 
+Status GroupCommitter::CheckKeyEpoch() {
+  KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(false));
+  return keyring_.FollowEpoch(*txn);
+}
+
 CommitterStats GroupCommitter::stats() const {
   std::lock_guard lock(mu_);
   return stats_;
@@ -135,6 +140,8 @@ void GroupCommitter::RunBatch(std::vector<Op>& batch) {
   };
   auto txn = storage_.Begin(true);
   if (!txn) return fail_all(txn.error());
+  // Work wraps subject keys under the keyring's key: it must be the database's until commit.
+  if (Status epoch = keyring_.FollowEpoch(**txn); !epoch) return fail_all(epoch.error());
   AuditWriter audit(crypto_, keyring_, clock_, **txn);
   for (const auto& tenant : tenants_seen_)  // sorted: every node locks heads in one order
     if (auto st = audit.LockHead(tenant); !st) return fail_all(st.error());

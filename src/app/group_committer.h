@@ -16,6 +16,10 @@
 // submission order across batches: they must only hand the result on (the vault leaves
 // decryption to the caller's thread for this reason).
 //
+// Every batch first makes sure the master key it wraps new keys under is the database's
+// current one (Keyring::FollowEpoch), and holds that steady until it commits: a key rotation
+// beside the server never sees a key wrapped under the old key after its start.
+//
 // Thread-safe: Submit from any thread.
 #pragma once
 
@@ -43,7 +47,7 @@ class GroupCommitter {
   using OnFailure = std::function<Status(ports::Transaction&, AuditWriter&, const Error&)>;
   using Done = std::function<void(Status)>;
 
-  GroupCommitter(ports::Storage& storage, ports::Crypto& crypto, const Keyring& keyring,
+  GroupCommitter(ports::Storage& storage, ports::Crypto& crypto, Keyring& keyring,
                  ports::Clock& clock, size_t max_batch = 512);
   // Finishes what was submitted, then stops.
   ~GroupCommitter();
@@ -53,6 +57,9 @@ class GroupCommitter {
   Status Run(Work work, OnFailure on_failure = nullptr);
 
   CommitterStats stats() const;
+  // Whether this process's master key is still the database's (Keyring::FollowEpoch, in a
+  // transaction of its own): for /readyz. Every batch checks it too, before its work runs.
+  Status CheckKeyEpoch();
 
  private:
   struct Op {
@@ -73,7 +80,7 @@ class GroupCommitter {
 
   ports::Storage& storage_;
   ports::Crypto& crypto_;
-  const Keyring& keyring_;
+  Keyring& keyring_;
   ports::Clock& clock_;
   const size_t max_batch_;
   mutable std::mutex mu_;

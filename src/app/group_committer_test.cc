@@ -12,6 +12,7 @@
 #include "adapters/crypto/sodium_crypto.h"
 #include "adapters/phone/libphonenumber_normalizer.h"
 #include "adapters/storage/sqlite/sqlite_storage.h"
+#include "app/key_rotation.h"
 #include "app/maintenance.h"
 #include "app/vault.h"
 #include "test_support.h"
@@ -157,6 +158,12 @@ class FaultyTransaction : public ports::Transaction {
   Status InsertApiKey(const ports::ApiKeyRow& r) override { return t_->InsertApiKey(r); }
   Result<std::optional<ports::ApiKeyRow>> FindApiKey(const std::string& k) override {
     return t_->FindApiKey(k);
+  }
+  Result<std::vector<ports::ApiKeyRow>> ListApiKeys(const std::string& t) override {
+    return t_->ListApiKeys(t);
+  }
+  Result<bool> RevokeApiKey(const std::string& t, const std::string& k, UnixMicros at) override {
+    return t_->RevokeApiKey(t, k, at);
   }
   Result<std::optional<std::string>> GetMeta(const std::string& k) override {
     return t_->GetMeta(k);
@@ -383,9 +390,11 @@ TEST_F(VaultTest, SubjectIdsFollowCreationOrder) {
 TEST_F(VaultTest, KeyRotationKeepsDataReadable) {
   ASSERT_TRUE(Create("r@example.com"));
   SecretBytes next = crypto_->NewKey();
-  auto n = RotateMasterKey(*storage_, *crypto_, *keyring_, next);
+  ASSERT_TRUE(BeginRotation(*storage_, *crypto_, *keyring_, next));
+  auto n = RewrapSubjectKeys(*storage_, *crypto_, keyring_->master(), next);
   ASSERT_TRUE(n);
   EXPECT_EQ(*n, 1u);
+  ASSERT_TRUE(FinishRotation(*storage_, *crypto_, *keyring_, clock_, "system:test"));
   EXPECT_EQ(Keyring::Open(*crypto_, *storage_, keyring_->master().Clone(), false).error().code(),
             ErrorCode::kPermissionDenied);  // the old key is no longer accepted
   auto reopened = Keyring::Open(*crypto_, *storage_, next.Clone(), false);

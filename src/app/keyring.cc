@@ -44,18 +44,72 @@ Result<std::unique_ptr<Keyring>> Keyring::Open(ports::Crypto& crypto, ports::Sto
         "the master key does not match this database (wrong key file or KONFID_MASTER_KEY?)");
   }
   master.Lock();
-  return std::unique_ptr<Keyring>(new Keyring(crypto, storage, std::move(master)));
+  return std::unique_ptr<Keyring>(new Keyring(crypto, storage, std::move(master), check));
+}
+
+void Keyring::AddPreviousKey(SecretBytes previous) {
+  previous.Lock();
+  std::unique_lock lock(keys_mu_);
+  previous_ = std::move(previous);
+}
+
+void Keyring::SetKeySource(MasterKeySource source, std::function<void(const std::string&)> note) {
+  key_source_ = std::move(source);
+  note_ = std::move(note);
+}
+
+std::string Keyring::current_check() const {
+  std::shared_lock lock(keys_mu_);
+  return check_;
+}
+
+Status Keyring::FollowEpoch(ports::Transaction& txn) {
+  KONFID_ASSIGN_OR_RETURN(auto epoch, txn.ReadKeyEpoch(kMasterKeyCheckMeta));
+  {
+    std::shared_lock lock(keys_mu_);
+    if (!epoch || *epoch == check_) return Ok();
+  }
+  std::optional<SecretBytes> next;
+  if (key_source_) next = key_source_(*epoch);
+  if (!next || MasterKeyCheck(crypto_, *next) != *epoch) {
+    if (!stale_.exchange(true) && note_)
+      note_(
+          "the master key was rotated and this process has no key file for the new one: it "
+          "refuses to wrap keys and /readyz answers 503 until it restarts with the new key");
+    return Fail(Error(ErrorCode::kUnavailable,
+                      "the master key was rotated; this node must restart with the new key")
+                    .WithReason("key_rotated"));
+  }
+  next->Lock();
+  {
+    std::unique_lock lock(keys_mu_);
+    if (*epoch != check_) {  // another thread may have followed it meanwhile
+      previous_ = std::move(master_);
+      master_ = std::move(*next);
+      check_ = *epoch;
+    }
+  }
+  stale_.store(false);
+  if (note_) note_("the master key was rotated: new keys are wrapped under the new one");
+  return Ok();
+}
+
+Result<SecretBytes> Keyring::OpenTenantKey(const Bytes& wrapped, const std::string& ad) const {
+  std::shared_lock lock(keys_mu_);
+  auto key = crypto_.OpenKey(master_, wrapped, ad);
+  if (!key && !previous_.empty()) return crypto_.OpenKey(previous_, wrapped, ad);
+  return key;
 }
 
 Status Keyring::Load(const ports::TenantRow& row) {
   auto keys = std::make_unique<TenantKeys>();
-  KONFID_ASSIGN_OR_RETURN(keys->index_key, crypto_.OpenKey(master_, row.wrapped_index_key,
-                                                           TenantKeyAd(row.tenant, "index")));
-  KONFID_ASSIGN_OR_RETURN(keys->audit_key, crypto_.OpenKey(master_, row.wrapped_audit_key,
-                                                           TenantKeyAd(row.tenant, "audit")));
+  KONFID_ASSIGN_OR_RETURN(keys->index_key,
+                          OpenTenantKey(row.wrapped_index_key, TenantKeyAd(row.tenant, "index")));
+  KONFID_ASSIGN_OR_RETURN(keys->audit_key,
+                          OpenTenantKey(row.wrapped_audit_key, TenantKeyAd(row.tenant, "audit")));
   if (!row.wrapped_receipt_key.empty()) {
-    KONFID_ASSIGN_OR_RETURN(keys->receipt_key, crypto_.OpenKey(master_, row.wrapped_receipt_key,
-                                                               TenantKeyAd(row.tenant, "receipt")));
+    KONFID_ASSIGN_OR_RETURN(keys->receipt_key, OpenTenantKey(row.wrapped_receipt_key,
+                                                             TenantKeyAd(row.tenant, "receipt")));
     keys->receipt_key.Lock();
     keys->receipt_public_key = row.receipt_public_key;
     keys->receipt_key_id =
@@ -68,21 +122,26 @@ Status Keyring::Load(const ports::TenantRow& row) {
   return Ok();
 }
 
+Bytes Keyring::SealUnderMaster(std::span<const uint8_t> key, const std::string& ad) const {
+  std::shared_lock lock(keys_mu_);
+  return crypto_.Seal(master_, key, ad);
+}
+
 void Keyring::AddReceiptKey(ports::TenantRow& row) {
   auto receipt = crypto_.NewSigningKey();
   row.receipt_public_key = receipt.public_key;
   row.wrapped_receipt_key =
-      crypto_.Seal(master_, receipt.secret_key.span(), TenantKeyAd(row.tenant, "receipt"));
+      SealUnderMaster(receipt.secret_key.span(), TenantKeyAd(row.tenant, "receipt"));
 }
 
 Status Keyring::EnsureTenant(const std::string& tenant, UnixMicros now) {
   KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(true));
   KONFID_ASSIGN_OR_RETURN(auto row, txn->FindTenant(tenant));
+  if (!row || row->wrapped_receipt_key.empty()) KONFID_TRY(FollowEpoch(*txn));  // it wraps
   if (!row) {
     SecretBytes index_key = crypto_.NewKey(), audit_key = crypto_.NewKey();
-    row = ports::TenantRow{
-        tenant, crypto_.Seal(master_, index_key.span(), TenantKeyAd(tenant, "index")),
-        crypto_.Seal(master_, audit_key.span(), TenantKeyAd(tenant, "audit")), now};
+    row = ports::TenantRow{tenant, SealUnderMaster(index_key.span(), TenantKeyAd(tenant, "index")),
+                           SealUnderMaster(audit_key.span(), TenantKeyAd(tenant, "audit")), now};
     AddReceiptKey(*row);
     KONFID_TRY(txn->InsertTenant(*row));
     KONFID_TRY(txn->Commit());
@@ -111,12 +170,17 @@ Result<const TenantKeys*> Keyring::Tenant(const std::string& tenant) const {
 
 Bytes Keyring::WrapSubjectKey(const SecretBytes& key, const std::string& tenant,
                               const std::string& subject) const {
+  std::shared_lock lock(keys_mu_);
   return crypto_.Seal(master_, key.span(), SubjectKeyAd(tenant, subject));
 }
 
 Result<SecretBytes> Keyring::UnwrapSubjectKey(const Bytes& wrapped, const std::string& tenant,
                                               const std::string& subject) const {
-  return crypto_.OpenKey(master_, wrapped, SubjectKeyAd(tenant, subject));
+  std::string ad = SubjectKeyAd(tenant, subject);
+  std::shared_lock lock(keys_mu_);
+  auto key = crypto_.OpenKey(master_, wrapped, ad);
+  if (!key && !previous_.empty()) return crypto_.OpenKey(previous_, wrapped, ad);
+  return key;
 }
 
 Result<Bytes> Keyring::UnsubscribeMac(const std::string& tenant, const std::string& subject,

@@ -1,5 +1,5 @@
-// Operator tasks that walk the whole database: verifying the audit chains and rotating the
-// master key. Each runs in transactions of its own, outside the group committer.
+// Operator tasks that walk the whole database: verifying the audit chains (key rotation is in
+// key_rotation.h). Each runs in transactions of its own, outside the group committer.
 #pragma once
 
 #include <functional>
@@ -26,11 +26,5 @@ using AuditEventVisitor = std::function<void(const domain::AuditEvent&)>;
 Result<std::vector<TenantAuditReport>> VerifyAuditChains(ports::Storage& storage,
                                                          ports::Crypto& crypto, Keyring& keyring,
                                                          const AuditEventVisitor& visit = {});
-
-// Rewraps every tenant key and subject data key from the keyring's master key to
-// `new_master`, and records the new key's check value, in one transaction. Field
-// ciphertexts stay as they are. Returns the number of subject keys rewrapped.
-Result<uint64_t> RotateMasterKey(ports::Storage& storage, ports::Crypto& crypto,
-                                 const Keyring& keyring, const SecretBytes& new_master);
 
 }  // namespace konfid::app

@@ -61,7 +61,8 @@ std::string JoinLines(const std::vector<domain::PolicyChange>& changes) {
 Result<ports::PolicyVersionRow> PublishPolicy(ports::Storage& storage, ports::Crypto& crypto,
                                               const ports::PolicyReader& reader,
                                               const domain::TenantPolicy& policy, UnixMicros now,
-                                              UnixMicros effective_at, bool short_notice) {
+                                              UnixMicros effective_at, bool short_notice,
+                                              const AdminLog* log, const std::string& actor) {
   KONFID_TRY(domain::FirstPolicyError(policy));
   if (effective_at + 60'000'000 < now)
     return Fail(ErrorCode::kInvalidArgument, "the effective time is in the past");
@@ -139,6 +140,9 @@ Result<ports::PolicyVersionRow> PublishPolicy(ports::Storage& storage, ports::Cr
   if (row.material) KONFID_TRY(txn->InsertNoticeRun({row.tenant, row.version, "", false, 0}));
   if (announce)
     KONFID_TRY(txn->InsertNoticeRun({row.tenant, row.version, "", false, 0, "announcement"}));
+  if (log)
+    KONFID_TRY(log->Append(
+        *txn, {row.tenant, actor, kPolicyPublishedOp, "version:" + std::to_string(row.version)}));
   KONFID_TRY(txn->Commit());
   row.source.clear();
   return row;
@@ -226,7 +230,8 @@ Result<std::vector<std::string>> PolicyStore::Start(
       KONFID_ASSIGN_OR_RETURN(versions, txn->ListPolicyVersions(file.tenant));
     }
     if (versions.empty()) {
-      auto st = PublishPolicy(storage_, crypto_, reader_, file, clock_.Now(), clock_.Now());
+      auto st = PublishPolicy(storage_, crypto_, reader_, file, clock_.Now(), clock_.Now(), false,
+                              log_, "system:serve");
       // Another node may have published version 1 at the same moment: that is fine.
       if (!st && st.error().reason() != "policy_version_taken") return Fail(st.error());
       if (st)
@@ -275,9 +280,10 @@ Status PolicyStore::Refresh() {
 }
 
 Result<ports::PolicyVersionRow> PolicyStore::Publish(const domain::TenantPolicy& policy,
-                                                     UnixMicros effective_at, bool short_notice) {
+                                                     UnixMicros effective_at, bool short_notice,
+                                                     const std::string& actor) {
   KONFID_ASSIGN_OR_RETURN(auto row, PublishPolicy(storage_, crypto_, reader_, policy, clock_.Now(),
-                                                  effective_at, short_notice));
+                                                  effective_at, short_notice, log_, actor));
   KONFID_TRY(Refresh());
   return row;
 }

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "app/admin_log.h"
 #include "domain/policy.h"
 #include "ports/clock.h"
 #include "ports/config.h"
@@ -62,10 +63,13 @@ class FixedPolicies : public PolicySource {
 // change that takes effect sooner than the `[publication] notice_days` the version it follows
 // promised, unless `short_notice` says the operator means it; Conflict when it declares the
 // same policy as the latest version, or when another publisher got the number first.
+// With `log`, the version's policy_published event (by `actor`) commits with it.
 Result<ports::PolicyVersionRow> PublishPolicy(ports::Storage& storage, ports::Crypto& crypto,
                                               const ports::PolicyReader& reader,
                                               const domain::TenantPolicy& policy, UnixMicros now,
-                                              UnixMicros effective_at, bool short_notice = false);
+                                              UnixMicros effective_at, bool short_notice = false,
+                                              const AdminLog* log = nullptr,
+                                              const std::string& actor = "");
 
 class PolicyStore : public PolicySource {
  public:
@@ -86,8 +90,12 @@ class PolicyStore : public PolicySource {
   // published, comes into force.
   Status Refresh();
 
+  // `actor` is audited when an admin log is set.
   Result<ports::PolicyVersionRow> Publish(const domain::TenantPolicy& policy,
-                                          UnixMicros effective_at, bool short_notice = false);
+                                          UnixMicros effective_at, bool short_notice = false,
+                                          const std::string& actor = "");
+  // Where publishing records its admin events (version 1 at Start too); none by default.
+  void SetAdminLog(const AdminLog* log) { log_ = log; }
 
   // Every published version up to `version`, in force or not, read from storage.
   Result<PolicyHistory> History(const std::string& tenant, int64_t version) const;
@@ -102,6 +110,7 @@ class PolicyStore : public PolicySource {
   ports::Crypto& crypto_;
   ports::Clock& clock_;
   const ports::PolicyReader& reader_;
+  const AdminLog* log_ = nullptr;
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<const ActivePolicy>, std::less<>> current_;
 };

@@ -277,8 +277,9 @@ void Vault::Create(const Actor& actor, const domain::FieldInput& input,
   row->tenant = actor.tenant;
   row->created_at = row->updated_at = clock_.Now();
   row->id = NewSubjectId(row->created_at);
-  SecretBytes key = crypto_.NewKey();
-  row->wrapped_key = keyring_.WrapSubjectKey(key, actor.tenant, row->id);
+  // Wrapped in the transaction, under the master key that is current when it commits (a
+  // rotation may move it on while the request waits: GroupCommitter).
+  auto key = std::make_shared<SecretBytes>(crypto_.NewKey());
   domain::SealedFields sealed;
   auto index = std::make_shared<std::vector<std::pair<std::string, Bytes>>>();
   for (auto& [name, value] : valid->set) {
@@ -286,7 +287,7 @@ void Vault::Create(const Actor& actor, const domain::FieldInput& input,
     auto normalized = Normalize(*policy, *spec, value);
     if (!normalized) return refuse(normalized.error());
     value = std::move(*normalized);
-    sealed.emplace(name, crypto_.Seal(key, AsBytes(value),
+    sealed.emplace(name, crypto_.Seal(*key, AsBytes(value),
                                       domain::FieldAssociatedData(actor.tenant, row->id, name)));
     if (spec->lookup) {
       auto hash = keyring_.BlindIndex(actor.tenant, name, value);
@@ -299,7 +300,9 @@ void Vault::Create(const Actor& actor, const domain::FieldInput& input,
   auto fields = std::make_shared<std::vector<std::string>>(Keys(valid->set));
   Actor who = actor;
   committer_.Submit(
-      [row, index, fields, who](ports::Transaction& txn, AuditWriter& audit) -> Status {
+      [row, key, index, fields, who, &keyring = keyring_](ports::Transaction& txn,
+                                                          AuditWriter& audit) -> Status {
+        row->wrapped_key = keyring.WrapSubjectKey(*key, row->tenant, row->id);
         KONFID_TRY(txn.InsertSubject(*row));
         for (const auto& [field, hash] : *index) {
           auto st = txn.InsertIndex(row->tenant, field, hash, row->id);

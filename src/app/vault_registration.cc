@@ -173,8 +173,7 @@ void Vault::Register(const Actor& actor, const RegistrationInput& input,
   row->tenant = actor.tenant;
   row->created_at = row->updated_at = now;
   row->id = NewSubjectId(now);
-  auto key = std::make_shared<SecretBytes>(crypto_.NewKey());
-  row->wrapped_key = keyring_.WrapSubjectKey(*key, actor.tenant, row->id);
+  auto key = std::make_shared<SecretBytes>(crypto_.NewKey());  // wrapped at commit (Create)
   domain::SealedFields sealed;
   auto index = std::make_shared<std::vector<std::pair<std::string, Bytes>>>();
   auto email = std::make_shared<std::string>();
@@ -269,6 +268,7 @@ void Vault::Register(const Actor& actor, const RegistrationInput& input,
           KONFID_ASSIGN_OR_RETURN(subject_key, keyring_.UnwrapSubjectKey(existing->wrapped_key,
                                                                          who.tenant, existing->id));
         } else {
+          row->wrapped_key = keyring_.WrapSubjectKey(*key, row->tenant, row->id);
           KONFID_TRY(txn.InsertSubject(*row));
           for (const auto& [field, hash] : *index) {
             auto st = txn.InsertIndex(row->tenant, field, hash, row->id);

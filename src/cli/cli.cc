@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +12,7 @@
 
 #include "app/checkpoints.h"
 #include "app/expiry.h"
+#include "app/key_rotation.h"
 #include "app/maintenance.h"
 #include "app/notices.h"
 #include "app/receipts.h"
@@ -63,17 +65,22 @@ Result<std::unique_ptr<ports::Storage>> OpenStorage(
   return p.open_storage(choice);
 }
 
-Result<Opened> OpenExisting(Platform& p, const Common& c) {
+// `rotating`: the caller holds the RotationLock.
+Result<Opened> OpenExisting(Platform& p, const Common& c, bool rotating = false) {
   Opened o;
   KONFID_ASSIGN_OR_RETURN(o.config, MaybeConfig(p, c));
   KONFID_ASSIGN_OR_RETURN(o.storage, OpenStorage(p, c, o.config));
   KONFID_TRY(o.storage->CheckSchema());
-  KONFID_ASSIGN_OR_RETURN(SecretBytes master,
-                          LoadMasterKey(c.data_dir, p.env_master_key, p.crypto, *o.storage));
+  KONFID_ASSIGN_OR_RETURN(
+      MasterKeys keys, LoadMasterKey(c.data_dir, p.env_master_key, p.crypto, *o.storage, rotating));
   KONFID_ASSIGN_OR_RETURN(o.keyring,
-                          app::Keyring::Open(p.crypto, *o.storage, std::move(master), false));
+                          app::Keyring::Open(p.crypto, *o.storage, std::move(keys.current), false));
+  if (!keys.previous.empty()) o.keyring->AddPreviousKey(std::move(keys.previous));
   return o;
 }
+
+// Operator commands act as this in the audit log.
+constexpr char kCliActor[] = "system:cli";
 
 int Init(Platform& p, const Common& c) {
   auto config = MaybeConfig(p, c);
@@ -95,7 +102,7 @@ int Init(Platform& p, const Common& c) {
   if (auto st = (*storage)->Migrate(); !st) return Die(st.error());
   auto master = LoadMasterKey(c.data_dir, p.env_master_key, p.crypto, **storage);
   if (!master) return Die(master.error());
-  auto keyring = app::Keyring::Open(p.crypto, **storage, std::move(*master), true);
+  auto keyring = app::Keyring::Open(p.crypto, **storage, std::move(master->current), true);
   if (!keyring) return Die(keyring.error());
   if (*config)
     for (const auto& t : (*config)->tenants)
@@ -155,12 +162,18 @@ int Serve(Platform& p, Common& c, const std::string& listen, int threads) {
   ports::ServiceConfig& config = *opened->config;
   if (!listen.empty()) config.listen = listen;
   if (threads >= 0) config.threads = static_cast<size_t>(threads);
+  // A rotation run beside the server leaves its new key in the data directory; with
+  // KONFID_MASTER_KEY the server has no file to find it in and must be restarted.
+  app::Keyring& keyring = *opened->keyring;
+  keyring.SetKeySource(p.env_master_key ? nullptr : KeyFileSource(c.data_dir, p.crypto),
+                       [](const std::string& note) { std::cerr << "konfid: " << note << "\n"; });
   for (const auto& t : config.tenants)
-    if (auto st = opened->keyring->EnsureTenant(t.tenant, p.clock.Now()); !st)
-      return Die(st.error());
+    if (auto st = keyring.EnsureTenant(t.tenant, p.clock.Now()); !st) return Die(st.error());
+  app::AdminLog admin_log(p.crypto, keyring, p.clock);
   auto checkpoints = MakeCheckpoints(p, *opened, config.audit);
   if (!checkpoints) return Die(checkpoints.error());
   app::PolicyStore policies(*opened->storage, p.crypto, p.clock, p.policy_reader);
+  policies.SetAdminLog(&admin_log);
   auto notes = policies.Start(config.tenants);
   if (!notes) return Die(notes.error());
   for (const auto& note : *notes) std::cerr << "konfid: " << note << "\n";
@@ -193,7 +206,7 @@ int Serve(Platform& p, Common& c, const std::string& listen, int threads) {
   } else {
     std::cerr << "konfid: no [mail] smtp_url: messages wait in the outbox\n";
   }
-  app::ApiKeys keys(*opened->storage, p.crypto);
+  app::ApiKeys keys(*opened->storage, p.crypto, p.clock, admin_log);
   ServeContext ctx{config,           vault,    policies, p.policy_reader, keys, *committer,
                    *opened->storage, p.events, jobs};
   int rc = p.serve(ctx);
@@ -216,13 +229,69 @@ int ApiKeyCreate(Platform& p, const Common& c, const std::string& tenant,
                      "tenant id must be a-z, 0-9 and '-', starting with a letter"));
   auto opened = OpenExisting(p, c);
   if (!opened) return Die(opened.error());
-  if (auto st = opened->keyring->EnsureTenant(tenant, p.clock.Now()); !st) return Die(st.error());
-  app::ApiKeys keys(*opened->storage, p.crypto);
-  auto key = keys.Create(tenant, *role, p.clock.Now());
-  if (!key) return Die(key.error());
+  if (opened->config) {  // a tenant of the config gets its keys here if it has none yet
+    std::string known;
+    for (const auto& t : opened->config->tenants) known += (known.empty() ? "" : ", ") + t.tenant;
+    if (std::none_of(opened->config->tenants.begin(), opened->config->tenants.end(),
+                     [&](const auto& t) { return t.tenant == tenant; }))
+      return Die(Error(ErrorCode::kNotFound, "tenant '" + tenant + "' is not configured in " +
+                                                 c.config_path + " (tenants: " + known + ")"));
+    if (auto st = opened->keyring->EnsureTenant(tenant, p.clock.Now()); !st) return Die(st.error());
+  }
+  if (auto st = opened->keyring->LoadAllTenants(); !st) return Die(st.error());
+  app::AdminLog log(p.crypto, *opened->keyring, p.clock);
+  app::ApiKeys keys(*opened->storage, p.crypto, p.clock, log);
+  auto key = keys.Create(tenant, *role, kCliActor);
+  if (!key) {
+    if (key.error().reason() == "tenant_not_configured")
+      return Die(Error(ErrorCode::kNotFound,
+                       "tenant '" + tenant +
+                           "' is not configured: run 'konfid init' with a config that lists it, "
+                           "or give --config"));
+    return Die(key.error());
+  }
   std::cout << "API key " << key->key_id << " for tenant " << tenant << ", role " << role_name
             << ". Shown once; only its hash is stored:\n"
             << key->token << "\n";
+  return 0;
+}
+
+int ApiKeyList(Platform& p, const Common& c, const std::string& tenant) {
+  auto opened = OpenExisting(p, c);
+  if (!opened) return Die(opened.error());
+  app::AdminLog log(p.crypto, *opened->keyring, p.clock);
+  app::ApiKeys keys(*opened->storage, p.crypto, p.clock, log);
+  std::vector<std::string> tenants{tenant};
+  if (tenant.empty()) {
+    auto txn = opened->storage->Begin(false);
+    if (!txn) return Die(txn.error());
+    auto rows = (*txn)->ListTenants();
+    if (!rows) return Die(rows.error());
+    tenants.clear();
+    for (const auto& t : *rows) tenants.push_back(t.tenant);
+  }
+  std::cout << "key id            tenant  role       created               revoked\n";
+  for (const auto& t : tenants) {
+    auto list = keys.List(t);
+    if (!list) return Die(list.error());
+    for (const auto& k : *list)
+      std::cout << k.key_id << "  " << k.tenant << "  " << k.role << "  "
+                << FormatRfc3339(k.created_at) << "  "
+                << (k.revoked_at ? FormatRfc3339(k.revoked_at) : "-") << "\n";
+  }
+  return 0;
+}
+
+int ApiKeyRevoke(Platform& p, const Common& c, const std::string& tenant,
+                 const std::string& key_id) {
+  auto opened = OpenExisting(p, c);
+  if (!opened) return Die(opened.error());
+  if (auto st = opened->keyring->LoadAllTenants(); !st) return Die(st.error());
+  app::AdminLog log(p.crypto, *opened->keyring, p.clock);
+  app::ApiKeys keys(*opened->storage, p.crypto, p.clock, log);
+  if (auto st = keys.Revoke(tenant, key_id, kCliActor); !st) return Die(st.error());
+  std::cout << "Revoked API key " << key_id << " of tenant " << tenant
+            << "; every node refuses it within a second\n";
   return 0;
 }
 
@@ -278,18 +347,40 @@ int KeysRotate(Platform& p, const Common& c) {
     return Die(
         Error(ErrorCode::kInvalidArgument,
               "the master key comes from KONFID_MASTER_KEY: rotate with a key file, or unset it"));
-  auto opened = OpenExisting(p, c);
+  auto lock = RotationLock::Acquire(c.data_dir);
+  if (!lock) return Die(lock.error());
+  auto opened = OpenExisting(p, c, /*rotating=*/true);
   if (!opened) return Die(opened.error());
-  std::string path = MasterKeyPath(c.data_dir), next = path + ".next";
-  SecretBytes new_key = p.crypto.NewKey();
-  std::filesystem::remove(next);
-  // Order matters: the new key is durable on disk before the database depends on it.
-  if (auto st = WriteKeyFile(next, new_key); !st) return Die(st.error());
-  auto count = app::RotateMasterKey(*opened->storage, p.crypto, *opened->keyring, new_key);
-  if (!count) {
-    std::filesystem::remove(next);
-    return Die(count.error());
+  auto status = app::ReadRotationStatus(*opened->storage);
+  if (!status) return Die(status.error());
+  std::string path = MasterKeyPath(c.data_dir), next = NextKeyPath(c.data_dir);
+  std::unique_ptr<app::Keyring>& keyring = opened->keyring;
+  if (status->rewrapping) {
+    if (!keyring->previous())
+      return Die(Error(ErrorCode::kNotFound, "a rotation is rewrapping, but " + next +
+                                                 " or the old key in " + path + " is missing"));
+    std::cout << "Resuming the rotation to key epoch " << status->epoch << "\n";
+  } else {
+    SecretBytes new_key = p.crypto.NewKey();
+    std::filesystem::remove(next);  // a stale one: this process holds the rotation lock
+    // Order matters: the new key is durable on disk before the database depends on it.
+    if (auto st = WriteKeyFile(next, new_key); !st) return Die(st.error());
+    if (auto st = app::BeginRotation(*opened->storage, p.crypto, *keyring, new_key); !st) {
+      std::filesystem::remove(next);
+      return Die(st.error());
+    }
+    SecretBytes old_key = keyring->master().Clone();
+    auto reopened = app::Keyring::Open(p.crypto, *opened->storage, std::move(new_key), false);
+    if (!reopened) return Die(reopened.error());
+    keyring = std::move(*reopened);
+    keyring->AddPreviousKey(std::move(old_key));
   }
+  auto count =
+      app::RewrapSubjectKeys(*opened->storage, p.crypto, *keyring->previous(), keyring->master());
+  if (!count) return Die(count.error());
+  if (auto st = keyring->LoadAllTenants(); !st) return Die(st.error());
+  if (auto st = app::FinishRotation(*opened->storage, p.crypto, *keyring, p.clock, kCliActor); !st)
+    return Die(st.error());
   if (std::rename(next.c_str(), path.c_str()) != 0)
     return Die(Error(ErrorCode::kUnavailable,
                      "rotated, but could not rename " + next + "; the next start finishes it"));
@@ -373,13 +464,17 @@ int PolicyPublish(Platform& p, const Common& c, const std::string& file,
                        "--effective must be a date or an RFC 3339 time, e.g. 2026-12-01"));
     at = *t;
   }
-  auto config = MaybeConfig(p, c);
-  if (!config) return Die(config.error());
-  auto storage = OpenStorage(p, c, *config);
-  if (!storage) return Die(storage.error());
-  if (auto st = (*storage)->CheckSchema(); !st) return Die(st.error());
-  auto row =
-      app::PublishPolicy(**storage, p.crypto, p.policy_reader, *policy, now, at, short_notice);
+  // The version's audit event goes into the tenant's chain: that needs its audit key.
+  auto opened = OpenExisting(p, c);
+  if (!opened) return Die(opened.error());
+  if (auto st = opened->keyring->LoadAllTenants(); !st) return Die(st.error());
+  if (!opened->keyring->Tenant(policy->tenant))
+    return Die(Error(ErrorCode::kNotFound, "tenant '" + policy->tenant +
+                                               "' is not configured: run 'konfid init' with a "
+                                               "config that lists its policy first"));
+  app::AdminLog log(p.crypto, *opened->keyring, p.clock);
+  auto row = app::PublishPolicy(*opened->storage, p.crypto, p.policy_reader, *policy, now, at,
+                                short_notice, &log, kCliActor);
   if (!row) return Die(row.error());
   std::cout << "Published version " << row->version << " of tenant " << policy->tenant
             << ", effective " << FormatRfc3339(row->effective_at) << ", text hash "
@@ -442,6 +537,16 @@ int Run(int argc, char** argv, Platform& p) {
   apikey_create
       ->add_option("--role", role, "admin, operator, support, marketing, analyst, processor")
       ->required();
+
+  auto* apikey_list = apikey->add_subcommand("list", "list API keys: id, tenant, role, times");
+  add_common(apikey_list, true);
+  apikey_list->add_option("--tenant", tenant, "only this tenant's keys");
+  std::string key_id;
+  auto* apikey_revoke =
+      apikey->add_subcommand("revoke", "revoke an API key; every node refuses it within a second");
+  add_common(apikey_revoke, true);
+  apikey_revoke->add_option("KEY_ID", key_id, "the key's id (16 hex characters)")->required();
+  apikey_revoke->add_option("--tenant", tenant, "the key's tenant")->required();
 
   auto* audit = app.add_subcommand("audit", "the audit log");
   audit->require_subcommand(1);
@@ -510,6 +615,8 @@ int Run(int argc, char** argv, Platform& p) {
   if (init->parsed()) return Init(p, c);
   if (serve->parsed()) return Serve(p, c, listen, threads);
   if (apikey_create->parsed()) return ApiKeyCreate(p, c, tenant, role);
+  if (apikey_list->parsed()) return ApiKeyList(p, c, tenant);
+  if (apikey_revoke->parsed()) return ApiKeyRevoke(p, c, tenant, key_id);
   if (audit_verify->parsed()) return AuditVerify(p, c, checkpoint_file);
   if (keys_rotate->parsed()) return KeysRotate(p, c);
   if (policy_check->parsed()) return PolicyCheck(p, policy_file);

@@ -1,6 +1,7 @@
 #include "cli/master_key.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -58,25 +59,90 @@ Result<SecretBytes> ReadKeyFile(const std::string& path) {
   return key;
 }
 
-Result<SecretBytes> LoadMasterKey(const std::string& data_dir,
-                                  const std::optional<std::string>& env, ports::Crypto& crypto,
-                                  ports::Storage& storage) {
-  if (env) return ParseHexKey(*env, "KONFID_MASTER_KEY");
-  std::string path = MasterKeyPath(data_dir), next = path + ".next";
-  KONFID_ASSIGN_OR_RETURN(SecretBytes key, ReadKeyFile(path));
-  if (std::filesystem::exists(next)) {
-    // A rotation wrote the next key, then stopped. The database says which key is current.
-    KONFID_ASSIGN_OR_RETURN(auto txn, storage.Begin(false));
-    KONFID_ASSIGN_OR_RETURN(auto check, txn->GetMeta(app::kMasterKeyCheckMeta));
-    KONFID_ASSIGN_OR_RETURN(SecretBytes next_key, ReadKeyFile(next));
-    if (check && *check == app::Keyring::MasterKeyCheck(crypto, next_key)) {
-      if (::rename(next.c_str(), path.c_str()) != 0)
-        return Fail(ErrorCode::kUnavailable, "cannot finish the key rotation: rename " + next);
-      return next_key;
-    }
-    std::filesystem::remove(next);  // the rotation never committed
+std::string NextKeyPath(const std::string& data_dir) { return MasterKeyPath(data_dir) + ".next"; }
+
+Result<RotationLock> RotationLock::Acquire(const std::string& data_dir) {
+  std::string path = MasterKeyPath(data_dir) + ".lock";
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return Fail(ErrorCode::kUnavailable, "cannot open " + path + ": " + std::strerror(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return Fail(Error(ErrorCode::kUnavailable, "another 'konfid keys rotate' is running")
+                    .WithReason("rotation_running"));
   }
-  return key;
+  return RotationLock(fd);
+}
+
+RotationLock::~RotationLock() {
+  if (fd_ >= 0) ::close(fd_);  // releases the flock
+}
+
+namespace {
+
+// What the database says about the key in master.key.next, read in one transaction.
+struct DatabaseKeys {
+  std::string check;     // the current key's
+  std::string previous;  // non-empty while a rotation rewraps
+};
+
+Result<DatabaseKeys> ReadDatabaseKeys(ports::Storage& storage) {
+  KONFID_ASSIGN_OR_RETURN(auto txn, storage.Begin(false));
+  KONFID_ASSIGN_OR_RETURN(auto check, txn->GetMeta(app::kMasterKeyCheckMeta));
+  KONFID_ASSIGN_OR_RETURN(auto previous, txn->GetMeta(app::kPreviousKeyCheckMeta));
+  return DatabaseKeys{check.value_or(""), previous.value_or("")};
+}
+
+}  // namespace
+
+Result<MasterKeys> LoadMasterKey(const std::string& data_dir, const std::optional<std::string>& env,
+                                 ports::Crypto& crypto, ports::Storage& storage, bool rotating) {
+  MasterKeys out;
+  if (env) {
+    KONFID_ASSIGN_OR_RETURN(out.current, ParseHexKey(*env, "KONFID_MASTER_KEY"));
+    return out;
+  }
+  std::string path = MasterKeyPath(data_dir), next = NextKeyPath(data_dir);
+  KONFID_ASSIGN_OR_RETURN(out.current, ReadKeyFile(path));
+  if (!std::filesystem::exists(next)) return out;
+  KONFID_ASSIGN_OR_RETURN(DatabaseKeys db, ReadDatabaseKeys(storage));
+  KONFID_ASSIGN_OR_RETURN(SecretBytes next_key, ReadKeyFile(next));
+  // The files are renamed or removed only under the rotation lock: a `keys rotate` running
+  // now may have just written the next key, or be about to rename it itself.
+  std::optional<RotationLock> held;
+  if (!rotating) {
+    if (auto lock = RotationLock::Acquire(data_dir)) held.emplace(std::move(*lock));
+  }
+  bool may_touch_files = rotating || held.has_value();
+  if (db.check == app::Keyring::MasterKeyCheck(crypto, next_key)) {
+    if (!db.previous.empty()) {  // still rewrapping: both keys are needed
+      out.previous = std::move(out.current);
+      out.current = std::move(next_key);
+      return out;
+    }
+    // The rotation ended and stopped before its rename.
+    if (may_touch_files && ::rename(next.c_str(), path.c_str()) != 0 && errno != ENOENT)
+      return Fail(ErrorCode::kUnavailable, "cannot finish the key rotation: rename " + next);
+    out.current = std::move(next_key);
+    return out;
+  }
+  // The database never adopted it: a rotation that stopped before it began.
+  if (may_touch_files) std::filesystem::remove(next);
+  return out;
+}
+
+app::MasterKeySource KeyFileSource(std::string data_dir, ports::Crypto& crypto) {
+  return [data_dir = std::move(data_dir), &crypto](const std::string& check) {
+    std::optional<SecretBytes> found;
+    for (const auto& path : {NextKeyPath(data_dir), MasterKeyPath(data_dir)}) {
+      auto key = ReadKeyFile(path);
+      if (key && app::Keyring::MasterKeyCheck(crypto, *key) == check) {
+        found = std::move(*key);
+        break;
+      }
+    }
+    return found;
+  };
 }
 
 }  // namespace konfid::cli

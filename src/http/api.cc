@@ -232,6 +232,7 @@ Response Api::Route(const Request& req, const std::string& client, std::string& 
     if (auto st = ready_->Check(std::chrono::seconds(2), yield); !st)
       return problem(Error(ErrorCode::kUnavailable, "storage is not ready: " + st.error().message(),
                            st.error().detail()));
+    if (auto st = d_.committer.CheckKeyEpoch(); !st) return problem(st.error());
     return Json(200, json::object{{"status", "ready"}}, req);
   }
   if (path == "/metrics") {
@@ -254,6 +255,8 @@ Response Api::Route(const Request& req, const std::string& client, std::string& 
 
   if (path == "/v1/policy" || path.starts_with("/v1/policy/"))
     return PolicyRoute(req, path, *target, route);
+  if (path == "/v1/apikeys" || path.starts_with("/v1/apikeys/"))
+    return AdminRoute(req, path, route);
 
   if (path == "/v1/confirmations") {  // public: the link's token is the credential
     route = "/v1/confirmations";

@@ -82,6 +82,8 @@ class Api {
   // /v1/policy and /v1/policy/versions[/{n}] (policy_api.cc).
   Response PolicyRoute(const Request& request, const std::string& path,
                        const boost::urls::url_view& target, std::string& route);
+  // /v1/apikeys[/{id}]: an admin lists and revokes the tenant's API keys (admin_api.cc).
+  Response AdminRoute(const Request& request, const std::string& path, std::string& route);
   // /v1/renewals/{tenant}/{token}: the page of a policy-change notice's link and its
   // decision (renewal_api.cc). Public: the token is the credential.
   Response RenewalRoute(const Request& request, const std::string& path, const std::string& client,

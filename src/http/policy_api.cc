@@ -165,7 +165,7 @@ Response Api::PolicyRoute(const Request& req, const std::string& path,
         return problem(Invalid("short_notice must be true or false", "invalid_query"));
       short_notice = query["short_notice"] == "true";
     }
-    auto row = d_.policies.Publish(*policy, effective, short_notice);
+    auto row = d_.policies.Publish(*policy, effective, short_notice, actor->id);
     if (!row) return problem(row.error());
     auto now_active = d_.policies.Current(tenant);
     Response res = Json(201, VersionJson(*row, now_active ? now_active->version : 0), req);

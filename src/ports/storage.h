@@ -48,6 +48,7 @@ struct ApiKeyRow {
   Bytes secret_hash;
   std::string role;
   UnixMicros created_at = 0;
+  UnixMicros revoked_at = 0;  // 0 while the key is valid
 };
 
 struct AuditHead {
@@ -254,10 +255,26 @@ class Transaction {
 
   virtual Status InsertApiKey(const ApiKeyRow& row) = 0;
   virtual Result<std::optional<ApiKeyRow>> FindApiKey(const std::string& key_id) = 0;
+  // The tenant's keys, revoked ones included, oldest first.
+  virtual Result<std::vector<ApiKeyRow>> ListApiKeys(const std::string& tenant) = 0;
+  // Sets revoked_at on the tenant's key; false when the tenant has no such key or it was
+  // revoked already.
+  virtual Result<bool> RevokeApiKey(const std::string& tenant, const std::string& key_id,
+                                    UnixMicros at) = 0;
 
   // Small settings, e.g. the master key check value.
   virtual Result<std::optional<std::string>> GetMeta(const std::string& key) = 0;
   virtual Status SetMeta(const std::string& key, const std::string& value) = 0;
+
+  // The master key's epoch (meta `key`, its check value), held steady until this write
+  // transaction ends: LockKeyEpoch, which a key rotation takes before it changes the value,
+  // waits for every transaction that read it, and one that reads it afterwards sees the
+  // change. SQLite's single writer gives both; PostgreSQL, whose writers run side by side on
+  // several nodes, takes a transaction-scoped advisory lock (shared, exclusive).
+  virtual Result<std::optional<std::string>> ReadKeyEpoch(const std::string& key) {
+    return GetMeta(key);
+  }
+  virtual Status LockKeyEpoch() { return Ok(); }
 
   // One nesting level of savepoint, used by group commit to undo one request's writes.
   virtual Status Savepoint() = 0;

@@ -449,6 +449,42 @@ TEST_P(StorageContract, ApiKeysAndMeta) {
   EXPECT_EQ(**t->GetMeta("x"), "2");
 }
 
+TEST_P(StorageContract, ApiKeysAreListedPerTenantAndRevokedOnce) {
+  auto t = Begin(*storage_);
+  ASSERT_TRUE(t->InsertApiKey({"demo", "k2", B({2}), "support", 7}));
+  ASSERT_TRUE(t->InsertApiKey({"demo", "k1", B({1}), "admin", 5}));
+  ASSERT_TRUE(t->InsertApiKey({"other", "k3", B({3}), "admin", 6}));
+  EXPECT_FALSE(*t->RevokeApiKey("other", "k1", 9));  // not that tenant's
+  EXPECT_TRUE(*t->RevokeApiKey("demo", "k1", 9));
+  EXPECT_FALSE(*t->RevokeApiKey("demo", "k1", 10));  // once
+  EXPECT_FALSE(*t->RevokeApiKey("demo", "nope", 10));
+  ASSERT_TRUE(t->Commit());
+  t = Begin(*storage_, false);
+  auto keys = t->ListApiKeys("demo");
+  ASSERT_TRUE(keys);
+  ASSERT_EQ(keys->size(), 2u);
+  EXPECT_EQ((*keys)[0].key_id, "k1");  // oldest first
+  EXPECT_EQ((*keys)[0].revoked_at, 9);
+  EXPECT_EQ((*keys)[1].key_id, "k2");
+  EXPECT_EQ((*keys)[1].revoked_at, 0);
+  EXPECT_EQ((*keys)[1].role, "support");
+  EXPECT_EQ((**t->FindApiKey("k1")).revoked_at, 9);
+  EXPECT_EQ(t->ListApiKeys("nobody")->size(), 0u);
+}
+
+TEST_P(StorageContract, KeyEpochIsReadUnderItsLock) {
+  auto t = Begin(*storage_);
+  EXPECT_FALSE(*t->ReadKeyEpoch("epoch"));
+  ASSERT_TRUE(t->LockKeyEpoch());
+  ASSERT_TRUE(t->SetMeta("epoch", "abc"));
+  ASSERT_TRUE(t->Commit());
+  t = Begin(*storage_);
+  EXPECT_EQ(**t->ReadKeyEpoch("epoch"), "abc");
+  ASSERT_TRUE(t->Commit());
+  t = Begin(*storage_, false);  // readers may ask too (/readyz)
+  EXPECT_EQ(**t->ReadKeyEpoch("epoch"), "abc");
+}
+
 TEST_P(StorageContract, PolicyVersionsAndTheirTexts) {
   auto t = Begin(*storage_);
   ports::PolicyVersionRow v1{"demo", 1, 100, 90, "aa", false, "", "[tenant]\nid = \"demo\"\n"};

@@ -231,7 +231,8 @@ TEST_P(ApiE2E, AuditChainVerifiesAndKeysRotate) {
   for (auto& a : konfid_->DbArgs()) verify.push_back(a);
   auto v = RunKonfid(verify);
   EXPECT_EQ(v.exit_code, 0) << v.output;
-  EXPECT_NE(v.output.find("tenant demo: ok, 2 events"), std::string::npos) << v.output;
+  // 3 keys created and version 1 published at start (admin events), then the 2 requests.
+  EXPECT_NE(v.output.find("tenant demo: ok, 6 events"), std::string::npos) << v.output;
 
   std::vector<std::string> rotate = {"keys", "rotate", "--data", konfid_->data_dir()};
   for (auto& a : konfid_->DbArgs()) rotate.push_back(a);
@@ -251,6 +252,9 @@ TEST_P(ApiE2E, AuditChainVerifiesAndKeysRotate) {
   ASSERT_EQ(konfid_->Stop(), 0);
   v = RunKonfid(verify);
   EXPECT_EQ(v.exit_code, 0) << v.output;
+  // The rotation is in every tenant's chain (and demo's has the two reads since).
+  EXPECT_NE(v.output.find("tenant demo: ok, 9 events"), std::string::npos) << v.output;
+  EXPECT_NE(v.output.find("tenant other: ok, 3 events"), std::string::npos) << v.output;
   konfid_->Start();
 }
 

@@ -180,7 +180,8 @@ std::string Replaced(std::string text, const std::string& from, const std::strin
   return text.replace(at, from.size(), to);
 }
 
-Instance::Instance(std::string db, std::string smtp_url) : db_(std::move(db)) {
+Instance::Instance(std::string db, std::string smtp_url, std::string master_key)
+    : db_(std::move(db)), master_key_(std::move(master_key)) {
   std::string src = konfid::testing::SourceDir();
   std::ifstream in(src + "/examples/policy.toml");
   std::stringstream policy;
@@ -198,7 +199,7 @@ Instance::Instance(std::string db, std::string smtp_url) : db_(std::move(db)) {
         << "from_name = \"Демо Курсы\"\npublic_url = \"https://demo.example/confirm\"\n";
   std::vector<std::string> args = {"init", "--data", data_dir(), "--config", config_path()};
   for (auto& a : DbArgs()) args.push_back(a);
-  auto r = RunKonfid(args);
+  auto r = RunKonfid(args, master_key_);
   if (r.exit_code != 0) throw std::runtime_error("konfid init failed: " + r.output);
 }
 
@@ -222,7 +223,7 @@ std::string Instance::CreateKey(const std::string& tenant, const std::string& ro
   std::vector<std::string> args = {"apikey",   "create", "--data", data_dir(),
                                    "--tenant", tenant,   "--role", role};
   for (auto& a : DbArgs()) args.push_back(a);
-  auto r = RunKonfid(args);
+  auto r = RunKonfid(args, master_key_);
   if (r.exit_code != 0) throw std::runtime_error("apikey create failed: " + r.output);
   std::string out = r.output;
   while (!out.empty() && out.back() == '\n') out.pop_back();
@@ -247,7 +248,7 @@ void Instance::Start() {
                                    "127.0.0.1:" + std::to_string(port_)};
   for (auto& a : DbArgs()) args.push_back(a);
   int fd = open(log_path().c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-  pid_ = Spawn(args, fd, "", open_files_limit_);
+  pid_ = Spawn(args, fd, master_key_, open_files_limit_);
   close(fd);
   for (int i = 0; i < 200; ++i) {
     try {

@@ -63,7 +63,9 @@ class Instance {
  public:
   // `db` empty for SQLite in the data directory, or a postgres:// URL.
   // `smtp_url` non-empty: [mail] sends through it (konfid::testing::SmtpServer).
-  explicit Instance(std::string db = "", std::string smtp_url = "");
+  // `master_key` non-empty: every command gets it as KONFID_MASTER_KEY (no key file), e.g. a
+  // second node of another instance's PostgreSQL database.
+  explicit Instance(std::string db = "", std::string smtp_url = "", std::string master_key = "");
   // Another node of `first`'s cluster: a data directory of its own with a copy of its master
   // key, config and policies, on the same PostgreSQL database (as a second machine would be).
   static std::unique_ptr<Instance> AnotherNode(const Instance& first);
@@ -82,6 +84,11 @@ class Instance {
   void set_open_files_limit(unsigned long n) { open_files_limit_ = n; }
   pid_t pid() const { return pid_; }
   void Start();
+  // Starts with KONFID_MASTER_KEY set to `master_key` from now on.
+  void StartWithKey(const std::string& master_key) {
+    master_key_ = master_key;
+    Start();
+  }
   // SIGTERM, wait; returns the exit status (0 on a clean drain).
   int Stop();
   unsigned short port() const { return port_; }
@@ -96,6 +103,7 @@ class Instance {
   Instance(std::string db, NoInit) : db_(std::move(db)) {}
   konfid::testing::TempDir dir_;
   std::string db_;
+  std::string master_key_;
   unsigned short port_ = 0;
   pid_t pid_ = -1;
   unsigned long open_files_limit_ = 0;

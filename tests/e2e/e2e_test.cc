@@ -110,7 +110,8 @@ class AuditTamper : public ::testing::Test {
               .status,
           200u);
     }
-    ASSERT_EQ(konfid_.Stop(), 0);  // 6 events
+    // 8 events: the key's creation, version 1 of the policy published at start, 3 x 2 requests.
+    ASSERT_EQ(konfid_.Stop(), 0);
     db_ = konfid_.data_dir() + "/konfid.db";
   }
   CommandResult Verify() { return RunKonfid({"audit", "verify", "--data", konfid_.data_dir()}); }
@@ -130,7 +131,7 @@ class AuditTamper : public ::testing::Test {
 TEST_F(AuditTamper, UntouchedChainVerifies) {
   auto r = Verify();
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("tenant demo: ok, 6 events"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("tenant demo: ok, 8 events"), std::string::npos) << r.output;
 }
 
 TEST_F(AuditTamper, ChangedEventFails) {
@@ -143,30 +144,30 @@ TEST_F(AuditTamper, DeletedEventFails) {
 }
 
 TEST_F(AuditTamper, DeletedLastEventFails) {
-  TamperAndExpectBrokenAt("DELETE FROM audit_events WHERE tenant_id = 'demo' AND seq = 6", 6);
+  TamperAndExpectBrokenAt("DELETE FROM audit_events WHERE tenant_id = 'demo' AND seq = 8", 8);
 }
 
 TEST_F(AuditTamper, InsertedEventFailsEvenWithTheHeadMoved) {
-  // A forged seventh event, chained to the real sixth, and the head moved to match it: without
+  // A forged ninth event, chained to the real eighth, and the head moved to match it: without
   // the tenant's audit key the intruder cannot compute its MAC.
   TamperAndExpectBrokenAt(
-      "INSERT INTO audit_events SELECT tenant_id, 7, time + 1, actor, 'extract', subject_id, "
+      "INSERT INTO audit_events SELECT tenant_id, 9, time + 1, actor, 'extract', subject_id, "
       "fields, purpose,"
       " ground, outcome, reason, hash, randomblob(32) FROM audit_events WHERE tenant_id = 'demo' "
-      "AND seq = 6;"
-      "UPDATE audit_heads SET seq = 7, hash = (SELECT hash FROM audit_events WHERE tenant_id = "
-      "'demo' AND seq = 7)"
+      "AND seq = 8;"
+      "UPDATE audit_heads SET seq = 9, hash = (SELECT hash FROM audit_events WHERE tenant_id = "
+      "'demo' AND seq = 9)"
       " WHERE tenant_id = 'demo'",
-      7);
+      9);
 }
 
 TEST_F(AuditTamper, InsertedEventBeyondTheHeadFails) {
   TamperAndExpectBrokenAt(
-      "INSERT INTO audit_events SELECT tenant_id, 7, time + 1, actor, operation, subject_id, "
+      "INSERT INTO audit_events SELECT tenant_id, 9, time + 1, actor, operation, subject_id, "
       "fields, purpose,"
       " ground, outcome, reason, hash, hash FROM audit_events WHERE tenant_id = 'demo' AND seq = "
-      "6",
-      7);
+      "8",
+      9);
 }
 
 TEST(StartUp, RefusesWithAClearMessage) {
@@ -372,6 +373,59 @@ TEST(ApiKeyCreate, PrintsTheKeyLastAndStoresOnlyItsHash) {
   std::string secret = key.substr(key.rfind('_') + 1);
   for (const auto& [path, bytes] : Files(konfid.data_dir()))
     EXPECT_EQ(bytes.find(secret), std::string::npos) << path;
+}
+
+// Rows of `sql` on the database file, each row's columns joined by '|'.
+std::vector<std::string> Rows(const std::string& db, const std::string& sql) {
+  sqlite3* h = nullptr;
+  std::vector<std::string> out;
+  if (sqlite3_open(db.c_str(), &h) != SQLITE_OK) return out;
+  sqlite3_exec(
+      h, sql.c_str(),
+      [](void* rows, int n, char** values, char**) {
+        std::string row;
+        for (int i = 0; i < n; ++i) row += (i ? "|" : "") + std::string(values[i] ? values[i] : "");
+        static_cast<std::vector<std::string>*>(rows)->push_back(row);
+        return 0;
+      },
+      &out, nullptr);
+  sqlite3_close(h);
+  return out;
+}
+
+// Issue 11, point 12: each admin action is an event of the chain, naming who and what.
+TEST(AdminEvents, NameTheActorAndWhatWasActedOn) {
+  Instance konfid;
+  std::string admin = konfid.CreateKey("demo", "admin");
+  std::string support = konfid.CreateKey("demo", "support");
+  konfid.Start();
+  std::string admin_id = admin.substr(3, 16), support_id = support.substr(3, 16);
+  ASSERT_EQ(konfid.Request("DELETE", "/v1/apikeys/" + support_id, "", admin).status, 204u);
+  ASSERT_EQ(konfid.Stop(), 0);
+  std::string policy = konfid.data_dir() + "/policy2.toml";
+  std::ofstream(policy) << Replaced(SourceFile("examples/policy.toml"), "notice_days = 10",
+                                    "notice_days = 14");
+  auto r = RunKonfid({"policy", "publish", policy, "--data", konfid.data_dir()});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = RunKonfid({"keys", "rotate", "--data", konfid.data_dir()});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto rows = Rows(konfid.data_dir() + "/konfid.db",
+                   "SELECT actor, operation, reason, outcome FROM audit_events"
+                   " WHERE tenant_id = 'demo' ORDER BY seq");
+  std::vector<std::string> want = {
+      "system:cli|apikey_created|apikey:" + admin_id + " role:admin|ok",
+      "system:cli|apikey_created|apikey:" + support_id + " role:support|ok",
+      "system:serve|policy_published|version:1|ok",
+      "apikey:" + admin_id + "|apikey_revoked|apikey:" + support_id + "|ok",
+      "system:cli|policy_published|version:2|ok",
+      "system:cli|master_key_rotated|epoch:2|ok"};
+  EXPECT_EQ(rows, want);
+  EXPECT_EQ(Rows(konfid.data_dir() + "/konfid.db",
+                 "SELECT operation, reason FROM audit_events WHERE tenant_id = 'other'"
+                 " AND operation = 'master_key_rotated'"),
+            std::vector<std::string>{"master_key_rotated|epoch:2"});
+  r = RunKonfid({"audit", "verify", "--data", konfid.data_dir()});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
 }
 
 }  // namespace

@@ -160,8 +160,8 @@ namespace pg_internal {
 
 class PgTransaction final : public ports::Transaction {
  public:
-  PgTransaction(PgStorage::Impl* impl, std::unique_ptr<Connection> c)
-      : impl_(impl), conn_(std::move(c)) {}
+  PgTransaction(PgStorage::Impl* impl, std::unique_ptr<Connection> c, bool epoch_locked)
+      : impl_(impl), conn_(std::move(c)), epoch_locked_(epoch_locked) {}
   ~PgTransaction() override {
     if (!done_) (void)conn_->Exec("ROLLBACK");
     impl_->Give(std::move(conn_));
@@ -297,6 +297,11 @@ class PgTransaction final : public ports::Transaction {
   Status InsertApiKey(const ports::ApiKeyRow& r) override;
 
   Result<std::optional<ports::ApiKeyRow>> FindApiKey(const std::string& key_id) override;
+  Result<std::vector<ports::ApiKeyRow>> ListApiKeys(const std::string& tenant) override;
+  Result<bool> RevokeApiKey(const std::string& tenant, const std::string& key_id,
+                            UnixMicros at) override;
+  Result<std::optional<std::string>> ReadKeyEpoch(const std::string& key) override;
+  Status LockKeyEpoch() override;
 
   Result<std::optional<std::string>> GetMeta(const std::string& key) override;
 
@@ -324,6 +329,9 @@ class PgTransaction final : public ports::Transaction {
   PgStorage::Impl* impl_;
   std::unique_ptr<Connection> conn_;
   bool done_ = false;
+  // Write transactions take the shared key-epoch lock with BEGIN, in one round trip
+  // (PgStorage::Begin); ReadKeyEpoch then needs only its read.
+  bool epoch_locked_ = false;
 };
 
 }  // namespace pg_internal

@@ -1,5 +1,7 @@
 #include "adapters/storage/postgres/pg_storage.h"
 
+#include <cstring>
+
 #include "adapters/storage/migration.h"
 #include "adapters/storage/postgres/pg_internal.h"
 #include "adapters/storage/sql_util.h"
@@ -228,13 +230,44 @@ Status PgTransaction::InsertApiKey(const ports::ApiKeyRow& r) {
 }
 
 Result<std::optional<ports::ApiKeyRow>> PgTransaction::FindApiKey(const std::string& key_id) {
-  KONFID_ASSIGN_OR_RETURN(
-      auto r, Q("SELECT tenant_id, secret_hash, role, created_at FROM api_keys WHERE key_id = $1",
-                {key_id}));
+  KONFID_ASSIGN_OR_RETURN(auto r, Q("SELECT tenant_id, secret_hash, role, created_at, revoked_at"
+                                    " FROM api_keys WHERE key_id = $1",
+                                    {key_id}));
   if (PQntuples(r.get()) == 0) return std::optional<ports::ApiKeyRow>();
   return std::optional(ports::ApiKeyRow{Text(r.get(), 0, 0), key_id, Blob(r.get(), 0, 1),
-                                        Text(r.get(), 0, 2), Int(r.get(), 0, 3)});
+                                        Text(r.get(), 0, 2), Int(r.get(), 0, 3),
+                                        Int(r.get(), 0, 4)});
 }
+
+Result<std::vector<ports::ApiKeyRow>> PgTransaction::ListApiKeys(const std::string& tenant) {
+  KONFID_ASSIGN_OR_RETURN(auto r, Q("SELECT key_id, secret_hash, role, created_at, revoked_at"
+                                    " FROM api_keys WHERE tenant_id = $1"
+                                    " ORDER BY created_at, key_id",
+                                    {tenant}));
+  std::vector<ports::ApiKeyRow> out;
+  for (int i = 0; i < PQntuples(r.get()); ++i)
+    out.push_back({tenant, Text(r.get(), i, 0), Blob(r.get(), i, 1), Text(r.get(), i, 2),
+                   Int(r.get(), i, 3), Int(r.get(), i, 4)});
+  return out;
+}
+
+Result<bool> PgTransaction::RevokeApiKey(const std::string& tenant, const std::string& key_id,
+                                         UnixMicros at) {
+  KONFID_ASSIGN_OR_RETURN(auto r, Q("UPDATE api_keys SET revoked_at = $1"
+                                    " WHERE tenant_id = $2 AND key_id = $3 AND revoked_at = 0",
+                                    {at, tenant, key_id}));
+  return std::strcmp(PQcmdTuples(r.get()), "0") != 0;
+}
+
+// 7405184: any number serves that is the same on every node (the migrator's is 7405183).
+Result<std::optional<std::string>> PgTransaction::ReadKeyEpoch(const std::string& key) {
+  // The read is a statement after the lock's: under READ COMMITTED it then sees a rotation
+  // that committed while this transaction waited for the lock.
+  if (!epoch_locked_) KONFID_TRY(X("SELECT pg_advisory_xact_lock_shared(7405184)"));
+  return GetMeta(key);
+}
+
+Status PgTransaction::LockKeyEpoch() { return X("SELECT pg_advisory_xact_lock(7405184)"); }
 
 Result<std::optional<std::string>> PgTransaction::GetMeta(const std::string& key) {
   KONFID_ASSIGN_OR_RETURN(auto r, Q("SELECT value FROM meta WHERE key = $1", {key}));
@@ -289,12 +322,16 @@ Result<std::unique_ptr<PgStorage>> PgStorage::Open(const std::string& url, size_
 
 Result<std::unique_ptr<ports::Transaction>> PgStorage::Begin(bool write) {
   KONFID_ASSIGN_OR_RETURN(auto c, impl_->Take());
-  auto st = c->Exec(write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  // A writer takes the shared key-epoch lock (see ReadKeyEpoch) with BEGIN, in one round trip:
+  // every group-commit batch needs it. A rotation upgrades it with LockKeyEpoch.
+  auto st = c->Exec(write ? "BEGIN; SELECT pg_advisory_xact_lock_shared(7405184)"
+                          : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   if (!st) {
+    (void)c->Exec("ROLLBACK");
     impl_->Give(std::move(c));
     return Fail(st.error());
   }
-  return std::unique_ptr<ports::Transaction>(new PgTransaction(impl_.get(), std::move(c)));
+  return std::unique_ptr<ports::Transaction>(new PgTransaction(impl_.get(), std::move(c), write));
 }
 
 Status PgStorage::Migrate() {

@@ -395,6 +395,9 @@ class SqliteTransaction final : public ports::Transaction {
   Status InsertApiKey(const ports::ApiKeyRow& r) override;
 
   Result<std::optional<ports::ApiKeyRow>> FindApiKey(const std::string& key_id) override;
+  Result<std::vector<ports::ApiKeyRow>> ListApiKeys(const std::string& tenant) override;
+  Result<bool> RevokeApiKey(const std::string& tenant, const std::string& key_id,
+                            UnixMicros at) override;
 
   Result<std::optional<std::string>> GetMeta(const std::string& key) override;
 

@@ -264,16 +264,44 @@ Status SqliteTransaction::InsertApiKey(const ports::ApiKeyRow& r) {
 }
 
 Result<std::optional<ports::ApiKeyRow>> SqliteTransaction::FindApiKey(const std::string& key_id) {
-  KONFID_ASSIGN_OR_RETURN(
-      sqlite3_stmt * s,
-      Run("SELECT tenant_id, secret_hash, role, created_at FROM api_keys WHERE key_id = ?",
-          key_id));
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                          Run("SELECT tenant_id, secret_hash, role, created_at, revoked_at"
+                              " FROM api_keys WHERE key_id = ?",
+                              key_id));
   KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
   if (!row) return std::optional<ports::ApiKeyRow>();
-  ports::ApiKeyRow r{ColText(s, 0), key_id, ColBlob(s, 1), ColText(s, 2),
-                     sqlite3_column_int64(s, 3)};
+  ports::ApiKeyRow r{ColText(s, 0),
+                     key_id,
+                     ColBlob(s, 1),
+                     ColText(s, 2),
+                     sqlite3_column_int64(s, 3),
+                     sqlite3_column_int64(s, 4)};
   sqlite3_reset(s);
   return std::optional(std::move(r));
+}
+
+Result<std::vector<ports::ApiKeyRow>> SqliteTransaction::ListApiKeys(const std::string& tenant) {
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                          Run("SELECT key_id, secret_hash, role, created_at, revoked_at"
+                              " FROM api_keys WHERE tenant_id = ? ORDER BY created_at, key_id",
+                              tenant));
+  std::vector<ports::ApiKeyRow> out;
+  while (true) {
+    KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
+    if (!row) break;
+    out.push_back({tenant, ColText(s, 0), ColBlob(s, 1), ColText(s, 2), sqlite3_column_int64(s, 3),
+                   sqlite3_column_int64(s, 4)});
+  }
+  sqlite3_reset(s);
+  return out;
+}
+
+Result<bool> SqliteTransaction::RevokeApiKey(const std::string& tenant, const std::string& key_id,
+                                             UnixMicros at) {
+  KONFID_TRY(Write(
+      "UPDATE api_keys SET revoked_at = ? WHERE tenant_id = ? AND key_id = ? AND revoked_at = 0",
+      at, tenant, key_id));
+  return sqlite3_changes(conn_->db()) > 0;
 }
 
 Result<std::optional<std::string>> SqliteTransaction::GetMeta(const std::string& key) {
