@@ -67,6 +67,7 @@ class TwoNodes : public ::testing::Test {
     ASSERT_FALSE(url_.empty()) << "run under ctest: no test cluster";
     a_ = std::make_unique<Instance>(url_, smtp_.url());
     admin_ = a_->CreateKey("demo", "admin");
+    support_ = a_->CreateKey("demo", "support");
     b_ = Instance::AnotherNode(*a_);
     a_->Start();
     b_->Start();
@@ -78,7 +79,7 @@ class TwoNodes : public ::testing::Test {
   }
 
   konfid::testing::SmtpServer smtp_;
-  std::string url_, admin_;
+  std::string url_, admin_, support_;
   std::unique_ptr<Instance> a_, b_;
 };
 
@@ -172,6 +173,14 @@ TEST_F(TwoNodes, ConcurrentLoadLosesNothingSendsOnceAndKeepsOneChain) {
     if (MailBody(m).find("/v1/renewals/") != std::string::npos) ++notices[Recipient(m)];
   EXPECT_EQ(notices.size(), static_cast<size_t>(kRegistrants));
   for (const auto& [to, count] : notices) EXPECT_EQ(count, 1) << to;
+
+  // A key revoked through one node is refused by both within a second.
+  std::string probe = "/v1/subjects/" + *created.begin() + "?purpose=registration";
+  ASSERT_EQ(b_->Request("GET", probe, "", support_).status, 200u);  // cached as valid on b
+  auto revoked = a_->Request("DELETE", "/v1/apikeys/" + support_.substr(3, 16), "", admin_);
+  ASSERT_EQ(revoked.status, 204u) << revoked.body;
+  EXPECT_EQ(a_->Request("GET", probe, "", support_).status, 401u);
+  EXPECT_TRUE(WaitUntil([&] { return b_->Request("GET", probe, "", support_).status == 401u; }, 2));
 
   // Every acknowledged subject reads back from either node; one unbroken chain per tenant.
   int i = 0;
