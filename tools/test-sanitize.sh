@@ -4,7 +4,8 @@
 #   build-asan  AddressSanitizer + UndefinedBehaviorSanitizer (g++): every test of `make test`
 #               (unit, contract on SQLite and PostgreSQL, end-to-end over HTTP)
 #   build-tsan  ThreadSanitizer (g++): the tests that run threads — the group committer and
-#               the other app tests, the periodic jobs of core, the SQLite WAL sync
+#               the other app tests, the periodic jobs of core, the SQLite WAL sync, the
+#               storage contract on SQLite (reader pool, checkpointer)
 # Any sanitizer report stops the program it is in, so the test fails. Takes long: about an
 # hour on 2 cores from cold (docs/benchmarks.md); not part of CI's `make test`.
 #   tools/test-sanitize.sh [asan|tsan]...   (default: both)
@@ -30,14 +31,17 @@ asan() {
 
 tsan() {
   configure build-tsan thread
-  local tests=(konfid_app_test konfid_core_test konfid_adapter_sqlite_test)
+  # Not the HTTP server: g++ 12 refuses Asio's atomic_thread_fence under TSan (-Wtsan).
+  local tests=(konfid_app_test konfid_core_test konfid_adapter_sqlite_test storage_contract_test)
   cmake --build build-tsan -j "$jobs" --target "${tests[@]}"
   export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+  # Several rounds: a race shows only when the threads happen to interleave badly.
   local t
   for t in build-tsan/src/app/konfid_app_test build-tsan/src/core/konfid_core_test \
-    build-tsan/src/adapters/storage/sqlite/konfid_adapter_sqlite_test; do
+    build-tsan/src/adapters/storage/sqlite/konfid_adapter_sqlite_test \
+    build-tsan/tests/contract/storage_contract_test; do
     echo "== ThreadSanitizer: $t"
-    "$t"
+    "$t" --gtest_repeat="${TSAN_REPEAT:-5}" --gtest_brief=1
   done
 }
 
