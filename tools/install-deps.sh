@@ -12,6 +12,9 @@ packages=(
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-aiosmtpd python3-yaml wrk curl clang-format
+  # make fuzz and the fuzz runs of make test: libFuzzer and the sanitizers of clang 19 (the
+  # default clang 14 cannot compile libstdc++ 12's std::expected under -std=c++23)
+  clang-19 libclang-rt-19-dev
 )
 
 sudo_cmd=()

@@ -1,5 +1,7 @@
 #include "domain/sealed_fields.h"
 
+#include <algorithm>
+
 namespace konfid::domain {
 
 Bytes PackSealedFields(const SealedFields& fields) {
@@ -25,7 +27,8 @@ Result<std::vector<SealedFieldView>> ViewSealedFields(std::span<const uint8_t> b
   size_t count = size_t{blob[1]} << 8 | blob[2];
   size_t pos = 3;
   std::vector<SealedFieldView> out;
-  out.reserve(count);
+  // Each entry takes at least 5 bytes: a damaged count cannot make us reserve more than that.
+  out.reserve(std::min(count, (blob.size() - 3) / 5));
   for (size_t i = 0; i < count; ++i) {
     if (pos >= blob.size()) return corrupt();
     size_t name_len = blob[pos++];

@@ -1,4 +1,5 @@
 #include "http/api.h"
+#include "http/bodies.h"
 #include "http/readiness.h"
 #include "http/request_id.h"
 #include "http/respond.h"
@@ -14,8 +15,6 @@ namespace konfid::http {
 
 namespace asio = boost::asio;
 namespace json = boost::json;
-
-namespace {
 
 // {"fields": {"name": "value", ...}}: nothing else at the top level; values are strings, or
 // null (PATCH only) to remove a field.
@@ -149,6 +148,8 @@ Result<app::ConsentInput> ParseConsentBody(const Request& req) {
     return Fail(Invalid("'purpose' and 'action' are required", "required_field"));
   return in;
 }
+
+namespace {
 
 json::object SubjectJson(const app::SubjectView& v, bool with_fields) {
   json::object o{{"id", v.id},

@@ -6,6 +6,7 @@
 #include <boost/url/parse.hpp>
 
 #include "http/api.h"
+#include "http/bodies.h"
 #include "http/json_body.h"
 #include "http/respond.h"
 #include "text/policy_text.h"
@@ -16,11 +17,7 @@ namespace json = boost::json;
 
 namespace {
 
-struct Decision {
-  int64_t version = 0;
-  std::string lang = "ru";
-  std::map<std::string, bool> decisions;
-};
+using Decision = RenewalDecision;
 
 Result<int64_t> ParseVersion(std::string_view text) {
   int64_t v = 0;
@@ -79,6 +76,12 @@ Response Page(unsigned status, const text::RenewalPage& page, const std::string&
 
 }  // namespace
 
+Result<RenewalDecision> ParseRenewalDecision(const Request& req) {
+  if (IsMediaType(req[beast_http::field::content_type], "application/x-www-form-urlencoded"))
+    return ParseForm(req.body());
+  return ParseJson(req);
+}
+
 Response Api::RenewalRoute(const Request& req, const std::string& path, const std::string& client,
                            std::string& route, Yield yield) {
   route = "/v1/renewals/{tenant}/{token}";
@@ -117,7 +120,7 @@ Response Api::RenewalRoute(const Request& req, const std::string& path, const st
 
   bool form =
       IsMediaType(req[beast_http::field::content_type], "application/x-www-form-urlencoded");
-  auto decision = form ? ParseForm(req.body()) : ParseJson(req);
+  auto decision = ParseRenewalDecision(req);
   if (!decision) return Problem(decision.error(), req.version(), req.keep_alive());
   auto r = Await<std::vector<domain::ConsentEvent>>(
       [&](auto cb) {

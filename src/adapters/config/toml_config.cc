@@ -1,7 +1,9 @@
 #include "adapters/config/toml_config.h"
 
 #include <filesystem>
+#include <fstream>
 #include <set>
+#include <sstream>
 #include <type_traits>
 
 #include <toml++/toml.h>
@@ -39,10 +41,10 @@ Result<std::string> GetString(const std::string& path, const toml::table& t, con
   return std::string(n->as_string()->get());
 }
 
-Result<toml::table> Parse(const std::string& path) {
+Result<toml::table> Parse(std::string_view text, const std::string& path) {
   // Debian's toml++ is built with exceptions: parse errors arrive as toml::parse_error.
   try {
-    return toml::parse_file(path);
+    return toml::parse(text, path);
   } catch (const toml::parse_error& e) {
     return Fail(ErrorCode::kInvalidArgument, path + ":" + std::to_string(e.source().begin.line) +
                                                  ": " + std::string(e.description()));
@@ -91,7 +93,15 @@ Status ReadServerLimits(const std::string& path, const toml::table& server,
 Result<ports::ServiceConfig> LoadServiceConfig(const std::string& path) {
   if (!std::filesystem::exists(path))
     return Fail(ErrorCode::kInvalidArgument, path + ": config file does not exist");
-  KONFID_ASSIGN_OR_RETURN(toml::table root, Parse(path));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Fail(ErrorCode::kInvalidArgument, path + ": config file cannot be read");
+  std::stringstream text;
+  text << in.rdbuf();
+  return ParseServiceConfig(text.str(), path);
+}
+
+Result<ports::ServiceConfig> ParseServiceConfig(std::string_view text, const std::string& path) {
+  KONFID_ASSIGN_OR_RETURN(toml::table root, Parse(text, path));
   KONFID_TRY(CheckKeys(path, root, {"server", "storage", "tenant", "mail", "audit"}, "the config"));
   ports::ServiceConfig config;
   if (const toml::table* mail = root["mail"].as_table()) {

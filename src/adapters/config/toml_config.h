@@ -12,6 +12,8 @@ namespace konfid::adapters {
 // Reads konfid.toml; policy paths in it are relative to the file. InvalidArgument naming
 // file, line and what is wrong.
 Result<ports::ServiceConfig> LoadServiceConfig(const std::string& path);
+// The same for the file's text (`path` names it in errors and anchors relative policy paths).
+Result<ports::ServiceConfig> ParseServiceConfig(std::string_view text, const std::string& path);
 
 // Parses a policy file's text without the policy checks: fails (name:line: what) only on
 // TOML syntax, unknown keys and values of the wrong type. `source` of the result is `text`.

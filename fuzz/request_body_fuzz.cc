@@ -1,0 +1,71 @@
+// The request bodies a client sends (src/http/bodies.h). The first byte picks the route's
+// parser and the Content-Type; the rest is the body, as Beast hands it to the route.
+#include <cstddef>
+#include <cstdint>
+
+#include "domain/consent.h"
+#include "http/bodies.h"
+
+namespace {
+
+using namespace konfid;
+
+// A parser must never accept what it promised to refuse.
+void Require(bool ok) {
+  if (!ok) __builtin_trap();
+}
+
+void CheckIp(const std::string& ip) {
+  if (auto cut = domain::TruncateIp(ip)) Require(cut->ends_with("/24") || cut->ends_with("/48"));
+}
+
+void ParseOne(uint8_t pick, const http::Request& req) {
+  switch (pick & 7) {
+    case 0:
+    case 1: {
+      bool allow_null = pick & 1;
+      auto r = http::ParseFieldsBody(req, allow_null);
+      if (r)
+        for (const auto& [name, value] : *r) Require(allow_null || value.has_value());
+      return;
+    }
+    case 2:
+    case 3: {
+      auto r = http::ParseRegistrationBody(req);
+      if (r) {
+        for (const auto& [name, value] : r->fields) Require(value.has_value());
+        Require(r->policy_version >= 0);
+        CheckIp(r->ip);
+      }
+      return;
+    }
+    case 4:
+    case 5: {
+      auto r = http::ParseConsentBody(req);
+      if (r) {
+        Require(!r->purpose.empty() && r->policy_version >= 0);
+        CheckIp(r->ip);
+      }
+      return;
+    }
+    default: {
+      auto r = http::ParseRenewalDecision(req);
+      if (r) Require(r->version >= 0 && (r->lang == "ru" || r->lang == "en"));
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size < 1) return 0;
+  static const char* const kTypes[] = {"application/json", "", "application/x-www-form-urlencoded",
+                                       "text/plain"};
+  http::Request req{http::beast_http::verb::post, "/", 11};
+  if (const char* type = kTypes[(data[0] >> 4) & 3]; *type)
+    req.set(http::beast_http::field::content_type, type);
+  req.body().assign(reinterpret_cast<const char*>(data + 1), size - 1);
+  ParseOne(data[0], req);
+  return 0;
+}
