@@ -116,9 +116,11 @@ Status OutboxSender::Deliver(ports::OutboxRow m, OutboxStats& stats) {
     m.last_error = sent.error().message();
     ++stats.failed;
   }
-  if (!sent && suppressed.empty())
+  if (!sent && suppressed.empty()) {
     stats.failures.push_back(
         {m.tenant, m.id, m.kind, m.attempts, m.status == "failed", sent.error()});
+    if (on_failure_) on_failure_(stats.failures.back());
+  }
   return committer_.Run([&](ports::Transaction& txn, AuditWriter& audit) -> Status {
     KONFID_TRY(txn.UpdateOutbox(m));
     domain::AuditEvent e;

@@ -14,6 +14,8 @@
 // again after the claim lapses; the Message-ID stays the same, so receivers can tell.
 #pragma once
 
+#include <functional>
+
 #include "app/group_committer.h"
 #include "app/keyring.h"
 #include "app/policy_store.h"
@@ -52,6 +54,9 @@ class OutboxSender {
                ports::Crypto& crypto, ports::Mailer& mailer, ports::Clock& clock,
                const PolicySource& policies, int max_attempts = 8);
 
+  // Called at once for every failed delivery attempt (also in a pass that fails later), on the
+  // thread that runs the pass. Set before the first pass.
+  void OnFailure(std::function<void(const MailFailure&)> fn) { on_failure_ = std::move(fn); }
   // One pass over the messages due now.
   Result<OutboxStats> RunOnce();
 
@@ -75,6 +80,7 @@ class OutboxSender {
   ports::Clock& clock_;
   const PolicySource& policies_;
   int max_attempts_;
+  std::function<void(const MailFailure&)> on_failure_;
 };
 
 }  // namespace konfid::app

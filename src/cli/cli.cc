@@ -121,11 +121,10 @@ Status AsStatus(const Result<T>& r) {
   return Ok();
 }
 
-// One outbox pass; every failed delivery attempt is logged (mail_failed: a warning while it
-// will be retried, an error when it will not) and so counted in /metrics.
-Status SendDueMail(app::OutboxSender& sender, EventLog& events, ports::Clock& clock) {
-  KONFID_ASSIGN_OR_RETURN(auto stats, sender.RunOnce());
-  for (const auto& f : stats.failures)
+// Every failed delivery attempt is logged (mail_failed: a warning while it will be retried,
+// an error when it will not) and so counted in /metrics, as it happens.
+void LogMailFailures(app::OutboxSender& sender, EventLog& events, ports::Clock& clock) {
+  sender.OnFailure([&events, &clock](const app::MailFailure& f) {
     events.Write(clock.Now(), f.final ? LogLevel::kError : LogLevel::kWarn, "mail_failed",
                  {{"tenant", f.tenant},
                   {"message_id", f.message_id},
@@ -134,7 +133,7 @@ Status SendDueMail(app::OutboxSender& sender, EventLog& events, ports::Clock& cl
                   {"code", ErrorCodeName(f.error.code())},
                   {"message", f.error.message()},
                   {"detail", f.error.detail()}});
-  return Ok();
+  });
 }
 
 // The checkpoint job of [audit], not yet scheduled: the caller runs it every
@@ -201,8 +200,9 @@ int Serve(Platform& p, Common& c, const std::string& listen, int threads) {
     mailer = p.make_mailer(mail);
     sender = std::make_unique<app::OutboxSender>(*opened->storage, *committer, *opened->keyring,
                                                  p.crypto, *mailer, p.clock, policies);
+    LogMailFailures(*sender, p.events, p.clock);
     jobs.Every("outbox", std::chrono::milliseconds(200),
-               [&sender, &p] { return SendDueMail(*sender, p.events, p.clock); });
+               [&sender] { return AsStatus(sender->RunOnce()); });
   } else {
     std::cerr << "konfid: no [mail] smtp_url: messages wait in the outbox\n";
   }

@@ -1,5 +1,7 @@
 #include "http/json_body.h"
 
+#include "http/bodies.h"
+
 #include <gtest/gtest.h>
 
 namespace konfid::http {
@@ -79,6 +81,28 @@ TEST(IsMediaType, MatchesTheTypeExactlyWithParameters) {
   EXPECT_FALSE(IsMediaType("text/plain", "application/json"));
   EXPECT_FALSE(IsMediaType("", "application/json"));
   EXPECT_FALSE(IsMediaType("application/", "application/json"));
+}
+
+}  // namespace
+}  // namespace konfid::http
+
+namespace konfid::http {
+namespace {
+
+// The renewal form (application/x-www-form-urlencoded) holds to the same rule: one answer a
+// field, so `consent.newsletter=yes&consent.newsletter=no` cannot mean whichever came last.
+TEST(ParseRenewalDecision, RefusesAFormFieldGivenTwice) {
+  Request req{beast_http::verb::post, "/v1/renewals/demo/t", 11};
+  req.set(beast_http::field::content_type, "application/x-www-form-urlencoded");
+  req.body() = "version=2&consent.newsletter=yes&consent.newsletter=no";
+  auto twice = ParseRenewalDecision(req);
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error().reason(), "duplicate_field");
+  req.body() = "version=2&consent.newsletter=yes&consent.statistics=no";
+  auto once = ParseRenewalDecision(req);
+  ASSERT_TRUE(once) << once.error().message();
+  EXPECT_TRUE(once->decisions.at("newsletter"));
+  EXPECT_FALSE(once->decisions.at("statistics"));
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // consent texts and a form with nothing pre-selected; POST records the decision, from that
 // form (application/x-www-form-urlencoded: version, lang, consent.<purpose>=yes|no) or as
 // JSON ({"version": n, "decisions": {"<purpose>": true|false}}).
+#include <set>
+
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 
@@ -35,8 +37,13 @@ Result<Decision> ParseForm(const std::string& body) {
   auto query = boost::urls::parse_origin_form(target);
   if (!query) return Fail(Invalid("the form is not URL-encoded", "invalid_form"));
   Decision d;
+  std::set<std::string> seen;
   for (auto p : query->params(boost::urls::encoding_opts{true}))
-    if (p.key == "version") {
+    if (!seen.insert(p.key).second) {  // one answer a field, as in JSON bodies
+      return Fail(
+          Invalid("the form field '" + std::string(p.key).substr(0, 64) + "' is given twice",
+                  "duplicate_field"));
+    } else if (p.key == "version") {
       KONFID_ASSIGN_OR_RETURN(d.version, ParseVersion(p.value));
     } else if (p.key == "lang") {
       d.lang = p.value == "en" ? "en" : "ru";

@@ -1,5 +1,8 @@
 // End-to-end tests of the HTTP layer's strictness (issue 11, "Trust repairs"), on both
 // backends: duplicate JSON members, exact media types, the unsubscribe page, request ids.
+#include <chrono>
+#include <thread>
+
 #include "api_e2e.h"
 
 namespace konfid::e2e {
@@ -127,6 +130,45 @@ TEST_P(ApiE2E, EveryResponseCarriesARequestId) {
   EXPECT_EQ(big.headers["x-request-id"].size(), 16u);
   // The internal fields that carry a 5xx's detail to the log never leave the server.
   EXPECT_EQ(Get("/metrics").headers.count("konfid-internal-error-detail"), 0u);
+}
+
+}  // namespace konfid::e2e
+
+namespace konfid::e2e {
+
+// A mail server that cannot be reached: each failed delivery is a mail_failed line on the
+// server's stderr, without the address, and counted in /metrics; start and stop are events.
+TEST_P(ApiE2E, AFailedMailIsLoggedAndCountedWithoutTheAddress) {
+  Instance konfid(GetParam()(), "smtp://127.0.0.1:" + std::to_string(FreePort()));
+  std::string admin = konfid.CreateKey("demo", "admin");
+  konfid.Start();
+  auto reg = konfid.Request(
+      "POST", "/v1/registrations",
+      R"({"fields":{"surname":"Почтова","name":"Пелагея","email":"pelageya@example.com"},)"
+      R"("consents":{"newsletter":true,"reviews":false,"statistics":false}})",
+      admin);
+  ASSERT_EQ(reg.status, 201u) << reg.body;
+  const std::string counter = R"(konfid_log_events_total{event="mail_failed",level="warn"} )";
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  std::string metrics;
+  while (std::chrono::steady_clock::now() < deadline) {
+    metrics = Http(konfid.port(), "GET", "/metrics").body;
+    if (metrics.find(counter) != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_NE(metrics.find(counter + "1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find(R"(konfid_job_runs_total{job="outbox",result="ok"})"),
+            std::string::npos);  // a failed delivery is not a failed pass
+  ASSERT_EQ(konfid.Stop(), 0);
+  std::string log = Files(konfid.data_dir())[konfid.log_path()];
+  EXPECT_NE(log.find(R"("event":"started")"), std::string::npos) << log;
+  EXPECT_NE(log.find(R"("event":"stopped")"), std::string::npos) << log;
+  size_t at = log.find(R"("event":"mail_failed")");
+  ASSERT_NE(at, std::string::npos) << log;
+  std::string line = log.substr(at, log.find('\n', at) - at);
+  EXPECT_NE(line.find(R"("kind":"confirm_email")"), std::string::npos) << line;
+  EXPECT_NE(line.find(R"("code":"unavailable")"), std::string::npos) << line;
+  EXPECT_EQ(log.find("pelageya"), std::string::npos) << log;  // nowhere in the log
 }
 
 }  // namespace konfid::e2e

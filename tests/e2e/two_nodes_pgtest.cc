@@ -180,7 +180,7 @@ TEST_F(TwoNodes, ConcurrentLoadLosesNothingSendsOnceAndKeepsOneChain) {
   auto revoked = a_->Request("DELETE", "/v1/apikeys/" + support_.substr(3, 16), "", admin_);
   ASSERT_EQ(revoked.status, 204u) << revoked.body;
   EXPECT_EQ(a_->Request("GET", probe, "", support_).status, 401u);
-  EXPECT_TRUE(WaitUntil([&] { return b_->Request("GET", probe, "", support_).status == 401u; }, 2));
+  EXPECT_TRUE(WaitUntil([&] { return b_->Request("GET", probe, "", support_).status == 401u; }, 1));
 
   // Every acknowledged subject reads back from either node; one unbroken chain per tenant.
   int i = 0;
