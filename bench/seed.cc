@@ -48,8 +48,8 @@ int main(int argc, char** argv) {
   adapters::SystemClock clock;
   std::unique_ptr<ports::Storage> storage;
   if (db.empty()) {
-    auto s =
-        adapters::SqliteStorage::Open({data + "/konfid.db", config->sqlite_synchronous_full, 5000});
+    auto s = adapters::SqliteStorage::Open(
+        {data + "/konfid.db", config->sqlite_synchronous_full, 5000, &clock});
     if (!s) return fail(s.error());
     storage = std::move(*s);
   } else {

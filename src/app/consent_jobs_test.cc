@@ -39,7 +39,8 @@ class ConsentJobsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     crypto_ = std::move(*adapters::SodiumCrypto::Create());
-    storage_ = std::move(*adapters::SqliteStorage::Open({dir_.path() + "/k.db", true, 5000}));
+    storage_ = std::move(*adapters::SqliteStorage::Open(
+        {dir_.path() + "/k.db", true, 5000, &konfid::testing::RealClock()}));
     ASSERT_TRUE(storage_->Migrate());
     keyring_ = std::move(*Keyring::Open(*crypto_, *storage_, crypto_->NewKey(), true));
     ASSERT_TRUE(keyring_->EnsureTenant("demo", clock_.Now()));

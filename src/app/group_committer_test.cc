@@ -229,7 +229,8 @@ class VaultTest : public ::testing::Test {
  protected:
   void SetUp() override {
     crypto_ = std::move(*adapters::SodiumCrypto::Create());
-    sqlite_ = std::move(*adapters::SqliteStorage::Open({dir_.path() + "/k.db", true, 5000}));
+    sqlite_ = std::move(*adapters::SqliteStorage::Open(
+        {dir_.path() + "/k.db", true, 5000, &konfid::testing::RealClock()}));
     ASSERT_TRUE(sqlite_->Migrate());
     storage_ = std::make_unique<FaultyStorage>(*sqlite_);
     keyring_ = std::move(*Keyring::Open(*crypto_, *storage_, crypto_->NewKey(), true));

@@ -24,7 +24,8 @@ class KeyRotationTest : public ::testing::Test {
  protected:
   void SetUp() override {
     crypto_ = std::move(*adapters::SodiumCrypto::Create());
-    storage_ = std::move(*adapters::SqliteStorage::Open({dir_.path() + "/k.db", true, 5000}));
+    storage_ = std::move(*adapters::SqliteStorage::Open(
+        {dir_.path() + "/k.db", true, 5000, &konfid::testing::RealClock()}));
     ASSERT_TRUE(storage_->Migrate());
     old_key_ = crypto_->NewKey();
     server_ = std::move(*Keyring::Open(*crypto_, *storage_, old_key_.Clone(), true));

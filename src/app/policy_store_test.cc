@@ -32,7 +32,8 @@ class PolicyStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     crypto_ = std::move(*adapters::SodiumCrypto::Create());
-    storage_ = std::move(*adapters::SqliteStorage::Open({dir_.path() + "/k.db", true, 5000}));
+    storage_ = std::move(*adapters::SqliteStorage::Open(
+        {dir_.path() + "/k.db", true, 5000, &konfid::testing::RealClock()}));
     ASSERT_TRUE(storage_->Migrate());
     std::ifstream in(konfid::testing::SourceDir() + "/examples/policy.toml");
     std::stringstream s;

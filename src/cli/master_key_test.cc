@@ -24,7 +24,8 @@ class MasterKeyFiles : public ::testing::Test {
  protected:
   void SetUp() override {
     crypto_ = std::move(*adapters::SodiumCrypto::Create());
-    storage_ = std::move(*adapters::SqliteStorage::Open({dir_.path() + "/konfid.db", true, 5000}));
+    storage_ = std::move(*adapters::SqliteStorage::Open(
+        {dir_.path() + "/konfid.db", true, 5000, &konfid::testing::RealClock()}));
     ASSERT_TRUE(storage_->Migrate());
     old_key_ = crypto_->NewKey();
     ASSERT_TRUE(WriteKeyFile(MasterKeyPath(dir_.path()), old_key_));

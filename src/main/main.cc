@@ -24,7 +24,8 @@ using namespace konfid;
 
 namespace {
 
-Result<std::unique_ptr<ports::Storage>> OpenStorage(const cli::StorageChoice& choice) {
+Result<std::unique_ptr<ports::Storage>> OpenStorage(const cli::StorageChoice& choice,
+                                                    ports::Clock& clock) {
   if (choice.db.starts_with("postgres://") || choice.db.starts_with("postgresql://")) {
     KONFID_ASSIGN_OR_RETURN(auto pg, adapters::PgStorage::Open(choice.db));
     return std::unique_ptr<ports::Storage>(std::move(pg));
@@ -32,7 +33,8 @@ Result<std::unique_ptr<ports::Storage>> OpenStorage(const cli::StorageChoice& ch
   if (!choice.db.empty() && choice.db != "sqlite")
     return Fail(ErrorCode::kInvalidArgument,
                 "--db must be a postgres:// URL (or empty for SQLite)");
-  adapters::SqliteOptions options{choice.data_dir + "/konfid.db", choice.sqlite_synchronous_full};
+  adapters::SqliteOptions options{choice.data_dir + "/konfid.db", choice.sqlite_synchronous_full,
+                                  5000, &clock};
   KONFID_ASSIGN_OR_RETURN(auto sqlite, adapters::SqliteStorage::Open(options));
   return std::unique_ptr<ports::Storage>(std::move(sqlite));
 }
@@ -95,7 +97,7 @@ int main(int argc, char** argv) {
                          phones,
                          clock,
                          events,
-                         OpenStorage,
+                         [&clock](const cli::StorageChoice& c) { return OpenStorage(c, clock); },
                          adapters::LoadServiceConfig,
                          adapters::ParsePolicyFile,
                          policy_reader,

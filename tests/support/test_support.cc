@@ -88,6 +88,22 @@ std::string FreshPostgresDatabase() {
   return url.substr(0, url.rfind('/') + 1) + name;
 }
 
+ports::Clock& RealClock() {
+  class Real final : public ports::Clock {
+   public:
+    UnixMicros Now() override {
+      using namespace std::chrono;
+      return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+    }
+    int64_t MonotonicMicros() override {
+      using namespace std::chrono;
+      return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
+    }
+  };
+  static Real clock;
+  return clock;
+}
+
 std::string KonfidBinary() { return KONFID_BINARY; }
 std::string SourceDir() { return KONFID_SOURCE_DIR; }
 

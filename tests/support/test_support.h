@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "ports/clock.h"
+
 namespace konfid::testing {
 
 // A fresh directory under $TMPDIR, removed by the destructor.
@@ -30,6 +32,10 @@ std::string FreshPostgresDatabase();
 // with access to it would: `db` is a postgres:// URL or the path of an SQLite file. Returns
 // "" on success, else the database's error.
 std::string RunSql(const std::string& db, const std::string& sql);
+
+// The system's clock, for what a test runs in real time (the SQLite adapter's throttles).
+// Tests that assert on time use a stepped clock of their own instead. Thread-safe.
+ports::Clock& RealClock();
 
 // The path of the built konfid binary.
 std::string KonfidBinary();

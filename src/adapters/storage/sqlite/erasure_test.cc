@@ -55,7 +55,8 @@ Status Write(SqliteStorage& storage, const std::function<Status(ports::Transacti
 
 TEST(SqliteErasure, TruncatesTheWalInPlaceAndTheSyncGoesOn) {
   konfid::testing::TempDir dir;
-  auto storage = SqliteStorage::Open({dir.path() + "/k.db", true, 5000});
+  auto storage =
+      SqliteStorage::Open({dir.path() + "/k.db", true, 5000, &konfid::testing::RealClock()});
   ASSERT_TRUE(storage);
   ASSERT_TRUE((*storage)->Migrate());
   std::string wal = dir.path() + "/k.db-wal";

@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -156,7 +157,7 @@ struct SqliteStorage::Impl {
   // are still frames of the WAL until it is truncated. Secure delete zeroes the database's
   // pages, not the WAL's old frames, and a WAL restart only overwrites them from the start.
   std::atomic<bool> truncate_wanted{false};
-  std::chrono::steady_clock::time_point last_truncate{};
+  std::optional<int64_t> last_truncate_us;  // options.clock's MonotonicMicros() then
 
   void WantTruncate() {
     truncate_wanted.store(true, std::memory_order_relaxed);
@@ -184,12 +185,11 @@ struct SqliteStorage::Impl {
   // too. The writer's mutex keeps the group committer waiting on it rather than retrying
   // against SQLite's lock; readers get a short while to finish, else the next pass retries.
   bool TruncateIfWanted() {
-    auto now = std::chrono::steady_clock::now();
-    if (!truncate_wanted.load(std::memory_order_relaxed) ||
-        now - last_truncate < std::chrono::seconds(1))
-      return false;
+    if (!truncate_wanted.load(std::memory_order_relaxed)) return false;
+    int64_t now_us = options.clock->MonotonicMicros();
+    if (last_truncate_us && now_us - *last_truncate_us < 1'000'000) return false;
     truncate_wanted.store(false, std::memory_order_relaxed);
-    last_truncate = now;
+    last_truncate_us = now_us;
     int rc;
     {
       std::lock_guard writer(write_mu);

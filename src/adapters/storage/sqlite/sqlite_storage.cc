@@ -328,6 +328,8 @@ SqliteStorage::SqliteStorage(std::unique_ptr<Impl> impl) : impl_(std::move(impl)
 SqliteStorage::~SqliteStorage() = default;
 
 Result<std::unique_ptr<SqliteStorage>> SqliteStorage::Open(const SqliteOptions& options) {
+  if (options.clock == nullptr)
+    return Fail(ErrorCode::kInvalidArgument, "SQLite storage opened without a clock");
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   KONFID_ASSIGN_OR_RETURN(impl->writer, Connection::Open(options));

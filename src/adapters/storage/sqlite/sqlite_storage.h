@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "ports/clock.h"
 #include "ports/storage.h"
 
 namespace konfid::adapters {
@@ -16,11 +17,15 @@ struct SqliteOptions {
   std::string path;
   bool synchronous_full = true;  // durable commits: the WAL is synced after every commit
   int busy_timeout_ms = 5000;
+  // Required, not owned, outlives the storage: the time between two truncations of the WAL
+  // after erasures (at most one a second) is measured on its monotonic clock.
+  ports::Clock* clock = nullptr;
 };
 
 class SqliteStorage final : public ports::Storage {
  public:
-  // Opens (creating) the file. Unavailable with the reason when it cannot.
+  // Opens (creating) the file. Unavailable with the reason when it cannot; InvalidArgument
+  // without a clock.
   static Result<std::unique_ptr<SqliteStorage>> Open(const SqliteOptions& options);
   ~SqliteStorage() override;
 
