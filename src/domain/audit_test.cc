@@ -139,8 +139,15 @@ TEST(Policy, Retention) {
   EXPECT_EQ(r->count, 3);
   EXPECT_EQ(r->unit, Retention::Unit::kYears);
   EXPECT_EQ(RetentionText(*r), "3 years");
-  EXPECT_EQ(ParseRetention("1 month")->ApproxDays(), 30);
-  EXPECT_EQ(ParseRetention("30 days")->ApproxDays(), 30);
+  EXPECT_EQ(ParseRetention("30 days")->ShortestDays(), 30);
+  EXPECT_EQ(ParseRetention("30 days")->LongestDays(), 30);
+  EXPECT_EQ(ParseRetention("1 month")->ShortestDays(), 28);
+  EXPECT_EQ(ParseRetention("1 month")->LongestDays(), 31);
+  EXPECT_EQ(ParseRetention("1 year")->ShortestDays(), 365);
+  EXPECT_EQ(ParseRetention("1 year")->LongestDays(), 366);
+  EXPECT_EQ(ParseRetention("4 years")->ShortestDays(), 1460);  // 2097-03-01 to 2101-03-01
+  EXPECT_EQ(ParseRetention("4 years")->LongestDays(), 1461);
+  EXPECT_EQ(ParseRetention("12 months")->Months(), ParseRetention("1 year")->Months());
   for (const char* bad : {"", "3", "years", "3years", "three years", "-1 days", "0 days", "1 years",
                           "2 year", "3 decades", "3  years", "3 years ago"})
     EXPECT_FALSE(ParseRetention(bad)) << bad;

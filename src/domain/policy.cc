@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
+#include <climits>
 #include <set>
+
+#include "core/time.h"
 
 namespace konfid::domain {
 
@@ -132,7 +136,7 @@ void CheckPurposes(Findings& f, const TenantPolicy& p, const std::set<std::strin
       f.Error(pur.line, what + " retention " + Quote(pur.retention_text) +
                             " cannot be parsed: write a count and a unit, such as \"30 days\", "
                             "\"6 months\" or \"3 years\"");
-    else if (ParseRetention(pur.retention_text)->ApproxDays() > 3653)
+    else if (CanOutlast(*ParseRetention(pur.retention_text), {10, Retention::Unit::kYears}))
       f.Warn(pur.line, what + " keeps data longer than 10 years");
     if (pur.on_expiry != "destroy" && pur.on_expiry != "depersonalize")
       f.Error(pur.line, what + " on_expiry must be destroy or depersonalize");
@@ -237,16 +241,49 @@ void CheckCookies(Findings& f, const TenantPolicy& p) {
 
 }  // namespace
 
-int Retention::ApproxDays() const {
-  switch (unit) {
-    case Unit::kDays:
-      return count;
-    case Unit::kMonths:
-      return count * 30;
-    case Unit::kYears:
-      return count * 365;
+std::optional<int64_t> Retention::Months() const {
+  if (unit == Unit::kDays) return std::nullopt;
+  return unit == Unit::kYears ? int64_t{count} * 12 : int64_t{count};
+}
+
+namespace {
+
+// The shortest and longest span of `months` calendar months in days. The Gregorian calendar
+// repeats every 400 years, and a start on days 1 to 28 spans as many days as one on the 1st,
+// so the months of one cycle, each from its 1st, 29th, 30th and 31st, are every case there is.
+std::pair<int64_t, int64_t> MonthSpanDays(int64_t months) {
+  using namespace std::chrono;
+  int64_t shortest = INT64_MAX, longest = 0;
+  for (year_month ym{year{2000}, January}; ym < year_month{year{2400}, January};
+       ym += std::chrono::months{1}) {
+    for (unsigned d : {1u, 29u, 30u, 31u}) {
+      year_month_day start{ym.year(), ym.month(), day{d}};
+      if (!start.ok()) continue;
+      UnixMicros from = sys_days{start}.time_since_epoch() / microseconds{1};
+      int64_t span = (AddCalendarMonths(from, months) - from) / kMicrosPerDay;
+      shortest = std::min(shortest, span);
+      longest = std::max(longest, span);
+    }
   }
-  return count;
+  return {shortest, longest};
+}
+
+}  // namespace
+
+int64_t Retention::ShortestDays() const {
+  auto months = Months();
+  return months ? MonthSpanDays(*months).first : count;
+}
+
+int64_t Retention::LongestDays() const {
+  auto months = Months();
+  return months ? MonthSpanDays(*months).second : count;
+}
+
+bool CanOutlast(const Retention& a, const Retention& b) {
+  auto am = a.Months(), bm = b.Months();
+  if (am && bm) return *am > *bm;  // more months end later from every start
+  return a.LongestDays() > b.ShortestDays();
 }
 
 std::optional<Retention> ParseRetention(std::string_view text) {

@@ -19,10 +19,19 @@ struct Retention {
   enum class Unit { kDays, kMonths, kYears };
   int count = 0;
   Unit unit = Unit::kYears;
-  // Approximate length in days, to compare two retentions (a month is 30 days, a year 365).
-  int ApproxDays() const;
+  // The term in calendar months (a year is 12), or nullopt for a term in days.
+  std::optional<int64_t> Months() const;
+  // The shortest and the longest the term can be, in days, over every start date: a term in
+  // months or years ends on the corresponding day (Civil Code Art. 192), so "1 year" is 365
+  // or 366 days and "1 month" 28 to 31.
+  int64_t ShortestDays() const;
+  int64_t LongestDays() const;
   bool operator==(const Retention&) const = default;
 };
+// Whether `a` ends later than `b` from at least one start date: "12 months" never outlasts
+// "1 year"; "1 year" outlasts "365 days" (from a start before a 29 February), and "365 days"
+// never outlasts "1 year".
+bool CanOutlast(const Retention& a, const Retention& b);
 // "30 days", "6 months", "3 years", "1 year"; nullopt for anything else.
 std::optional<Retention> ParseRetention(std::string_view text);
 std::string RetentionText(const Retention& r);  // "3 years", canonical English spelling

@@ -63,10 +63,14 @@ void DiffPurpose(Differ& d, const Purpose& b, const Purpose& a) {
   d.List(el, "actions", b.actions, a.actions);
   d.Value(el, "methods", b.methods, a.methods, a.methods != "manual" && b.methods == "manual");
   if (b.retention_text != a.retention_text) {
-    bool longer =
-        !b.retention || !a.retention || a.retention->ApproxDays() > b.retention->ApproxDays();
-    d.Add(longer ? Kind::kWidened : Kind::kNarrowed, el,
-          "retention: " + b.retention_text + " -> " + a.retention_text, longer);
+    // Longer from some start date is a widening; the same term in other words ("12 months"
+    // for "1 year") is a change of wording only.
+    bool longer = !b.retention || !a.retention || CanOutlast(*a.retention, *b.retention);
+    bool shorter = !longer && CanOutlast(*b.retention, *a.retention);
+    d.Add(longer    ? Kind::kWidened
+          : shorter ? Kind::kNarrowed
+                    : Kind::kChanged,
+          el, "retention: " + b.retention_text + " -> " + a.retention_text, longer);
   }
   d.Value(el, "on expiry", b.on_expiry, a.on_expiry, false);
   if (a.marketing != b.marketing)

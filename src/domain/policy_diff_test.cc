@@ -71,6 +71,35 @@ TEST(PolicyDiff, RemovingOrNarrowingIsNot) {
                                       "removed  recipient 'mailer'"}));
 }
 
+// Retention terms compare by the calendar (Civil Code Art. 192), not as 30-day months and
+// 365-day years: the same term in other words is no widening, a year can be a day longer
+// than 365 days.
+TEST(PolicyDiff, RetentionTermsCompareByTheCalendar) {
+  auto change = [](const char* from, const char* to) {
+    TenantPolicy before = Base(), after = Base();
+    before.purposes[0].retention_text = from;
+    before.purposes[0].retention = ParseRetention(from);
+    after.purposes[0].retention_text = to;
+    after.purposes[0].retention = ParseRetention(to);
+    auto changes = DiffPolicies(before, after);
+    EXPECT_EQ(changes.size(), 1u) << from << " -> " << to;
+    return changes.empty() ? PolicyChange{} : changes[0];
+  };
+  auto same = change("1 year", "12 months");
+  EXPECT_EQ(same.kind, PolicyChange::Kind::kChanged);
+  EXPECT_FALSE(same.material);
+  auto shorter = change("1 year", "365 days");
+  EXPECT_EQ(shorter.kind, PolicyChange::Kind::kNarrowed);
+  EXPECT_FALSE(shorter.material);
+  auto longer = change("365 days", "1 year");
+  EXPECT_EQ(longer.kind, PolicyChange::Kind::kWidened);
+  EXPECT_TRUE(longer.material);
+  EXPECT_TRUE(change("12 months", "366 days").material);
+  EXPECT_FALSE(change("12 months", "365 days").material);
+  EXPECT_TRUE(change("30 days", "1 month").material);  // a 31-day month
+  EXPECT_FALSE(change("31 days", "1 month").material);
+}
+
 TEST(PolicyDiff, NewFieldsAndGroundsAreMaterial) {
   TenantPolicy after = Base();
   auto fields = after.catalogue.fields();
