@@ -9,17 +9,11 @@
 #include "adapters/crypto/sodium_crypto.h"
 #include "adapters/storage/sqlite/sqlite_storage.h"
 #include "app/audit_writer.h"
+#include "step_clock.h"
 #include "test_support.h"
 
 namespace konfid::app {
 namespace {
-
-class StepClock : public ports::Clock {
- public:
-  UnixMicros Now() override { return now += 1; }
-  int64_t MonotonicMicros() override { return now; }
-  UnixMicros now = 1'800'000'000'000'000;
-};
 
 class CheckpointsTest : public ::testing::Test {
  protected:
@@ -65,7 +59,7 @@ class CheckpointsTest : public ::testing::Test {
   }
 
   konfid::testing::TempDir dir_;
-  StepClock clock_;
+  fakes::StepClock clock_{1'800'000'000'000'001, 1};
   std::unique_ptr<adapters::SodiumCrypto> crypto_;
   std::unique_ptr<adapters::SqliteStorage> storage_;
   std::unique_ptr<Keyring> keyring_;

@@ -15,215 +15,12 @@
 #include "app/key_rotation.h"
 #include "app/maintenance.h"
 #include "app/vault.h"
+#include "faulty_storage.h"
+#include "step_clock.h"
 #include "test_support.h"
 
 namespace konfid::app {
 namespace {
-
-class FixedClock : public ports::Clock {
- public:
-  UnixMicros Now() override { return now_ += 1000; }
-  int64_t MonotonicMicros() override { return now_; }
-
- private:
-  std::atomic<UnixMicros> now_{1'800'000'000'000'000};
-};
-
-// Forwards to a real transaction; Commit fails while `fail_commits` is set.
-class FaultyTransaction : public ports::Transaction {
- public:
-  FaultyTransaction(std::unique_ptr<ports::Transaction> t, std::atomic<bool>& fail)
-      : t_(std::move(t)), fail_(fail) {}
-  Status InsertSubject(const ports::SubjectRow& r) override { return t_->InsertSubject(r); }
-  Status SetEmailVerified(const std::string& a, const std::string& b, UnixMicros at) override {
-    return t_->SetEmailVerified(a, b, at);
-  }
-  Result<std::optional<ports::SubjectRow>> FindSubject(const std::string& a,
-                                                       const std::string& b) override {
-    return t_->FindSubject(a, b);
-  }
-  Status UpdateSubjectFields(const std::string& a, const std::string& b, const Bytes& f,
-                             UnixMicros u) override {
-    return t_->UpdateSubjectFields(a, b, f, u);
-  }
-  Result<bool> DeleteSubject(const std::string& a, const std::string& b) override {
-    return t_->DeleteSubject(a, b);
-  }
-  Result<std::vector<ports::SubjectKeyRow>> ListSubjectKeys(const std::string& a,
-                                                            const std::string& b,
-                                                            size_t n) override {
-    return t_->ListSubjectKeys(a, b, n);
-  }
-  Status UpdateSubjectKey(const std::string& a, const std::string& b, const Bytes& k) override {
-    return t_->UpdateSubjectKey(a, b, k);
-  }
-  Result<uint64_t> CountSubjects(const std::string& a) override { return t_->CountSubjects(a); }
-  Status InsertIndex(const std::string& a, const std::string& f, const Bytes& h,
-                     const std::string& s) override {
-    return t_->InsertIndex(a, f, h, s);
-  }
-  Result<std::optional<std::string>> LookupIndex(const std::string& a, const std::string& f,
-                                                 const Bytes& h) override {
-    return t_->LookupIndex(a, f, h);
-  }
-  Result<std::optional<ports::SubjectRow>> FindSubjectByIndex(const std::string& a,
-                                                              const std::string& f,
-                                                              const Bytes& h) override {
-    return t_->FindSubjectByIndex(a, f, h);
-  }
-  Status DeleteIndex(const std::string& a, const std::string& s, const std::string& f) override {
-    return t_->DeleteIndex(a, s, f);
-  }
-  Status InsertTenant(const ports::TenantRow& r) override { return t_->InsertTenant(r); }
-  Result<std::optional<ports::TenantRow>> FindTenant(const std::string& a) override {
-    return t_->FindTenant(a);
-  }
-  Result<std::vector<ports::TenantRow>> ListTenants() override { return t_->ListTenants(); }
-  Status UpdateTenantKeys(const ports::TenantRow& r) override { return t_->UpdateTenantKeys(r); }
-  Result<ports::AuditHead> LockAuditHead(const std::string& a) override {
-    return t_->LockAuditHead(a);
-  }
-  Result<ports::AuditHead> ReadAuditHead(const std::string& a) override {
-    return t_->ReadAuditHead(a);
-  }
-  Status SetAuditHead(const std::string& a, const ports::AuditHead& h) override {
-    return t_->SetAuditHead(a, h);
-  }
-  Status AppendAudit(const domain::AuditEvent& e) override { return t_->AppendAudit(e); }
-  Status ScanAudit(const std::string& a,
-                   const std::function<Status(const domain::AuditEvent&)>& f) override {
-    return t_->ScanAudit(a, f);
-  }
-  Status InsertAuditCheckpoint(const ports::AuditCheckpointRow& r) override {
-    return t_->InsertAuditCheckpoint(r);
-  }
-  Result<std::vector<ports::AuditCheckpointRow>> ListAuditCheckpoints(const std::string& t,
-                                                                      size_t n) override {
-    return t_->ListAuditCheckpoints(t, n);
-  }
-  Status InsertPolicyVersion(const ports::PolicyVersionRow& r,
-                             const std::vector<ports::PolicyTextRow>& t) override {
-    return t_->InsertPolicyVersion(r, t);
-  }
-  Result<std::vector<ports::PolicyVersionRow>> ListPolicyVersions(const std::string& t) override {
-    return t_->ListPolicyVersions(t);
-  }
-  Result<std::optional<ports::PolicyVersionRow>> FindPolicyVersion(const std::string& t,
-                                                                   int64_t v) override {
-    return t_->FindPolicyVersion(t, v);
-  }
-  Result<std::optional<std::string>> FindPolicyText(const std::string& t, int64_t v,
-                                                    const std::string& d, const std::string& l,
-                                                    const std::string& f) override {
-    return t_->FindPolicyText(t, v, d, l, f);
-  }
-  Status InsertConsentEvent(const ports::ConsentEventRow& r) override {
-    return t_->InsertConsentEvent(r);
-  }
-  Result<std::vector<ports::ConsentEventRow>> ListConsentEvents(const std::string& t,
-                                                                const std::string& s) override {
-    return t_->ListConsentEvents(t, s);
-  }
-  Result<std::optional<ports::ConsentEventRow>> FindConsentEvent(const std::string& t,
-                                                                 const std::string& id) override {
-    return t_->FindConsentEvent(t, id);
-  }
-  Result<std::vector<std::string>> ListConsentSubjects(const std::string& t, const std::string& a,
-                                                       size_t n) override {
-    return t_->ListConsentSubjects(t, a, n);
-  }
-  Status InsertNoticeRun(const ports::NoticeRunRow& r) override { return t_->InsertNoticeRun(r); }
-  Result<std::vector<ports::NoticeRunRow>> ListNoticeRuns(const std::string& t) override {
-    return t_->ListNoticeRuns(t);
-  }
-  Result<bool> AdvanceNoticeRun(const ports::NoticeRunRow& r, const std::string& e) override {
-    return t_->AdvanceNoticeRun(r, e);
-  }
-  Status InsertOutbox(const ports::OutboxRow& r) override { return t_->InsertOutbox(r); }
-  Result<std::vector<ports::OutboxRow>> DueOutbox(UnixMicros now, size_t limit) override {
-    return t_->DueOutbox(now, limit);
-  }
-  Result<bool> ClaimOutbox(const std::string& t, const std::string& id, UnixMicros due,
-                           UnixMicros until) override {
-    return t_->ClaimOutbox(t, id, due, until);
-  }
-  Status UpdateOutbox(const ports::OutboxRow& r) override { return t_->UpdateOutbox(r); }
-  Status InsertToken(const ports::TokenRow& r) override { return t_->InsertToken(r); }
-  Result<std::optional<ports::TokenRow>> FindToken(const std::string& t, const Bytes& h) override {
-    return t_->FindToken(t, h);
-  }
-  Result<bool> MarkTokenUsed(const std::string& t, const Bytes& h, UnixMicros at) override {
-    return t_->MarkTokenUsed(t, h, at);
-  }
-  Status InsertApiKey(const ports::ApiKeyRow& r) override { return t_->InsertApiKey(r); }
-  Result<std::optional<ports::ApiKeyRow>> FindApiKey(const std::string& k) override {
-    return t_->FindApiKey(k);
-  }
-  Result<std::vector<ports::ApiKeyRow>> ListApiKeys(const std::string& t) override {
-    return t_->ListApiKeys(t);
-  }
-  Result<bool> RevokeApiKey(const std::string& t, const std::string& k, UnixMicros at) override {
-    return t_->RevokeApiKey(t, k, at);
-  }
-  Result<std::optional<std::string>> GetMeta(const std::string& k) override {
-    return t_->GetMeta(k);
-  }
-  Status SetMeta(const std::string& k, const std::string& v) override { return t_->SetMeta(k, v); }
-  Status Savepoint() override { return t_->Savepoint(); }
-  Status RollbackToSavepoint() override { return t_->RollbackToSavepoint(); }
-  Status ReleaseSavepoint() override { return t_->ReleaseSavepoint(); }
-  Status Commit() override {
-    if (fail_)
-      return Fail(ErrorCode::kUnavailable, "the change could not be committed", "injected");
-    return t_->Commit();
-  }
-  Status CommitUnsynced() override {
-    if (fail_)
-      return Fail(ErrorCode::kUnavailable, "the change could not be committed", "injected");
-    return t_->CommitUnsynced();
-  }
-
- private:
-  std::unique_ptr<ports::Transaction> t_;
-  std::atomic<bool>& fail_;
-};
-
-class FaultyStorage : public ports::Storage {
- public:
-  explicit FaultyStorage(ports::Storage& s) : s_(s) {}
-  std::string_view backend() const override { return s_.backend(); }
-  Status Migrate() override { return s_.Migrate(); }
-  Status CheckSchema() override { return s_.CheckSchema(); }
-  Result<std::unique_ptr<ports::Transaction>> Begin(bool write) override {
-    KONFID_ASSIGN_OR_RETURN(auto t, s_.Begin(write));
-    return std::unique_ptr<ports::Transaction>(new FaultyTransaction(std::move(t), fail_commits));
-  }
-  bool syncs_separately() const override { return s_.syncs_separately(); }
-  // Waits while `hold_syncs` is set; fails while `fail_syncs` is.
-  Status Sync() override {
-    {
-      std::unique_lock lock(sync_mu);
-      sync_cv.wait(lock, [&] { return !hold_syncs; });
-    }
-    if (fail_syncs) return Fail(ErrorCode::kUnavailable, "the change may not have been saved");
-    return s_.Sync();
-  }
-  void HoldSyncs(bool hold) {
-    {
-      std::lock_guard lock(sync_mu);
-      hold_syncs = hold;
-    }
-    sync_cv.notify_all();
-  }
-  std::atomic<bool> fail_commits{false};
-  std::atomic<bool> fail_syncs{false};
-
- private:
-  ports::Storage& s_;
-  std::mutex sync_mu;
-  std::condition_variable sync_cv;
-  bool hold_syncs = false;
-};
 
 class VaultTest : public ::testing::Test {
  protected:
@@ -232,7 +29,7 @@ class VaultTest : public ::testing::Test {
     sqlite_ = std::move(*adapters::SqliteStorage::Open(
         {dir_.path() + "/k.db", true, 5000, &konfid::testing::RealClock()}));
     ASSERT_TRUE(sqlite_->Migrate());
-    storage_ = std::make_unique<FaultyStorage>(*sqlite_);
+    storage_ = std::make_unique<fakes::FaultyStorage>(*sqlite_);
     keyring_ = std::move(*Keyring::Open(*crypto_, *storage_, crypto_->NewKey(), true));
     ASSERT_TRUE(keyring_->EnsureTenant("demo", clock_.Now()));
     committer_ = std::make_unique<GroupCommitter>(*storage_, *crypto_, *keyring_, clock_);
@@ -279,11 +76,11 @@ class VaultTest : public ::testing::Test {
   }
 
   konfid::testing::TempDir dir_;
-  FixedClock clock_;
+  fakes::StepClock clock_{1'800'000'001'000'000, 1000};
   adapters::LibPhoneNumberNormalizer phones_;
   std::unique_ptr<adapters::SodiumCrypto> crypto_;
   std::unique_ptr<adapters::SqliteStorage> sqlite_;
-  std::unique_ptr<FaultyStorage> storage_;
+  std::unique_ptr<fakes::FaultyStorage> storage_;
   std::unique_ptr<Keyring> keyring_;
   std::unique_ptr<GroupCommitter> committer_;
   std::unique_ptr<FixedPolicies> policies_;

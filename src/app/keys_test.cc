@@ -8,17 +8,11 @@
 #include "adapters/crypto/sodium_crypto.h"
 #include "adapters/storage/sqlite/sqlite_storage.h"
 #include "app/api_keys.h"
+#include "step_clock.h"
 #include "test_support.h"
 
 namespace konfid::app {
 namespace {
-
-struct StepClock : ports::Clock {
-  UnixMicros now = 1'700'000'000'000'000;
-  int64_t mono = 1'000'000;
-  UnixMicros Now() override { return now; }
-  int64_t MonotonicMicros() override { return mono; }
-};
 
 class KeyRotationTest : public ::testing::Test {
  protected:
@@ -55,7 +49,7 @@ class KeyRotationTest : public ::testing::Test {
   konfid::testing::TempDir dir_;
   std::unique_ptr<ports::Crypto> crypto_;
   std::unique_ptr<ports::Storage> storage_;
-  StepClock clock_;
+  fakes::StepClock clock_{1'700'000'000'000'000};
   SecretBytes old_key_;
   std::unique_ptr<Keyring> server_;
 };
@@ -126,7 +120,7 @@ TEST_F(KeyRotationTest, RevokedKeysAreRefusedOnceTheCacheLapses) {
   EXPECT_EQ(here.Revoke("demo", key->key_id, "system:test").error().reason(), "api_key_revoked");
   EXPECT_FALSE(here.Authenticate(key->token));      // the revoking process: at once
   EXPECT_TRUE(elsewhere.Authenticate(key->token));  // another: until its cache lapses
-  clock_.mono += ApiKeys::kRecheckMicros;
+  clock_.Advance(ApiKeys::kRecheckMicros);
   EXPECT_EQ(elsewhere.Authenticate(key->token).error().reason(), "bad_api_key");
   auto listed = here.List("demo");
   ASSERT_TRUE(listed);

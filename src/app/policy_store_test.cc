@@ -10,17 +10,11 @@
 #include "adapters/config/toml_config.h"
 #include "adapters/crypto/sodium_crypto.h"
 #include "adapters/storage/sqlite/sqlite_storage.h"
+#include "step_clock.h"
 #include "test_support.h"
 
 namespace konfid::app {
 namespace {
-
-class SteppedClock : public ports::Clock {
- public:
-  UnixMicros Now() override { return now; }
-  int64_t MonotonicMicros() override { return now; }
-  UnixMicros now = 1'800'000'000'000'000;
-};
 
 std::string Replace(std::string text, const std::string& from, const std::string& to) {
   size_t at = text.find(from);
@@ -48,7 +42,7 @@ class PolicyStoreTest : public ::testing::Test {
   }
 
   konfid::testing::TempDir dir_;
-  SteppedClock clock_;
+  fakes::StepClock clock_;
   adapters::TomlPolicyReader reader_;
   std::unique_ptr<adapters::SodiumCrypto> crypto_;
   std::unique_ptr<adapters::SqliteStorage> storage_;
@@ -108,7 +102,7 @@ TEST_F(PolicyStoreTest, VersionsRecordWhatChangedAndRefuseNothingNew) {
 
 TEST_F(PolicyStoreTest, AScheduledVersionComesIntoForceAtItsTime) {
   ASSERT_TRUE(store_->Start({Policy(example_)}));
-  UnixMicros in_ten_days = clock_.now + 10LL * 86400 * 1'000'000;
+  UnixMicros in_ten_days = clock_.Peek() + 10LL * 86400 * 1'000'000;
   auto later = store_->Publish(Policy(Replace(example_, "notice_days = 10", "notice_days = 14")),
                                in_ten_days);
   ASSERT_TRUE(later) << later.error().message();
@@ -119,8 +113,8 @@ TEST_F(PolicyStoreTest, AScheduledVersionComesIntoForceAtItsTime) {
   ASSERT_FALSE(earlier);
   EXPECT_EQ(earlier.error().code(), ErrorCode::kInvalidArgument);
   EXPECT_FALSE(store_->Publish(Policy(Replace(example_, "notice_days = 10", "notice_days = 12")),
-                               clock_.now - 3'600'000'000LL));
-  clock_.now = in_ten_days;
+                               clock_.Peek() - 3'600'000'000LL));
+  clock_.Set(in_ten_days);
   ASSERT_TRUE(store_->Refresh());
   EXPECT_EQ(store_->Current("demo")->version, 2);
   EXPECT_EQ(store_->Current("demo")->policy->publication.notice_days, 14);
@@ -132,7 +126,7 @@ TEST_F(PolicyStoreTest, AMaterialChangeWaitsForTheNoticeThePolicyPromised) {
   std::string wider_text = Replace(example_, "fields = [\"birth_date\", \"city\"]",
                                    "fields = [\"birth_date\", \"city\", \"name\"]");
   constexpr int64_t kDay = 86'400'000'000LL;
-  auto soon = store_->Publish(Policy(wider_text), clock_.now + 9 * kDay);
+  auto soon = store_->Publish(Policy(wider_text), clock_.Peek() + 9 * kDay);
   ASSERT_FALSE(soon);
   EXPECT_EQ(soon.error().reason(), "notice_too_short");
   EXPECT_NE(soon.error().message().find("promises 10 days' notice"), std::string::npos)

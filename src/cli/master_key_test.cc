@@ -10,15 +10,11 @@
 #include "adapters/crypto/sodium_crypto.h"
 #include "adapters/storage/sqlite/sqlite_storage.h"
 #include "app/key_rotation.h"
+#include "step_clock.h"
 #include "test_support.h"
 
 namespace konfid::cli {
 namespace {
-
-struct FixedClock : ports::Clock {
-  UnixMicros Now() override { return 1'700'000'000'000'000; }
-  int64_t MonotonicMicros() override { return 0; }
-};
 
 class MasterKeyFiles : public ::testing::Test {
  protected:
@@ -44,7 +40,7 @@ class MasterKeyFiles : public ::testing::Test {
   std::unique_ptr<ports::Storage> storage_;
   SecretBytes old_key_;
   std::unique_ptr<app::Keyring> keyring_;
-  FixedClock clock_;
+  fakes::StepClock clock_{1'700'000'000'000'000};
 };
 
 TEST_F(MasterKeyFiles, AStoppedRotationLoadsBothKeysThenFinishesItsRename) {

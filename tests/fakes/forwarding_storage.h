@@ -1,0 +1,213 @@
+// Forwarding wrappers of the storage port, in the manner of leveldb's EnvWrapper: every method
+// passes to the wrapped object, so a test that injects a fault overrides only the methods it
+// breaks (tests/fakes/faulty_storage.h). A method added to ports::Transaction or
+// ports::Storage is added here once, and every fault injector has it. Thread-safety: as the
+// wrapped object's.
+#pragma once
+
+#include <memory>
+
+#include "ports/storage.h"
+
+namespace konfid::fakes {
+
+class ForwardingTransaction : public ports::Transaction {
+ public:
+  explicit ForwardingTransaction(std::unique_ptr<ports::Transaction> inner)
+      : inner_(std::move(inner)) {}
+
+  Status InsertSubject(const ports::SubjectRow& row) override { return inner_->InsertSubject(row); }
+  Result<std::optional<ports::SubjectRow>> FindSubject(const std::string& tenant,
+                                                       const std::string& id) override {
+    return inner_->FindSubject(tenant, id);
+  }
+  Status UpdateSubjectFields(const std::string& tenant, const std::string& id, const Bytes& fields,
+                             UnixMicros updated_at) override {
+    return inner_->UpdateSubjectFields(tenant, id, fields, updated_at);
+  }
+  Status SetEmailVerified(const std::string& tenant, const std::string& id,
+                          UnixMicros at) override {
+    return inner_->SetEmailVerified(tenant, id, at);
+  }
+  Result<bool> DeleteSubject(const std::string& tenant, const std::string& id) override {
+    return inner_->DeleteSubject(tenant, id);
+  }
+  Result<std::vector<ports::SubjectKeyRow>> ListSubjectKeys(const std::string& after_tenant,
+                                                            const std::string& after_id,
+                                                            size_t limit) override {
+    return inner_->ListSubjectKeys(after_tenant, after_id, limit);
+  }
+  Status UpdateSubjectKey(const std::string& tenant, const std::string& id,
+                          const Bytes& wrapped_key) override {
+    return inner_->UpdateSubjectKey(tenant, id, wrapped_key);
+  }
+  Result<uint64_t> CountSubjects(const std::string& tenant) override {
+    return inner_->CountSubjects(tenant);
+  }
+  Status InsertIndex(const std::string& tenant, const std::string& field, const Bytes& hash,
+                     const std::string& subject) override {
+    return inner_->InsertIndex(tenant, field, hash, subject);
+  }
+  Result<std::optional<std::string>> LookupIndex(const std::string& tenant,
+                                                 const std::string& field,
+                                                 const Bytes& hash) override {
+    return inner_->LookupIndex(tenant, field, hash);
+  }
+  Result<std::optional<ports::SubjectRow>> FindSubjectByIndex(const std::string& tenant,
+                                                              const std::string& field,
+                                                              const Bytes& hash) override {
+    return inner_->FindSubjectByIndex(tenant, field, hash);
+  }
+  Status DeleteIndex(const std::string& tenant, const std::string& subject,
+                     const std::string& field) override {
+    return inner_->DeleteIndex(tenant, subject, field);
+  }
+  Status InsertTenant(const ports::TenantRow& row) override { return inner_->InsertTenant(row); }
+  Result<std::optional<ports::TenantRow>> FindTenant(const std::string& tenant) override {
+    return inner_->FindTenant(tenant);
+  }
+  Result<std::vector<ports::TenantRow>> ListTenants() override { return inner_->ListTenants(); }
+  Status UpdateTenantKeys(const ports::TenantRow& row) override {
+    return inner_->UpdateTenantKeys(row);
+  }
+  Result<ports::AuditHead> LockAuditHead(const std::string& tenant) override {
+    return inner_->LockAuditHead(tenant);
+  }
+  Result<ports::AuditHead> ReadAuditHead(const std::string& tenant) override {
+    return inner_->ReadAuditHead(tenant);
+  }
+  Status SetAuditHead(const std::string& tenant, const ports::AuditHead& head) override {
+    return inner_->SetAuditHead(tenant, head);
+  }
+  Status AppendAudit(const domain::AuditEvent& event) override {
+    return inner_->AppendAudit(event);
+  }
+  Status ScanAudit(const std::string& tenant,
+                   const std::function<Status(const domain::AuditEvent&)>& fn) override {
+    return inner_->ScanAudit(tenant, fn);
+  }
+  Status InsertAuditCheckpoint(const ports::AuditCheckpointRow& row) override {
+    return inner_->InsertAuditCheckpoint(row);
+  }
+  Result<std::vector<ports::AuditCheckpointRow>> ListAuditCheckpoints(const std::string& tenant,
+                                                                      size_t limit) override {
+    return inner_->ListAuditCheckpoints(tenant, limit);
+  }
+  Status InsertPolicyVersion(const ports::PolicyVersionRow& row,
+                             const std::vector<ports::PolicyTextRow>& texts) override {
+    return inner_->InsertPolicyVersion(row, texts);
+  }
+  Result<std::vector<ports::PolicyVersionRow>> ListPolicyVersions(
+      const std::string& tenant) override {
+    return inner_->ListPolicyVersions(tenant);
+  }
+  Result<std::optional<ports::PolicyVersionRow>> FindPolicyVersion(const std::string& tenant,
+                                                                   int64_t version) override {
+    return inner_->FindPolicyVersion(tenant, version);
+  }
+  Result<std::optional<std::string>> FindPolicyText(const std::string& tenant, int64_t version,
+                                                    const std::string& document,
+                                                    const std::string& lang,
+                                                    const std::string& format) override {
+    return inner_->FindPolicyText(tenant, version, document, lang, format);
+  }
+  Status InsertConsentEvent(const ports::ConsentEventRow& row) override {
+    return inner_->InsertConsentEvent(row);
+  }
+  Result<std::vector<ports::ConsentEventRow>> ListConsentEvents(
+      const std::string& tenant, const std::string& subject) override {
+    return inner_->ListConsentEvents(tenant, subject);
+  }
+  Result<std::optional<ports::ConsentEventRow>> FindConsentEvent(
+      const std::string& tenant, const std::string& event_id) override {
+    return inner_->FindConsentEvent(tenant, event_id);
+  }
+  Result<std::vector<std::string>> ListConsentSubjects(const std::string& tenant,
+                                                       const std::string& after,
+                                                       size_t limit) override {
+    return inner_->ListConsentSubjects(tenant, after, limit);
+  }
+  Status InsertNoticeRun(const ports::NoticeRunRow& row) override {
+    return inner_->InsertNoticeRun(row);
+  }
+  Result<std::vector<ports::NoticeRunRow>> ListNoticeRuns(const std::string& tenant) override {
+    return inner_->ListNoticeRuns(tenant);
+  }
+  Result<bool> AdvanceNoticeRun(const ports::NoticeRunRow& row,
+                                const std::string& expected) override {
+    return inner_->AdvanceNoticeRun(row, expected);
+  }
+  Status InsertOutbox(const ports::OutboxRow& row) override { return inner_->InsertOutbox(row); }
+  Result<std::vector<ports::OutboxRow>> DueOutbox(UnixMicros now, size_t limit) override {
+    return inner_->DueOutbox(now, limit);
+  }
+  Result<bool> ClaimOutbox(const std::string& tenant, const std::string& id, UnixMicros due,
+                           UnixMicros until) override {
+    return inner_->ClaimOutbox(tenant, id, due, until);
+  }
+  Status UpdateOutbox(const ports::OutboxRow& row) override { return inner_->UpdateOutbox(row); }
+  Status InsertToken(const ports::TokenRow& row) override { return inner_->InsertToken(row); }
+  Result<std::optional<ports::TokenRow>> FindToken(const std::string& tenant,
+                                                   const Bytes& hash) override {
+    return inner_->FindToken(tenant, hash);
+  }
+  Result<bool> MarkTokenUsed(const std::string& tenant, const Bytes& hash, UnixMicros at) override {
+    return inner_->MarkTokenUsed(tenant, hash, at);
+  }
+  Status InsertApiKey(const ports::ApiKeyRow& row) override { return inner_->InsertApiKey(row); }
+  Result<std::optional<ports::ApiKeyRow>> FindApiKey(const std::string& key_id) override {
+    return inner_->FindApiKey(key_id);
+  }
+  Result<std::vector<ports::ApiKeyRow>> ListApiKeys(const std::string& tenant) override {
+    return inner_->ListApiKeys(tenant);
+  }
+  Result<bool> RevokeApiKey(const std::string& tenant, const std::string& key_id,
+                            UnixMicros at) override {
+    return inner_->RevokeApiKey(tenant, key_id, at);
+  }
+  Result<std::optional<std::string>> GetMeta(const std::string& key) override {
+    return inner_->GetMeta(key);
+  }
+  Status SetMeta(const std::string& key, const std::string& value) override {
+    return inner_->SetMeta(key, value);
+  }
+  Result<std::optional<std::string>> ReadKeyEpoch(const std::string& key) override {
+    return inner_->ReadKeyEpoch(key);
+  }
+  Status LockKeyEpoch() override { return inner_->LockKeyEpoch(); }
+  Status Savepoint() override { return inner_->Savepoint(); }
+  Status RollbackToSavepoint() override { return inner_->RollbackToSavepoint(); }
+  Status ReleaseSavepoint() override { return inner_->ReleaseSavepoint(); }
+  Status Commit() override { return inner_->Commit(); }
+  Status CommitUnsynced() override { return inner_->CommitUnsynced(); }
+
+ protected:
+  ports::Transaction& inner() { return *inner_; }
+
+ private:
+  std::unique_ptr<ports::Transaction> inner_;
+};
+
+// Forwards to a storage it does not own, which must outlive it. Begin wraps nothing: a fault
+// injector overrides it to wrap the transaction in its own ForwardingTransaction.
+class ForwardingStorage : public ports::Storage {
+ public:
+  explicit ForwardingStorage(ports::Storage& inner) : inner_(inner) {}
+
+  std::string_view backend() const override { return inner_.backend(); }
+  Status Migrate() override { return inner_.Migrate(); }
+  Status CheckSchema() override { return inner_.CheckSchema(); }
+  Result<std::unique_ptr<ports::Transaction>> Begin(bool write) override {
+    return inner_.Begin(write);
+  }
+  bool syncs_separately() const override { return inner_.syncs_separately(); }
+  Status Sync() override { return inner_.Sync(); }
+
+ protected:
+  ports::Storage& inner() { return inner_; }
+
+ private:
+  ports::Storage& inner_;
+};
+
+}  // namespace konfid::fakes
