@@ -11,6 +11,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <deque>
+#include <unordered_map>
 
 namespace konfid::text {
 
@@ -115,42 +117,41 @@ std::string WithoutMarks(std::string s) {
   return s;
 }
 
-mustache::data ToData(const Value& v) {
-  if (const std::string* s = v.AsString())
-    return s->empty() ? mustache::data(false) : mustache::data(WithoutMarks(*s));
-  if (const bool* b = v.AsBool()) return mustache::data(*b);
-  if (const Value::List* list = v.AsList()) {
-    mustache::data out(mustache::data::type::list);
-    // kainjow's push_back copies the item's whole tree; moving it in through the list we
-    // own keeps rendering linear in the context's size.
-    auto& items = const_cast<mustache::list&>(out.list_value());
-    items.reserve(list->size());
-    for (size_t i = 0; i < list->size(); ++i) {
-      mustache::data item = ToData((*list)[i]);
-      if (item.is_object()) {
-        if (!item.get("first")) item["first"] = mustache::data(i == 0);
-        if (!item.get("last")) item["last"] = mustache::data(i + 1 == list->size());
-      }
-      items.push_back(std::move(item));
-    }
-    return out;
-  }
-  if (const Value::Object* object = v.AsObject()) {
-    mustache::data out(mustache::data::type::object);
-    for (const auto& [key, member] : *object) out[key] = ToData(member);
-    return out;
-  }
-  return mustache::data(false);
-}
-
 }  // namespace
 
-// Partials come from the templates given to Render only, never from values: a value that
-// names a partial must not become a template.
-class Template::Context : public mustache::context<std::string> {
+// kainjow asks its context for names and pushes what it enters. This one answers from the
+// Value tree and converts only what a template reads (a policy's context is large, and each
+// document reads a part of it), resolving names as the Mustache spec does: the innermost
+// scope that has the first part of a dotted name, then the rest inside it. A list item also
+// sees `first` and `last`. Partials come from the templates given to Render, never from
+// values: a value that names a partial must not become a template.
+class Template::Context : public mustache::basic_context<std::string> {
  public:
-  Context(const mustache::data* data, const Partials& partials)
-      : mustache::context<std::string>(data), partials_(partials) {}
+  Context(const Value& root, const Partials& partials) : partials_(partials) {
+    stack_.push_back({&root});
+  }
+
+  void push(const mustache::data* data) override {
+    auto it = scope_of_.find(data);
+    stack_.push_back(it == scope_of_.end() ? Scope{} : it->second);
+  }
+  void pop() override { stack_.pop_back(); }
+
+  const mustache::data* get(const std::string& name) const override {
+    if (name == ".") return Convert(stack_.back().value);
+    std::string_view head = std::string_view(name).substr(0, name.find('.'));
+    for (auto scope = stack_.rbegin(); scope != stack_.rend(); ++scope) {
+      const Value::Object* object = scope->value ? scope->value->AsObject() : nullptr;
+      if (object) {
+        auto found = object->find(head);
+        if (found != object->end())
+          return Convert(Walk(&found->second, std::string_view(name).substr(head.size())));
+      }
+      if (scope->index >= 0 && head.size() == name.size() && (head == "first" || head == "last"))
+        return Flag(head == "first" ? scope->index == 0 : scope->index + 1 == scope->size);
+    }
+    return nullptr;
+  }
 
   const mustache::data* get_partial(const std::string& name) const override {
     auto it = partials_.find(name);
@@ -158,7 +159,74 @@ class Template::Context : public mustache::context<std::string> {
   }
 
  private:
+  struct Scope {
+    const Value* value = nullptr;
+    int index = -1;  // a list item's place in its list, or -1
+    int size = 0;
+  };
+
+  // `rest` (".b.c") inside `v`; nullptr when a part is missing.
+  static const Value* Walk(const Value* v, std::string_view rest) {
+    while (v && !rest.empty()) {
+      rest.remove_prefix(1);
+      std::string_view part = rest.substr(0, rest.find('.'));
+      rest.remove_prefix(part.size());
+      const Value::Object* object = v->AsObject();
+      if (!object) return nullptr;
+      auto it = object->find(part);
+      v = it == object->end() ? nullptr : &it->second;
+    }
+    return v;
+  }
+
+  static const mustache::data* Flag(bool b) {
+    static const mustache::data kTrue(true), kFalse(false);
+    return b ? &kTrue : &kFalse;
+  }
+
+  // What kainjow reads of a value: a string's text (an empty one is false), a bool; an object
+  // or a list item becomes a stand-in that push() maps back to its value.
+  const mustache::data* Convert(const Value* v) const {
+    if (!v) return nullptr;
+    if (const bool* b = v->AsBool()) return Flag(*b);
+    const std::string* s = v->AsString();
+    if (s ? s->empty() : !v->AsList() && !v->AsObject()) return Flag(false);
+    if (auto it = made_for_.find(v); it != made_for_.end()) return it->second;
+    const mustache::data* made = &made_.emplace_back(StandIn(*v));
+    if (const Value::List* list = v->AsList()) {
+      const mustache::list& items = made->list_value();
+      for (size_t i = 0; i < items.size(); ++i)
+        scope_of_[&items[i]] = {&(*list)[i], static_cast<int>(i), static_cast<int>(list->size())};
+    } else {
+      scope_of_[made] = {v};
+    }
+    made_for_[v] = made;
+    return made;
+  }
+
+  static mustache::data StandIn(const Value& v) {
+    if (const std::string* s = v.AsString()) return mustache::data(WithoutMarks(*s));
+    const Value::List* list = v.AsList();
+    if (!list) return mustache::data(mustache::data::type::object);
+    mustache::data out(mustache::data::type::list);
+    for (const Value& item : *list) {
+      const std::string* s = item.AsString();
+      const bool* b = item.AsBool();
+      if (s && !s->empty())
+        out.push_back(mustache::data(WithoutMarks(*s)));
+      else if (s || b || !(item.AsList() || item.AsObject()))
+        out.push_back(mustache::data(b && *b));
+      else
+        out.push_back(mustache::data(mustache::data::type::object));
+    }
+    return out;
+  }
+
   const Partials& partials_;
+  std::vector<Scope> stack_;
+  mutable std::deque<mustache::data> made_;  // stable addresses: kainjow keeps pointers
+  mutable std::unordered_map<const Value*, const mustache::data*> made_for_;
+  mutable std::unordered_map<const mustache::data*, Scope> scope_of_;
 };
 
 Result<Template> Template::Parse(std::string_view source, const std::string& name, Escaper escape) {
@@ -187,8 +255,7 @@ std::string Template::Render(const Value& context) const {
 }
 
 std::string Template::Render(const Value& context, const Partials& partials) const {
-  mustache::data data = ToData(context);
-  Context ctx(&data, partials);
+  Context ctx(context, partials);
   return WithoutMarks(impl_->parsed.render(ctx));
 }
 
