@@ -12,9 +12,9 @@
 //                   context and with this template's escaper
 //   {{! comment }}
 // A line holding only a section, partial or comment tag disappears whole, as the Mustache
-// spec's "standalone" lines do, so templates can put tags on lines of their own. Items of a
-// list of objects see `first` and `last`. A bool renders as nothing. Set-delimiter tags are
-// refused. Thread-safe: a parsed Template is immutable.
+// spec's "standalone" lines do, so templates can put tags on lines of their own (a standalone
+// partial is not indented). Items of a list see `first` and `last`. A bool renders as
+// nothing. Set-delimiter tags are refused. Thread-safe: a parsed Template is immutable.
 #pragma once
 
 #include <functional>
