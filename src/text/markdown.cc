@@ -1,5 +1,11 @@
 #include "text/markdown.h"
 
+#include <cmark.h>
+
+#include <algorithm>
+#include <cctype>
+#include <initializer_list>
+#include <memory>
 #include <vector>
 
 namespace konfid::text {
@@ -30,29 +36,103 @@ void AppendHtmlEscaped(std::string& out, char c) {
   }
 }
 
-// Inline spans: escapes and **bold**.
-std::string Inline(std::string_view s) {
-  std::string out;
-  bool bold = false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 1 < s.size() && kEscaped.find(s[i + 1]) != std::string_view::npos) {
-      AppendHtmlEscaped(out, s[++i]);
-    } else if (s.substr(i, 2) == "**") {
-      out += bold ? "</strong>" : "<strong>";
-      bold = !bold;
-      ++i;
-    } else {
-      AppendHtmlEscaped(out, s[i]);
-    }
-  }
-  if (bold) out += "</strong>";
-  return out;
-}
-
 std::string_view TrimRight(std::string_view s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
     s.remove_suffix(1);
   return s;
+}
+
+bool IsBlank(char c) { return c == ' ' || c == '\t'; }
+
+// `&` that would start an entity (&copy; &#60;).
+bool StartsEntity(std::string_view s, size_t amp) {
+  size_t i = amp + 1;
+  if (i < s.size() && s[i] == '#') ++i;
+  size_t first = i;
+  while (i < s.size() && std::isalnum(static_cast<unsigned char>(s[i]))) ++i;
+  return i > first && i < s.size() && s[i] == ';';
+}
+
+// Where a value that starts a line would open a block (a list item, a setext underline, a
+// fence), the index of the character to escape; npos when it would not.
+size_t BlockMarker(std::string_view s) {
+  if (s.empty()) return std::string_view::npos;
+  bool marker_alone = s.size() == 1 || IsBlank(s[1]);
+  if ((s[0] == '-' || s[0] == '+') && marker_alone) return 0;
+  if ((s[0] == '-' || s[0] == '=') &&
+      s.find_first_not_of(std::string{s[0], ' ', '\t'}) == std::string_view::npos)
+    return 0;
+  if (s.starts_with("~~~")) return 0;
+  size_t digits = s.find_first_not_of("0123456789");
+  if (digits >= 1 && digits <= 9 && digits < s.size() && (s[digits] == '.' || s[digits] == ')') &&
+      (digits + 1 == s.size() || IsBlank(s[digits + 1])))
+    return digits;
+  return std::string_view::npos;
+}
+
+struct NodeFree {
+  void operator()(cmark_node* n) const { cmark_node_free(n); }
+};
+
+std::string RenderHtml(cmark_node* node) {
+  char* html = cmark_render_html(node, CMARK_OPT_DEFAULT);  // safe: no unsafe links
+  std::string out(html);
+  cmark_get_default_mem_allocator()->free(html);
+  return out;
+}
+
+// Raw HTML becomes text, which the renderer escapes: the behaviour of Konfid's texts from
+// before cmark, rather than cmark's "raw HTML omitted".
+void ShowAsText(cmark_node* html) {
+  bool block = cmark_node_get_type(html) == CMARK_NODE_HTML_BLOCK;
+  const char* raw = cmark_node_get_literal(html);
+  std::string literal = raw ? raw : "";
+  while (block && !literal.empty() && literal.back() == '\n') literal.pop_back();
+  cmark_node* text = cmark_node_new(CMARK_NODE_TEXT);
+  cmark_node_set_literal(text, literal.c_str());
+  cmark_node* replacement = text;
+  if (block) {
+    replacement = cmark_node_new(CMARK_NODE_PARAGRAPH);
+    cmark_node_append_child(replacement, text);
+  }
+  cmark_node_replace(html, replacement);
+  cmark_node_free(html);
+}
+
+// "# Title {#id}" renders as <h1 id="id">Title</h1>. cmark has no heading attributes, so the
+// heading is rendered on its own and put back as a block of finished HTML.
+void Anchor(cmark_node* heading) {
+  cmark_node* last = cmark_node_last_child(heading);
+  if (!last || cmark_node_get_type(last) != CMARK_NODE_TEXT) return;
+  const char* literal = cmark_node_get_literal(last);
+  std::string text = literal ? literal : "";
+  size_t a = text.rfind(" {#");
+  if (a == std::string::npos || text.back() != '}') return;
+  std::string id = text.substr(a + 3, text.size() - a - 4);
+  cmark_node_set_literal(last, text.substr(0, a).c_str());
+  std::string html = RenderHtml(heading);  // "<hN>...</hN>\n"
+  html.insert(3, " id=\"" + EscapeHtml(id) + "\"");
+  while (!html.empty() && html.back() == '\n') html.pop_back();
+  cmark_node* block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+  cmark_node_set_on_enter(block, html.c_str());
+  cmark_node_set_on_exit(block, "");
+  cmark_node_replace(heading, block);
+  cmark_node_free(heading);
+}
+
+// The nodes of one of `types` under `root`, collected first: cmark's iterator does not allow
+// replacing nodes while it walks.
+std::vector<cmark_node*> NodesOf(cmark_node* root, std::initializer_list<cmark_node_type> types) {
+  std::vector<cmark_node*> out;
+  cmark_iter* it = cmark_iter_new(root);
+  for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
+    cmark_node* node = cmark_iter_get_node(it);
+    if (ev == CMARK_EVENT_ENTER &&
+        std::find(types.begin(), types.end(), cmark_node_get_type(node)) != types.end())
+      out.push_back(node);
+  }
+  cmark_iter_free(it);
+  return out;
 }
 
 }  // namespace
@@ -67,80 +147,24 @@ std::string EscapeHtml(std::string_view value) {
 std::string EscapeMarkdown(std::string_view value) {
   std::string out;
   out.reserve(value.size());
-  for (char c : value) {
-    if (kEscaped.find(c) != std::string_view::npos) out += '\\';
-    out += c == '\n' ? ' ' : c;
+  size_t marker = BlockMarker(value);
+  for (size_t i = 0; i < value.size(); ++i) {
+    char c = value[i];
+    if (kEscaped.find(c) != std::string_view::npos || i == marker ||
+        (c == '&' && StartsEntity(value, i)))
+      out += '\\';
+    out += c == '\n' || c == '\r' ? ' ' : c;
   }
   return out;
 }
 
 std::string MarkdownToHtml(std::string_view md) {
-  std::vector<std::string_view> lines;
-  for (size_t pos = 0; pos <= md.size();) {
-    size_t nl = md.find('\n', pos);
-    if (nl == std::string_view::npos) nl = md.size();
-    lines.push_back(TrimRight(md.substr(pos, nl - pos)));
-    pos = nl + 1;
-  }
-  std::string out;
-  std::string para;
-  bool in_list = false;
-  std::string item;
-  auto flush_para = [&] {
-    if (!para.empty()) out += "<p>" + Inline(para) + "</p>\n";
-    para.clear();
-  };
-  auto flush_item = [&] {
-    if (!item.empty()) out += "<li>" + Inline(item) + "</li>\n";
-    item.clear();
-  };
-  auto close_list = [&] {
-    flush_item();
-    if (in_list) out += "</ul>\n";
-    in_list = false;
-  };
-  for (std::string_view line : lines) {
-    if (line.empty()) {
-      flush_para();
-      close_list();
-      continue;
-    }
-    size_t level = 0;
-    while (level < line.size() && line[level] == '#') ++level;
-    if (level >= 1 && level <= 3 && line.size() > level && line[level] == ' ') {
-      flush_para();
-      close_list();
-      std::string_view title = line.substr(level + 1);
-      std::string id;
-      if (size_t a = title.rfind(" {#"); a != std::string_view::npos && title.back() == '}') {
-        id = std::string(title.substr(a + 3, title.size() - a - 4));
-        title = title.substr(0, a);
-      }
-      std::string tag = "h" + std::to_string(level);
-      out += "<" + tag + (id.empty() ? "" : " id=\"" + Inline(id) + "\"") + ">" + Inline(title) +
-             "</" + tag + ">\n";
-      continue;
-    }
-    if (line.starts_with("- ")) {
-      flush_para();
-      flush_item();
-      if (!in_list) out += "<ul>\n";
-      in_list = true;
-      item = std::string(line.substr(2));
-      continue;
-    }
-    if (in_list && line.starts_with("  ")) {
-      item += ' ';
-      item += line.substr(2);
-      continue;
-    }
-    close_list();
-    if (!para.empty()) para += '\n';
-    para += line;
-  }
-  flush_para();
-  close_list();
-  return out;
+  std::unique_ptr<cmark_node, NodeFree> doc(
+      cmark_parse_document(md.data(), md.size(), CMARK_OPT_DEFAULT));
+  for (cmark_node* html : NodesOf(doc.get(), {CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE}))
+    ShowAsText(html);
+  for (cmark_node* heading : NodesOf(doc.get(), {CMARK_NODE_HEADING})) Anchor(heading);
+  return RenderHtml(doc.get());
 }
 
 std::string CleanMarkdown(std::string_view md) {

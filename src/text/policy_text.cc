@@ -47,21 +47,34 @@ const Vocabulary& Words() {
   return v;
 }
 
-const Template& TemplateNamed(const std::string& name) {
-  static const std::map<std::string, Template> all = [] {
-    std::map<std::string, Template> m;
+// A template's escaping follows its kind: Markdown values are escaped as Markdown, HTML
+// ones as HTML (the library's default), mail text is plain and takes values as they are.
+Escaper EscaperFor(const std::string& file) {
+  if (file.ends_with(".md")) return EscapeMarkdown;
+  if (file.ends_with(".txt")) return [](std::string_view s) { return std::string(s); };
+  return {};
+}
+
+// Every template of templates/, by file name; each may include another as {{>file}}.
+const Partials& AllTemplates() {
+  static const Partials all = [] {
+    Partials m;
     for (const auto& [file, source] : EmbeddedTemplates()) {
       if (file.ends_with(".tsv")) continue;
-      auto t = Template::Parse(source, "templates/" + file);
+      auto t = Template::Parse(source, "templates/" + file, EscaperFor(file));
       // The templates are compiled in and covered by tests: a broken one is a build defect.
       if (!t) throw std::logic_error(t.error().message());
       m.emplace(file, std::move(*t));
     }
     return m;
   }();
-  auto it = all.find(name);
-  if (it == all.end()) throw std::logic_error("no template " + name);
-  return it->second;
+  return all;
+}
+
+std::string RenderTemplate(const std::string& name, const Value& ctx) {
+  auto it = AllTemplates().find(name);
+  if (it == AllTemplates().end()) throw std::logic_error("no template " + name);
+  return it->second.Render(ctx, AllTemplates());
 }
 
 const std::string& In(const domain::Localized& text, Lang lang) {
@@ -311,13 +324,13 @@ Result<std::string> RenderDocument(const TenantPolicy& p, std::string_view docum
       if (p.purposes[i].id == id) ctx.Set("purpose", PurposeValue(p, p.purposes[i], i, lang));
   }
   std::string name = kind + "." + std::string(LangName(lang)) + ".md";
-  std::string md = TemplateNamed(name).Render(ctx, EscapeMarkdown);
+  std::string md = RenderTemplate(name, ctx);
   if (format == Format::kMarkdown) return CleanMarkdown(md);
   Value page;
   page.Set("lang", std::string(LangName(lang)))
       .Set("title", FirstHeading(CleanMarkdown(md)))
       .Set("body", MarkdownToHtml(md));
-  return TemplateNamed("page.html").Render(page, EscapeHtml);
+  return RenderTemplate("page.html", page);
 }
 
 namespace {
@@ -325,8 +338,7 @@ namespace {
 // templates/<name>.<lang>.html inside page.html: the template's first line is the page's
 // title (fixed words), the rest its body.
 std::string RenderPage(const std::string& name, const Value& ctx, Lang lang) {
-  std::string text =
-      TemplateNamed(name + "." + std::string(LangName(lang)) + ".html").Render(ctx, EscapeHtml);
+  std::string text = RenderTemplate(name + "." + std::string(LangName(lang)) + ".html", ctx);
   size_t nl = text.find('\n');
   std::string title = text.substr(0, nl);
   Value wrapper;
@@ -334,7 +346,7 @@ std::string RenderPage(const std::string& name, const Value& ctx, Lang lang) {
       .Set("title", title)
       .Set("body", "<h1>" + EscapeHtml(title) + "</h1>\n" +
                        (nl == std::string::npos ? "" : text.substr(nl + 1)));
-  return TemplateNamed("page.html").Render(wrapper, EscapeHtml);
+  return RenderTemplate("page.html", wrapper);
 }
 
 }  // namespace
@@ -374,8 +386,7 @@ MailText RenderMailText(const std::string& name, Lang lang,
                         const std::vector<std::pair<std::string, std::string>>& values) {
   Value ctx;
   for (const auto& [k, v] : values) ctx.Set(k, v);
-  std::string text = TemplateNamed(name + "." + std::string(LangName(lang)) + ".txt")
-                         .Render(ctx, [](std::string_view s) { return std::string(s); });
+  std::string text = RenderTemplate(name + "." + std::string(LangName(lang)) + ".txt", ctx);
   MailText out;
   size_t nl = text.find('\n');
   out.subject = text.substr(0, nl);
