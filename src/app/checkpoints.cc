@@ -72,14 +72,6 @@ Result<CheckpointReport> CheckpointJob::RunOnce(UnixMicros now) {
   return report;
 }
 
-void CheckpointJob::RunEvery(std::chrono::milliseconds period,
-                             std::function<void(const Error&)> on_error) {
-  thread_.Start("kf-audit-ckpt", period, [this, on_error = std::move(on_error)] {
-    auto r = RunOnce(clock_.Now());
-    if (!r && on_error) on_error(r.error());
-  });
-}
-
 std::vector<CheckpointSource> CheckpointFileLines(const std::string& name, std::string_view text) {
   std::vector<CheckpointSource> out;
   size_t number = 0;

@@ -7,7 +7,6 @@
 // the end off a chain and rewinding its head no longer goes unnoticed.
 #pragma once
 
-#include <chrono>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -16,7 +15,6 @@
 
 #include "app/keyring.h"
 #include "app/maintenance.h"
-#include "core/periodic.h"
 #include "domain/checkpoint.h"
 #include "ports/clock.h"
 #include "ports/crypto.h"
@@ -45,22 +43,12 @@ class CheckpointJob {
   // Receives each new checkpoint line (no newline) before it is stored; an error stops the
   // pass. Empty: checkpoints are stored only.
   using Sink = std::function<Status(std::string_view line)>;
-  CheckpointJob(ports::Storage& storage, ports::Crypto& crypto, const Keyring& keyring,
-                ports::Clock& clock, Sink sink)
-      : storage_(storage),
-        crypto_(crypto),
-        keyring_(keyring),
-        clock_(clock),
-        sink_(std::move(sink)) {}
-  ~CheckpointJob() { thread_.Stop(); }
+  CheckpointJob(ports::Storage& storage, ports::Crypto& crypto, const Keyring& keyring, Sink sink)
+      : storage_(storage), crypto_(crypto), keyring_(keyring), sink_(std::move(sink)) {}
 
   // Checkpoints every tenant the keyring holds whose head moved, signed at `now`.
-  // Thread-safe (passes run one at a time).
+  // Thread-safe (passes run one at a time). jobs/ schedules it (thread kf-audit-ckpt).
   Result<CheckpointReport> RunOnce(UnixMicros now);
-  // RunOnce(clock.Now()) every `period` until Stop(); errors go to `on_error`.
-  void RunEvery(std::chrono::milliseconds period, std::function<void(const Error&)> on_error);
-  // Stops the periodic thread (a pass in progress finishes). Idempotent.
-  void Stop() { thread_.Stop(); }
 
  private:
   struct Due {
@@ -72,10 +60,8 @@ class CheckpointJob {
   ports::Storage& storage_;
   ports::Crypto& crypto_;
   const Keyring& keyring_;
-  ports::Clock& clock_;
   Sink sink_;
   std::mutex pass_mu_;
-  PeriodicThread thread_;  // last: stopped before the rest goes
 };
 
 // One checkpoint to check, and where it came from ("FILE:LINE", or "database").

@@ -26,7 +26,7 @@ class CheckpointsTest : public ::testing::Test {
     ASSERT_TRUE(keyring_->EnsureTenant("demo", clock_.Now()));
     ASSERT_TRUE(keyring_->EnsureTenant("other", clock_.Now()));
     job_ = std::make_unique<CheckpointJob>(
-        *storage_, *crypto_, *keyring_, clock_, [this](std::string_view line) -> Status {
+        *storage_, *crypto_, *keyring_, [this](std::string_view line) -> Status {
           if (sink_fails_) return Fail(ErrorCode::kUnavailable, "disk full");
           file_.push_back({"file:" + std::to_string(file_.size() + 1), std::string(line)});
           return Ok();

@@ -11,7 +11,6 @@
 #include <future>
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include "adapters/config/toml_config.h"
 #include "adapters/crypto/sodium_crypto.h"
@@ -21,19 +20,13 @@
 #include "app/maintenance.h"
 #include "app/notices.h"
 #include "app/outbox.h"
+#include "step_clock.h"
 #include "test_support.h"
 
 namespace konfid::app {
 namespace {
 
 constexpr int64_t kDay = 86'400'000'000LL;
-
-class SteppedClock : public ports::Clock {
- public:
-  UnixMicros Now() override { return now += 1; }
-  int64_t MonotonicMicros() override { return now; }
-  std::atomic<UnixMicros> now{1'800'000'000'000'000};
-};
 
 class ConsentJobsTest : public ::testing::Test {
  protected:
@@ -53,7 +46,7 @@ class ConsentJobsTest : public ::testing::Test {
     ASSERT_TRUE(policies_->Start({*policy}));
     committer_ = std::make_unique<GroupCommitter>(*storage_, *crypto_, *keyring_, clock_);
     vault_ = std::make_unique<Vault>(*policies_, *keyring_, *committer_, *crypto_, phones_, clock_);
-    job_ = std::make_unique<ExpiryJob>(*storage_, *policies_, *vault_, clock_, /*page=*/2);
+    job_ = std::make_unique<ExpiryJob>(*storage_, *policies_, *vault_, /*page=*/2);
   }
 
   template <typename T, typename F>
@@ -92,7 +85,7 @@ class ConsentJobsTest : public ::testing::Test {
   }
 
   konfid::testing::TempDir dir_;
-  SteppedClock clock_;
+  fakes::StepClock clock_{1'800'000'000'000'001, 1};
   adapters::TomlPolicyReader reader_;
   adapters::LibPhoneNumberNormalizer phones_;
   std::unique_ptr<adapters::SodiumCrypto> crypto_;
@@ -115,12 +108,12 @@ TEST_F(ConsentJobsTest, AConsentPastItsTermGetsOneExpiredEventWithAReceipt) {
   Consent(boris, "statistics", domain::ConsentKind::kGiven);
   Consent(boris, "statistics", domain::ConsentKind::kWithdrawn);
   Consent(vera, "statistics", domain::ConsentKind::kRefused);
-  UnixMicros given_at = clock_.now;
+  UnixMicros given_at = clock_.Peek();
 
-  EXPECT_EQ(*job_->RunOnce(), 0u);  // nothing is due yet
+  EXPECT_EQ(*job_->RunOnce(clock_.Now()), 0u);  // nothing is due yet
 
-  clock_.now += 366 * kDay;  // past the statistics term, not the newsletter's
-  auto appended = job_->RunOnce();
+  clock_.Advance(366 * kDay);  // past the statistics term, not the newsletter's
+  auto appended = job_->RunOnce(clock_.Now());
   ASSERT_TRUE(appended) << appended.error().message();
   EXPECT_EQ(*appended, 1u);  // Anna's statistics only: Boris withdrew, Vera refused
   auto ledger = Ledger(anna);
@@ -141,9 +134,9 @@ TEST_F(ConsentJobsTest, AConsentPastItsTermGetsOneExpiredEventWithAReceipt) {
   EXPECT_EQ(Ledger(vera).events.size(), 1u);
 
   // Once recorded, never again; a fresh consent starts a new term.
-  EXPECT_EQ(*job_->RunOnce(), 0u);
+  EXPECT_EQ(*job_->RunOnce(clock_.Now()), 0u);
   Consent(anna, "statistics", domain::ConsentKind::kGiven);
-  EXPECT_EQ(*job_->RunOnce(), 0u);
+  EXPECT_EQ(*job_->RunOnce(clock_.Now()), 0u);
   EXPECT_TRUE(Ledger(anna).states.at("statistics").live);
 
   // Every event is in the audit chain, which still verifies.
@@ -183,7 +176,7 @@ TEST_F(ConsentJobsTest, MarketingMailWithdrawnWhileWaitingIsNeverSent) {
   // Anna unsubscribes while her message waits in the outbox.
   Consent(anna, "newsletter", domain::ConsentKind::kWithdrawn);
 
-  auto stats = sender.RunOnce();
+  auto stats = sender.RunOnce(clock_.Now());
   ASSERT_TRUE(stats) << stats.error().message();
   EXPECT_EQ(stats->sent, 1u);
   EXPECT_EQ(stats->failed, 1u);
@@ -192,9 +185,9 @@ TEST_F(ConsentJobsTest, MarketingMailWithdrawnWhileWaitingIsNeverSent) {
   auto mail = smtp.WaitFor(1);
   ASSERT_EQ(mail.size(), 1u);
   EXPECT_NE(mail[0].find("To: <boris@example.com>"), std::string::npos);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  clock_.Advance(OutboxSender::BackoffMicros(8));     // past any retry there could be
+  EXPECT_EQ(sender.RunOnce(clock_.Now())->sent, 0u);  // nothing left to send
   EXPECT_EQ(smtp.Received().size(), 1u);
-  EXPECT_EQ(sender.RunOnce()->sent, 0u);  // nothing left to send
 
   // The suppression is audited as a denied use.
   bool denied = false;
@@ -222,7 +215,7 @@ TEST_F(ConsentJobsTest, AFailedDeliveryIsReportedWithoutTheAddress) {
     vault_->SendMarketing(admin_, anna, "newsletter", "Новости", "Текст письма", cb);
   });
   ASSERT_FALSE(id.empty());
-  auto stats = sender.RunOnce();
+  auto stats = sender.RunOnce(clock_.Now());
   ASSERT_TRUE(stats) << stats.error().message();
   EXPECT_EQ(stats->retried, 1u);
   ASSERT_EQ(stats->failures.size(), 1u);
@@ -257,7 +250,7 @@ TEST_F(ConsentJobsTest, MarketingMailGoesOnlyToAConfirmedAddress) {
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().reason(), "email_unconfirmed");
 
-  auto stats = sender.RunOnce();
+  auto stats = sender.RunOnce(clock_.Now());
   ASSERT_TRUE(stats) << stats.error().message();
   EXPECT_EQ(stats->sent, 1u);    // the confirmation email to the new address
   EXPECT_EQ(stats->failed, 1u);  // the newsletter written to the old one
@@ -265,7 +258,8 @@ TEST_F(ConsentJobsTest, MarketingMailGoesOnlyToAConfirmedAddress) {
   ASSERT_EQ(mail.size(), 1u);
   EXPECT_NE(mail[0].find("To: <anna.new@example.com>"), std::string::npos) << mail[0];
   EXPECT_EQ(mail[0].find("List-Unsubscribe"), std::string::npos);  // not marketing
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  clock_.Advance(OutboxSender::BackoffMicros(8));
+  EXPECT_EQ(sender.RunOnce(clock_.Now())->sent, 0u);  // the old address's newsletter: never
   EXPECT_EQ(smtp.Received().size(), 1u);
   bool denied = false;
   {
@@ -285,7 +279,7 @@ TEST_F(ConsentJobsTest, MarketingMailGoesOnlyToAConfirmedAddress) {
     ASSERT_TRUE(txn && (*txn)->SetEmailVerified("demo", anna, clock_.Now()) && (*txn)->Commit());
   }
   ASSERT_TRUE(SendNewsletter(anna));
-  EXPECT_EQ(sender.RunOnce()->sent, 1u);
+  EXPECT_EQ(sender.RunOnce(clock_.Now())->sent, 1u);
   mail = smtp.WaitFor(2);
   ASSERT_EQ(mail.size(), 2u);
   std::string newsletter =
@@ -302,7 +296,7 @@ TEST_F(ConsentJobsTest, AChangeAheadIsAnnouncedThenNoticedAndALateAnnouncementIs
   auto kinds = [&] {
     std::multiset<std::string> out;
     auto txn = storage_->Begin(false);
-    auto due = (*txn)->DueOutbox(clock_.now + 400 * kDay, 100);
+    auto due = (*txn)->DueOutbox(clock_.Peek() + 400 * kDay, 100);
     EXPECT_TRUE(due);
     if (due)
       for (const auto& m : *due) out.insert(m.kind);
@@ -323,12 +317,12 @@ TEST_F(ConsentJobsTest, AChangeAheadIsAnnouncedThenNoticedAndALateAnnouncementIs
   };
   const std::string fields = "fields = [\"name\", \"email\", \"phone\"]\nactions";
   publish(fields, "fields = [\"name\", \"email\", \"phone\", \"city\"]\nactions",
-          clock_.now + 11 * kDay);
+          clock_.Peek() + 11 * kDay);
   EXPECT_EQ(*notices.RunOnce(), 1u);  // the announcement, at once
   EXPECT_EQ(*notices.RunOnce(), 0u);  // and once
   EXPECT_EQ(kinds(), (std::multiset<std::string>{"policy_announcement"}));
-  clock_.now += 12 * kDay;
-  ASSERT_TRUE(policies_->Refresh());
+  clock_.Advance(12 * kDay);
+  ASSERT_TRUE(policies_->Refresh(clock_.Now()));
   EXPECT_EQ(*notices.RunOnce(), 1u);  // in force: the notice with its link
   EXPECT_EQ(kinds(), (std::multiset<std::string>{"policy_announcement", "policy_notice"}));
 
@@ -336,9 +330,9 @@ TEST_F(ConsentJobsTest, AChangeAheadIsAnnouncedThenNoticedAndALateAnnouncementIs
   // in force.
   Consent(anna, "newsletter", domain::ConsentKind::kGiven);
   publish(fields, "fields = [\"name\", \"email\", \"phone\", \"city\", \"birth_date\"]\nactions",
-          clock_.now + 11 * kDay);
-  clock_.now += 12 * kDay;
-  ASSERT_TRUE(policies_->Refresh());
+          clock_.Peek() + 11 * kDay);
+  clock_.Advance(12 * kDay);
+  ASSERT_TRUE(policies_->Refresh(clock_.Now()));
   EXPECT_EQ(*notices.RunOnce(), 1u);  // only the notice
   EXPECT_EQ(kinds(),
             (std::multiset<std::string>{"policy_announcement", "policy_notice", "policy_notice"}));

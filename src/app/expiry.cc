@@ -5,10 +5,10 @@
 namespace konfid::app {
 
 ExpiryJob::ExpiryJob(ports::Storage& storage, const PolicyStore& policies, Vault& vault,
-                     ports::Clock& clock, size_t page)
-    : storage_(storage), policies_(policies), vault_(vault), clock_(clock), page_(page) {}
+                     size_t page)
+    : storage_(storage), policies_(policies), vault_(vault), page_(page) {}
 
-Result<size_t> ExpiryJob::RunOnce() {
+Result<size_t> ExpiryJob::RunOnce(UnixMicros now) {
   size_t appended = 0;
   for (const auto& tenant : policies_.Tenants()) {
     auto active = policies_.Current(tenant);
@@ -21,7 +21,6 @@ Result<size_t> ExpiryJob::RunOnce() {
         KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(false));
         KONFID_ASSIGN_OR_RETURN(auto subjects, txn->ListConsentSubjects(tenant, after, page_));
         seen = subjects.size();
-        UnixMicros now = clock_.Now();
         for (const auto& subject : subjects) {
           KONFID_ASSIGN_OR_RETURN(auto rows, txn->ListConsentEvents(tenant, subject));
           std::vector<domain::ConsentEvent> events;

@@ -11,24 +11,22 @@
 
 #include "app/policy_store.h"
 #include "app/vault.h"
-#include "ports/clock.h"
 #include "ports/storage.h"
 
 namespace konfid::app {
 
 class ExpiryJob {
  public:
-  ExpiryJob(ports::Storage& storage, const PolicyStore& policies, Vault& vault, ports::Clock& clock,
-            size_t page = 500);
+  ExpiryJob(ports::Storage& storage, const PolicyStore& policies, Vault& vault, size_t page = 500);
 
-  // One pass over every tenant. Returns the expired events appended.
-  Result<size_t> RunOnce();
+  // One pass over every tenant: the consents whose term ended by `now`. Returns the expired
+  // events appended.
+  Result<size_t> RunOnce(UnixMicros now);
 
  private:
   ports::Storage& storage_;
   const PolicyStore& policies_;
   Vault& vault_;
-  ports::Clock& clock_;
   size_t page_;
 };
 

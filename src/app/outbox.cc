@@ -50,19 +50,18 @@ int64_t OutboxSender::BackoffMicros(int64_t attempts) {
   return std::min<int64_t>(delay, 6LL * 3600 * 1'000'000);
 }
 
-Result<OutboxStats> OutboxSender::RunOnce() {
+Result<OutboxStats> OutboxSender::RunOnce(UnixMicros now) {
   std::vector<ports::OutboxRow> due;
   {
     KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(false));
-    KONFID_ASSIGN_OR_RETURN(due, txn->DueOutbox(clock_.Now(), 32));
+    KONFID_ASSIGN_OR_RETURN(due, txn->DueOutbox(now, 32));
   }
   OutboxStats stats;
-  for (auto& m : due) KONFID_TRY(Deliver(std::move(m), stats));
+  for (auto& m : due) KONFID_TRY(Deliver(std::move(m), now, stats));
   return stats;
 }
 
-Status OutboxSender::Deliver(ports::OutboxRow m, OutboxStats& stats) {
-  UnixMicros now = clock_.Now();
+Status OutboxSender::Deliver(ports::OutboxRow m, UnixMicros now, OutboxStats& stats) {
   bool claimed = false;
   KONFID_TRY(committer_.Run([&](ports::Transaction& txn, AuditWriter&) -> Status {
     KONFID_ASSIGN_OR_RETURN(claimed,

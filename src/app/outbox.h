@@ -57,14 +57,15 @@ class OutboxSender {
   // Called at once for every failed delivery attempt (also in a pass that fails later), on the
   // thread that runs the pass. Set before the first pass.
   void OnFailure(std::function<void(const MailFailure&)> fn) { on_failure_ = std::move(fn); }
-  // One pass over the messages due now.
-  Result<OutboxStats> RunOnce();
+  // One pass over the messages due at `now` (claimed at `now`; what happened to each is
+  // recorded at the clock's time after the attempt).
+  Result<OutboxStats> RunOnce(UnixMicros now);
 
   // The delay before attempt n+1 after n failed ones: 30 s doubling, at most 6 h.
   static int64_t BackoffMicros(int64_t attempts);
 
  private:
-  Status Deliver(ports::OutboxRow message, OutboxStats& stats);
+  Status Deliver(ports::OutboxRow message, UnixMicros now, OutboxStats& stats);
   // Why a marketing message must not go out now, "" when it may: consent_required when the
   // consent to its purpose is no longer live; email_unconfirmed when `to`, the address it
   // was written to, is not the subject's confirmed address any more (changed, unconfirmed).

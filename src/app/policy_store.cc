@@ -197,8 +197,8 @@ Result<PolicyHistory> PolicyStore::History(const std::string& tenant, int64_t ve
   return ReadHistory(*txn, tenant, versions, version);
 }
 
-Result<std::shared_ptr<const ActivePolicy>> PolicyStore::Load(const std::string& tenant) {
-  UnixMicros now = clock_.Now();
+Result<std::shared_ptr<const ActivePolicy>> PolicyStore::Load(const std::string& tenant,
+                                                              UnixMicros now) {
   KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(false));
   KONFID_ASSIGN_OR_RETURN(auto versions, txn->ListPolicyVersions(tenant));
   int64_t in_force = 0;
@@ -239,7 +239,7 @@ Result<std::vector<std::string>> PolicyStore::Start(
                         ": published the configured policy as "
                         "version 1");
     }
-    KONFID_ASSIGN_OR_RETURN(auto active, Load(file.tenant));
+    KONFID_ASSIGN_OR_RETURN(auto active, Load(file.tenant, clock_.Now()));
     if (!active)  // only versions that take effect later: the file is in force until then
       return Fail(ErrorCode::kUnavailable,
                   "tenant " + file.tenant + " has no policy version in force yet");
@@ -269,14 +269,17 @@ std::vector<std::string> PolicyStore::Tenants() const {
   return out;
 }
 
-Status PolicyStore::Refresh() {
+Result<size_t> PolicyStore::Refresh(UnixMicros now) {
+  size_t changed = 0;
   for (const auto& tenant : Tenants()) {
-    KONFID_ASSIGN_OR_RETURN(auto active, Load(tenant));
+    KONFID_ASSIGN_OR_RETURN(auto active, Load(tenant, now));
     if (!active) continue;
     std::lock_guard lock(mu_);
-    current_[tenant] = std::move(active);
+    auto& current = current_[tenant];
+    if (current != active) ++changed;  // Load returns the same pointer for the same version
+    current = std::move(active);
   }
-  return Ok();
+  return changed;
 }
 
 Result<ports::PolicyVersionRow> PolicyStore::Publish(const domain::TenantPolicy& policy,
@@ -284,7 +287,7 @@ Result<ports::PolicyVersionRow> PolicyStore::Publish(const domain::TenantPolicy&
                                                      const std::string& actor) {
   KONFID_ASSIGN_OR_RETURN(auto row, PublishPolicy(storage_, crypto_, reader_, policy, clock_.Now(),
                                                   effective_at, short_notice, log_, actor));
-  KONFID_TRY(Refresh());
+  KONFID_TRY(Refresh(clock_.Now()));
   return row;
 }
 

@@ -86,9 +86,9 @@ class PolicyStore : public PolicySource {
   std::shared_ptr<const ActivePolicy> Current(std::string_view tenant) const override;
   std::vector<std::string> Tenants() const;
 
-  // Re-reads the versions: one whose effective time has come, or one another process
-  // published, comes into force.
-  Status Refresh();
+  // Re-reads the versions: one whose effective time has come by `now`, or one another
+  // process published, comes into force. Returns the tenants whose version in force changed.
+  Result<size_t> Refresh(UnixMicros now);
 
   // `actor` is audited when an admin log is set.
   Result<ports::PolicyVersionRow> Publish(const domain::TenantPolicy& policy,
@@ -101,7 +101,7 @@ class PolicyStore : public PolicySource {
   Result<PolicyHistory> History(const std::string& tenant, int64_t version) const;
 
  private:
-  Result<std::shared_ptr<const ActivePolicy>> Load(const std::string& tenant);
+  Result<std::shared_ptr<const ActivePolicy>> Load(const std::string& tenant, UnixMicros now);
   Result<PolicyHistory> ReadHistory(ports::Transaction& txn, const std::string& tenant,
                                     const std::vector<ports::PolicyVersionRow>& versions,
                                     int64_t up_to) const;

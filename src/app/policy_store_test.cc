@@ -115,7 +115,7 @@ TEST_F(PolicyStoreTest, AScheduledVersionComesIntoForceAtItsTime) {
   EXPECT_FALSE(store_->Publish(Policy(Replace(example_, "notice_days = 10", "notice_days = 12")),
                                clock_.Peek() - 3'600'000'000LL));
   clock_.Set(in_ten_days);
-  ASSERT_TRUE(store_->Refresh());
+  ASSERT_TRUE(store_->Refresh(clock_.Now()));
   EXPECT_EQ(store_->Current("demo")->version, 2);
   EXPECT_EQ(store_->Current("demo")->policy->publication.notice_days, 14);
 }

@@ -19,6 +19,8 @@
 #include "cli/checkpoint_file.h"
 #include "cli/master_key.h"
 #include "domain/policy_diff.h"
+#include "jobs/scheduler.h"
+#include "jobs/service_jobs.h"
 #include "text/policy_text.h"
 
 namespace konfid::cli {
@@ -114,13 +116,6 @@ int Init(Platform& p, const Common& c) {
   return 0;
 }
 
-// A job's pass as a Status: what it did is counted by its own report, not logged.
-template <typename T>
-Status AsStatus(const Result<T>& r) {
-  if (!r) return Fail(r.error());
-  return Ok();
-}
-
 // Every failed delivery attempt is logged (mail_failed: a warning while it will be retried,
 // an error when it will not) and so counted in /metrics, as it happens.
 void LogMailFailures(app::OutboxSender& sender, EventLog& events, ports::Clock& clock) {
@@ -149,8 +144,31 @@ Result<std::unique_ptr<app::CheckpointJob>> MakeCheckpoints(Platform& p, Opened&
     std::cerr << "konfid: no [audit] checkpoint_file: checkpoints are kept in the database only\n";
   }
   auto job = std::make_unique<app::CheckpointJob>(*opened.storage, p.crypto, *opened.keyring,
-                                                  p.clock, std::move(sink));
+                                                  std::move(sink));
   return job;
+}
+
+// The use cases the service's jobs run; `sender` is null without [mail] smtp_url.
+struct JobUseCases {
+  app::PolicyStore& policies;
+  app::CheckpointJob& checkpoints;
+  app::NoticeJob& notices;
+  app::ExpiryJob& expiry;
+  app::OutboxSender* sender;
+};
+
+// Every job with its configured period, in the order they start (and stop in reverse).
+void AddJobs(jobs::Scheduler& scheduler, const ports::ServiceConfig& config, JobUseCases u) {
+  using std::chrono::milliseconds;
+  const ports::JobsConfig& j = config.jobs;
+  scheduler.Add(std::make_unique<jobs::PolicyJob>(u.policies, milliseconds(j.policy_period_ms)));
+  scheduler.Add(std::make_unique<jobs::AuditCheckpointJob>(
+      u.checkpoints, std::chrono::seconds(config.audit.checkpoint_interval)));
+  scheduler.Add(std::make_unique<jobs::NoticesJob>(u.notices, milliseconds(j.notices_period_ms)));
+  scheduler.Add(
+      std::make_unique<jobs::ConsentExpiryJob>(u.expiry, milliseconds(j.expiry_period_ms)));
+  if (u.sender)
+    scheduler.Add(std::make_unique<jobs::OutboxJob>(*u.sender, milliseconds(j.outbox_period_ms)));
 }
 
 int Serve(Platform& p, Common& c, const std::string& listen, int threads) {
@@ -176,12 +194,6 @@ int Serve(Platform& p, Common& c, const std::string& listen, int threads) {
   auto notes = policies.Start(config.tenants);
   if (!notes) return Die(notes.error());
   for (const auto& note : *notes) std::cerr << "konfid: " << note << "\n";
-  app::JobRunner jobs(p.events, p.clock);
-  jobs.Every("policy", std::chrono::seconds(1), [&policies] { return policies.Refresh(); });
-  std::function<Status()> sign_heads = [&checkpoints, &p] {
-    return AsStatus((*checkpoints)->RunOnce(p.clock.Now()));
-  };
-  jobs.Every("audit-ckpt", std::chrono::seconds(config.audit.checkpoint_interval), sign_heads);
   auto committer =
       std::make_unique<app::GroupCommitter>(*opened->storage, p.crypto, *opened->keyring, p.clock);
   app::Vault vault(policies, *opened->keyring, *committer, p.crypto, p.phones, p.clock);
@@ -190,10 +202,7 @@ int Serve(Platform& p, Common& c, const std::string& listen, int threads) {
                          mail.unsubscribe_base, mail.notice_days});
   // Notices are queued with or without SMTP; they wait in the outbox like any message.
   app::NoticeJob notices(*opened->storage, policies, vault);
-  jobs.Every("notices", std::chrono::seconds(1),
-             [&notices] { return AsStatus(notices.RunOnce()); });
-  app::ExpiryJob expiry(*opened->storage, policies, vault, p.clock);
-  jobs.Every("expiry", std::chrono::hours(1), [&expiry] { return AsStatus(expiry.RunOnce()); });
+  app::ExpiryJob expiry(*opened->storage, policies, vault);
   std::unique_ptr<ports::Mailer> mailer;
   std::unique_ptr<app::OutboxSender> sender;
   if (!mail.smtp_url.empty()) {
@@ -201,19 +210,20 @@ int Serve(Platform& p, Common& c, const std::string& listen, int threads) {
     sender = std::make_unique<app::OutboxSender>(*opened->storage, *committer, *opened->keyring,
                                                  p.crypto, *mailer, p.clock, policies);
     LogMailFailures(*sender, p.events, p.clock);
-    jobs.Every("outbox", std::chrono::milliseconds(200),
-               [&sender] { return AsStatus(sender->RunOnce()); });
   } else {
     std::cerr << "konfid: no [mail] smtp_url: messages wait in the outbox\n";
   }
   app::ApiKeys keys(*opened->storage, p.crypto, p.clock, admin_log);
+  jobs::Scheduler scheduler(p.events, p.clock);  // after what its jobs use: stopped first
+  AddJobs(scheduler, config, {policies, **checkpoints, notices, expiry, sender.get()});
+  scheduler.Start();
   ServeContext ctx{config,           vault,    policies, p.policy_reader, keys, *committer,
-                   *opened->storage, p.events, jobs};
+                   *opened->storage, p.events, scheduler};
   int rc = p.serve(ctx);
-  jobs.StopAll();     // the jobs' last passes use the committer
+  scheduler.Stop();   // the jobs' last passes use the committer
   committer.reset();  // finishes every submitted operation before the storage closes
   // Then the head is final: sign it once more.
-  (void)jobs.RunNow("audit-ckpt", sign_heads);  // a failure is logged and counted
+  (void)scheduler.RunNow("audit-ckpt");  // a failure is logged and counted
   return rc;
 }
 

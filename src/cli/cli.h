@@ -9,11 +9,12 @@
 
 #include "app/api_keys.h"
 #include "app/group_committer.h"
-#include "app/job_runner.h"
+#include "app/job_report.h"
 #include "app/keyring.h"
 #include "app/outbox.h"
 #include "app/policy_store.h"
 #include "app/vault.h"
+#include "core/event_log.h"
 #include "ports/config.h"
 #include "ports/crypto.h"
 #include "ports/mailer.h"
@@ -38,7 +39,7 @@ struct ServeContext {
   app::GroupCommitter& committer;
   ports::Storage& storage;
   EventLog& events;
-  app::JobRunner& jobs;
+  app::JobTrigger& jobs;  // the scheduler: run a job now, its pass counts
 };
 
 struct Platform {

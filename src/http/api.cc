@@ -258,6 +258,7 @@ Response Api::Route(const Request& req, const std::string& client, std::string& 
     return PolicyRoute(req, path, *target, route);
   if (path == "/v1/apikeys" || path.starts_with("/v1/apikeys/"))
     return AdminRoute(req, path, route);
+  if (path.starts_with("/v1/jobs/")) return JobsRoute(req, path, route, yield);
 
   if (path == "/v1/confirmations") {  // public: the link's token is the credential
     route = "/v1/confirmations";

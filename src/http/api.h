@@ -13,7 +13,7 @@
 
 #include "app/api_keys.h"
 #include "app/group_committer.h"
-#include "app/job_runner.h"
+#include "app/job_report.h"
 #include "app/policy_store.h"
 #include "app/vault.h"
 #include "core/event_log.h"
@@ -43,8 +43,8 @@ struct ApiDeps {
   ports::Storage& storage;
   ports::Clock& clock;
   Metrics& metrics;
-  EventLog& events;      // 5xx and other failures are written here and counted
-  app::JobRunner& jobs;  // for its pass counts in /metrics
+  EventLog& events;       // 5xx and other failures are written here and counted
+  app::JobTrigger& jobs;  // POST /v1/jobs/{name}/run, and its pass counts in /metrics
   // Peers whose X-Forwarded-For is believed (reverse proxies); empty: none.
   TrustedProxies trusted_proxies = {};
 };
@@ -88,6 +88,9 @@ class Api {
   // decision (renewal_api.cc). Public: the token is the credential.
   Response RenewalRoute(const Request& request, const std::string& path, const std::string& client,
                         std::string& route, Yield yield);
+  // POST /v1/jobs/{name}/run: an admin runs a job's pass now, gets its report (jobs_api.cc).
+  Response JobsRoute(const Request& request, const std::string& path, std::string& route,
+                     Yield yield);
   // /v1/audit/checkpoints: the tenant's signed audit checkpoints (audit_api.cc). Public.
   Response AuditRoute(const Request& request, const boost::urls::url_view& target,
                       std::string& route);

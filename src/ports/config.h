@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,16 @@ struct AuditConfig {
   int checkpoint_interval = 300;  // seconds between passes
 };
 
+// How often each periodic job runs ([jobs] in the config; milliseconds). Tests set them long
+// and run the jobs through POST /v1/jobs/{name}/run instead; audit-ckpt's period is
+// [audit] checkpoint_interval.
+struct JobsConfig {
+  int64_t policy_period_ms = 1000;       // a version whose time has come takes force
+  int64_t notices_period_ms = 1000;      // policy-change notices queued
+  int64_t outbox_period_ms = 200;        // queued mail sent
+  int64_t expiry_period_ms = 3'600'000;  // consents past their term recorded as expired
+};
+
 struct ServiceConfig {
   std::string listen = "127.0.0.1:8080";
   size_t body_limit = 64 * 1024;    // bytes
@@ -45,6 +56,7 @@ struct ServiceConfig {
   std::vector<domain::TenantPolicy> tenants;
   MailConfig mail;
   AuditConfig audit;
+  JobsConfig jobs;
 };
 
 // Turns a policy file's text into a TenantPolicy. Thread-safe.

@@ -237,6 +237,10 @@ void Instance::AddServerSettings(const std::string& lines) {
   std::ofstream(config_path()) << Replaced(config.str(), "[server]\n", "[server]\n" + lines + "\n");
 }
 
+void Instance::AddConfig(const std::string& toml) {
+  std::ofstream(config_path(), std::ios::app) << "\n" << toml;
+}
+
 void Instance::Start() {
   port_ = FreePort();
   std::vector<std::string> args = {"serve",

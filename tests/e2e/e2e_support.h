@@ -58,6 +58,12 @@ std::string WaitForPolicyVersion(unsigned short port, const std::string& tenant,
 // `text` with the first `from` replaced by `to`; throws when `from` is missing.
 std::string Replaced(std::string text, const std::string& from, const std::string& to);
 
+// [jobs] with every period an hour: the jobs run only when a test triggers them
+// (Instance::RunJob), so what a test sees is what its passes did, never a thread's timing.
+inline constexpr char kJobsOnTrigger[] =
+    "[jobs]\npolicy_period_ms = 3600000\nnotices_period_ms = 3600000\n"
+    "outbox_period_ms = 3600000\nexpiry_period_ms = 3600000\n";
+
 // A Konfid instance: data directory, config with tenants `demo` and `other`, API keys.
 class Instance {
  public:
@@ -80,6 +86,12 @@ class Instance {
   std::string CreateKey(const std::string& tenant, const std::string& role);
   // Adds `lines` to the config's [server] table (before Start).
   void AddServerSettings(const std::string& lines);
+  // Appends `toml` (whole tables, e.g. kJobsOnTrigger) to the config (before Start).
+  void AddConfig(const std::string& toml);
+  // POST /v1/jobs/{name}/run with `admin_key`: one pass of the job, its report as JSON.
+  HttpResult RunJob(const std::string& name, const std::string& admin_key) const {
+    return Http(port_, "POST", "/v1/jobs/" + name + "/run", "", admin_key);
+  }
   // Starts the server with this soft and hard RLIMIT_NOFILE (as `prlimit --nofile=N:N`).
   void set_open_files_limit(unsigned long n) { open_files_limit_ = n; }
   pid_t pid() const { return pid_; }

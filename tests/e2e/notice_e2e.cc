@@ -2,7 +2,6 @@
 // is announced at once; in force, it tells exactly the subjects whose consent it outdated, in
 // the language they consented in, once; the link's page asks for a decision and records it.
 #include <chrono>
-#include <thread>
 
 #include "api_e2e.h"
 #include "core/time.h"
@@ -50,6 +49,7 @@ TEST_P(ApiE2E, AMaterialChangeAheadIsAnnouncedAtOnceWithoutALink) {
   konfid::testing::SmtpServer smtp;
   Instance konfid(GetParam()(), smtp.url());
   std::string admin = konfid.CreateKey("demo", "admin");
+  konfid.AddConfig(kJobsOnTrigger);
   konfid.Start();
   std::string olga =
       SubjectWith(konfid, admin, "Ольга", "olga@example.com", "ru", {{"newsletter", "give"}});
@@ -67,6 +67,12 @@ TEST_P(ApiE2E, AMaterialChangeAheadIsAnnouncedAtOnceWithoutALink) {
                  "application/toml");
   ASSERT_EQ(v2.status, 201u) << v2.body;
 
+  // The first passes after the publication: one announcement queued, and sent.
+  auto queued = konfid.RunJob("notices", admin);
+  ASSERT_EQ(queued.status, 200u) << queued.body;
+  EXPECT_EQ(JsonString(queued.body, "queued"), "1") << queued.body;
+  auto sent = konfid.RunJob("outbox", admin);
+  EXPECT_EQ(JsonString(sent.body, "sent"), "1") << sent.body;
   auto mail = smtp.WaitFor(1);
   ASSERT_EQ(mail.size(), 1u);
   std::string to_olga = NoticeTo(mail, "olga@example.com");
@@ -80,7 +86,8 @@ TEST_P(ApiE2E, AMaterialChangeAheadIsAnnouncedAtOnceWithoutALink) {
   // Olga's consent still counts; nobody else hears of it, and she hears of it once.
   EXPECT_EQ(konfid.Request("GET", "/v1/subjects/" + olga + "?purpose=newsletter", "", admin).status,
             200u);
-  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  EXPECT_EQ(JsonString(konfid.RunJob("notices", admin).body, "queued"), "0");
+  EXPECT_EQ(JsonString(konfid.RunJob("outbox", admin).body, "sent"), "0");
   EXPECT_EQ(smtp.Received().size(), 1u);
   EXPECT_EQ(konfid.Stop(), 0);
 }
@@ -89,6 +96,7 @@ TEST_P(ApiE2E, AMaterialChangeTellsExactlyTheSubjectsItConcernsAndTheirLinkDecid
   konfid::testing::SmtpServer smtp;
   Instance konfid(GetParam()(), smtp.url());
   std::string admin = konfid.CreateKey("demo", "admin");
+  konfid.AddConfig(kJobsOnTrigger);
   konfid.Start();
   std::string olga = SubjectWith(konfid, admin, "Ольга", "olga@example.com", "ru",
                                  {{"newsletter", "give"}, {"statistics", "give"}});
@@ -109,6 +117,8 @@ TEST_P(ApiE2E, AMaterialChangeTellsExactlyTheSubjectsItConcernsAndTheirLinkDecid
                  "application/toml");
   ASSERT_EQ(v2.status, 201u) << v2.body;
 
+  EXPECT_EQ(JsonString(konfid.RunJob("notices", admin).body, "queued"), "2");
+  EXPECT_EQ(JsonString(konfid.RunJob("outbox", admin).body, "sent"), "2");
   auto mail = smtp.WaitFor(2);
   ASSERT_EQ(mail.size(), 2u);
   std::string to_olga = NoticeTo(mail, "olga@example.com");
@@ -188,7 +198,8 @@ TEST_P(ApiE2E, AMaterialChangeTellsExactlyTheSubjectsItConcernsAndTheirLinkDecid
   // Nobody is told twice, not even after a restart.
   EXPECT_EQ(konfid.Stop(), 0);
   konfid.Start();
-  std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // two passes of each job
+  EXPECT_EQ(JsonString(konfid.RunJob("notices", admin).body, "queued"), "0");
+  EXPECT_EQ(JsonString(konfid.RunJob("outbox", admin).body, "sent"), "0");
   EXPECT_EQ(smtp.Received().size(), 2u);
   EXPECT_EQ(konfid.Stop(), 0);
 

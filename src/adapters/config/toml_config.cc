@@ -88,6 +88,20 @@ Status ReadServerLimits(const std::string& path, const toml::table& server,
   return Ok();
 }
 
+// [jobs]: each period 10 ms .. 1 day.
+Status ReadJobs(const std::string& path, const toml::table& jobs, ports::ServiceConfig& config) {
+  KONFID_TRY(CheckKeys(
+      path, jobs, {"policy_period_ms", "notices_period_ms", "outbox_period_ms", "expiry_period_ms"},
+      "[jobs]"));
+  ports::JobsConfig& j = config.jobs;
+  constexpr int64_t kDayMs = 86'400'000;
+  KONFID_TRY(GetInt(path, jobs, "policy_period_ms", 10, kDayMs, j.policy_period_ms));
+  KONFID_TRY(GetInt(path, jobs, "notices_period_ms", 10, kDayMs, j.notices_period_ms));
+  KONFID_TRY(GetInt(path, jobs, "outbox_period_ms", 10, kDayMs, j.outbox_period_ms));
+  KONFID_TRY(GetInt(path, jobs, "expiry_period_ms", 10, kDayMs, j.expiry_period_ms));
+  return Ok();
+}
+
 }  // namespace
 
 Result<ports::ServiceConfig> LoadServiceConfig(const std::string& path) {
@@ -102,7 +116,8 @@ Result<ports::ServiceConfig> LoadServiceConfig(const std::string& path) {
 
 Result<ports::ServiceConfig> ParseServiceConfig(std::string_view text, const std::string& path) {
   KONFID_ASSIGN_OR_RETURN(toml::table root, Parse(text, path));
-  KONFID_TRY(CheckKeys(path, root, {"server", "storage", "tenant", "mail", "audit"}, "the config"));
+  KONFID_TRY(CheckKeys(path, root, {"server", "storage", "tenant", "mail", "audit", "jobs"},
+                       "the config"));
   ports::ServiceConfig config;
   if (const toml::table* mail = root["mail"].as_table()) {
     KONFID_TRY(CheckKeys(path, *mail,
@@ -179,6 +194,7 @@ Result<ports::ServiceConfig> ParseServiceConfig(std::string_view text, const std
       config.audit.checkpoint_interval = static_cast<int>(*v);
     }
   }
+  if (const toml::table* jobs = root["jobs"].as_table()) KONFID_TRY(ReadJobs(path, *jobs, config));
   std::set<std::string> seen;
   if (const toml::array* arr = root["tenant"].as_array()) {
     for (const auto& node : *arr) {

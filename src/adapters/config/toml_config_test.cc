@@ -102,6 +102,33 @@ TEST(TomlConfig, AuditCheckpointSettingsAreReadAndChecked) {
   EXPECT_FALSE(load("checkpoint_fil = \"x\"\n"));
 }
 
+TEST(TomlConfig, JobPeriodsAreReadAndChecked) {
+  konfid::testing::TempDir dir;
+  std::ifstream example(konfid::testing::SourceDir() + "/examples/policy.toml");
+  std::stringstream policy;
+  policy << example.rdbuf();
+  Write(dir, "p.toml", policy.str());
+  auto load = [&](const std::string& jobs) {
+    return LoadServiceConfig(
+        Write(dir, "k.toml", "[[tenant]]\npolicy = \"p.toml\"\n[jobs]\n" + jobs));
+  };
+  auto config = load("outbox_period_ms = 3600000\nexpiry_period_ms = 10\n");
+  ASSERT_TRUE(config) << config.error().message();
+  EXPECT_EQ(config->jobs.outbox_period_ms, 3'600'000);
+  EXPECT_EQ(config->jobs.expiry_period_ms, 10);
+  EXPECT_EQ(config->jobs.policy_period_ms, 1000);  // the defaults
+  EXPECT_EQ(config->jobs.notices_period_ms, 1000);
+  EXPECT_EQ(load("")->jobs.outbox_period_ms, 200);
+  for (const char* bad : {"policy_period_ms = 0\n", "notices_period_ms = 86400001\n",
+                          "outbox_period_ms = \"1s\"\n"}) {
+    auto r = load(bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_NE(r.error().message().find("_period_ms must be"), std::string::npos)
+        << r.error().message();
+  }
+  EXPECT_FALSE(load("outbox_period = 5\n"));  // unknown keys are refused
+}
+
 }  // namespace
 }  // namespace konfid::adapters
 

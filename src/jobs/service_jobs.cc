@@ -1,0 +1,41 @@
+#include "jobs/service_jobs.h"
+
+namespace konfid::jobs {
+
+namespace {
+
+int64_t Signed(size_t n) { return static_cast<int64_t>(n); }
+
+}  // namespace
+
+Result<Report> PolicyJob::RunOnce(UnixMicros now) {
+  KONFID_ASSIGN_OR_RETURN(size_t changed, policies_.Refresh(now));
+  return Report().Count("activated", Signed(changed));
+}
+
+Result<Report> AuditCheckpointJob::RunOnce(UnixMicros now) {
+  KONFID_ASSIGN_OR_RETURN(app::CheckpointReport r, checkpoints_.RunOnce(now));
+  return Report()
+      .Count("signed", Signed(r.signed_heads.size()))
+      .Count("unchanged", Signed(r.unchanged));
+}
+
+Result<Report> NoticesJob::RunOnce(UnixMicros) {
+  KONFID_ASSIGN_OR_RETURN(size_t queued, notices_.RunOnce());
+  return Report().Count("queued", Signed(queued));
+}
+
+Result<Report> ConsentExpiryJob::RunOnce(UnixMicros now) {
+  KONFID_ASSIGN_OR_RETURN(size_t expired, expiry_.RunOnce(now));
+  return Report().Count("expired", Signed(expired));
+}
+
+Result<Report> OutboxJob::RunOnce(UnixMicros now) {
+  KONFID_ASSIGN_OR_RETURN(app::OutboxStats s, sender_.RunOnce(now));
+  return Report()
+      .Count("sent", Signed(s.sent))
+      .Count("retried", Signed(s.retried))
+      .Count("failed", Signed(s.failed));
+}
+
+}  // namespace konfid::jobs
