@@ -1,7 +1,9 @@
 #include "storage_contract.h"
 
 #include <atomic>
+#include <string>
 #include <thread>
+#include <tuple>
 
 namespace konfid::contract {
 
@@ -549,6 +551,100 @@ TEST_P(StorageContract, SubjectKeysPageInOrder) {
             (std::vector<std::string>{"a/s0", "a/s1", "a/s2", "b/s3", "b/s4", "b/s5", "b/s6"}));
   t = Begin(*storage_, false);
   EXPECT_EQ((*t->FindSubject("b", "s6"))->wrapped_key, B({42}));
+}
+
+// Every column of every row type comes back in its own field. The values differ from each
+// other, so two columns read in each other's place show; the backends share the column order
+// (src/adapters/storage/rows.h), and this is where it is checked.
+TEST_P(StorageContract, EveryColumnReadsBackIntoItsField) {
+  auto t = Begin(*storage_);
+  ports::TenantRow tenant{"demo", B({1}), B({2}), 3, B({4}), B({5})};
+  ASSERT_TRUE(t->InsertTenant(tenant));
+  ASSERT_TRUE(t->UpdateTenantKeys(tenant));  // sets the receipt keys the insert leaves empty
+  SubjectRow subject{"demo", "s1", B({6}), B({7}), 8, 9};
+  ASSERT_TRUE(t->InsertSubject(subject));
+  ASSERT_TRUE(t->SetEmailVerified("demo", "s1", 10));
+  ASSERT_TRUE(t->InsertIndex("demo", "email", B({11}), "s1"));
+  ports::ApiKeyRow key{"demo", "k1", B({12}), "admin", 13, 0};
+  ASSERT_TRUE(t->InsertApiKey(key));
+  ASSERT_TRUE(t->RevokeApiKey("demo", "k1", 14));
+  ports::OutboxRow mail{"demo", "m1", "s1", "confirm_email", B({15}), "pending", 0, 16, 17, 0, ""};
+  ASSERT_TRUE(t->InsertOutbox(mail));
+  ports::TokenRow token{"demo", B({18}), "s1", "renew_consent", "p", 19, 20, 0};
+  ASSERT_TRUE(t->InsertToken(token));
+  ASSERT_TRUE(t->MarkTokenUsed("demo", B({18}), 21));
+  domain::ConsentEvent e{
+      "e1", "news", domain::ConsentKind::kGiven, 22, "th", "form", "footer", 23, "203.0.113.0/24",
+      "UA"};
+  ASSERT_TRUE(t->InsertConsentEvent({"demo", "s1", e, "rcpt"}));
+  ASSERT_TRUE(t->InsertAuditCheckpoint({"demo", 24, Bytes(32, 25), 26, "a.b.c"}));
+  ASSERT_TRUE(t->InsertNoticeRun({"demo", 27, "s0", false, 28, "announcement"}));
+  ASSERT_TRUE(t->Commit());
+
+  t = Begin(*storage_);
+  auto tn = **t->FindTenant("demo");
+  EXPECT_EQ(std::tie(tn.tenant, tn.wrapped_index_key, tn.wrapped_audit_key, tn.created_at,
+                     tn.receipt_public_key, tn.wrapped_receipt_key),
+            std::tie(tenant.tenant, tenant.wrapped_index_key, tenant.wrapped_audit_key,
+                     tenant.created_at, tenant.receipt_public_key, tenant.wrapped_receipt_key));
+  for (auto found :
+       {**t->FindSubject("demo", "s1"), **t->FindSubjectByIndex("demo", "email", B({11}))}) {
+    EXPECT_EQ(std::tie(found.tenant, found.id, found.wrapped_key, found.fields, found.created_at,
+                       found.updated_at),
+              std::tie(subject.tenant, subject.id, subject.wrapped_key, subject.fields,
+                       subject.created_at, subject.updated_at));
+    EXPECT_EQ(found.email_verified_at, 10);
+  }
+  auto keys = *t->ListSubjectKeys("", "", 10);
+  ASSERT_EQ(keys.size(), 1u);
+  EXPECT_EQ(std::tie(keys[0].tenant, keys[0].id, keys[0].wrapped_key),
+            std::tie(subject.tenant, subject.id, subject.wrapped_key));
+  key.revoked_at = 14;
+  for (auto k : {**t->FindApiKey("k1"), (*t->ListApiKeys("demo"))[0]}) {
+    EXPECT_EQ(std::tie(k.tenant, k.key_id, k.secret_hash, k.role, k.created_at, k.revoked_at),
+              std::tie(key.tenant, key.key_id, key.secret_hash, key.role, key.created_at,
+                       key.revoked_at));
+  }
+  mail.status = "failed";
+  mail.attempts = 29;
+  mail.next_attempt_at = 30;
+  mail.sent_at = 31;
+  mail.last_error = "smtp 550";
+  ASSERT_TRUE(t->UpdateOutbox(mail));
+  mail.status = "pending";  // so that DueOutbox lists it again
+  ASSERT_TRUE(t->UpdateOutbox(mail));
+  auto due = *t->DueOutbox(100, 10);
+  ASSERT_EQ(due.size(), 1u);
+  const auto& m = due[0];
+  EXPECT_EQ(std::tie(m.tenant, m.id, m.subject, m.kind, m.payload, m.status, m.attempts,
+                     m.next_attempt_at, m.created_at, m.sent_at, m.last_error),
+            std::tie(mail.tenant, mail.id, mail.subject, mail.kind, mail.payload, mail.status,
+                     mail.attempts, mail.next_attempt_at, mail.created_at, mail.sent_at,
+                     mail.last_error));
+  auto tk = **t->FindToken("demo", B({18}));
+  token.used_at = 21;
+  EXPECT_EQ(std::tie(tk.tenant, tk.hash, tk.subject, tk.kind, tk.pending, tk.created_at,
+                     tk.expires_at, tk.used_at),
+            std::tie(token.tenant, token.hash, token.subject, token.kind, token.pending,
+                     token.created_at, token.expires_at, token.used_at));
+  for (auto c : {**t->FindConsentEvent("demo", "e1"), (*t->ListConsentEvents("demo", "s1"))[0]}) {
+    const auto& ce = c.event;
+    EXPECT_EQ(std::tie(c.tenant, c.subject, c.receipt), std::make_tuple("demo", "s1", "rcpt"));
+    EXPECT_EQ(std::tie(ce.id, ce.purpose, ce.policy_version, ce.text_hash, ce.method, ce.source,
+                       ce.time, ce.ip, ce.user_agent),
+              std::tie(e.id, e.purpose, e.policy_version, e.text_hash, e.method, e.source, e.time,
+                       e.ip, e.user_agent));
+    EXPECT_EQ(ce.kind, e.kind);
+  }
+  auto cps = *t->ListAuditCheckpoints("demo", 10);
+  ASSERT_EQ(cps.size(), 1u);
+  EXPECT_EQ(std::tie(cps[0].tenant, cps[0].seq, cps[0].hash, cps[0].time, cps[0].checkpoint),
+            std::make_tuple("demo", 24u, Bytes(32, 25), 26, "a.b.c"));
+  auto runs = *t->ListNoticeRuns("demo");
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(std::tie(runs[0].tenant, runs[0].version, runs[0].after_subject, runs[0].done,
+                     runs[0].queued, runs[0].kind),
+            std::make_tuple("demo", 27, "s0", false, 28, "announcement"));
 }
 
 TEST_P(StorageContract, ConcurrentWritersOfOneIndexValueOneWins) {

@@ -11,6 +11,8 @@
 #include <unordered_map>
 #include <vector>
 #include "adapters/storage/postgres/pg_storage.h"
+#include "adapters/storage/rows.h"
+#include "adapters/storage/statements.h"
 
 namespace konfid::adapters {
 
@@ -117,6 +119,35 @@ inline int64_t Int(const PGresult* r, int row, int col) {
   return static_cast<int64_t>(v);
 }
 
+// Row i of a result, for the shared readers of adapters/storage/rows.h.
+struct PgRow {
+  const PGresult* r;
+  int i;
+  std::string Text(int c) const { return pg_internal::Text(r, i, c); }
+  Bytes Blob(int c) const { return pg_internal::Blob(r, i, c); }
+  int64_t Int(int c) const { return pg_internal::Int(r, i, c); }
+};
+
+// The first row of a result through read(PgRow), if there is one.
+template <typename Read>
+auto One(const PGresult* r, Read read) -> std::optional<decltype(read(PgRow{r, 0}))> {
+  if (PQntuples(r) == 0) return std::nullopt;
+  return read(PgRow{r, 0});
+}
+
+// Every row of a result through read(PgRow).
+template <typename Read>
+auto All(const PGresult* r, Read read) -> std::vector<decltype(read(PgRow{r, 0}))> {
+  std::vector<decltype(read(PgRow{r, 0}))> out;
+  int n = PQntuples(r);
+  out.reserve(n);
+  for (int i = 0; i < n; ++i) out.push_back(read(PgRow{r, i}));
+  return out;
+}
+
+// Whether an UPDATE or DELETE changed a row.
+inline bool Changed(PGresult* r) { return std::strcmp(PQcmdTuples(r), "0") != 0; }
+
 }  // namespace pg_internal
 
 struct PgStorage::Impl {
@@ -170,9 +201,14 @@ class PgTransaction final : public ports::Transaction {
   Result<ResultPtr> Q(const char* sql, std::vector<Param> params = {}) {
     return conn_->Query(sql, params);
   }
+  // A shared statement (statements.h), in PostgreSQL's style as written.
+  Result<ResultPtr> Q(Stmt id, std::vector<Param> params = {}) {
+    return conn_->Query(PostgresStatements()[id], params);
+  }
   // A statement whose rows do not matter.
-  Status X(const char* sql, std::vector<Param> params = {}) {
-    auto r = conn_->Query(sql, params);
+  template <typename Sql>
+  Status X(Sql sql, std::vector<Param> params = {}) {
+    auto r = Q(sql, std::move(params));
     if (!r) return Fail(r.error());
     return Ok();
   }
@@ -213,8 +249,6 @@ class PgTransaction final : public ports::Transaction {
 
   Status InsertTenant(const ports::TenantRow& r) override;
 
-  static std::vector<ports::TenantRow> Tenants(const PGresult* r);
-
   Result<std::optional<ports::TenantRow>> FindTenant(const std::string& tenant) override;
 
   Result<std::vector<ports::TenantRow>> ListTenants() override;
@@ -242,8 +276,6 @@ class PgTransaction final : public ports::Transaction {
   Status InsertPolicyVersion(const ports::PolicyVersionRow& r,
                              const std::vector<ports::PolicyTextRow>& texts) override;
 
-  Result<std::vector<ports::PolicyVersionRow>> Versions(ResultPtr r, const std::string& tenant);
-
   Result<std::vector<ports::PolicyVersionRow>> ListPolicyVersions(
       const std::string& tenant) override;
 
@@ -256,9 +288,6 @@ class PgTransaction final : public ports::Transaction {
                                                     const std::string& format) override;
 
   Status InsertConsentEvent(const ports::ConsentEventRow& r) override;
-
-  static Result<std::vector<ports::ConsentEventRow>> ConsentEvents(const PGresult* r,
-                                                                   const std::string& tenant);
 
   Result<std::vector<ports::ConsentEventRow>> ListConsentEvents(
       const std::string& tenant, const std::string& subject) override;

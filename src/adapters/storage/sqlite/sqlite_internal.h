@@ -17,8 +17,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "adapters/storage/rows.h"
 #include "adapters/storage/sqlite/sqlite_storage.h"
 #include "adapters/storage/sqlite/wal_sync.h"
+#include "adapters/storage/statements.h"
 
 namespace konfid::adapters {
 
@@ -122,6 +124,17 @@ inline Bytes ColBlob(sqlite3_stmt* s, int i) {
   auto p = static_cast<const uint8_t*>(sqlite3_column_blob(s, i));
   return p ? Bytes(p, p + sqlite3_column_bytes(s, i)) : Bytes();
 }
+
+// The current row of a stepped statement, for the shared readers of adapters/storage/rows.h.
+struct SqliteRow {
+  sqlite3_stmt* s;
+  std::string Text(int c) const { return ColText(s, c); }
+  Bytes Blob(int c) const { return ColBlob(s, c); }
+  int64_t Int(int c) const { return sqlite3_column_int64(s, c); }
+};
+
+// A shared statement's text in SQLite's spelling (statements.h).
+inline const char* Sql(Stmt id) { return SqliteStatements()[id]; }
 
 }  // namespace sqlite_internal
 
@@ -251,6 +264,10 @@ class SqliteTransaction final : public ports::Transaction {
     (BindOne(s, ++i, args), ...);
     return s;
   }
+  template <typename... Args>
+  Result<sqlite3_stmt*> Run(Stmt id, const Args&... args) {
+    return Run(Sql(id), args...);
+  }
 
   // Steps a statement that returns no rows.
   template <typename... Args>
@@ -266,6 +283,11 @@ class SqliteTransaction final : public ports::Transaction {
     return Ok();
   }
 
+  template <typename... Args>
+  Status Write(Stmt id, const Args&... args) {
+    return Write(Sql(id), args...);
+  }
+
   // SQLITE_ROW, SQLITE_DONE, or an error.
   Result<bool> Step(sqlite3_stmt* s) {
     int rc = sqlite3_step(s);
@@ -275,6 +297,32 @@ class SqliteTransaction final : public ports::Transaction {
     sqlite3_reset(s);
     return Fail(std::move(e));
   }
+
+  // The first row of a bound statement through read(SqliteRow), if there is one.
+  template <typename Read>
+  auto One(sqlite3_stmt* s, Read read) -> Result<std::optional<decltype(read(SqliteRow{s}))>> {
+    KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
+    std::optional<decltype(read(SqliteRow{s}))> out;
+    if (row) out = read(SqliteRow{s});
+    sqlite3_reset(s);
+    return out;
+  }
+
+  // Every row of a bound statement through read(SqliteRow).
+  template <typename Read>
+  auto All(sqlite3_stmt* s, Read read) -> Result<std::vector<decltype(read(SqliteRow{s}))>> {
+    std::vector<decltype(read(SqliteRow{s}))> out;
+    while (true) {
+      KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
+      if (!row) break;
+      out.push_back(read(SqliteRow{s}));
+    }
+    sqlite3_reset(s);
+    return out;
+  }
+
+  // Rows changed by the last statement.
+  bool Changed() { return sqlite3_changes(conn_->db()) > 0; }
 
   Status InsertSubject(const ports::SubjectRow& r) override;
 
@@ -312,8 +360,6 @@ class SqliteTransaction final : public ports::Transaction {
 
   Status InsertTenant(const ports::TenantRow& r) override;
 
-  Result<std::vector<ports::TenantRow>> SelectTenants(const char* sql, const std::string* tenant);
-
   Result<std::optional<ports::TenantRow>> FindTenant(const std::string& tenant) override;
 
   Result<std::vector<ports::TenantRow>> ListTenants() override;
@@ -339,10 +385,6 @@ class SqliteTransaction final : public ports::Transaction {
   Status InsertPolicyVersion(const ports::PolicyVersionRow& r,
                              const std::vector<ports::PolicyTextRow>& texts) override;
 
-  Result<std::vector<ports::PolicyVersionRow>> SelectVersions(const char* sql,
-                                                              const std::string& tenant,
-                                                              const int64_t* version);
-
   Result<std::vector<ports::PolicyVersionRow>> ListPolicyVersions(
       const std::string& tenant) override;
 
@@ -355,10 +397,6 @@ class SqliteTransaction final : public ports::Transaction {
                                                     const std::string& format) override;
 
   Status InsertConsentEvent(const ports::ConsentEventRow& r) override;
-
-  Result<std::vector<ports::ConsentEventRow>> SelectConsentEvents(const char* sql,
-                                                                  const std::string& tenant,
-                                                                  const std::string& key);
 
   Result<std::vector<ports::ConsentEventRow>> ListConsentEvents(
       const std::string& tenant, const std::string& subject) override;

@@ -17,193 +17,104 @@ std::vector<Migration> SqliteMigrations();
 namespace sqlite_internal {
 
 Status SqliteTransaction::InsertSubject(const ports::SubjectRow& r) {
-  return Write(
-      "INSERT INTO subjects (tenant_id, subject_id, wrapped_key, fields, created_at, updated_at)"
-      " VALUES (?, ?, ?, ?, ?, ?)",
-      r.tenant, r.id, r.wrapped_key, r.fields, r.created_at, r.updated_at);
+  return Write(Stmt::kInsertSubject, r.tenant, r.id, r.wrapped_key, r.fields, r.created_at,
+               r.updated_at);
 }
 
 Result<std::optional<ports::SubjectRow>> SqliteTransaction::FindSubject(const std::string& tenant,
                                                                         const std::string& id) {
-  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s,
-                          Run("SELECT wrapped_key, fields, created_at, updated_at,"
-                              " email_verified_at FROM subjects"
-                              " WHERE tenant_id = ? AND subject_id = ?",
-                              tenant, id));
-  KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
-  if (!row) return std::optional<ports::SubjectRow>();
-  ports::SubjectRow r{tenant,
-                      id,
-                      ColBlob(s, 0),
-                      ColBlob(s, 1),
-                      sqlite3_column_int64(s, 2),
-                      sqlite3_column_int64(s, 3),
-                      sqlite3_column_int64(s, 4)};
-  sqlite3_reset(s);
-  return std::optional(std::move(r));
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(Stmt::kFindSubject, tenant, id));
+  return One(s, [&](const SqliteRow& row) { return SubjectFrom(row, 0, tenant, id); });
 }
 
 Status SqliteTransaction::SetEmailVerified(const std::string& tenant, const std::string& id,
                                            UnixMicros at) {
-  return Write("UPDATE subjects SET email_verified_at = ? WHERE tenant_id = ? AND subject_id = ?",
-               at, tenant, id);
+  return Write(Stmt::kSetEmailVerified, at, tenant, id);
 }
 
 Status SqliteTransaction::UpdateSubjectFields(const std::string& tenant, const std::string& id,
                                               const Bytes& fields, UnixMicros updated_at) {
-  return Write(
-      "UPDATE subjects SET fields = ?, updated_at = ? WHERE tenant_id = ? AND subject_id = ?",
-      fields, updated_at, tenant, id);
+  return Write(Stmt::kUpdateSubjectFields, fields, updated_at, tenant, id);
 }
 
 Result<bool> SqliteTransaction::DeleteSubject(const std::string& tenant, const std::string& id) {
-  KONFID_TRY(Write("DELETE FROM subjects WHERE tenant_id = ? AND subject_id = ?", tenant, id));
-  bool deleted = sqlite3_changes(conn_->db()) > 0;
+  KONFID_TRY(Write(Stmt::kDeleteSubject, tenant, id));
+  bool deleted = Changed();
   if (deleted) NoteErasure();
   return deleted;
 }
 
 Result<std::vector<ports::SubjectKeyRow>> SqliteTransaction::ListSubjectKeys(
     const std::string& after_tenant, const std::string& after_id, size_t limit) {
-  KONFID_ASSIGN_OR_RETURN(
-      sqlite3_stmt * s,
-      Run("SELECT tenant_id, subject_id, wrapped_key FROM subjects"
-          " WHERE (tenant_id, subject_id) > (?, ?) ORDER BY tenant_id, subject_id LIMIT ?",
-          after_tenant, after_id, static_cast<int64_t>(limit)));
-  std::vector<ports::SubjectKeyRow> out;
-  while (true) {
-    KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
-    if (!row) break;
-    out.push_back({ColText(s, 0), ColText(s, 1), ColBlob(s, 2)});
-  }
-  sqlite3_reset(s);
-  return out;
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(Stmt::kListSubjectKeys, after_tenant, after_id,
+                                                static_cast<int64_t>(limit)));
+  return All(s, [](const SqliteRow& row) { return SubjectKeyFrom(row); });
 }
 
 Status SqliteTransaction::UpdateSubjectKey(const std::string& tenant, const std::string& id,
                                            const Bytes& wrapped_key) {
-  return Write("UPDATE subjects SET wrapped_key = ? WHERE tenant_id = ? AND subject_id = ?",
-               wrapped_key, tenant, id);
+  return Write(Stmt::kUpdateSubjectKey, wrapped_key, tenant, id);
 }
 
 Result<uint64_t> SqliteTransaction::CountSubjects(const std::string& tenant) {
-  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s,
-                          Run("SELECT count(*) FROM subjects WHERE tenant_id = ?", tenant));
-  KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
-  uint64_t n = row ? static_cast<uint64_t>(sqlite3_column_int64(s, 0)) : 0;
-  sqlite3_reset(s);
-  return n;
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(Stmt::kCountSubjects, tenant));
+  KONFID_ASSIGN_OR_RETURN(
+      auto n, One(s, [](const SqliteRow& row) { return static_cast<uint64_t>(row.Int(0)); }));
+  return n.value_or(0);
 }
 
 Status SqliteTransaction::InsertIndex(const std::string& tenant, const std::string& field,
                                       const Bytes& hash, const std::string& subject) {
-  return Write("INSERT INTO subject_index (tenant_id, field, hash, subject_id) VALUES (?, ?, ?, ?)",
-               tenant, field, hash, subject);
+  return Write(Stmt::kInsertIndex, tenant, field, hash, subject);
 }
 
 Result<std::optional<std::string>> SqliteTransaction::LookupIndex(const std::string& tenant,
                                                                   const std::string& field,
                                                                   const Bytes& hash) {
-  KONFID_ASSIGN_OR_RETURN(
-      sqlite3_stmt * s,
-      Run("SELECT subject_id FROM subject_index WHERE tenant_id = ? AND field = ? AND hash = ?",
-          tenant, field, hash));
-  KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
-  std::optional<std::string> out;
-  if (row) out = ColText(s, 0);
-  sqlite3_reset(s);
-  return out;
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(Stmt::kLookupIndex, tenant, field, hash));
+  return One(s, [](const SqliteRow& row) { return row.Text(0); });
 }
 
 Result<std::optional<ports::SubjectRow>> SqliteTransaction::FindSubjectByIndex(
     const std::string& tenant, const std::string& field, const Bytes& hash) {
-  KONFID_ASSIGN_OR_RETURN(
-      sqlite3_stmt * s,
-      Run("SELECT s.subject_id, s.wrapped_key, s.fields, s.created_at, s.updated_at,"
-          " s.email_verified_at FROM subject_index i JOIN subjects s"
-          " ON s.tenant_id = i.tenant_id AND s.subject_id = i.subject_id"
-          " WHERE i.tenant_id = ? AND i.field = ? AND i.hash = ?",
-          tenant, field, hash));
-  KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
-  if (!row) return std::optional<ports::SubjectRow>();
-  ports::SubjectRow r{tenant,
-                      ColText(s, 0),
-                      ColBlob(s, 1),
-                      ColBlob(s, 2),
-                      sqlite3_column_int64(s, 3),
-                      sqlite3_column_int64(s, 4),
-                      sqlite3_column_int64(s, 5)};
-  sqlite3_reset(s);
-  return std::optional(std::move(r));
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(Stmt::kFindSubjectByIndex, tenant, field, hash));
+  return One(s, [&](const SqliteRow& row) { return SubjectFrom(row, 1, tenant, row.Text(0)); });
 }
 
 Status SqliteTransaction::DeleteIndex(const std::string& tenant, const std::string& subject,
                                       const std::string& field) {
-  if (field.empty())
-    return Write("DELETE FROM subject_index WHERE tenant_id = ? AND subject_id = ?", tenant,
-                 subject);
-  return Write("DELETE FROM subject_index WHERE tenant_id = ? AND subject_id = ? AND field = ?",
-               tenant, subject, field);
+  if (field.empty()) return Write(Stmt::kDeleteSubjectIndex, tenant, subject);
+  return Write(Stmt::kDeleteIndexField, tenant, subject, field);
 }
 
 Status SqliteTransaction::InsertTenant(const ports::TenantRow& r) {
-  KONFID_TRY(
-      Write("INSERT INTO tenants (tenant_id, wrapped_index_key, wrapped_audit_key, created_at,"
-            " receipt_public_key, wrapped_receipt_key) VALUES (?, ?, ?, ?, ?, ?)",
-            r.tenant, r.wrapped_index_key, r.wrapped_audit_key, r.created_at, r.receipt_public_key,
-            r.wrapped_receipt_key));
-  return Write("INSERT INTO audit_heads (tenant_id, seq, hash) VALUES (?, 0, ?)", r.tenant,
-               Bytes(domain::kAuditHashSize, 0));
-}
-
-Result<std::vector<ports::TenantRow>> SqliteTransaction::SelectTenants(const char* sql,
-                                                                       const std::string* tenant) {
-  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, conn_->Prepare(sql));
-  if (tenant) BindOne(s, 1, *tenant);
-  std::vector<ports::TenantRow> out;
-  while (true) {
-    KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
-    if (!row) break;
-    out.push_back({ColText(s, 0), ColBlob(s, 1), ColBlob(s, 2), sqlite3_column_int64(s, 3),
-                   ColBlob(s, 4), ColBlob(s, 5)});
-  }
-  sqlite3_reset(s);
-  return out;
+  KONFID_TRY(Write(Stmt::kInsertTenant, r.tenant, r.wrapped_index_key, r.wrapped_audit_key,
+                   r.created_at, r.receipt_public_key, r.wrapped_receipt_key));
+  return Write(Stmt::kInsertAuditHead, r.tenant, Bytes(domain::kAuditHashSize, 0));
 }
 
 Result<std::optional<ports::TenantRow>> SqliteTransaction::FindTenant(const std::string& tenant) {
-  KONFID_ASSIGN_OR_RETURN(auto rows,
-                          SelectTenants("SELECT tenant_id, wrapped_index_key, wrapped_audit_key,"
-                                        " created_at, receipt_public_key, wrapped_receipt_key"
-                                        " FROM tenants WHERE tenant_id = ?",
-                                        &tenant));
-  if (rows.empty()) return std::optional<ports::TenantRow>();
-  return std::optional(std::move(rows[0]));
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(Stmt::kFindTenant, tenant));
+  return One(s, [](const SqliteRow& row) { return TenantFrom(row); });
 }
 
 Result<std::vector<ports::TenantRow>> SqliteTransaction::ListTenants() {
-  return SelectTenants(
-      "SELECT tenant_id, wrapped_index_key, wrapped_audit_key, created_at,"
-      " receipt_public_key, wrapped_receipt_key FROM tenants ORDER BY tenant_id",
-      nullptr);
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(Stmt::kListTenants));
+  return All(s, [](const SqliteRow& row) { return TenantFrom(row); });
 }
 
 Status SqliteTransaction::UpdateTenantKeys(const ports::TenantRow& r) {
-  return Write(
-      "UPDATE tenants SET wrapped_index_key = ?, wrapped_audit_key = ?, receipt_public_key = ?,"
-      " wrapped_receipt_key = ? WHERE tenant_id = ?",
-      r.wrapped_index_key, r.wrapped_audit_key, r.receipt_public_key, r.wrapped_receipt_key,
-      r.tenant);
+  return Write(Stmt::kUpdateTenantKeys, r.wrapped_index_key, r.wrapped_audit_key,
+               r.receipt_public_key, r.wrapped_receipt_key, r.tenant);
 }
 
+// SQLite needs no lock statement here: BEGIN IMMEDIATE has made this the only writer.
 Result<ports::AuditHead> SqliteTransaction::LockAuditHead(const std::string& tenant) {
-  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s,
-                          Run("SELECT seq, hash FROM audit_heads WHERE tenant_id = ?", tenant));
-  KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
-  if (!row) return Fail(ErrorCode::kNotFound, "unknown tenant", "no audit head");
-  ports::AuditHead head{static_cast<uint64_t>(sqlite3_column_int64(s, 0)), ColBlob(s, 1)};
-  sqlite3_reset(s);
-  return head;
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(Stmt::kReadAuditHead, tenant));
+  KONFID_ASSIGN_OR_RETURN(auto head,
+                          One(s, [](const SqliteRow& row) { return AuditHeadFrom(row); }));
+  if (!head) return Fail(ErrorCode::kNotFound, "unknown tenant", "no audit head");
+  return std::move(*head);
 }
 
 Result<ports::AuditHead> SqliteTransaction::ReadAuditHead(const std::string& tenant) {
@@ -211,113 +122,60 @@ Result<ports::AuditHead> SqliteTransaction::ReadAuditHead(const std::string& ten
 }
 
 Status SqliteTransaction::SetAuditHead(const std::string& tenant, const ports::AuditHead& head) {
-  return Write("UPDATE audit_heads SET seq = ?, hash = ? WHERE tenant_id = ?", head.seq, head.hash,
-               tenant);
+  return Write(Stmt::kSetAuditHead, head.seq, head.hash, tenant);
 }
 
 Status SqliteTransaction::AppendAudit(const domain::AuditEvent& e) {
-  return Write(
-      "INSERT INTO audit_events (tenant_id, seq, time, actor, operation, subject_id, fields,"
-      " purpose, ground, outcome, reason, prev_hash, hash)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      e.tenant, e.seq, e.time, e.actor, e.operation, e.subject_id, JoinFields(e.fields), e.purpose,
-      e.ground, e.outcome, e.reason, e.prev_hash, e.hash);
+  return Write(Stmt::kAppendAudit, e.tenant, e.seq, e.time, e.actor, e.operation, e.subject_id,
+               JoinFields(e.fields), e.purpose, e.ground, e.outcome, e.reason, e.prev_hash, e.hash);
 }
 
+// Dialect: SQLite steps one cursor through the whole chain; PostgreSQL, whose results arrive
+// whole, reads it in pages (pg_storage.cc).
 Status SqliteTransaction::ScanAudit(const std::string& tenant,
                                     const std::function<Status(const domain::AuditEvent&)>& fn) {
-  KONFID_ASSIGN_OR_RETURN(
-      sqlite3_stmt * s,
-      Run("SELECT seq, time, actor, operation, subject_id, fields, purpose, ground, outcome,"
-          " reason, prev_hash, hash FROM audit_events WHERE tenant_id = ? ORDER BY seq",
-          tenant));
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                          Run("SELECT " KONFID_AUDIT_EVENT_COLUMNS
+                              " FROM audit_events WHERE tenant_id = ? ORDER BY seq",
+                              tenant));
   Status status = Ok();
   while (status) {
     auto row = Step(s);
     if (!row) return Fail(row.error());
     if (!*row) break;
-    domain::AuditEvent e;
-    e.tenant = tenant;
-    e.seq = static_cast<uint64_t>(sqlite3_column_int64(s, 0));
-    e.time = sqlite3_column_int64(s, 1);
-    e.actor = ColText(s, 2);
-    e.operation = ColText(s, 3);
-    e.subject_id = ColText(s, 4);
-    e.fields = SplitFields(ColText(s, 5));
-    e.purpose = ColText(s, 6);
-    e.ground = ColText(s, 7);
-    e.outcome = ColText(s, 8);
-    e.reason = ColText(s, 9);
-    e.prev_hash = ColBlob(s, 10);
-    e.hash = ColBlob(s, 11);
-    status = fn(e);
+    status = fn(AuditEventFrom(SqliteRow{s}, tenant));
   }
   sqlite3_reset(s);
   return status;
 }
 
 Status SqliteTransaction::InsertApiKey(const ports::ApiKeyRow& r) {
-  return Write(
-      "INSERT INTO api_keys (tenant_id, key_id, secret_hash, role, created_at)"
-      " VALUES (?, ?, ?, ?, ?)",
-      r.tenant, r.key_id, r.secret_hash, r.role, r.created_at);
+  return Write(Stmt::kInsertApiKey, r.tenant, r.key_id, r.secret_hash, r.role, r.created_at);
 }
 
 Result<std::optional<ports::ApiKeyRow>> SqliteTransaction::FindApiKey(const std::string& key_id) {
-  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s,
-                          Run("SELECT tenant_id, secret_hash, role, created_at, revoked_at"
-                              " FROM api_keys WHERE key_id = ?",
-                              key_id));
-  KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
-  if (!row) return std::optional<ports::ApiKeyRow>();
-  ports::ApiKeyRow r{ColText(s, 0),
-                     key_id,
-                     ColBlob(s, 1),
-                     ColText(s, 2),
-                     sqlite3_column_int64(s, 3),
-                     sqlite3_column_int64(s, 4)};
-  sqlite3_reset(s);
-  return std::optional(std::move(r));
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(Stmt::kFindApiKey, key_id));
+  return One(s, [&](const SqliteRow& row) { return ApiKeyFrom(row, row.Text(0), key_id); });
 }
 
 Result<std::vector<ports::ApiKeyRow>> SqliteTransaction::ListApiKeys(const std::string& tenant) {
-  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s,
-                          Run("SELECT key_id, secret_hash, role, created_at, revoked_at"
-                              " FROM api_keys WHERE tenant_id = ? ORDER BY created_at, key_id",
-                              tenant));
-  std::vector<ports::ApiKeyRow> out;
-  while (true) {
-    KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
-    if (!row) break;
-    out.push_back({tenant, ColText(s, 0), ColBlob(s, 1), ColText(s, 2), sqlite3_column_int64(s, 3),
-                   sqlite3_column_int64(s, 4)});
-  }
-  sqlite3_reset(s);
-  return out;
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(Stmt::kListApiKeys, tenant));
+  return All(s, [&](const SqliteRow& row) { return ApiKeyFrom(row, tenant, row.Text(0)); });
 }
 
 Result<bool> SqliteTransaction::RevokeApiKey(const std::string& tenant, const std::string& key_id,
                                              UnixMicros at) {
-  KONFID_TRY(Write(
-      "UPDATE api_keys SET revoked_at = ? WHERE tenant_id = ? AND key_id = ? AND revoked_at = 0",
-      at, tenant, key_id));
-  return sqlite3_changes(conn_->db()) > 0;
+  KONFID_TRY(Write(Stmt::kRevokeApiKey, at, tenant, key_id));
+  return Changed();
 }
 
 Result<std::optional<std::string>> SqliteTransaction::GetMeta(const std::string& key) {
-  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run("SELECT value FROM meta WHERE key = ?", key));
-  KONFID_ASSIGN_OR_RETURN(bool row, Step(s));
-  std::optional<std::string> out;
-  if (row) out = ColText(s, 0);
-  sqlite3_reset(s);
-  return out;
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(Stmt::kGetMeta, key));
+  return One(s, [](const SqliteRow& row) { return row.Text(0); });
 }
 
 Status SqliteTransaction::SetMeta(const std::string& key, const std::string& value) {
-  return Write(
-      "INSERT INTO meta (key, value) VALUES (?, ?)"
-      " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-      key, value);
+  return Write(Stmt::kSetMeta, key, value);
 }
 
 }  // namespace sqlite_internal
@@ -330,6 +188,7 @@ SqliteStorage::~SqliteStorage() = default;
 Result<std::unique_ptr<SqliteStorage>> SqliteStorage::Open(const SqliteOptions& options) {
   if (options.clock == nullptr)
     return Fail(ErrorCode::kInvalidArgument, "SQLite storage opened without a clock");
+  (void)SqliteStatements();  // the shared texts, rewritten here once rather than mid-request
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   KONFID_ASSIGN_OR_RETURN(impl->writer, Connection::Open(options));

@@ -1,0 +1,195 @@
+#include "adapters/storage/statements.h"
+
+#include <cctype>
+
+#include "adapters/storage/rows.h"
+
+namespace konfid::adapters {
+
+namespace {
+
+struct Entry {
+  Stmt id;
+  const char* text;
+};
+
+// The shared statements, in the order of Stmt. Where a row reader of rows.h reads the
+// result, the select list is the one it names.
+constexpr Entry kShared[] = {
+    {Stmt::kInsertSubject,
+     "INSERT INTO subjects (tenant_id, subject_id, wrapped_key, fields, created_at, updated_at)"
+     " VALUES ($1, $2, $3, $4, $5, $6)"},
+    {Stmt::kFindSubject,
+     "SELECT wrapped_key, fields, created_at, updated_at, email_verified_at FROM subjects"
+     " WHERE tenant_id = $1 AND subject_id = $2"},
+    {Stmt::kSetEmailVerified,
+     "UPDATE subjects SET email_verified_at = $1 WHERE tenant_id = $2 AND subject_id = $3"},
+    {Stmt::kUpdateSubjectFields,
+     "UPDATE subjects SET fields = $1, updated_at = $2 WHERE tenant_id = $3 AND subject_id = $4"},
+    {Stmt::kDeleteSubject, "DELETE FROM subjects WHERE tenant_id = $1 AND subject_id = $2"},
+    {Stmt::kListSubjectKeys,
+     "SELECT tenant_id, subject_id, wrapped_key FROM subjects"
+     " WHERE (tenant_id, subject_id) > ($1, $2) ORDER BY tenant_id, subject_id LIMIT $3"},
+    {Stmt::kUpdateSubjectKey,
+     "UPDATE subjects SET wrapped_key = $1 WHERE tenant_id = $2 AND subject_id = $3"},
+    {Stmt::kCountSubjects, "SELECT count(*) FROM subjects WHERE tenant_id = $1"},
+
+    {Stmt::kInsertIndex,
+     "INSERT INTO subject_index (tenant_id, field, hash, subject_id) VALUES ($1, $2, $3, $4)"},
+    {Stmt::kLookupIndex,
+     "SELECT subject_id FROM subject_index WHERE tenant_id = $1 AND field = $2 AND hash = $3"},
+    {Stmt::kFindSubjectByIndex,
+     "SELECT s.subject_id, s.wrapped_key, s.fields, s.created_at, s.updated_at,"
+     " s.email_verified_at FROM subject_index i JOIN subjects s"
+     " ON s.tenant_id = i.tenant_id AND s.subject_id = i.subject_id"
+     " WHERE i.tenant_id = $1 AND i.field = $2 AND i.hash = $3"},
+    {Stmt::kDeleteSubjectIndex,
+     "DELETE FROM subject_index WHERE tenant_id = $1 AND subject_id = $2"},
+    {Stmt::kDeleteIndexField,
+     "DELETE FROM subject_index WHERE tenant_id = $1 AND subject_id = $2 AND field = $3"},
+
+    {Stmt::kInsertTenant,
+     "INSERT INTO tenants (" KONFID_TENANT_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6)"},
+    {Stmt::kInsertAuditHead, "INSERT INTO audit_heads (tenant_id, seq, hash) VALUES ($1, 0, $2)"},
+    {Stmt::kFindTenant, "SELECT " KONFID_TENANT_COLUMNS " FROM tenants WHERE tenant_id = $1"},
+    {Stmt::kListTenants, "SELECT " KONFID_TENANT_COLUMNS " FROM tenants ORDER BY tenant_id"},
+    {Stmt::kUpdateTenantKeys,
+     "UPDATE tenants SET wrapped_index_key = $1, wrapped_audit_key = $2,"
+     " receipt_public_key = $3, wrapped_receipt_key = $4 WHERE tenant_id = $5"},
+    {Stmt::kReadAuditHead, "SELECT seq, hash FROM audit_heads WHERE tenant_id = $1"},
+    {Stmt::kSetAuditHead, "UPDATE audit_heads SET seq = $1, hash = $2 WHERE tenant_id = $3"},
+    {Stmt::kAppendAudit, "INSERT INTO audit_events (tenant_id, " KONFID_AUDIT_EVENT_COLUMNS
+                         ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"},
+    {Stmt::kInsertAuditCheckpoint,
+     "INSERT INTO audit_checkpoints (tenant_id, seq, hash, time, checkpoint)"
+     " VALUES ($1, $2, $3, $4, $5)"},
+    {Stmt::kListAuditCheckpoints,
+     "SELECT seq, hash, time, checkpoint FROM audit_checkpoints WHERE tenant_id = $1"
+     " ORDER BY time DESC, seq DESC LIMIT $2"},
+
+    {Stmt::kInsertApiKey,
+     "INSERT INTO api_keys (tenant_id, key_id, secret_hash, role, created_at)"
+     " VALUES ($1, $2, $3, $4, $5)"},
+    {Stmt::kFindApiKey,
+     "SELECT tenant_id, secret_hash, role, created_at, revoked_at FROM api_keys"
+     " WHERE key_id = $1"},
+    {Stmt::kListApiKeys,
+     "SELECT key_id, secret_hash, role, created_at, revoked_at FROM api_keys"
+     " WHERE tenant_id = $1 ORDER BY created_at, key_id"},
+    {Stmt::kRevokeApiKey,
+     "UPDATE api_keys SET revoked_at = $1"
+     " WHERE tenant_id = $2 AND key_id = $3 AND revoked_at = 0"},
+    {Stmt::kGetMeta, "SELECT value FROM meta WHERE key = $1"},
+    // Both dialects spell this upsert alike (SQLite since 3.24).
+    {Stmt::kSetMeta,
+     "INSERT INTO meta (key, value) VALUES ($1, $2)"
+     " ON CONFLICT (key) DO UPDATE SET value = excluded.value"},
+
+    {Stmt::kInsertPolicyVersion,
+     "INSERT INTO policy_versions (tenant_id, version, effective_at, published_at, text_hash,"
+     " material, changes, source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"},
+    {Stmt::kInsertPolicyText,
+     "INSERT INTO policy_texts (tenant_id, version, document, lang, format, text)"
+     " VALUES ($1, $2, $3, $4, $5, $6)"},
+    // The list leaves out each version's source (the policy file), which only Find needs.
+    {Stmt::kListPolicyVersions,
+     "SELECT version, effective_at, published_at, text_hash, material, changes, ''"
+     " FROM policy_versions WHERE tenant_id = $1 ORDER BY version"},
+    {Stmt::kFindPolicyVersion,
+     "SELECT version, effective_at, published_at, text_hash, material, changes, source"
+     " FROM policy_versions WHERE tenant_id = $1 AND version = $2"},
+    {Stmt::kFindPolicyText,
+     "SELECT text FROM policy_texts WHERE tenant_id = $1 AND version = $2 AND document = $3"
+     " AND lang = $4 AND format = $5"},
+    {Stmt::kInsertConsentEvent,
+     "INSERT INTO consent_events (tenant_id, subject_id, event_id, purpose, kind,"
+     " policy_version, text_hash, method, source, time, ip, user_agent, receipt)"
+     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"},
+    {Stmt::kListConsentEvents,
+     "SELECT " KONFID_CONSENT_COLUMNS
+     " FROM consent_events WHERE tenant_id = $1 AND subject_id = $2 ORDER BY event_id"},
+    {Stmt::kFindConsentEvent, "SELECT " KONFID_CONSENT_COLUMNS
+                              " FROM consent_events WHERE tenant_id = $1 AND event_id = $2"},
+    {Stmt::kListConsentSubjects,
+     "SELECT DISTINCT subject_id FROM consent_events WHERE tenant_id = $1 AND subject_id > $2"
+     " ORDER BY subject_id LIMIT $3"},
+
+    {Stmt::kInsertNoticeRun,
+     "INSERT INTO policy_notices (tenant_id, version, kind, after_subject, done, queued)"
+     " VALUES ($1, $2, $3, $4, $5, $6)"},
+    {Stmt::kListNoticeRuns,
+     "SELECT version, after_subject, queued, kind FROM policy_notices"
+     " WHERE tenant_id = $1 AND done = 0 ORDER BY version, kind"},
+    // PostgreSQL: the UPDATE waits for a concurrent run's row lock, then re-checks
+    // after_subject, so only one of two nodes moves the run.
+    {Stmt::kAdvanceNoticeRun,
+     "UPDATE policy_notices SET after_subject = $1, done = $2, queued = $3"
+     " WHERE tenant_id = $4 AND version = $5 AND kind = $6 AND after_subject = $7"
+     " AND done = 0"},
+    {Stmt::kInsertOutbox, "INSERT INTO outbox (" KONFID_OUTBOX_COLUMNS
+                          ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"},
+    {Stmt::kDueOutbox, "SELECT " KONFID_OUTBOX_COLUMNS
+                       " FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1"
+                       " ORDER BY next_attempt_at LIMIT $2"},
+    // A claim moves the due time only if no one else has: no row lock needed in either
+    // dialect (no FOR UPDATE SKIP LOCKED).
+    {Stmt::kClaimOutbox,
+     "UPDATE outbox SET next_attempt_at = $1 WHERE tenant_id = $2 AND message_id = $3"
+     " AND status = 'pending' AND next_attempt_at = $4"},
+    {Stmt::kUpdateOutbox,
+     "UPDATE outbox SET status = $1, attempts = $2, next_attempt_at = $3, sent_at = $4,"
+     " last_error = $5 WHERE tenant_id = $6 AND message_id = $7"},
+    {Stmt::kInsertToken,
+     "INSERT INTO tokens (tenant_id, token_hash, subject_id, kind, pending, created_at,"
+     " expires_at, used_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"},
+    {Stmt::kFindToken,
+     "SELECT subject_id, kind, pending, created_at, expires_at, used_at FROM tokens"
+     " WHERE tenant_id = $1 AND token_hash = $2"},
+    {Stmt::kMarkTokenUsed,
+     "UPDATE tokens SET used_at = $1 WHERE tenant_id = $2 AND token_hash = $3 AND used_at = 0"},
+};
+
+constexpr bool InStmtOrder() {
+  if (std::size(kShared) != kStatementCount) return false;
+  for (size_t i = 0; i < kStatementCount; ++i)
+    if (static_cast<size_t>(kShared[i].id) != i) return false;
+  return true;
+}
+static_assert(InStmtOrder(), "kShared lists every Stmt once, in the enum's order");
+
+constexpr std::array<const char*, kStatementCount> SharedTexts() {
+  std::array<const char*, kStatementCount> out{};
+  for (size_t i = 0; i < kStatementCount; ++i) out[i] = kShared[i].text;
+  return out;
+}
+
+}  // namespace
+
+std::string ToSqlitePlaceholders(std::string_view text) {
+  std::string out(text);
+  for (size_t i = 0; i + 1 < out.size(); ++i)
+    if (out[i] == '$' && std::isdigit(static_cast<unsigned char>(out[i + 1]))) out[i] = '?';
+  return out;
+}
+
+const StatementTexts& PostgresStatements() {
+  static constexpr StatementTexts texts(SharedTexts());
+  return texts;
+}
+
+const StatementTexts& SqliteStatements() {
+  // Built once, on first use (SqliteStorage::Open); the strings never move afterwards.
+  static const std::array<std::string, kStatementCount> rewritten = [] {
+    std::array<std::string, kStatementCount> out;
+    for (size_t i = 0; i < kStatementCount; ++i) out[i] = ToSqlitePlaceholders(kShared[i].text);
+    return out;
+  }();
+  static const StatementTexts texts = [] {
+    std::array<const char*, kStatementCount> ptrs{};
+    for (size_t i = 0; i < kStatementCount; ++i) ptrs[i] = rewritten[i].c_str();
+    return StatementTexts(ptrs);
+  }();
+  return texts;
+}
+
+}  // namespace konfid::adapters
