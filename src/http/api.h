@@ -1,7 +1,7 @@
 // The JSON API: the route table (routes.cc), its dispatch and the handlers. Handlers are
-// thin: they turn a request into a call on one use case and its result into a response. Errors are
-// application/problem+json (RFC 9457) with a stable `code`; the table in problem.cc maps error
-// codes to statuses.
+// thin: they turn a request into a call on one use case and its result into a response.
+// Errors are application/problem+json (RFC 9457) with a stable `code`; the table in
+// problem.cc maps error codes to statuses.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
