@@ -1,5 +1,8 @@
 #include "app/roles.h"
 
+#include <array>
+#include <initializer_list>
+
 namespace konfid::app {
 
 std::optional<Role> ParseRole(std::string_view name) {
@@ -45,5 +48,71 @@ bool RoleAllows(Role role, domain::Operation op) {
       return role == Role::kAdmin;
   }
 }
+
+namespace {
+
+constexpr unsigned Roles(std::initializer_list<Role> roles) {
+  unsigned mask = 0;
+  for (Role r : roles) mask |= 1u << static_cast<unsigned>(r);
+  return mask;
+}
+
+struct Grant {
+  Permission permission;
+  unsigned roles;            // bit per Role
+  bool checked_by_use_case;  // see CheckedByUseCase
+  std::string_view refusal;
+};
+
+using enum Role;
+// The permission table. The subject rows are RoleAllows of the operation they audit; the
+// Vault's own checks (app/vault*.cc) hold the same lists.
+constexpr std::array kGrants = {
+    Grant{Permission::kNone, Roles({kAdmin, kOperator, kSupport, kMarketing, kAnalyst, kProcessor}),
+          false, ""},
+    Grant{Permission::kSubjectsCreate, Roles({kAdmin, kOperator}), true,
+          "this API key's role may not create subjects"},
+    Grant{Permission::kSubjectsRead, Roles({kAdmin, kOperator, kSupport, kProcessor}), true,
+          "this API key's role may not read subjects"},
+    Grant{Permission::kSubjectsUpdate, Roles({kAdmin, kOperator, kSupport}), true,
+          "this API key's role may not update subjects"},
+    Grant{Permission::kSubjectsDelete, Roles({kAdmin, kOperator}), true,
+          "this API key's role may not delete subjects"},
+    Grant{Permission::kRegister, Roles({kAdmin, kOperator}), true,
+          "this API key's role may not register"},
+    Grant{Permission::kConsentsRecord, Roles({kAdmin, kOperator}), true,
+          "this API key's role may not record consent"},
+    Grant{Permission::kConsentsRead, Roles({kAdmin, kOperator, kSupport, kMarketing}), true,
+          "this API key's role may not read consents"},
+    Grant{Permission::kReceiptsRead, Roles({kAdmin, kOperator, kSupport, kMarketing}), true,
+          "this API key's role may not read receipts"},
+    Grant{Permission::kMarketingSend, Roles({kAdmin, kOperator, kMarketing}), true,
+          "this API key's role may not send marketing"},
+    Grant{Permission::kPolicyPublish, Roles({kAdmin}), false,
+          "only an admin key may publish the policy"},
+    Grant{Permission::kApiKeysManage, Roles({kAdmin}), false,
+          "only an admin key may manage API keys"},
+    Grant{Permission::kJobsRun, Roles({kAdmin}), false, "only an admin key may run jobs"},
+};
+
+constexpr bool InEnumOrder() {
+  for (size_t i = 0; i < kGrants.size(); ++i)
+    if (static_cast<size_t>(kGrants[i].permission) != i) return false;
+  return true;
+}
+static_assert(InEnumOrder() && kGrants.size() == 1 + static_cast<size_t>(Permission::kJobsRun),
+              "one row per Permission, in the enum's order");
+
+const Grant& GrantOf(Permission p) { return kGrants[static_cast<size_t>(p)]; }
+
+}  // namespace
+
+bool RoleMay(Role role, Permission permission) {
+  return (GrantOf(permission).roles >> static_cast<unsigned>(role)) & 1u;
+}
+
+std::string_view RefusalMessage(Permission permission) { return GrantOf(permission).refusal; }
+
+bool CheckedByUseCase(Permission permission) { return GrantOf(permission).checked_by_use_case; }
 
 }  // namespace konfid::app

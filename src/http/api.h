@@ -1,6 +1,7 @@
-// The JSON API: routing, parsing and rendering. Handlers are thin: they turn a request into
-// a call on app::Vault and its result into a response. Errors are application/problem+json
-// (RFC 9457) with a stable `code`; the table in problem.cc maps error codes to statuses.
+// The JSON API: the route table (routes.cc), its dispatch and the handlers. Handlers are
+// thin: they turn a request into a call on one use case and its result into a response.
+// Errors are application/problem+json (RFC 9457) with a stable `code`; the table in
+// problem.cc maps error codes to statuses.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -9,17 +10,21 @@
 #include <boost/url/url_view.hpp>
 
 #include <memory>
+#include <optional>
+#include <span>
 #include <string_view>
 
 #include "app/api_keys.h"
 #include "app/group_committer.h"
 #include "app/job_report.h"
+#include "app/policy_admin.h"
 #include "app/policy_store.h"
 #include "app/vault.h"
 #include "core/event_log.h"
 #include "http/client_address.h"
 #include "http/metrics.h"
 #include "http/rate_limiter.h"
+#include "http/router.h"
 #include "ports/clock.h"
 #include "ports/storage.h"
 
@@ -50,6 +55,25 @@ struct ApiDeps {
 };
 
 class ReadinessCheck;
+class Api;
+
+// What a handler gets: the request, the route's parameters, the caller. A handler parses,
+// calls one use case and writes the reply; it never looks at the path itself.
+struct Call {
+  const Request& req;
+  const boost::urls::url_view& target;  // for the query
+  const PathParams& params;             // the pattern's {name}s
+  const app::Actor* actor;              // the key's holder; null when no key was sent
+  const std::string& client;            // the client's address (ClientAddress)
+  Yield& yield;
+};
+using Handler = Response (Api::*)(const Call&);
+using Route = RouteRow<Handler>;
+
+// The route table (routes.cc), read top to bottom like a menu.
+std::span<const Route> Routes();
+// The table compiled; throws std::logic_error on first use if a row is malformed.
+const Router& RouteTable();
 
 class Api {
  public:
@@ -66,35 +90,61 @@ class Api {
   ports::Clock& clock() { return d_.clock; }
 
  private:
-  // `client` is the client's address (ClientAddress), for per-client limits.
-  Response Route(const Request& request, const std::string& client, std::string& route,
-                 Yield yield);
-  // The unsubscribe link: GET a page with a button, POST (RFC 8058) withdraws (unsubscribe_api.cc).
-  Response UnsubscribeRoute(const Request& request, const std::string& path,
-                            const boost::urls::url_view& target, const std::string& client,
-                            std::string& route, Yield yield);
+  friend std::span<const Route> Routes();
+
+  // Finds the route, applies its limit, access and permission, and calls its handler.
+  // `route` receives the metric label ("unmatched" stays when none matched).
+  Response Dispatch(const Request& request, const std::string& client, std::string_view& route,
+                    Yield& yield);
+  // The key a row's access asks for, checked against its permission.
+  Result<std::optional<app::Actor>> Authorize(const Request& request, const Route& row);
   // True when `client` has used up its attempts on `route` (public routes whose token is the
   // credential: each route has its own buckets).
-  bool Limited(const std::string& route, const std::string& client);
+  bool Limited(std::string_view route, const std::string& client);
   // Writes a 5xx as a `request_failed` event: ids, route pattern, codes; never values.
-  void LogFailure(const Request& request, Response& response, const std::string& request_id,
-                  const std::string& route, const std::string& method);
-  // /v1/policy and /v1/policy/versions[/{n}] (policy_api.cc).
-  Response PolicyRoute(const Request& request, const std::string& path,
-                       const boost::urls::url_view& target, std::string& route);
-  // /v1/apikeys[/{id}]: an admin lists and revokes the tenant's API keys (admin_api.cc).
-  Response AdminRoute(const Request& request, const std::string& path, std::string& route);
-  // /v1/renewals/{tenant}/{token}: the page of a policy-change notice's link and its
-  // decision (renewal_api.cc). Public: the token is the credential.
-  Response RenewalRoute(const Request& request, const std::string& path, const std::string& client,
-                        std::string& route, Yield yield);
-  // POST /v1/jobs/{name}/run: an admin runs a job's pass now, gets its report (jobs_api.cc).
-  Response JobsRoute(const Request& request, const std::string& path, std::string& route,
-                     Yield yield);
-  // /v1/audit/checkpoints: the tenant's signed audit checkpoints (audit_api.cc). Public.
-  Response AuditRoute(const Request& request, const boost::urls::url_view& target,
-                      std::string& route);
+  void LogFailure(Response& response, const std::string& request_id, std::string_view route,
+                  std::string_view method);
+
+  // The handlers of the table, by the file that holds them.
+  // api.cc: service endpoints and the subject data.
+  Response Health(const Call& call);
+  Response Ready(const Call& call);
+  Response MetricsText(const Call& call);
+  Response ReceiptKey(const Call& call);
+  Response Confirm(const Call& call);
+  Response Register(const Call& call);
+  Response CreateSubject(const Call& call);
+  Response FindSubject(const Call& call);
+  Response GetSubject(const Call& call);
+  Response UpdateSubject(const Call& call);
+  Response DeleteSubject(const Call& call);
+  // consent_api.cc: consents, receipts, marketing.
+  Response Consents(const Call& call);
+  Response RecordConsent(const Call& call);
+  Response Receipt(const Call& call);
+  Response SendMessage(const Call& call);
+  Response UnsubscribeLink(const Call& call);
+  // policy_api.cc: the published policy and its versions.
+  Response PolicyText(const Call& call);
+  Response PolicyVersions(const Call& call);
+  Response PublishPolicy(const Call& call);
+  Response PolicyVersion(const Call& call);
+  // admin_api.cc: the tenant's API keys.
+  Response ListApiKeys(const Call& call);
+  Response RevokeApiKey(const Call& call);
+  // audit_api.cc: the signed audit checkpoints.
+  Response AuditCheckpoints(const Call& call);
+  // jobs_api.cc: an admin runs a job's pass now and reads its report.
+  Response RunJob(const Call& call);
+  // renewal_api.cc and unsubscribe_api.cc: the links of notices and marketing emails.
+  Response RenewalPage(const Call& call);
+  Response Renew(const Call& call);
+  Response UnsubscribePage(const Call& call);
+  Response Unsubscribe(const Call& call);
+
   ApiDeps d_;
+  app::PolicyAdmin policy_admin_;
+  const Router& router_;
   RateLimiter link_limit_{10, 60'000'000};  // per route and client: 10 a minute
   std::unique_ptr<ReadinessCheck> ready_;
 };

@@ -23,14 +23,12 @@ json::object CheckpointJson(const ports::AuditCheckpointRow& c) {
 
 }  // namespace
 
-Response Api::AuditRoute(const Request& req, const boost::urls::url_view& target,
-                         std::string& route) {
-  auto problem = [&](const Error& e) { return Problem(e, req.version(), req.keep_alive()); };
-  route = "/v1/audit/checkpoints";
-  if (req.method() != beast_http::verb::get) return MethodNotAllowed(req, "GET");
+Response Api::AuditCheckpoints(const Call& call) {
+  const Request& req = call.req;
+  auto problem = [&](const Error& e) { return Problem(req, e); };
   std::string tenant;
   size_t limit = 100;
-  for (auto param : target.params(boost::urls::encoding_opts{})) {
+  for (auto param : call.target.params(boost::urls::encoding_opts{})) {
     if (param.key == "tenant") {
       tenant = param.value;
     } else if (param.key == "limit") {

@@ -4,7 +4,7 @@
 
 namespace konfid::http {
 
-void Metrics::Observe(const std::string& route, const std::string& method, unsigned status,
+void Metrics::Observe(std::string_view route, std::string_view method, unsigned status,
                       int64_t micros) {
   double seconds = static_cast<double>(micros) / 1e6;
   thread_local std::string key;
@@ -13,8 +13,8 @@ void Metrics::Observe(const std::string& route, const std::string& method, unsig
   auto r = requests_.find(std::string_view(key));
   if (r == requests_.end()) r = requests_.emplace(key, 0).first;
   ++r->second;
-  auto l = latency_.find(std::string_view(route));
-  if (l == latency_.end()) l = latency_.emplace(route, Histogram{}).first;
+  auto l = latency_.find(route);
+  if (l == latency_.end()) l = latency_.emplace(std::string(route), Histogram{}).first;
   Histogram& h = l->second;
   for (size_t i = 0; i < kBuckets.size(); ++i)
     if (seconds <= kBuckets[i]) ++h.counts[i];

@@ -7,13 +7,13 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 namespace konfid::http {
 
 class Metrics {
  public:
-  void Observe(const std::string& route, const std::string& method, unsigned status,
-               int64_t micros);
+  void Observe(std::string_view route, std::string_view method, unsigned status, int64_t micros);
   // `extra` is appended verbatim (gauges and counters owned by others).
   std::string Render(const std::string& extra) const;
 

@@ -1,9 +1,12 @@
-// /v1/policy: the published texts (public, no key needed) and the versions; publishing a
-// version needs an admin key of the tenant.
+// /v1/policy: the published texts and versions (public; a key, if sent, names the tenant)
+// and publishing a version (an admin key). The work is app::PolicyAdmin's; these parse the
+// query and negotiate the text's language and format.
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 #include <map>
+#include <optional>
 #include <set>
+#include <stdexcept>
 
 #include "http/api.h"
 #include "http/json_body.h"
@@ -33,176 +36,161 @@ json::object VersionJson(const ports::PolicyVersionRow& v, int64_t in_force) {
                       {"in_force", v.version == in_force}};
 }
 
-}  // namespace
+using Query = std::map<std::string, std::string>;
 
-Response Api::PolicyRoute(const Request& req, const std::string& path,
-                          const boost::urls::url_view& target, std::string& route) {
-  auto problem = [&](const Error& e) { return Problem(e, req.version(), req.keep_alive()); };
-  auto method = req.method();
-  std::map<std::string, std::string> query;
+// The query of every /v1/policy route: one set of known parameters, each route reading its own.
+Result<Query> ParsePolicyQuery(const boost::urls::url_view& target) {
+  static const std::set<std::string> kKnown = {"tenant",  "lang",      "format",      "document",
+                                               "version", "effective", "short_notice"};
+  Query query;
   for (auto param : target.params(boost::urls::encoding_opts{})) {
-    static const std::set<std::string> kKnown = {"tenant",  "lang",      "format",      "document",
-                                                 "version", "effective", "short_notice"};
     if (!kKnown.contains(param.key))
-      return problem(
+      return Fail(
           Invalid("unknown query parameter '" + param.key.substr(0, 32) + "'", "invalid_query"));
     query[param.key] = param.value;
   }
+  return query;
+}
 
-  // Which tenant: ?tenant=, else the API key's, else the only one this server serves.
-  std::optional<app::Actor> actor;
-  auto auth = req[beast_http::field::authorization];
-  if (!auth.empty()) {
-    if (!auth.starts_with("Bearer "))
-      return problem(Error(ErrorCode::kUnauthenticated, "use Authorization: Bearer <key>")
-                         .WithReason("missing_api_key"));
-    auto a = d_.keys.Authenticate(std::string_view(auth.data() + 7, auth.size() - 7));
-    if (!a) return problem(a.error());
-    actor = std::move(*a);
-  }
-  if (method == beast_http::verb::post && !actor)
-    return problem(Error(ErrorCode::kUnauthenticated,
-                         "publishing needs an admin API key: Authorization: Bearer <key>")
-                       .WithReason("missing_api_key"));
-  std::string tenant = query.contains("tenant") ? query["tenant"] : actor ? actor->tenant : "";
-  if (tenant.empty()) {
-    auto tenants = d_.policies.Tenants();
-    if (tenants.size() != 1)
-      return problem(Invalid("name the tenant: ?tenant=<id>", "tenant_required"));
-    tenant = tenants[0];
-  }
-  auto active = d_.policies.Current(tenant);
-  if (!active)
-    return problem(Error(ErrorCode::kNotFound, "no such tenant on this server")
-                       .WithReason("tenant_not_configured"));
+std::string Get(const Query& q, const std::string& key) {
+  auto it = q.find(key);
+  return it == q.end() ? "" : it->second;
+}
 
-  if (path == "/v1/policy") {
-    route = "/v1/policy";
-    if (method != beast_http::verb::get) return MethodNotAllowed(req, "GET");
-    text::Lang lang =
-        active->policy->jurisdiction == "ru-152fz" ? text::Lang::kRu : text::Lang::kEn;
-    if (query.contains("lang")) {
-      auto l = text::ParseLang(query["lang"]);
-      if (!l) return problem(Invalid("lang must be ru or en", "invalid_query"));
-      lang = *l;
-    } else if (auto l = AcceptedLang(req[beast_http::field::accept_language])) {
-      lang = *l;
-    }
-    auto accept = req[beast_http::field::accept];
-    text::Format format = accept.find("text/html") != std::string_view::npos
-                              ? text::Format::kHtml
-                              : text::Format::kMarkdown;
-    if (query.contains("format")) {
-      auto f = text::ParseFormat(query["format"]);
-      if (!f) return problem(Invalid("format must be html or md", "invalid_query"));
-      format = *f;
-    }
-    int64_t version = active->version;
-    if (query.contains("version")) {
-      try {
-        size_t used = 0;
-        version = std::stoll(query["version"], &used);
-        if (used != query["version"].size() || version < 1) throw std::invalid_argument("");
-      } catch (const std::exception&) {
-        return problem(Invalid("version must be a positive integer", "invalid_query"));
-      }
-    }
-    std::string document = query.contains("document") ? query["document"] : "policy";
-    auto txn = d_.storage.Begin(false);
-    if (!txn) return problem(txn.error());
-    auto body = (*txn)->FindPolicyText(tenant, version, document, std::string(text::LangName(lang)),
-                                       std::string(text::FormatName(format)));
-    if (!body) return problem(body.error());
-    if (!*body)
-      return problem(
-          Error(ErrorCode::kNotFound, "no such version or document").WithReason("not_found"));
-    Response res = Text(200, std::move(**body), text::MediaType(format), req);
-    res.set(beast_http::field::content_language, text::LangName(lang));
-    res.set(beast_http::field::cache_control, "no-cache");
-    res.set("Konfid-Policy-Version", std::to_string(version));
-    res.set(beast_http::field::vary, "Accept, Accept-Language");
-    return res;
-  }
+std::optional<std::string> Named(const Query& q, const std::string& key) {
+  auto it = q.find(key);
+  return it == q.end() ? std::nullopt : std::optional<std::string>(it->second);
+}
 
-  if (path == "/v1/policy/versions") {
-    route = "/v1/policy/versions";
-    if (method == beast_http::verb::get) {
-      auto txn = d_.storage.Begin(false);
-      if (!txn) return problem(txn.error());
-      auto versions = (*txn)->ListPolicyVersions(tenant);
-      if (!versions) return problem(versions.error());
-      json::array out;
-      for (const auto& v : *versions) out.push_back(VersionJson(v, active->version));
-      return Json(200, json::object{{"tenant", tenant}, {"versions", std::move(out)}}, req);
-    }
-    if (method != beast_http::verb::post) return MethodNotAllowed(req, "GET, POST");
-    if (actor->role != app::Role::kAdmin)
-      return problem(Error(ErrorCode::kPermissionDenied, "only an admin key may publish the policy")
-                         .WithReason("role"));
-    auto type = req[beast_http::field::content_type];
-    if (!IsMediaType(type, "application/toml") && !IsMediaType(type, "text/plain"))
-      return problem(Error(ErrorCode::kInvalidArgument,
-                           "send the policy file as Content-Type: application/toml")
-                         .WithReason("unsupported_media_type"));
-    auto policy = d_.policy_reader.Read(req.body(), "policy");
-    if (!policy)
-      return problem(Error(ErrorCode::kInvalidArgument, policy.error().message())
-                         .WithReason("invalid_policy"));
-    if (policy->tenant != actor->tenant || policy->tenant != tenant)
-      return problem(
-          Error(ErrorCode::kPermissionDenied, "the policy is for tenant '" + policy->tenant +
-                                                  "'; this key belongs to '" + actor->tenant + "'")
-              .WithReason("wrong_tenant"));
-    UnixMicros effective = d_.clock.Now();
-    if (query.contains("effective")) {
-      auto t = ParseRfc3339(query["effective"]);
-      if (!t) return problem(Invalid("effective must be an RFC 3339 time", "invalid_query"));
-      effective = *t;
-    }
-    bool short_notice = false;
-    if (query.contains("short_notice")) {
-      if (query["short_notice"] != "true" && query["short_notice"] != "false")
-        return problem(Invalid("short_notice must be true or false", "invalid_query"));
-      short_notice = query["short_notice"] == "true";
-    }
-    auto row = d_.policies.Publish(*policy, effective, short_notice, actor->id);
-    if (!row) return problem(row.error());
-    auto now_active = d_.policies.Current(tenant);
-    Response res = Json(201, VersionJson(*row, now_active ? now_active->version : 0), req);
-    res.set(beast_http::field::location, "/v1/policy/versions/" + std::to_string(row->version));
-    return res;
+// A positive number of at most nine digits, else 0.
+int64_t VersionNumber(std::string_view n) {
+  int64_t version = 0;
+  if (n.size() > 9) return 0;
+  for (char c : n) {
+    if (c < '0' || c > '9') return 0;
+    version = version * 10 + (c - '0');
   }
+  return version;
+}
 
-  if (path.starts_with("/v1/policy/versions/")) {
-    route = "/v1/policy/versions/{n}";
-    if (method != beast_http::verb::get) return MethodNotAllowed(req, "GET");
-    std::string n = path.substr(20);
-    int64_t version = 0;
-    for (char c : n) {
-      if (c < '0' || c > '9' || n.size() > 9) {
-        version = 0;
-        break;
-      }
-      version = version * 10 + (c - '0');
-    }
-    if (version < 1)
-      return problem(Error(ErrorCode::kNotFound, "no such version").WithReason("not_found"));
-    auto txn = d_.storage.Begin(false);
-    if (!txn) return problem(txn.error());
-    auto row = (*txn)->FindPolicyVersion(tenant, version);
-    if (!row) return problem(row.error());
-    if (!*row)
-      return problem(Error(ErrorCode::kNotFound, "no such version").WithReason("not_found"));
-    json::object out = VersionJson(**row, active->version);
-    out["source"] = (*row)->source;
-    auto parsed = d_.policy_reader.Read((*row)->source, "version " + n);
-    json::array documents;
-    if (parsed)
-      for (const auto& doc : text::DocumentNames(*parsed)) documents.emplace_back(doc);
-    out["documents"] = std::move(documents);
-    return Json(200, out, req);
+struct TextChoice {
+  text::Lang lang;
+  text::Format format;
+  int64_t version;
+};
+
+// ?lang=, else Accept-Language, else the jurisdiction's; ?format=, else Accept; ?version=,
+// else the one in force.
+Result<TextChoice> ChooseText(const Request& req, const Query& query,
+                              const app::PolicyTenant& tenant) {
+  TextChoice c{
+      tenant.active->policy->jurisdiction == "ru-152fz" ? text::Lang::kRu : text::Lang::kEn,
+      text::Format::kMarkdown, tenant.active->version};
+  if (query.contains("lang")) {
+    auto l = text::ParseLang(Get(query, "lang"));
+    if (!l) return Fail(Invalid("lang must be ru or en", "invalid_query"));
+    c.lang = *l;
+  } else if (auto l = AcceptedLang(req[beast_http::field::accept_language])) {
+    c.lang = *l;
   }
-  return problem(Error(ErrorCode::kNotFound, "no such route").WithReason("no_route"));
+  if (req[beast_http::field::accept].find("text/html") != std::string_view::npos)
+    c.format = text::Format::kHtml;
+  if (query.contains("format")) {
+    auto f = text::ParseFormat(Get(query, "format"));
+    if (!f) return Fail(Invalid("format must be html or md", "invalid_query"));
+    c.format = *f;
+  }
+  if (query.contains("version")) {
+    const std::string v = Get(query, "version");
+    try {
+      size_t used = 0;
+      c.version = std::stoll(v, &used);
+      if (used != v.size() || c.version < 1) throw std::invalid_argument("");
+    } catch (const std::exception&) {
+      return Fail(Invalid("version must be a positive integer", "invalid_query"));
+    }
+  }
+  return c;
+}
+
+}  // namespace
+
+Response Api::PolicyText(const Call& call) {
+  auto query = ParsePolicyQuery(call.target);
+  if (!query) return Problem(call.req, query.error());
+  auto tenant = policy_admin_.Resolve(Named(*query, "tenant"), call.actor);
+  if (!tenant) return Problem(call.req, tenant.error());
+  auto choice = ChooseText(call.req, *query, *tenant);
+  if (!choice) return Problem(call.req, choice.error());
+  std::string document = query->contains("document") ? Get(*query, "document") : "policy";
+  auto body = policy_admin_.Text(*tenant, choice->version, document, text::LangName(choice->lang),
+                                 text::FormatName(choice->format));
+  if (!body) return Problem(call.req, body.error());
+  Response res = Text(200, std::move(*body), text::MediaType(choice->format), call.req);
+  res.set(beast_http::field::content_language, text::LangName(choice->lang));
+  res.set(beast_http::field::cache_control, "no-cache");
+  res.set("Konfid-Policy-Version", std::to_string(choice->version));
+  res.set(beast_http::field::vary, "Accept, Accept-Language");
+  return res;
+}
+
+Response Api::PolicyVersions(const Call& call) {
+  auto query = ParsePolicyQuery(call.target);
+  if (!query) return Problem(call.req, query.error());
+  auto tenant = policy_admin_.Resolve(Named(*query, "tenant"), call.actor);
+  if (!tenant) return Problem(call.req, tenant.error());
+  auto versions = policy_admin_.Versions(*tenant);
+  if (!versions) return Problem(call.req, versions.error());
+  json::array out;
+  for (const auto& v : *versions) out.push_back(VersionJson(v, tenant->active->version));
+  return Json(200, json::object{{"tenant", tenant->id}, {"versions", std::move(out)}}, call.req);
+}
+
+Response Api::PublishPolicy(const Call& call) {
+  auto query = ParsePolicyQuery(call.target);
+  if (!query) return Problem(call.req, query.error());
+  auto tenant = policy_admin_.Resolve(Named(*query, "tenant"), call.actor);
+  if (!tenant) return Problem(call.req, tenant.error());
+  auto type = call.req[beast_http::field::content_type];
+  if (!IsMediaType(type, "application/toml") && !IsMediaType(type, "text/plain"))
+    return Problem(call.req, Error(ErrorCode::kInvalidArgument,
+                                   "send the policy file as Content-Type: application/toml")
+                                 .WithReason("unsupported_media_type"));
+  std::optional<UnixMicros> effective;
+  if (query->contains("effective")) {
+    effective = ParseRfc3339(Get(*query, "effective"));
+    if (!effective)
+      return Problem(call.req, Invalid("effective must be an RFC 3339 time", "invalid_query"));
+  }
+  std::string short_notice = Get(*query, "short_notice");
+  if (query->contains("short_notice") && short_notice != "true" && short_notice != "false")
+    return Problem(call.req, Invalid("short_notice must be true or false", "invalid_query"));
+  auto published = policy_admin_.Publish(*call.actor, *tenant, call.req.body(), effective,
+                                         short_notice == "true");
+  if (!published) return Problem(call.req, published.error());
+  Response res = Json(201, VersionJson(published->row, published->in_force), call.req);
+  res.set(beast_http::field::location,
+          "/v1/policy/versions/" + std::to_string(published->row.version));
+  return res;
+}
+
+Response Api::PolicyVersion(const Call& call) {
+  auto query = ParsePolicyQuery(call.target);
+  if (!query) return Problem(call.req, query.error());
+  auto tenant = policy_admin_.Resolve(Named(*query, "tenant"), call.actor);
+  if (!tenant) return Problem(call.req, tenant.error());
+  int64_t version = VersionNumber(call.params.Get("n"));
+  if (version < 1)
+    return Problem(call.req,
+                   Error(ErrorCode::kNotFound, "no such version").WithReason("not_found"));
+  auto detail = policy_admin_.Version(*tenant, version);
+  if (!detail) return Problem(call.req, detail.error());
+  json::object out = VersionJson(detail->row, tenant->active->version);
+  out["source"] = detail->row.source;
+  json::array documents;
+  for (const auto& doc : detail->documents) documents.emplace_back(doc);
+  out["documents"] = std::move(documents);
+  return Json(200, out, call.req);
 }
 
 }  // namespace konfid::http

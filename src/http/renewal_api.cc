@@ -89,65 +89,59 @@ Result<RenewalDecision> ParseRenewalDecision(const Request& req) {
   return ParseJson(req);
 }
 
-Response Api::RenewalRoute(const Request& req, const std::string& path, const std::string& client,
-                           std::string& route, Yield yield) {
-  route = "/v1/renewals/{tenant}/{token}";
-  auto method = req.method();
-  if (method != beast_http::verb::get && method != beast_http::verb::post)
-    return MethodNotAllowed(req, "GET, POST");
-  if (Limited(route, client))
-    return Problem(Error(ErrorCode::kTooManyRequests, "too many attempts; try again later")
-                       .WithReason("rate_limited"),
-                   req.version(), req.keep_alive());
-  std::string rest = path.substr(std::string_view("/v1/renewals/").size());
-  size_t slash = rest.find('/');
-  std::string tenant = rest.substr(0, slash),
-              token = slash == std::string::npos ? "" : rest.substr(slash + 1);
-  auto policy = d_.vault.Policy(tenant);
+// The link's path, the form's action: "/v1/renewals/{tenant}/{token}".
+static std::string RenewalPath(const Call& call) {
+  return "/v1/renewals/" + std::string(call.params.Get("tenant")) + "/" +
+         std::string(call.params.Get("token"));
+}
+
+Response Api::RenewalPage(const Call& call) {
+  std::string tenant(call.params.Get("tenant")), token(call.params.Get("token"));
   text::RenewalPage page;
-  page.action = path;
-  if (policy) {
-    page.policy_url = policy->publication.url;
-  }
-  auto invalid = [&](const std::string& lang) {
+  page.action = RenewalPath(call);
+  if (auto policy = d_.vault.Policy(tenant)) page.policy_url = policy->publication.url;
+  auto r = Await<app::RenewalRequest>(
+      [&](auto cb) { d_.vault.Renewal(tenant, token, std::move(cb)); }, call.yield);
+  if (!r) {
     page.state = text::RenewalPage::State::kInvalid;
-    return Page(400, page, lang, req);
-  };
-
-  if (method == beast_http::verb::get) {
-    auto r = Await<app::RenewalRequest>(
-        [&](auto cb) { d_.vault.Renewal(tenant, token, std::move(cb)); }, yield);
-    if (!r) return invalid("ru");
-    page.operator_name =
-        r->lang == "en" ? r->policy->op.legal_name.en : r->policy->op.legal_name.ru;
-    page.version = r->version;
-    for (auto& [id, text] : r->purposes) page.purposes.push_back({id, "", std::move(text)});
-    return Page(200, page, r->lang, req);
+    return Page(400, page, "ru", call.req);
   }
+  page.operator_name = r->lang == "en" ? r->policy->op.legal_name.en : r->policy->op.legal_name.ru;
+  page.version = r->version;
+  for (auto& [id, text] : r->purposes) page.purposes.push_back({id, "", std::move(text)});
+  return Page(200, page, r->lang, call.req);
+}
 
+Response Api::Renew(const Call& call) {
+  const Request& req = call.req;
+  std::string tenant(call.params.Get("tenant")), token(call.params.Get("token"));
+  auto policy = d_.vault.Policy(tenant);
   bool form =
       IsMediaType(req[beast_http::field::content_type], "application/x-www-form-urlencoded");
   auto decision = ParseRenewalDecision(req);
-  if (!decision) return Problem(decision.error(), req.version(), req.keep_alive());
+  if (!decision) return Problem(req, decision.error());
   auto r = Await<std::vector<domain::ConsentEvent>>(
       [&](auto cb) {
         d_.vault.Renew(tenant, token, decision->version, decision->decisions, std::move(cb));
       },
-      yield);
+      call.yield);
   if (!form) {
-    if (!r) return Problem(r.error(), req.version(), req.keep_alive());
+    if (!r) return Problem(req, r.error());
     json::array events;
     for (const auto& e : *r) events.push_back(ConsentEventJson(e));
     return Json(200, json::object{{"events", std::move(events)}}, req);
   }
   if (!r && r.error().reason() == "policy_changed") {  // show the page of the new version
     Response res = Text(303, "", "text/plain", req);
-    res.set(beast_http::field::location, path);
+    res.set(beast_http::field::location, RenewalPath(call));
     return res;
   }
-  if (!r && r.error().reason() == "invalid_token") return invalid(decision->lang);
-  if (!r) return Problem(r.error(), req.version(), req.keep_alive());
-  page.state = text::RenewalPage::State::kDone;
+  text::RenewalPage page;
+  page.action = RenewalPath(call);
+  if (policy) page.policy_url = policy->publication.url;
+  page.state = r ? text::RenewalPage::State::kDone : text::RenewalPage::State::kInvalid;
+  if (!r && r.error().reason() == "invalid_token") return Page(400, page, decision->lang, req);
+  if (!r) return Problem(req, r.error());
   for (const auto& e : *r) {
     const domain::Purpose* p = policy ? policy->FindPurpose(e.purpose) : nullptr;
     std::string name = !p ? e.purpose : decision->lang == "en" ? p->name.en : p->name.ru;

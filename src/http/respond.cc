@@ -61,7 +61,18 @@ Response Text(unsigned status, std::string body, std::string_view type, const Re
   return res;
 }
 
-Response MethodNotAllowed(const Request& req, const char* allow) {
+Response Problem(const Request& req, const Error& error) {
+  return Problem(error, req.version(), req.keep_alive());
+}
+
+Response NoContent(const Request& req) {
+  Response res{beast_http::status::no_content, req.version()};
+  res.keep_alive(req.keep_alive());
+  res.prepare_payload();
+  return res;
+}
+
+Response MethodNotAllowed(const Request& req, std::string_view allow) {
   Response res = Problem(Error(ErrorCode::kInvalidArgument, "method not allowed on this route")
                              .WithReason("method_not_allowed"),
                          req.version(), req.keep_alive());

@@ -1,4 +1,4 @@
-// Helpers the route files share: responses, errors, and waiting for the vault.
+// Helpers the handlers share: responses, errors, and waiting for the vault.
 #pragma once
 
 #include <boost/asio/async_result.hpp>
@@ -15,6 +15,10 @@
 namespace konfid::http {
 
 Error Invalid(std::string message, std::string reason);
+// The problem response for `error`, in the request's HTTP version and keep-alive.
+Response Problem(const Request& req, const Error& error);
+// 204, no body.
+Response NoContent(const Request& req);
 // The body as a JSON object; a body of another media type, invalid JSON or not an object is
 // refused.
 Result<boost::json::object> ParseJsonObject(const Request& req);
@@ -22,10 +26,13 @@ Result<boost::json::object> ParseJsonObject(const Request& req);
 Status OnlyMembers(const boost::json::object& root, std::initializer_list<std::string_view> known,
                    const char* where);
 boost::json::object ConsentEventJson(const domain::ConsentEvent& e);
+// The string member `key` of `o`; empty when absent or not a string.
+std::string StringMember(const boost::json::object& o, std::string_view key);
 // application/json, Cache-Control: no-store.
 Response Json(unsigned status, const boost::json::value& body, const Request& req);
 Response Text(unsigned status, std::string body, std::string_view type, const Request& req);
-Response MethodNotAllowed(const Request& req, const char* allow);
+// 405 (method_not_allowed) with Allow: `allow`, every method the path has.
+Response MethodNotAllowed(const Request& req, std::string_view allow);
 // An HTML page of a link a visitor follows (renewal, unsubscribe): not to be framed (a form
 // inside another site's frame could be clicked unseen), no scripts, posting only back to
 // Konfid, no Referer (the path holds the token), not cached.

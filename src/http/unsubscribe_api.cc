@@ -12,49 +12,57 @@ namespace konfid::http {
 
 namespace json = boost::json;
 
-Response Api::UnsubscribeRoute(const Request& req, const std::string& path,
-                               const boost::urls::url_view& target, const std::string& client,
-                               std::string& route, Yield yield) {
-  route = "/v1/unsubscribe/{tenant}/{token}";
-  auto method = req.method();
-  if (method != beast_http::verb::get && method != beast_http::verb::post)
-    return MethodNotAllowed(req, "GET, POST");
-  std::string rest = path.substr(std::string_view("/v1/unsubscribe/").size());
-  size_t slash = rest.find('/');
-  std::string tenant = rest.substr(0, slash),
-              token = slash == std::string::npos ? "" : rest.substr(slash + 1);
+namespace {
 
-  // The page's language: ?lang=, else the browser's, else the tenant's jurisdiction's.
-  auto policy = d_.vault.Policy(tenant);
+// The page of the link, in its language: ?lang=, else the browser's, else the tenant's
+// jurisdiction's.
+struct LinkPage {
+  text::Lang lang;
+  text::UnsubscribePage page;
+};
+
+LinkPage PageOf(const Call& call, const domain::TenantPolicy* policy) {
   std::optional<text::Lang> lang;
-  for (auto param : target.params(boost::urls::encoding_opts{}))
+  for (auto param : call.target.params(boost::urls::encoding_opts{}))
     if (param.key == "lang") lang = text::ParseLang(param.value);
-  if (!lang) lang = AcceptedLang(req[beast_http::field::accept_language]);
+  if (!lang) lang = AcceptedLang(call.req[beast_http::field::accept_language]);
   if (!lang)
     lang = policy && policy->jurisdiction != "ru-152fz" ? text::Lang::kEn : text::Lang::kRu;
-  text::UnsubscribePage page;
-  page.action = path + "?lang=" + std::string(text::LangName(*lang));
+  LinkPage out{*lang, {}};
+  out.page.action = "/v1/unsubscribe/" + std::string(call.params.Get("tenant")) + "/" +
+                    std::string(call.params.Get("token")) +
+                    "?lang=" + std::string(text::LangName(*lang));
   if (policy) {
-    page.operator_name =
+    out.page.operator_name =
         *lang == text::Lang::kEn ? policy->op.legal_name.en : policy->op.legal_name.ru;
-    page.policy_url = policy->publication.url;
+    out.page.policy_url = policy->publication.url;
   }
-  if (method == beast_http::verb::get)
-    return HtmlPage(200, text::RenderUnsubscribePage(page, *lang), req);
+  return out;
+}
 
-  if (Limited(route, client))
-    return Problem(Error(ErrorCode::kTooManyRequests, "too many attempts; try again later")
-                       .WithReason("rate_limited"),
-                   req.version(), req.keep_alive());
-  auto r = Await<bool>([&](auto cb) { d_.vault.Unsubscribe(tenant, token, std::move(cb)); }, yield);
+}  // namespace
+
+// GET changes nothing: mail scanners open links.
+Response Api::UnsubscribePage(const Call& call) {
+  auto policy = d_.vault.Policy(std::string(call.params.Get("tenant")));
+  LinkPage link = PageOf(call, policy.get());
+  return HtmlPage(200, text::RenderUnsubscribePage(link.page, link.lang), call.req);
+}
+
+Response Api::Unsubscribe(const Call& call) {
+  std::string tenant(call.params.Get("tenant")), token(call.params.Get("token"));
+  LinkPage link = PageOf(call, d_.vault.Policy(tenant).get());
+  auto r =
+      Await<bool>([&](auto cb) { d_.vault.Unsubscribe(tenant, token, std::move(cb)); }, call.yield);
   // A browser (the page's button) gets a page; a mail client's one-click POST gets JSON.
-  bool browser = req[beast_http::field::accept].find("text/html") != std::string_view::npos;
+  bool browser = call.req[beast_http::field::accept].find("text/html") != std::string_view::npos;
   if (browser && (r || r.error().reason() == "invalid_token")) {
-    page.state = r ? text::UnsubscribePage::State::kDone : text::UnsubscribePage::State::kInvalid;
-    return HtmlPage(r ? 200 : 400, text::RenderUnsubscribePage(page, *lang), req);
+    link.page.state =
+        r ? text::UnsubscribePage::State::kDone : text::UnsubscribePage::State::kInvalid;
+    return HtmlPage(r ? 200 : 400, text::RenderUnsubscribePage(link.page, link.lang), call.req);
   }
-  if (!r) return Problem(r.error(), req.version(), req.keep_alive());
-  return Json(200, json::object{{"unsubscribed", true}, {"changed", *r}}, req);
+  if (!r) return Problem(call.req, r.error());
+  return Json(200, json::object{{"unsubscribed", true}, {"changed", *r}}, call.req);
 }
 
 }  // namespace konfid::http

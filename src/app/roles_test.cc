@@ -1,0 +1,54 @@
+#include "app/roles.h"
+
+#include <gtest/gtest.h>
+
+namespace konfid::app {
+namespace {
+
+using enum Role;
+constexpr Role kAll[] = {kAdmin, kOperator, kSupport, kMarketing, kAnalyst, kProcessor};
+
+std::vector<Role> Holders(Permission p) {
+  std::vector<Role> out;
+  for (Role r : kAll)
+    if (RoleMay(r, p)) out.push_back(r);
+  return out;
+}
+
+// The lists the Vault checks inline (app/vault*.cc) and the admin routes checked before:
+// the table must hold exactly these, or a route would refuse what its use case allows.
+TEST(PermissionTable, HoldsTheRolesEachOperationAllowed) {
+  using P = Permission;
+  EXPECT_EQ(Holders(P::kNone), std::vector<Role>(std::begin(kAll), std::end(kAll)));
+  EXPECT_EQ(Holders(P::kSubjectsCreate), (std::vector{kAdmin, kOperator}));
+  EXPECT_EQ(Holders(P::kSubjectsRead), (std::vector{kAdmin, kOperator, kSupport, kProcessor}));
+  EXPECT_EQ(Holders(P::kSubjectsUpdate), (std::vector{kAdmin, kOperator, kSupport}));
+  EXPECT_EQ(Holders(P::kSubjectsDelete), (std::vector{kAdmin, kOperator}));
+  EXPECT_EQ(Holders(P::kRegister), (std::vector{kAdmin, kOperator}));
+  EXPECT_EQ(Holders(P::kConsentsRecord), (std::vector{kAdmin, kOperator}));
+  EXPECT_EQ(Holders(P::kConsentsRead), (std::vector{kAdmin, kOperator, kSupport, kMarketing}));
+  EXPECT_EQ(Holders(P::kReceiptsRead), (std::vector{kAdmin, kOperator, kSupport, kMarketing}));
+  EXPECT_EQ(Holders(P::kMarketingSend), (std::vector{kAdmin, kOperator, kMarketing}));
+  EXPECT_EQ(Holders(P::kPolicyPublish), (std::vector{kAdmin}));
+  EXPECT_EQ(Holders(P::kApiKeysManage), (std::vector{kAdmin}));
+}
+
+TEST(PermissionTable, SubjectPermissionsAgreeWithTheOperationsTheyAudit) {
+  for (Role r : kAll) {
+    EXPECT_EQ(RoleMay(r, Permission::kSubjectsCreate), RoleAllows(r, domain::Operation::kCollect));
+    EXPECT_EQ(RoleMay(r, Permission::kSubjectsRead), RoleAllows(r, domain::Operation::kExtract));
+    EXPECT_EQ(RoleMay(r, Permission::kSubjectsUpdate), RoleAllows(r, domain::Operation::kUpdate));
+    EXPECT_EQ(RoleMay(r, Permission::kSubjectsDelete), RoleAllows(r, domain::Operation::kDestroy));
+  }
+}
+
+TEST(PermissionTable, PersonalDataRefusalsAreLeftToTheAuditingUseCase) {
+  EXPECT_TRUE(CheckedByUseCase(Permission::kSubjectsRead));
+  EXPECT_TRUE(CheckedByUseCase(Permission::kConsentsRecord));
+  EXPECT_FALSE(CheckedByUseCase(Permission::kPolicyPublish));
+  EXPECT_FALSE(CheckedByUseCase(Permission::kApiKeysManage));
+  EXPECT_EQ(RefusalMessage(Permission::kApiKeysManage), "only an admin key may manage API keys");
+}
+
+}  // namespace
+}  // namespace konfid::app
