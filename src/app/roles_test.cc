@@ -31,6 +31,7 @@ TEST(PermissionTable, HoldsTheRolesEachOperationAllowed) {
   EXPECT_EQ(Holders(P::kMarketingSend), (std::vector{kAdmin, kOperator, kMarketing}));
   EXPECT_EQ(Holders(P::kPolicyPublish), (std::vector{kAdmin}));
   EXPECT_EQ(Holders(P::kApiKeysManage), (std::vector{kAdmin}));
+  EXPECT_EQ(Holders(P::kJobsRun), (std::vector{kAdmin}));
 }
 
 TEST(PermissionTable, SubjectPermissionsAgreeWithTheOperationsTheyAudit) {

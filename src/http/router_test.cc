@@ -165,6 +165,7 @@ TEST(RouteTable, KeepsTheMetricLabelsAndAllowHeaders) {
       "/v1/policy/versions/{n} GET",
       "/v1/apikeys GET",
       "/v1/apikeys/{id} DELETE",
+      "/v1/jobs/{name}/run POST",
       "/v1/confirmations POST",
       "/v1/unsubscribe/{tenant}/{token} GET, POST",
       "/v1/renewals/{tenant}/{token} GET, POST",
