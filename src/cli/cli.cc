@@ -10,17 +10,16 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/admin_log.h"
+#include "app/api_keys.h"
 #include "app/checkpoints.h"
-#include "app/expiry.h"
 #include "app/key_rotation.h"
 #include "app/maintenance.h"
-#include "app/notices.h"
+#include "app/policy_store.h"
 #include "app/receipts.h"
 #include "cli/checkpoint_file.h"
 #include "cli/master_key.h"
 #include "domain/policy_diff.h"
-#include "jobs/scheduler.h"
-#include "jobs/service_jobs.h"
 #include "text/policy_text.h"
 
 namespace konfid::cli {
@@ -116,61 +115,6 @@ int Init(Platform& p, const Common& c) {
   return 0;
 }
 
-// Every failed delivery attempt is logged (mail_failed: a warning while it will be retried,
-// an error when it will not) and so counted in /metrics, as it happens.
-void LogMailFailures(app::OutboxSender& sender, EventLog& events, ports::Clock& clock) {
-  sender.OnFailure([&events, &clock](const app::MailFailure& f) {
-    events.Write(clock.Now(), f.final ? LogLevel::kError : LogLevel::kWarn, "mail_failed",
-                 {{"tenant", f.tenant},
-                  {"message_id", f.message_id},
-                  {"kind", f.kind},
-                  {"attempts", f.attempts},
-                  {"code", ErrorCodeName(f.error.code())},
-                  {"message", f.error.message()},
-                  {"detail", f.error.detail()}});
-  });
-}
-
-// The checkpoint job of [audit], not yet scheduled: the caller runs it every
-// checkpoint_interval and once more after the drain. Refuses a checkpoint file it cannot open.
-Result<std::unique_ptr<app::CheckpointJob>> MakeCheckpoints(Platform& p, Opened& opened,
-                                                            const ports::AuditConfig& audit) {
-  app::CheckpointJob::Sink sink;
-  if (!audit.checkpoint_file.empty()) {
-    KONFID_ASSIGN_OR_RETURN(std::shared_ptr<CheckpointFile> file,
-                            CheckpointFile::Open(audit.checkpoint_file));
-    sink = [file](std::string_view line) { return file->Append(line); };
-  } else {
-    std::cerr << "konfid: no [audit] checkpoint_file: checkpoints are kept in the database only\n";
-  }
-  auto job = std::make_unique<app::CheckpointJob>(*opened.storage, p.crypto, *opened.keyring,
-                                                  std::move(sink));
-  return job;
-}
-
-// The use cases the service's jobs run; `sender` is null without [mail] smtp_url.
-struct JobUseCases {
-  app::PolicyStore& policies;
-  app::CheckpointJob& checkpoints;
-  app::NoticeJob& notices;
-  app::ExpiryJob& expiry;
-  app::OutboxSender* sender;
-};
-
-// Every job with its configured period, in the order they start (and stop in reverse).
-void AddJobs(jobs::Scheduler& scheduler, const ports::ServiceConfig& config, JobUseCases u) {
-  using std::chrono::milliseconds;
-  const ports::JobsConfig& j = config.jobs;
-  scheduler.Add(std::make_unique<jobs::PolicyJob>(u.policies, milliseconds(j.policy_period_ms)));
-  scheduler.Add(std::make_unique<jobs::AuditCheckpointJob>(
-      u.checkpoints, std::chrono::seconds(config.audit.checkpoint_interval)));
-  scheduler.Add(std::make_unique<jobs::NoticesJob>(u.notices, milliseconds(j.notices_period_ms)));
-  scheduler.Add(
-      std::make_unique<jobs::ConsentExpiryJob>(u.expiry, milliseconds(j.expiry_period_ms)));
-  if (u.sender)
-    scheduler.Add(std::make_unique<jobs::OutboxJob>(*u.sender, milliseconds(j.outbox_period_ms)));
-}
-
 int Serve(Platform& p, Common& c, const std::string& listen, int threads) {
   if (c.config_path.empty())
     return Die(Error(ErrorCode::kInvalidArgument, "serve needs --config FILE"));
@@ -186,45 +130,7 @@ int Serve(Platform& p, Common& c, const std::string& listen, int threads) {
                        [](const std::string& note) { std::cerr << "konfid: " << note << "\n"; });
   for (const auto& t : config.tenants)
     if (auto st = keyring.EnsureTenant(t.tenant, p.clock.Now()); !st) return Die(st.error());
-  app::AdminLog admin_log(p.crypto, keyring, p.clock);
-  auto checkpoints = MakeCheckpoints(p, *opened, config.audit);
-  if (!checkpoints) return Die(checkpoints.error());
-  app::PolicyStore policies(*opened->storage, p.crypto, p.clock, p.policy_reader);
-  policies.SetAdminLog(&admin_log);
-  auto notes = policies.Start(config.tenants);
-  if (!notes) return Die(notes.error());
-  for (const auto& note : *notes) std::cerr << "konfid: " << note << "\n";
-  auto committer =
-      std::make_unique<app::GroupCommitter>(*opened->storage, p.crypto, *opened->keyring, p.clock);
-  app::Vault vault(policies, *opened->keyring, *committer, p.crypto, p.phones, p.clock);
-  const ports::MailConfig& mail = config.mail;
-  vault.SetMailSettings({mail.from, mail.from_name, mail.public_url, mail.token_hours,
-                         mail.unsubscribe_base, mail.notice_days});
-  // Notices are queued with or without SMTP; they wait in the outbox like any message.
-  app::NoticeJob notices(*opened->storage, policies, vault);
-  app::ExpiryJob expiry(*opened->storage, policies, vault);
-  std::unique_ptr<ports::Mailer> mailer;
-  std::unique_ptr<app::OutboxSender> sender;
-  if (!mail.smtp_url.empty()) {
-    mailer = p.make_mailer(mail);
-    sender = std::make_unique<app::OutboxSender>(*opened->storage, *committer, *opened->keyring,
-                                                 p.crypto, *mailer, p.clock, policies);
-    LogMailFailures(*sender, p.events, p.clock);
-  } else {
-    std::cerr << "konfid: no [mail] smtp_url: messages wait in the outbox\n";
-  }
-  app::ApiKeys keys(*opened->storage, p.crypto, p.clock, admin_log);
-  jobs::Scheduler scheduler(p.events, p.clock);  // after what its jobs use: stopped first
-  AddJobs(scheduler, config, {policies, **checkpoints, notices, expiry, sender.get()});
-  scheduler.Start();
-  ServeContext ctx{config,           vault,    policies, p.policy_reader, keys, *committer,
-                   *opened->storage, p.events, scheduler};
-  int rc = p.serve(ctx);
-  scheduler.Stop();   // the jobs' last passes use the committer
-  committer.reset();  // finishes every submitted operation before the storage closes
-  // Then the head is final: sign it once more.
-  (void)scheduler.RunNow("audit-ckpt");  // a failure is logged and counted
-  return rc;
+  return p.serve({config, *opened->storage, keyring});
 }
 
 int ApiKeyCreate(Platform& p, const Common& c, const std::string& tenant,

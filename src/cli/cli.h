@@ -7,14 +7,10 @@
 #include <optional>
 #include <string>
 
-#include "app/api_keys.h"
-#include "app/group_committer.h"
-#include "app/job_report.h"
 #include "app/keyring.h"
-#include "app/outbox.h"
-#include "app/policy_store.h"
-#include "app/vault.h"
 #include "core/event_log.h"
+#include "domain/policy.h"
+#include "ports/clock.h"
 #include "ports/config.h"
 #include "ports/crypto.h"
 #include "ports/mailer.h"
@@ -29,17 +25,12 @@ struct StorageChoice {
   bool sqlite_synchronous_full = true;
 };
 
-// What `serve` hands to the HTTP layer once storage, keys and the vault are ready.
-struct ServeContext {
-  const ports::ServiceConfig& config;
-  app::Vault& vault;
-  app::PolicyStore& policies;
-  const ports::PolicyReader& policy_reader;
-  app::ApiKeys& keys;
-  app::GroupCommitter& committer;
+// What `serve` hands to main/ once the configuration is read, the storage open and the
+// master key loaded: main/ wires the service over them (main/service.h).
+struct ServeInputs {
+  ports::ServiceConfig& config;
   ports::Storage& storage;
-  EventLog& events;
-  app::JobTrigger& jobs;  // the scheduler: run a job now, its pass counts
+  app::Keyring& keyring;
 };
 
 struct Platform {
@@ -56,8 +47,8 @@ struct Platform {
   const ports::PolicyReader& policy_reader;
   // An SMTP mailer for [mail] (main/ knows the adapter).
   std::function<std::unique_ptr<ports::Mailer>(const ports::MailConfig&)> make_mailer;
-  // Serves until SIGTERM/SIGINT; returns the process exit code.
-  std::function<int(ServeContext&)> serve;
+  // Wires the service, serves until SIGTERM/SIGINT; returns the process exit code.
+  std::function<int(ServeInputs)> serve;
   // KONFID_MASTER_KEY, read by main/ (hex, 64 characters), if set.
   std::optional<std::string> env_master_key;
 };

@@ -1,0 +1,80 @@
+// `konfid serve`'s object graph, wired in one place: the use cases over the storage and keys
+// that the command line opened, the jobs and their scheduler, the HTTP API and its server.
+// Members are declared in the order they are built, each after what it uses, so they are
+// destroyed in reverse; Run() stops them in the one order a shutdown needs. Not thread-safe:
+// one thread creates it and calls Run().
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "app/admin_log.h"
+#include "app/api_keys.h"
+#include "app/checkpoints.h"
+#include "app/expiry.h"
+#include "app/group_committer.h"
+#include "app/notices.h"
+#include "app/outbox.h"
+#include "app/policy_store.h"
+#include "app/vault.h"
+#include "cli/cli.h"
+#include "core/event_log.h"
+#include "http/api.h"
+#include "http/metrics.h"
+#include "http/server.h"
+#include "jobs/scheduler.h"
+
+namespace konfid {
+
+class Service {
+ public:
+  // The adapters main() made, which outlive the service.
+  struct Adapters {
+    ports::Crypto& crypto;
+    ports::PhoneNormalizer& phones;
+    ports::Clock& clock;
+    EventLog& events;
+    const ports::PolicyReader& policy_reader;
+    std::function<std::unique_ptr<ports::Mailer>(const ports::MailConfig&)> make_mailer;
+  };
+
+  // Builds everything and binds the listening socket. InvalidArgument for a bad listen address
+  // or trusted proxy; Unavailable when the checkpoint file or the port cannot be opened; the
+  // policy store's errors when a tenant's policy cannot be started.
+  static Result<std::unique_ptr<Service>> Create(cli::ServeInputs inputs, Adapters adapters);
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  // Starts the jobs, serves until SIGTERM or SIGINT, then stops: the server drains, the jobs
+  // finish their passes, the committer finishes every operation, and the audit heads are
+  // signed once more. Returns the process's exit code.
+  int Run();
+
+ private:
+  Service(cli::ServeInputs inputs, Adapters adapters, app::CheckpointJob::Sink checkpoint_sink);
+  Status StartPolicies();
+  void ReportMailFailures();
+  void AddJobs();
+  Status CreateServer(const std::pair<std::string, unsigned short>& listen,
+                      http::TrustedProxies proxies);
+
+  cli::ServeInputs in_;
+  Adapters a_;
+  app::AdminLog admin_log_;
+  app::CheckpointJob checkpoints_;
+  app::PolicyStore policies_;
+  std::unique_ptr<app::GroupCommitter> committer_;  // reset first at shutdown: it drains
+  app::Vault vault_;
+  app::NoticeJob notices_;
+  app::ExpiryJob expiry_;
+  std::unique_ptr<ports::Mailer> mailer_;      // null without [mail] smtp_url
+  std::unique_ptr<app::OutboxSender> sender_;  // likewise
+  app::ApiKeys keys_;
+  jobs::Scheduler scheduler_;  // after what its jobs use: stopped before they go
+  http::Metrics metrics_;
+  http::ServerOptions server_options_;
+  std::unique_ptr<http::Api> api_;
+  std::unique_ptr<http::HttpServer> server_;
+};
+
+}  // namespace konfid
