@@ -46,7 +46,8 @@ TEST(PostgresFromConfig, EveryCommandReadsTheConfigEntry) {
 }
 
 // PostgreSQL goes away under a running server (a cluster of the test's own, stopped): the
-// next request is a 503 with a request_failed log line, and /readyz says so within seconds.
+// next request is a 503 with a request_failed log line, /readyz says so within seconds, and a
+// job's pass that fails is logged (job_failed) and counted as failed.
 TEST(PostgresFailure, AStoppedDatabaseGivesA503ALogLineAndAnUnreadyProbe) {
   konfid::testing::TempDir cluster;
   std::string script = konfid::testing::SourceDir() + "/tests/support/pg_cluster.sh";
@@ -62,6 +63,7 @@ TEST(PostgresFailure, AStoppedDatabaseGivesA503ALogLineAndAnUnreadyProbe) {
   {
     Instance konfid(url);
     std::string key = konfid.CreateKey("demo", "admin");
+    konfid.AddConfig(kJobsOnTrigger);  // the only passes are the test's
     konfid.Start();
     auto created = konfid.Request(
         "POST", "/v1/subjects",
@@ -78,6 +80,17 @@ TEST(PostgresFailure, AStoppedDatabaseGivesA503ALogLineAndAnUnreadyProbe) {
     auto ready = Http(konfid.port(), "GET", "/readyz");
     EXPECT_EQ(ready.status, 503u) << ready.body;
     EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 3.0);
+    auto pass = konfid.RunJob("expiry", key);
+    EXPECT_EQ(pass.status, 503u) << pass.body;
+    std::string metrics = Http(konfid.port(), "GET", "/metrics").body;
+    EXPECT_NE(metrics.find(R"(konfid_job_runs_total{job="expiry",result="failed"} 1)"
+                           "\n"),
+              std::string::npos)
+        << metrics;
+    EXPECT_NE(metrics.find(R"(konfid_log_events_total{event="job_failed",level="error"} 1)"
+                           "\n"),
+              std::string::npos)
+        << metrics;
     konfid.Stop();
     std::ifstream log(konfid.log_path());
     std::string line, found;
@@ -85,6 +98,12 @@ TEST(PostgresFailure, AStoppedDatabaseGivesA503ALogLineAndAnUnreadyProbe) {
       if (line.find(R"("request_id":"pg-down-1")") != std::string::npos) found = line;
     EXPECT_NE(found.find(R"("event":"request_failed")"), std::string::npos) << found;
     EXPECT_NE(found.find(R"("route":"/v1/subjects/{id}")"), std::string::npos) << found;
+    std::string all = Files(konfid.data_dir())[konfid.log_path()];
+    size_t at = all.find(R"("event":"job_failed")");
+    ASSERT_NE(at, std::string::npos) << all;
+    std::string failed_pass = all.substr(at, all.find('\n', at) - at);
+    EXPECT_NE(failed_pass.find(R"("job":"expiry")"), std::string::npos) << failed_pass;
+    EXPECT_NE(failed_pass.find(R"("code":"unavailable")"), std::string::npos) << failed_pass;
   }
 }
 
