@@ -123,8 +123,12 @@ TEST(ConnectionLimits, DescriptorExhaustionNeitherSpinsNorStarvesClients) {
     ASSERT_GE(fd, 0) << i;
     idle.push_back(fd);
   }
-  // Out of descriptors now, for up to the header timeout: the CPU the server uses meanwhile.
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // let it reach EMFILE
+  // Out of descriptors now, for up to the header timeout: the CPU the server uses meanwhile,
+  // measured once it has logged its first failed accept.
+  auto reached = Clock::now() + std::chrono::seconds(10);
+  while (ReadFile(konfid.log_path()).find(R"("event":"accept_failed")") == std::string::npos &&
+         Clock::now() < reached)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // a poll, not a wait
   long ticks = sysconf(_SC_CLK_TCK);
   long before = CpuTicks(konfid.pid());
   auto start = Clock::now();
