@@ -421,126 +421,147 @@ int ReceiptVerify(Platform& p, const std::string& file, const std::string& publi
   return 0;
 }
 
+// Every option's value, as CLI11 fills them.
+struct Options {
+  Common c;
+  std::string listen;
+  int threads = -1;
+  std::string tenant, role, key_id, checkpoint_file;
+  std::string policy_file, policy_other, lang = "ru", format = "md", document = "policy";
+  std::string effective;
+  bool short_notice = false;
+  std::string receipt_file, receipt_key;
+};
+
+// The command that was parsed, run once CLI11 has read every argument.
+using Action = std::function<int()>;
+
+void AddCommon(CLI::App* cmd, Options& o) {
+  cmd->add_option("--data", o.c.data_dir, "data directory (master key, SQLite file)")->required();
+  cmd->add_option("--db", o.c.db, "postgres://... to use PostgreSQL instead of the SQLite file");
+  cmd->add_option("--config", o.c.config_path,
+                  "service configuration (TOML; its [storage] db applies)");
+}
+
+// init, serve, keys rotate.
+void AddServiceCommands(CLI::App& app, Platform& p, Options& o, Action& run) {
+  auto* init = app.add_subcommand("init", "create the data directory, master key and database");
+  AddCommon(init, o);
+  init->callback([&] { run = [&] { return Init(p, o.c); }; });
+  auto* serve = app.add_subcommand("serve", "serve the HTTP API");
+  AddCommon(serve, o);
+  serve->add_option("--listen", o.listen, "HOST:PORT (overrides the config)");
+  serve->add_option("--threads", o.threads, "HTTP threads (0: one per core)");
+  serve->callback([&] { run = [&] { return Serve(p, o.c, o.listen, o.threads); }; });
+  auto* keys = app.add_subcommand("keys", "keys");
+  keys->require_subcommand(1);
+  auto* rotate = keys->add_subcommand("rotate", "rewrap every data key under a new master key");
+  AddCommon(rotate, o);
+  rotate->callback([&] { run = [&] { return KeysRotate(p, o.c); }; });
+}
+
+// apikey create, list, revoke.
+void AddApiKeyCommands(CLI::App& app, Platform& p, Options& o, Action& run) {
+  auto* apikey = app.add_subcommand("apikey", "API keys");
+  apikey->require_subcommand(1);
+  auto* create = apikey->add_subcommand("create", "create an API key; prints it last");
+  AddCommon(create, o);
+  create->add_option("--tenant", o.tenant, "tenant id")->required();
+  create->add_option("--role", o.role, "admin, operator, support, marketing, analyst, processor")
+      ->required();
+  create->callback([&] { run = [&] { return ApiKeyCreate(p, o.c, o.tenant, o.role); }; });
+  auto* list = apikey->add_subcommand("list", "list API keys: id, tenant, role, times");
+  AddCommon(list, o);
+  list->add_option("--tenant", o.tenant, "only this tenant's keys");
+  list->callback([&] { run = [&] { return ApiKeyList(p, o.c, o.tenant); }; });
+  auto* revoke =
+      apikey->add_subcommand("revoke", "revoke an API key; every node refuses it within a second");
+  AddCommon(revoke, o);
+  revoke->add_option("KEY_ID", o.key_id, "the key's id (16 hex characters)")->required();
+  revoke->add_option("--tenant", o.tenant, "the key's tenant")->required();
+  revoke->callback([&] { run = [&] { return ApiKeyRevoke(p, o.c, o.tenant, o.key_id); }; });
+}
+
+// audit verify, receipt verify: the proofs.
+void AddProofCommands(CLI::App& app, Platform& p, Options& o, Action& run) {
+  auto* audit = app.add_subcommand("audit", "the audit log");
+  audit->require_subcommand(1);
+  auto* verify = audit->add_subcommand("verify", "verify every tenant's hash chain");
+  AddCommon(verify, o);
+  verify->add_option("--checkpoint", o.checkpoint_file,
+                     "a file of signed checkpoints ([audit] checkpoint_file, or a copy): "
+                     "every chain must still hold each checkpointed event");
+  verify->callback([&] { run = [&] { return AuditVerify(p, o.c, o.checkpoint_file); }; });
+  auto* receipt = app.add_subcommand("receipt", "consent receipts");
+  receipt->require_subcommand(1);
+  auto* check =
+      receipt->add_subcommand("verify", "check a receipt (compact JWS) offline; exit 1 if not");
+  check
+      ->add_option("FILE", o.receipt_file,
+                   "the receipt, as GET /v1/receipts/{id} returns it for Accept: application/jose")
+      ->required();
+  check
+      ->add_option("--public-key", o.receipt_key,
+                   "the tenant's Ed25519 public key, base64url (GET /v1/keys/receipt)")
+      ->required();
+  check->callback([&] { run = [&] { return ReceiptVerify(p, o.receipt_file, o.receipt_key); }; });
+}
+
+// policy check, render, diff, publish.
+void AddPolicyCommands(CLI::App& app, Platform& p, Options& o, Action& run) {
+  auto* policy =
+      app.add_subcommand("policy", "the tenant's policy file and its published versions");
+  policy->require_subcommand(1);
+  auto* check =
+      policy->add_subcommand("check", "check a policy file; errors and warnings name the line");
+  check->add_option("FILE", o.policy_file, "policy file (TOML)")->required();
+  check->callback([&] { run = [&] { return PolicyCheck(p, o.policy_file); }; });
+  auto* render = policy->add_subcommand("render", "print a text generated from the file");
+  render->add_option("FILE", o.policy_file, "policy file (TOML)")->required();
+  render->add_option("--lang", o.lang, "ru or en")->capture_default_str();
+  render->add_option("--format", o.format, "md or html")->capture_default_str();
+  render
+      ->add_option("--document", o.document,
+                   "policy, consent/<purpose> or public-consent/<purpose>")
+      ->capture_default_str();
+  render->callback(
+      [&] { run = [&] { return PolicyRender(p, o.policy_file, o.lang, o.format, o.document); }; });
+  auto* diff =
+      policy->add_subcommand("diff", "what changes from file A to file B; exit 1 when any");
+  diff->add_option("A", o.policy_file, "the earlier policy file")->required();
+  diff->add_option("B", o.policy_other, "the later policy file")->required();
+  diff->callback([&] { run = [&] { return PolicyDiff(p, o.policy_file, o.policy_other); }; });
+  auto* publish =
+      policy->add_subcommand("publish", "store the file as the tenant's next policy version");
+  AddCommon(publish, o);
+  publish->add_option("FILE", o.policy_file, "policy file (TOML)")->required();
+  publish->add_option("--effective", o.effective,
+                      "when it takes effect (RFC 3339 or YYYY-MM-DD; default: now)");
+  publish->add_flag("--short-notice", o.short_notice,
+                    "let a material change take effect sooner than the notice_days the policy "
+                    "in force promises (recorded with the version)");
+  publish->callback([&] {
+    run = [&] { return PolicyPublish(p, o.c, o.policy_file, o.effective, o.short_notice); };
+  });
+}
+
 }  // namespace
 
 int Run(int argc, char** argv, Platform& p) {
   CLI::App app{"Konfid: personal-data vault and consent service"};
   app.require_subcommand(1);
-  Common c;
-  auto add_common = [&c](CLI::App* cmd, bool config) {
-    cmd->add_option("--data", c.data_dir, "data directory (master key, SQLite file)")->required();
-    cmd->add_option("--db", c.db, "postgres://... to use PostgreSQL instead of the SQLite file");
-    if (config)
-      cmd->add_option("--config", c.config_path,
-                      "service configuration (TOML; its [storage] db applies)");
-  };
-  auto* init = app.add_subcommand("init", "create the data directory, master key and database");
-  add_common(init, true);
-
-  std::string listen;
-  int threads = -1;
-  auto* serve = app.add_subcommand("serve", "serve the HTTP API");
-  add_common(serve, true);
-  serve->add_option("--listen", listen, "HOST:PORT (overrides the config)");
-  serve->add_option("--threads", threads, "HTTP threads (0: one per core)");
-
-  std::string tenant, role;
-  auto* apikey = app.add_subcommand("apikey", "API keys");
-  apikey->require_subcommand(1);
-  auto* apikey_create = apikey->add_subcommand("create", "create an API key; prints it last");
-  add_common(apikey_create, true);
-  apikey_create->add_option("--tenant", tenant, "tenant id")->required();
-  apikey_create
-      ->add_option("--role", role, "admin, operator, support, marketing, analyst, processor")
-      ->required();
-
-  auto* apikey_list = apikey->add_subcommand("list", "list API keys: id, tenant, role, times");
-  add_common(apikey_list, true);
-  apikey_list->add_option("--tenant", tenant, "only this tenant's keys");
-  std::string key_id;
-  auto* apikey_revoke =
-      apikey->add_subcommand("revoke", "revoke an API key; every node refuses it within a second");
-  add_common(apikey_revoke, true);
-  apikey_revoke->add_option("KEY_ID", key_id, "the key's id (16 hex characters)")->required();
-  apikey_revoke->add_option("--tenant", tenant, "the key's tenant")->required();
-
-  auto* audit = app.add_subcommand("audit", "the audit log");
-  audit->require_subcommand(1);
-  auto* audit_verify = audit->add_subcommand("verify", "verify every tenant's hash chain");
-  add_common(audit_verify, true);
-  std::string checkpoint_file;
-  audit_verify->add_option("--checkpoint", checkpoint_file,
-                           "a file of signed checkpoints ([audit] checkpoint_file, or a copy): "
-                           "every chain must still hold each checkpointed event");
-
-  auto* keys = app.add_subcommand("keys", "keys");
-  keys->require_subcommand(1);
-  auto* keys_rotate =
-      keys->add_subcommand("rotate", "rewrap every data key under a new master key");
-  add_common(keys_rotate, true);
-
-  auto* policy =
-      app.add_subcommand("policy", "the tenant's policy file and its published versions");
-  policy->require_subcommand(1);
-  std::string policy_file, policy_other, lang = "ru", format = "md", document = "policy", effective;
-  auto* policy_check =
-      policy->add_subcommand("check", "check a policy file; errors and warnings name the line");
-  policy_check->add_option("FILE", policy_file, "policy file (TOML)")->required();
-  auto* policy_render = policy->add_subcommand("render", "print a text generated from the file");
-  policy_render->add_option("FILE", policy_file, "policy file (TOML)")->required();
-  policy_render->add_option("--lang", lang, "ru or en")->capture_default_str();
-  policy_render->add_option("--format", format, "md or html")->capture_default_str();
-  policy_render
-      ->add_option("--document", document, "policy, consent/<purpose> or public-consent/<purpose>")
-      ->capture_default_str();
-  auto* policy_diff =
-      policy->add_subcommand("diff", "what changes from file A to file B; exit 1 when any");
-  policy_diff->add_option("A", policy_file, "the earlier policy file")->required();
-  policy_diff->add_option("B", policy_other, "the later policy file")->required();
-  auto* policy_publish =
-      policy->add_subcommand("publish", "store the file as the tenant's next policy version");
-  add_common(policy_publish, true);
-  policy_publish->add_option("FILE", policy_file, "policy file (TOML)")->required();
-  policy_publish->add_option("--effective", effective,
-                             "when it takes effect (RFC 3339 or YYYY-MM-DD; default: now)");
-  bool short_notice = false;
-  policy_publish->add_flag("--short-notice", short_notice,
-                           "let a material change take effect sooner than the notice_days the "
-                           "policy in force promises (recorded with the version)");
-
-  auto* receipt = app.add_subcommand("receipt", "consent receipts");
-  receipt->require_subcommand(1);
-  std::string receipt_file, receipt_key;
-  auto* receipt_verify =
-      receipt->add_subcommand("verify", "check a receipt (compact JWS) offline; exit 1 if not");
-  receipt_verify
-      ->add_option("FILE", receipt_file,
-                   "the receipt, as GET /v1/receipts/{id} "
-                   "returns it for Accept: application/jose")
-      ->required();
-  receipt_verify
-      ->add_option("--public-key", receipt_key,
-                   "the tenant's Ed25519 public key, base64url (GET /v1/keys/receipt)")
-      ->required();
-
+  Options o;
+  Action run;
+  AddServiceCommands(app, p, o, run);
+  AddApiKeyCommands(app, p, o, run);
+  AddProofCommands(app, p, o, run);
+  AddPolicyCommands(app, p, o, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-  if (init->parsed()) return Init(p, c);
-  if (serve->parsed()) return Serve(p, c, listen, threads);
-  if (apikey_create->parsed()) return ApiKeyCreate(p, c, tenant, role);
-  if (apikey_list->parsed()) return ApiKeyList(p, c, tenant);
-  if (apikey_revoke->parsed()) return ApiKeyRevoke(p, c, tenant, key_id);
-  if (audit_verify->parsed()) return AuditVerify(p, c, checkpoint_file);
-  if (keys_rotate->parsed()) return KeysRotate(p, c);
-  if (policy_check->parsed()) return PolicyCheck(p, policy_file);
-  if (receipt_verify->parsed()) return ReceiptVerify(p, receipt_file, receipt_key);
-  if (policy_render->parsed()) return PolicyRender(p, policy_file, lang, format, document);
-  if (policy_diff->parsed()) return PolicyDiff(p, policy_file, policy_other);
-  if (policy_publish->parsed()) return PolicyPublish(p, c, policy_file, effective, short_notice);
-  return 2;
+  return run ? run() : 2;
 }
 
 }  // namespace konfid::cli
