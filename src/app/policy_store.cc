@@ -56,80 +56,72 @@ std::string JoinLines(const std::vector<domain::PolicyChange>& changes) {
   return out;
 }
 
-}  // namespace
+// The tenant's latest published version, if any.
+Result<std::optional<ports::PolicyVersionRow>> LatestVersion(ports::Storage& storage,
+                                                             const std::string& tenant) {
+  KONFID_ASSIGN_OR_RETURN(auto txn, storage.Begin(false));
+  KONFID_ASSIGN_OR_RETURN(auto versions, txn->ListPolicyVersions(tenant));
+  if (versions.empty()) return std::optional<ports::PolicyVersionRow>();
+  return txn->FindPolicyVersion(tenant, versions.back().version);
+}
 
-Result<ports::PolicyVersionRow> PublishPolicy(ports::Storage& storage, ports::Crypto& crypto,
-                                              const ports::PolicyReader& reader,
-                                              const domain::TenantPolicy& policy, UnixMicros now,
-                                              UnixMicros effective_at, bool short_notice,
-                                              const AdminLog* log, const std::string& actor) {
-  KONFID_TRY(domain::FirstPolicyError(policy));
-  if (effective_at + 60'000'000 < now)
-    return Fail(ErrorCode::kInvalidArgument, "the effective time is in the past");
-  effective_at = std::max(effective_at, now);
-  std::optional<ports::PolicyVersionRow> latest;
-  {
-    KONFID_ASSIGN_OR_RETURN(auto txn, storage.Begin(false));
-    KONFID_ASSIGN_OR_RETURN(auto versions, txn->ListPolicyVersions(policy.tenant));
-    if (!versions.empty()) {
-      KONFID_ASSIGN_OR_RETURN(latest,
-                              txn->FindPolicyVersion(policy.tenant, versions.back().version));
-    }
-  }
-  ports::PolicyVersionRow row;
-  bool announce = false;
-  row.tenant = policy.tenant;
-  row.version = latest ? latest->version + 1 : 1;
-  row.published_at = now;
-  row.effective_at = effective_at;
-  row.source = policy.source;
-  if (latest) {
-    if (effective_at < latest->effective_at)
-      return Fail(ErrorCode::kInvalidArgument, "version " + std::to_string(latest->version) +
-                                                   " takes effect at " +
-                                                   FormatRfc3339(latest->effective_at) +
-                                                   "; a later version cannot take "
-                                                   "effect before it");
-    KONFID_ASSIGN_OR_RETURN(
-        domain::TenantPolicy before,
-        reader.Read(latest->source, "version " + std::to_string(latest->version)));
-    auto changes = domain::DiffPolicies(before, policy);
-    if (changes.empty()) {
-      // Nothing the diff names, but the texts may still read differently (a cookie's
-      // wording, say): such a version is published as a change of wording.
-      KONFID_ASSIGN_OR_RETURN(bool same, SameTexts(before, policy));
-      if (same)
-        return Fail(Error(ErrorCode::kConflict, "the policy declares nothing new against version " +
-                                                    std::to_string(latest->version))
-                        .WithReason("policy_unchanged"));
-      changes.push_back({domain::PolicyChange::Kind::kChanged, "texts",
-                         "the wording of the generated texts", false});
-    }
-    row.material = domain::AnyMaterial(changes);
-    row.changes = JoinLines(changes);
-    // The policy in force told visitors how long before a change they would hear of it.
-    int64_t days = before.publication.notice_days;
-    UnixMicros earliest = now + days * kMicrosPerDay;
-    if (row.material && !short_notice && effective_at < earliest)
-      return Fail(Error(ErrorCode::kInvalidArgument,
-                        "version " + std::to_string(latest->version) + " promises " +
-                            std::to_string(days) +
-                            " days' notice of changes, and this one is material: let it take "
-                            "effect at " +
-                            FormatRfc3339(earliest) +
-                            " or later, or publish it with short notice if it cannot wait")
-                      .WithReason("notice_too_short"));
-    // Changes announced by email are, as soon as they are published (app/notices.h).
-    const auto& channels = before.publication.notice;
-    announce = row.material && effective_at > now &&
-               std::find(channels.begin(), channels.end(), "email") != channels.end();
-    if (row.material && effective_at < earliest)  // on record with the version
-      row.changes += "short notice: version " + std::to_string(latest->version) + " promised " +
-                     std::to_string(days) + " days\n";
-  }
-  text::Stamp stamp{static_cast<int>(row.version), FormatRfc3339(effective_at).substr(0, 10)};
-  KONFID_ASSIGN_OR_RETURN(Texts texts, RenderAll(crypto, policy, stamp));
-  row.text_hash = texts.hash;
+// What `policy` changes against `before`, version `version`; Conflict when nothing at all.
+Result<std::vector<domain::PolicyChange>> ChangesSince(const domain::TenantPolicy& before,
+                                                       const domain::TenantPolicy& policy,
+                                                       int64_t version) {
+  auto changes = domain::DiffPolicies(before, policy);
+  if (!changes.empty()) return changes;
+  // Nothing the diff names, but the texts may still read differently (a cookie's
+  // wording, say): such a version is published as a change of wording.
+  KONFID_ASSIGN_OR_RETURN(bool same, SameTexts(before, policy));
+  if (same)
+    return Fail(Error(ErrorCode::kConflict,
+                      "the policy declares nothing new against version " + std::to_string(version))
+                    .WithReason("policy_unchanged"));
+  changes.push_back(
+      {domain::PolicyChange::Kind::kChanged, "texts", "the wording of the generated texts", false});
+  return changes;
+}
+
+// Fills in `row`'s changes against `latest` and holds it to the notice `latest` promised.
+// Returns whether the change is to be announced by email.
+Result<bool> CompareWithLatest(const ports::PolicyReader& reader,
+                               const ports::PolicyVersionRow& latest,
+                               const domain::TenantPolicy& policy, UnixMicros now,
+                               bool short_notice, ports::PolicyVersionRow& row) {
+  const std::string version = std::to_string(latest.version);
+  if (row.effective_at < latest.effective_at)
+    return Fail(ErrorCode::kInvalidArgument, "version " + version + " takes effect at " +
+                                                 FormatRfc3339(latest.effective_at) +
+                                                 "; a later version cannot take effect before it");
+  KONFID_ASSIGN_OR_RETURN(domain::TenantPolicy before,
+                          reader.Read(latest.source, "version " + version));
+  KONFID_ASSIGN_OR_RETURN(auto changes, ChangesSince(before, policy, latest.version));
+  row.material = domain::AnyMaterial(changes);
+  row.changes = JoinLines(changes);
+  // The policy in force told visitors how long before a change they would hear of it.
+  int64_t days = before.publication.notice_days;
+  UnixMicros earliest = now + days * kMicrosPerDay;
+  if (row.material && !short_notice && row.effective_at < earliest)
+    return Fail(Error(ErrorCode::kInvalidArgument,
+                      "version " + version + " promises " + std::to_string(days) +
+                          " days' notice of changes, and this one is material: let it take "
+                          "effect at " +
+                          FormatRfc3339(earliest) +
+                          " or later, or publish it with short notice if it cannot wait")
+                    .WithReason("notice_too_short"));
+  if (row.material && row.effective_at < earliest)  // on record with the version
+    row.changes +=
+        "short notice: version " + version + " promised " + std::to_string(days) + " days\n";
+  // Changes announced by email are, as soon as they are published (app/notices.h).
+  const auto& channels = before.publication.notice;
+  return row.material && row.effective_at > now &&
+         std::find(channels.begin(), channels.end(), "email") != channels.end();
+}
+
+// Writes the version, its texts, its notice runs and the admin event in one transaction.
+Status StoreVersion(ports::Storage& storage, const ports::PolicyVersionRow& row, const Texts& texts,
+                    bool announce, const AdminLog* log, const std::string& actor) {
   KONFID_ASSIGN_OR_RETURN(auto txn, storage.Begin(true));
   auto st = txn->InsertPolicyVersion(row, texts.rows);
   if (!st && st.error().code() == ErrorCode::kConflict)
@@ -143,7 +135,35 @@ Result<ports::PolicyVersionRow> PublishPolicy(ports::Storage& storage, ports::Cr
   if (log)
     KONFID_TRY(log->Append(
         *txn, {row.tenant, actor, kPolicyPublishedOp, "version:" + std::to_string(row.version)}));
-  KONFID_TRY(txn->Commit());
+  return txn->Commit();
+}
+
+}  // namespace
+
+Result<ports::PolicyVersionRow> PublishPolicy(ports::Storage& storage, ports::Crypto& crypto,
+                                              const ports::PolicyReader& reader,
+                                              const domain::TenantPolicy& policy, UnixMicros now,
+                                              UnixMicros effective_at, bool short_notice,
+                                              const AdminLog* log, const std::string& actor) {
+  KONFID_TRY(domain::FirstPolicyError(policy));
+  if (effective_at + 60'000'000 < now)
+    return Fail(ErrorCode::kInvalidArgument, "the effective time is in the past");
+  KONFID_ASSIGN_OR_RETURN(auto latest, LatestVersion(storage, policy.tenant));
+  ports::PolicyVersionRow row;
+  row.tenant = policy.tenant;
+  row.version = latest ? latest->version + 1 : 1;
+  row.published_at = now;
+  row.effective_at = std::max(effective_at, now);
+  row.source = policy.source;
+  bool announce = false;
+  if (latest) {
+    KONFID_ASSIGN_OR_RETURN(announce,
+                            CompareWithLatest(reader, *latest, policy, now, short_notice, row));
+  }
+  text::Stamp stamp{static_cast<int>(row.version), FormatRfc3339(row.effective_at).substr(0, 10)};
+  KONFID_ASSIGN_OR_RETURN(Texts texts, RenderAll(crypto, policy, stamp));
+  row.text_hash = texts.hash;
+  KONFID_TRY(StoreVersion(storage, row, texts, announce, log, actor));
   row.source.clear();
   return row;
 }

@@ -176,33 +176,35 @@ std::string FormatDate(const std::string& ymd, Lang lang) {
   return ymd;
 }
 
-Value Context(const TenantPolicy& p, Lang lang, const Stamp& stamp) {
-  Value ctx;
-  ctx.Set("lang", std::string(LangName(lang)));
-  if (stamp.version > 0)
-    ctx.Set("version", Value()
-                           .Set("number", std::to_string(stamp.version))
-                           .Set("effective", FormatDate(stamp.effective_date, lang)));
-  const domain::Operator& op = p.op;
-  ctx.Set("operator", Value()
-                          .Set("legal_name", In(op.legal_name, lang))
-                          .Set("inn", op.inn)
-                          .Set("ogrn", op.ogrn)
-                          .Set("address", In(op.address, lang))
-                          .Set("email", op.email)
-                          .Set("phone", op.phone)
-                          .Set("responsible", In(op.responsible, lang)));
-  ctx.Set("jurisdiction", Value()
-                              .Set("law", Words().Get("jurisdiction." + p.jurisdiction, lang))
-                              .Set("ru_152fz", p.jurisdiction == "ru-152fz")
-                              .Set("eu_gdpr", p.jurisdiction == "eu-gdpr")
-                              .Set("ua_2297", p.jurisdiction == "ua-2297"));
-  ctx.Set("storage_country", Country(p.storage_country, lang));
-  ctx.Set("publication", Value()
-                             .Set("url", p.publication.url)
-                             .Set("notice", Items(p.publication.notice, "notice.", lang))
-                             .Set("notice_days", Count(p.publication.notice_days, "day", lang)));
+Value OperatorValue(const domain::Operator& op, Lang lang) {
+  return Value()
+      .Set("legal_name", In(op.legal_name, lang))
+      .Set("inn", op.inn)
+      .Set("ogrn", op.ogrn)
+      .Set("address", In(op.address, lang))
+      .Set("email", op.email)
+      .Set("phone", op.phone)
+      .Set("responsible", In(op.responsible, lang));
+}
 
+Value JurisdictionValue(const TenantPolicy& p, Lang lang) {
+  return Value()
+      .Set("law", Words().Get("jurisdiction." + p.jurisdiction, lang))
+      .Set("ru_152fz", p.jurisdiction == "ru-152fz")
+      .Set("eu_gdpr", p.jurisdiction == "eu-gdpr")
+      .Set("ua_2297", p.jurisdiction == "ua-2297");
+}
+
+Value PublicationValue(const TenantPolicy& p, Lang lang) {
+  return Value()
+      .Set("url", p.publication.url)
+      .Set("notice", Items(p.publication.notice, "notice.", lang))
+      .Set("notice_days", Count(p.publication.notice_days, "day", lang));
+}
+
+// Every purpose, those that need consent, those published, and whether any is withdrawn
+// in the cabinet.
+void SetPurposes(Value& ctx, const TenantPolicy& p, Lang lang) {
   Value::List purposes, consent_purposes, public_purposes;
   bool has_cabinet = false;
   for (size_t i = 0; i < p.purposes.size(); ++i) {
@@ -219,17 +221,22 @@ Value Context(const TenantPolicy& p, Lang lang, const Stamp& stamp) {
   if (!public_purposes.empty())
     ctx.Set("public_purposes", Value().Set("list", std::move(public_purposes)));
   ctx.Set("has_cabinet", has_cabinet);
+}
 
+// The fields of category `id` ("" for none) that some purpose processes.
+std::vector<std::string> CategoryFields(const TenantPolicy& p, const std::string& id) {
+  std::vector<std::string> names;
+  for (const auto& f : p.catalogue.fields())
+    if (f.category == id && p.FieldHasPurpose(f.name)) names.push_back(f.name);
+  return names;
+}
+
+// The categories of data processed, those without one last, and whether any is special.
+void SetCategories(Value& ctx, const TenantPolicy& p, Lang lang) {
   Value::List categories;
   bool has_special = false;
-  auto category_fields = [&](const std::string& id) {
-    std::vector<std::string> names;
-    for (const auto& f : p.catalogue.fields())
-      if (f.category == id && p.FieldHasPurpose(f.name)) names.push_back(f.name);
-    return names;
-  };
   for (const auto& c : p.categories) {
-    auto names = category_fields(c.id);
+    auto names = CategoryFields(p, c.id);
     if (names.empty()) continue;
     has_special = has_special || c.special;
     categories.push_back(Value()
@@ -237,13 +244,16 @@ Value Context(const TenantPolicy& p, Lang lang, const Stamp& stamp) {
                              .Set("special", c.special)
                              .Set("fields", FieldList(p, names, lang)));
   }
-  if (auto names = category_fields(""); !names.empty())
+  if (auto names = CategoryFields(p, ""); !names.empty())
     categories.push_back(Value()
                              .Set("name", lang == Lang::kRu ? "Прочие данные" : "Other data")
                              .Set("fields", FieldList(p, names, lang)));
   ctx.Set("categories", std::move(categories));
   ctx.Set("has_special", has_special);
+}
 
+// Every recipient, and those abroad again on their own.
+void SetRecipients(Value& ctx, const TenantPolicy& p, Lang lang) {
   Value::List recipients, abroad;
   for (const auto& r : p.recipients) {
     recipients.push_back(RecipientValue(p, r, lang));
@@ -251,29 +261,55 @@ Value Context(const TenantPolicy& p, Lang lang, const Stamp& stamp) {
   }
   ctx.Set("recipients", std::move(recipients));
   if (!abroad.empty()) ctx.Set("cross_border", Value().Set("list", std::move(abroad)));
+}
 
+// The cookies of one category.
+Value::List CookieItems(const TenantPolicy& p, const std::string& category, Lang lang) {
+  Value::List items;
+  for (const auto& c : p.cookies) {
+    if (c.category != category) continue;
+    std::string retention = c.retention == "session"
+                                ? Words().Get("cookie.session", lang)
+                                : RetentionWords(domain::ParseRetention(c.retention), lang);
+    items.push_back(Value()
+                        .Set("service", c.service)
+                        .Set("provider", c.provider)
+                        .Set("purpose", In(c.purpose, lang))
+                        .Set("retention", retention));
+  }
+  return items;
+}
+
+// The cookies by category, in a fixed order; categories with none are left out.
+Value::List CookieGroups(const TenantPolicy& p, Lang lang) {
   Value::List cookies;
-  for (const char* category : {"necessary", "functional", "analytics", "marketing"}) {
-    Value::List items;
-    for (const auto& c : p.cookies) {
-      if (c.category != category) continue;
-      std::string retention = c.retention == "session"
-                                  ? Words().Get("cookie.session", lang)
-                                  : RetentionWords(domain::ParseRetention(c.retention), lang);
-      items.push_back(Value()
-                          .Set("service", c.service)
-                          .Set("provider", c.provider)
-                          .Set("purpose", In(c.purpose, lang))
-                          .Set("retention", retention));
-    }
+  for (const std::string cat : {"necessary", "functional", "analytics", "marketing"}) {
+    Value::List items = CookieItems(p, cat, lang);
     if (items.empty()) continue;
-    std::string cat = category;
     cookies.push_back(Value()
                           .Set("category", Words().Get("cookie." + cat, lang))
                           .Set("needs_consent", cat == "analytics" || cat == "marketing")
                           .Set("items", std::move(items)));
   }
-  ctx.Set("cookies", std::move(cookies));
+  return cookies;
+}
+
+// What the templates see: one value per part of the policy, in the words of `lang`.
+Value Context(const TenantPolicy& p, Lang lang, const Stamp& stamp) {
+  Value ctx;
+  ctx.Set("lang", std::string(LangName(lang)));
+  if (stamp.version > 0)
+    ctx.Set("version", Value()
+                           .Set("number", std::to_string(stamp.version))
+                           .Set("effective", FormatDate(stamp.effective_date, lang)));
+  ctx.Set("operator", OperatorValue(p.op, lang));
+  ctx.Set("jurisdiction", JurisdictionValue(p, lang));
+  ctx.Set("storage_country", Country(p.storage_country, lang));
+  ctx.Set("publication", PublicationValue(p, lang));
+  SetPurposes(ctx, p, lang);
+  SetCategories(ctx, p, lang);
+  SetRecipients(ctx, p, lang);
+  ctx.Set("cookies", CookieGroups(p, lang));
   return ctx;
 }
 

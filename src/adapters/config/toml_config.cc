@@ -51,18 +51,24 @@ Result<toml::table> Parse(std::string_view text, const std::string& path) {
   }
 }
 
-// An integer setting within [lo, hi], if present.
-Status GetInt(const std::string& path, const toml::table& t, const char* key, int64_t lo,
-              int64_t hi, auto& out) {
+// An integer setting within [lo, hi], if present; `message` says what is wrong otherwise.
+Status GetBounded(const std::string& path, const toml::table& t, const char* key, int64_t lo,
+                  int64_t hi, const std::string& message, auto& out) {
   const toml::node* n = t.get(key);
   if (!n) return Ok();
   auto v = n->value<int64_t>();
-  if (!v || *v < lo || *v > hi)
-    return Fail(Bad(path, *n,
-                    std::string(key) + " must be an integer from " + std::to_string(lo) + " to " +
-                        std::to_string(hi)));
+  if (!v || *v < lo || *v > hi) return Fail(Bad(path, *n, message));
   out = static_cast<std::remove_reference_t<decltype(out)>>(*v);
   return Ok();
+}
+
+// An integer setting within [lo, hi], if present.
+Status GetInt(const std::string& path, const toml::table& t, const char* key, int64_t lo,
+              int64_t hi, auto& out) {
+  return GetBounded(path, t, key, lo, hi,
+                    std::string(key) + " must be an integer from " + std::to_string(lo) + " to " +
+                        std::to_string(hi),
+                    out);
 }
 
 // [server]'s connection cap, timeouts and trusted proxies.
@@ -88,6 +94,77 @@ Status ReadServerLimits(const std::string& path, const toml::table& server,
   return Ok();
 }
 
+// [mail]: the SMTP relay, the sender and the links mails carry.
+Status ReadMail(const std::string& path, const toml::table& mail, ports::ServiceConfig& config) {
+  KONFID_TRY(CheckKeys(path, mail,
+                       {"smtp_url", "username", "password", "require_tls", "from", "from_name",
+                        "public_url", "token_hours", "unsubscribe_base", "notice_days"},
+                       "[mail]"));
+  ports::MailConfig& m = config.mail;
+  KONFID_ASSIGN_OR_RETURN(m.smtp_url, GetString(path, mail, "smtp_url", false));
+  if (!m.smtp_url.empty() && !m.smtp_url.starts_with("smtp://") &&
+      !m.smtp_url.starts_with("smtps://"))
+    return Fail(Bad(path, mail, "smtp_url must start with smtp:// or smtps://"));
+  KONFID_ASSIGN_OR_RETURN(m.username, GetString(path, mail, "username", false));
+  KONFID_ASSIGN_OR_RETURN(m.password, GetString(path, mail, "password", false));
+  m.require_tls = mail["require_tls"].value_or(false);
+  KONFID_ASSIGN_OR_RETURN(m.from, GetString(path, mail, "from", false, m.from));
+  if (m.from.find('@') == std::string::npos)
+    return Fail(Bad(path, mail, "from must be an email address"));
+  KONFID_ASSIGN_OR_RETURN(m.from_name, GetString(path, mail, "from_name", false));
+  KONFID_ASSIGN_OR_RETURN(m.public_url, GetString(path, mail, "public_url", false, m.public_url));
+  KONFID_ASSIGN_OR_RETURN(m.unsubscribe_base,
+                          GetString(path, mail, "unsubscribe_base", false, m.unsubscribe_base));
+  KONFID_TRY(
+      GetBounded(path, mail, "token_hours", 1, 720, "token_hours must be 1..720", m.token_hours));
+  KONFID_TRY(
+      GetBounded(path, mail, "notice_days", 1, 365, "notice_days must be 1..365", m.notice_days));
+  return Ok();
+}
+
+// [server]: where to listen, how much to accept, how many threads.
+Status ReadServer(const std::string& path, const toml::table& server,
+                  ports::ServiceConfig& config) {
+  KONFID_TRY(CheckKeys(path, server,
+                       {"listen", "body_limit", "threads", "max_connections", "header_timeout",
+                        "idle_timeout", "trusted_proxies"},
+                       "[server]"));
+  KONFID_ASSIGN_OR_RETURN(config.listen, GetString(path, server, "listen", false, config.listen));
+  KONFID_TRY(GetInt(path, server, "body_limit", 1024, 64 * 1024 * 1024, config.body_limit));
+  KONFID_TRY(GetBounded(path, server, "threads", 0, 256, "threads must be 0..256", config.threads));
+  return ReadServerLimits(path, server, config);
+}
+
+// [storage]: the database and how hard SQLite syncs.
+Status ReadStorage(const std::string& path, const toml::table& storage,
+                   ports::ServiceConfig& config) {
+  KONFID_TRY(CheckKeys(path, storage, {"db", "synchronous"}, "[storage]"));
+  KONFID_ASSIGN_OR_RETURN(config.db, GetString(path, storage, "db", false));
+  KONFID_ASSIGN_OR_RETURN(std::string sync, GetString(path, storage, "synchronous", false, "full"));
+  if (sync != "full" && sync != "normal")
+    return Fail(Bad(path, storage, "synchronous must be \"full\" or \"normal\""));
+  config.sqlite_synchronous_full = sync == "full";
+  return Ok();
+}
+
+// The folder relative paths in the config file are read from: the file's own.
+std::filesystem::path BaseDir(const std::string& path) {
+  return std::filesystem::path(path).parent_path();
+}
+
+// [audit]: the checkpoint file (relative to the config file) and how often it is written.
+Status ReadAudit(const std::string& path, const toml::table& audit, ports::ServiceConfig& config) {
+  KONFID_TRY(CheckKeys(path, audit, {"checkpoint_file", "checkpoint_interval"}, "[audit]"));
+  KONFID_ASSIGN_OR_RETURN(std::string file, GetString(path, audit, "checkpoint_file", false));
+  std::filesystem::path p = file;
+  if (!file.empty() && p.is_relative()) p = BaseDir(path) / p;
+  config.audit.checkpoint_file = file.empty() ? "" : p.string();
+  KONFID_TRY(GetBounded(path, audit, "checkpoint_interval", 1, 86400,
+                        "checkpoint_interval must be 1..86400 (seconds)",
+                        config.audit.checkpoint_interval));
+  return Ok();
+}
+
 // [jobs]: each period 10 ms .. 1 day.
 Status ReadJobs(const std::string& path, const toml::table& jobs, ports::ServiceConfig& config) {
   KONFID_TRY(CheckKeys(
@@ -99,6 +176,25 @@ Status ReadJobs(const std::string& path, const toml::table& jobs, ports::Service
   KONFID_TRY(GetInt(path, jobs, "notices_period_ms", 10, kDayMs, j.notices_period_ms));
   KONFID_TRY(GetInt(path, jobs, "outbox_period_ms", 10, kDayMs, j.outbox_period_ms));
   KONFID_TRY(GetInt(path, jobs, "expiry_period_ms", 10, kDayMs, j.expiry_period_ms));
+  return Ok();
+}
+
+// [[tenant]]: each names a policy file (relative to the config file); a tenant appears once.
+Status ReadTenants(const std::string& path, const toml::array& tenants,
+                   ports::ServiceConfig& config) {
+  std::set<std::string> seen;
+  for (const auto& node : tenants) {
+    const toml::table* t = node.as_table();
+    if (!t) return Fail(Bad(path, node, "[[tenant]] must be a table"));
+    KONFID_TRY(CheckKeys(path, *t, {"policy"}, "[[tenant]]"));
+    KONFID_ASSIGN_OR_RETURN(std::string policy_path, GetString(path, *t, "policy", true));
+    std::filesystem::path p = policy_path;
+    if (p.is_relative()) p = BaseDir(path) / p;
+    KONFID_ASSIGN_OR_RETURN(auto policy, LoadPolicyFile(p.string()));
+    if (!seen.insert(policy.tenant).second)
+      return Fail(Bad(path, *t, "tenant '" + policy.tenant + "' is configured twice"));
+    config.tenants.push_back(std::move(policy));
+  }
   return Ok();
 }
 
@@ -118,98 +214,18 @@ Result<ports::ServiceConfig> ParseServiceConfig(std::string_view text, const std
   KONFID_ASSIGN_OR_RETURN(toml::table root, Parse(text, path));
   KONFID_TRY(CheckKeys(path, root, {"server", "storage", "tenant", "mail", "audit", "jobs"},
                        "the config"));
+  // Tables are read in this order, so the first error reported stays the same.
   ports::ServiceConfig config;
-  if (const toml::table* mail = root["mail"].as_table()) {
-    KONFID_TRY(CheckKeys(path, *mail,
-                         {"smtp_url", "username", "password", "require_tls", "from", "from_name",
-                          "public_url", "token_hours", "unsubscribe_base", "notice_days"},
-                         "[mail]"));
-    ports::MailConfig& m = config.mail;
-    KONFID_ASSIGN_OR_RETURN(m.smtp_url, GetString(path, *mail, "smtp_url", false));
-    if (!m.smtp_url.empty() && !m.smtp_url.starts_with("smtp://") &&
-        !m.smtp_url.starts_with("smtps://"))
-      return Fail(Bad(path, *mail, "smtp_url must start with smtp:// or smtps://"));
-    KONFID_ASSIGN_OR_RETURN(m.username, GetString(path, *mail, "username", false));
-    KONFID_ASSIGN_OR_RETURN(m.password, GetString(path, *mail, "password", false));
-    m.require_tls = (*mail)["require_tls"].value_or(false);
-    KONFID_ASSIGN_OR_RETURN(m.from, GetString(path, *mail, "from", false, m.from));
-    if (m.from.find('@') == std::string::npos)
-      return Fail(Bad(path, *mail, "from must be an email address"));
-    KONFID_ASSIGN_OR_RETURN(m.from_name, GetString(path, *mail, "from_name", false));
-    KONFID_ASSIGN_OR_RETURN(m.public_url,
-                            GetString(path, *mail, "public_url", false, m.public_url));
-    KONFID_ASSIGN_OR_RETURN(m.unsubscribe_base,
-                            GetString(path, *mail, "unsubscribe_base", false, m.unsubscribe_base));
-    if (const toml::node* n = mail->get("token_hours")) {
-      auto v = n->value<int64_t>();
-      if (!v || *v < 1 || *v > 720) return Fail(Bad(path, *n, "token_hours must be 1..720"));
-      m.token_hours = static_cast<int>(*v);
-    }
-    if (const toml::node* n = mail->get("notice_days")) {
-      auto v = n->value<int64_t>();
-      if (!v || *v < 1 || *v > 365) return Fail(Bad(path, *n, "notice_days must be 1..365"));
-      m.notice_days = static_cast<int>(*v);
-    }
-  }
-  if (const toml::table* server = root["server"].as_table()) {
-    KONFID_TRY(CheckKeys(path, *server,
-                         {"listen", "body_limit", "threads", "max_connections", "header_timeout",
-                          "idle_timeout", "trusted_proxies"},
-                         "[server]"));
-    KONFID_ASSIGN_OR_RETURN(config.listen,
-                            GetString(path, *server, "listen", false, config.listen));
-    if (const toml::node* n = server->get("body_limit")) {
-      auto v = n->value<int64_t>();
-      if (!v || *v < 1024 || *v > 64 * 1024 * 1024)
-        return Fail(Bad(path, *n, "body_limit must be an integer from 1024 to 67108864"));
-      config.body_limit = static_cast<size_t>(*v);
-    }
-    if (const toml::node* n = server->get("threads")) {
-      auto v = n->value<int64_t>();
-      if (!v || *v < 0 || *v > 256) return Fail(Bad(path, *n, "threads must be 0..256"));
-      config.threads = static_cast<size_t>(*v);
-    }
-    KONFID_TRY(ReadServerLimits(path, *server, config));
-  }
-  if (const toml::table* storage = root["storage"].as_table()) {
-    KONFID_TRY(CheckKeys(path, *storage, {"db", "synchronous"}, "[storage]"));
-    KONFID_ASSIGN_OR_RETURN(config.db, GetString(path, *storage, "db", false));
-    KONFID_ASSIGN_OR_RETURN(std::string sync,
-                            GetString(path, *storage, "synchronous", false, "full"));
-    if (sync != "full" && sync != "normal")
-      return Fail(Bad(path, *storage, "synchronous must be \"full\" or \"normal\""));
-    config.sqlite_synchronous_full = sync == "full";
-  }
-  std::filesystem::path base = std::filesystem::path(path).parent_path();
-  if (const toml::table* audit = root["audit"].as_table()) {
-    KONFID_TRY(CheckKeys(path, *audit, {"checkpoint_file", "checkpoint_interval"}, "[audit]"));
-    KONFID_ASSIGN_OR_RETURN(std::string file, GetString(path, *audit, "checkpoint_file", false));
-    std::filesystem::path p = file;
-    if (!file.empty() && p.is_relative()) p = base / p;
-    config.audit.checkpoint_file = file.empty() ? "" : p.string();
-    if (const toml::node* n = audit->get("checkpoint_interval")) {
-      auto v = n->value<int64_t>();
-      if (!v || *v < 1 || *v > 86400)
-        return Fail(Bad(path, *n, "checkpoint_interval must be 1..86400 (seconds)"));
-      config.audit.checkpoint_interval = static_cast<int>(*v);
-    }
-  }
+  if (const toml::table* mail = root["mail"].as_table()) KONFID_TRY(ReadMail(path, *mail, config));
+  if (const toml::table* server = root["server"].as_table())
+    KONFID_TRY(ReadServer(path, *server, config));
+  if (const toml::table* storage = root["storage"].as_table())
+    KONFID_TRY(ReadStorage(path, *storage, config));
+  if (const toml::table* audit = root["audit"].as_table())
+    KONFID_TRY(ReadAudit(path, *audit, config));
   if (const toml::table* jobs = root["jobs"].as_table()) KONFID_TRY(ReadJobs(path, *jobs, config));
-  std::set<std::string> seen;
-  if (const toml::array* arr = root["tenant"].as_array()) {
-    for (const auto& node : *arr) {
-      const toml::table* t = node.as_table();
-      if (!t) return Fail(Bad(path, node, "[[tenant]] must be a table"));
-      KONFID_TRY(CheckKeys(path, *t, {"policy"}, "[[tenant]]"));
-      KONFID_ASSIGN_OR_RETURN(std::string policy_path, GetString(path, *t, "policy", true));
-      std::filesystem::path p = policy_path;
-      if (p.is_relative()) p = base / p;
-      KONFID_ASSIGN_OR_RETURN(auto policy, LoadPolicyFile(p.string()));
-      if (!seen.insert(policy.tenant).second)
-        return Fail(Bad(path, *t, "tenant '" + policy.tenant + "' is configured twice"));
-      config.tenants.push_back(std::move(policy));
-    }
-  }
+  if (const toml::array* tenants = root["tenant"].as_array())
+    KONFID_TRY(ReadTenants(path, *tenants, config));
   if (config.tenants.empty())
     return Fail(ErrorCode::kInvalidArgument, path + ": no [[tenant]] with a policy is configured");
   return config;
