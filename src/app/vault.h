@@ -325,6 +325,11 @@ class Vault {
                                     const std::string& body, UnixMicros now,
                                     const std::string& unsubscribe_url);
 
+  // Update's normalized values and blind-index hashes, before its transaction.
+  Status NormalizeUpdate(const Actor& actor, const domain::TenantPolicy& policy,
+                         const domain::FieldValues& set, domain::FieldValues& values,
+                         std::map<std::string, Bytes>& index);
+
   // Decrypts the fields named in `only` (every field when null).
   Result<domain::FieldValues> DecryptAll(const ports::SubjectRow& row,
                                          const std::vector<std::string>* only = nullptr);
