@@ -330,6 +330,10 @@ class Vault {
                          const domain::FieldValues& set, domain::FieldValues& values,
                          std::map<std::string, Bytes>& index);
 
+  // RecordConsent's event as the caller states it, stamped now. InvalidArgument for an ip
+  // that is not one.
+  Result<domain::ConsentEvent> NewConsentEvent(const ConsentInput& input, int64_t version);
+
   // Decrypts the fields named in `only` (every field when null).
   Result<domain::FieldValues> DecryptAll(const ports::SubjectRow& row,
                                          const std::vector<std::string>* only = nullptr);
