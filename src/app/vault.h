@@ -334,6 +334,24 @@ class Vault {
   // that is not one.
   Result<domain::ConsentEvent> NewConsentEvent(const ConsentInput& input, int64_t version);
 
+  // The steps of QueueNotices (vault_notice.cc), inside its transaction. The hash of each
+  // English consent text by version and purpose, to tell which language a subject read.
+  using EnglishTextHashes = std::map<std::pair<int64_t, std::string>, std::string>;
+  // Queues the notice to one subject of the ledger if the version outdated its consent and it
+  // has an email address; returns whether it did.
+  Result<bool> QueueNotice(ports::Transaction& txn, AuditWriter& audit, const NoticePlan& plan,
+                           const std::string& subject, const std::string& email_field,
+                           EnglishTextHashes& english, UnixMicros now);
+  // The language of the consent text the subject last agreed to for `purpose`.
+  Result<std::string> NoticeLang(ports::Transaction& txn, const std::string& tenant,
+                                 const std::vector<domain::ConsentEvent>& events,
+                                 const std::string& purpose, EnglishTextHashes& english);
+  // The notice (or announcement) email in the outbox, with its audit event. Wipes `email`.
+  Status QueueNoticeMail(ports::Transaction& txn, AuditWriter& audit, const NoticePlan& plan,
+                         const std::string& subject, const std::vector<std::string>& lost,
+                         std::string& email, const SecretBytes& key, const std::string& lang,
+                         const std::string& email_field, UnixMicros now);
+
   // Decrypts the fields named in `only` (every field when null).
   Result<domain::FieldValues> DecryptAll(const ports::SubjectRow& row,
                                          const std::vector<std::string>* only = nullptr);
