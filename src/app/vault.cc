@@ -257,6 +257,22 @@ Result<SubjectView> Vault::View(const ports::SubjectRow& row,
                      row.email_verified_at};
 }
 
+namespace {
+
+// Inside Create's transaction: the subject's row and its blind-index hashes. Conflict
+// (duplicate_<field>) when another subject has a lookup value.
+Status InsertSubject(ports::Transaction& txn, const ports::SubjectRow& row,
+                     const std::vector<std::pair<std::string, Bytes>>& index) {
+  KONFID_TRY(txn.InsertSubject(row));
+  for (const auto& [field, hash] : index) {
+    auto st = txn.InsertIndex(row.tenant, field, hash, row.id);
+    if (!st) return Fail(st.error().code() == ErrorCode::kConflict ? Duplicate(field) : st.error());
+  }
+  return Ok();
+}
+
+}  // namespace
+
 void Vault::Create(const Actor& actor, const domain::FieldInput& input,
                    Callback<SubjectView> done) {
   auto refuse = [&](Error e) {
@@ -303,12 +319,7 @@ void Vault::Create(const Actor& actor, const domain::FieldInput& input,
       [row, key, index, fields, who, &keyring = keyring_](ports::Transaction& txn,
                                                           AuditWriter& audit) -> Status {
         row->wrapped_key = keyring.WrapSubjectKey(*key, row->tenant, row->id);
-        KONFID_TRY(txn.InsertSubject(*row));
-        for (const auto& [field, hash] : *index) {
-          auto st = txn.InsertIndex(row->tenant, field, hash, row->id);
-          if (!st)
-            return Fail(st.error().code() == ErrorCode::kConflict ? Duplicate(field) : st.error());
-        }
+        KONFID_TRY(InsertSubject(txn, *row, *index));
         return audit.Append(MakeEvent(who, Operation::kCollect, row->id, *fields, Outcome::kOk));
       },
       [fields, who](ports::Transaction&, AuditWriter& audit, const Error& e) {

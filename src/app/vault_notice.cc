@@ -25,6 +25,31 @@ const std::string& InLang(const domain::Localized& text, const std::string& lang
   return lang == "en" && !text.en.empty() ? text.en : text.ru;
 }
 
+// The purposes a renewal link asks about that the policy in force still bases on consent,
+// each with a decision and no decision for any other. InvalidArgument: consent_choice_missing,
+// unknown_purpose, invalid_token when nothing is left to decide.
+Result<std::vector<std::string>> AskedPurposes(const domain::TenantPolicy& policy,
+                                               const std::string& purposes,
+                                               const std::map<std::string, bool>& decisions) {
+  std::vector<std::string> asked;
+  for (const auto& purpose : SplitComma(purposes)) {
+    const domain::Purpose* p = policy.FindPurpose(purpose);
+    if (!p || p->ground != "consent") continue;
+    if (!decisions.contains(purpose))
+      return Fail(
+          Error(ErrorCode::kInvalidArgument, "a decision for purpose '" + purpose + "' is missing")
+              .WithReason("consent_choice_missing"));
+    asked.push_back(purpose);
+  }
+  for (const auto& [purpose, given] : decisions)
+    if (std::find(asked.begin(), asked.end(), purpose) == asked.end())
+      return Fail(Error(ErrorCode::kInvalidArgument,
+                        "this link does not ask about purpose '" + purpose + "'")
+                      .WithReason("unknown_purpose"));
+  if (asked.empty()) return Fail(InvalidLink());
+  return asked;
+}
+
 }  // namespace
 
 Result<NoticeBatch> Vault::QueueNotices(const NoticePlan& plan, size_t limit) {
@@ -221,22 +246,8 @@ void Vault::Renew(const std::string& tenant, const std::string& token, int64_t v
           return Fail(Error(ErrorCode::kConflict,
                             "the policy changed since this page was shown; open the link again")
                           .WithReason("policy_changed"));
-        std::vector<std::string> asked;
-        for (const auto& purpose : SplitComma(pending["purposes"])) {
-          const domain::Purpose* p = active->policy->FindPurpose(purpose);
-          if (!p || p->ground != "consent") continue;
-          if (!decisions.contains(purpose))
-            return Fail(Error(ErrorCode::kInvalidArgument,
-                              "a decision for purpose '" + purpose + "' is missing")
-                            .WithReason("consent_choice_missing"));
-          asked.push_back(purpose);
-        }
-        for (const auto& [purpose, given] : decisions)
-          if (std::find(asked.begin(), asked.end(), purpose) == asked.end())
-            return Fail(Error(ErrorCode::kInvalidArgument,
-                              "this link does not ask about purpose '" + purpose + "'")
-                            .WithReason("unknown_purpose"));
-        if (asked.empty()) return Fail(InvalidLink());
+        KONFID_ASSIGN_OR_RETURN(auto asked,
+                                AskedPurposes(*active->policy, pending["purposes"], decisions));
         KONFID_ASSIGN_OR_RETURN(bool first, txn.MarkTokenUsed(link.tenant, hash, now));
         if (!first) return Fail(InvalidLink());
         KONFID_ASSIGN_OR_RETURN(auto subject, txn.FindSubject(link.tenant, row->subject));

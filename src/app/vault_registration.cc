@@ -88,6 +88,22 @@ domain::AuditEvent MarketingEvent(const Actor& who, const std::string& subject,
   return e;
 }
 
+// Inside Confirm's transaction: whether the subject still has the address the link was sent
+// to, so the link confirms that address only. A link from before tokens named their address
+// works only if the subject has not changed since it was sent.
+Result<bool> StillSentTo(ports::Transaction& txn, const domain::TenantPolicy& policy,
+                         const std::string& tenant,
+                         const std::map<std::string, std::string>& pending,
+                         const ports::TokenRow& token, const ports::SubjectRow& subject) {
+  auto bound = pending.find("email");
+  if (bound == pending.end()) return subject.updated_at <= token.created_at;
+  auto sent_to = HexDecode(bound->second);
+  const domain::FieldSpec* spec = EmailSpec(policy);
+  if (!sent_to || !spec) return false;
+  KONFID_ASSIGN_OR_RETURN(auto owner, txn.LookupIndex(tenant, spec->name, *sent_to));
+  return owner == token.subject;  // else the address changed since
+}
+
 }  // namespace
 
 namespace internal {
@@ -429,18 +445,9 @@ void Vault::Confirm(const std::string& tenant, const std::string& token,
         KONFID_ASSIGN_OR_RETURN(auto subject, txn.FindSubject(link.tenant, row->subject));
         if (!subject) return Fail(invalid);  // erased since
         auto pending = ParsePending(row->pending);
-        // The link confirms the address it was sent to, and only while the subject still has
-        // it. A link from before tokens named their address works only if the subject has not
-        // changed since it was sent.
-        if (auto bound = pending.find("email"); bound != pending.end()) {
-          auto sent_to = HexDecode(bound->second);
-          const domain::FieldSpec* spec = EmailSpec(*policy);
-          if (!sent_to || !spec) return Fail(invalid);
-          KONFID_ASSIGN_OR_RETURN(auto owner, txn.LookupIndex(link.tenant, spec->name, *sent_to));
-          if (owner != row->subject) return Fail(invalid);  // the address changed since
-        } else if (subject->updated_at > row->created_at) {
-          return Fail(invalid);
-        }
+        KONFID_ASSIGN_OR_RETURN(bool bound,
+                                StillSentTo(txn, *policy, link.tenant, pending, *row, *subject));
+        if (!bound) return Fail(invalid);
         int64_t version = std::stoll(pending["version"].empty() ? "0" : pending["version"]);
         for (const auto& purpose : SplitComma(pending["given"])) {
           const domain::Purpose* p = policy->FindPurpose(purpose);
