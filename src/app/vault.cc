@@ -257,6 +257,22 @@ Result<SubjectView> Vault::View(const ports::SubjectRow& row,
                      row.email_verified_at};
 }
 
+namespace {
+
+// Inside Create's transaction: the subject's row and its blind-index hashes. Conflict
+// (duplicate_<field>) when another subject has a lookup value.
+Status InsertSubject(ports::Transaction& txn, const ports::SubjectRow& row,
+                     const std::vector<std::pair<std::string, Bytes>>& index) {
+  KONFID_TRY(txn.InsertSubject(row));
+  for (const auto& [field, hash] : index) {
+    auto st = txn.InsertIndex(row.tenant, field, hash, row.id);
+    if (!st) return Fail(st.error().code() == ErrorCode::kConflict ? Duplicate(field) : st.error());
+  }
+  return Ok();
+}
+
+}  // namespace
+
 void Vault::Create(const Actor& actor, const domain::FieldInput& input,
                    Callback<SubjectView> done) {
   auto refuse = [&](Error e) {
@@ -303,12 +319,7 @@ void Vault::Create(const Actor& actor, const domain::FieldInput& input,
       [row, key, index, fields, who, &keyring = keyring_](ports::Transaction& txn,
                                                           AuditWriter& audit) -> Status {
         row->wrapped_key = keyring.WrapSubjectKey(*key, row->tenant, row->id);
-        KONFID_TRY(txn.InsertSubject(*row));
-        for (const auto& [field, hash] : *index) {
-          auto st = txn.InsertIndex(row->tenant, field, hash, row->id);
-          if (!st)
-            return Fail(st.error().code() == ErrorCode::kConflict ? Duplicate(field) : st.error());
-        }
+        KONFID_TRY(InsertSubject(txn, *row, *index));
         return audit.Append(MakeEvent(who, Operation::kCollect, row->id, *fields, Outcome::kOk));
       },
       [fields, who](ports::Transaction&, AuditWriter& audit, const Error& e) {
@@ -417,6 +428,62 @@ void Vault::Find(const Actor& actor, const std::string& field, const std::string
       /*savepoint=*/false);
 }
 
+namespace {
+
+// An update's fields checked against the catalogue and the policy in force, in the order
+// their errors are reported; InvalidArgument (empty_update) when it changes nothing.
+Result<domain::ValidatedInput> ValidateUpdate(const domain::TenantPolicy& policy,
+                                              const domain::FieldInput& input) {
+  KONFID_ASSIGN_OR_RETURN(
+      auto valid, domain::ValidateFields(policy.catalogue, input, domain::ValidationMode::kUpdate));
+  KONFID_TRY(CheckFieldsHavePurpose(policy, input));
+  if (valid.set.empty() && valid.remove.empty())
+    return Fail(
+        Error(ErrorCode::kInvalidArgument, "no fields to update").WithReason("empty_update"));
+  return valid;
+}
+
+// Inside an update's transaction: the removed fields out of the record and their
+// blind-index hashes out of the index.
+Status RemoveFields(ports::Transaction& txn, const domain::TenantPolicy& policy,
+                    const std::string& tenant, const std::string& id,
+                    const std::vector<std::string>& removed, domain::SealedFields& sealed) {
+  for (const auto& name : removed) sealed.erase(name);
+  for (const auto& name : removed)
+    if (policy.catalogue.Find(name)->lookup) KONFID_TRY(txn.DeleteIndex(tenant, id, name));
+  return Ok();
+}
+
+// Inside an update's transaction: whether it gives the subject a new email address (or
+// removes it). A new address is not confirmed, whatever the old one was.
+Result<bool> EmailChanged(ports::Transaction& txn, const domain::TenantPolicy& policy,
+                          const std::string& tenant, const std::string& id,
+                          const std::vector<std::string>& removed,
+                          const std::map<std::string, Bytes>& index) {
+  bool email_changed = false;
+  for (const auto& name : removed)
+    email_changed |= policy.catalogue.Find(name)->type == domain::FieldType::kEmail;
+  for (const auto& [field, hash] : index)
+    if (policy.catalogue.Find(field)->type == domain::FieldType::kEmail) {
+      KONFID_ASSIGN_OR_RETURN(auto owner, txn.LookupIndex(tenant, field, hash));
+      email_changed |= owner != id;
+    }
+  return email_changed;
+}
+
+// Inside an update's transaction: the subject's new blind-index hashes in place of its old.
+Status ReplaceIndex(ports::Transaction& txn, const std::string& tenant, const std::string& id,
+                    const std::map<std::string, Bytes>& index) {
+  for (const auto& [field, hash] : index) {
+    KONFID_TRY(txn.DeleteIndex(tenant, id, field));
+    auto st = txn.InsertIndex(tenant, field, hash, id);
+    if (!st) return Fail(st.error().code() == ErrorCode::kConflict ? Duplicate(field) : st.error());
+  }
+  return Ok();
+}
+
+}  // namespace
+
 void Vault::Update(const Actor& actor, const std::string& id, const domain::FieldInput& input,
                    Callback<SubjectView> done) {
   auto refuse = [&](Error e) {
@@ -429,26 +496,13 @@ void Vault::Update(const Actor& actor, const std::string& id, const domain::Fiel
   if (!IsValidSubjectId(id)) return refuse(NoSubject());
   std::shared_ptr<const domain::TenantPolicy> policy = Policy(actor.tenant);
   if (!policy) return refuse(Error(ErrorCode::kNotFound, "tenant is not configured"));
-  auto valid = domain::ValidateFields(policy->catalogue, input, domain::ValidationMode::kUpdate);
+  auto valid = ValidateUpdate(*policy, input);
   if (!valid) return refuse(valid.error());
-  if (auto st = CheckFieldsHavePurpose(*policy, input); !st) return refuse(st.error());
-  if (valid->set.empty() && valid->remove.empty())
-    return refuse(
-        Error(ErrorCode::kInvalidArgument, "no fields to update").WithReason("empty_update"));
   // Normalize and hash now; sealing needs the subject's key, which the transaction unwraps.
   auto values = std::make_shared<domain::FieldValues>();
   auto index = std::make_shared<std::map<std::string, Bytes>>();
-  for (auto& [name, value] : valid->set) {
-    const domain::FieldSpec* spec = policy->catalogue.Find(name);
-    auto normalized = Normalize(*policy, *spec, value);
-    if (!normalized) return refuse(normalized.error());
-    if (spec->lookup) {
-      auto hash = keyring_.BlindIndex(actor.tenant, name, *normalized);
-      if (!hash) return refuse(hash.error());
-      index->emplace(name, std::move(*hash));
-    }
-    values->emplace(name, std::move(*normalized));
-  }
+  if (auto st = NormalizeUpdate(actor, *policy, valid->set, *values, *index); !st)
+    return refuse(st.error());
   auto removed = std::make_shared<std::vector<std::string>>(valid->remove);
   auto fields = std::make_shared<std::vector<std::string>>(Keys(*values));
   fields->insert(fields->end(), removed->begin(), removed->end());
@@ -467,27 +521,12 @@ void Vault::Update(const Actor& actor, const std::string& id, const domain::Fiel
         for (const auto& [name, value] : *values)
           sealed[name] =
               crypto_.Seal(key, AsBytes(value), domain::FieldAssociatedData(who.tenant, id, name));
-        for (const auto& name : *removed) sealed.erase(name);
-        for (const auto& name : *removed)
-          if (policy->catalogue.Find(name)->lookup)
-            KONFID_TRY(txn.DeleteIndex(who.tenant, id, name));
-        // A new email address is not confirmed, whatever the old one was.
-        bool email_changed = false;
-        for (const auto& name : *removed)
-          email_changed |= policy->catalogue.Find(name)->type == domain::FieldType::kEmail;
-        for (const auto& [field, hash] : *index)
-          if (policy->catalogue.Find(field)->type == domain::FieldType::kEmail) {
-            KONFID_ASSIGN_OR_RETURN(auto owner, txn.LookupIndex(who.tenant, field, hash));
-            email_changed |= owner != id;
-          }
+        KONFID_TRY(RemoveFields(txn, *policy, who.tenant, id, *removed, sealed));
+        KONFID_ASSIGN_OR_RETURN(bool email_changed,
+                                EmailChanged(txn, *policy, who.tenant, id, *removed, *index));
         if (email_changed)
           KONFID_TRY(ReconfirmEmail(txn, audit, who, *policy, *row, key, *values, *index, now));
-        for (const auto& [field, hash] : *index) {
-          KONFID_TRY(txn.DeleteIndex(who.tenant, id, field));
-          auto st = txn.InsertIndex(who.tenant, field, hash, id);
-          if (!st)
-            return Fail(st.error().code() == ErrorCode::kConflict ? Duplicate(field) : st.error());
-        }
+        KONFID_TRY(ReplaceIndex(txn, who.tenant, id, *index));
         KONFID_TRY(txn.UpdateSubjectFields(who.tenant, id, domain::PackSealedFields(sealed), now));
         *view = SubjectView{id, {}, row->created_at, now};
         return audit.Append(MakeEvent(who, Operation::kUpdate, id, *fields, Outcome::kOk));
@@ -501,6 +540,21 @@ void Vault::Update(const Actor& actor, const std::string& id, const domain::Fiel
         if (!st) return done(Fail(st.error()));
         done(std::move(*view));
       });
+}
+
+Status Vault::NormalizeUpdate(const Actor& actor, const domain::TenantPolicy& policy,
+                              const domain::FieldValues& set, domain::FieldValues& values,
+                              std::map<std::string, Bytes>& index) {
+  for (const auto& [name, value] : set) {
+    const domain::FieldSpec* spec = policy.catalogue.Find(name);
+    KONFID_ASSIGN_OR_RETURN(std::string normalized, Normalize(policy, *spec, value));
+    if (spec->lookup) {
+      KONFID_ASSIGN_OR_RETURN(Bytes hash, keyring_.BlindIndex(actor.tenant, name, normalized));
+      index.emplace(name, std::move(hash));
+    }
+    values.emplace(name, std::move(normalized));
+  }
+  return Ok();
 }
 
 void Vault::Destroy(const Actor& actor, const std::string& id, Callback<void> done) {

@@ -297,6 +297,61 @@ class Vault {
   Result<std::string> RenewalLink(ports::Transaction& txn, const NoticePlan& plan,
                                   const std::string& subject, const std::string& purpose_ids,
                                   const std::string& lang, UnixMicros now);
+  // The steps of Register (vault_registration.cc): the checks, in the order their errors
+  // are reported; the rows prepared on the caller's thread; the committer's operation.
+  struct RegistrationPlan;
+  struct RegistrationRows;
+  Result<RegistrationPlan> CheckRegistration(const Actor& actor, const RegistrationInput& input);
+  // Normalizes, seals and blind-indexes the new subject's fields.
+  Status SealRegistrant(const Actor& actor, RegistrationPlan& plan, UnixMicros now,
+                        RegistrationRows& rows);
+  // The confirmation token (its secret only in the email) and the email, before sealing.
+  void PrepareConfirmation(const Actor& actor, const RegistrationInput& input,
+                           const RegistrationPlan& plan, UnixMicros now, RegistrationRows& rows);
+  // The refused consents' events, signed for the new subject where no storage is needed.
+  void PresignRefusals(const Actor& actor, const RegistrationInput& input,
+                       const RegistrationPlan& plan, UnixMicros now, RegistrationRows& rows);
+  Status CommitRegistration(ports::Transaction& txn, AuditWriter& audit, RegistrationRows& rows);
+  // The subject that has the email already, or the new one inserted; returns its key.
+  Result<SecretBytes> RegistrationSubject(ports::Transaction& txn, AuditWriter& audit,
+                                          RegistrationRows& rows);
+  Status RecordRefusals(ports::Transaction& txn, AuditWriter& audit, RegistrationRows& rows);
+
+  // Inside SendMarketing's transaction: the marketing email to the subject's address, sealed
+  // under its key. InvalidArgument (no_email) when the subject has no address.
+  Result<Bytes> SealedMarketingMail(const std::string& tenant, const std::string& subject,
+                                    const ports::SubjectRow& row, const std::string& email_field,
+                                    const std::string& outbox_id, const std::string& title,
+                                    const std::string& body, UnixMicros now,
+                                    const std::string& unsubscribe_url);
+
+  // Update's normalized values and blind-index hashes, before its transaction.
+  Status NormalizeUpdate(const Actor& actor, const domain::TenantPolicy& policy,
+                         const domain::FieldValues& set, domain::FieldValues& values,
+                         std::map<std::string, Bytes>& index);
+
+  // RecordConsent's event as the caller states it, stamped now. InvalidArgument for an ip
+  // that is not one.
+  Result<domain::ConsentEvent> NewConsentEvent(const ConsentInput& input, int64_t version);
+
+  // The steps of QueueNotices (vault_notice.cc), inside its transaction. The hash of each
+  // English consent text by version and purpose, to tell which language a subject read.
+  using EnglishTextHashes = std::map<std::pair<int64_t, std::string>, std::string>;
+  // Queues the notice to one subject of the ledger if the version outdated its consent and it
+  // has an email address; returns whether it did.
+  Result<bool> QueueNotice(ports::Transaction& txn, AuditWriter& audit, const NoticePlan& plan,
+                           const std::string& subject, const std::string& email_field,
+                           EnglishTextHashes& english, UnixMicros now);
+  // The language of the consent text the subject last agreed to for `purpose`.
+  Result<std::string> NoticeLang(ports::Transaction& txn, const std::string& tenant,
+                                 const std::vector<domain::ConsentEvent>& events,
+                                 const std::string& purpose, EnglishTextHashes& english);
+  // The notice (or announcement) email in the outbox, with its audit event. Wipes `email`.
+  Status QueueNoticeMail(ports::Transaction& txn, AuditWriter& audit, const NoticePlan& plan,
+                         const std::string& subject, const std::vector<std::string>& lost,
+                         std::string& email, const SecretBytes& key, const std::string& lang,
+                         const std::string& email_field, UnixMicros now);
+
   // Decrypts the fields named in `only` (every field when null).
   Result<domain::FieldValues> DecryptAll(const ports::SubjectRow& row,
                                          const std::vector<std::string>* only = nullptr);

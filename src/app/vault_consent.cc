@@ -27,16 +27,46 @@ Operation ConsentOperation(domain::ConsentKind kind) {
   }
   return Operation::kConsentGiven;
 }
+
+// RecordConsent's checks after the tenant's, in the order their errors are reported: a
+// consent-based purpose of the policy in force, then the statement itself, then the subject id.
+Status CheckConsentInput(const domain::TenantPolicy& policy, const std::string& subject,
+                         const ConsentInput& input) {
+  const domain::Purpose* pur = policy.FindPurpose(input.purpose);
+  if (!pur)
+    return Fail(Error(ErrorCode::kInvalidArgument,
+                      "the policy in force declares no purpose '" + input.purpose + "'")
+                    .WithReason("unknown_purpose"));
+  if (pur->ground != "consent")
+    return Fail(Error(ErrorCode::kInvalidArgument, "purpose '" + input.purpose + "' rests on " +
+                                                       pur->ground + ", not on consent")
+                    .WithReason("not_consent_purpose"));
+  if (input.kind != domain::ConsentKind::kGiven && input.kind != domain::ConsentKind::kWithdrawn &&
+      input.kind != domain::ConsentKind::kRefused)
+    return Fail(Error(ErrorCode::kInvalidArgument, "a consent is given, withdrawn or refused")
+                    .WithReason("invalid_value"));
+  if (!domain::IsConsentMethod(input.method))
+    return Fail(Error(ErrorCode::kInvalidArgument,
+                      "method must be form, cabinet, api, unsubscribe_link or gpc")
+                    .WithReason("invalid_value"));
+  if (input.lang != "ru" && input.lang != "en")
+    return Fail(
+        Error(ErrorCode::kInvalidArgument, "lang must be ru or en").WithReason("invalid_value"));
+  if (input.source.size() > 256)
+    return Fail(Error(ErrorCode::kInvalidArgument, "source is longer than 256 bytes")
+                    .WithReason("too_long"));
+  if (!Vault::IsValidSubjectId(subject)) return Fail(NoSubject());
+  return Ok();
+}
 }  // namespace
 
 void Vault::RecordConsent(const Actor& actor, const std::string& subject, const ConsentInput& input,
                           Callback<ports::ConsentEventRow> done) {
   Operation op = ConsentOperation(input.kind);
   auto refuse = [&](Error e) {
-    auto event = std::make_shared<domain::AuditEvent>(MakeEvent(
-        actor, op, IsValidSubjectId(subject) ? subject : "", {}, OutcomeOf(e), ReasonOf(e)));
-    event->purpose = input.purpose;
-    event->ground = "consent";
+    auto event = std::make_shared<domain::AuditEvent>(
+        ConsentAudit(actor, op, IsValidSubjectId(subject) ? subject : "", input.purpose,
+                     OutcomeOf(e), ReasonOf(e)));
     RefuseEvent(event, std::move(e), [done](Error err) { done(Fail(std::move(err))); });
   };
   if (actor.role != Role::kAdmin && actor.role != Role::kOperator)
@@ -44,46 +74,10 @@ void Vault::RecordConsent(const Actor& actor, const std::string& subject, const 
                       .WithReason("role"));
   auto active = policies_.Current(actor.tenant);
   if (!active) return refuse(Error(ErrorCode::kNotFound, "tenant is not configured"));
-  const domain::Purpose* pur = active->policy->FindPurpose(input.purpose);
-  if (!pur)
-    return refuse(Error(ErrorCode::kInvalidArgument,
-                        "the policy in force declares no purpose '" + input.purpose + "'")
-                      .WithReason("unknown_purpose"));
-  if (pur->ground != "consent")
-    return refuse(Error(ErrorCode::kInvalidArgument, "purpose '" + input.purpose + "' rests on " +
-                                                         pur->ground + ", not on consent")
-                      .WithReason("not_consent_purpose"));
-  if (input.kind != domain::ConsentKind::kGiven && input.kind != domain::ConsentKind::kWithdrawn &&
-      input.kind != domain::ConsentKind::kRefused)
-    return refuse(Error(ErrorCode::kInvalidArgument, "a consent is given, withdrawn or refused")
-                      .WithReason("invalid_value"));
-  if (!domain::IsConsentMethod(input.method))
-    return refuse(Error(ErrorCode::kInvalidArgument,
-                        "method must be form, cabinet, api, unsubscribe_link or gpc")
-                      .WithReason("invalid_value"));
-  if (input.lang != "ru" && input.lang != "en")
-    return refuse(
-        Error(ErrorCode::kInvalidArgument, "lang must be ru or en").WithReason("invalid_value"));
-  if (input.source.size() > 256)
-    return refuse(Error(ErrorCode::kInvalidArgument, "source is longer than 256 bytes")
-                      .WithReason("too_long"));
-  if (!IsValidSubjectId(subject)) return refuse(NoSubject());
-  auto event = std::make_shared<domain::ConsentEvent>();
-  event->purpose = input.purpose;
-  event->kind = input.kind;
-  event->policy_version = input.policy_version > 0 ? input.policy_version : active->version;
-  event->method = input.method;
-  event->source = input.source;
-  event->time = clock_.Now();
-  event->id = NewSubjectId(event->time);
-  if (!input.ip.empty()) {
-    auto ip = domain::TruncateIp(input.ip);
-    if (!ip)
-      return refuse(Error(ErrorCode::kInvalidArgument, "ip is not an IPv4 or IPv6 address")
-                        .WithReason("invalid_value"));
-    event->ip = *ip;
-  }
-  event->user_agent = input.user_agent.substr(0, 256);
+  if (auto st = CheckConsentInput(*active->policy, subject, input); !st) return refuse(st.error());
+  auto made = NewConsentEvent(input, active->version);
+  if (!made) return refuse(made.error());
+  auto event = std::make_shared<domain::ConsentEvent>(std::move(*made));
   Actor who = actor;
   std::string lang = input.lang;
   auto stored = std::make_shared<ports::ConsentEventRow>();
@@ -97,21 +91,36 @@ void Vault::RecordConsent(const Actor& actor, const std::string& subject, const 
             *stored, SignedConsentEvent(txn, *policy, who.tenant, subject, *event, lang));
         *event = stored->event;
         KONFID_TRY(txn.InsertConsentEvent(*stored));
-        domain::AuditEvent e = MakeEvent(who, op, subject, {}, Outcome::kOk);
-        e.purpose = event->purpose;
-        e.ground = "consent";
-        return audit.Append(e);
+        return audit.Append(ConsentAudit(who, op, subject, event->purpose, Outcome::kOk));
       },
       [who, subject, op, event](ports::Transaction&, AuditWriter& audit, const Error& e) {
-        domain::AuditEvent ev = MakeEvent(who, op, subject, {}, OutcomeOf(e), ReasonOf(e));
-        ev.purpose = event->purpose;
-        ev.ground = "consent";
-        return audit.Append(ev);
+        return audit.Append(
+            ConsentAudit(who, op, subject, event->purpose, OutcomeOf(e), ReasonOf(e)));
       },
       [stored, done](Status st) {
         if (!st) return done(Fail(st.error()));
         done(std::move(*stored));
       });
+}
+
+Result<domain::ConsentEvent> Vault::NewConsentEvent(const ConsentInput& input, int64_t version) {
+  domain::ConsentEvent event;
+  event.purpose = input.purpose;
+  event.kind = input.kind;
+  event.policy_version = input.policy_version > 0 ? input.policy_version : version;
+  event.method = input.method;
+  event.source = input.source;
+  event.time = clock_.Now();
+  event.id = NewSubjectId(event.time);
+  if (!input.ip.empty()) {
+    auto ip = domain::TruncateIp(input.ip);
+    if (!ip)
+      return Fail(Error(ErrorCode::kInvalidArgument, "ip is not an IPv4 or IPv6 address")
+                      .WithReason("invalid_value"));
+    event.ip = *ip;
+  }
+  event.user_agent = input.user_agent.substr(0, 256);
+  return event;
 }
 
 void Vault::Consents(const Actor& actor, const std::string& subject, Callback<ConsentLedger> done) {

@@ -25,13 +25,37 @@ const std::string& InLang(const domain::Localized& text, const std::string& lang
   return lang == "en" && !text.en.empty() ? text.en : text.ru;
 }
 
+// The purposes a renewal link asks about that the policy in force still bases on consent,
+// each with a decision and no decision for any other. InvalidArgument: consent_choice_missing,
+// unknown_purpose, invalid_token when nothing is left to decide.
+Result<std::vector<std::string>> AskedPurposes(const domain::TenantPolicy& policy,
+                                               const std::string& purposes,
+                                               const std::map<std::string, bool>& decisions) {
+  std::vector<std::string> asked;
+  for (const auto& purpose : SplitComma(purposes)) {
+    const domain::Purpose* p = policy.FindPurpose(purpose);
+    if (!p || p->ground != "consent") continue;
+    if (!decisions.contains(purpose))
+      return Fail(
+          Error(ErrorCode::kInvalidArgument, "a decision for purpose '" + purpose + "' is missing")
+              .WithReason("consent_choice_missing"));
+    asked.push_back(purpose);
+  }
+  for (const auto& [purpose, given] : decisions)
+    if (std::find(asked.begin(), asked.end(), purpose) == asked.end())
+      return Fail(Error(ErrorCode::kInvalidArgument,
+                        "this link does not ask about purpose '" + purpose + "'")
+                      .WithReason("unknown_purpose"));
+  if (asked.empty()) return Fail(InvalidLink());
+  return asked;
+}
+
 }  // namespace
 
 Result<NoticeBatch> Vault::QueueNotices(const NoticePlan& plan, size_t limit) {
   std::string email_field;
   for (const auto& f : plan.after->catalogue.fields())
     if (f.type == domain::FieldType::kEmail && f.lookup) email_field = f.name;
-  Actor system{plan.tenant, "system:notices", Role::kAdmin};
   NoticeBatch batch;
   UnixMicros now = clock_.Now();
   KONFID_TRY(committer_.Run([&](ports::Transaction& txn, AuditWriter& audit) -> Status {
@@ -41,79 +65,12 @@ Result<NoticeBatch> Vault::QueueNotices(const NoticePlan& plan, size_t limit) {
       KONFID_ASSIGN_OR_RETURN(subjects,
                               txn.ListConsentSubjects(plan.tenant, plan.after_subject, limit));
     }
-    // The hash of each English consent text, to tell which language a subject read.
-    std::map<std::pair<int64_t, std::string>, std::string> english;
+    EnglishTextHashes english;
     for (const auto& subject : subjects) {
       ++batch.considered;
-      KONFID_ASSIGN_OR_RETURN(auto rows, txn.ListConsentEvents(plan.tenant, subject));
-      std::vector<domain::ConsentEvent> events;
-      for (auto& r : rows) events.push_back(std::move(r.event));
-      auto lost = domain::LostConsents(events, plan.purposes, *plan.before, plan.epochs_before,
-                                       *plan.after, plan.epochs_after, now);
-      if (lost.empty() || email_field.empty()) continue;
-      KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(plan.tenant, subject));
-      if (!row) continue;  // erased: nobody to tell
-      KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed, domain::UnpackSealedFields(row->fields));
-      auto sealed_email = sealed.find(email_field);
-      if (sealed_email == sealed.end()) continue;
-      KONFID_ASSIGN_OR_RETURN(SecretBytes key,
-                              keyring_.UnwrapSubjectKey(row->wrapped_key, plan.tenant, subject));
-      KONFID_ASSIGN_OR_RETURN(
-          std::string email,
-          crypto_.Open(key, sealed_email->second,
-                       domain::FieldAssociatedData(plan.tenant, subject, email_field)));
-
-      // The language of the consent text the subject last agreed to.
-      std::string lang = "ru";
-      for (auto e = events.rbegin(); e != events.rend(); ++e) {
-        if (e->purpose != lost.front() ||
-            (e->kind != domain::ConsentKind::kGiven && e->kind != domain::ConsentKind::kRenewed))
-          continue;
-        auto [it, fresh] = english.try_emplace({e->policy_version, e->purpose});
-        if (fresh) {
-          KONFID_ASSIGN_OR_RETURN(
-              auto text, txn.FindPolicyText(plan.tenant, e->policy_version, "consent/" + e->purpose,
-                                            "en", "md"));
-          if (text) it->second = HexEncode(crypto_.Sha256(AsBytes(*text)));
-        }
-        if (!it->second.empty() && it->second == e->text_hash) lang = "en";
-        break;
-      }
-
-      bool announcement = plan.kind == "announcement";
-      std::string purpose_ids, purpose_lines;
-      for (const auto& p : lost) {
-        purpose_ids += (purpose_ids.empty() ? "" : ",") + p;
-        purpose_lines += "- " + InLang(plan.after->FindPurpose(p)->name, lang) + "\n";
-      }
-      std::string link;
-      if (!announcement) {  // the announcement only tells; the notice asks
-        KONFID_ASSIGN_OR_RETURN(link, RenewalLink(txn, plan, subject, purpose_ids, lang, now));
-      }
-      auto text = text::RenderMailText(announcement ? "announce" : "notice",
-                                       lang == "en" ? text::Lang::kEn : text::Lang::kRu,
-                                       {{"operator", InLang(plan.after->op.legal_name, lang)},
-                                        {"date", FormatRfc3339(plan.effective_at).substr(0, 10)},
-                                        {"purposes", purpose_lines},
-                                        {"link", link},
-                                        {"days", std::to_string(mail_.notice_days)},
-                                        {"policy_url", plan.after->publication.url}});
-      SecureWipe(link.data(), link.size());
-      ports::OutboxRow outbox;
-      outbox.tenant = plan.tenant;
-      outbox.id = NewSubjectId(now);
-      outbox.subject = subject;
-      outbox.kind = announcement ? "policy_announcement" : "policy_notice";
-      outbox.next_attempt_at = outbox.created_at = now;
-      Bytes payload = MailPayload(outbox.id, email, text.subject, text.body, now);
-      SecureWipe(email.data(), email.size());
-      SecureWipe(text.body.data(), text.body.size());
-      outbox.payload = crypto_.Seal(key, payload, OutboxPayloadAd(plan.tenant, subject, outbox.id));
-      SecureWipe(payload.data(), payload.size());
-      KONFID_TRY(txn.InsertOutbox(outbox));
-      KONFID_TRY(audit.Append(
-          MakeEvent(system, Operation::kUse, subject, {email_field}, Outcome::kOk, outbox.kind)));
-      ++batch.queued;
+      KONFID_ASSIGN_OR_RETURN(bool queued,
+                              QueueNotice(txn, audit, plan, subject, email_field, english, now));
+      if (queued) ++batch.queued;
     }
     batch.done = subjects.size() < limit;
     batch.after_subject = subjects.empty() ? plan.after_subject : subjects.back();
@@ -128,6 +85,91 @@ Result<NoticeBatch> Vault::QueueNotices(const NoticePlan& plan, size_t limit) {
     return Ok();
   }));
   return batch;
+}
+
+Result<bool> Vault::QueueNotice(ports::Transaction& txn, AuditWriter& audit, const NoticePlan& plan,
+                                const std::string& subject, const std::string& email_field,
+                                EnglishTextHashes& english, UnixMicros now) {
+  KONFID_ASSIGN_OR_RETURN(auto rows, txn.ListConsentEvents(plan.tenant, subject));
+  std::vector<domain::ConsentEvent> events;
+  for (auto& r : rows) events.push_back(std::move(r.event));
+  auto lost = domain::LostConsents(events, plan.purposes, *plan.before, plan.epochs_before,
+                                   *plan.after, plan.epochs_after, now);
+  if (lost.empty() || email_field.empty()) return false;
+  KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(plan.tenant, subject));
+  if (!row) return false;  // erased: nobody to tell
+  KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed, domain::UnpackSealedFields(row->fields));
+  auto sealed_email = sealed.find(email_field);
+  if (sealed_email == sealed.end()) return false;
+  KONFID_ASSIGN_OR_RETURN(SecretBytes key,
+                          keyring_.UnwrapSubjectKey(row->wrapped_key, plan.tenant, subject));
+  KONFID_ASSIGN_OR_RETURN(std::string email, crypto_.Open(key, sealed_email->second,
+                                                          domain::FieldAssociatedData(
+                                                              plan.tenant, subject, email_field)));
+  // The language of the consent text the subject last agreed to.
+  KONFID_ASSIGN_OR_RETURN(std::string lang,
+                          NoticeLang(txn, plan.tenant, events, lost.front(), english));
+  KONFID_TRY(QueueNoticeMail(txn, audit, plan, subject, lost, email, key, lang, email_field, now));
+  return true;
+}
+
+Result<std::string> Vault::NoticeLang(ports::Transaction& txn, const std::string& tenant,
+                                      const std::vector<domain::ConsentEvent>& events,
+                                      const std::string& purpose, EnglishTextHashes& english) {
+  for (auto e = events.rbegin(); e != events.rend(); ++e) {
+    if (e->purpose != purpose ||
+        (e->kind != domain::ConsentKind::kGiven && e->kind != domain::ConsentKind::kRenewed))
+      continue;
+    auto [it, fresh] = english.try_emplace({e->policy_version, e->purpose});
+    if (fresh) {
+      KONFID_ASSIGN_OR_RETURN(auto text, txn.FindPolicyText(tenant, e->policy_version,
+                                                            "consent/" + e->purpose, "en", "md"));
+      if (text) it->second = HexEncode(crypto_.Sha256(AsBytes(*text)));
+    }
+    if (!it->second.empty() && it->second == e->text_hash) return std::string("en");
+    break;
+  }
+  return std::string("ru");
+}
+
+Status Vault::QueueNoticeMail(ports::Transaction& txn, AuditWriter& audit, const NoticePlan& plan,
+                              const std::string& subject, const std::vector<std::string>& lost,
+                              std::string& email, const SecretBytes& key, const std::string& lang,
+                              const std::string& email_field, UnixMicros now) {
+  bool announcement = plan.kind == "announcement";
+  std::string purpose_ids, purpose_lines;
+  for (const auto& p : lost) {
+    purpose_ids += (purpose_ids.empty() ? "" : ",") + p;
+    purpose_lines += "- " + InLang(plan.after->FindPurpose(p)->name, lang) + "\n";
+  }
+  std::string link;
+  if (!announcement) {  // the announcement only tells; the notice asks
+    KONFID_ASSIGN_OR_RETURN(link, RenewalLink(txn, plan, subject, purpose_ids, lang, now));
+  }
+  auto text = text::RenderMailText(announcement ? "announce" : "notice",
+                                   lang == "en" ? text::Lang::kEn : text::Lang::kRu,
+                                   {{"operator", InLang(plan.after->op.legal_name, lang)},
+                                    {"date", FormatRfc3339(plan.effective_at).substr(0, 10)},
+                                    {"purposes", purpose_lines},
+                                    {"link", link},
+                                    {"days", std::to_string(mail_.notice_days)},
+                                    {"policy_url", plan.after->publication.url}});
+  SecureWipe(link.data(), link.size());
+  ports::OutboxRow outbox;
+  outbox.tenant = plan.tenant;
+  outbox.id = NewSubjectId(now);
+  outbox.subject = subject;
+  outbox.kind = announcement ? "policy_announcement" : "policy_notice";
+  outbox.next_attempt_at = outbox.created_at = now;
+  Bytes payload = MailPayload(outbox.id, email, text.subject, text.body, now);
+  SecureWipe(email.data(), email.size());
+  SecureWipe(text.body.data(), text.body.size());
+  outbox.payload = crypto_.Seal(key, payload, OutboxPayloadAd(plan.tenant, subject, outbox.id));
+  SecureWipe(payload.data(), payload.size());
+  KONFID_TRY(txn.InsertOutbox(outbox));
+  Actor system{plan.tenant, "system:notices", Role::kAdmin};
+  return audit.Append(
+      MakeEvent(system, Operation::kUse, subject, {email_field}, Outcome::kOk, outbox.kind));
 }
 
 Result<std::string> Vault::RenewalLink(ports::Transaction& txn, const NoticePlan& plan,
@@ -204,22 +246,8 @@ void Vault::Renew(const std::string& tenant, const std::string& token, int64_t v
           return Fail(Error(ErrorCode::kConflict,
                             "the policy changed since this page was shown; open the link again")
                           .WithReason("policy_changed"));
-        std::vector<std::string> asked;
-        for (const auto& purpose : SplitComma(pending["purposes"])) {
-          const domain::Purpose* p = active->policy->FindPurpose(purpose);
-          if (!p || p->ground != "consent") continue;
-          if (!decisions.contains(purpose))
-            return Fail(Error(ErrorCode::kInvalidArgument,
-                              "a decision for purpose '" + purpose + "' is missing")
-                            .WithReason("consent_choice_missing"));
-          asked.push_back(purpose);
-        }
-        for (const auto& [purpose, given] : decisions)
-          if (std::find(asked.begin(), asked.end(), purpose) == asked.end())
-            return Fail(Error(ErrorCode::kInvalidArgument,
-                              "this link does not ask about purpose '" + purpose + "'")
-                            .WithReason("unknown_purpose"));
-        if (asked.empty()) return Fail(InvalidLink());
+        KONFID_ASSIGN_OR_RETURN(auto asked,
+                                AskedPurposes(*active->policy, pending["purposes"], decisions));
         KONFID_ASSIGN_OR_RETURN(bool first, txn.MarkTokenUsed(link.tenant, hash, now));
         if (!first) return Fail(InvalidLink());
         KONFID_ASSIGN_OR_RETURN(auto subject, txn.FindSubject(link.tenant, row->subject));
