@@ -267,11 +267,18 @@ Response Api::FindSubject(const Call& call) {
         d_.vault.Find(*call.actor, q.lookup->first, q.lookup->second, q.purpose, std::move(cb));
       },
       call.yield);
+  return ReadReply(call, sealed, q.purpose);
+}
+
+// A read's reply: the row decrypted on this thread, once its audit event is durable, with the
+// purpose it was read for.
+Response Api::ReadReply(const Call& call, const Result<app::SealedSubject>& sealed,
+                        const std::string& purpose) {
   if (!sealed) return Problem(call.req, sealed.error());
   auto r = d_.vault.Open(*sealed);
   if (!r) return Problem(call.req, r.error());
   json::object body = SubjectJson(*r, true);
-  body["purpose"] = q.purpose;
+  body["purpose"] = purpose;
   return Json(200, body, call.req);
 }
 
@@ -282,12 +289,7 @@ Response Api::GetSubject(const Call& call) {
   std::string id(call.params.Get("id"));
   auto sealed = Await<app::SealedSubject>(
       [&](auto cb) { d_.vault.Get(*call.actor, id, q.purpose, std::move(cb)); }, call.yield);
-  if (!sealed) return Problem(call.req, sealed.error());
-  auto r = d_.vault.Open(*sealed);
-  if (!r) return Problem(call.req, r.error());
-  json::object body = SubjectJson(*r, true);
-  body["purpose"] = q.purpose;
-  return Json(200, body, call.req);
+  return ReadReply(call, sealed, q.purpose);
 }
 
 Response Api::UpdateSubject(const Call& call) {

@@ -116,6 +116,8 @@ class Api {
   Response CreateSubject(const Call& call);
   Response FindSubject(const Call& call);
   Response GetSubject(const Call& call);
+  Response ReadReply(const Call& call, const Result<app::SealedSubject>& sealed,
+                     const std::string& purpose);
   Response UpdateSubject(const Call& call);
   Response DeleteSubject(const Call& call);
   // consent_api.cc: consents, receipts, marketing.
