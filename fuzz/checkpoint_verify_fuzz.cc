@@ -16,33 +16,17 @@
 #include <string>
 #include <string_view>
 
-#include "adapters/crypto/sodium_crypto.h"
 #include "app/checkpoints.h"
 #include "domain/checkpoint.h"
+#include "fuzz_keys.h"
 
 namespace {
 
 using namespace konfid;
 
-void Require(bool ok) {
-  if (!ok) __builtin_trap();
-}
-
-struct Keys {
-  std::unique_ptr<adapters::SodiumCrypto> crypto;
-  ports::Crypto::SigningKey key;
-};
-
-Keys& TheKeys() {
-  static Keys* keys = [] {
-    auto crypto = adapters::SodiumCrypto::Create();
-    if (!crypto) std::abort();
-    auto* k = new Keys{std::move(*crypto), {}};
-    k->key = k->crypto->NewSigningKey();
-    return k;
-  }();
-  return *keys;
-}
+using fuzz::Keys;
+using fuzz::Require;
+using fuzz::TheKeys;
 
 uint64_t Take64(std::string_view& in) {
   uint64_t v = 0;
