@@ -14,7 +14,7 @@
 #include "adapters/phone/libphonenumber_normalizer.h"
 #include "adapters/storage/postgres/pg_storage.h"
 #include "adapters/storage/sqlite/sqlite_storage.h"
-#include "app/vault.h"
+#include "app/subjects.h"
 #include "cli/master_key.h"
 
 using namespace konfid;
@@ -64,7 +64,10 @@ int main(int argc, char** argv) {
   if (auto st = (*keyring)->EnsureTenant(tenant, clock.Now()); !st) return fail(st.error());
   app::GroupCommitter committer(*storage, **crypto, **keyring, clock, 2048);
   app::FixedPolicies policies(config->tenants);
-  app::Vault vault(policies, **keyring, committer, **crypto, phones, clock);
+  app::Kernel kernel(policies, **keyring, committer, **crypto, phones, clock);
+  app::ConsentSigner signer(kernel);
+  app::MailComposer mail(kernel, {});
+  app::Subjects subjects(kernel, mail, signer);
   app::Actor actor{tenant, "system:bench-seed", app::Role::kAdmin};
 
   std::mutex mu;
@@ -82,7 +85,7 @@ int main(int argc, char** argv) {
                                 {"name", "Пётр"},
                                 {"email", "s" + std::to_string(i) + "@bench.example"},
                                 {"birth_date", "1985-07-21"}};
-    vault.Create(actor, input, [&](Result<app::SubjectView> r) {
+    subjects.Create(actor, input, [&](Result<app::SubjectView> r) {
       if (!r) ++failed;
       std::lock_guard lock(mu);
       --in_flight;
@@ -115,13 +118,13 @@ int main(int argc, char** argv) {
         ++in_flight;
       }
       x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-      vault.Find(actor, "email", "s" + std::to_string(x % population) + "@bench.example",
-                 "registration", [&](Result<app::SealedSubject> r) {
-                   if (!r || !vault.Open(*r)) ++failed;
-                   std::lock_guard lock(mu);
-                   --in_flight;
-                   cv.notify_one();
-                 });
+      subjects.Find(actor, "email", "s" + std::to_string(x % population) + "@bench.example",
+                    "registration", [&](Result<app::SealedSubject> r) {
+                      if (!r || !subjects.Open(*r)) ++failed;
+                      std::lock_guard lock(mu);
+                      --in_flight;
+                      cv.notify_one();
+                    });
     }
     std::unique_lock lock(mu);
     cv.wait(lock, [&] { return in_flight == 0; });

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "app/admin_log.h"
+#include "app/kernel.h"
 #include "app/roles.h"
-#include "app/vault.h"
 #include "ports/clock.h"
 #include "ports/crypto.h"
 #include "ports/storage.h"

@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "app/receipts.h"
+
 namespace konfid::app {
 
 std::string CheckpointKeyId(ports::Crypto& crypto, const std::string& tenant,
@@ -95,6 +97,20 @@ Result<std::vector<CheckpointSource>> StoredCheckpoints(ports::Storage& storage)
     KONFID_ASSIGN_OR_RETURN(auto rows, txn->ListAuditCheckpoints(t.tenant, SIZE_MAX));
     for (auto& r : rows) out.push_back({"database", std::move(r.checkpoint)});
   }
+  return out;
+}
+
+Result<PublishedCheckpoints> CheckpointReader::Latest(const std::string& tenant,
+                                                      size_t limit) const {
+  if (!policies_.Current(tenant))
+    return Fail(Error(ErrorCode::kNotFound, "no such tenant on this server")
+                    .WithReason("tenant_not_configured"));
+  PublishedCheckpoints out;
+  KONFID_ASSIGN_OR_RETURN(auto key, ReceiptPublicKey(keyring_, tenant));
+  out.key_id = std::move(key.first);
+  out.public_key = std::move(key.second);
+  KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(false));
+  KONFID_ASSIGN_OR_RETURN(out.checkpoints, txn->ListAuditCheckpoints(tenant, limit));
   return out;
 }
 

@@ -15,6 +15,7 @@
 
 #include "app/keyring.h"
 #include "app/maintenance.h"
+#include "app/policy_store.h"
 #include "domain/checkpoint.h"
 #include "ports/clock.h"
 #include "ports/crypto.h"
@@ -62,6 +63,30 @@ class CheckpointJob {
   const Keyring& keyring_;
   Sink sink_;
   std::mutex pass_mu_;
+};
+
+// What /v1/audit/checkpoints publishes for a tenant: the key that verifies its checkpoints
+// and the newest of them.
+struct PublishedCheckpoints {
+  std::string key_id;
+  Bytes public_key;                                    // Ed25519
+  std::vector<ports::AuditCheckpointRow> checkpoints;  // newest first
+};
+
+// Reads a tenant's published checkpoints (at most `limit`) in one read-only transaction.
+// NotFound (tenant_not_configured) for a tenant not configured on this server, or when it has
+// no key yet; the storage's errors otherwise.
+class CheckpointReader {
+ public:
+  // Each reference outlives the reader.
+  CheckpointReader(ports::Storage& storage, const PolicySource& policies, const Keyring& keyring)
+      : storage_(storage), policies_(policies), keyring_(keyring) {}
+  Result<PublishedCheckpoints> Latest(const std::string& tenant, size_t limit) const;
+
+ private:
+  ports::Storage& storage_;
+  const PolicySource& policies_;
+  const Keyring& keyring_;
 };
 
 // One checkpoint to check, and where it came from ("FILE:LINE", or "database").

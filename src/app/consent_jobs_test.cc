@@ -22,6 +22,7 @@
 #include "app/outbox.h"
 #include "step_clock.h"
 #include "test_support.h"
+#include "use_cases.h"
 
 namespace konfid::app {
 namespace {
@@ -45,8 +46,9 @@ class ConsentJobsTest : public ::testing::Test {
     policies_ = std::make_unique<PolicyStore>(*storage_, *crypto_, clock_, reader_);
     ASSERT_TRUE(policies_->Start({*policy}));
     committer_ = std::make_unique<GroupCommitter>(*storage_, *crypto_, *keyring_, clock_);
-    vault_ = std::make_unique<Vault>(*policies_, *keyring_, *committer_, *crypto_, phones_, clock_);
-    job_ = std::make_unique<ExpiryJob>(*storage_, *policies_, *vault_, /*page=*/2);
+    uc_ = std::make_unique<fakes::UseCases>(*policies_, *keyring_, *committer_, *crypto_, phones_,
+                                            clock_);
+    job_ = std::make_unique<ExpiryJob>(*storage_, *policies_, uc_->expiry, /*page=*/2);
   }
 
   template <typename T, typename F>
@@ -59,13 +61,13 @@ class ConsentJobsTest : public ::testing::Test {
   }
   std::string Subject(const std::string& email) {
     domain::FieldInput in = {{"surname", "Тестова"}, {"name", "Анна"}, {"email", email}};
-    return Sync<SubjectView>([&](auto cb) { vault_->Create(admin_, in, cb); }).id;
+    return Sync<SubjectView>([&](auto cb) { uc_->subjects.Create(admin_, in, cb); }).id;
   }
   void Consent(const std::string& subject, const std::string& purpose, domain::ConsentKind kind) {
     ConsentInput in;
     in.purpose = purpose;
     in.kind = kind;
-    Sync<ports::ConsentEventRow>([&](auto cb) { vault_->RecordConsent(admin_, subject, in, cb); });
+    Sync<ports::ConsentEventRow>([&](auto cb) { uc_->consents.Record(admin_, subject, in, cb); });
   }
   // A subject whose owner confirmed the email address (as POST /v1/confirmations does).
   std::string ConfirmedSubject(const std::string& email) {
@@ -76,12 +78,12 @@ class ConsentJobsTest : public ::testing::Test {
   }
   Result<std::string> SendNewsletter(const std::string& subject) {
     std::promise<Result<std::string>> p;
-    vault_->SendMarketing(admin_, subject, "newsletter", "Новости", "Текст письма",
-                          [&p](Result<std::string> r) { p.set_value(std::move(r)); });
+    uc_->marketing.Send(admin_, subject, "newsletter", "Новости", "Текст письма",
+                        [&p](Result<std::string> r) { p.set_value(std::move(r)); });
     return p.get_future().get();
   }
   ConsentLedger Ledger(const std::string& subject) {
-    return Sync<ConsentLedger>([&](auto cb) { vault_->Consents(admin_, subject, cb); });
+    return Sync<ConsentLedger>([&](auto cb) { uc_->consents.Ledger(admin_, subject, cb); });
   }
 
   konfid::testing::TempDir dir_;
@@ -93,7 +95,7 @@ class ConsentJobsTest : public ::testing::Test {
   std::unique_ptr<Keyring> keyring_;
   std::unique_ptr<PolicyStore> policies_;
   std::unique_ptr<GroupCommitter> committer_;
-  std::unique_ptr<Vault> vault_;
+  std::unique_ptr<fakes::UseCases> uc_;
   std::unique_ptr<ExpiryJob> job_;
   Actor admin_{"demo", "apikey:test", Role::kAdmin};
 };
@@ -128,7 +130,7 @@ TEST_F(ConsentJobsTest, AConsentPastItsTermGetsOneExpiredEventWithAReceipt) {
   EXPECT_FALSE(ledger.states.at("statistics").live);
   EXPECT_TRUE(ledger.states.at("newsletter").live);
   auto receipt =
-      Sync<ports::ConsentEventRow>([&](auto cb) { vault_->Receipt(admin_, expired.id, cb); });
+      Sync<ports::ConsentEventRow>([&](auto cb) { uc_->consents.Receipt(admin_, expired.id, cb); });
   EXPECT_FALSE(receipt.receipt.empty());
   EXPECT_EQ(Ledger(boris).events.size(), 2u);
   EXPECT_EQ(Ledger(vera).events.size(), 1u);
@@ -212,7 +214,7 @@ TEST_F(ConsentJobsTest, AFailedDeliveryIsReportedWithoutTheAddress) {
   std::string anna = ConfirmedSubject("anna@example.com");
   Consent(anna, "newsletter", domain::ConsentKind::kGiven);
   std::string id = Sync<std::string>([&](auto cb) {
-    vault_->SendMarketing(admin_, anna, "newsletter", "Новости", "Текст письма", cb);
+    uc_->marketing.Send(admin_, anna, "newsletter", "Новости", "Текст письма", cb);
   });
   ASSERT_FALSE(id.empty());
   auto stats = sender.RunOnce(clock_.Now());
@@ -244,7 +246,8 @@ TEST_F(ConsentJobsTest, MarketingMailGoesOnlyToAConfirmedAddress) {
   Consent(anna, "newsletter", domain::ConsentKind::kGiven);
   ASSERT_TRUE(SendNewsletter(anna));  // waits in the outbox
   domain::FieldInput change = {{"email", "anna.new@example.com"}};
-  auto updated = Sync<SubjectView>([&](auto cb) { vault_->Update(admin_, anna, change, cb); });
+  auto updated =
+      Sync<SubjectView>([&](auto cb) { uc_->subjects.Update(admin_, anna, change, cb); });
   ASSERT_EQ(updated.id, anna);
   auto again = SendNewsletter(anna);
   ASSERT_FALSE(again);
@@ -292,7 +295,7 @@ TEST_F(ConsentJobsTest, MarketingMailGoesOnlyToAConfirmedAddress) {
 TEST_F(ConsentJobsTest, AChangeAheadIsAnnouncedThenNoticedAndALateAnnouncementIsDropped) {
   std::string anna = Subject("anna@example.com");
   Consent(anna, "newsletter", domain::ConsentKind::kGiven);
-  NoticeJob notices(*storage_, *policies_, *vault_);
+  NoticeJob notices(*storage_, *policies_, uc_->notices);
   auto kinds = [&] {
     std::multiset<std::string> out;
     auto txn = storage_->Begin(false);

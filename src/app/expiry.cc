@@ -4,9 +4,9 @@
 
 namespace konfid::app {
 
-ExpiryJob::ExpiryJob(ports::Storage& storage, const PolicyStore& policies, Vault& vault,
+ExpiryJob::ExpiryJob(ports::Storage& storage, const PolicyStore& policies, ConsentExpiry& expiry,
                      size_t page)
-    : storage_(storage), policies_(policies), vault_(vault), page_(page) {}
+    : storage_(storage), policies_(policies), expiry_(expiry), page_(page) {}
 
 Result<size_t> ExpiryJob::RunOnce(UnixMicros now) {
   size_t appended = 0;
@@ -38,7 +38,7 @@ Result<size_t> ExpiryJob::RunOnce(UnixMicros now) {
         if (!subjects.empty()) after = subjects.back();
       }
       if (!found.empty()) {
-        KONFID_ASSIGN_OR_RETURN(size_t n, vault_.ExpireConsents(tenant, found));
+        KONFID_ASSIGN_OR_RETURN(size_t n, expiry_.Expire(tenant, found));
         appended += n;
       }
       if (seen < page_) break;

@@ -5,19 +5,20 @@
 // (domain::DeriveConsents).
 //
 // A pass reads the tenant's consent subjects page by page on a read transaction (off the
-// group committer) and hands only the consents it found expired to Vault::ExpireConsents,
+// group committer) and hands only the consents it found expired to ConsentExpiry::Expire,
 // which checks each again in the write transaction.
 #pragma once
 
+#include "app/consent_expiry.h"
 #include "app/policy_store.h"
-#include "app/vault.h"
 #include "ports/storage.h"
 
 namespace konfid::app {
 
 class ExpiryJob {
  public:
-  ExpiryJob(ports::Storage& storage, const PolicyStore& policies, Vault& vault, size_t page = 500);
+  ExpiryJob(ports::Storage& storage, const PolicyStore& policies, ConsentExpiry& expiry,
+            size_t page = 500);
 
   // One pass over every tenant: the consents whose term ended by `now`. Returns the expired
   // events appended.
@@ -26,7 +27,7 @@ class ExpiryJob {
  private:
   ports::Storage& storage_;
   const PolicyStore& policies_;
-  Vault& vault_;
+  ConsentExpiry& expiry_;
   size_t page_;
 };
 

@@ -1,5 +1,5 @@
-// Group commit and the vault over a real SQLite file, with a forwarding storage wrapper that
-// injects commit failures.
+// Group commit and the subjects use case over a real SQLite file, with a forwarding storage wrapper
+// that injects commit failures.
 #include "app/group_committer.h"
 
 #include <gtest/gtest.h>
@@ -14,15 +14,15 @@
 #include "adapters/storage/sqlite/sqlite_storage.h"
 #include "app/key_rotation.h"
 #include "app/maintenance.h"
-#include "app/vault.h"
 #include "faulty_storage.h"
 #include "step_clock.h"
 #include "test_support.h"
+#include "use_cases.h"
 
 namespace konfid::app {
 namespace {
 
-class VaultTest : public ::testing::Test {
+class SubjectsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     crypto_ = std::move(*adapters::SodiumCrypto::Create());
@@ -50,7 +50,8 @@ class VaultTest : public ::testing::Test {
     newsletter.fields = {"email"};
     policy.purposes.push_back(newsletter);
     policies_ = std::make_unique<FixedPolicies>(std::vector{policy});
-    vault_ = std::make_unique<Vault>(*policies_, *keyring_, *committer_, *crypto_, phones_, clock_);
+    uc_ = std::make_unique<fakes::UseCases>(*policies_, *keyring_, *committer_, *crypto_, phones_,
+                                            clock_);
   }
 
   template <typename T, typename F>
@@ -62,14 +63,14 @@ class VaultTest : public ::testing::Test {
   Result<SubjectView> Create(const std::string& email, const std::string& phone = "") {
     domain::FieldInput in = {{"name", "Anna"}, {"email", email}};
     if (!phone.empty()) in.emplace_back("phone", phone);
-    return Sync<SubjectView>([&](auto cb) { vault_->Create(admin_, in, cb); });
+    return Sync<SubjectView>([&](auto cb) { uc_->subjects.Create(admin_, in, cb); });
   }
   Result<SubjectView> Find(const std::string& field, const std::string& value,
                            const std::string& purpose = "registration") {
-    auto sealed =
-        Sync<SealedSubject>([&](auto cb) { vault_->Find(admin_, field, value, purpose, cb); });
+    auto sealed = Sync<SealedSubject>(
+        [&](auto cb) { uc_->subjects.Find(admin_, field, value, purpose, cb); });
     if (!sealed) return Fail(sealed.error());
-    return vault_->Open(*sealed);
+    return uc_->subjects.Open(*sealed);
   }
   std::vector<TenantAuditReport> Verify() {
     return *VerifyAuditChains(*storage_, *crypto_, *keyring_);
@@ -84,11 +85,11 @@ class VaultTest : public ::testing::Test {
   std::unique_ptr<Keyring> keyring_;
   std::unique_ptr<GroupCommitter> committer_;
   std::unique_ptr<FixedPolicies> policies_;
-  std::unique_ptr<Vault> vault_;
+  std::unique_ptr<fakes::UseCases> uc_;
   Actor admin_{"demo", "apikey:test", Role::kAdmin};
 };
 
-TEST_F(VaultTest, FailedCommitAcknowledgesNothingAndLeavesNothing) {
+TEST_F(SubjectsTest, FailedCommitAcknowledgesNothingAndLeavesNothing) {
   storage_->fail_commits = true;
   auto r = Create("anna@example.com");
   ASSERT_FALSE(r);
@@ -104,12 +105,12 @@ TEST_F(VaultTest, FailedCommitAcknowledgesNothingAndLeavesNothing) {
 
 // The committer moves on to the next batch while the last one syncs, but nobody hears of a
 // change before the disk has it.
-TEST_F(VaultTest, ACommitIsAcknowledgedOnlyAfterItsSync) {
+TEST_F(SubjectsTest, ACommitIsAcknowledgedOnlyAfterItsSync) {
   ASSERT_TRUE(storage_->syncs_separately());
   storage_->HoldSyncs(true);
   std::promise<Result<SubjectView>> created;
-  vault_->Create(admin_, {{"name", "Anna"}, {"email", "held@example.com"}},
-                 [&created](Result<SubjectView> r) { created.set_value(std::move(r)); });
+  uc_->subjects.Create(admin_, {{"name", "Anna"}, {"email", "held@example.com"}},
+                       [&created](Result<SubjectView> r) { created.set_value(std::move(r)); });
   auto future = created.get_future();
   bool committed = false;  // visible to other transactions: the commit itself is done
   for (int i = 0; i < 500 && !committed; ++i) {
@@ -126,7 +127,7 @@ TEST_F(VaultTest, ACommitIsAcknowledgedOnlyAfterItsSync) {
   EXPECT_GE(committer_->stats().syncs, 1u);
 }
 
-TEST_F(VaultTest, AFailedSyncFailsTheRequestsItCovered) {
+TEST_F(SubjectsTest, AFailedSyncFailsTheRequestsItCovered) {
   storage_->fail_syncs = true;
   auto r = Create("anna@example.com");
   ASSERT_FALSE(r);
@@ -136,7 +137,7 @@ TEST_F(VaultTest, AFailedSyncFailsTheRequestsItCovered) {
   EXPECT_TRUE(Create("bob@example.com"));  // the committer goes on
 }
 
-TEST_F(VaultTest, OneFailingRequestDoesNotSinkItsBatch) {
+TEST_F(SubjectsTest, OneFailingRequestDoesNotSinkItsBatch) {
   ASSERT_TRUE(Create("taken@example.com"));
   // Many creates in flight at once land in shared batches; the duplicates among them fail
   // alone, with their failure audited, and the rest commit.
@@ -145,8 +146,9 @@ TEST_F(VaultTest, OneFailingRequestDoesNotSinkItsBatch) {
   for (int i = 0; i < kCreates; ++i) {
     std::string email =
         i % 10 == 0 ? "taken@example.com" : "u" + std::to_string(i) + "@example.com";
-    vault_->Create(admin_, {{"name", "N"}, {"email", email}},
-                   [&results, i](Result<SubjectView> r) { results[i].set_value(std::move(r)); });
+    uc_->subjects.Create(
+        admin_, {{"name", "N"}, {"email", email}},
+        [&results, i](Result<SubjectView> r) { results[i].set_value(std::move(r)); });
   }
   int ok = 0, duplicate = 0;
   for (auto& p : results) {
@@ -165,7 +167,7 @@ TEST_F(VaultTest, OneFailingRequestDoesNotSinkItsBatch) {
   EXPECT_EQ(reports[0].events, 1u + kCreates);
 }
 
-TEST_F(VaultTest, AnySpellingOfAPhoneFindsTheSubject) {
+TEST_F(SubjectsTest, AnySpellingOfAPhoneFindsTheSubject) {
   auto created = Create("p@example.com", "8 (912) 345-67-89");
   ASSERT_TRUE(created);
   for (const char* spelling : {"+79123456789", "+7 912 345 67 89", "89123456789"}) {
@@ -177,15 +179,15 @@ TEST_F(VaultTest, AnySpellingOfAPhoneFindsTheSubject) {
   EXPECT_EQ(Create("q@example.com", "+7 912 345-67-89").error().reason(), "duplicate_phone");
 }
 
-TEST_F(VaultTest, SubjectIdsFollowCreationOrder) {
+TEST_F(SubjectsTest, SubjectIdsFollowCreationOrder) {
   auto a = Create("a@example.com");
   auto b = Create("b@example.com");
   ASSERT_TRUE(a && b);
   EXPECT_LT(a->id, b->id);
-  EXPECT_TRUE(Vault::IsValidSubjectId(a->id));
+  EXPECT_TRUE(Kernel::IsValidId(a->id));
 }
 
-TEST_F(VaultTest, KeyRotationKeepsDataReadable) {
+TEST_F(SubjectsTest, KeyRotationKeepsDataReadable) {
   ASSERT_TRUE(Create("r@example.com"));
   SecretBytes next = crypto_->NewKey();
   ASSERT_TRUE(BeginRotation(*storage_, *crypto_, *keyring_, next));
@@ -199,17 +201,17 @@ TEST_F(VaultTest, KeyRotationKeepsDataReadable) {
   ASSERT_TRUE(reopened);
   ASSERT_TRUE((*reopened)->LoadAllTenants());
   GroupCommitter committer(*storage_, *crypto_, **reopened, clock_);
-  FixedPolicies policies({*vault_->Policy("demo")});
-  Vault vault(policies, **reopened, committer, *crypto_, phones_, clock_);
+  FixedPolicies policies({*uc_->kernel.Policy("demo")});
+  fakes::UseCases uc(policies, **reopened, committer, *crypto_, phones_, clock_);
   auto sealed = Sync<SealedSubject>(
-      [&](auto cb) { vault.Find(admin_, "email", "R@example.com", "registration", cb); });
+      [&](auto cb) { uc.subjects.Find(admin_, "email", "R@example.com", "registration", cb); });
   ASSERT_TRUE(sealed);
-  auto found = vault.Open(*sealed);
+  auto found = uc.subjects.Open(*sealed);
   ASSERT_TRUE(found);
   EXPECT_EQ(found->fields.at("name"), "Anna");
 }
 
-TEST_F(VaultTest, ReadsReturnOnlyThePurposesFieldsAndAuditIt) {
+TEST_F(SubjectsTest, ReadsReturnOnlyThePurposesFieldsAndAuditIt) {
   ASSERT_TRUE(Create("p@example.com", "+7 912 345-67-89"));
   auto all = Find("email", "p@example.com");
   ASSERT_TRUE(all);
@@ -243,17 +245,17 @@ TEST_F(VaultTest, ReadsReturnOnlyThePurposesFieldsAndAuditIt) {
   EXPECT_EQ(reads[3].reason, "unknown_purpose");
 }
 
-TEST_F(VaultTest, FieldsNoPurposeDeclaresAreRefusedAtWriteTime) {
-  domain::TenantPolicy policy = *vault_->Policy("demo");
+TEST_F(SubjectsTest, FieldsNoPurposeDeclaresAreRefusedAtWriteTime) {
+  domain::TenantPolicy policy = *uc_->kernel.Policy("demo");
   policy.purposes[0].fields = {"name", "email"};  // nothing uses phone any more
   FixedPolicies policies({policy});
-  Vault vault(policies, *keyring_, *committer_, *crypto_, phones_, clock_);
+  fakes::UseCases uc(policies, *keyring_, *committer_, *crypto_, phones_, clock_);
   domain::FieldInput in = {{"name", "Anna"}, {"email", "w@example.com"}, {"phone", "+79123456789"}};
-  auto r = Sync<SubjectView>([&](auto cb) { vault.Create(admin_, in, cb); });
+  auto r = Sync<SubjectView>([&](auto cb) { uc.subjects.Create(admin_, in, cb); });
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().reason(), "field_without_purpose");
   in.pop_back();
-  EXPECT_TRUE(Sync<SubjectView>([&](auto cb) { vault.Create(admin_, in, cb); }));
+  EXPECT_TRUE(Sync<SubjectView>([&](auto cb) { uc.subjects.Create(admin_, in, cb); }));
 }
 
 }  // namespace

@@ -25,9 +25,9 @@ Result<NoticePlan> PlanNotices(const PolicyHistory& history, const ports::Notice
   return plan;
 }
 
-NoticeJob::NoticeJob(ports::Storage& storage, const PolicyStore& policies, Vault& vault,
+NoticeJob::NoticeJob(ports::Storage& storage, const PolicyStore& policies, PolicyNotices& notices,
                      size_t batch)
-    : storage_(storage), policies_(policies), vault_(vault), batch_(batch) {}
+    : storage_(storage), policies_(policies), notices_(notices), batch_(batch) {}
 
 Result<size_t> NoticeJob::RunOnce() {
   size_t queued = 0;
@@ -63,7 +63,7 @@ Result<size_t> NoticeJob::RunOnce() {
         if (row) plan.effective_at = row->effective_at;
       }
       while (true) {
-        auto batch = vault_.QueueNotices(plan, batch_);
+        auto batch = notices_.Queue(plan, batch_);
         if (!batch && batch.error().code() == ErrorCode::kConflict) break;  // another node
         KONFID_TRY(batch);
         queued += batch->queued;

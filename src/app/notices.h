@@ -3,7 +3,7 @@
 // Publishing a material version writes a notice run with it (app/policy_store.cc), and, when
 // the version takes effect later and the policy announces changes by email, an announcement
 // run. The job walks the subjects of the consent ledger in id order, a batch per transaction,
-// and Vault::QueueNotices queues a message for each subject whose live consent the version
+// and PolicyNotices::Queue queues a message for each subject whose live consent the version
 // outdates: the announcement at once (when and what changes), the notice once the version is
 // in force (with a link to decide). The run's cursor moves in the same transaction, so a
 // restart neither skips nor repeats anyone. The outbox job then sends the messages. An
@@ -11,8 +11,8 @@
 // it all.
 #pragma once
 
+#include "app/policy_notices.h"
 #include "app/policy_store.h"
-#include "app/vault.h"
 #include "ports/storage.h"
 
 namespace konfid::app {
@@ -23,7 +23,8 @@ Result<NoticePlan> PlanNotices(const PolicyHistory& history, const ports::Notice
 
 class NoticeJob {
  public:
-  NoticeJob(ports::Storage& storage, const PolicyStore& policies, Vault& vault, size_t batch = 100);
+  NoticeJob(ports::Storage& storage, const PolicyStore& policies, PolicyNotices& notices,
+            size_t batch = 100);
 
   // Every announcement run, and every notice run whose version is in force, to its end.
   // Returns the messages queued.
@@ -32,7 +33,7 @@ class NoticeJob {
  private:
   ports::Storage& storage_;
   const PolicyStore& policies_;
-  Vault& vault_;
+  PolicyNotices& notices_;
   size_t batch_;
 };
 

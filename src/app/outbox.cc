@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "app/vault.h"
+#include "app/kernel.h"
 #include "core/encoding.h"
 #include "domain/consent.h"
 #include "domain/sealed_fields.h"
@@ -13,7 +13,7 @@ namespace {
 
 constexpr int64_t kClaimMicros = 120'000'000;  // longer than an SMTP timeout
 
-// lp(from) lp(to) lp(message): the payload's layout (Vault::Register writes it).
+// lp(from) lp(to) lp(message): the payload's layout (MailComposer::Payload writes it).
 bool ReadPart(std::string_view& in, std::string& out) {
   if (in.size() < 4) return false;
   uint32_t n =

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "app/kernel.h"
 #include "app/policy_store.h"
-#include "app/vault.h"
 #include "ports/clock.h"
 #include "ports/config.h"
 #include "ports/storage.h"

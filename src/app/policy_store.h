@@ -38,12 +38,17 @@ struct ActivePolicy {
 // to it).
 std::map<std::string, int64_t> EpochsUpTo(const PolicyHistory& history, int64_t version);
 
-// Where the vault finds the policy in force for a tenant.
+// Where the use cases find the policy in force for a tenant.
 class PolicySource {
  public:
   virtual ~PolicySource() = default;
   // The version in force; nullptr for a tenant that is not configured. Thread-safe.
   virtual std::shared_ptr<const ActivePolicy> Current(std::string_view tenant) const = 0;
+  // Its policy alone; nullptr for a tenant that is not configured.
+  std::shared_ptr<const domain::TenantPolicy> Policy(std::string_view tenant) const {
+    auto active = Current(tenant);
+    return active ? active->policy : nullptr;
+  }
 };
 
 // Policies fixed at construction, unpublished (version 0): for tools and tests that read

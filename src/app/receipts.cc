@@ -116,4 +116,12 @@ Result<std::string> VerifyReceipt(ports::Crypto& crypto, std::span<const uint8_t
   return std::string(payload->begin(), payload->end());
 }
 
+Result<std::pair<std::string, Bytes>> ReceiptPublicKey(const Keyring& keyring,
+                                                       const std::string& tenant) {
+  KONFID_ASSIGN_OR_RETURN(const TenantKeys* keys, keyring.Tenant(tenant));
+  if (keys->receipt_public_key.empty())
+    return Fail(ErrorCode::kNotFound, "the tenant has no receipt key yet");
+  return std::pair(keys->receipt_key_id, keys->receipt_public_key);
+}
+
 }  // namespace konfid::app

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "app/keyring.h"
 #include "core/error.h"
 #include "domain/consent.h"
 #include "domain/policy.h"
@@ -19,6 +20,11 @@ std::string ReceiptClaims(const domain::TenantPolicy& policy, const std::string&
 // header.payload.signature, with header {"alg":"EdDSA","kid":key_id,"typ":"JWT"}.
 std::string SignReceipt(ports::Crypto& crypto, const SecretBytes& secret_key,
                         const std::string& key_id, const std::string& claims);
+
+// The tenant's receipt key, which also signs its audit checkpoints: key id and Ed25519 public
+// key. NotFound for a tenant the keyring does not hold or one without a receipt key yet.
+Result<std::pair<std::string, Bytes>> ReceiptPublicKey(const Keyring& keyring,
+                                                       const std::string& tenant);
 
 // Checks a compact JWS against an Ed25519 public key; returns the claims text.
 // InvalidArgument for something that is not a JWS of this form; PermissionDenied when the

@@ -33,22 +33,6 @@ std::string_view RoleName(Role role) {
   return "analyst";
 }
 
-bool RoleAllows(Role role, domain::Operation op) {
-  using domain::Operation;
-  switch (op) {
-    case Operation::kCollect:
-    case Operation::kDestroy:
-      return role == Role::kAdmin || role == Role::kOperator;
-    case Operation::kUpdate:
-      return role == Role::kAdmin || role == Role::kOperator || role == Role::kSupport;
-    case Operation::kExtract:
-      return role == Role::kAdmin || role == Role::kOperator || role == Role::kSupport ||
-             role == Role::kProcessor;
-    default:
-      return role == Role::kAdmin;
-  }
-}
-
 namespace {
 
 constexpr unsigned Roles(std::initializer_list<Role> roles) {
@@ -65,8 +49,8 @@ struct Grant {
 };
 
 using enum Role;
-// The permission table. The subject rows are RoleAllows of the operation they audit; the
-// Vault's own checks (app/vault*.cc) hold the same lists.
+// The permission table. The use cases on personal data check it themselves (Kernel::Permit),
+// so that a refusal is audited; the route table checks the others.
 constexpr std::array kGrants = {
     Grant{Permission::kNone, Roles({kAdmin, kOperator, kSupport, kMarketing, kAnalyst, kProcessor}),
           false, ""},

@@ -15,8 +15,8 @@ std::vector<Role> Holders(Permission p) {
   return out;
 }
 
-// The lists the Vault checks inline (app/vault*.cc) and the admin routes checked before:
-// the table must hold exactly these, or a route would refuse what its use case allows.
+// The lists the use cases and the admin routes held before the table: least privilege
+// (analysts work on depersonalized data only and get no subject operations).
 TEST(PermissionTable, HoldsTheRolesEachOperationAllowed) {
   using P = Permission;
   EXPECT_EQ(Holders(P::kNone), std::vector<Role>(std::begin(kAll), std::end(kAll)));
@@ -32,15 +32,6 @@ TEST(PermissionTable, HoldsTheRolesEachOperationAllowed) {
   EXPECT_EQ(Holders(P::kPolicyPublish), (std::vector{kAdmin}));
   EXPECT_EQ(Holders(P::kApiKeysManage), (std::vector{kAdmin}));
   EXPECT_EQ(Holders(P::kJobsRun), (std::vector{kAdmin}));
-}
-
-TEST(PermissionTable, SubjectPermissionsAgreeWithTheOperationsTheyAudit) {
-  for (Role r : kAll) {
-    EXPECT_EQ(RoleMay(r, Permission::kSubjectsCreate), RoleAllows(r, domain::Operation::kCollect));
-    EXPECT_EQ(RoleMay(r, Permission::kSubjectsRead), RoleAllows(r, domain::Operation::kExtract));
-    EXPECT_EQ(RoleMay(r, Permission::kSubjectsUpdate), RoleAllows(r, domain::Operation::kUpdate));
-    EXPECT_EQ(RoleMay(r, Permission::kSubjectsDelete), RoleAllows(r, domain::Operation::kDestroy));
-  }
 }
 
 TEST(PermissionTable, PersonalDataRefusalsAreLeftToTheAuditingUseCase) {

@@ -151,7 +151,7 @@ Result<std::optional<app::Actor>> Api::Authorize(const Request& req, const Route
   KONFID_ASSIGN_OR_RETURN(app::Actor actor,
                           d_.keys.Authenticate(std::string_view(auth.data() + 7, auth.size() - 7)));
   if (row.access == Access::kKey) {
-    if (!d_.vault.Policy(actor.tenant))
+    if (!d_.policies.Policy(actor.tenant))
       return Fail(Error(ErrorCode::kPermissionDenied,
                         "this API key's tenant is not configured on this server")
                       .WithReason("tenant_not_configured"));
@@ -200,10 +200,10 @@ Response Api::ReceiptKey(const Call& call) {
     if (param.key == "tenant") tenant = param.value;
   if (tenant.empty())
     return Problem(call.req, Invalid("name the tenant: ?tenant=<id>", "tenant_required"));
-  if (!d_.vault.Policy(tenant))
+  if (!d_.policies.Policy(tenant))
     return Problem(call.req, Error(ErrorCode::kNotFound, "no such tenant on this server")
                                  .WithReason("tenant_not_configured"));
-  auto key = d_.vault.ReceiptKey(tenant);
+  auto key = d_.consents.ReceiptKey(tenant);
   if (!key) return Problem(call.req, key.error());
   json::object jwk{{"kty", "OKP"},      {"crv", "Ed25519"}, {"x", Base64UrlEncode(key->second)},
                    {"kid", key->first}, {"use", "sig"},     {"alg", "EdDSA"}};
@@ -217,8 +217,8 @@ Response Api::Confirm(const Call& call) {
     return Problem(call.req, st.error());
   auto r = Await<std::vector<domain::ConsentEvent>>(
       [&](auto cb) {
-        d_.vault.Confirm(StringMember(*body, "tenant"), StringMember(*body, "token"),
-                         std::move(cb));
+        d_.registrations.Confirm(StringMember(*body, "tenant"), StringMember(*body, "token"),
+                                 std::move(cb));
       },
       call.yield);
   if (!r) return Problem(call.req, r.error());
@@ -231,7 +231,7 @@ Response Api::Register(const Call& call) {
   auto input = ParseRegistrationBody(call.req);
   if (!input) return Problem(call.req, input.error());
   auto r = Await<app::RegistrationResult>(
-      [&](auto cb) { d_.vault.Register(*call.actor, *input, std::move(cb)); }, call.yield);
+      [&](auto cb) { d_.registrations.Register(*call.actor, *input, std::move(cb)); }, call.yield);
   if (!r) return Problem(call.req, r.error());
   json::array refused;
   for (const auto& e : r->refused) refused.push_back(ConsentEventJson(e));
@@ -248,7 +248,7 @@ Response Api::CreateSubject(const Call& call) {
   auto input = ParseFieldsBody(call.req, false);
   if (!input) return Problem(call.req, input.error());
   auto r = Await<app::SubjectView>(
-      [&](auto cb) { d_.vault.Create(*call.actor, *input, std::move(cb)); }, call.yield);
+      [&](auto cb) { d_.subjects.Create(*call.actor, *input, std::move(cb)); }, call.yield);
   if (!r) return Problem(call.req, r.error());
   Response res = Json(201, SubjectJson(*r, false), call.req);
   res.set(beast_http::field::location, "/v1/subjects/" + r->id);
@@ -264,7 +264,7 @@ Response Api::FindSubject(const Call& call) {
                                      "invalid_query"));
   auto sealed = Await<app::SealedSubject>(
       [&](auto cb) {
-        d_.vault.Find(*call.actor, q.lookup->first, q.lookup->second, q.purpose, std::move(cb));
+        d_.subjects.Find(*call.actor, q.lookup->first, q.lookup->second, q.purpose, std::move(cb));
       },
       call.yield);
   return ReadReply(call, sealed, q.purpose);
@@ -275,7 +275,7 @@ Response Api::FindSubject(const Call& call) {
 Response Api::ReadReply(const Call& call, const Result<app::SealedSubject>& sealed,
                         const std::string& purpose) {
   if (!sealed) return Problem(call.req, sealed.error());
-  auto r = d_.vault.Open(*sealed);
+  auto r = d_.subjects.Open(*sealed);
   if (!r) return Problem(call.req, r.error());
   json::object body = SubjectJson(*r, true);
   body["purpose"] = purpose;
@@ -288,7 +288,7 @@ Response Api::GetSubject(const Call& call) {
     return Problem(call.req, Invalid("a read by id takes only ?purpose=...", "invalid_query"));
   std::string id(call.params.Get("id"));
   auto sealed = Await<app::SealedSubject>(
-      [&](auto cb) { d_.vault.Get(*call.actor, id, q.purpose, std::move(cb)); }, call.yield);
+      [&](auto cb) { d_.subjects.Get(*call.actor, id, q.purpose, std::move(cb)); }, call.yield);
   return ReadReply(call, sealed, q.purpose);
 }
 
@@ -297,15 +297,15 @@ Response Api::UpdateSubject(const Call& call) {
   if (!input) return Problem(call.req, input.error());
   std::string id(call.params.Get("id"));
   auto r = Await<app::SubjectView>(
-      [&](auto cb) { d_.vault.Update(*call.actor, id, *input, std::move(cb)); }, call.yield);
+      [&](auto cb) { d_.subjects.Update(*call.actor, id, *input, std::move(cb)); }, call.yield);
   if (!r) return Problem(call.req, r.error());
   return Json(200, SubjectJson(*r, false), call.req);
 }
 
 Response Api::DeleteSubject(const Call& call) {
   std::string id(call.params.Get("id"));
-  auto r =
-      Await<void>([&](auto cb) { d_.vault.Destroy(*call.actor, id, std::move(cb)); }, call.yield);
+  auto r = Await<void>([&](auto cb) { d_.subjects.Destroy(*call.actor, id, std::move(cb)); },
+                       call.yield);
   if (!r) return Problem(call.req, r.error());
   return NoContent(call.req);
 }

@@ -15,11 +15,16 @@
 #include <string_view>
 
 #include "app/api_keys.h"
+#include "app/checkpoints.h"
+#include "app/consents.h"
 #include "app/group_committer.h"
 #include "app/job_report.h"
+#include "app/marketing.h"
 #include "app/policy_admin.h"
+#include "app/policy_notices.h"
 #include "app/policy_store.h"
-#include "app/vault.h"
+#include "app/registrations.h"
+#include "app/subjects.h"
 #include "core/event_log.h"
 #include "http/client_address.h"
 #include "http/metrics.h"
@@ -39,7 +44,13 @@ using Executor = boost::asio::io_context::executor_type;
 using Yield = boost::asio::basic_yield_context<Executor>;
 
 struct ApiDeps {
-  app::Vault& vault;
+  // The use cases the handlers call.
+  app::Subjects& subjects;
+  app::Consents& consents;
+  app::Registrations& registrations;
+  app::Marketing& marketing;
+  app::PolicyNotices& notices;
+  app::CheckpointReader& checkpoints;
   std::string unsubscribe_base;  // Konfid's public address for unsubscribe links
   app::PolicyStore& policies;
   const ports::PolicyReader& policy_reader;

@@ -42,20 +42,17 @@ Response Api::AuditCheckpoints(const Call& call) {
     }
   }
   if (tenant.empty()) return problem(Invalid("name the tenant: ?tenant=<id>", "tenant_required"));
-  if (!d_.vault.Policy(tenant))
-    return problem(Error(ErrorCode::kNotFound, "no such tenant on this server")
-                       .WithReason("tenant_not_configured"));
-  auto key = d_.vault.ReceiptKey(tenant);
-  if (!key) return problem(key.error());
-  auto txn = d_.storage.Begin(false);
-  if (!txn) return problem(txn.error());
-  auto rows = (*txn)->ListAuditCheckpoints(tenant, limit);
-  if (!rows) return problem(rows.error());
+  auto published = d_.checkpoints.Latest(tenant, limit);
+  if (!published) return problem(published.error());
   json::array list;
-  for (const auto& c : *rows) list.push_back(CheckpointJson(c));
-  json::object jwk{{"kty", "OKP"},      {"crv", "Ed25519"}, {"x", Base64UrlEncode(key->second)},
-                   {"kid", key->first}, {"use", "sig"},     {"alg", "EdDSA"}};
-  json::value latest = rows->empty() ? json::value(nullptr) : json::value(list.front());
+  for (const auto& c : published->checkpoints) list.push_back(CheckpointJson(c));
+  json::object jwk{{"kty", "OKP"},
+                   {"crv", "Ed25519"},
+                   {"x", Base64UrlEncode(published->public_key)},
+                   {"kid", published->key_id},
+                   {"use", "sig"},
+                   {"alg", "EdDSA"}};
+  json::value latest = list.empty() ? json::value(nullptr) : json::value(list.front());
   return Json(200,
               json::object{{"tenant", tenant},
                            {"key", std::move(jwk)},

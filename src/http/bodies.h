@@ -6,7 +6,8 @@
 #include <map>
 #include <string>
 
-#include "app/vault.h"
+#include "app/consents.h"
+#include "app/registrations.h"
 #include "http/api.h"
 
 namespace konfid::http {

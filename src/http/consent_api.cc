@@ -27,7 +27,7 @@ json::object ConsentStateJson(const std::string& purpose, const domain::ConsentS
 Response Api::Consents(const Call& call) {
   std::string id(call.params.Get("id"));
   auto r = Await<app::ConsentLedger>(
-      [&](auto cb) { d_.vault.Consents(*call.actor, id, std::move(cb)); }, call.yield);
+      [&](auto cb) { d_.consents.Ledger(*call.actor, id, std::move(cb)); }, call.yield);
   if (!r) return Problem(call.req, r.error());
   json::array states, events;
   for (const auto& [purpose, st] : r->states) states.push_back(ConsentStateJson(purpose, st));
@@ -43,7 +43,7 @@ Response Api::RecordConsent(const Call& call) {
   if (!input) return Problem(call.req, input.error());
   std::string id(call.params.Get("id"));
   auto r = Await<ports::ConsentEventRow>(
-      [&](auto cb) { d_.vault.RecordConsent(*call.actor, id, *input, std::move(cb)); }, call.yield);
+      [&](auto cb) { d_.consents.Record(*call.actor, id, *input, std::move(cb)); }, call.yield);
   if (!r) return Problem(call.req, r.error());
   json::object body = ConsentEventJson(r->event);
   body["receipt"] = r->receipt;
@@ -55,7 +55,7 @@ Response Api::RecordConsent(const Call& call) {
 Response Api::Receipt(const Call& call) {
   std::string id(call.params.Get("id"));
   auto r = Await<ports::ConsentEventRow>(
-      [&](auto cb) { d_.vault.Receipt(*call.actor, id, std::move(cb)); }, call.yield);
+      [&](auto cb) { d_.consents.Receipt(*call.actor, id, std::move(cb)); }, call.yield);
   if (!r) return Problem(call.req, r.error());
   if (call.req[beast_http::field::accept].find("application/jose") != std::string_view::npos)
     return Text(200, r->receipt, "application/jose", call.req);
@@ -73,9 +73,9 @@ Response Api::SendMessage(const Call& call) {
   std::string id(call.params.Get("id"));
   auto r = Await<std::string>(
       [&](auto cb) {
-        d_.vault.SendMarketing(*call.actor, id, StringMember(*body, "purpose"),
-                               StringMember(*body, "subject"), StringMember(*body, "body"),
-                               std::move(cb));
+        d_.marketing.Send(*call.actor, id, StringMember(*body, "purpose"),
+                          StringMember(*body, "subject"), StringMember(*body, "body"),
+                          std::move(cb));
       },
       call.yield);
   if (!r) return Problem(call.req, r.error());
@@ -87,7 +87,7 @@ Response Api::UnsubscribeLink(const Call& call) {
   for (auto param : call.target.params(boost::urls::encoding_opts{}))
     if (param.key == "purpose") for_purpose = param.value;
   auto token =
-      d_.vault.UnsubscribeToken(*call.actor, std::string(call.params.Get("id")), for_purpose);
+      d_.marketing.UnsubscribeToken(*call.actor, std::string(call.params.Get("id")), for_purpose);
   if (!token) return Problem(call.req, token.error());
   std::string url = d_.unsubscribe_base + "/v1/unsubscribe/" + call.actor->tenant + "/" + *token;
   return Json(200,

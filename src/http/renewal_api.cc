@@ -99,9 +99,9 @@ Response Api::RenewalPage(const Call& call) {
   std::string tenant(call.params.Get("tenant")), token(call.params.Get("token"));
   text::RenewalPage page;
   page.action = RenewalPath(call);
-  if (auto policy = d_.vault.Policy(tenant)) page.policy_url = policy->publication.url;
+  if (auto policy = d_.policies.Policy(tenant)) page.policy_url = policy->publication.url;
   auto r = Await<app::RenewalRequest>(
-      [&](auto cb) { d_.vault.Renewal(tenant, token, std::move(cb)); }, call.yield);
+      [&](auto cb) { d_.notices.Renewal(tenant, token, std::move(cb)); }, call.yield);
   if (!r) {
     page.state = text::RenewalPage::State::kInvalid;
     return Page(400, page, "ru", call.req);
@@ -115,14 +115,14 @@ Response Api::RenewalPage(const Call& call) {
 Response Api::Renew(const Call& call) {
   const Request& req = call.req;
   std::string tenant(call.params.Get("tenant")), token(call.params.Get("token"));
-  auto policy = d_.vault.Policy(tenant);
+  auto policy = d_.policies.Policy(tenant);
   bool form =
       IsMediaType(req[beast_http::field::content_type], "application/x-www-form-urlencoded");
   auto decision = ParseRenewalDecision(req);
   if (!decision) return Problem(req, decision.error());
   auto r = Await<std::vector<domain::ConsentEvent>>(
       [&](auto cb) {
-        d_.vault.Renew(tenant, token, decision->version, decision->decisions, std::move(cb));
+        d_.notices.Renew(tenant, token, decision->version, decision->decisions, std::move(cb));
       },
       call.yield);
   if (!form) {

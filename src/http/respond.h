@@ -1,4 +1,4 @@
-// Helpers the handlers share: responses, errors, and waiting for the vault.
+// Helpers the handlers share: responses, errors, and waiting for a use case.
 #pragma once
 
 #include <boost/asio/async_result.hpp>
@@ -40,7 +40,7 @@ Response HtmlPage(unsigned status, std::string html, const Request& req);
 // The first language of an Accept-Language header that Konfid writes, if any.
 std::optional<text::Lang> AcceptedLang(std::string_view header);
 
-// Waits for a Vault call: `start` receives the callback, which the committer's thread calls;
+// Waits for a use case's call: `start` receives the callback, which the committer's thread calls;
 // the result resumes the coroutine on the connection's own thread. The work guard keeps that
 // thread's io_context running until the result is back, so a drain cannot stop the server
 // while a request waits for its commit.

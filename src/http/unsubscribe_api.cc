@@ -44,16 +44,16 @@ LinkPage PageOf(const Call& call, const domain::TenantPolicy* policy) {
 
 // GET changes nothing: mail scanners open links.
 Response Api::UnsubscribePage(const Call& call) {
-  auto policy = d_.vault.Policy(std::string(call.params.Get("tenant")));
+  auto policy = d_.policies.Policy(std::string(call.params.Get("tenant")));
   LinkPage link = PageOf(call, policy.get());
   return HtmlPage(200, text::RenderUnsubscribePage(link.page, link.lang), call.req);
 }
 
 Response Api::Unsubscribe(const Call& call) {
   std::string tenant(call.params.Get("tenant")), token(call.params.Get("token"));
-  LinkPage link = PageOf(call, d_.vault.Policy(tenant).get());
-  auto r =
-      Await<bool>([&](auto cb) { d_.vault.Unsubscribe(tenant, token, std::move(cb)); }, call.yield);
+  LinkPage link = PageOf(call, d_.policies.Policy(tenant).get());
+  auto r = Await<bool>([&](auto cb) { d_.marketing.Unsubscribe(tenant, token, std::move(cb)); },
+                       call.yield);
   // A browser (the page's button) gets a page; a mail client's one-click POST gets JSON.
   bool browser = call.req[beast_http::field::accept].find("text/html") != std::string_view::npos;
   if (browser && (r || r.error().reason() == "invalid_token")) {

@@ -13,6 +13,11 @@ namespace konfid {
 
 namespace {
 
+app::MailSettings MailSettingsOf(const ports::MailConfig& mail) {
+  return {mail.from,        mail.from_name,        mail.public_url,
+          mail.token_hours, mail.unsubscribe_base, mail.notice_days};
+}
+
 // Where [audit] checkpoint_file sends each new checkpoint line; none without the setting.
 // Refuses a file it cannot open, so a misconfigured service does not start.
 Result<app::CheckpointJob::Sink> CheckpointSink(const ports::AuditConfig& audit) {
@@ -48,14 +53,21 @@ Service::Service(cli::ServeInputs inputs, Adapters adapters,
       policies_(in_.storage, a_.crypto, a_.clock, a_.policy_reader),
       committer_(
           std::make_unique<app::GroupCommitter>(in_.storage, a_.crypto, in_.keyring, a_.clock)),
-      vault_(policies_, in_.keyring, *committer_, a_.crypto, a_.phones, a_.clock),
-      notices_(in_.storage, policies_, vault_),  // queued with or without SMTP: they wait
-      expiry_(in_.storage, policies_, vault_),
+      kernel_(policies_, in_.keyring, *committer_, a_.crypto, a_.phones, a_.clock),
+      signer_(kernel_),
+      mail_(kernel_, MailSettingsOf(in_.config.mail)),
+      subjects_(kernel_, mail_, signer_),
+      consents_(kernel_, signer_),
+      registrations_(kernel_, signer_, mail_),
+      marketing_(kernel_, signer_, mail_),
+      policy_notices_(kernel_, signer_, mail_),
+      consent_expiry_(kernel_, signer_),
+      checkpoint_reader_(in_.storage, policies_, in_.keyring),
+      notices_(in_.storage, policies_, policy_notices_),  // queued with or without SMTP: they wait
+      expiry_(in_.storage, policies_, consent_expiry_),
       keys_(in_.storage, a_.crypto, a_.clock, admin_log_),
       scheduler_(a_.events, a_.clock) {
   const ports::MailConfig& mail = in_.config.mail;
-  vault_.SetMailSettings({mail.from, mail.from_name, mail.public_url, mail.token_hours,
-                          mail.unsubscribe_base, mail.notice_days});
   if (mail.smtp_url.empty()) {
     std::cerr << "konfid: no [mail] smtp_url: messages wait in the outbox\n";
     return;
@@ -106,8 +118,9 @@ Status Service::CreateServer(const std::pair<std::string, unsigned short>& liste
                              http::TrustedProxies proxies) {
   const ports::ServiceConfig& config = in_.config;
   api_ = std::make_unique<http::Api>(http::ApiDeps{
-      vault_, config.mail.unsubscribe_base, policies_, a_.policy_reader, keys_, *committer_,
-      in_.storage, a_.clock, metrics_, a_.events, scheduler_, std::move(proxies)});
+      subjects_, consents_, registrations_, marketing_, policy_notices_, checkpoint_reader_,
+      config.mail.unsubscribe_base, policies_, a_.policy_reader, keys_, *committer_, in_.storage,
+      a_.clock, metrics_, a_.events, scheduler_, std::move(proxies)});
   http::ServerOptions& options = server_options_;
   options.host = listen.first;
   options.port = listen.second;

@@ -11,12 +11,20 @@
 #include "app/admin_log.h"
 #include "app/api_keys.h"
 #include "app/checkpoints.h"
+#include "app/consent_expiry.h"
+#include "app/consent_signer.h"
+#include "app/consents.h"
 #include "app/expiry.h"
 #include "app/group_committer.h"
+#include "app/kernel.h"
+#include "app/mail_composer.h"
+#include "app/marketing.h"
 #include "app/notices.h"
 #include "app/outbox.h"
+#include "app/policy_notices.h"
 #include "app/policy_store.h"
-#include "app/vault.h"
+#include "app/registrations.h"
+#include "app/subjects.h"
 #include "cli/cli.h"
 #include "core/event_log.h"
 #include "http/api.h"
@@ -64,7 +72,17 @@ class Service {
   app::CheckpointJob checkpoints_;
   app::PolicyStore policies_;
   std::unique_ptr<app::GroupCommitter> committer_;  // reset first at shutdown: it drains
-  app::Vault vault_;
+  // The use cases on personal data, over their shared kernel.
+  app::Kernel kernel_;
+  app::ConsentSigner signer_;
+  app::MailComposer mail_;
+  app::Subjects subjects_;
+  app::Consents consents_;
+  app::Registrations registrations_;
+  app::Marketing marketing_;
+  app::PolicyNotices policy_notices_;
+  app::ConsentExpiry consent_expiry_;
+  app::CheckpointReader checkpoint_reader_;
   app::NoticeJob notices_;
   app::ExpiryJob expiry_;
   std::unique_ptr<ports::Mailer> mailer_;      // null without [mail] smtp_url

@@ -24,8 +24,8 @@ check() {  # EXPECTED_STATUS PATTERN
 check 0 '0 violations'
 echo '#include "adapters/storage/sqlite/sqlite_storage.h"' > "$work/src/domain/bad.cc"
 check 1 'src/domain/bad.cc:1: domain may not include'
-echo '#include "app/vault.h"' > "$work/src/domain/bad.cc"
-check 1 'domain may not include "app/vault.h"'
+echo '#include "app/subjects.h"' > "$work/src/domain/bad.cc"
+check 1 'domain may not include "app/subjects.h"'
 echo '#include "adapters/crypto/sodium_crypto.h"' > "$work/src/adapters/storage/sqlite/bad.cc"
 check 1 'adapters/storage/sqlite may not include "adapters/crypto/sodium_crypto.h"'
 rm "$work/src/adapters/storage/sqlite/bad.cc"

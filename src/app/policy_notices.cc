@@ -1,8 +1,9 @@
 // Policy-change notices: telling the subjects whose consent a material version outdated,
 // and recording the decision their link asks for.
+#include "app/policy_notices.h"
+#include "app/checks.h"
 #include "app/outbox.h"
-#include "app/vault.h"
-#include "app/vault_internal.h"
+#include "app/tokens.h"
 #include "core/encoding.h"
 #include "core/time.h"
 #include "domain/sealed_fields.h"
@@ -52,13 +53,12 @@ Result<std::vector<std::string>> AskedPurposes(const domain::TenantPolicy& polic
 
 }  // namespace
 
-Result<NoticeBatch> Vault::QueueNotices(const NoticePlan& plan, size_t limit) {
-  std::string email_field;
-  for (const auto& f : plan.after->catalogue.fields())
-    if (f.type == domain::FieldType::kEmail && f.lookup) email_field = f.name;
+Result<NoticeBatch> PolicyNotices::Queue(const NoticePlan& plan, size_t limit) {
+  const domain::FieldSpec* email_spec = EmailSpec(*plan.after);
+  std::string email_field = email_spec ? email_spec->name : "";
   NoticeBatch batch;
-  UnixMicros now = clock_.Now();
-  KONFID_TRY(committer_.Run([&](ports::Transaction& txn, AuditWriter& audit) -> Status {
+  UnixMicros now = k_.clock().Now();
+  KONFID_TRY(k_.committer().Run([&](ports::Transaction& txn, AuditWriter& audit) -> Status {
     batch = NoticeBatch{};
     std::vector<std::string> subjects;  // none to consider when nothing was outdated
     if (!plan.purposes.empty()) {
@@ -87,9 +87,10 @@ Result<NoticeBatch> Vault::QueueNotices(const NoticePlan& plan, size_t limit) {
   return batch;
 }
 
-Result<bool> Vault::QueueNotice(ports::Transaction& txn, AuditWriter& audit, const NoticePlan& plan,
-                                const std::string& subject, const std::string& email_field,
-                                EnglishTextHashes& english, UnixMicros now) {
+Result<bool> PolicyNotices::QueueNotice(ports::Transaction& txn, AuditWriter& audit,
+                                        const NoticePlan& plan, const std::string& subject,
+                                        const std::string& email_field, EnglishTextHashes& english,
+                                        UnixMicros now) {
   KONFID_ASSIGN_OR_RETURN(auto rows, txn.ListConsentEvents(plan.tenant, subject));
   std::vector<domain::ConsentEvent> events;
   for (auto& r : rows) events.push_back(std::move(r.event));
@@ -101,11 +102,11 @@ Result<bool> Vault::QueueNotice(ports::Transaction& txn, AuditWriter& audit, con
   KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed, domain::UnpackSealedFields(row->fields));
   auto sealed_email = sealed.find(email_field);
   if (sealed_email == sealed.end()) return false;
-  KONFID_ASSIGN_OR_RETURN(SecretBytes key,
-                          keyring_.UnwrapSubjectKey(row->wrapped_key, plan.tenant, subject));
-  KONFID_ASSIGN_OR_RETURN(std::string email, crypto_.Open(key, sealed_email->second,
-                                                          domain::FieldAssociatedData(
-                                                              plan.tenant, subject, email_field)));
+  KONFID_ASSIGN_OR_RETURN(SecretBytes key, k_.SubjectKey(*row));
+  KONFID_ASSIGN_OR_RETURN(
+      std::string email,
+      k_.crypto().Open(key, sealed_email->second,
+                       domain::FieldAssociatedData(plan.tenant, subject, email_field)));
   // The language of the consent text the subject last agreed to.
   KONFID_ASSIGN_OR_RETURN(std::string lang,
                           NoticeLang(txn, plan.tenant, events, lost.front(), english));
@@ -113,9 +114,10 @@ Result<bool> Vault::QueueNotice(ports::Transaction& txn, AuditWriter& audit, con
   return true;
 }
 
-Result<std::string> Vault::NoticeLang(ports::Transaction& txn, const std::string& tenant,
-                                      const std::vector<domain::ConsentEvent>& events,
-                                      const std::string& purpose, EnglishTextHashes& english) {
+Result<std::string> PolicyNotices::NoticeLang(ports::Transaction& txn, const std::string& tenant,
+                                              const std::vector<domain::ConsentEvent>& events,
+                                              const std::string& purpose,
+                                              EnglishTextHashes& english) {
   for (auto e = events.rbegin(); e != events.rend(); ++e) {
     if (e->purpose != purpose ||
         (e->kind != domain::ConsentKind::kGiven && e->kind != domain::ConsentKind::kRenewed))
@@ -124,7 +126,7 @@ Result<std::string> Vault::NoticeLang(ports::Transaction& txn, const std::string
     if (fresh) {
       KONFID_ASSIGN_OR_RETURN(auto text, txn.FindPolicyText(tenant, e->policy_version,
                                                             "consent/" + e->purpose, "en", "md"));
-      if (text) it->second = HexEncode(crypto_.Sha256(AsBytes(*text)));
+      if (text) it->second = HexEncode(k_.crypto().Sha256(AsBytes(*text)));
     }
     if (!it->second.empty() && it->second == e->text_hash) return std::string("en");
     break;
@@ -132,10 +134,11 @@ Result<std::string> Vault::NoticeLang(ports::Transaction& txn, const std::string
   return std::string("ru");
 }
 
-Status Vault::QueueNoticeMail(ports::Transaction& txn, AuditWriter& audit, const NoticePlan& plan,
-                              const std::string& subject, const std::vector<std::string>& lost,
-                              std::string& email, const SecretBytes& key, const std::string& lang,
-                              const std::string& email_field, UnixMicros now) {
+Status PolicyNotices::QueueNoticeMail(ports::Transaction& txn, AuditWriter& audit,
+                                      const NoticePlan& plan, const std::string& subject,
+                                      const std::vector<std::string>& lost, std::string& email,
+                                      const SecretBytes& key, const std::string& lang,
+                                      const std::string& email_field, UnixMicros now) {
   bool announcement = plan.kind == "announcement";
   std::string purpose_ids, purpose_lines;
   for (const auto& p : lost) {
@@ -152,19 +155,15 @@ Status Vault::QueueNoticeMail(ports::Transaction& txn, AuditWriter& audit, const
                                     {"date", FormatRfc3339(plan.effective_at).substr(0, 10)},
                                     {"purposes", purpose_lines},
                                     {"link", link},
-                                    {"days", std::to_string(mail_.notice_days)},
+                                    {"days", std::to_string(mail_.settings().notice_days)},
                                     {"policy_url", plan.after->publication.url}});
   SecureWipe(link.data(), link.size());
-  ports::OutboxRow outbox;
-  outbox.tenant = plan.tenant;
-  outbox.id = NewSubjectId(now);
-  outbox.subject = subject;
-  outbox.kind = announcement ? "policy_announcement" : "policy_notice";
-  outbox.next_attempt_at = outbox.created_at = now;
-  Bytes payload = MailPayload(outbox.id, email, text.subject, text.body, now);
+  ports::OutboxRow outbox = mail_.NewMessage(
+      plan.tenant, subject, announcement ? "policy_announcement" : "policy_notice", now);
+  Bytes payload = mail_.Payload(outbox.id, email, text.subject, text.body, now);
   SecureWipe(email.data(), email.size());
   SecureWipe(text.body.data(), text.body.size());
-  outbox.payload = crypto_.Seal(key, payload, OutboxPayloadAd(plan.tenant, subject, outbox.id));
+  outbox.payload = mail_.Seal(key, payload, outbox);
   SecureWipe(payload.data(), payload.size());
   KONFID_TRY(txn.InsertOutbox(outbox));
   Actor system{plan.tenant, "system:notices", Role::kAdmin};
@@ -172,35 +171,35 @@ Status Vault::QueueNoticeMail(ports::Transaction& txn, AuditWriter& audit, const
       MakeEvent(system, Operation::kUse, subject, {email_field}, Outcome::kOk, outbox.kind));
 }
 
-Result<std::string> Vault::RenewalLink(ports::Transaction& txn, const NoticePlan& plan,
-                                       const std::string& subject, const std::string& purpose_ids,
-                                       const std::string& lang, UnixMicros now) {
-  Bytes raw(32);
-  crypto_.RandomBytes(raw);
-  std::string secret = Base64UrlEncode(raw);
+Result<std::string> PolicyNotices::RenewalLink(ports::Transaction& txn, const NoticePlan& plan,
+                                               const std::string& subject,
+                                               const std::string& purpose_ids,
+                                               const std::string& lang, UnixMicros now) {
+  std::string secret = NewLinkSecret(k_.crypto());
   ports::TokenRow token;
   token.tenant = plan.tenant;
-  token.hash = TokenHash(plan.tenant, secret);
+  token.hash = TokenHash(k_.crypto(), plan.tenant, secret);
   token.subject = subject;
   token.kind = "renew_consent";
   token.created_at = now;
-  token.expires_at = now + int64_t{mail_.notice_days} * kMicrosPerDay;
+  token.expires_at = now + int64_t{mail_.settings().notice_days} * kMicrosPerDay;
   token.pending = PendingText(
       {{"purposes", purpose_ids}, {"version", std::to_string(plan.version)}, {"lang", lang}});
   KONFID_TRY(txn.InsertToken(token));
-  std::string link = mail_.unsubscribe_base + "/v1/renewals/" + plan.tenant + "/" + secret;
+  std::string link =
+      mail_.settings().unsubscribe_base + "/v1/renewals/" + plan.tenant + "/" + secret;
   SecureWipe(secret.data(), secret.size());
   return link;
 }
 
-void Vault::Renewal(const std::string& tenant, const std::string& token,
-                    Callback<RenewalRequest> done) {
-  auto active = policies_.Current(tenant);
+void PolicyNotices::Renewal(const std::string& tenant, const std::string& token,
+                            Callback<RenewalRequest> done) {
+  auto active = k_.Active(tenant);
   if (!active || token.empty() || token.size() > 128) return done(Fail(InvalidLink()));
-  Bytes hash = TokenHash(tenant, token);
+  Bytes hash = TokenHash(k_.crypto(), tenant, token);
   auto out = std::make_shared<RenewalRequest>();
-  UnixMicros now = clock_.Now();
-  committer_.Submit(
+  UnixMicros now = k_.clock().Now();
+  k_.committer().Submit(
       [tenant, hash, active, out, now](ports::Transaction& txn, AuditWriter&) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto row, txn.FindToken(tenant, hash));
         if (!UsableToken(row, "renew_consent", now)) return Fail(InvalidLink());
@@ -227,16 +226,16 @@ void Vault::Renewal(const std::string& tenant, const std::string& token,
       /*savepoint=*/false);
 }
 
-void Vault::Renew(const std::string& tenant, const std::string& token, int64_t version,
-                  const std::map<std::string, bool>& decisions,
-                  Callback<std::vector<domain::ConsentEvent>> done) {
-  auto active = policies_.Current(tenant);
+void PolicyNotices::Renew(const std::string& tenant, const std::string& token, int64_t version,
+                          const std::map<std::string, bool>& decisions,
+                          Callback<std::vector<domain::ConsentEvent>> done) {
+  auto active = k_.Active(tenant);
   if (!active || token.empty() || token.size() > 128) return done(Fail(InvalidLink()));
   Actor link{tenant, "link:renewal", Role::kAnalyst};
-  Bytes hash = TokenHash(tenant, token);
+  Bytes hash = TokenHash(k_.crypto(), tenant, token);
   auto out = std::make_shared<std::vector<domain::ConsentEvent>>();
-  UnixMicros now = clock_.Now();
-  committer_.Submit(
+  UnixMicros now = k_.clock().Now();
+  k_.committer().Submit(
       [this, link, hash, active, version, decisions, out, now](ports::Transaction& txn,
                                                                AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto row, txn.FindToken(link.tenant, hash));
@@ -252,26 +251,8 @@ void Vault::Renew(const std::string& tenant, const std::string& token, int64_t v
         if (!first) return Fail(InvalidLink());
         KONFID_ASSIGN_OR_RETURN(auto subject, txn.FindSubject(link.tenant, row->subject));
         if (!subject) return Fail(InvalidLink());  // erased since
-        for (const auto& purpose : asked) {
-          bool given = decisions.at(purpose);
-          domain::ConsentEvent e;
-          e.id = NewSubjectId(now);
-          e.purpose = purpose;
-          e.kind = given ? domain::ConsentKind::kRenewed : domain::ConsentKind::kRefused;
-          e.policy_version = version;
-          e.method = "form";
-          e.source = "policy_notice";
-          e.time = now;
-          KONFID_ASSIGN_OR_RETURN(
-              auto signed_event, SignedConsentEvent(txn, *active->policy, link.tenant, row->subject,
-                                                    e, pending["lang"] == "en" ? "en" : "ru"));
-          KONFID_TRY(txn.InsertConsentEvent(signed_event));
-          KONFID_TRY(audit.Append(
-              ConsentAudit(link, given ? Operation::kConsentRenewed : Operation::kConsentRefused,
-                           row->subject, purpose, Outcome::kOk)));
-          out->push_back(signed_event.event);
-        }
-        return Ok();
+        return RecordDecisions(txn, audit, *active, link, row->subject, asked, decisions,
+                               pending["lang"] == "en" ? "en" : "ru", now, *out);
       },
       [link](ports::Transaction&, AuditWriter& audit, const Error& e) {
         return audit.Append(
@@ -281,6 +262,33 @@ void Vault::Renew(const std::string& tenant, const std::string& token, int64_t v
         if (!st) return done(Fail(st.error()));
         done(std::move(*out));
       });
+}
+
+Status PolicyNotices::RecordDecisions(ports::Transaction& txn, AuditWriter& audit,
+                                      const ActivePolicy& active, const Actor& link,
+                                      const std::string& subject,
+                                      const std::vector<std::string>& asked,
+                                      const std::map<std::string, bool>& decisions,
+                                      const std::string& lang, UnixMicros now,
+                                      std::vector<domain::ConsentEvent>& out) {
+  for (const auto& purpose : asked) {
+    bool given = decisions.at(purpose);
+    domain::ConsentEvent e;
+    e.id = k_.NewId(now);
+    e.purpose = purpose;
+    e.kind = given ? domain::ConsentKind::kRenewed : domain::ConsentKind::kRefused;
+    e.policy_version = active.version;
+    e.method = "form";
+    e.source = "policy_notice";
+    e.time = now;
+    KONFID_ASSIGN_OR_RETURN(
+        auto appended,
+        signer_.Append(txn, audit, link,
+                       given ? Operation::kConsentRenewed : Operation::kConsentRefused,
+                       *active.policy, subject, std::move(e), lang));
+    out.push_back(std::move(appended));
+  }
+  return Ok();
 }
 
 }  // namespace konfid::app

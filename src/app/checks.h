@@ -1,5 +1,6 @@
-// Helpers the Vault's source files share (vault.cc, vault_consent.cc,
-// vault_registration.cc). Not for use outside the Vault.
+// The checks, errors and audit events the use cases on personal data share (subjects.cc,
+// consents.cc, registrations.cc, marketing.cc, policy_notices.cc, consent_expiry.cc). Not for
+// use outside app/.
 #pragma once
 
 #include <map>
@@ -8,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "app/kernel.h"
 #include "app/policy_store.h"
-#include "app/vault.h"
 #include "core/error.h"
 #include "domain/audit.h"
 #include "domain/field.h"
@@ -43,14 +44,6 @@ Status CheckGround(ports::Transaction& txn, const ActivePolicy& active,
 domain::AuditEvent ConsentAudit(const Actor& who, domain::Operation op, const std::string& subject,
                                 const std::string& purpose, domain::Outcome outcome,
                                 std::string reason = {});
-// What a token applies when used, as "key=value" lines (newlines in values become spaces),
-// and back.
-std::string PendingText(const std::map<std::string, std::string>& values);
-std::map<std::string, std::string> ParsePending(std::string_view text);
-std::vector<std::string> SplitComma(const std::string& s);
-// A token row that exists, is of `kind`, unused and unexpired.
-bool UsableToken(const std::optional<ports::TokenRow>& row, std::string_view kind, UnixMicros now);
-
 // The tenant's lookup field of type email (the address mail goes to); nullptr when none.
 const domain::FieldSpec* EmailSpec(const domain::TenantPolicy& policy);
 // Conflict, reason email_unconfirmed: marketing mail goes only to a confirmed address.
@@ -58,5 +51,14 @@ Error EmailUnconfirmed();
 
 // The names of the fields a stored record holds, without decrypting anything.
 Result<std::vector<std::string>> SealedFieldNames(const Bytes& blob);
+// The purpose a read names, from the policy in force: InvalidArgument, purpose_required or
+// unknown_purpose.
+Result<const domain::Purpose*> ReadPurpose(const domain::TenantPolicy& policy,
+                                           const std::string& purpose);
+// The consent events of one purpose, from a subject's ledger (oldest first).
+Result<std::vector<domain::ConsentEvent>> PurposeEvents(ports::Transaction& txn,
+                                                        const std::string& tenant,
+                                                        const std::string& subject,
+                                                        const std::string& purpose);
 
 }  // namespace konfid::app::internal

@@ -1,0 +1,85 @@
+#include "app/consent_signer.h"
+
+#include "app/checks.h"
+#include "app/receipts.h"
+#include "core/encoding.h"
+
+namespace konfid::app {
+
+namespace {
+std::string TextKey(const std::string& tenant, int64_t version, const std::string& purpose,
+                    const std::string& lang) {
+  return tenant + '\0' + std::to_string(version) + '\0' + purpose + '\0' + lang;
+}
+}  // namespace
+
+std::string ConsentSigner::CachedTextHash(const std::string& tenant, int64_t version,
+                                          const std::string& purpose, const std::string& lang) {
+  std::lock_guard lock(text_mu_);
+  auto it = text_hashes_.find(TextKey(tenant, version, purpose, lang));
+  return it == text_hashes_.end() ? std::string() : it->second;
+}
+
+Result<ports::ConsentEventRow> ConsentSigner::Sign(const domain::TenantPolicy& policy,
+                                                   const std::string& tenant,
+                                                   const std::string& subject,
+                                                   domain::ConsentEvent event,
+                                                   const std::string& lang) {
+  KONFID_ASSIGN_OR_RETURN(const TenantKeys* keys, kernel_.keyring().Tenant(tenant));
+  if (keys->receipt_key.size() == 0)
+    return Fail(ErrorCode::kInternal, "internal error", "tenant has no receipt key");
+  std::string claims = ReceiptClaims(policy, subject, event, lang);
+  std::string receipt =
+      SignReceipt(kernel_.crypto(), keys->receipt_key, keys->receipt_key_id, claims);
+  return ports::ConsentEventRow{tenant, subject, std::move(event), std::move(receipt)};
+}
+
+Result<ports::ConsentEventRow> ConsentSigner::Signed(
+    ports::Transaction& txn, const domain::TenantPolicy& policy, const std::string& tenant,
+    const std::string& subject, domain::ConsentEvent event, const std::string& lang) {
+  if (event.text_hash.empty())
+    event.text_hash = CachedTextHash(tenant, event.policy_version, event.purpose, lang);
+  if (event.text_hash.empty()) {  // the exact text the visitor was shown, by version and language
+    KONFID_ASSIGN_OR_RETURN(auto text, txn.FindPolicyText(tenant, event.policy_version,
+                                                          "consent/" + event.purpose, lang, "md"));
+    if (!text)
+      return Fail(Error(ErrorCode::kInvalidArgument,
+                        "policy version " + std::to_string(event.policy_version) +
+                            " has no consent text for purpose '" + event.purpose + "'")
+                      .WithReason("unknown_policy_version"));
+    event.text_hash = HexEncode(kernel_.crypto().Sha256(AsBytes(*text)));
+    std::lock_guard lock(text_mu_);
+    text_hashes_[TextKey(tenant, event.policy_version, event.purpose, lang)] = event.text_hash;
+  }
+  return Sign(policy, tenant, subject, std::move(event), lang);
+}
+
+Result<domain::ConsentEvent> ConsentSigner::Append(ports::Transaction& txn, AuditWriter& audit,
+                                                   const Actor& who, domain::Operation op,
+                                                   const domain::TenantPolicy& policy,
+                                                   const std::string& subject,
+                                                   domain::ConsentEvent event,
+                                                   const std::string& lang) {
+  KONFID_ASSIGN_OR_RETURN(auto row,
+                          Signed(txn, policy, who.tenant, subject, std::move(event), lang));
+  KONFID_TRY(txn.InsertConsentEvent(row));
+  KONFID_TRY(audit.Append(
+      internal::ConsentAudit(who, op, subject, row.event.purpose, domain::Outcome::kOk)));
+  return std::move(row.event);
+}
+
+Result<std::string> ConsentSigner::SubjectLang(ports::Transaction& txn, const std::string& tenant,
+                                               const std::string& subject) {
+  KONFID_ASSIGN_OR_RETURN(auto rows, txn.ListConsentEvents(tenant, subject));
+  for (auto r = rows.rbegin(); r != rows.rend(); ++r) {
+    const domain::ConsentEvent& e = r->event;
+    if (e.text_hash.empty()) continue;
+    KONFID_ASSIGN_OR_RETURN(auto english, txn.FindPolicyText(tenant, e.policy_version,
+                                                             "consent/" + e.purpose, "en", "md"));
+    bool en = english && HexEncode(kernel_.crypto().Sha256(AsBytes(*english))) == e.text_hash;
+    return std::string(en ? "en" : "ru");
+  }
+  return std::string("ru");
+}
+
+}  // namespace konfid::app

@@ -1,0 +1,385 @@
+#include "app/subjects.h"
+
+#include <algorithm>
+#include <memory>
+
+#include "app/checks.h"
+#include "domain/sealed_fields.h"
+
+namespace konfid::app {
+
+using domain::Operation;
+using domain::Outcome;
+using namespace internal;
+
+namespace {
+
+// The stored fields the purpose may see, by name.
+std::vector<std::string> Visible(const std::vector<std::string>& stored,
+                                 const domain::Purpose& purpose) {
+  std::vector<std::string> out;
+  for (const auto& name : stored)
+    if (std::find(purpose.fields.begin(), purpose.fields.end(), name) != purpose.fields.end())
+      out.push_back(name);
+  return out;
+}
+
+domain::AuditEvent ReadEvent(const Actor& who, const std::string& subject,
+                             std::vector<std::string> fields, const domain::Purpose* purpose,
+                             const std::string& purpose_id, Outcome outcome,
+                             std::string reason = {}) {
+  domain::AuditEvent e =
+      MakeEvent(who, Operation::kExtract, subject, std::move(fields), outcome, std::move(reason));
+  e.purpose = purpose_id;
+  if (purpose) e.ground = purpose->ground;
+  return e;
+}
+
+}  // namespace
+
+Result<SubjectView> Subjects::Open(const SealedSubject& subject) const {
+  const ports::SubjectRow& row = subject.row;
+  KONFID_ASSIGN_OR_RETURN(domain::FieldValues fields, k_.OpenFields(row, &subject.fields));
+  return SubjectView{row.id, std::move(fields), row.created_at, row.updated_at,
+                     row.email_verified_at};
+}
+
+Result<const domain::Purpose*> Subjects::CheckRead(const Actor& actor, const ActivePolicy* active,
+                                                   const std::string& purpose) {
+  KONFID_TRY(Kernel::Permit(actor, Permission::kSubjectsRead));
+  if (!active) return Fail(Error(ErrorCode::kNotFound, "tenant is not configured"));
+  return ReadPurpose(*active->policy, purpose);
+}
+
+void Subjects::RefuseRead(const Actor& actor, const std::string& subject,
+                          std::vector<std::string> fields, const domain::Purpose* purpose,
+                          const std::string& purpose_id, Error error,
+                          Callback<SealedSubject> done) {
+  auto event = std::make_shared<domain::AuditEvent>(
+      ReadEvent(actor, subject, std::move(fields), purpose, purpose_id,
+                error.code() == ErrorCode::kPermissionDenied ? Outcome::kDenied : Outcome::kFailed,
+                ReasonOf(error)));
+  k_.RefuseEvent(event, std::move(error), [done](Error err) { done(Fail(std::move(err))); });
+}
+
+namespace {
+
+// Inside Create's transaction: the subject's row and its blind-index hashes. Conflict
+// (duplicate_<field>) when another subject has a lookup value.
+Status InsertSubject(ports::Transaction& txn, const ports::SubjectRow& row,
+                     const std::vector<std::pair<std::string, Bytes>>& index) {
+  KONFID_TRY(txn.InsertSubject(row));
+  for (const auto& [field, hash] : index) {
+    auto st = txn.InsertIndex(row.tenant, field, hash, row.id);
+    if (!st) return Fail(st.error().code() == ErrorCode::kConflict ? Duplicate(field) : st.error());
+  }
+  return Ok();
+}
+
+}  // namespace
+
+void Subjects::Create(const Actor& actor, const domain::FieldInput& input,
+                      Callback<SubjectView> done) {
+  auto refuse = [&](Error e) {
+    k_.Refuse(actor, Operation::kCollect, "", FieldNames(input), std::move(e),
+              [done](Error err) { done(Fail(std::move(err))); });
+  };
+  if (auto st = Kernel::Permit(actor, Permission::kSubjectsCreate); !st) return refuse(st.error());
+  std::shared_ptr<const domain::TenantPolicy> policy = k_.Policy(actor.tenant);
+  if (!policy) return refuse(Error(ErrorCode::kNotFound, "tenant is not configured"));
+  auto valid = domain::ValidateFields(policy->catalogue, input, domain::ValidationMode::kCreate);
+  if (!valid) return refuse(valid.error());
+  if (auto st = CheckFieldsHavePurpose(*policy, input); !st) return refuse(st.error());
+
+  // Prepare outside the transaction: normalization, the new key, ciphertexts, index hashes.
+  auto row = std::make_shared<ports::SubjectRow>();
+  row->tenant = actor.tenant;
+  row->created_at = row->updated_at = k_.clock().Now();
+  row->id = k_.NewId(row->created_at);
+  // Wrapped in the transaction, under the master key that is current when it commits (a
+  // rotation may move it on while the request waits: GroupCommitter).
+  auto key = std::make_shared<SecretBytes>(k_.crypto().NewKey());
+  domain::SealedFields sealed;
+  auto index = std::make_shared<std::vector<std::pair<std::string, Bytes>>>();
+  for (auto& [name, value] : valid->set) {
+    const domain::FieldSpec* spec = policy->catalogue.Find(name);
+    auto normalized = k_.Normalize(*policy, *spec, value);
+    if (!normalized) return refuse(normalized.error());
+    value = std::move(*normalized);
+    sealed.emplace(name,
+                   k_.crypto().Seal(*key, AsBytes(value),
+                                    domain::FieldAssociatedData(actor.tenant, row->id, name)));
+    if (spec->lookup) {
+      auto hash = k_.keyring().BlindIndex(actor.tenant, name, value);
+      if (!hash) return refuse(hash.error());
+      index->emplace_back(name, std::move(*hash));
+    }
+    SecureWipe(value.data(), value.size());
+  }
+  row->fields = domain::PackSealedFields(sealed);
+  auto fields = std::make_shared<std::vector<std::string>>(Keys(valid->set));
+  Actor who = actor;
+  k_.committer().Submit(
+      [row, key, index, fields, who, &keyring = k_.keyring()](ports::Transaction& txn,
+                                                              AuditWriter& audit) -> Status {
+        row->wrapped_key = keyring.WrapSubjectKey(*key, row->tenant, row->id);
+        KONFID_TRY(InsertSubject(txn, *row, *index));
+        return audit.Append(MakeEvent(who, Operation::kCollect, row->id, *fields, Outcome::kOk));
+      },
+      [fields, who](ports::Transaction&, AuditWriter& audit, const Error& e) {
+        return audit.Append(
+            MakeEvent(who, Operation::kCollect, "", *fields, Outcome::kFailed, ReasonOf(e)));
+      },
+      [row, done](Status st) {
+        if (!st) return done(Fail(st.error()));
+        done(SubjectView{row->id, {}, row->created_at, row->updated_at});
+      });
+}
+
+void Subjects::Get(const Actor& actor, const std::string& id, const std::string& purpose,
+                   Callback<SealedSubject> done) {
+  std::shared_ptr<const ActivePolicy> active = k_.Active(actor.tenant);
+  const domain::Purpose* pur = nullptr;
+  auto refuse = [&](Error e) {
+    RefuseRead(actor, Kernel::IsValidId(id) ? id : "", {}, pur, purpose, std::move(e), done);
+  };
+  auto named = CheckRead(actor, active.get(), purpose);
+  if (!named) return refuse(named.error());
+  pur = *named;
+  if (!Kernel::IsValidId(id)) return refuse(NoSubject());
+  auto out = std::make_shared<SealedSubject>();
+  Actor who = actor;
+  k_.committer().Submit(
+      [out, who, id, active, pur, purpose, now = k_.clock().Now()](ports::Transaction& txn,
+                                                                   AuditWriter& audit) -> Status {
+        KONFID_ASSIGN_OR_RETURN(auto found, txn.FindSubject(who.tenant, id));
+        if (!found) return Fail(NoSubject());
+        out->row = std::move(*found);
+        KONFID_TRY(CheckGround(txn, *active, *pur, who.tenant, id, now));
+        KONFID_ASSIGN_OR_RETURN(auto names, SealedFieldNames(out->row.fields));
+        out->fields = Visible(names, *pur);
+        return audit.Append(ReadEvent(who, id, out->fields, pur, purpose, Outcome::kOk));
+      },
+      [who, id, pur, purpose](ports::Transaction&, AuditWriter& audit, const Error& e) {
+        return audit.Append(ReadEvent(who, id, {}, pur, purpose, OutcomeOf(e), ReasonOf(e)));
+      },
+      [out, done](Status st) {
+        if (!st) return done(Fail(st.error()));
+        done(std::move(*out));
+      },
+      /*savepoint=*/false);
+}
+
+void Subjects::Find(const Actor& actor, const std::string& field, const std::string& value,
+                    const std::string& purpose, Callback<SealedSubject> done) {
+  std::shared_ptr<const ActivePolicy> active = k_.Active(actor.tenant);
+  const domain::Purpose* pur = nullptr;
+  auto refuse = [&](Error e) { RefuseRead(actor, "", {field}, pur, purpose, std::move(e), done); };
+  auto named = CheckRead(actor, active.get(), purpose);
+  if (!named) return refuse(named.error());
+  pur = *named;
+  const domain::TenantPolicy* policy = active->policy.get();
+  const domain::FieldSpec* spec = policy->catalogue.Find(field);
+  if (!spec || !spec->lookup)
+    return refuse(Error(ErrorCode::kInvalidArgument, "'" + field + "' is not a lookup field")
+                      .WithReason("not_lookup_field"));
+  auto valid = domain::ValidateFieldValue(*spec, value);
+  if (!valid) return refuse(valid.error());
+  auto normalized = k_.Normalize(*policy, *spec, *valid);
+  if (!normalized) return refuse(normalized.error());
+  auto hash = k_.keyring().BlindIndex(actor.tenant, field, *normalized);
+  SecureWipe(normalized->data(), normalized->size());
+  if (!hash) return refuse(hash.error());
+  auto out = std::make_shared<SealedSubject>();
+  Actor who = actor;
+  k_.committer().Submit(
+      [out, who, field, active, pur, purpose, now = k_.clock().Now(), h = std::move(*hash)](
+          ports::Transaction& txn, AuditWriter& audit) -> Status {
+        KONFID_ASSIGN_OR_RETURN(auto found, txn.FindSubjectByIndex(who.tenant, field, h));
+        if (!found) return Fail(NoSubject());
+        out->row = std::move(*found);
+        KONFID_TRY(CheckGround(txn, *active, *pur, who.tenant, out->row.id, now));
+        KONFID_ASSIGN_OR_RETURN(auto names, SealedFieldNames(out->row.fields));
+        out->fields = Visible(names, *pur);
+        return audit.Append(ReadEvent(who, out->row.id, out->fields, pur, purpose, Outcome::kOk));
+      },
+      [who, field, pur, purpose](ports::Transaction&, AuditWriter& audit, const Error& e) {
+        return audit.Append(ReadEvent(who, "", {field}, pur, purpose, OutcomeOf(e), ReasonOf(e)));
+      },
+      [out, done](Status st) {
+        if (!st) return done(Fail(st.error()));
+        done(std::move(*out));
+      },
+      /*savepoint=*/false);
+}
+
+namespace {
+
+// An update's fields checked against the catalogue and the policy in force, in the order
+// their errors are reported; InvalidArgument (empty_update) when it changes nothing.
+Result<domain::ValidatedInput> ValidateUpdate(const domain::TenantPolicy& policy,
+                                              const domain::FieldInput& input) {
+  KONFID_ASSIGN_OR_RETURN(
+      auto valid, domain::ValidateFields(policy.catalogue, input, domain::ValidationMode::kUpdate));
+  KONFID_TRY(CheckFieldsHavePurpose(policy, input));
+  if (valid.set.empty() && valid.remove.empty())
+    return Fail(
+        Error(ErrorCode::kInvalidArgument, "no fields to update").WithReason("empty_update"));
+  return valid;
+}
+
+// Inside an update's transaction: the removed fields out of the record and their
+// blind-index hashes out of the index.
+Status RemoveFields(ports::Transaction& txn, const domain::TenantPolicy& policy,
+                    const std::string& tenant, const std::string& id,
+                    const std::vector<std::string>& removed, domain::SealedFields& sealed) {
+  for (const auto& name : removed) sealed.erase(name);
+  for (const auto& name : removed)
+    if (policy.catalogue.Find(name)->lookup) KONFID_TRY(txn.DeleteIndex(tenant, id, name));
+  return Ok();
+}
+
+// Inside an update's transaction: whether it gives the subject a new email address (or
+// removes it). A new address is not confirmed, whatever the old one was.
+Result<bool> EmailChanged(ports::Transaction& txn, const domain::TenantPolicy& policy,
+                          const std::string& tenant, const std::string& id,
+                          const std::vector<std::string>& removed,
+                          const std::map<std::string, Bytes>& index) {
+  bool email_changed = false;
+  for (const auto& name : removed)
+    email_changed |= policy.catalogue.Find(name)->type == domain::FieldType::kEmail;
+  for (const auto& [field, hash] : index)
+    if (policy.catalogue.Find(field)->type == domain::FieldType::kEmail) {
+      KONFID_ASSIGN_OR_RETURN(auto owner, txn.LookupIndex(tenant, field, hash));
+      email_changed |= owner != id;
+    }
+  return email_changed;
+}
+
+// Inside an update's transaction: the subject's new blind-index hashes in place of its old.
+Status ReplaceIndex(ports::Transaction& txn, const std::string& tenant, const std::string& id,
+                    const std::map<std::string, Bytes>& index) {
+  for (const auto& [field, hash] : index) {
+    KONFID_TRY(txn.DeleteIndex(tenant, id, field));
+    auto st = txn.InsertIndex(tenant, field, hash, id);
+    if (!st) return Fail(st.error().code() == ErrorCode::kConflict ? Duplicate(field) : st.error());
+  }
+  return Ok();
+}
+
+}  // namespace
+
+void Subjects::Update(const Actor& actor, const std::string& id, const domain::FieldInput& input,
+                      Callback<SubjectView> done) {
+  auto refuse = [&](Error e) {
+    k_.Refuse(actor, Operation::kUpdate, Kernel::IsValidId(id) ? id : "", FieldNames(input),
+              std::move(e), [done](Error err) { done(Fail(std::move(err))); });
+  };
+  if (auto st = Kernel::Permit(actor, Permission::kSubjectsUpdate); !st) return refuse(st.error());
+  if (!Kernel::IsValidId(id)) return refuse(NoSubject());
+  std::shared_ptr<const domain::TenantPolicy> policy = k_.Policy(actor.tenant);
+  if (!policy) return refuse(Error(ErrorCode::kNotFound, "tenant is not configured"));
+  auto valid = ValidateUpdate(*policy, input);
+  if (!valid) return refuse(valid.error());
+  // Normalize and hash now; sealing needs the subject's key, which the transaction unwraps.
+  auto values = std::make_shared<domain::FieldValues>();
+  auto index = std::make_shared<std::map<std::string, Bytes>>();
+  if (auto st = NormalizeUpdate(actor, *policy, valid->set, *values, *index); !st)
+    return refuse(st.error());
+  auto removed = std::make_shared<std::vector<std::string>>(valid->remove);
+  auto fields = std::make_shared<std::vector<std::string>>(Keys(*values));
+  fields->insert(fields->end(), removed->begin(), removed->end());
+  auto view = std::make_shared<SubjectView>();
+  Actor who = actor;
+  UnixMicros now = k_.clock().Now();
+  k_.committer().Submit(
+      [this, values, index, removed, fields, view, who, id, now, policy](
+          ports::Transaction& txn, AuditWriter& audit) -> Status {
+        KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, id));
+        if (!row) return Fail(NoSubject());
+        KONFID_ASSIGN_OR_RETURN(SecretBytes key, k_.SubjectKey(*row));
+        KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed,
+                                domain::UnpackSealedFields(row->fields));
+        for (const auto& [name, value] : *values)
+          sealed[name] = k_.crypto().Seal(key, AsBytes(value),
+                                          domain::FieldAssociatedData(who.tenant, id, name));
+        KONFID_TRY(RemoveFields(txn, *policy, who.tenant, id, *removed, sealed));
+        KONFID_ASSIGN_OR_RETURN(bool email_changed,
+                                EmailChanged(txn, *policy, who.tenant, id, *removed, *index));
+        if (email_changed)
+          KONFID_TRY(ReconfirmEmail(txn, audit, who, *policy, *row, key, *values, *index, now));
+        KONFID_TRY(ReplaceIndex(txn, who.tenant, id, *index));
+        KONFID_TRY(txn.UpdateSubjectFields(who.tenant, id, domain::PackSealedFields(sealed), now));
+        *view = SubjectView{id, {}, row->created_at, now};
+        return audit.Append(MakeEvent(who, Operation::kUpdate, id, *fields, Outcome::kOk));
+      },
+      [who, id, fields](ports::Transaction&, AuditWriter& audit, const Error& e) {
+        return audit.Append(
+            MakeEvent(who, Operation::kUpdate, id, *fields, Outcome::kFailed, ReasonOf(e)));
+      },
+      [values, view, done](Status st) {
+        for (auto& [name, value] : *values) SecureWipe(value.data(), value.size());
+        if (!st) return done(Fail(st.error()));
+        done(std::move(*view));
+      });
+}
+
+Status Subjects::NormalizeUpdate(const Actor& actor, const domain::TenantPolicy& policy,
+                                 const domain::FieldValues& set, domain::FieldValues& values,
+                                 std::map<std::string, Bytes>& index) {
+  for (const auto& [name, value] : set) {
+    const domain::FieldSpec* spec = policy.catalogue.Find(name);
+    KONFID_ASSIGN_OR_RETURN(std::string normalized, k_.Normalize(policy, *spec, value));
+    if (spec->lookup) {
+      KONFID_ASSIGN_OR_RETURN(Bytes hash, k_.keyring().BlindIndex(actor.tenant, name, normalized));
+      index.emplace(name, std::move(hash));
+    }
+    values.emplace(name, std::move(normalized));
+  }
+  return Ok();
+}
+
+void Subjects::Destroy(const Actor& actor, const std::string& id, Callback<void> done) {
+  auto refuse = [&](Error e) {
+    k_.Refuse(actor, Operation::kDestroy, Kernel::IsValidId(id) ? id : "", {}, std::move(e),
+              [done](Error err) { done(Fail(std::move(err))); });
+  };
+  if (auto st = Kernel::Permit(actor, Permission::kSubjectsDelete); !st) return refuse(st.error());
+  if (!Kernel::IsValidId(id)) return refuse(NoSubject());
+  Actor who = actor;
+  k_.committer().Submit(
+      [who, id](ports::Transaction& txn, AuditWriter& audit) -> Status {
+        KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, id));
+        if (!row) return Fail(NoSubject());
+        KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed,
+                                domain::UnpackSealedFields(row->fields));
+        KONFID_TRY(txn.DeleteIndex(who.tenant, id, ""));
+        KONFID_TRY(txn.DeleteSubject(who.tenant, id));
+        return audit.Append(MakeEvent(who, Operation::kDestroy, id, Keys(sealed), Outcome::kOk));
+      },
+      [who, id](ports::Transaction&, AuditWriter& audit, const Error& e) {
+        return audit.Append(
+            MakeEvent(who, Operation::kDestroy, id, {}, Outcome::kFailed, ReasonOf(e)));
+      },
+      [done](Status st) { done(st); });
+}
+
+Status Subjects::ReconfirmEmail(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
+                                const domain::TenantPolicy& policy, const ports::SubjectRow& row,
+                                const SecretBytes& key, const domain::FieldValues& values,
+                                const std::map<std::string, Bytes>& index, UnixMicros now) {
+  if (row.email_verified_at != 0) KONFID_TRY(txn.SetEmailVerified(who.tenant, row.id, 0));
+  const domain::FieldSpec* spec = EmailSpec(policy);
+  if (!spec) return Ok();
+  auto email = values.find(spec->name);
+  auto hash = index.find(spec->name);
+  if (email == values.end() || hash == index.end()) return Ok();  // removed: nobody to ask
+  KONFID_ASSIGN_OR_RETURN(std::string lang, signer_.SubjectLang(txn, who.tenant, row.id));
+  KONFID_TRY(mail_.QueueConfirmation(txn, policy, who.tenant, row.id, key, email->second,
+                                     hash->second, lang, "reconfirm", now));
+  // The new address is used to ask its owner to confirm it.
+  return audit.Append(
+      MakeEvent(who, Operation::kUse, row.id, {spec->name}, Outcome::kOk, "email_confirmation"));
+}
+
+}  // namespace konfid::app

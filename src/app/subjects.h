@@ -1,0 +1,92 @@
+// Subjects: the use cases on a subject's personal data itself — collect, extract (by id or
+// by a lookup field, always for a named purpose), update and destroy. Each validates and
+// prepares what it can on the caller's thread (normalization, encryption, blind-index hashes),
+// then runs its reads and writes and its audit event in one transaction of the group
+// committer, and calls back after the commit. Every attempt is audited: successes, denials and
+// failures.
+//
+// Thread-safe. Callbacks run on the group committer's thread and must not block.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "app/consent_signer.h"
+#include "app/kernel.h"
+#include "app/mail_composer.h"
+
+namespace konfid::app {
+
+struct SubjectView {
+  std::string id;
+  domain::FieldValues fields;  // empty for writes
+  UnixMicros created_at = 0;
+  UnixMicros updated_at = 0;
+  UnixMicros email_verified_at = 0;  // when its owner confirmed the email; 0: not confirmed
+};
+
+// A subject as read in a committed transaction, values still sealed. Subjects::Open decrypts
+// it on the caller's thread, so the serial committer never spends time on decryption and no
+// value is decrypted before the read's audit event is durable.
+struct SealedSubject {
+  ports::SubjectRow row;
+  std::vector<std::string> fields;  // the fields the read's purpose may see
+};
+
+class Subjects {
+ public:
+  // Each reference outlives the use case.
+  Subjects(Kernel& kernel, MailComposer& mail, ConsentSigner& signer)
+      : k_(kernel), mail_(mail), signer_(signer) {}
+
+  // collect: validates against the tenant's catalogue (a field no purpose declares is
+  // refused, reason field_without_purpose); Conflict (reason duplicate_<field>) when a lookup
+  // field's value belongs to another subject. Returns id and times.
+  void Create(const Actor& actor, const domain::FieldInput& input, Callback<SubjectView> done);
+  // extract for `purpose`: the fields that purpose uses (sealed; see Open). InvalidArgument
+  // (reason unknown_purpose) for a purpose the policy in force does not declare; NotFound for
+  // an unknown id or another tenant's subject; ConsentRequired when the purpose rests on
+  // consent and this subject's is not live. The audit event names purpose and ground.
+  void Get(const Actor& actor, const std::string& id, const std::string& purpose,
+           Callback<SealedSubject> done);
+  // extract by a lookup field (email, phone): any accepted spelling finds the subject.
+  void Find(const Actor& actor, const std::string& field, const std::string& value,
+            const std::string& purpose, Callback<SealedSubject> done);
+  // update: sets and removes fields (null removes an optional field). A new email address is
+  // unconfirmed: the same transaction queues a confirmation email to it (double opt-in again).
+  void Update(const Actor& actor, const std::string& id, const domain::FieldInput& input,
+              Callback<SubjectView> done);
+  // destroy: deletes the rows and the wrapped data key with them.
+  void Destroy(const Actor& actor, const std::string& id, Callback<void> done);
+
+  // Decrypts what Get or Find returned: only the fields of the read's purpose. DataLoss when a
+  // value does not authenticate.
+  Result<SubjectView> Open(const SealedSubject& subject) const;
+
+ private:
+  // Update's normalized values and blind-index hashes, before its transaction.
+  Status NormalizeUpdate(const Actor& actor, const domain::TenantPolicy& policy,
+                         const domain::FieldValues& set, domain::FieldValues& values,
+                         std::map<std::string, Bytes>& index);
+  // Inside an update's transaction that changed the subject's email address: marks it
+  // unconfirmed and asks the new address's owner to confirm it.
+  Status ReconfirmEmail(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
+                        const domain::TenantPolicy& policy, const ports::SubjectRow& row,
+                        const SecretBytes& key, const domain::FieldValues& values,
+                        const std::map<std::string, Bytes>& index, UnixMicros now);
+  // A read's checks before its transaction, in the order their errors are reported: the
+  // role, the tenant, the purpose it names (returned).
+  static Result<const domain::Purpose*> CheckRead(const Actor& actor, const ActivePolicy* active,
+                                                  const std::string& purpose);
+  // A read's refusal before any data was touched, audited as an extract for `purpose`.
+  void RefuseRead(const Actor& actor, const std::string& subject, std::vector<std::string> fields,
+                  const domain::Purpose* purpose, const std::string& purpose_id, Error error,
+                  Callback<SealedSubject> done);
+
+  Kernel& k_;
+  MailComposer& mail_;
+  ConsentSigner& signer_;
+};
+
+}  // namespace konfid::app
