@@ -1,5 +1,6 @@
 // Fills a Konfid data directory with subjects for the load benchmarks, through the same
-// vault and group committer the server uses (no HTTP), many creates in flight at once.
+// use case (app::Subjects) and group committer the server uses (no HTTP), many creates in flight at
+// once.
 //   konfid-bench-seed --data DIR --config FILE [--db URL] --tenant demo --count 1000000
 // Subject i gets the email s<i>@bench.example (bench/wrk/lookup.lua asks for those).
 #include <CLI/CLI.hpp>
@@ -65,9 +66,8 @@ int main(int argc, char** argv) {
   app::GroupCommitter committer(*storage, **crypto, **keyring, clock, 2048);
   app::FixedPolicies policies(config->tenants);
   app::Kernel kernel(policies, **keyring, committer, **crypto, phones, clock);
-  app::ConsentSigner signer(kernel);
   app::MailComposer mail(kernel, {});
-  app::Subjects subjects(kernel, mail, signer);
+  app::Subjects subjects(kernel, mail);
   app::Actor actor{tenant, "system:bench-seed", app::Role::kAdmin};
 
   std::mutex mu;

@@ -74,8 +74,8 @@ struct PublishedCheckpoints {
 };
 
 // Reads a tenant's published checkpoints (at most `limit`) in one read-only transaction.
-// NotFound (tenant_not_configured) for a tenant not configured on this server, or when it has
-// no key yet; the storage's errors otherwise.
+// NotFound (tenant_not_configured) for a tenant not configured on this server; NotFound when
+// it has no key yet; the storage's errors otherwise.
 class CheckpointReader {
  public:
   // Each reference outlives the reader.

@@ -3,10 +3,7 @@
 // use outside app/.
 #pragma once
 
-#include <map>
-#include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "app/kernel.h"

@@ -20,9 +20,9 @@
 #include "app/maintenance.h"
 #include "app/notices.h"
 #include "app/outbox.h"
+#include "demo_tenant.h"
 #include "step_clock.h"
 #include "test_support.h"
-#include "use_cases.h"
 
 namespace konfid::app {
 namespace {
@@ -32,23 +32,10 @@ constexpr int64_t kDay = 86'400'000'000LL;
 class ConsentJobsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    crypto_ = std::move(*adapters::SodiumCrypto::Create());
-    storage_ = std::move(*adapters::SqliteStorage::Open(
-        {dir_.path() + "/k.db", true, 5000, &konfid::testing::RealClock()}));
-    ASSERT_TRUE(storage_->Migrate());
-    keyring_ = std::move(*Keyring::Open(*crypto_, *storage_, crypto_->NewKey(), true));
-    ASSERT_TRUE(keyring_->EnsureTenant("demo", clock_.Now()));
-    std::ifstream in(konfid::testing::SourceDir() + "/examples/policy.toml");
-    std::stringstream text;
-    text << in.rdbuf();
-    auto policy = reader_.Read(text.str(), "policy.toml");
-    ASSERT_TRUE(policy) << policy.error().message();
-    policies_ = std::make_unique<PolicyStore>(*storage_, *crypto_, clock_, reader_);
-    ASSERT_TRUE(policies_->Start({*policy}));
-    committer_ = std::make_unique<GroupCommitter>(*storage_, *crypto_, *keyring_, clock_);
-    uc_ = std::make_unique<fakes::UseCases>(*policies_, *keyring_, *committer_, *crypto_, phones_,
-                                            clock_);
-    job_ = std::make_unique<ExpiryJob>(*storage_, *policies_, uc_->expiry, /*page=*/2);
+    auto st = demo_.Open(dir_.path(), clock_);
+    ASSERT_TRUE(st) << st.error().message();
+    uc_ = demo_.uc.get();
+    job_ = std::make_unique<ExpiryJob>(*demo_.storage, *demo_.policies, uc_->expiry, /*page=*/2);
   }
 
   template <typename T, typename F>
@@ -72,7 +59,7 @@ class ConsentJobsTest : public ::testing::Test {
   // A subject whose owner confirmed the email address (as POST /v1/confirmations does).
   std::string ConfirmedSubject(const std::string& email) {
     std::string id = Subject(email);
-    auto txn = storage_->Begin(true);
+    auto txn = demo_.storage->Begin(true);
     EXPECT_TRUE(txn && (*txn)->SetEmailVerified("demo", id, clock_.Now()) && (*txn)->Commit());
     return id;
   }
@@ -88,14 +75,8 @@ class ConsentJobsTest : public ::testing::Test {
 
   konfid::testing::TempDir dir_;
   fakes::StepClock clock_{1'800'000'000'000'001, 1};
-  adapters::TomlPolicyReader reader_;
-  adapters::LibPhoneNumberNormalizer phones_;
-  std::unique_ptr<adapters::SodiumCrypto> crypto_;
-  std::unique_ptr<adapters::SqliteStorage> storage_;
-  std::unique_ptr<Keyring> keyring_;
-  std::unique_ptr<PolicyStore> policies_;
-  std::unique_ptr<GroupCommitter> committer_;
-  std::unique_ptr<fakes::UseCases> uc_;
+  fakes::DemoTenant demo_;
+  fakes::UseCases* uc_ = nullptr;
   std::unique_ptr<ExpiryJob> job_;
   Actor admin_{"demo", "apikey:test", Role::kAdmin};
 };
@@ -142,7 +123,7 @@ TEST_F(ConsentJobsTest, AConsentPastItsTermGetsOneExpiredEventWithAReceipt) {
   EXPECT_TRUE(Ledger(anna).states.at("statistics").live);
 
   // Every event is in the audit chain, which still verifies.
-  auto reports = VerifyAuditChains(*storage_, *crypto_, *keyring_);
+  auto reports = VerifyAuditChains(*demo_.storage, *demo_.crypto, *demo_.keyring);
   ASSERT_TRUE(reports);
   for (const auto& r : *reports) EXPECT_FALSE(r.broken) << r.tenant;
 }
@@ -167,7 +148,8 @@ TEST_F(ConsentJobsTest, EventsWithinOneMillisecondKeepTheirOrder) {
 TEST_F(ConsentJobsTest, MarketingMailWithdrawnWhileWaitingIsNeverSent) {
   konfid::testing::SmtpServer smtp;
   adapters::SmtpMailer mailer({smtp.url()});
-  OutboxSender sender(*storage_, *committer_, *keyring_, *crypto_, mailer, clock_, *policies_);
+  OutboxSender sender(*demo_.storage, *demo_.committer, *demo_.keyring, *demo_.crypto, mailer,
+                      clock_, *demo_.policies);
   std::string anna = ConfirmedSubject("anna@example.com");
   std::string boris = ConfirmedSubject("boris@example.com");
   Consent(anna, "newsletter", domain::ConsentKind::kGiven);
@@ -193,7 +175,7 @@ TEST_F(ConsentJobsTest, MarketingMailWithdrawnWhileWaitingIsNeverSent) {
 
   // The suppression is audited as a denied use.
   bool denied = false;
-  auto txn = storage_->Begin(false);
+  auto txn = demo_.storage->Begin(false);
   ASSERT_TRUE(txn);
   ASSERT_TRUE((*txn)->ScanAudit("demo", [&](const domain::AuditEvent& e) {
     if (e.actor == "system:outbox" && e.subject_id == anna)
@@ -210,7 +192,8 @@ TEST_F(ConsentJobsTest, MarketingMailWithdrawnWhileWaitingIsNeverSent) {
 // the report names the message, never the address.
 TEST_F(ConsentJobsTest, AFailedDeliveryIsReportedWithoutTheAddress) {
   adapters::SmtpMailer mailer({"smtp://127.0.0.1:" + std::to_string(konfid::testing::FreePort())});
-  OutboxSender sender(*storage_, *committer_, *keyring_, *crypto_, mailer, clock_, *policies_);
+  OutboxSender sender(*demo_.storage, *demo_.committer, *demo_.keyring, *demo_.crypto, mailer,
+                      clock_, *demo_.policies);
   std::string anna = ConfirmedSubject("anna@example.com");
   Consent(anna, "newsletter", domain::ConsentKind::kGiven);
   std::string id = Sync<std::string>([&](auto cb) {
@@ -233,7 +216,8 @@ TEST_F(ConsentJobsTest, AFailedDeliveryIsReportedWithoutTheAddress) {
 TEST_F(ConsentJobsTest, MarketingMailGoesOnlyToAConfirmedAddress) {
   konfid::testing::SmtpServer smtp;
   adapters::SmtpMailer mailer({smtp.url()});
-  OutboxSender sender(*storage_, *committer_, *keyring_, *crypto_, mailer, clock_, *policies_);
+  OutboxSender sender(*demo_.storage, *demo_.committer, *demo_.keyring, *demo_.crypto, mailer,
+                      clock_, *demo_.policies);
   // A consent recorded through the API for an address nobody confirmed sends nothing.
   std::string vera = Subject("vera@example.com");
   Consent(vera, "newsletter", domain::ConsentKind::kGiven);
@@ -266,7 +250,7 @@ TEST_F(ConsentJobsTest, MarketingMailGoesOnlyToAConfirmedAddress) {
   EXPECT_EQ(smtp.Received().size(), 1u);
   bool denied = false;
   {
-    auto txn = storage_->Begin(false);
+    auto txn = demo_.storage->Begin(false);
     ASSERT_TRUE(txn);
     ASSERT_TRUE((*txn)->ScanAudit("demo", [&](const domain::AuditEvent& e) {
       if (e.actor == "system:outbox" && e.subject_id == anna && e.outcome == "denied")
@@ -278,7 +262,7 @@ TEST_F(ConsentJobsTest, MarketingMailGoesOnlyToAConfirmedAddress) {
 
   // Once the new address is confirmed, marketing goes to it, and only to it.
   {
-    auto txn = storage_->Begin(true);
+    auto txn = demo_.storage->Begin(true);
     ASSERT_TRUE(txn && (*txn)->SetEmailVerified("demo", anna, clock_.Now()) && (*txn)->Commit());
   }
   ASSERT_TRUE(SendNewsletter(anna));
@@ -295,10 +279,10 @@ TEST_F(ConsentJobsTest, MarketingMailGoesOnlyToAConfirmedAddress) {
 TEST_F(ConsentJobsTest, AChangeAheadIsAnnouncedThenNoticedAndALateAnnouncementIsDropped) {
   std::string anna = Subject("anna@example.com");
   Consent(anna, "newsletter", domain::ConsentKind::kGiven);
-  NoticeJob notices(*storage_, *policies_, uc_->notices);
+  NoticeJob notices(*demo_.storage, *demo_.policies, uc_->notices);
   auto kinds = [&] {
     std::multiset<std::string> out;
-    auto txn = storage_->Begin(false);
+    auto txn = demo_.storage->Begin(false);
     auto due = (*txn)->DueOutbox(clock_.Peek() + 400 * kDay, 100);
     EXPECT_TRUE(due);
     if (due)
@@ -313,9 +297,9 @@ TEST_F(ConsentJobsTest, AChangeAheadIsAnnouncedThenNoticedAndALateAnnouncementIs
     size_t pos = source.find(from);
     EXPECT_NE(pos, std::string::npos);
     source.replace(pos, from.size(), to);
-    auto policy = reader_.Read(source, "wider.toml");
+    auto policy = demo_.reader.Read(source, "wider.toml");
     EXPECT_TRUE(policy) << policy.error().message();
-    auto row = policies_->Publish(*policy, at);
+    auto row = demo_.policies->Publish(*policy, at);
     EXPECT_TRUE(row) << row.error().message();
   };
   const std::string fields = "fields = [\"name\", \"email\", \"phone\"]\nactions";
@@ -325,7 +309,7 @@ TEST_F(ConsentJobsTest, AChangeAheadIsAnnouncedThenNoticedAndALateAnnouncementIs
   EXPECT_EQ(*notices.RunOnce(), 0u);  // and once
   EXPECT_EQ(kinds(), (std::multiset<std::string>{"policy_announcement"}));
   clock_.Advance(12 * kDay);
-  ASSERT_TRUE(policies_->Refresh(clock_.Now()));
+  ASSERT_TRUE(demo_.policies->Refresh(clock_.Now()));
   EXPECT_EQ(*notices.RunOnce(), 1u);  // in force: the notice with its link
   EXPECT_EQ(kinds(), (std::multiset<std::string>{"policy_announcement", "policy_notice"}));
 
@@ -335,11 +319,11 @@ TEST_F(ConsentJobsTest, AChangeAheadIsAnnouncedThenNoticedAndALateAnnouncementIs
   publish(fields, "fields = [\"name\", \"email\", \"phone\", \"city\", \"birth_date\"]\nactions",
           clock_.Peek() + 11 * kDay);
   clock_.Advance(12 * kDay);
-  ASSERT_TRUE(policies_->Refresh(clock_.Now()));
+  ASSERT_TRUE(demo_.policies->Refresh(clock_.Now()));
   EXPECT_EQ(*notices.RunOnce(), 1u);  // only the notice
   EXPECT_EQ(kinds(),
             (std::multiset<std::string>{"policy_announcement", "policy_notice", "policy_notice"}));
-  auto txn = storage_->Begin(false);
+  auto txn = demo_.storage->Begin(false);
   EXPECT_TRUE((*txn)->ListNoticeRuns("demo")->empty());  // both runs of version 3 are done
 }
 

@@ -67,19 +67,4 @@ Result<domain::ConsentEvent> ConsentSigner::Append(ports::Transaction& txn, Audi
       internal::ConsentAudit(who, op, subject, row.event.purpose, domain::Outcome::kOk)));
   return std::move(row.event);
 }
-
-Result<std::string> ConsentSigner::SubjectLang(ports::Transaction& txn, const std::string& tenant,
-                                               const std::string& subject) {
-  KONFID_ASSIGN_OR_RETURN(auto rows, txn.ListConsentEvents(tenant, subject));
-  for (auto r = rows.rbegin(); r != rows.rend(); ++r) {
-    const domain::ConsentEvent& e = r->event;
-    if (e.text_hash.empty()) continue;
-    KONFID_ASSIGN_OR_RETURN(auto english, txn.FindPolicyText(tenant, e.policy_version,
-                                                             "consent/" + e.purpose, "en", "md"));
-    bool en = english && HexEncode(kernel_.crypto().Sha256(AsBytes(*english))) == e.text_hash;
-    return std::string(en ? "en" : "ru");
-  }
-  return std::string("ru");
-}
-
 }  // namespace konfid::app

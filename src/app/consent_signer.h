@@ -41,10 +41,6 @@ class ConsentSigner {
   // The hash of a consent text that Signed has read before; "" otherwise.
   std::string CachedTextHash(const std::string& tenant, int64_t version, const std::string& purpose,
                              const std::string& lang);
-  // The language of the consent texts a subject last read ("en" when its latest event with a
-  // text hash has that of the English text of its version), "ru" otherwise.
-  Result<std::string> SubjectLang(ports::Transaction& txn, const std::string& tenant,
-                                  const std::string& subject);
 
  private:
   Kernel& kernel_;

@@ -26,7 +26,7 @@ Operation ConsentOperation(domain::ConsentKind kind) {
   return Operation::kConsentGiven;
 }
 
-// RecordConsent's checks after the tenant's, in the order their errors are reported: a
+// Record's checks after the tenant's, in the order their errors are reported: a
 // consent-based purpose of the policy in force, then the statement itself, then the subject id.
 Status CheckConsentInput(const domain::TenantPolicy& policy, const std::string& subject,
                          const ConsentInput& input) {
@@ -185,6 +185,9 @@ void Consents::Receipt(const Actor& actor, const std::string& event_id,
 }
 
 Result<std::pair<std::string, Bytes>> Consents::ReceiptKey(const std::string& tenant) const {
+  if (!k_.Active(tenant))
+    return Fail(Error(ErrorCode::kNotFound, "no such tenant on this server")
+                    .WithReason("tenant_not_configured"));
   return ReceiptPublicKey(k_.keyring(), tenant);
 }
 

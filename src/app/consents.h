@@ -50,8 +50,8 @@ class Consents {
   // One consent event with its receipt, by event id (audited). Permission kReceiptsRead.
   void Receipt(const Actor& actor, const std::string& event_id,
                Callback<ports::ConsentEventRow> done);
-  // The tenant's receipt key: id and Ed25519 public key. NotFound for an unknown tenant or one
-  // without a receipt key yet.
+  // The tenant's receipt key: id and Ed25519 public key. NotFound (tenant_not_configured) for
+  // a tenant not configured on this server; NotFound for one without a receipt key yet.
   Result<std::pair<std::string, Bytes>> ReceiptKey(const std::string& tenant) const;
 
  private:

@@ -13,7 +13,7 @@
 // a batch and starts the next while a second thread ("kf-sync") syncs: the disk's latency then
 // overlaps the next batch's work instead of adding to it, and one sync serves every batch
 // committed before it. The `done` callbacks run on that thread (else on the committer's), in
-// submission order across batches: they must only hand the result on (the vault leaves
+// submission order across batches: they must only hand the result on (the subjects use case leaves
 // decryption to the caller's thread for this reason).
 //
 // Every batch first makes sure the master key it wraps new keys under is the database's

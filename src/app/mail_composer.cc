@@ -2,6 +2,7 @@
 
 #include "app/outbox.h"
 #include "app/tokens.h"
+#include "core/encoding.h"
 #include "domain/mail.h"
 
 namespace konfid::app {
@@ -88,6 +89,20 @@ Result<std::string> MailComposer::QueueConfirmation(
   SecureWipe(payload.data(), payload.size());
   KONFID_TRY(txn.InsertOutbox(outbox));
   return outbox.id;
+}
+
+Result<std::string> MailComposer::SubjectLang(ports::Transaction& txn, const std::string& tenant,
+                                              const std::string& subject) {
+  KONFID_ASSIGN_OR_RETURN(auto rows, txn.ListConsentEvents(tenant, subject));
+  for (auto r = rows.rbegin(); r != rows.rend(); ++r) {
+    const domain::ConsentEvent& e = r->event;
+    if (e.text_hash.empty()) continue;
+    KONFID_ASSIGN_OR_RETURN(auto english, txn.FindPolicyText(tenant, e.policy_version,
+                                                             "consent/" + e.purpose, "en", "md"));
+    bool en = english && HexEncode(kernel_.crypto().Sha256(AsBytes(*english))) == e.text_hash;
+    return std::string(en ? "en" : "ru");
+  }
+  return std::string("ru");
 }
 
 }  // namespace konfid::app

@@ -58,6 +58,11 @@ class MailComposer {
                                         const SecretBytes& key, const std::string& email,
                                         const Bytes& email_hash, const std::string& lang,
                                         const std::string& mail_template, UnixMicros now);
+  // Inside a transaction: the language of the subject's mail, that of the consent texts it
+  // last read ("en" when its latest event with a text hash has that of the English text of its
+  // version), "ru" otherwise.
+  Result<std::string> SubjectLang(ports::Transaction& txn, const std::string& tenant,
+                                  const std::string& subject);
   // When a confirmation link made now stops working.
   UnixMicros ConfirmationExpiry(UnixMicros now) const {
     return now + static_cast<int64_t>(settings_.token_hours) * 3'600'000'000LL;

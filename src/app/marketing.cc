@@ -152,7 +152,7 @@ void Marketing::Unsubscribe(const std::string& tenant, const std::string& token,
         KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(link.tenant, subject));
         if (!row) return Ok();  // erased: there is nothing left to send to
         KONFID_ASSIGN_OR_RETURN(*changed,
-                                Withdraw(txn, audit, *active, link.tenant, subject, purpose, now));
+                                Withdraw(txn, audit, *active, link, subject, purpose, now));
         return Ok();
       },
       nullptr,
@@ -163,10 +163,10 @@ void Marketing::Unsubscribe(const std::string& tenant, const std::string& token,
 }
 
 Result<bool> Marketing::Withdraw(ports::Transaction& txn, AuditWriter& audit,
-                                 const ActivePolicy& active, const std::string& tenant,
+                                 const ActivePolicy& active, const Actor& link,
                                  const std::string& subject, const std::string& purpose,
                                  UnixMicros now) {
-  KONFID_ASSIGN_OR_RETURN(auto events, PurposeEvents(txn, tenant, subject, purpose));
+  KONFID_ASSIGN_OR_RETURN(auto events, PurposeEvents(txn, link.tenant, subject, purpose));
   auto states = domain::DeriveConsents(events, *active.policy, now, active.consent_epochs);
   auto it = states.find(purpose);
   bool given = it != states.end() && it->second.last &&
@@ -180,7 +180,6 @@ Result<bool> Marketing::Withdraw(ports::Transaction& txn, AuditWriter& audit,
   e.policy_version = active.version;
   e.method = "unsubscribe_link";
   e.time = now;
-  Actor link{tenant, "link:unsubscribe", Role::kAnalyst};
   KONFID_TRY(signer_.Append(txn, audit, link, Operation::kConsentWithdrawn, *active.policy, subject,
                             std::move(e), "ru"));
   return true;

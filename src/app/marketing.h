@@ -46,8 +46,8 @@ class Marketing {
                            const std::string& unsubscribe_url);
   // Inside Unsubscribe's transaction: the withdrawal, if the consent is given now.
   Result<bool> Withdraw(ports::Transaction& txn, AuditWriter& audit, const ActivePolicy& active,
-                        const std::string& tenant, const std::string& subject,
-                        const std::string& purpose, UnixMicros now);
+                        const Actor& link, const std::string& subject, const std::string& purpose,
+                        UnixMicros now);
 
   Kernel& k_;
   ConsentSigner& signer_;

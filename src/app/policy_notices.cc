@@ -2,7 +2,6 @@
 // and recording the decision their link asks for.
 #include "app/policy_notices.h"
 #include "app/checks.h"
-#include "app/outbox.h"
 #include "app/tokens.h"
 #include "core/encoding.h"
 #include "core/time.h"

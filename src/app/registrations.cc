@@ -2,7 +2,6 @@
 #include "app/registrations.h"
 
 #include "app/checks.h"
-#include "app/outbox.h"
 #include "app/tokens.h"
 #include "domain/sealed_fields.h"
 
@@ -267,7 +266,7 @@ Result<SecretBytes> Registrations::RegistrationSubject(ports::Transaction& txn, 
                           txn.FindSubjectByIndex(who.tenant, rows.email_field, rows.email_hash));
   if (existing) {  // the address is known: its subject is left as it is
     rows.result.subject = existing->id;
-    return k_.keyring().UnwrapSubjectKey(existing->wrapped_key, who.tenant, existing->id);
+    return k_.SubjectKey(*existing);
   }
   ports::SubjectRow& row = rows.row;
   row.wrapped_key = k_.keyring().WrapSubjectKey(rows.key, row.tenant, row.id);

@@ -374,7 +374,7 @@ Status Subjects::ReconfirmEmail(ports::Transaction& txn, AuditWriter& audit, con
   auto email = values.find(spec->name);
   auto hash = index.find(spec->name);
   if (email == values.end() || hash == index.end()) return Ok();  // removed: nobody to ask
-  KONFID_ASSIGN_OR_RETURN(std::string lang, signer_.SubjectLang(txn, who.tenant, row.id));
+  KONFID_ASSIGN_OR_RETURN(std::string lang, mail_.SubjectLang(txn, who.tenant, row.id));
   KONFID_TRY(mail_.QueueConfirmation(txn, policy, who.tenant, row.id, key, email->second,
                                      hash->second, lang, "reconfirm", now));
   // The new address is used to ask its owner to confirm it.

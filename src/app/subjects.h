@@ -12,7 +12,6 @@
 #include <string>
 #include <vector>
 
-#include "app/consent_signer.h"
 #include "app/kernel.h"
 #include "app/mail_composer.h"
 
@@ -37,8 +36,7 @@ struct SealedSubject {
 class Subjects {
  public:
   // Each reference outlives the use case.
-  Subjects(Kernel& kernel, MailComposer& mail, ConsentSigner& signer)
-      : k_(kernel), mail_(mail), signer_(signer) {}
+  Subjects(Kernel& kernel, MailComposer& mail) : k_(kernel), mail_(mail) {}
 
   // collect: validates against the tenant's catalogue (a field no purpose declares is
   // refused, reason field_without_purpose); Conflict (reason duplicate_<field>) when a lookup
@@ -86,7 +84,6 @@ class Subjects {
 
   Kernel& k_;
   MailComposer& mail_;
-  ConsentSigner& signer_;
 };
 
 }  // namespace konfid::app

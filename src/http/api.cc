@@ -61,7 +61,6 @@ ReadQuery ParseReadQuery(const boost::urls::url_view& target) {
 
 Api::Api(ApiDeps deps)
     : d_(std::move(deps)),
-      policy_admin_(d_.policies, d_.storage, d_.policy_reader, d_.clock),
       router_(RouteTable()),
       ready_(std::make_unique<ReadinessCheck>(d_.storage)) {}
 Api::~Api() = default;
@@ -200,9 +199,6 @@ Response Api::ReceiptKey(const Call& call) {
     if (param.key == "tenant") tenant = param.value;
   if (tenant.empty())
     return Problem(call.req, Invalid("name the tenant: ?tenant=<id>", "tenant_required"));
-  if (!d_.policies.Policy(tenant))
-    return Problem(call.req, Error(ErrorCode::kNotFound, "no such tenant on this server")
-                                 .WithReason("tenant_not_configured"));
   auto key = d_.consents.ReceiptKey(tenant);
   if (!key) return Problem(call.req, key.error());
   json::object jwk{{"kty", "OKP"},      {"crv", "Ed25519"}, {"x", Base64UrlEncode(key->second)},
@@ -255,7 +251,7 @@ Response Api::CreateSubject(const Call& call) {
   return res;
 }
 
-// Reads name their purpose: ?purpose=<id>; the vault refuses a read without one.
+// Reads name their purpose: ?purpose=<id>; the use case refuses a read without one.
 Response Api::FindSubject(const Call& call) {
   ReadQuery q = ParseReadQuery(call.target);
   if (q.lookups != 1 || !q.lookup)

@@ -49,14 +49,14 @@ struct ApiDeps {
   app::Consents& consents;
   app::Registrations& registrations;
   app::Marketing& marketing;
-  app::PolicyNotices& notices;
+  app::PolicyNotices& policy_notices;
   app::CheckpointReader& checkpoints;
-  std::string unsubscribe_base;  // Konfid's public address for unsubscribe links
+  app::PolicyAdmin& policy_admin;  // the policy routes' reads and publishing
+  std::string unsubscribe_base;    // Konfid's public address for unsubscribe links
   app::PolicyStore& policies;
-  const ports::PolicyReader& policy_reader;
   app::ApiKeys& keys;
   app::GroupCommitter& committer;
-  ports::Storage& storage;
+  ports::Storage& storage;  // for /readyz
   ports::Clock& clock;
   Metrics& metrics;
   EventLog& events;       // 5xx and other failures are written here and counted
@@ -91,7 +91,7 @@ class Api {
   explicit Api(ApiDeps deps);
   ~Api();
   // Never throws; every failure becomes a problem response. Suspends the calling stackful
-  // coroutine (not the thread) while the vault works. `peer` is the TCP peer's address; the
+  // coroutine (not the thread) while the use case works. `peer` is the TCP peer's address; the
   // client's, for per-client limits, is derived from it and X-Forwarded-For (trusted_proxies).
   // Every response carries X-Request-Id; every 5xx is written to the event log.
   Response Handle(const Request& request, const std::string& peer, Yield yield);
@@ -156,7 +156,6 @@ class Api {
   Response Unsubscribe(const Call& call);
 
   ApiDeps d_;
-  app::PolicyAdmin policy_admin_;
   const Router& router_;
   RateLimiter link_limit_{10, 60'000'000};  // per route and client: 10 a minute
   std::unique_ptr<ReadinessCheck> ready_;

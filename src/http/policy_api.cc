@@ -118,13 +118,13 @@ Result<TextChoice> ChooseText(const Request& req, const Query& query,
 Response Api::PolicyText(const Call& call) {
   auto query = ParsePolicyQuery(call.target);
   if (!query) return Problem(call.req, query.error());
-  auto tenant = policy_admin_.Resolve(Named(*query, "tenant"), call.actor);
+  auto tenant = d_.policy_admin.Resolve(Named(*query, "tenant"), call.actor);
   if (!tenant) return Problem(call.req, tenant.error());
   auto choice = ChooseText(call.req, *query, *tenant);
   if (!choice) return Problem(call.req, choice.error());
   std::string document = query->contains("document") ? Get(*query, "document") : "policy";
-  auto body = policy_admin_.Text(*tenant, choice->version, document, text::LangName(choice->lang),
-                                 text::FormatName(choice->format));
+  auto body = d_.policy_admin.Text(*tenant, choice->version, document, text::LangName(choice->lang),
+                                   text::FormatName(choice->format));
   if (!body) return Problem(call.req, body.error());
   Response res = Text(200, std::move(*body), text::MediaType(choice->format), call.req);
   res.set(beast_http::field::content_language, text::LangName(choice->lang));
@@ -137,9 +137,9 @@ Response Api::PolicyText(const Call& call) {
 Response Api::PolicyVersions(const Call& call) {
   auto query = ParsePolicyQuery(call.target);
   if (!query) return Problem(call.req, query.error());
-  auto tenant = policy_admin_.Resolve(Named(*query, "tenant"), call.actor);
+  auto tenant = d_.policy_admin.Resolve(Named(*query, "tenant"), call.actor);
   if (!tenant) return Problem(call.req, tenant.error());
-  auto versions = policy_admin_.Versions(*tenant);
+  auto versions = d_.policy_admin.Versions(*tenant);
   if (!versions) return Problem(call.req, versions.error());
   json::array out;
   for (const auto& v : *versions) out.push_back(VersionJson(v, tenant->active->version));
@@ -149,7 +149,7 @@ Response Api::PolicyVersions(const Call& call) {
 Response Api::PublishPolicy(const Call& call) {
   auto query = ParsePolicyQuery(call.target);
   if (!query) return Problem(call.req, query.error());
-  auto tenant = policy_admin_.Resolve(Named(*query, "tenant"), call.actor);
+  auto tenant = d_.policy_admin.Resolve(Named(*query, "tenant"), call.actor);
   if (!tenant) return Problem(call.req, tenant.error());
   auto type = call.req[beast_http::field::content_type];
   if (!IsMediaType(type, "application/toml") && !IsMediaType(type, "text/plain"))
@@ -165,8 +165,8 @@ Response Api::PublishPolicy(const Call& call) {
   std::string short_notice = Get(*query, "short_notice");
   if (query->contains("short_notice") && short_notice != "true" && short_notice != "false")
     return Problem(call.req, Invalid("short_notice must be true or false", "invalid_query"));
-  auto published = policy_admin_.Publish(*call.actor, *tenant, call.req.body(), effective,
-                                         short_notice == "true");
+  auto published = d_.policy_admin.Publish(*call.actor, *tenant, call.req.body(), effective,
+                                           short_notice == "true");
   if (!published) return Problem(call.req, published.error());
   Response res = Json(201, VersionJson(published->row, published->in_force), call.req);
   res.set(beast_http::field::location,
@@ -177,13 +177,13 @@ Response Api::PublishPolicy(const Call& call) {
 Response Api::PolicyVersion(const Call& call) {
   auto query = ParsePolicyQuery(call.target);
   if (!query) return Problem(call.req, query.error());
-  auto tenant = policy_admin_.Resolve(Named(*query, "tenant"), call.actor);
+  auto tenant = d_.policy_admin.Resolve(Named(*query, "tenant"), call.actor);
   if (!tenant) return Problem(call.req, tenant.error());
   int64_t version = VersionNumber(call.params.Get("n"));
   if (version < 1)
     return Problem(call.req,
                    Error(ErrorCode::kNotFound, "no such version").WithReason("not_found"));
-  auto detail = policy_admin_.Version(*tenant, version);
+  auto detail = d_.policy_admin.Version(*tenant, version);
   if (!detail) return Problem(call.req, detail.error());
   json::object out = VersionJson(detail->row, tenant->active->version);
   out["source"] = detail->row.source;

@@ -101,7 +101,7 @@ Response Api::RenewalPage(const Call& call) {
   page.action = RenewalPath(call);
   if (auto policy = d_.policies.Policy(tenant)) page.policy_url = policy->publication.url;
   auto r = Await<app::RenewalRequest>(
-      [&](auto cb) { d_.notices.Renewal(tenant, token, std::move(cb)); }, call.yield);
+      [&](auto cb) { d_.policy_notices.Renewal(tenant, token, std::move(cb)); }, call.yield);
   if (!r) {
     page.state = text::RenewalPage::State::kInvalid;
     return Page(400, page, "ru", call.req);
@@ -122,7 +122,8 @@ Response Api::Renew(const Call& call) {
   if (!decision) return Problem(req, decision.error());
   auto r = Await<std::vector<domain::ConsentEvent>>(
       [&](auto cb) {
-        d_.notices.Renew(tenant, token, decision->version, decision->decisions, std::move(cb));
+        d_.policy_notices.Renew(tenant, token, decision->version, decision->decisions,
+                                std::move(cb));
       },
       call.yield);
   if (!form) {

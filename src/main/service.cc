@@ -56,13 +56,14 @@ Service::Service(cli::ServeInputs inputs, Adapters adapters,
       kernel_(policies_, in_.keyring, *committer_, a_.crypto, a_.phones, a_.clock),
       signer_(kernel_),
       mail_(kernel_, MailSettingsOf(in_.config.mail)),
-      subjects_(kernel_, mail_, signer_),
+      subjects_(kernel_, mail_),
       consents_(kernel_, signer_),
       registrations_(kernel_, signer_, mail_),
       marketing_(kernel_, signer_, mail_),
       policy_notices_(kernel_, signer_, mail_),
       consent_expiry_(kernel_, signer_),
       checkpoint_reader_(in_.storage, policies_, in_.keyring),
+      policy_admin_(policies_, in_.storage, a_.policy_reader, a_.clock),
       notices_(in_.storage, policies_, policy_notices_),  // queued with or without SMTP: they wait
       expiry_(in_.storage, policies_, consent_expiry_),
       keys_(in_.storage, a_.crypto, a_.clock, admin_log_),
@@ -119,7 +120,7 @@ Status Service::CreateServer(const std::pair<std::string, unsigned short>& liste
   const ports::ServiceConfig& config = in_.config;
   api_ = std::make_unique<http::Api>(http::ApiDeps{
       subjects_, consents_, registrations_, marketing_, policy_notices_, checkpoint_reader_,
-      config.mail.unsubscribe_base, policies_, a_.policy_reader, keys_, *committer_, in_.storage,
+      policy_admin_, config.mail.unsubscribe_base, policies_, keys_, *committer_, in_.storage,
       a_.clock, metrics_, a_.events, scheduler_, std::move(proxies)});
   http::ServerOptions& options = server_options_;
   options.host = listen.first;

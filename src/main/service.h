@@ -21,6 +21,7 @@
 #include "app/marketing.h"
 #include "app/notices.h"
 #include "app/outbox.h"
+#include "app/policy_admin.h"
 #include "app/policy_notices.h"
 #include "app/policy_store.h"
 #include "app/registrations.h"
@@ -83,6 +84,7 @@ class Service {
   app::PolicyNotices policy_notices_;
   app::ConsentExpiry consent_expiry_;
   app::CheckpointReader checkpoint_reader_;
+  app::PolicyAdmin policy_admin_;
   app::NoticeJob notices_;
   app::ExpiryJob expiry_;
   std::unique_ptr<ports::Mailer> mailer_;      // null without [mail] smtp_url

@@ -22,7 +22,7 @@ struct UseCases {
       : kernel(policies, keyring, committer, crypto, phones, clock),
         signer(kernel),
         mail(kernel, std::move(mail_settings)),
-        subjects(kernel, mail, signer),
+        subjects(kernel, mail),
         consents(kernel, signer),
         registrations(kernel, signer, mail),
         marketing(kernel, signer, mail),

@@ -1,0 +1,52 @@
+// The tenant "demo" of examples/policy.toml on a real SQLite file in `dir`: its keys, the
+// policy published and in force, the group committer and the use cases over them. What the
+// app tests that drive use cases without HTTP share. Links the SQLite, libsodium, toml++ and
+// libphonenumber adapters (the app module's test libraries). Not thread-safe to open.
+#pragma once
+
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "adapters/config/toml_config.h"
+#include "adapters/crypto/sodium_crypto.h"
+#include "adapters/phone/libphonenumber_normalizer.h"
+#include "adapters/storage/sqlite/sqlite_storage.h"
+#include "test_support.h"
+#include "use_cases.h"
+
+namespace konfid::fakes {
+
+struct DemoTenant {
+  // Opens everything in order; the first error stops it.
+  Status Open(const std::string& dir, ports::Clock& clock) {
+    KONFID_ASSIGN_OR_RETURN(crypto, adapters::SodiumCrypto::Create());
+    KONFID_ASSIGN_OR_RETURN(
+        storage,
+        adapters::SqliteStorage::Open({dir + "/k.db", true, 5000, &konfid::testing::RealClock()}));
+    KONFID_TRY(storage->Migrate());
+    KONFID_ASSIGN_OR_RETURN(keyring, app::Keyring::Open(*crypto, *storage, crypto->NewKey(), true));
+    KONFID_TRY(keyring->EnsureTenant("demo", clock.Now()));
+    std::ifstream in(konfid::testing::SourceDir() + "/examples/policy.toml");
+    std::stringstream text;
+    text << in.rdbuf();
+    KONFID_ASSIGN_OR_RETURN(auto policy, reader.Read(text.str(), "policy.toml"));
+    policies = std::make_unique<app::PolicyStore>(*storage, *crypto, clock, reader);
+    KONFID_TRY(policies->Start({policy}));
+    committer = std::make_unique<app::GroupCommitter>(*storage, *crypto, *keyring, clock);
+    uc = std::make_unique<UseCases>(*policies, *keyring, *committer, *crypto, phones, clock);
+    return Ok();
+  }
+
+  adapters::TomlPolicyReader reader;
+  adapters::LibPhoneNumberNormalizer phones;
+  std::unique_ptr<adapters::SodiumCrypto> crypto;
+  std::unique_ptr<adapters::SqliteStorage> storage;
+  std::unique_ptr<app::Keyring> keyring;
+  std::unique_ptr<app::PolicyStore> policies;
+  std::unique_ptr<app::GroupCommitter> committer;
+  std::unique_ptr<UseCases> uc;
+};
+
+}  // namespace konfid::fakes
