@@ -56,7 +56,7 @@ Status GetBounded(const std::string& path, const toml::table& t, const char* key
                   int64_t hi, const std::string& message, auto& out) {
   const toml::node* n = t.get(key);
   if (!n) return Ok();
-  auto v = n->value<int64_t>();
+  auto v = n->value_exact<int64_t>();  // not a float: toml++ casts those unchecked
   if (!v || *v < lo || *v > hi) return Fail(Bad(path, *n, message));
   out = static_cast<std::remove_reference_t<decltype(out)>>(*v);
   return Ok();

@@ -41,6 +41,15 @@ TEST(TomlConfig, RejectsBadServiceSettings) {
                     dir, "k.toml", "[server]\nbody_limit = 5\n[[tenant]]\npolicy = \"p.toml\"\n")))
                 .find("body_limit"),
             std::string::npos);
+  // A float where an integer belongs is refused, however large (toml++ would cast it
+  // unchecked: undefined behaviour the fuzzer found for 10e24).
+  for (const char* value : {"10e24", "65536.0", "-1e300", "nan", "inf"})
+    EXPECT_NE(msg(LoadServiceConfig(Write(dir, "kf.toml",
+                                          std::string("[server]\nbody_limit = ") + value +
+                                              "\n[[tenant]]\npolicy = \"p.toml\"\n")))
+                  .find("body_limit must be"),
+              std::string::npos)
+        << value;
   EXPECT_NE(msg(LoadServiceConfig(Write(dir, "k2.toml", "[server]\n"))).find("no [[tenant]]"),
             std::string::npos);
   EXPECT_NE(msg(LoadServiceConfig(

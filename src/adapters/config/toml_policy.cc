@@ -149,7 +149,7 @@ Status ReadPublication(const Reader& r, const toml::table& root, domain::TenantP
   KONFID_ASSIGN_OR_RETURN(p.publication.url, r.String(*t, "url"));
   KONFID_ASSIGN_OR_RETURN(p.publication.notice, r.Strings(*t, "notice"));
   if (const toml::node* n = t->get("notice_days")) {
-    auto v = n->value<int64_t>();
+    auto v = n->value_exact<int64_t>();  // not a float: toml++ casts those unchecked
     if (!v || *v < 0 || *v > 365) return Fail(r.Bad(*n, "notice_days must be 0..365"));
     p.publication.notice_days = static_cast<int>(*v);
   }
@@ -191,7 +191,7 @@ Status ReadFields(const Reader& r, const toml::table& root, domain::TenantPolicy
     f.type = *parsed;
     KONFID_ASSIGN_OR_RETURN(f.required, r.Bool(*t, "required", false));
     if (const toml::node* ml = t->get("max_length")) {
-      auto v = ml->value<int64_t>();
+      auto v = ml->value_exact<int64_t>();
       if (!v || *v <= 0) return Fail(r.Bad(*ml, "max_length must be a positive integer"));
       f.max_length = static_cast<size_t>(*v);
     }

@@ -136,6 +136,12 @@ const Case kCases[] = {
        return Replace(t, "methods = \"automated\"", "method = \"automated\"");
      },
      "method = \"automated\"", "unknown key 'method' in [[purpose]]", true},
+    {"structural_float_length",  // toml++ would cast a float unchecked (the fuzzer's find)
+     [](const std::string& t) { return Replace(t, "max_length = 100", "max_length = 1e30"); },
+     "max_length = 1e30", "max_length must be a positive integer", true},
+    {"structural_float_notice_days",
+     [](const std::string& t) { return Replace(t, "notice_days = 10 ", "notice_days = 10.0 "); },
+     "notice_days = 10.0", "notice_days must be 0..365", true},
     {"structural_unknown_type",
      [](const std::string& t) { return Replace(t, "type = \"date\"", "type = \"calendar\""); },
      "name = \"birth_date\"", "unknown type 'calendar'"},
