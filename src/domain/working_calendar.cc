@@ -65,7 +65,9 @@ Result<CalendarYear> ParseCalendarYear(std::string_view text) {
     std::string_view entry = Trim(raw.substr(0, raw.find('#')));
     if (!entry.empty()) KONFID_TRY(ParseEntry(entry, line, out, previous));
   }
-  if (out.year == 0) return Fail(BadLine(line, "the calendar lists no date"));
+  if (out.year == 0)  // no line is wrong, so none is named
+    return Fail(Error(ErrorCode::kInvalidArgument, "calendar: it lists no date")
+                    .WithReason("invalid_calendar"));
   return out;
 }
 

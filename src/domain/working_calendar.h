@@ -40,7 +40,8 @@ struct CalendarYear {
 };
 
 // Parses one calendar file. Failure: InvalidArgument, reason "invalid_calendar", with a message
-// that names the first bad line's number ("calendar line 7: ...") and what is wrong with it.
+// that names the first bad line's number ("calendar line 7: ...") and what is wrong with it, or
+// "calendar: it lists no date" for a file without entries.
 Result<CalendarYear> ParseCalendarYear(std::string_view text);
 
 class WorkingCalendar {
@@ -58,6 +59,7 @@ class WorkingCalendar {
   int first_year() const { return *years_.begin(); }
   int last_year() const { return *years_.rbegin(); }
 
+  // Dates given to these must be valid (IsValidDate).
   // Whether `date` is a working day. Failure: InvalidArgument, reason "calendar_unknown", when
   // its year is not covered: never a guess from the weekday.
   Result<bool> IsWorkingDay(Date date) const;

@@ -109,7 +109,8 @@ TEST(WorkingCalendar, RefusesABrokenLineByItsNumber) {
       {"2025-01-02 off\n2025-01-01 off\n", "calendar line 2:", "after"},
       {"2025-01-02 off\n2025-01-02 off\n", "calendar line 2:", "after"},
       {"2025-12-31 off\n\n2026-01-01 off\n", "calendar line 3:", "2025"},
-      {"# only a comment\n", "calendar line 1:", "no date"},
+      {"# only a comment\n", "calendar:", "no date"},
+      {"", "calendar:", "no date"},
   };
   for (const Row& row : rows) {
     auto year = ParseCalendarYear(row.text);
