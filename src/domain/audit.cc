@@ -40,6 +40,24 @@ std::string_view OperationName(Operation op) {
       return "consent_expired";
     case Operation::kConsentRenewed:
       return "consent_renewed";
+    case Operation::kUnblock:
+      return "unblock";
+    case Operation::kRequestReceived:
+      return "request_received";
+    case Operation::kRequestInProgress:
+      return "request_in_progress";
+    case Operation::kRequestExtended:
+      return "request_extended";
+    case Operation::kRequestDone:
+      return "request_done";
+    case Operation::kRequestRefused:
+      return "request_refused";
+    case Operation::kCodeSent:
+      return "code_sent";
+    case Operation::kSessionOpened:
+      return "session_opened";
+    case Operation::kSessionClosed:
+      return "session_closed";
   }
   return "use";
 }

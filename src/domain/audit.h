@@ -33,6 +33,17 @@ enum class Operation {
   kConsentRefused,
   kConsentExpired,
   kConsentRenewed,
+  kUnblock,  // a staff decision lifts a block (kBlock places one)
+  // A data-subject request moved to a state (domain/requests.h), named "request_<state>".
+  kRequestReceived,
+  kRequestInProgress,
+  kRequestExtended,
+  kRequestDone,
+  kRequestRefused,
+  // A visitor proving who they are (app/self_identity.h).
+  kCodeSent,       // "code_sent": a one-time code went out
+  kSessionOpened,  // "session_opened": a right code opened a self session
+  kSessionClosed,  // "session_closed"
 };
 
 std::string_view OperationName(Operation op);
