@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/encoding.h"
@@ -31,6 +32,9 @@ struct SubjectRow {
   UnixMicros created_at = 0;
   UnixMicros updated_at = 0;
   UnixMicros email_verified_at = 0;  // 0: the email address is not confirmed
+  // What is blocked (domain/blocking.h): empty for nothing, "*" for the whole subject, else
+  // the blocked fields' names, comma-separated.
+  std::string blocked;
 };
 
 struct TenantRow {
@@ -140,6 +144,49 @@ struct TokenRow {
   UnixMicros used_at = 0;  // 0 while unused
 };
 
+// A data-subject request (app/requests.h), as stored. What may hold personal data (the claim,
+// the identifying document, the reasons given) is sealed under the subject's data key.
+struct RequestRow {
+  std::string tenant;
+  std::string id;  // 32 hex, ordered by time
+  std::string subject;
+  std::string kind;         // domain::RequestKindName
+  std::string state;        // domain::RequestStateName
+  bool open = true;         // domain::IsOpen(state)
+  std::string channel;      // domain::RequestChannelName
+  std::string received_on;  // YYYY-MM-DD in the tenant's time zone
+  std::string due_on;       // YYYY-MM-DD: the term's last day, its extension included
+  Bytes sealed;             // app/requests.cc: the details, sealed under the subject's key
+  std::string history;      // domain::FormatRequestHistory
+  UnixMicros created_at = 0;
+  UnixMicros updated_at = 0;
+};
+
+// Which requests the staff queue lists. Empty strings match everything.
+struct RequestFilter {
+  std::string state;
+  std::string kind;
+  // When set (YYYY-MM-DD): only open requests whose due_on is before it (overdue today).
+  std::string due_before;
+  std::string after;  // keyset paging: ids after this one
+  size_t limit = 50;
+};
+
+// A one-time code sent to prove who one is (app/self_identity.h). Only a keyed hash of the
+// code is kept. A code asked for an address no subject has is stored the same way with an
+// empty subject, so that both are answered alike.
+struct OtpCodeRow {
+  std::string tenant;
+  std::string id;  // the challenge the client holds: 32 hex
+  std::string subject;
+  Bytes address_hash;  // the address's blind-index hash: the per-address rate limit's key
+  Bytes code_hash;
+  int64_t tries = 0;  // wrong codes so far
+  UnixMicros created_at = 0;
+  UnixMicros expires_at = 0;
+  UnixMicros used_at = 0;  // 0 while unused
+};
+
 class Transaction {
  public:
   virtual ~Transaction() = default;  // rolls back unless committed
@@ -162,6 +209,9 @@ class Transaction {
   virtual Status UpdateSubjectKey(const std::string& tenant, const std::string& id,
                                   const Bytes& wrapped_key) = 0;
   virtual Result<uint64_t> CountSubjects(const std::string& tenant) = 0;
+  // Writes the subject's `blocked` column. False when there is no such subject.
+  virtual Result<bool> SetSubjectBlocked(const std::string& tenant, const std::string& id,
+                                         const std::string& blocked, UnixMicros updated_at) = 0;
 
   // Blind index, unique per (tenant, field, hash): InsertIndex returns Conflict on a
   // duplicate, enforced by the database so that concurrent writers cannot both succeed.
@@ -252,6 +302,33 @@ class Transaction {
                                                     const Bytes& hash) = 0;
   virtual Result<bool> MarkTokenUsed(const std::string& tenant, const Bytes& hash,
                                      UnixMicros at) = 0;
+
+  // Data-subject requests. InsertRequest: Conflict when the id exists. UpdateRequest writes
+  // state, open, due_on, sealed, history and updated_at. ListRequests: the tenant's requests
+  // that match, in id order. ListSubjectRequests: one subject's, oldest first.
+  // CountOverdueRequests: the tenant's open requests due before `today`, by kind.
+  virtual Status InsertRequest(const RequestRow& row) = 0;
+  virtual Result<std::optional<RequestRow>> FindRequest(const std::string& tenant,
+                                                        const std::string& id) = 0;
+  virtual Status UpdateRequest(const RequestRow& row) = 0;
+  virtual Result<std::vector<RequestRow>> ListRequests(const std::string& tenant,
+                                                       const RequestFilter& filter) = 0;
+  virtual Result<std::vector<RequestRow>> ListSubjectRequests(const std::string& tenant,
+                                                              const std::string& subject) = 0;
+  virtual Result<std::vector<std::pair<std::string, uint64_t>>> CountOverdueRequests(
+      const std::string& tenant, const std::string& today) = 0;
+
+  // One-time codes. InsertOtpCode: Conflict when the id exists. CountOtpCodes: the codes sent
+  // to an address since `since`. AddOtpTry counts a wrong code and returns the tries so far.
+  // MarkOtpUsed: false when the code was used already.
+  virtual Status InsertOtpCode(const OtpCodeRow& row) = 0;
+  virtual Result<std::optional<OtpCodeRow>> FindOtpCode(const std::string& tenant,
+                                                        const std::string& id) = 0;
+  virtual Result<uint64_t> CountOtpCodes(const std::string& tenant, const Bytes& address_hash,
+                                         UnixMicros since) = 0;
+  virtual Result<int64_t> AddOtpTry(const std::string& tenant, const std::string& id) = 0;
+  virtual Result<bool> MarkOtpUsed(const std::string& tenant, const std::string& id,
+                                   UnixMicros at) = 0;
 
   virtual Status InsertApiKey(const ApiKeyRow& row) = 0;
   virtual Result<std::optional<ApiKeyRow>> FindApiKey(const std::string& key_id) = 0;

@@ -154,6 +154,44 @@ class ForwardingTransaction : public ports::Transaction {
   Result<bool> MarkTokenUsed(const std::string& tenant, const Bytes& hash, UnixMicros at) override {
     return inner_->MarkTokenUsed(tenant, hash, at);
   }
+  Result<bool> SetSubjectBlocked(const std::string& tenant, const std::string& id,
+                                 const std::string& blocked, UnixMicros updated_at) override {
+    return inner_->SetSubjectBlocked(tenant, id, blocked, updated_at);
+  }
+  Status InsertRequest(const ports::RequestRow& row) override { return inner_->InsertRequest(row); }
+  Result<std::optional<ports::RequestRow>> FindRequest(const std::string& tenant,
+                                                       const std::string& id) override {
+    return inner_->FindRequest(tenant, id);
+  }
+  Status UpdateRequest(const ports::RequestRow& row) override { return inner_->UpdateRequest(row); }
+  Result<std::vector<ports::RequestRow>> ListRequests(const std::string& tenant,
+                                                      const ports::RequestFilter& filter) override {
+    return inner_->ListRequests(tenant, filter);
+  }
+  Result<std::vector<ports::RequestRow>> ListSubjectRequests(const std::string& tenant,
+                                                             const std::string& subject) override {
+    return inner_->ListSubjectRequests(tenant, subject);
+  }
+  Result<std::vector<std::pair<std::string, uint64_t>>> CountOverdueRequests(
+      const std::string& tenant, const std::string& today) override {
+    return inner_->CountOverdueRequests(tenant, today);
+  }
+  Status InsertOtpCode(const ports::OtpCodeRow& row) override { return inner_->InsertOtpCode(row); }
+  Result<std::optional<ports::OtpCodeRow>> FindOtpCode(const std::string& tenant,
+                                                       const std::string& id) override {
+    return inner_->FindOtpCode(tenant, id);
+  }
+  Result<uint64_t> CountOtpCodes(const std::string& tenant, const Bytes& address_hash,
+                                 UnixMicros since) override {
+    return inner_->CountOtpCodes(tenant, address_hash, since);
+  }
+  Result<int64_t> AddOtpTry(const std::string& tenant, const std::string& id) override {
+    return inner_->AddOtpTry(tenant, id);
+  }
+  Result<bool> MarkOtpUsed(const std::string& tenant, const std::string& id,
+                           UnixMicros at) override {
+    return inner_->MarkOtpUsed(tenant, id, at);
+  }
   Status InsertApiKey(const ports::ApiKeyRow& row) override { return inner_->InsertApiKey(row); }
   Result<std::optional<ports::ApiKeyRow>> FindApiKey(const std::string& key_id) override {
     return inner_->FindApiKey(key_id);

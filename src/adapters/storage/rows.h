@@ -16,11 +16,12 @@
 
 namespace konfid::adapters {
 
-// From column `first` on: wrapped_key, fields, created_at, updated_at, email_verified_at.
+// From column `first` on: wrapped_key, fields, created_at, updated_at, email_verified_at,
+// blocked.
 template <typename Row>
 ports::SubjectRow SubjectFrom(const Row& row, int first, std::string tenant, std::string id) {
-  return {std::move(tenant),  std::move(id),      row.Blob(first),   row.Blob(first + 1),
-          row.Int(first + 2), row.Int(first + 3), row.Int(first + 4)};
+  return {std::move(tenant),  std::move(id),      row.Blob(first),    row.Blob(first + 1),
+          row.Int(first + 2), row.Int(first + 3), row.Int(first + 4), row.Text(first + 5)};
 }
 
 // tenant_id, subject_id, wrapped_key.
@@ -134,6 +135,29 @@ ports::OutboxRow OutboxFrom(const Row& row) {
 template <typename Row>
 ports::TokenRow TokenFrom(const Row& row, const std::string& tenant, const Bytes& hash) {
   return {tenant, hash, row.Text(0), row.Text(1), row.Text(2), row.Int(3), row.Int(4), row.Int(5)};
+}
+
+#define KONFID_REQUEST_COLUMNS                                                                  \
+  "tenant_id, request_id, subject_id, kind, state, open, channel, received_on, due_on, sealed," \
+  " history, created_at, updated_at"
+
+// KONFID_REQUEST_COLUMNS.
+template <typename Row>
+ports::RequestRow RequestFrom(const Row& row) {
+  return {row.Text(0),     row.Text(1), row.Text(2), row.Text(3), row.Text(4),
+          row.Int(5) != 0, row.Text(6), row.Text(7), row.Text(8), row.Blob(9),
+          row.Text(10),    row.Int(11), row.Int(12)};
+}
+
+#define KONFID_OTP_COLUMNS                                                                  \
+  "tenant_id, code_id, subject_id, address_hash, code_hash, tries, created_at, expires_at," \
+  " used_at"
+
+// KONFID_OTP_COLUMNS.
+template <typename Row>
+ports::OtpCodeRow OtpCodeFrom(const Row& row) {
+  return {row.Text(0), row.Text(1), row.Text(2), row.Blob(3), row.Blob(4),
+          row.Int(5),  row.Int(6),  row.Int(7),  row.Int(8)};
 }
 
 }  // namespace konfid::adapters

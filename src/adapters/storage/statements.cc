@@ -20,8 +20,8 @@ constexpr Entry kShared[] = {
      "INSERT INTO subjects (tenant_id, subject_id, wrapped_key, fields, created_at, updated_at)"
      " VALUES ($1, $2, $3, $4, $5, $6)"},
     {Stmt::kFindSubject,
-     "SELECT wrapped_key, fields, created_at, updated_at, email_verified_at FROM subjects"
-     " WHERE tenant_id = $1 AND subject_id = $2"},
+     "SELECT wrapped_key, fields, created_at, updated_at, email_verified_at, blocked"
+     " FROM subjects WHERE tenant_id = $1 AND subject_id = $2"},
     {Stmt::kSetEmailVerified,
      "UPDATE subjects SET email_verified_at = $1 WHERE tenant_id = $2 AND subject_id = $3"},
     {Stmt::kUpdateSubjectFields,
@@ -33,6 +33,8 @@ constexpr Entry kShared[] = {
     {Stmt::kUpdateSubjectKey,
      "UPDATE subjects SET wrapped_key = $1 WHERE tenant_id = $2 AND subject_id = $3"},
     {Stmt::kCountSubjects, "SELECT count(*) FROM subjects WHERE tenant_id = $1"},
+    {Stmt::kSetSubjectBlocked,
+     "UPDATE subjects SET blocked = $1, updated_at = $2 WHERE tenant_id = $3 AND subject_id = $4"},
 
     {Stmt::kInsertIndex,
      "INSERT INTO subject_index (tenant_id, field, hash, subject_id) VALUES ($1, $2, $3, $4)"},
@@ -40,7 +42,7 @@ constexpr Entry kShared[] = {
      "SELECT subject_id FROM subject_index WHERE tenant_id = $1 AND field = $2 AND hash = $3"},
     {Stmt::kFindSubjectByIndex,
      "SELECT s.subject_id, s.wrapped_key, s.fields, s.created_at, s.updated_at,"
-     " s.email_verified_at FROM subject_index i JOIN subjects s"
+     " s.email_verified_at, s.blocked FROM subject_index i JOIN subjects s"
      " ON s.tenant_id = i.tenant_id AND s.subject_id = i.subject_id"
      " WHERE i.tenant_id = $1 AND i.field = $2 AND i.hash = $3"},
     {Stmt::kDeleteSubjectIndex,
@@ -147,6 +149,39 @@ constexpr Entry kShared[] = {
      " WHERE tenant_id = $1 AND token_hash = $2"},
     {Stmt::kMarkTokenUsed,
      "UPDATE tokens SET used_at = $1 WHERE tenant_id = $2 AND token_hash = $3 AND used_at = 0"},
+
+    {Stmt::kInsertRequest, "INSERT INTO requests (" KONFID_REQUEST_COLUMNS
+                           ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"},
+    {Stmt::kFindRequest,
+     "SELECT " KONFID_REQUEST_COLUMNS " FROM requests WHERE tenant_id = $1 AND request_id = $2"},
+    {Stmt::kUpdateRequest,
+     "UPDATE requests SET state = $1, open = $2, due_on = $3, sealed = $4, history = $5,"
+     " updated_at = $6 WHERE tenant_id = $7 AND request_id = $8"},
+    // Every filter is optional (an empty parameter matches all); paging goes by id.
+    {Stmt::kListRequests,
+     "SELECT " KONFID_REQUEST_COLUMNS
+     " FROM requests WHERE tenant_id = $1 AND request_id > $2 AND ($3 = '' OR state = $3)"
+     " AND ($4 = '' OR kind = $4) AND ($5 = '' OR (open = 1 AND due_on <> '' AND due_on < $5))"
+     " ORDER BY request_id LIMIT $6"},
+    {Stmt::kListSubjectRequests,
+     "SELECT " KONFID_REQUEST_COLUMNS
+     " FROM requests WHERE tenant_id = $1 AND subject_id = $2 ORDER BY request_id"},
+    {Stmt::kCountOverdueRequests,
+     "SELECT kind, count(*) FROM requests WHERE tenant_id = $1 AND open = 1 AND due_on <> ''"
+     " AND due_on < $2"
+     " GROUP BY kind ORDER BY kind"},
+    {Stmt::kInsertOtpCode,
+     "INSERT INTO otp_codes (" KONFID_OTP_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"},
+    {Stmt::kFindOtpCode,
+     "SELECT " KONFID_OTP_COLUMNS " FROM otp_codes WHERE tenant_id = $1 AND code_id = $2"},
+    {Stmt::kCountOtpCodes,
+     "SELECT count(*) FROM otp_codes WHERE tenant_id = $1 AND address_hash = $2"
+     " AND created_at >= $3"},
+    {Stmt::kAddOtpTry,
+     "UPDATE otp_codes SET tries = tries + 1 WHERE tenant_id = $1 AND code_id = $2"
+     " RETURNING tries"},
+    {Stmt::kMarkOtpUsed,
+     "UPDATE otp_codes SET used_at = $1 WHERE tenant_id = $2 AND code_id = $3 AND used_at = 0"},
 };
 
 constexpr bool InStmtOrder() {

@@ -27,6 +27,7 @@ enum class Stmt {
   kListSubjectKeys,
   kUpdateSubjectKey,
   kCountSubjects,
+  kSetSubjectBlocked,
   // the blind index
   kInsertIndex,
   kLookupIndex,
@@ -72,6 +73,18 @@ enum class Stmt {
   kInsertToken,
   kFindToken,
   kMarkTokenUsed,
+  // data-subject requests and one-time codes
+  kInsertRequest,
+  kFindRequest,
+  kUpdateRequest,
+  kListRequests,
+  kListSubjectRequests,
+  kCountOverdueRequests,
+  kInsertOtpCode,
+  kFindOtpCode,
+  kCountOtpCodes,
+  kAddOtpTry,
+  kMarkOtpUsed,
   kCount  // not a statement: the size of the table
 };
 

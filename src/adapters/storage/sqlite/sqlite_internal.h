@@ -430,6 +430,27 @@ class SqliteTransaction final : public ports::Transaction {
 
   Result<bool> MarkTokenUsed(const std::string& tenant, const Bytes& hash, UnixMicros at) override;
 
+  Result<bool> SetSubjectBlocked(const std::string& tenant, const std::string& id,
+                                 const std::string& blocked, UnixMicros updated_at) override;
+  Status InsertRequest(const ports::RequestRow& r) override;
+  Result<std::optional<ports::RequestRow>> FindRequest(const std::string& tenant,
+                                                       const std::string& id) override;
+  Status UpdateRequest(const ports::RequestRow& r) override;
+  Result<std::vector<ports::RequestRow>> ListRequests(const std::string& tenant,
+                                                      const ports::RequestFilter& filter) override;
+  Result<std::vector<ports::RequestRow>> ListSubjectRequests(const std::string& tenant,
+                                                             const std::string& subject) override;
+  Result<std::vector<std::pair<std::string, uint64_t>>> CountOverdueRequests(
+      const std::string& tenant, const std::string& today) override;
+  Status InsertOtpCode(const ports::OtpCodeRow& r) override;
+  Result<std::optional<ports::OtpCodeRow>> FindOtpCode(const std::string& tenant,
+                                                       const std::string& id) override;
+  Result<uint64_t> CountOtpCodes(const std::string& tenant, const Bytes& address_hash,
+                                 UnixMicros since) override;
+  Result<int64_t> AddOtpTry(const std::string& tenant, const std::string& id) override;
+  Result<bool> MarkOtpUsed(const std::string& tenant, const std::string& id,
+                           UnixMicros at) override;
+
   Status InsertApiKey(const ports::ApiKeyRow& r) override;
 
   Result<std::optional<ports::ApiKeyRow>> FindApiKey(const std::string& key_id) override;

@@ -1,0 +1,82 @@
+// The PostgreSQL statements of data-subject requests, one-time codes and blocking (texts and
+// row mapping shared: statements.cc, rows.h).
+#include "adapters/storage/postgres/pg_internal.h"
+
+namespace konfid::adapters::pg_internal {
+
+Result<bool> PgTransaction::SetSubjectBlocked(const std::string& tenant, const std::string& id,
+                                              const std::string& blocked, UnixMicros updated_at) {
+  KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kSetSubjectBlocked, {blocked, updated_at, tenant, id}));
+  return Changed(r.get());
+}
+
+Status PgTransaction::InsertRequest(const ports::RequestRow& r) {
+  return X(Stmt::kInsertRequest,
+           {r.tenant, r.id, r.subject, r.kind, r.state, int64_t{r.open ? 1 : 0}, r.channel,
+            r.received_on, r.due_on, r.sealed, r.history, r.created_at, r.updated_at});
+}
+
+Result<std::optional<ports::RequestRow>> PgTransaction::FindRequest(const std::string& tenant,
+                                                                    const std::string& id) {
+  KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kFindRequest, {tenant, id}));
+  return One(r.get(), [](const PgRow& row) { return RequestFrom(row); });
+}
+
+Status PgTransaction::UpdateRequest(const ports::RequestRow& r) {
+  return X(Stmt::kUpdateRequest, {r.state, int64_t{r.open ? 1 : 0}, r.due_on, r.sealed, r.history,
+                                  r.updated_at, r.tenant, r.id});
+}
+
+Result<std::vector<ports::RequestRow>> PgTransaction::ListRequests(const std::string& tenant,
+                                                                   const ports::RequestFilter& f) {
+  KONFID_ASSIGN_OR_RETURN(
+      auto r, Q(Stmt::kListRequests, {tenant, f.after, f.state, f.kind, f.due_before,
+                                      static_cast<int64_t>(std::min<size_t>(f.limit, INT64_MAX))}));
+  return All(r.get(), [](const PgRow& row) { return RequestFrom(row); });
+}
+
+Result<std::vector<ports::RequestRow>> PgTransaction::ListSubjectRequests(
+    const std::string& tenant, const std::string& subject) {
+  KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kListSubjectRequests, {tenant, subject}));
+  return All(r.get(), [](const PgRow& row) { return RequestFrom(row); });
+}
+
+Result<std::vector<std::pair<std::string, uint64_t>>> PgTransaction::CountOverdueRequests(
+    const std::string& tenant, const std::string& today) {
+  KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kCountOverdueRequests, {tenant, today}));
+  return All(r.get(), [](const PgRow& row) {
+    return std::pair<std::string, uint64_t>(row.Text(0), static_cast<uint64_t>(row.Int(1)));
+  });
+}
+
+Status PgTransaction::InsertOtpCode(const ports::OtpCodeRow& r) {
+  return X(Stmt::kInsertOtpCode, {r.tenant, r.id, r.subject, r.address_hash, r.code_hash, r.tries,
+                                  r.created_at, r.expires_at, r.used_at});
+}
+
+Result<std::optional<ports::OtpCodeRow>> PgTransaction::FindOtpCode(const std::string& tenant,
+                                                                    const std::string& id) {
+  KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kFindOtpCode, {tenant, id}));
+  return One(r.get(), [](const PgRow& row) { return OtpCodeFrom(row); });
+}
+
+Result<uint64_t> PgTransaction::CountOtpCodes(const std::string& tenant, const Bytes& address_hash,
+                                              UnixMicros since) {
+  KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kCountOtpCodes, {tenant, address_hash, since}));
+  return static_cast<uint64_t>(Int(r.get(), 0, 0));
+}
+
+Result<int64_t> PgTransaction::AddOtpTry(const std::string& tenant, const std::string& id) {
+  KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kAddOtpTry, {tenant, id}));
+  auto tries = One(r.get(), [](const PgRow& row) { return row.Int(0); });
+  if (!tries) return Fail(ErrorCode::kNotFound, "no such code");
+  return *tries;
+}
+
+Result<bool> PgTransaction::MarkOtpUsed(const std::string& tenant, const std::string& id,
+                                        UnixMicros at) {
+  KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kMarkOtpUsed, {at, tenant, id}));
+  return Changed(r.get());
+}
+
+}  // namespace konfid::adapters::pg_internal

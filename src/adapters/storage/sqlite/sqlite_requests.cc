@@ -1,0 +1,85 @@
+// The SQLite statements of data-subject requests, one-time codes and blocking (texts and row
+// mapping shared: statements.cc, rows.h).
+#include "adapters/storage/sqlite/sqlite_internal.h"
+
+namespace konfid::adapters::sqlite_internal {
+
+Result<bool> SqliteTransaction::SetSubjectBlocked(const std::string& tenant, const std::string& id,
+                                                  const std::string& blocked,
+                                                  UnixMicros updated_at) {
+  KONFID_TRY(Write(Stmt::kSetSubjectBlocked, blocked, updated_at, tenant, id));
+  return Changed();
+}
+
+Status SqliteTransaction::InsertRequest(const ports::RequestRow& r) {
+  return Write(Stmt::kInsertRequest, r.tenant, r.id, r.subject, r.kind, r.state,
+               int64_t{r.open ? 1 : 0}, r.channel, r.received_on, r.due_on, r.sealed, r.history,
+               r.created_at, r.updated_at);
+}
+
+Result<std::optional<ports::RequestRow>> SqliteTransaction::FindRequest(const std::string& tenant,
+                                                                        const std::string& id) {
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(Stmt::kFindRequest, tenant, id));
+  return One(s, [](const SqliteRow& row) { return RequestFrom(row); });
+}
+
+Status SqliteTransaction::UpdateRequest(const ports::RequestRow& r) {
+  return Write(Stmt::kUpdateRequest, r.state, int64_t{r.open ? 1 : 0}, r.due_on, r.sealed,
+               r.history, r.updated_at, r.tenant, r.id);
+}
+
+Result<std::vector<ports::RequestRow>> SqliteTransaction::ListRequests(
+    const std::string& tenant, const ports::RequestFilter& f) {
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                          Run(Stmt::kListRequests, tenant, f.after, f.state, f.kind, f.due_before,
+                              static_cast<int64_t>(std::min<size_t>(f.limit, INT64_MAX))));
+  return All(s, [](const SqliteRow& row) { return RequestFrom(row); });
+}
+
+Result<std::vector<ports::RequestRow>> SqliteTransaction::ListSubjectRequests(
+    const std::string& tenant, const std::string& subject) {
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(Stmt::kListSubjectRequests, tenant, subject));
+  return All(s, [](const SqliteRow& row) { return RequestFrom(row); });
+}
+
+Result<std::vector<std::pair<std::string, uint64_t>>> SqliteTransaction::CountOverdueRequests(
+    const std::string& tenant, const std::string& today) {
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(Stmt::kCountOverdueRequests, tenant, today));
+  return All(s, [](const SqliteRow& row) {
+    return std::pair<std::string, uint64_t>(row.Text(0), static_cast<uint64_t>(row.Int(1)));
+  });
+}
+
+Status SqliteTransaction::InsertOtpCode(const ports::OtpCodeRow& r) {
+  return Write(Stmt::kInsertOtpCode, r.tenant, r.id, r.subject, r.address_hash, r.code_hash,
+               r.tries, r.created_at, r.expires_at, r.used_at);
+}
+
+Result<std::optional<ports::OtpCodeRow>> SqliteTransaction::FindOtpCode(const std::string& tenant,
+                                                                        const std::string& id) {
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(Stmt::kFindOtpCode, tenant, id));
+  return One(s, [](const SqliteRow& row) { return OtpCodeFrom(row); });
+}
+
+Result<uint64_t> SqliteTransaction::CountOtpCodes(const std::string& tenant,
+                                                  const Bytes& address_hash, UnixMicros since) {
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(Stmt::kCountOtpCodes, tenant, address_hash, since));
+  KONFID_ASSIGN_OR_RETURN(
+      auto n, One(s, [](const SqliteRow& row) { return static_cast<uint64_t>(row.Int(0)); }));
+  return n.value_or(0);
+}
+
+Result<int64_t> SqliteTransaction::AddOtpTry(const std::string& tenant, const std::string& id) {
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(Stmt::kAddOtpTry, tenant, id));
+  KONFID_ASSIGN_OR_RETURN(auto tries, One(s, [](const SqliteRow& row) { return row.Int(0); }));
+  if (!tries) return Fail(ErrorCode::kNotFound, "no such code");
+  return *tries;
+}
+
+Result<bool> SqliteTransaction::MarkOtpUsed(const std::string& tenant, const std::string& id,
+                                            UnixMicros at) {
+  KONFID_TRY(Write(Stmt::kMarkOtpUsed, at, tenant, id));
+  return Changed();
+}
+
+}  // namespace konfid::adapters::sqlite_internal

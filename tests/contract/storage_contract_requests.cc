@@ -1,0 +1,167 @@
+// The storage contract of data-subject requests, one-time codes and blocking.
+#include <string>
+#include <tuple>
+
+#include "storage_contract.h"
+
+namespace konfid::contract {
+namespace {
+
+Bytes B(std::initializer_list<uint8_t> v) { return Bytes(v); }
+
+std::unique_ptr<ports::Transaction> Begin(ports::Storage& s, bool write = true) {
+  auto t = s.Begin(write);
+  EXPECT_TRUE(t) << (t ? "" : t.error().detail());
+  return t ? std::move(*t) : nullptr;
+}
+
+ports::RequestRow Request(std::string id, std::string subject, std::string kind, std::string state,
+                          std::string due_on) {
+  bool open = state != "done" && state != "refused";
+  return {"demo",
+          std::move(id),
+          std::move(subject),
+          std::move(kind),
+          std::move(state),
+          open,
+          "self",
+          "2026-12-01",
+          std::move(due_on),
+          B({7}),
+          "h\n",
+          100,
+          200};
+}
+
+std::vector<std::string> Ids(const std::vector<ports::RequestRow>& rows) {
+  std::vector<std::string> out;
+  for (const auto& r : rows) out.push_back(r.id);
+  return out;
+}
+
+}  // namespace
+
+TEST_P(StorageContract, RequestsReadBackAndUpdate) {
+  auto t = Begin(*storage_);
+  ports::RequestRow r = Request("r1", "s1", "access", "received", "2026-12-15");
+  r.channel = "letter";
+  ASSERT_TRUE(t->InsertRequest(r));
+  ASSERT_TRUE(t->Savepoint());
+  EXPECT_EQ(t->InsertRequest(r).error().code(), ErrorCode::kConflict);
+  ASSERT_TRUE(t->RollbackToSavepoint());
+  ASSERT_TRUE(t->Commit());
+
+  t = Begin(*storage_);
+  auto found = **t->FindRequest("demo", "r1");
+  EXPECT_EQ(std::tie(found.tenant, found.id, found.subject, found.kind, found.state, found.open,
+                     found.channel, found.received_on, found.due_on, found.sealed, found.history,
+                     found.created_at, found.updated_at),
+            std::tie(r.tenant, r.id, r.subject, r.kind, r.state, r.open, r.channel, r.received_on,
+                     r.due_on, r.sealed, r.history, r.created_at, r.updated_at));
+  EXPECT_FALSE(*t->FindRequest("other", "r1"));
+  r.state = "done";
+  r.open = false;
+  r.due_on = "2026-12-22";
+  r.sealed = B({8, 9});
+  r.history = "h\nh2\n";
+  r.updated_at = 300;
+  ASSERT_TRUE(t->UpdateRequest(r));
+  ASSERT_TRUE(t->Commit());
+
+  t = Begin(*storage_, false);
+  found = **t->FindRequest("demo", "r1");
+  EXPECT_EQ(std::tie(found.state, found.open, found.due_on, found.sealed, found.history,
+                     found.updated_at, found.created_at, found.channel),
+            std::make_tuple("done", false, "2026-12-22", B({8, 9}), "h\nh2\n", 300, 100, "letter"));
+}
+
+TEST_P(StorageContract, RequestQueueFiltersAndPages) {
+  auto t = Begin(*storage_);
+  ASSERT_TRUE(t->InsertRequest(Request("r1", "s1", "access", "received", "2026-12-10")));
+  ASSERT_TRUE(t->InsertRequest(Request("r2", "s2", "erasure", "in_progress", "2026-12-20")));
+  ASSERT_TRUE(t->InsertRequest(Request("r3", "s1", "access", "done", "2026-12-05")));
+  ASSERT_TRUE(t->InsertRequest(Request("r4", "s3", "access", "extended", "2026-12-08")));
+  // Received when no calendar reached its term: never counted overdue by a guess.
+  ASSERT_TRUE(t->InsertRequest(Request("r6", "s4", "access", "received", "")));
+  auto other = Request("r5", "s1", "access", "received", "2026-12-01");
+  other.tenant = "other";
+  ASSERT_TRUE(t->InsertRequest(other));
+  ASSERT_TRUE(t->Commit());
+
+  t = Begin(*storage_, false);
+  EXPECT_EQ(Ids(*t->ListRequests("demo", {})),
+            (std::vector<std::string>{"r1", "r2", "r3", "r4", "r6"}));
+  EXPECT_EQ(Ids(*t->ListRequests("demo", {.kind = "access"})),
+            (std::vector<std::string>{"r1", "r3", "r4", "r6"}));
+  EXPECT_EQ(Ids(*t->ListRequests("demo", {.state = "received"})),
+            (std::vector<std::string>{"r1", "r6"}));
+  // Overdue on 2026-12-11: open and due before it; r3 is closed.
+  EXPECT_EQ(Ids(*t->ListRequests("demo", {.due_before = "2026-12-11"})),
+            (std::vector<std::string>{"r1", "r4"}));
+  EXPECT_EQ(Ids(*t->ListRequests("demo", {.kind = "access", .due_before = "2026-12-09"})),
+            (std::vector<std::string>{"r4"}));
+  // Pages of two.
+  EXPECT_EQ(Ids(*t->ListRequests("demo", {.limit = 2})), (std::vector<std::string>{"r1", "r2"}));
+  EXPECT_EQ(Ids(*t->ListRequests("demo", {.after = "r2", .limit = 2})),
+            (std::vector<std::string>{"r3", "r4"}));
+  EXPECT_EQ(Ids(*t->ListRequests("demo", {.after = "r4", .limit = 2})),
+            (std::vector<std::string>{"r6"}));
+  EXPECT_TRUE(t->ListRequests("demo", {.after = "r6", .limit = 2})->empty());
+  EXPECT_EQ(Ids(*t->ListSubjectRequests("demo", "s1")), (std::vector<std::string>{"r1", "r3"}));
+  auto overdue = *t->CountOverdueRequests("demo", "2026-12-21");
+  EXPECT_EQ(overdue,
+            (std::vector<std::pair<std::string, uint64_t>>{{"access", 2}, {"erasure", 1}}));
+  EXPECT_TRUE(t->CountOverdueRequests("demo", "2026-12-08")->empty());
+}
+
+TEST_P(StorageContract, OtpCodesCountTriesAndAreUsedOnce) {
+  auto t = Begin(*storage_);
+  ports::OtpCodeRow code{"demo", "c1", "s1", B({1}), B({2, 3}), 0, 100, 700, 0};
+  ASSERT_TRUE(t->InsertOtpCode(code));
+  ASSERT_TRUE(t->InsertOtpCode({"demo", "c2", "", B({1}), B({4}), 0, 200, 800, 0}));
+  ASSERT_TRUE(t->InsertOtpCode({"demo", "c3", "s2", B({9}), B({5}), 0, 300, 900, 0}));
+  ASSERT_TRUE(t->Commit());
+
+  t = Begin(*storage_);
+  auto found = **t->FindOtpCode("demo", "c1");
+  EXPECT_EQ(std::tie(found.tenant, found.id, found.subject, found.address_hash, found.code_hash,
+                     found.tries, found.created_at, found.expires_at, found.used_at),
+            std::tie(code.tenant, code.id, code.subject, code.address_hash, code.code_hash,
+                     code.tries, code.created_at, code.expires_at, code.used_at));
+  EXPECT_FALSE(*t->FindOtpCode("other", "c1"));
+  EXPECT_EQ(*t->CountOtpCodes("demo", B({1}), 0), 2u);
+  EXPECT_EQ(*t->CountOtpCodes("demo", B({1}), 150), 1u);
+  EXPECT_EQ(*t->CountOtpCodes("other", B({1}), 0), 0u);
+  EXPECT_EQ(*t->AddOtpTry("demo", "c1"), 1);
+  EXPECT_EQ(*t->AddOtpTry("demo", "c1"), 2);
+  EXPECT_EQ(t->AddOtpTry("demo", "nosuch").error().code(), ErrorCode::kNotFound);
+  EXPECT_TRUE(*t->MarkOtpUsed("demo", "c1", 500));
+  EXPECT_FALSE(*t->MarkOtpUsed("demo", "c1", 600));
+  ASSERT_TRUE(t->Commit());
+
+  t = Begin(*storage_, false);
+  found = **t->FindOtpCode("demo", "c1");
+  EXPECT_EQ(found.tries, 2);
+  EXPECT_EQ(found.used_at, 500);
+}
+
+TEST_P(StorageContract, SubjectsAreBlockedAndUnblocked) {
+  auto t = Begin(*storage_);
+  ASSERT_TRUE(t->InsertSubject({"demo", "s1", B({1}), B({2}), 10, 10}));
+  ASSERT_TRUE(t->InsertIndex("demo", "email", B({3}), "s1"));
+  EXPECT_EQ((*t->FindSubject("demo", "s1"))->blocked, "");
+  EXPECT_TRUE(*t->SetSubjectBlocked("demo", "s1", "surname,phone", 20));
+  EXPECT_FALSE(*t->SetSubjectBlocked("demo", "nosuch", "*", 20));
+  EXPECT_FALSE(*t->SetSubjectBlocked("other", "s1", "*", 20));
+  ASSERT_TRUE(t->Commit());
+
+  t = Begin(*storage_);
+  EXPECT_EQ((*t->FindSubject("demo", "s1"))->blocked, "surname,phone");
+  EXPECT_EQ((*t->FindSubjectByIndex("demo", "email", B({3})))->blocked, "surname,phone");
+  EXPECT_EQ((*t->FindSubject("demo", "s1"))->updated_at, 20);
+  EXPECT_TRUE(*t->SetSubjectBlocked("demo", "s1", "", 30));
+  EXPECT_EQ((*t->FindSubject("demo", "s1"))->blocked, "");
+  ASSERT_TRUE(t->Commit());
+}
+
+}  // namespace konfid::contract
