@@ -1,5 +1,7 @@
 #include "app/checks.h"
 
+#include "app/blocks.h"
+#include "domain/blocking.h"
 #include "domain/sealed_fields.h"
 
 namespace konfid::app::internal {
@@ -43,7 +45,7 @@ Result<const domain::Purpose*> ReadPurpose(const domain::TenantPolicy& policy,
 
 Outcome OutcomeOf(const Error& e) {
   return e.code() == ErrorCode::kPermissionDenied || e.code() == ErrorCode::kConsentRequired ||
-                 e.reason() == "email_unconfirmed"
+                 e.reason() == "email_unconfirmed" || e.reason() == "blocked"
              ? Outcome::kDenied
              : Outcome::kFailed;
 }
@@ -90,6 +92,19 @@ Status CheckGround(ports::Transaction& txn, const ActivePolicy& active,
                                   "fresh consent"
                             : "this subject has no live consent to purpose '" + purpose.id + "'")
                   .WithReason("consent_required"));
+}
+
+Status CheckNotBlocked(const ports::SubjectRow& row, const std::vector<std::string>& fields) {
+  if (row.blocked.empty()) return Ok();
+  if (auto field = domain::FirstBlocked(domain::ParseBlocked(row.blocked), fields))
+    return Fail(BlockedError(*field));
+  return Ok();
+}
+
+std::string TenantTimeZone(const domain::TenantPolicy& policy) {
+  if (policy.jurisdiction == "ua-2297") return "Europe/Kyiv";
+  if (policy.jurisdiction == "eu-gdpr") return "UTC";
+  return "Europe/Moscow";
 }
 
 Error NoSubject() { return Error(ErrorCode::kNotFound, "no such subject").WithReason("not_found"); }

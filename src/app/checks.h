@@ -43,6 +43,10 @@ domain::AuditEvent ConsentAudit(const Actor& who, domain::Operation op, const st
                                 std::string reason = {});
 // The tenant's lookup field of type email (the address mail goes to); nullptr when none.
 const domain::FieldSpec* EmailSpec(const domain::TenantPolicy& policy);
+// Conflict (blocked) when the subject, or one of `fields`, is blocked (domain/blocking.h).
+Status CheckNotBlocked(const ports::SubjectRow& row, const std::vector<std::string>& fields);
+// The IANA time zone the tenant's terms are counted in.
+std::string TenantTimeZone(const domain::TenantPolicy& policy);
 // Conflict, reason email_unconfirmed: marketing mail goes only to a confirmed address.
 Error EmailUnconfirmed();
 

@@ -67,4 +67,28 @@ Result<domain::ConsentEvent> ConsentSigner::Append(ports::Transaction& txn, Audi
       internal::ConsentAudit(who, op, subject, row.event.purpose, domain::Outcome::kOk)));
   return std::move(row.event);
 }
+
+Result<bool> ConsentSigner::Withdraw(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
+                                     const ActivePolicy& active, const std::string& subject,
+                                     const std::string& purpose, const std::string& method,
+                                     UnixMicros now) {
+  KONFID_ASSIGN_OR_RETURN(auto events, internal::PurposeEvents(txn, who.tenant, subject, purpose));
+  auto states = domain::DeriveConsents(events, *active.policy, now, active.consent_epochs);
+  auto it = states.find(purpose);
+  bool given = it != states.end() && it->second.last &&
+               (*it->second.last == domain::ConsentKind::kGiven ||
+                *it->second.last == domain::ConsentKind::kRenewed);
+  if (!given) return false;
+  domain::ConsentEvent e;
+  e.id = kernel_.NewId(now);
+  e.purpose = purpose;
+  e.kind = domain::ConsentKind::kWithdrawn;
+  e.policy_version = active.version;
+  e.method = method;
+  e.time = now;
+  KONFID_TRY(Append(txn, audit, who, domain::Operation::kConsentWithdrawn, *active.policy, subject,
+                    std::move(e), "ru"));
+  return true;
+}
+
 }  // namespace konfid::app

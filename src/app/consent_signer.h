@@ -38,6 +38,12 @@ class ConsentSigner {
                                       domain::Operation op, const domain::TenantPolicy& policy,
                                       const std::string& subject, domain::ConsentEvent event,
                                       const std::string& lang);
+  // Inside a transaction: withdraws the subject's consent to `purpose` (an event with `method`,
+  // appended as Append does) if it is given now; false, appending nothing, when it is not: a
+  // second withdrawal has the same effect as the first.
+  Result<bool> Withdraw(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
+                        const ActivePolicy& active, const std::string& subject,
+                        const std::string& purpose, const std::string& method, UnixMicros now);
   // The hash of a consent text that Signed has read before; "" otherwise.
   std::string CachedTextHash(const std::string& tenant, int64_t version, const std::string& purpose,
                              const std::string& lang);

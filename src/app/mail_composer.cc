@@ -43,6 +43,14 @@ Bytes MailComposer::Payload(const std::string& message_id, const std::string& to
   return payload;
 }
 
+Bytes MailComposer::TextPayload(const std::string& to, const std::string& text) const {
+  Bytes payload;
+  AppendLengthPrefixed(payload, "");
+  AppendLengthPrefixed(payload, to);
+  AppendLengthPrefixed(payload, text);
+  return payload;
+}
+
 Bytes MailComposer::Seal(const SecretBytes& key, const Bytes& payload,
                          const ports::OutboxRow& message) const {
   return kernel_.crypto().Seal(key, payload,

@@ -41,6 +41,9 @@ class MailComposer {
   Bytes Payload(const std::string& message_id, const std::string& to, const std::string& subject,
                 const std::string& body, UnixMicros now,
                 const std::string& unsubscribe_url = {}) const;
+  // An outbox payload of a text message (SMS): no sender, the number `to`, the text. The
+  // caller wipes it.
+  Bytes TextPayload(const std::string& to, const std::string& text) const;
   // `payload` sealed under the subject's key for `message` (bound to its tenant, subject and
   // id). The caller wipes the payload.
   Bytes Seal(const SecretBytes& key, const Bytes& payload, const ports::OutboxRow& message) const;

@@ -76,6 +76,7 @@ void Marketing::Send(const Actor& actor, const std::string& subject, const std::
         // Double opt-in: only to an address its owner confirmed, and not again until a changed
         // one is (Update sent the new address a link).
         if (row->email_verified_at == 0) return Fail(EmailUnconfirmed());
+        KONFID_TRY(CheckNotBlocked(*row, {email_field}));
         KONFID_ASSIGN_OR_RETURN(outbox->payload,
                                 SealedMail(*row, email_field, *outbox, title, body, now, url));
         KONFID_TRY(txn.InsertOutbox(*outbox));
@@ -151,8 +152,8 @@ void Marketing::Unsubscribe(const std::string& tenant, const std::string& token,
                                                            AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(link.tenant, subject));
         if (!row) return Ok();  // erased: there is nothing left to send to
-        KONFID_ASSIGN_OR_RETURN(*changed,
-                                Withdraw(txn, audit, *active, link, subject, purpose, now));
+        KONFID_ASSIGN_OR_RETURN(*changed, signer_.Withdraw(txn, audit, link, *active, subject,
+                                                           purpose, "unsubscribe_link", now));
         return Ok();
       },
       nullptr,
@@ -160,29 +161,6 @@ void Marketing::Unsubscribe(const std::string& tenant, const std::string& token,
         if (!st) return done(Fail(st.error()));
         done(*changed);
       });
-}
-
-Result<bool> Marketing::Withdraw(ports::Transaction& txn, AuditWriter& audit,
-                                 const ActivePolicy& active, const Actor& link,
-                                 const std::string& subject, const std::string& purpose,
-                                 UnixMicros now) {
-  KONFID_ASSIGN_OR_RETURN(auto events, PurposeEvents(txn, link.tenant, subject, purpose));
-  auto states = domain::DeriveConsents(events, *active.policy, now, active.consent_epochs);
-  auto it = states.find(purpose);
-  bool given = it != states.end() && it->second.last &&
-               (*it->second.last == domain::ConsentKind::kGiven ||
-                *it->second.last == domain::ConsentKind::kRenewed);
-  if (!given) return false;  // already withdrawn: the same answer, nothing new
-  domain::ConsentEvent e;
-  e.id = k_.NewId(now);
-  e.purpose = purpose;
-  e.kind = domain::ConsentKind::kWithdrawn;
-  e.policy_version = active.version;
-  e.method = "unsubscribe_link";
-  e.time = now;
-  KONFID_TRY(signer_.Append(txn, audit, link, Operation::kConsentWithdrawn, *active.policy, subject,
-                            std::move(e), "ru"));
-  return true;
 }
 
 }  // namespace konfid::app

@@ -44,10 +44,6 @@ class Marketing {
                            const ports::OutboxRow& message, const std::string& title,
                            const std::string& body, UnixMicros now,
                            const std::string& unsubscribe_url);
-  // Inside Unsubscribe's transaction: the withdrawal, if the consent is given now.
-  Result<bool> Withdraw(ports::Transaction& txn, AuditWriter& audit, const ActivePolicy& active,
-                        const Actor& link, const std::string& subject, const std::string& purpose,
-                        UnixMicros now);
 
   Kernel& k_;
   ConsentSigner& signer_;

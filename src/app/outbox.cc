@@ -88,13 +88,17 @@ Status OutboxSender::Deliver(ports::OutboxRow m, UnixMicros now, OutboxStats& st
       if (error.empty() && m.kind.starts_with("marketing:")) {  // still wanted? decided now
         KONFID_ASSIGN_OR_RETURN(suppressed, Suppression(*txn, m, *subject, key, to, now));
       }
+      // A blocked subject gets no marketing (a code or a confirmation serves their rights).
+      if (error.empty() && m.kind.starts_with("marketing:") && !subject->blocked.empty())
+        suppressed = "blocked";
     }
   }
   if (!suppressed.empty())
-    error = suppressed == "consent_required"
-                ? "suppressed: the subject's consent is no longer live"
+    error = suppressed == "consent_required" ? "suppressed: the subject's consent is no longer live"
+            : suppressed == "blocked"
+                ? "suppressed: the subject's data is blocked"
                 : "suppressed: the address is no longer the subject's confirmed address";
-  Status sent = error.empty() ? mailer_.Send({from, {to}, data})
+  Status sent = error.empty() ? Send(m, from, to, data)
                 : !suppressed.empty()
                     ? Fail(Error(ErrorCode::kPermissionDenied, error).WithReason(suppressed))
                     : Fail(Error(ErrorCode::kInvalidArgument, error).WithReason("mail_rejected"));
@@ -127,13 +131,22 @@ Status OutboxSender::Deliver(ports::OutboxRow m, UnixMicros now, OutboxStats& st
     e.actor = "system:outbox";
     e.operation = std::string(domain::OperationName(domain::Operation::kUse));
     e.subject_id = m.subject;
-    e.fields = {"email"};
+    e.fields = {m.kind == "code_sms" ? "phone" : "email"};
     e.outcome = std::string(domain::OutcomeName(sent                  ? domain::Outcome::kOk
                                                 : !suppressed.empty() ? domain::Outcome::kDenied
                                                                       : domain::Outcome::kFailed));
     e.reason = sent ? m.kind : ReasonOf(sent.error());
     return audit.Append(e);
   });
+}
+
+Status OutboxSender::Send(const ports::OutboxRow& m, const std::string& from, const std::string& to,
+                          const std::string& data) {
+  if (m.kind != "code_sms") return mailer_.Send({from, {to}, data});
+  if (!sms_)
+    return Fail(Error(ErrorCode::kInvalidArgument, "no SMS gateway is configured")
+                    .WithReason("sms_unavailable"));
+  return sms_->Send({to, data});
 }
 
 Result<std::string> OutboxSender::Suppression(ports::Transaction& txn, const ports::OutboxRow& m,

@@ -10,6 +10,10 @@
 // one whose address is no longer the subject's confirmed address (changed or unconfirmed since
 // it was queued): marked failed with the reason email_unconfirmed.
 //
+// A one-time code by SMS (kind "code_sms") goes to the SMS gateway instead of the mail server;
+// without one it fails for good (reason sms_unavailable). A message to a blocked subject's
+// blocked address, or any marketing message to a blocked subject, is not sent (reason blocked).
+//
 // A crash after the server accepted a message and before the result is recorded can send it
 // again after the claim lapses; the Message-ID stays the same, so receivers can tell.
 #pragma once
@@ -21,6 +25,7 @@
 #include "app/policy_store.h"
 #include "ports/clock.h"
 #include "ports/mailer.h"
+#include "ports/sms.h"
 #include "ports/storage.h"
 
 namespace konfid::app {
@@ -57,6 +62,8 @@ class OutboxSender {
   // Called at once for every failed delivery attempt (also in a pass that fails later), on the
   // thread that runs the pass. Set before the first pass.
   void OnFailure(std::function<void(const MailFailure&)> fn) { on_failure_ = std::move(fn); }
+  // Where one-time codes by SMS go; none: they fail. Set before the first pass.
+  void UseSms(ports::SmsSender* sms) { sms_ = sms; }
   // One pass over the messages due at `now` (claimed at `now`; what happened to each is
   // recorded at the clock's time after the attempt).
   Result<OutboxStats> RunOnce(UnixMicros now);
@@ -66,6 +73,9 @@ class OutboxSender {
 
  private:
   Status Deliver(ports::OutboxRow message, UnixMicros now, OutboxStats& stats);
+  // Hands an opened message to the mail server or, for code_sms, the SMS gateway.
+  Status Send(const ports::OutboxRow& m, const std::string& from, const std::string& to,
+              const std::string& data);
   // Why a marketing message must not go out now, "" when it may: consent_required when the
   // consent to its purpose is no longer live; email_unconfirmed when `to`, the address it
   // was written to, is not the subject's confirmed address any more (changed, unconfirmed).
@@ -82,6 +92,7 @@ class OutboxSender {
   const PolicySource& policies_;
   int max_attempts_;
   std::function<void(const MailFailure&)> on_failure_;
+  ports::SmsSender* sms_ = nullptr;
 };
 
 }  // namespace konfid::app

@@ -77,6 +77,12 @@ constexpr std::array kGrants = {
     Grant{Permission::kApiKeysManage, Roles({kAdmin}), false,
           "only an admin key may manage API keys"},
     Grant{Permission::kJobsRun, Roles({kAdmin}), false, "only an admin key may run jobs"},
+    Grant{Permission::kRequestsRead, Roles({kAdmin, kOperator, kSupport}), true,
+          "this API key's role may not read data-subject requests"},
+    Grant{Permission::kRequestsManage, Roles({kAdmin, kOperator, kSupport}), true,
+          "this API key's role may not handle data-subject requests"},
+    Grant{Permission::kSubjectsBlock, Roles({kAdmin, kOperator}), true,
+          "this API key's role may not block or unblock subjects"},
 };
 
 constexpr bool InEnumOrder() {
@@ -84,7 +90,8 @@ constexpr bool InEnumOrder() {
     if (static_cast<size_t>(kGrants[i].permission) != i) return false;
   return true;
 }
-static_assert(InEnumOrder() && kGrants.size() == 1 + static_cast<size_t>(Permission::kJobsRun),
+static_assert(InEnumOrder() &&
+                  kGrants.size() == 1 + static_cast<size_t>(Permission::kSubjectsBlock),
               "one row per Permission, in the enum's order");
 
 const Grant& GrantOf(Permission p) { return kGrants[static_cast<size_t>(p)]; }

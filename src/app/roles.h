@@ -30,6 +30,9 @@ enum class Permission {
   kPolicyPublish,   // publish a new version of the tenant's policy
   kApiKeysManage,   // list and revoke the tenant's API keys
   kJobsRun,         // run a pass of a periodic job now (it works for every tenant)
+  kRequestsRead,    // the data-subject request queue and one request with its details
+  kRequestsManage,  // file a request on a subject's behalf, move it, build its access reply
+  kSubjectsBlock,   // block a subject or fields, and lift a block (a staff decision)
 };
 
 // Whether a key of `role` may perform `permission`; kNone: every role.

@@ -32,6 +32,11 @@ TEST(PermissionTable, HoldsTheRolesEachOperationAllowed) {
   EXPECT_EQ(Holders(P::kPolicyPublish), (std::vector{kAdmin}));
   EXPECT_EQ(Holders(P::kApiKeysManage), (std::vector{kAdmin}));
   EXPECT_EQ(Holders(P::kJobsRun), (std::vector{kAdmin}));
+  // Requests are answered by the staff who answer subjects; blocking is a decision of those
+  // who may also delete.
+  EXPECT_EQ(Holders(P::kRequestsRead), (std::vector{kAdmin, kOperator, kSupport}));
+  EXPECT_EQ(Holders(P::kRequestsManage), (std::vector{kAdmin, kOperator, kSupport}));
+  EXPECT_EQ(Holders(P::kSubjectsBlock), (std::vector{kAdmin, kOperator}));
 }
 
 TEST(PermissionTable, PersonalDataRefusalsAreLeftToTheAuditingUseCase) {

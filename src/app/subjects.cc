@@ -158,6 +158,7 @@ void Subjects::Get(const Actor& actor, const std::string& id, const std::string&
         KONFID_TRY(CheckGround(txn, *active, *pur, who.tenant, id, now));
         KONFID_ASSIGN_OR_RETURN(auto names, SealedFieldNames(out->row.fields));
         out->fields = Visible(names, *pur);
+        KONFID_TRY(CheckNotBlocked(out->row, out->fields));
         return audit.Append(ReadEvent(who, id, out->fields, pur, purpose, Outcome::kOk));
       },
       [who, id, pur, purpose](ports::Transaction&, AuditWriter& audit, const Error& e) {
@@ -201,6 +202,7 @@ void Subjects::Find(const Actor& actor, const std::string& field, const std::str
         KONFID_TRY(CheckGround(txn, *active, *pur, who.tenant, out->row.id, now));
         KONFID_ASSIGN_OR_RETURN(auto names, SealedFieldNames(out->row.fields));
         out->fields = Visible(names, *pur);
+        KONFID_TRY(CheckNotBlocked(out->row, out->fields));
         return audit.Append(ReadEvent(who, out->row.id, out->fields, pur, purpose, Outcome::kOk));
       },
       [who, field, pur, purpose](ports::Transaction&, AuditWriter& audit, const Error& e) {

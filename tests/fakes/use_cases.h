@@ -2,6 +2,8 @@
 // tests that drive them directly (no HTTP). Not thread-safe to build; the use cases are.
 #pragma once
 
+#include "app/access_reply.h"
+#include "app/blocks.h"
 #include "app/consent_expiry.h"
 #include "app/consent_signer.h"
 #include "app/consents.h"
@@ -10,7 +12,11 @@
 #include "app/marketing.h"
 #include "app/policy_notices.h"
 #include "app/registrations.h"
+#include "app/requests.h"
+#include "app/self_identity.h"
+#include "app/self_service.h"
 #include "app/subjects.h"
+#include "fixed_time_zones.h"
 
 namespace konfid::fakes {
 
@@ -18,7 +24,7 @@ struct UseCases {
   // Each reference outlives the use cases.
   UseCases(const app::PolicySource& policies, app::Keyring& keyring, app::GroupCommitter& committer,
            ports::Crypto& crypto, ports::PhoneNormalizer& phones, ports::Clock& clock,
-           app::MailSettings mail_settings = {})
+           app::MailSettings mail_settings = {}, app::SelfSettings self_settings = {})
       : kernel(policies, keyring, committer, crypto, phones, clock),
         signer(kernel),
         mail(kernel, std::move(mail_settings)),
@@ -27,7 +33,12 @@ struct UseCases {
         registrations(kernel, signer, mail),
         marketing(kernel, signer, mail),
         notices(kernel, signer, mail),
-        expiry(kernel, signer) {}
+        expiry(kernel, signer),
+        requests(kernel, signer, calendar, zones),
+        blocks(kernel),
+        replies(kernel, requests),
+        identity(kernel, mail, self_settings),
+        self(kernel, identity, requests, replies) {}
 
   app::Kernel kernel;
   app::ConsentSigner signer;
@@ -38,6 +49,13 @@ struct UseCases {
   app::Marketing marketing;
   app::PolicyNotices notices;
   app::ConsentExpiry expiry;
+  domain::WorkingCalendar calendar = *domain::WorkingCalendar::Shipped("ru");
+  FixedTimeZones zones;
+  app::Requests requests;
+  app::Blocks blocks;
+  app::AccessReplies replies;
+  app::SelfIdentity identity;
+  app::SelfService self;
 };
 
 }  // namespace konfid::fakes

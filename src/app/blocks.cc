@@ -1,0 +1,102 @@
+#include "app/blocks.h"
+
+#include <memory>
+
+#include "app/checks.h"
+
+namespace konfid::app {
+
+using domain::Operation;
+using domain::Outcome;
+
+Error BlockedError(const std::string& field) {
+  return Error(ErrorCode::kConflict,
+               field == "*" ? "this subject is blocked: its data is kept but not processed"
+                            : "field '" + field +
+                                  "' of this subject is blocked: it is kept but "
+                                  "not processed")
+      .WithReason("blocked");
+}
+
+Status Blocks::CheckFields(const domain::TenantPolicy& policy,
+                           const std::vector<std::string>& fields) {
+  if (fields.empty())
+    return Fail(Error(ErrorCode::kInvalidArgument, "name the fields to block, or \"*\"")
+                    .WithReason("invalid_value"));
+  if (fields.size() == 1 && fields[0] == "*") return Ok();
+  for (const auto& f : fields)
+    if (!policy.catalogue.Find(f))
+      return Fail(Error(ErrorCode::kInvalidArgument, "unknown field '" + f + "'")
+                      .WithReason("unknown_field"));
+  return Ok();
+}
+
+Result<domain::Blocked> Blocks::Change(ports::Transaction& txn, AuditWriter& audit,
+                                       const Actor& who, const ports::SubjectRow& row,
+                                       const std::vector<std::string>& fields, bool lift,
+                                       const std::string& reason, UnixMicros now) {
+  domain::Blocked blocked = domain::ParseBlocked(row.blocked);
+  bool all = fields.size() == 1 && fields[0] == "*";
+  if (lift && all) {
+    blocked = {};
+  } else if (all) {
+    blocked = {true, {}};
+  } else {
+    for (const auto& f : fields) {
+      if (lift) {
+        blocked.fields.erase(f);
+      } else if (!blocked.all) {
+        blocked.fields.insert(f);
+      }
+    }
+  }
+  KONFID_TRY(txn.SetSubjectBlocked(row.tenant, row.id, domain::FormatBlocked(blocked), now));
+  KONFID_TRY(audit.Append(MakeEvent(who, lift ? Operation::kUnblock : Operation::kBlock, row.id,
+                                    fields, Outcome::kOk, reason)));
+  return blocked;
+}
+
+void Blocks::Block(const Actor& actor, const std::string& subject, std::vector<std::string> fields,
+                   Callback<domain::Blocked> done) {
+  Run(actor, subject, std::move(fields), false, std::move(done));
+}
+
+void Blocks::Unblock(const Actor& actor, const std::string& subject,
+                     std::vector<std::string> fields, Callback<domain::Blocked> done) {
+  Run(actor, subject, std::move(fields), true, std::move(done));
+}
+
+void Blocks::Run(const Actor& actor, const std::string& subject, std::vector<std::string> fields,
+                 bool lift, Callback<domain::Blocked> done) {
+  Operation op = lift ? Operation::kUnblock : Operation::kBlock;
+  auto refuse = [&](Error e) {
+    k_.Refuse(actor, op, Kernel::IsValidId(subject) ? subject : "", fields, std::move(e),
+              [done](Error err) { done(Fail(std::move(err))); });
+  };
+  if (auto st = Kernel::Permit(actor, Permission::kSubjectsBlock); !st) return refuse(st.error());
+  auto policy = k_.Policy(actor.tenant);
+  if (!policy) return refuse(Error(ErrorCode::kNotFound, "tenant is not configured"));
+  if (auto st = CheckFields(*policy, fields); !st) return refuse(st.error());
+  if (!Kernel::IsValidId(subject)) return refuse(internal::NoSubject());
+  auto out = std::make_shared<domain::Blocked>();
+  Actor who = actor;
+  auto names = std::make_shared<std::vector<std::string>>(std::move(fields));
+  k_.committer().Submit(
+      [who, subject, names, lift, out, now = k_.clock().Now()](ports::Transaction& txn,
+                                                               AuditWriter& audit) -> Status {
+        KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, subject));
+        if (!row) return Fail(internal::NoSubject());
+        KONFID_ASSIGN_OR_RETURN(*out, Change(txn, audit, who, *row, *names, lift, "", now));
+        return Ok();
+      },
+      [who, subject, names, op](ports::Transaction&, AuditWriter& audit, const Error& e) {
+        return audit.Append(
+            MakeEvent(who, op, subject, *names, internal::OutcomeOf(e), ReasonOf(e)));
+      },
+      [out, done](Status st) {
+        if (!st) return done(Fail(st.error()));
+        done(*out);
+      });
+}
+
+}  // namespace konfid::app

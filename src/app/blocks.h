@@ -1,0 +1,53 @@
+// Blocks: a subject, or some of its fields, kept but refused to every read and every send
+// (domain/blocking.h) until a staff decision lifts the block. A block is placed by staff, by a
+// blocking request, or by a rectification claim while it is checked (app/requests.h). Each
+// block and unblock is audited (operations block, unblock) in its own transaction.
+//
+// Thread-safe. Callbacks run on the group committer's thread and must not block.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "app/kernel.h"
+#include "domain/blocking.h"
+
+namespace konfid::app {
+
+class Blocks {
+ public:
+  // `kernel` outlives the use case.
+  explicit Blocks(Kernel& kernel) : k_(kernel) {}
+
+  // Blocks `fields` of the subject, or the whole subject when `fields` is {"*"}; returns what
+  // is blocked afterwards. Permission kSubjectsBlock. NotFound for an unknown subject;
+  // InvalidArgument (unknown_field) for a field the policy does not declare, (invalid_value)
+  // for no field at all.
+  void Block(const Actor& actor, const std::string& subject, std::vector<std::string> fields,
+             Callback<domain::Blocked> done);
+  // Lifts the block of `fields`, or every block when `fields` is {"*"}.
+  void Unblock(const Actor& actor, const std::string& subject, std::vector<std::string> fields,
+               Callback<domain::Blocked> done);
+
+  // Inside a transaction: adds `fields` ({"*"}: all) to the subject's blocks, or removes them
+  // (`lift`), and audits it as `who`; `reason` says why (request:<id>) on the event. Returns
+  // what is blocked afterwards.
+  static Result<domain::Blocked> Change(ports::Transaction& txn, AuditWriter& audit,
+                                        const Actor& who, const ports::SubjectRow& row,
+                                        const std::vector<std::string>& fields, bool lift,
+                                        const std::string& reason, UnixMicros now);
+  // InvalidArgument unless `fields` is {"*"} or names fields of the policy's catalogue.
+  static Status CheckFields(const domain::TenantPolicy& policy,
+                            const std::vector<std::string>& fields);
+
+ private:
+  void Run(const Actor& actor, const std::string& subject, std::vector<std::string> fields,
+           bool lift, Callback<domain::Blocked> done);
+
+  Kernel& k_;
+};
+
+// Conflict, reason `blocked`: the subject or `field` is blocked.
+Error BlockedError(const std::string& field);
+
+}  // namespace konfid::app

@@ -1,0 +1,431 @@
+#include "app/requests.h"
+
+#include <algorithm>
+#include <memory>
+
+#include "app/blocks.h"
+#include "app/checks.h"
+#include "app/tokens.h"
+#include "domain/sealed_fields.h"
+
+namespace konfid::app {
+
+using domain::Operation;
+using domain::Outcome;
+using domain::RequestKind;
+using domain::RequestState;
+using namespace internal;
+
+namespace {
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) {
+    if (!out.empty()) out += ',';
+    out += s;
+  }
+  return out;
+}
+
+std::string DetailsAd(const std::string& tenant, const std::string& id) {
+  return "konfid-request-v1|" + tenant + "|" + id;
+}
+
+// The details as a packed map (domain/sealed_fields.h's grammar, values in the clear), then
+// sealed as one value under the subject's key, bound to the request.
+Bytes SealDetails(ports::Crypto& crypto, const SecretBytes& key, const std::string& tenant,
+                  const std::string& id, const RequestDetails& d) {
+  auto bytes = [](const std::string& s) { return Bytes(s.begin(), s.end()); };
+  Bytes plain = domain::PackSealedFields({{"document", bytes(d.document)},
+                                          {"fields", bytes(Join(d.fields))},
+                                          {"purposes", bytes(Join(d.purposes))},
+                                          {"reason", bytes(d.reason)},
+                                          {"text", bytes(d.text)}});
+  Bytes sealed = crypto.Seal(key, plain, DetailsAd(tenant, id));
+  SecureWipe(plain.data(), plain.size());
+  return sealed;
+}
+
+Result<RequestDetails> OpenDetails(ports::Crypto& crypto, const SecretBytes& key,
+                                   const ports::RequestRow& row) {
+  KONFID_ASSIGN_OR_RETURN(std::string plain,
+                          crypto.Open(key, row.sealed, DetailsAd(row.tenant, row.id)));
+  auto packed = domain::UnpackSealedFields(AsBytes(plain));
+  SecureWipe(plain.data(), plain.size());
+  if (!packed) return Fail(packed.error());
+  auto text = [&](const char* name) {
+    auto it = packed->find(name);
+    return it == packed->end() ? std::string() : std::string(it->second.begin(), it->second.end());
+  };
+  return RequestDetails{text("text"), text("document"), SplitComma(text("fields")),
+                        SplitComma(text("purposes")), text("reason")};
+}
+
+Operation OperationOf(RequestState state) {
+  switch (state) {
+    case RequestState::kReceived:
+      return Operation::kRequestReceived;
+    case RequestState::kInProgress:
+      return Operation::kRequestInProgress;
+    case RequestState::kExtended:
+      return Operation::kRequestExtended;
+    case RequestState::kDone:
+      return Operation::kRequestDone;
+    case RequestState::kRefused:
+      return Operation::kRequestRefused;
+  }
+  return Operation::kRequestReceived;
+}
+
+// A request's audit event: the kind as its purpose, the request id as what it was for.
+domain::AuditEvent RequestEvent(const Actor& who, RequestState state, const std::string& subject,
+                                RequestKind kind, std::vector<std::string> fields,
+                                const std::string& id, Outcome outcome = Outcome::kOk,
+                                std::string reason = {}) {
+  domain::AuditEvent e = MakeEvent(who, OperationOf(state), subject, std::move(fields), outcome,
+                                   outcome == Outcome::kOk ? "request:" + id : std::move(reason));
+  e.purpose = std::string(domain::RequestKindName(kind));
+  return e;
+}
+
+Error NoRequest() { return Error(ErrorCode::kNotFound, "no such request").WithReason("not_found"); }
+
+Result<RequestKind> KindOf(const ports::RequestRow& row) {
+  auto kind = domain::ParseRequestKind(row.kind);
+  if (!kind) return Fail(ErrorCode::kDataLoss, "a request of an unknown kind");
+  return *kind;
+}
+
+}  // namespace
+
+Result<domain::Date> Requests::LocalDay(const domain::TenantPolicy& policy, UnixMicros at) const {
+  return zones_.LocalDate(TenantTimeZone(policy), at);
+}
+
+Result<RequestView> Requests::View(const domain::TenantPolicy& policy, const ports::RequestRow& row,
+                                   const SecretBytes* key, UnixMicros now) const {
+  RequestView v;
+  v.id = row.id;
+  v.subject = row.subject;
+  KONFID_ASSIGN_OR_RETURN(v.kind, KindOf(row));
+  auto state = domain::ParseRequestState(row.state);
+  auto channel = domain::ParseRequestChannel(row.channel);
+  if (!state || !channel) return Fail(ErrorCode::kDataLoss, "a request's state is damaged");
+  v.state = *state;
+  v.channel = *channel;
+  v.received_on = row.received_on;
+  v.due_on = row.due_on;
+  if (v.due_on.empty()) v.deadline_error = "calendar_unknown";
+  auto term = domain::TermOf(policy.jurisdiction, v.kind);
+  if (term) v.source = std::string(term->source);
+  bool extended = false;
+  KONFID_ASSIGN_OR_RETURN(v.history, domain::ParseRequestHistory(row.history));
+  for (const auto& step : v.history) extended |= step.state == RequestState::kExtended;
+  v.extendable = domain::IsOpen(v.state) && !extended && term && term->extension > 0;
+  KONFID_ASSIGN_OR_RETURN(domain::Date today, LocalDay(policy, now));
+  v.overdue = domain::IsOpen(v.state) && !v.due_on.empty() && v.due_on < FormatIsoDate(today);
+  if (key) {
+    KONFID_ASSIGN_OR_RETURN(v.details, OpenDetails(k_.crypto(), *key, row));
+  }
+  v.created_at = row.created_at;
+  v.updated_at = row.updated_at;
+  return v;
+}
+
+Status Requests::Check(const domain::TenantPolicy& policy, const NewRequest& request) {
+  const RequestDetails& d = request.details;
+  if (request.channel != domain::RequestChannel::kSelf && d.document.empty())
+    return Fail(Error(ErrorCode::kInvalidArgument,
+                      "a request filed on a subject's behalf names the document that identified "
+                      "them (`document`)")
+                    .WithReason("document_required"));
+  bool blocks =
+      request.kind == RequestKind::kRectification || request.kind == RequestKind::kBlocking;
+  if (blocks) {
+    if (request.kind == RequestKind::kRectification && d.fields.size() == 1 && d.fields[0] == "*")
+      return Fail(Error(ErrorCode::kInvalidArgument, "a rectification names the fields it corrects")
+                      .WithReason("invalid_value"));
+    KONFID_TRY(Blocks::CheckFields(policy, d.fields));
+  } else if (!d.fields.empty()) {
+    return Fail(
+        Error(ErrorCode::kInvalidArgument, "only rectification and blocking requests name fields")
+            .WithReason("unknown_field"));
+  }
+  for (const auto& p : d.purposes) {
+    const domain::Purpose* purpose = policy.FindPurpose(p);
+    if (request.kind != RequestKind::kWithdrawal || !purpose || purpose->ground != "consent")
+      return Fail(Error(ErrorCode::kInvalidArgument,
+                        "a withdrawal names purposes that rest on consent; '" + p + "' does not")
+                      .WithReason("not_consent_purpose"));
+  }
+  return Ok();
+}
+
+Result<bool> Requests::TakeEffect(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
+                                  const ActivePolicy& active, const ports::SubjectRow& row,
+                                  const NewRequest& request, UnixMicros now) {
+  const std::string reason = "request";
+  switch (request.kind) {
+    case RequestKind::kRectification:
+    case RequestKind::kBlocking:
+      KONFID_TRY(Blocks::Change(txn, audit, who, row, request.details.fields, false, reason, now));
+      return false;
+    case RequestKind::kObjection:
+    case RequestKind::kWithdrawal: {
+      for (const domain::Purpose& p : active.policy->purposes) {
+        if (p.ground != "consent") continue;
+        const auto& named = request.details.purposes;
+        bool wanted =
+            request.kind == RequestKind::kObjection
+                ? p.marketing
+                : named.empty() || std::find(named.begin(), named.end(), p.id) != named.end();
+        if (!wanted) continue;
+        KONFID_TRY(signer_.Withdraw(txn, audit, who, active, row.id, p.id, "request", now));
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+Result<RequestView> Requests::FileIn(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
+                                     const ActivePolicy& active, const ports::SubjectRow& row,
+                                     const NewRequest& request, UnixMicros now) {
+  const domain::TenantPolicy& policy = *active.policy;
+  KONFID_ASSIGN_OR_RETURN(domain::Date received, LocalDay(policy, now));
+  ports::RequestRow r;
+  r.tenant = row.tenant;
+  r.id = k_.NewId(now);
+  r.subject = row.id;
+  r.kind = std::string(domain::RequestKindName(request.kind));
+  r.channel = std::string(domain::RequestChannelName(request.channel));
+  r.received_on = FormatIsoDate(received);
+  auto due = domain::Deadline(calendar_, policy.jurisdiction, request.kind, received, false);
+  if (!due && due.error().reason() != "calendar_unknown") return Fail(due.error());
+  if (due) r.due_on = FormatIsoDate(*due);  // else kept, without a term: View says why
+  std::vector<domain::RequestStep> steps = {{now, RequestState::kReceived}};
+  KONFID_TRY(audit.Append(RequestEvent(who, RequestState::kReceived, row.id, request.kind,
+                                       request.details.fields, r.id)));
+  KONFID_ASSIGN_OR_RETURN(bool done, TakeEffect(txn, audit, who, active, row, request, now));
+  if (done) {
+    steps.push_back({now, RequestState::kDone});
+    KONFID_TRY(
+        audit.Append(RequestEvent(who, RequestState::kDone, row.id, request.kind, {}, r.id)));
+  }
+  r.state = std::string(domain::RequestStateName(steps.back().state));
+  r.open = domain::IsOpen(steps.back().state);
+  r.history = domain::FormatRequestHistory(steps);
+  KONFID_ASSIGN_OR_RETURN(SecretBytes key, k_.SubjectKey(row));
+  r.sealed = SealDetails(k_.crypto(), key, r.tenant, r.id, request.details);
+  r.created_at = r.updated_at = now;
+  KONFID_TRY(txn.InsertRequest(r));
+  return View(policy, r, &key, now);
+}
+
+void Requests::File(const Actor& actor, NewRequest request, Callback<RequestView> done) {
+  auto refuse = [&](Error e) {
+    k_.Refuse(actor, Operation::kRequestReceived,
+              Kernel::IsValidId(request.subject) ? request.subject : "", request.details.fields,
+              std::move(e), [done](Error err) { done(Fail(std::move(err))); });
+  };
+  if (auto st = Kernel::Permit(actor, Permission::kRequestsManage); !st) return refuse(st.error());
+  std::shared_ptr<const ActivePolicy> active = k_.Active(actor.tenant);
+  if (!active) return refuse(Error(ErrorCode::kNotFound, "tenant is not configured"));
+  if (request.channel == domain::RequestChannel::kSelf)
+    return refuse(Error(ErrorCode::kInvalidArgument,
+                        "staff file requests received by letter, email or in person; a subject "
+                        "files their own through the self routes")
+                      .WithReason("invalid_value"));
+  if (auto st = Check(*active->policy, request); !st) return refuse(st.error());
+  if (!Kernel::IsValidId(request.subject)) return refuse(NoSubject());
+  auto out = std::make_shared<RequestView>();
+  auto req = std::make_shared<NewRequest>(std::move(request));
+  Actor who = actor;
+  k_.committer().Submit(
+      [this, who, active, req, out, now = k_.clock().Now()](ports::Transaction& txn,
+                                                            AuditWriter& audit) -> Status {
+        KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, req->subject));
+        if (!row) return Fail(NoSubject());
+        KONFID_ASSIGN_OR_RETURN(*out, FileIn(txn, audit, who, *active, *row, *req, now));
+        return Ok();
+      },
+      [who, req](ports::Transaction&, AuditWriter& audit, const Error& e) {
+        return audit.Append(RequestEvent(who, RequestState::kReceived, req->subject, req->kind,
+                                         req->details.fields, "", OutcomeOf(e), ReasonOf(e)));
+      },
+      [out, done](Status st) {
+        if (!st) return done(Fail(st.error()));
+        done(std::move(*out));
+      });
+}
+
+void Requests::Get(const Actor& actor, const std::string& id, Callback<RequestView> done) {
+  if (auto st = Kernel::Permit(actor, Permission::kRequestsRead); !st) {
+    return k_.Refuse(actor, Operation::kExtract, "", {}, st.error(),
+                     [done](Error err) { done(Fail(std::move(err))); });
+  }
+  std::shared_ptr<const ActivePolicy> active = k_.Active(actor.tenant);
+  if (!active) return done(Fail(ErrorCode::kNotFound, "tenant is not configured"));
+  if (!Kernel::IsValidId(id)) return done(Fail(NoRequest()));
+  auto out = std::make_shared<RequestView>();
+  Actor who = actor;
+  k_.committer().Submit(
+      [this, who, id, active, out, now = k_.clock().Now()](ports::Transaction& txn,
+                                                           AuditWriter& audit) -> Status {
+        KONFID_ASSIGN_OR_RETURN(auto row, txn.FindRequest(who.tenant, id));
+        if (!row) return Fail(NoRequest());
+        KONFID_ASSIGN_OR_RETURN(auto subject, txn.FindSubject(who.tenant, row->subject));
+        std::optional<SecretBytes> key;
+        if (subject) {
+          KONFID_ASSIGN_OR_RETURN(key, k_.SubjectKey(*subject));
+        }
+        KONFID_ASSIGN_OR_RETURN(*out, View(*active->policy, *row, key ? &*key : nullptr, now));
+        // Reading a request's details is a read of the subject's data.
+        domain::AuditEvent e = MakeEvent(who, Operation::kExtract, row->subject, {}, Outcome::kOk,
+                                         "request:" + row->id);
+        e.purpose = row->kind;
+        return audit.Append(std::move(e));
+      },
+      nullptr,
+      [out, done](Status st) {
+        if (!st) return done(Fail(st.error()));
+        done(std::move(*out));
+      },
+      /*savepoint=*/false);
+}
+
+Result<RequestView> Requests::MoveIn(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
+                                     const ActivePolicy& active, const std::string& id,
+                                     RequestState to, const std::string& reason, UnixMicros now) {
+  KONFID_ASSIGN_OR_RETURN(auto row, txn.FindRequest(who.tenant, id));
+  if (!row) return Fail(NoRequest());
+  KONFID_ASSIGN_OR_RETURN(auto subject, txn.FindSubject(who.tenant, row->subject));
+  if (!subject) return Fail(NoSubject());  // erased: its requests are closed with it
+  KONFID_ASSIGN_OR_RETURN(SecretBytes key, k_.SubjectKey(*subject));
+  KONFID_ASSIGN_OR_RETURN(RequestView view, View(*active.policy, *row, &key, now));
+  if (!domain::CanMove(view.state, to))
+    return Fail(Error(ErrorCode::kConflict,
+                      "a request that is " + std::string(domain::RequestStateName(view.state)) +
+                          " cannot move to " + std::string(domain::RequestStateName(to)))
+                    .WithReason("invalid_transition"));
+  if ((to == RequestState::kExtended || to == RequestState::kRefused) && reason.empty())
+    return Fail(Error(ErrorCode::kInvalidArgument, "an extension or a refusal gives its reason")
+                    .WithReason("reason_required"));
+  if (to == RequestState::kExtended) {
+    if (!view.extendable)
+      return Fail(Error(ErrorCode::kInvalidArgument, "this request's term cannot be extended")
+                      .WithReason("not_extendable"));
+    KONFID_ASSIGN_OR_RETURN(domain::Date received, domain::ParseIsoDate(row->received_on));
+    auto due = domain::Deadline(calendar_, active.policy->jurisdiction, view.kind, received, true);
+    if (!due && due.error().reason() != "calendar_unknown") return Fail(due.error());
+    row->due_on = due ? FormatIsoDate(*due) : "";
+  }
+  RequestDetails details = std::move(*view.details);
+  if (!reason.empty()) details.reason = reason;
+  if (view.kind == RequestKind::kRectification && !domain::IsOpen(to))
+    KONFID_TRY(Blocks::Change(txn, audit, who, *subject, details.fields, true, "request", now));
+  view.history.push_back({now, to});
+  row->state = std::string(domain::RequestStateName(to));
+  row->open = domain::IsOpen(to);
+  row->history = domain::FormatRequestHistory(view.history);
+  row->sealed = SealDetails(k_.crypto(), key, row->tenant, row->id, details);
+  row->updated_at = now;
+  KONFID_TRY(txn.UpdateRequest(*row));
+  KONFID_TRY(audit.Append(RequestEvent(who, to, row->subject, view.kind, details.fields, id)));
+  return View(*active.policy, *row, &key, now);
+}
+
+void Requests::Move(const Actor& actor, const std::string& id, RequestState to, std::string reason,
+                    Callback<RequestView> done) {
+  auto refuse = [&](Error e) {
+    k_.Refuse(actor, OperationOf(to), "", {}, std::move(e),
+              [done](Error err) { done(Fail(std::move(err))); });
+  };
+  if (auto st = Kernel::Permit(actor, Permission::kRequestsManage); !st) return refuse(st.error());
+  std::shared_ptr<const ActivePolicy> active = k_.Active(actor.tenant);
+  if (!active) return refuse(Error(ErrorCode::kNotFound, "tenant is not configured"));
+  if (to == RequestState::kReceived)
+    return refuse(Error(ErrorCode::kConflict, "a request cannot move back to received")
+                      .WithReason("invalid_transition"));
+  if (!Kernel::IsValidId(id)) return refuse(NoRequest());
+  auto out = std::make_shared<RequestView>();
+  Actor who = actor;
+  k_.committer().Submit(
+      [this, who, active, id, to, reason, out, now = k_.clock().Now()](
+          ports::Transaction& txn, AuditWriter& audit) -> Status {
+        KONFID_ASSIGN_OR_RETURN(*out, MoveIn(txn, audit, who, *active, id, to, reason, now));
+        return Ok();
+      },
+      [who, to, id](ports::Transaction&, AuditWriter& audit, const Error& e) {
+        domain::AuditEvent event =
+            MakeEvent(who, OperationOf(to), "", {}, OutcomeOf(e), ReasonOf(e));
+        return audit.Append(std::move(event));
+      },
+      [out, done](Status st) {
+        if (!st) return done(Fail(st.error()));
+        done(std::move(*out));
+      });
+}
+
+void Requests::Queue(const Actor& actor, const RequestQuery& query, Callback<RequestPage> done) {
+  if (auto st = Kernel::Permit(actor, Permission::kRequestsRead); !st)
+    return done(Fail(st.error()));
+  std::shared_ptr<const ActivePolicy> active = k_.Active(actor.tenant);
+  if (!active) return done(Fail(ErrorCode::kNotFound, "tenant is not configured"));
+  UnixMicros now = k_.clock().Now();
+  auto today = LocalDay(*active->policy, now);
+  if (!today) return done(Fail(today.error()));
+  ports::RequestFilter filter;
+  if (query.state) filter.state = std::string(domain::RequestStateName(*query.state));
+  if (query.kind) filter.kind = std::string(domain::RequestKindName(*query.kind));
+  if (query.overdue_only) filter.due_before = FormatIsoDate(*today);
+  filter.after = query.after;
+  filter.limit = query.limit + 1;  // one more tells whether a next page exists
+  auto page = std::make_shared<RequestPage>();
+  Actor who = actor;
+  k_.committer().Submit(
+      [this, who, active, filter, page, limit = query.limit, now](ports::Transaction& txn,
+                                                                  AuditWriter&) -> Status {
+        KONFID_ASSIGN_OR_RETURN(auto rows, txn.ListRequests(who.tenant, filter));
+        bool more = rows.size() > limit;
+        if (more) rows.resize(limit);
+        for (const auto& r : rows) {
+          KONFID_ASSIGN_OR_RETURN(auto v, View(*active->policy, r, nullptr, now));
+          page->requests.push_back(std::move(v));
+        }
+        if (more) page->next = page->requests.back().id;
+        return Ok();
+      },
+      nullptr,
+      [page, done](Status st) {
+        if (!st) return done(Fail(st.error()));
+        done(std::move(*page));
+      },
+      /*savepoint=*/false);
+}
+
+Result<std::vector<RequestView>> Requests::ForSubject(ports::Transaction& txn,
+                                                      const ActivePolicy& active,
+                                                      const ports::SubjectRow& row,
+                                                      UnixMicros now) const {
+  KONFID_ASSIGN_OR_RETURN(auto rows, txn.ListSubjectRequests(row.tenant, row.id));
+  KONFID_ASSIGN_OR_RETURN(SecretBytes key, k_.SubjectKey(row));
+  std::vector<RequestView> out;
+  for (const auto& r : rows) {
+    KONFID_ASSIGN_OR_RETURN(auto v, View(*active.policy, r, &key, now));
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+Result<std::vector<std::pair<std::string, uint64_t>>> Requests::Overdue(ports::Transaction& txn,
+                                                                        const std::string& tenant,
+                                                                        UnixMicros now) const {
+  auto policy = k_.Policy(tenant);
+  if (!policy) return Fail(ErrorCode::kNotFound, "tenant is not configured");
+  KONFID_ASSIGN_OR_RETURN(domain::Date today, LocalDay(*policy, now));
+  return txn.CountOverdueRequests(tenant, FormatIsoDate(today));
+}
+
+}  // namespace konfid::app

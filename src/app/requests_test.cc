@@ -1,0 +1,248 @@
+// The request workflow on a real SQLite vault: terms from the deadline library, the moves a
+// request may make, what filing does at once (blocks, withdrawals), the queue and its pages,
+// and what is audited. Times are fixed by a stepped clock in Moscow's time zone.
+#include "app/requests.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <future>
+
+#include "demo_tenant.h"
+#include "step_clock.h"
+
+namespace konfid::app {
+namespace {
+
+using domain::RequestKind;
+using domain::RequestState;
+
+constexpr UnixMicros kSecond = 1'000'000;
+constexpr UnixMicros kDay = 86'400 * kSecond;
+// Wednesday 2026-12-02, 10:00 in Moscow (07:00 UTC).
+constexpr UnixMicros kWednesday = 1'796'194'800 * kSecond;
+
+class RequestsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto st = demo_.Open(dir_.path(), clock_);
+    ASSERT_TRUE(st) << st.error().message();
+    uc_ = demo_.uc.get();
+    auto created = Call<SubjectView>([&](auto cb) {
+      uc_->subjects.Create(
+          admin_, {{"surname", "Иванова"}, {"name", "Анна"}, {"email", "anna@example.com"}}, cb);
+    });
+    ASSERT_TRUE(created) << created.error().message();
+    subject_ = created->id;
+  }
+
+  template <typename T>
+  Result<T> Call(const std::function<void(Callback<T>)>& call) {
+    std::promise<Result<T>> p;
+    call([&p](Result<T> r) { p.set_value(std::move(r)); });
+    return p.get_future().get();
+  }
+
+  Result<RequestView> File(RequestKind kind, RequestDetails details = {},
+                           const Actor* who = nullptr) {
+    NewRequest r{subject_, kind, domain::RequestChannel::kLetter, std::move(details)};
+    if (r.details.document.empty()) r.details.document = "passport seen at the office";
+    return Call<RequestView>([&](auto cb) { uc_->requests.File(who ? *who : admin_, r, cb); });
+  }
+
+  Result<RequestView> Move(const std::string& id, RequestState to, std::string reason = {}) {
+    return Call<RequestView>([&](auto cb) { uc_->requests.Move(admin_, id, to, reason, cb); });
+  }
+
+  Result<SealedSubject> Read(const std::string& purpose) {
+    return Call<SealedSubject>([&](auto cb) { uc_->subjects.Get(admin_, subject_, purpose, cb); });
+  }
+
+  // The operations of the tenant's audit events, in order.
+  std::vector<std::string> AuditOperations() {
+    std::vector<std::string> ops;
+    auto txn = demo_.storage->Begin(false);
+    EXPECT_TRUE(txn);
+    auto st = (*txn)->ScanAudit("demo", [&](const domain::AuditEvent& e) -> Status {
+      ops.push_back(e.operation + (e.outcome == "ok" ? "" : ":" + e.outcome));
+      return Ok();
+    });
+    EXPECT_TRUE(st);
+    return ops;
+  }
+
+  konfid::testing::TempDir dir_;
+  fakes::StepClock clock_{kWednesday, 1};
+  fakes::DemoTenant demo_;
+  fakes::UseCases* uc_ = nullptr;
+  Actor admin_{"demo", "apikey:test", Role::kAdmin};
+  std::string subject_;
+};
+
+TEST_F(RequestsTest, AnAccessRequestIsDueInTenWorkingDaysAndExtendsOnceByFive) {
+  auto r =
+      File(RequestKind::kAccess, {.text = "Прошу сообщить, какие мои данные вы обрабатываете"});
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->state, RequestState::kReceived);
+  EXPECT_EQ(r->received_on, "2026-12-02");
+  EXPECT_EQ(r->due_on, "2026-12-16");  // 10 working days from Thursday the 3rd
+  EXPECT_TRUE(r->extendable);
+  ASSERT_TRUE(r->details);
+  EXPECT_EQ(r->details->document, "passport seen at the office");
+
+  ASSERT_TRUE(Move(r->id, RequestState::kInProgress));
+  auto extended = Move(r->id, RequestState::kExtended, "the archive must be searched");
+  ASSERT_TRUE(extended) << extended.error().message();
+  EXPECT_EQ(extended->due_on, "2026-12-23");  // five more working days
+  EXPECT_FALSE(extended->extendable);
+  EXPECT_EQ(extended->details->reason, "the archive must be searched");
+  auto done = Move(r->id, RequestState::kDone);
+  ASSERT_TRUE(done);
+  ASSERT_EQ(done->history.size(), 4u);
+  EXPECT_EQ(done->history[0].state, RequestState::kReceived);
+  EXPECT_EQ(done->history[2].state, RequestState::kExtended);
+  EXPECT_EQ(done->history[3].state, RequestState::kDone);
+
+  auto ops = AuditOperations();
+  for (const char* op :
+       {"request_received", "request_in_progress", "request_extended", "request_done"})
+    EXPECT_NE(std::find(ops.begin(), ops.end(), op), ops.end()) << op;
+}
+
+TEST_F(RequestsTest, TheWorkflowRefusesMovesItDoesNotAllow) {
+  auto r = File(RequestKind::kAccess);
+  ASSERT_TRUE(r);
+  auto no_reason = Move(r->id, RequestState::kRefused);
+  ASSERT_FALSE(no_reason);
+  EXPECT_EQ(no_reason.error().reason(), "reason_required");
+  ASSERT_TRUE(Move(r->id, RequestState::kExtended, "a reason"));
+  auto twice = Move(r->id, RequestState::kExtended, "again");
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error().reason(), "invalid_transition");
+  ASSERT_TRUE(Move(r->id, RequestState::kRefused, "the request repeats one answered in full"));
+  auto reopened = Move(r->id, RequestState::kInProgress);
+  ASSERT_FALSE(reopened);
+  EXPECT_EQ(reopened.error().reason(), "invalid_transition");
+  EXPECT_EQ(reopened.error().code(), ErrorCode::kConflict);
+
+  // Rectification has no extension in 152-FZ.
+  auto fix = File(RequestKind::kRectification, {.fields = {"surname"}});
+  ASSERT_TRUE(fix) << fix.error().message();
+  EXPECT_FALSE(fix->extendable);
+  auto extend = Move(fix->id, RequestState::kExtended, "a reason");
+  ASSERT_FALSE(extend);
+  EXPECT_EQ(extend.error().reason(), "not_extendable");
+}
+
+TEST_F(RequestsTest, ARectificationBlocksItsFieldsUntilItIsClosed) {
+  ASSERT_TRUE(Read("registration"));
+  auto fix =
+      File(RequestKind::kRectification, {.text = "фамилия указана неверно", .fields = {"surname"}});
+  ASSERT_TRUE(fix) << fix.error().message();
+  EXPECT_EQ(fix->due_on, "2026-12-11");  // 7 working days
+  auto read = Read("registration");      // uses surname
+  ASSERT_FALSE(read);
+  EXPECT_EQ(read.error().reason(), "blocked");
+  EXPECT_NE(read.error().message().find("surname"), std::string::npos);
+  auto fixed = Call<SubjectView>([&](auto cb) {
+    uc_->subjects.Update(admin_, subject_, {{"surname", "Иванова-Петрова"}}, cb);
+  });
+  ASSERT_TRUE(fixed) << fixed.error().message();
+  ASSERT_TRUE(Move(fix->id, RequestState::kDone));
+  EXPECT_TRUE(Read("registration"));
+  auto ops = AuditOperations();
+  EXPECT_NE(std::find(ops.begin(), ops.end(), "block"), ops.end());
+  EXPECT_NE(std::find(ops.begin(), ops.end(), "unblock"), ops.end());
+  EXPECT_NE(std::find(ops.begin(), ops.end(), "extract:denied"), ops.end());
+}
+
+TEST_F(RequestsTest, AnObjectionWithdrawsMarketingConsentAtOnce) {
+  ConsentInput given;
+  given.purpose = "newsletter";
+  auto consent = Call<ports::ConsentEventRow>(
+      [&](auto cb) { uc_->consents.Record(admin_, subject_, given, cb); });
+  ASSERT_TRUE(consent) << consent.error().message();
+  auto objection = File(RequestKind::kObjection);
+  ASSERT_TRUE(objection) << objection.error().message();
+  EXPECT_EQ(objection->state, RequestState::kDone);
+  EXPECT_EQ(objection->due_on, "2026-12-02");  // at once
+  auto ledger = Call<ConsentLedger>([&](auto cb) { uc_->consents.Ledger(admin_, subject_, cb); });
+  ASSERT_TRUE(ledger);
+  EXPECT_FALSE(ledger->states.at("newsletter").live);
+  ASSERT_FALSE(ledger->events.empty());
+  EXPECT_EQ(ledger->events.back().kind, domain::ConsentKind::kWithdrawn);
+  EXPECT_EQ(ledger->events.back().method, "request");
+}
+
+TEST_F(RequestsTest, ABlockingRequestBlocksUntilStaffLiftIt) {
+  auto block = File(RequestKind::kBlocking, {.fields = {"*"}});
+  ASSERT_TRUE(block) << block.error().message();
+  EXPECT_FALSE(Read("support"));
+  ASSERT_TRUE(Move(block->id, RequestState::kDone));
+  EXPECT_FALSE(Read("support"));  // closing the request is not the decision to unblock
+  auto lifted =
+      Call<domain::Blocked>([&](auto cb) { uc_->blocks.Unblock(admin_, subject_, {"*"}, cb); });
+  ASSERT_TRUE(lifted) << lifted.error().message();
+  EXPECT_TRUE(lifted->empty());
+  EXPECT_TRUE(Read("support"));
+}
+
+TEST_F(RequestsTest, TheQueueFiltersPagesAndShowsWhatIsOverdue) {
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(File(RequestKind::kAccess));
+  ASSERT_TRUE(File(RequestKind::kErasure));
+  auto page = Call<RequestPage>([&](auto cb) { uc_->requests.Queue(admin_, {.limit = 3}, cb); });
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->requests.size(), 3u);
+  EXPECT_FALSE(page->requests[0].details);  // the queue shows no personal data
+  EXPECT_FALSE(page->next.empty());
+  auto rest = Call<RequestPage>(
+      [&](auto cb) { uc_->requests.Queue(admin_, {.after = page->next, .limit = 3}, cb); });
+  ASSERT_TRUE(rest);
+  ASSERT_EQ(rest->requests.size(), 1u);
+  EXPECT_TRUE(rest->next.empty());
+
+  // Erasure is due in 7 working days (the 11th), access in 10 (the 16th).
+  clock_.Set(kWednesday + 10 * kDay);  // Saturday the 12th
+  auto overdue =
+      Call<RequestPage>([&](auto cb) { uc_->requests.Queue(admin_, {.overdue_only = true}, cb); });
+  ASSERT_TRUE(overdue);
+  ASSERT_EQ(overdue->requests.size(), 1u);
+  EXPECT_EQ(overdue->requests[0].kind, RequestKind::kErasure);
+  EXPECT_TRUE(overdue->requests[0].overdue);
+  auto txn = demo_.storage->Begin(false);
+  ASSERT_TRUE(txn);
+  auto counts = uc_->requests.Overdue(**txn, "demo", clock_.Peek());
+  ASSERT_TRUE(counts);
+  EXPECT_EQ(*counts, (std::vector<std::pair<std::string, uint64_t>>{{"erasure", 1}}));
+}
+
+TEST_F(RequestsTest, ATermPastTheShippedCalendarsIsKeptWithoutAGuessedDay) {
+  clock_.Set(kWednesday + 20 * kDay);  // 2026-12-22: ten working days end in 2027
+  auto r = File(RequestKind::kAccess);
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->due_on, "");
+  EXPECT_EQ(r->deadline_error, "calendar_unknown");
+  EXPECT_FALSE(r->overdue);
+}
+
+TEST_F(RequestsTest, StaffFilingNeedsADocumentAndKnownFields) {
+  NewRequest r{subject_, RequestKind::kAccess, domain::RequestChannel::kLetter, {}};
+  auto no_document = Call<RequestView>([&](auto cb) { uc_->requests.File(admin_, r, cb); });
+  ASSERT_FALSE(no_document);
+  EXPECT_EQ(no_document.error().reason(), "document_required");
+  auto unknown = File(RequestKind::kRectification, {.fields = {"shoe_size"}});
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().reason(), "unknown_field");
+  auto not_consent = File(RequestKind::kWithdrawal, {.purposes = {"registration"}});
+  ASSERT_FALSE(not_consent);
+  EXPECT_EQ(not_consent.error().reason(), "not_consent_purpose");
+  Actor analyst{"demo", "apikey:a", Role::kAnalyst};
+  auto role = File(RequestKind::kAccess, {}, &analyst);
+  ASSERT_FALSE(role);
+  EXPECT_EQ(role.error().reason(), "role");
+  auto ops = AuditOperations();
+  EXPECT_NE(std::find(ops.begin(), ops.end(), "request_received:denied"), ops.end());
+}
+
+}  // namespace
+}  // namespace konfid::app
