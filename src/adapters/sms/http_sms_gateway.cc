@@ -3,8 +3,8 @@
 #include <curl/curl.h>
 
 #include <fstream>
+#include <iterator>
 #include <mutex>
-#include <sstream>
 
 #include "core/json_writer.h"
 
@@ -52,9 +52,7 @@ Result<std::unique_ptr<HttpSmsGateway>> HttpSmsGateway::Create(HttpSmsOptions op
   if (!in)
     return Fail(ErrorCode::kInvalidArgument,
                 options.token_file + ": the SMS gateway's token file cannot be read");
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string token = std::move(text).str();
+  std::string token{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
   bool bad = token.empty();
   for (unsigned char c : token) bad = bad || c < 0x21 || c == 0x7f;  // nothing a header splits on
@@ -82,17 +80,20 @@ Status HttpSmsGateway::Send(const ports::SmsMessage& message) {
     return Fail(ErrorCode::kUnavailable, "cannot start an HTTP request to the SMS gateway");
   WipedString auth{"Authorization: Bearer " +
                    std::string(reinterpret_cast<const char*>(token_.data()), token_.size())};
-  curl_slist* headers = curl_slist_append(nullptr, auth.s.c_str());
-  headers = curl_slist_append(headers, "Content-Type: application/json");
-  headers = curl_slist_append(headers, "Accept: application/json");
-  headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
-  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers_guard(headers,
-                                                                            &curl_slist_free_all);
+  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr,
+                                                                      &curl_slist_free_all);
+  for (const char* h : {auth.s.c_str(), "Content-Type: application/json",
+                        "Accept: application/json", "Expect:"}) {  // Expect: no 100-continue
+    curl_slist* longer = curl_slist_append(headers.get(), h);
+    if (!longer) return Fail(ErrorCode::kUnavailable, "out of memory for an SMS request");
+    (void)headers.release();  // `longer` is the same list, one header longer
+    headers.reset(longer);
+  }
   std::string body = SmsRequestBody(options_.sender, message);
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, options_.url.c_str());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
   curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Discard);
