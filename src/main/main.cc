@@ -14,6 +14,7 @@
 #include "adapters/log/spdlog_sink.h"
 #include "adapters/mail/smtp_mailer.h"
 #include "adapters/phone/libphonenumber_normalizer.h"
+#include "adapters/sms/http_sms_gateway.h"
 #include "adapters/storage/postgres/pg_storage.h"
 #include "adapters/storage/sqlite/sqlite_storage.h"
 #include "cli/cli.h"
@@ -68,20 +69,26 @@ int main(int argc, char** argv) {
     return std::make_unique<adapters::SmtpMailer>(
         adapters::SmtpOptions{m.smtp_url, m.username, m.password, m.require_tls, 30});
   };
-  cli::Platform platform{
-      **crypto,
-      phones,
-      clock,
-      events,
-      [&clock](const cli::StorageChoice& c) { return OpenStorage(c, clock); },
-      adapters::LoadServiceConfig,
-      adapters::ParsePolicyFile,
-      policy_reader,
-      make_mailer,
-      [&](cli::ServeInputs inputs) {
-        return Serve(inputs, {**crypto, phones, clock, events, policy_reader, make_mailer});
-      },
-      std::nullopt};
+  auto make_sms = [](const ports::SmsConfig& s) -> Result<std::unique_ptr<ports::SmsSender>> {
+    KONFID_ASSIGN_OR_RETURN(auto gateway,
+                            adapters::HttpSmsGateway::Create({s.gateway_url, s.token_file, s.sender,
+                                                              s.connect_timeout_ms, s.timeout_ms}));
+    return std::unique_ptr<ports::SmsSender>(std::move(gateway));
+  };
+  auto serve = [&](cli::ServeInputs inputs) {
+    return Serve(inputs, {**crypto, phones, clock, events, policy_reader, make_mailer, make_sms});
+  };
+  cli::Platform platform{**crypto,
+                         phones,
+                         clock,
+                         events,
+                         [&clock](const cli::StorageChoice& c) { return OpenStorage(c, clock); },
+                         adapters::LoadServiceConfig,
+                         adapters::ParsePolicyFile,
+                         policy_reader,
+                         make_mailer,
+                         serve,
+                         std::nullopt};
   if (const char* key = std::getenv("KONFID_MASTER_KEY"); key != nullptr && *key != '\0')
     platform.env_master_key = std::string(key);
   return cli::Run(argc, argv, platform);

@@ -30,13 +30,25 @@ Result<app::CheckpointJob::Sink> CheckpointSink(const ports::AuditConfig& audit)
   return app::CheckpointJob::Sink([file](std::string_view line) { return file->Append(line); });
 }
 
+// The SMS gateway of [sms]; none without gateway_url.
+Result<std::unique_ptr<ports::SmsSender>> SmsSenderOf(const ports::SmsConfig& sms,
+                                                      const Service::Adapters& adapters) {
+  if (sms.gateway_url.empty()) {
+    std::cerr << "konfid: no [sms] gateway_url: no text messages are sent\n";
+    return std::unique_ptr<ports::SmsSender>();
+  }
+  return adapters.make_sms(sms);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Service>> Service::Create(cli::ServeInputs inputs, Adapters adapters) {
   KONFID_ASSIGN_OR_RETURN(auto listen, http::ParseListen(inputs.config.listen));
   KONFID_ASSIGN_OR_RETURN(auto proxies, http::ParseTrustedProxies(inputs.config.trusted_proxies));
   KONFID_ASSIGN_OR_RETURN(auto sink, CheckpointSink(inputs.config.audit));
-  std::unique_ptr<Service> service(new Service(inputs, std::move(adapters), std::move(sink)));
+  KONFID_ASSIGN_OR_RETURN(auto sms, SmsSenderOf(inputs.config.sms, adapters));
+  std::unique_ptr<Service> service(
+      new Service(inputs, std::move(adapters), std::move(sink), std::move(sms)));
   KONFID_TRY(service->StartPolicies());
   service->ReportMailFailures();
   service->AddJobs();
@@ -45,7 +57,7 @@ Result<std::unique_ptr<Service>> Service::Create(cli::ServeInputs inputs, Adapte
 }
 
 Service::Service(cli::ServeInputs inputs, Adapters adapters,
-                 app::CheckpointJob::Sink checkpoint_sink)
+                 app::CheckpointJob::Sink checkpoint_sink, std::unique_ptr<ports::SmsSender> sms)
     : in_(inputs),
       a_(std::move(adapters)),
       admin_log_(a_.crypto, in_.keyring, a_.clock),
@@ -53,6 +65,7 @@ Service::Service(cli::ServeInputs inputs, Adapters adapters,
       policies_(in_.storage, a_.crypto, a_.clock, a_.policy_reader),
       committer_(
           std::make_unique<app::GroupCommitter>(in_.storage, a_.crypto, in_.keyring, a_.clock)),
+      sms_(std::move(sms)),
       kernel_(policies_, in_.keyring, *committer_, a_.crypto, a_.phones, a_.clock),
       signer_(kernel_),
       mail_(kernel_, MailSettingsOf(in_.config.mail)),

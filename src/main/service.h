@@ -32,6 +32,7 @@
 #include "http/metrics.h"
 #include "http/server.h"
 #include "jobs/scheduler.h"
+#include "ports/sms.h"
 
 namespace konfid {
 
@@ -45,11 +46,15 @@ class Service {
     EventLog& events;
     const ports::PolicyReader& policy_reader;
     std::function<std::unique_ptr<ports::Mailer>(const ports::MailConfig&)> make_mailer;
+    // The SMS gateway of [sms]; called only when gateway_url is set. Its error (a token file
+    // that cannot be read) stops the start.
+    std::function<Result<std::unique_ptr<ports::SmsSender>>(const ports::SmsConfig&)> make_sms;
   };
 
   // Builds everything and binds the listening socket. InvalidArgument for a bad listen address
-  // or trusted proxy; Unavailable when the checkpoint file or the port cannot be opened; the
-  // policy store's errors when a tenant's policy cannot be started.
+  // or trusted proxy, or an SMS gateway that cannot be set up (make_sms's error); Unavailable
+  // when the checkpoint file or the port cannot be opened; the policy store's errors when a
+  // tenant's policy cannot be started.
   static Result<std::unique_ptr<Service>> Create(cli::ServeInputs inputs, Adapters adapters);
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
@@ -60,7 +65,8 @@ class Service {
   int Run();
 
  private:
-  Service(cli::ServeInputs inputs, Adapters adapters, app::CheckpointJob::Sink checkpoint_sink);
+  Service(cli::ServeInputs inputs, Adapters adapters, app::CheckpointJob::Sink checkpoint_sink,
+          std::unique_ptr<ports::SmsSender> sms);
   Status StartPolicies();
   void ReportMailFailures();
   void AddJobs();
@@ -73,6 +79,8 @@ class Service {
   app::CheckpointJob checkpoints_;
   app::PolicyStore policies_;
   std::unique_ptr<app::GroupCommitter> committer_;  // reset first at shutdown: it drains
+  // Null without [sms] gateway_url. Built before the use cases, for the one-time codes'.
+  std::unique_ptr<ports::SmsSender> sms_;
   // The use cases on personal data, over their shared kernel.
   app::Kernel kernel_;
   app::ConsentSigner signer_;

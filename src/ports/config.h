@@ -26,6 +26,16 @@ struct MailConfig {
   int notice_days = 30;  // how long a policy-change notice's link works
 };
 
+// Text messages through an HTTP gateway ([sms] in the config; adapters/sms). Without
+// gateway_url no text message is sent.
+struct SmsConfig {
+  std::string gateway_url;  // http:// or https://; the gateway's POST endpoint
+  std::string token_file;   // holds the bearer token, so that it is not in the config
+  std::string sender;       // "from": the name or number registered with the gateway
+  int64_t connect_timeout_ms = 5000;
+  int64_t timeout_ms = 10000;  // the whole request, connection included
+};
+
 // Signed checkpoints of the audit chains ([audit] in the config; docs/operations.md).
 struct AuditConfig {
   std::string checkpoint_file;    // each new checkpoint is appended here; empty: database only
@@ -55,6 +65,7 @@ struct ServiceConfig {
   bool sqlite_synchronous_full = true;
   std::vector<domain::TenantPolicy> tenants;
   MailConfig mail;
+  SmsConfig sms;
   AuditConfig audit;
   JobsConfig jobs;
 };

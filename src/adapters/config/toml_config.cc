@@ -165,6 +165,33 @@ Status ReadAudit(const std::string& path, const toml::table& audit, ports::Servi
   return Ok();
 }
 
+// [sms]: the gateway, its token file (relative to the config file), the sender, timeouts. With
+// gateway_url set, token_file and sender are required.
+Status ReadSms(const std::string& path, const toml::table& sms, ports::ServiceConfig& config) {
+  KONFID_TRY(CheckKeys(path, sms,
+                       {"gateway_url", "token_file", "sender", "connect_timeout_ms", "timeout_ms"},
+                       "[sms]"));
+  ports::SmsConfig& s = config.sms;
+  KONFID_ASSIGN_OR_RETURN(s.gateway_url, GetString(path, sms, "gateway_url", false));
+  if (!s.gateway_url.empty() && !s.gateway_url.starts_with("http://") &&
+      !s.gateway_url.starts_with("https://"))
+    return Fail(
+        Bad(path, *sms.get("gateway_url"), "gateway_url must start with http:// or https://"));
+  bool on = !s.gateway_url.empty();
+  KONFID_ASSIGN_OR_RETURN(std::string file, GetString(path, sms, "token_file", on));
+  std::filesystem::path p = file;
+  if (!file.empty() && p.is_relative()) p = BaseDir(path) / p;
+  s.token_file = file.empty() ? "" : p.string();
+  KONFID_ASSIGN_OR_RETURN(s.sender, GetString(path, sms, "sender", on));
+  if (on && s.sender.empty())
+    return Fail(Bad(path, *sms.get("sender"), "sender must not be empty"));
+  KONFID_TRY(GetBounded(path, sms, "connect_timeout_ms", 100, 60'000,
+                        "connect_timeout_ms must be 100..60000", s.connect_timeout_ms));
+  KONFID_TRY(GetBounded(path, sms, "timeout_ms", 100, 120'000, "timeout_ms must be 100..120000",
+                        s.timeout_ms));
+  return Ok();
+}
+
 // [jobs]: each period 10 ms .. 1 day.
 Status ReadJobs(const std::string& path, const toml::table& jobs, ports::ServiceConfig& config) {
   KONFID_TRY(CheckKeys(
@@ -212,11 +239,15 @@ Result<ports::ServiceConfig> LoadServiceConfig(const std::string& path) {
 
 Result<ports::ServiceConfig> ParseServiceConfig(std::string_view text, const std::string& path) {
   KONFID_ASSIGN_OR_RETURN(toml::table root, Parse(text, path));
-  KONFID_TRY(CheckKeys(path, root, {"server", "storage", "tenant", "mail", "audit", "jobs"},
+  KONFID_TRY(CheckKeys(path, root, {"server", "storage", "tenant", "mail", "sms", "audit", "jobs"},
                        "the config"));
   // Tables are read in this order, so the first error reported stays the same.
   ports::ServiceConfig config;
   if (const toml::table* mail = root["mail"].as_table()) KONFID_TRY(ReadMail(path, *mail, config));
+  if (const toml::node* sms = root.get("sms")) {
+    if (!sms->is_table()) return Fail(Bad(path, *sms, "sms must be a table: [sms]"));
+    KONFID_TRY(ReadSms(path, *sms->as_table(), config));
+  }
   if (const toml::table* server = root["server"].as_table())
     KONFID_TRY(ReadServer(path, *server, config));
   if (const toml::table* storage = root["storage"].as_table())

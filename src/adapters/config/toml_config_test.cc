@@ -111,6 +111,70 @@ TEST(TomlConfig, AuditCheckpointSettingsAreReadAndChecked) {
   EXPECT_FALSE(load("checkpoint_fil = \"x\"\n"));
 }
 
+TEST(TomlConfig, SmsSettingsAreReadAndChecked) {
+  konfid::testing::TempDir dir;
+  std::ifstream example(konfid::testing::SourceDir() + "/examples/policy.toml");
+  std::stringstream policy;
+  policy << example.rdbuf();
+  Write(dir, "p.toml", policy.str());
+  auto load = [&](const std::string& sms) {
+    return LoadServiceConfig(
+        Write(dir, "k.toml", "[[tenant]]\npolicy = \"p.toml\"\n[sms]\n" + sms));
+  };
+  const std::string gateway =
+      "gateway_url = \"https://sms.example/v1/send\"\ntoken_file = \"sms.token\"\n"
+      "sender = \"Konfid\"\n";
+  auto config = load(gateway + "timeout_ms = 3000\nconnect_timeout_ms = 1000\n");
+  ASSERT_TRUE(config) << config.error().message();
+  EXPECT_EQ(config->sms.gateway_url, "https://sms.example/v1/send");
+  EXPECT_EQ(config->sms.token_file, dir.path() + "/sms.token");  // beside the config
+  EXPECT_EQ(config->sms.sender, "Konfid");
+  EXPECT_EQ(config->sms.timeout_ms, 3000);
+  EXPECT_EQ(config->sms.connect_timeout_ms, 1000);
+  auto defaults = load(gateway);
+  ASSERT_TRUE(defaults) << defaults.error().message();
+  EXPECT_EQ(defaults->sms.timeout_ms, 10000);
+  EXPECT_EQ(defaults->sms.connect_timeout_ms, 5000);
+  EXPECT_EQ(load("token_file = \"/etc/konfid/sms.token\"\n"
+                 "gateway_url = \"http://127.0.0.1:9000/\"\nsender = \"K\"\n")
+                ->sms.token_file,
+            "/etc/konfid/sms.token");
+  // No [sms], or one without gateway_url: nothing is sent, nothing else is required.
+  auto none = LoadServiceConfig(Write(dir, "k0.toml", "[[tenant]]\npolicy = \"p.toml\"\n"));
+  ASSERT_TRUE(none) << none.error().message();
+  EXPECT_EQ(none->sms.gateway_url, "");
+  ASSERT_TRUE(load("sender = \"Konfid\"\n"));
+  EXPECT_EQ(load("")->sms.gateway_url, "");
+  auto fails = [&](const std::string& sms, const std::string& what) {
+    auto r = load(sms);
+    ASSERT_FALSE(r) << sms;
+    EXPECT_NE(r.error().message().find(what), std::string::npos) << r.error().message();
+    EXPECT_NE(r.error().message().find("k.toml:"), std::string::npos) << r.error().message();
+  };
+  fails(gateway + "timout_ms = 3000\n", "unknown key 'timout_ms' in [sms]");
+  fails(gateway + "password = \"x\"\n", "unknown key 'password' in [sms]");  // no token here
+  fails("gateway_url = \"ftp://sms.example/\"\ntoken_file = \"t\"\nsender = \"K\"\n",
+        "gateway_url must start with http:// or https://");
+  fails("gateway_url = \"sms.example/send\"\ntoken_file = \"t\"\nsender = \"K\"\n",
+        "gateway_url must start with http:// or https://");
+  fails("gateway_url = 8080\n", "'gateway_url' must be a string");
+  fails(gateway + "timeout_ms = \"10s\"\n", "timeout_ms must be 100..120000");
+  fails(gateway + "timeout_ms = 10000.0\n", "timeout_ms must be 100..120000");
+  fails(gateway + "timeout_ms = 50\n", "timeout_ms must be 100..120000");
+  fails(gateway + "connect_timeout_ms = 0\n", "connect_timeout_ms must be 100..60000");
+  fails("gateway_url = \"https://sms.example/\"\nsender = \"K\"\n", "missing 'token_file'");
+  fails("gateway_url = \"https://sms.example/\"\ntoken_file = \"t\"\n", "missing 'sender'");
+  fails("gateway_url = \"https://sms.example/\"\ntoken_file = \"t\"\nsender = \"\"\n",
+        "sender must not be empty");
+  fails("gateway_url = \"https://sms.example/\"\ntoken_file = [\"t\"]\nsender = \"K\"\n",
+        "'token_file' must be a string");
+  auto not_table = LoadServiceConfig(
+      Write(dir, "k4.toml", "sms = \"https://sms.example/\"\n[[tenant]]\npolicy = \"p.toml\"\n"));
+  ASSERT_FALSE(not_table);
+  EXPECT_NE(not_table.error().message().find("sms must be a table"), std::string::npos)
+      << not_table.error().message();
+}
+
 TEST(TomlConfig, JobPeriodsAreReadAndChecked) {
   konfid::testing::TempDir dir;
   std::ifstream example(konfid::testing::SourceDir() + "/examples/policy.toml");
