@@ -133,12 +133,21 @@ Response Api::Dispatch(const Request& req, const std::string& client, std::strin
                             .WithReason("rate_limited"));
   auto actor = Authorize(req, row);
   if (!actor) return Problem(req, actor.error());
-  Call call{req, *target, params, *actor ? &**actor : nullptr, client, yield};
+  auto auth = req[beast_http::field::authorization];
+  std::string session;
+  if (row.access == Access::kSelf) {
+    if (!auth.starts_with("Bearer "))
+      return Problem(req, Error(ErrorCode::kUnauthenticated,
+                                "a self session is required: Authorization: Bearer <session>")
+                              .WithReason("invalid_session"));
+    session.assign(auth.substr(7));
+  }
+  Call call{req, *target, params, *actor ? &**actor : nullptr, client, session, yield};
   return (this->*row.handler)(call);
 }
 
 Result<std::optional<app::Actor>> Api::Authorize(const Request& req, const Route& row) {
-  if (row.access == Access::kPublic) return std::nullopt;
+  if (row.access == Access::kPublic || row.access == Access::kSelf) return std::nullopt;
   auto auth = req[beast_http::field::authorization];
   if (row.access == Access::kKeyOptional && auth.empty()) return std::nullopt;
   if (!auth.starts_with("Bearer "))

@@ -14,7 +14,9 @@
 #include <span>
 #include <string_view>
 
+#include "app/access_reply.h"
 #include "app/api_keys.h"
+#include "app/blocks.h"
 #include "app/checkpoints.h"
 #include "app/consents.h"
 #include "app/group_committer.h"
@@ -24,6 +26,9 @@
 #include "app/policy_notices.h"
 #include "app/policy_store.h"
 #include "app/registrations.h"
+#include "app/requests.h"
+#include "app/self_identity.h"
+#include "app/self_service.h"
 #include "app/subjects.h"
 #include "core/event_log.h"
 #include "http/client_address.h"
@@ -32,6 +37,7 @@
 #include "http/router.h"
 #include "ports/clock.h"
 #include "ports/storage.h"
+#include "text/policy_text.h"
 
 namespace konfid::http {
 
@@ -52,7 +58,12 @@ struct ApiDeps {
   app::PolicyNotices& policy_notices;
   app::CheckpointReader& checkpoints;
   app::PolicyAdmin& policy_admin;  // the policy routes' reads and publishing
-  std::string unsubscribe_base;    // Konfid's public address for unsubscribe links
+  app::Requests& requests;
+  app::Blocks& blocks;
+  app::AccessReplies& access_replies;
+  app::SelfIdentity& self_identity;
+  app::SelfService& self_service;
+  std::string unsubscribe_base;  // Konfid's public address for unsubscribe links
   app::PolicyStore& policies;
   app::ApiKeys& keys;
   app::GroupCommitter& committer;
@@ -76,6 +87,7 @@ struct Call {
   const PathParams& params;             // the pattern's {name}s
   const app::Actor* actor;              // the key's holder; null when no key was sent
   const std::string& client;            // the client's address (ClientAddress)
+  const std::string& session;           // a kSelf route's bearer token; empty elsewhere
   Yield& yield;
 };
 using Handler = Response (Api::*)(const Call&);
@@ -149,6 +161,26 @@ class Api {
   Response AuditCheckpoints(const Call& call);
   // jobs_api.cc: an admin runs a job's pass now and reads its report.
   Response RunJob(const Call& call);
+  // requests_api.cc: data-subject requests for staff, blocks, the access reply.
+  Response RequestQueue(const Call& call);
+  Response FileRequest(const Call& call);
+  Response GetRequest(const Call& call);
+  Response MoveRequest(const Call& call);
+  Response AccessReply(const Call& call);
+  Response Block(const Call& call);
+  Response Unblock(const Call& call);
+  // self_api.cc: a visitor's one-time code, self session, data and requests.
+  Response SendCode(const Call& call);
+  Response OpenSession(const Call& call);
+  Response CloseSession(const Call& call);
+  Response SelfData(const Call& call);
+  Response SelfAccessReply(const Call& call);
+  Response SelfRequests(const Call& call);
+  Response SelfFileRequest(const Call& call);
+  Response SelfRequest(const Call& call);
+  // An access reply as JSON, or as an HTML document (`html`) in `lang`.
+  Response ReplyResponse(const Call& call, const Result<app::AccessReply>& reply, bool html,
+                         text::Lang lang);
   // renewal_api.cc and unsubscribe_api.cc: the links of notices and marketing emails.
   Response RenewalPage(const Call& call);
   Response Renew(const Call& call);

@@ -3,6 +3,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "http/respond.h"
 
 namespace konfid::http {
@@ -143,6 +145,136 @@ Result<app::ConsentInput> ParseConsentBody(const Request& req) {
   if (in.purpose.empty() || !have_action)
     return Fail(Invalid("'purpose' and 'action' are required", "required_field"));
   return in;
+}
+
+}  // namespace konfid::http
+
+namespace konfid::http {
+
+namespace {
+
+// A free-text member: a string of at most `max` characters of valid UTF-8, without control
+// characters other than line breaks and tabs.
+Result<std::string> TextMember(const json::object& o, std::string_view key, size_t max,
+                               bool required) {
+  const json::value* v = o.if_contains(key);
+  if (!v) {
+    if (required) return Fail(Invalid("'" + std::string(key) + "' is required", "invalid_value"));
+    return std::string();
+  }
+  if (!v->is_string())
+    return Fail(Invalid("'" + std::string(key) + "' must be a string", "invalid_value"));
+  std::string text(v->get_string());
+  auto length = domain::Utf8Length(text);
+  if (!length) return Fail(Invalid("'" + std::string(key) + "' is not UTF-8", "invalid_value"));
+  if (*length > max)
+    return Fail(
+        Invalid("'" + std::string(key) + "' is longer than " + std::to_string(max) + " characters",
+                "too_long"));
+  for (unsigned char c : text)
+    if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7f)
+      return Fail(Invalid("'" + std::string(key) + "' has control characters", "invalid_value"));
+  if (required && text.empty())
+    return Fail(Invalid("'" + std::string(key) + "' is required", "invalid_value"));
+  return text;
+}
+
+// An array of names ([a-z0-9_]+, or "*"), at most 64 of them, each once.
+Result<std::vector<std::string>> NamesMember(const json::object& o, std::string_view key) {
+  std::vector<std::string> out;
+  const json::value* v = o.if_contains(key);
+  if (!v) return out;
+  auto bad = [&] {
+    return Fail(
+        Invalid("'" + std::string(key) + "' must be an array of distinct names", "invalid_value"));
+  };
+  if (!v->is_array() || v->get_array().size() > 64) return bad();
+  for (const json::value& item : v->get_array()) {
+    if (!item.is_string()) return bad();
+    std::string name(item.get_string());
+    bool ok = name == "*" || (!name.empty() && name.size() <= 64 &&
+                              name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") ==
+                                  std::string::npos);
+    if (!ok || std::find(out.begin(), out.end(), name) != out.end()) return bad();
+    out.push_back(std::move(name));
+  }
+  return out;
+}
+
+template <typename T, typename Parse>
+Result<T> EnumMember(const json::object& o, std::string_view key, Parse parse, const char* what) {
+  std::string name = StringMember(o, key);
+  auto value = parse(name);
+  if (!value) return Fail(Invalid("'" + std::string(key) + "' must be " + what, "invalid_value"));
+  return *value;
+}
+
+}  // namespace
+
+// {"kind", "text", "fields": [...], "purposes": [...]}; staff add "subject", "channel" and
+// "document".
+Result<app::NewRequest> ParseRequestBody(const Request& req, bool staff) {
+  KONFID_ASSIGN_OR_RETURN(json::object root, ParseJsonObject(req));
+  if (staff) {
+    KONFID_TRY(OnlyMembers(root,
+                           {"subject", "kind", "channel", "document", "text", "fields", "purposes"},
+                           "the body"));
+  } else {
+    KONFID_TRY(OnlyMembers(root, {"kind", "text", "fields", "purposes"}, "the body"));
+  }
+  app::NewRequest r;
+  KONFID_ASSIGN_OR_RETURN(
+      r.kind, EnumMember<domain::RequestKind>(
+                  root, "kind", domain::ParseRequestKind,
+                  "access, rectification, blocking, erasure, objection, stop_processing or "
+                  "withdrawal"));
+  if (staff) {
+    r.subject = StringMember(root, "subject");
+    KONFID_ASSIGN_OR_RETURN(
+        r.channel, EnumMember<domain::RequestChannel>(root, "channel", domain::ParseRequestChannel,
+                                                      "letter, email or in_person"));
+    KONFID_ASSIGN_OR_RETURN(r.details.document, TextMember(root, "document", 256, false));
+  }
+  KONFID_ASSIGN_OR_RETURN(r.details.text, TextMember(root, "text", 4000, false));
+  KONFID_ASSIGN_OR_RETURN(r.details.fields, NamesMember(root, "fields"));
+  KONFID_ASSIGN_OR_RETURN(r.details.purposes, NamesMember(root, "purposes"));
+  return r;
+}
+
+Result<RequestMove> ParseMoveBody(const Request& req) {
+  KONFID_ASSIGN_OR_RETURN(json::object root, ParseJsonObject(req));
+  KONFID_TRY(OnlyMembers(root, {"to", "reason"}, "the body"));
+  RequestMove m;
+  KONFID_ASSIGN_OR_RETURN(
+      m.to, EnumMember<domain::RequestState>(root, "to", domain::ParseRequestState,
+                                             "in_progress, extended, done or refused"));
+  KONFID_ASSIGN_OR_RETURN(m.reason, TextMember(root, "reason", 2000, false));
+  return m;
+}
+
+Result<std::vector<std::string>> ParseBlocksBody(const Request& req) {
+  KONFID_ASSIGN_OR_RETURN(json::object root, ParseJsonObject(req));
+  KONFID_TRY(OnlyMembers(root, {"fields"}, "the body"));
+  return NamesMember(root, "fields");
+}
+
+Result<CodeRequest> ParseCodeBody(const Request& req) {
+  KONFID_ASSIGN_OR_RETURN(json::object root, ParseJsonObject(req));
+  KONFID_TRY(OnlyMembers(root, {"tenant", "email", "phone"}, "the body"));
+  CodeRequest c;
+  c.tenant = StringMember(root, "tenant");
+  if (root.contains("email") == root.contains("phone"))
+    return Fail(Invalid("give either 'email' or 'phone'", "invalid_value"));
+  c.channel = root.contains("email") ? "email" : "phone";
+  KONFID_ASSIGN_OR_RETURN(c.address, TextMember(root, c.channel, 256, true));
+  return c;
+}
+
+Result<SessionRequest> ParseSessionBody(const Request& req) {
+  KONFID_ASSIGN_OR_RETURN(json::object root, ParseJsonObject(req));
+  KONFID_TRY(OnlyMembers(root, {"tenant", "challenge", "code"}, "the body"));
+  return SessionRequest{StringMember(root, "tenant"), StringMember(root, "challenge"),
+                        StringMember(root, "code")};
 }
 
 }  // namespace konfid::http

@@ -8,6 +8,7 @@
 
 #include "app/consents.h"
 #include "app/registrations.h"
+#include "app/requests.h"
 #include "http/api.h"
 
 namespace konfid::http {
@@ -19,6 +20,32 @@ Result<domain::FieldInput> ParseFieldsBody(const Request& req, bool allow_null);
 Result<app::RegistrationInput> ParseRegistrationBody(const Request& req);
 // POST /v1/subjects/{id}/consents.
 Result<app::ConsentInput> ParseConsentBody(const Request& req);
+
+// POST /v1/requests (staff, `staff`: subject, channel and document) and POST
+// /v1/self/requests (the session names the subject).
+Result<app::NewRequest> ParseRequestBody(const Request& req, bool staff);
+// POST /v1/requests/{id}/transitions: {"to": state, "reason": "..."}.
+struct RequestMove {
+  domain::RequestState to = domain::RequestState::kInProgress;
+  std::string reason;
+};
+Result<RequestMove> ParseMoveBody(const Request& req);
+// POST /v1/subjects/{id}/blocks and its DELETE: {"fields": ["surname", ...] | ["*"]}.
+Result<std::vector<std::string>> ParseBlocksBody(const Request& req);
+// POST /v1/self/codes: {"tenant", "email" | "phone"}.
+struct CodeRequest {
+  std::string tenant;
+  std::string channel;  // email, phone
+  std::string address;
+};
+Result<CodeRequest> ParseCodeBody(const Request& req);
+// POST /v1/self/sessions: {"tenant", "challenge", "code"}.
+struct SessionRequest {
+  std::string tenant;
+  std::string challenge;
+  std::string code;
+};
+Result<SessionRequest> ParseSessionBody(const Request& req);
 
 // POST /v1/renewals/{tenant}/{token}: the form (application/x-www-form-urlencoded) or JSON.
 struct RenewalDecision {

@@ -30,6 +30,8 @@ enum class Access {
   kPublic,       // nobody's key is looked at (a link's token, if any, is the credential)
   kKeyOptional,  // public, but a key sent is authenticated (it names the tenant)
   kKey,          // a valid key of a tenant configured here, with the row's permission
+  kSelf,         // a visitor's self session (Authorization: Bearer <session>), checked by the
+                 // use case in its transaction (app/self_identity.h)
 };
 
 // A route row: what it matches, who may call it, what it does, and its handler. `Handler`

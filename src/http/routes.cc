@@ -34,6 +34,15 @@ std::span<const Route> Routes() {
       {"POST /v1/unsubscribe/{tenant}/{token...}", kPublic, P::kNone, kLimited, &Api::Unsubscribe},
       {"GET /v1/renewals/{tenant}/{token...}", kPublic, P::kNone, kLimited, &Api::RenewalPage},
       {"POST /v1/renewals/{tenant}/{token...}", kPublic, P::kNone, kLimited, &Api::Renew},
+      // A visitor's own data, in a self session opened with a one-time code.
+      {"POST /v1/self/codes", kPublic, P::kNone, kLimited, &Api::SendCode},
+      {"POST /v1/self/sessions", kPublic, P::kNone, kLimited, &Api::OpenSession},
+      {"DELETE /v1/self/session", kSelf, P::kNone, kOpen, &Api::CloseSession},
+      {"GET /v1/self", kSelf, P::kNone, kOpen, &Api::SelfData},
+      {"GET /v1/self/access-reply", kSelf, P::kNone, kOpen, &Api::SelfAccessReply},
+      {"GET /v1/self/requests", kSelf, P::kNone, kOpen, &Api::SelfRequests},
+      {"POST /v1/self/requests", kSelf, P::kNone, kOpen, &Api::SelfFileRequest},
+      {"GET /v1/self/requests/{id}", kSelf, P::kNone, kOpen, &Api::SelfRequest},
       // What anyone may check: the audit checkpoints and the receipts' key.
       {"GET /v1/audit/checkpoints", kPublic, P::kNone, kOpen, &Api::AuditCheckpoints},
       {"GET /v1/keys/receipt", kPublic, P::kNone, kOpen, &Api::ReceiptKey},
@@ -50,6 +59,14 @@ std::span<const Route> Routes() {
       {"POST /v1/subjects/{id}/messages", kKey, P::kMarketingSend, kOpen, &Api::SendMessage},
       {"GET /v1/subjects/{id}/unsubscribe-link", kKey, P::kMarketingSend, kOpen,
        &Api::UnsubscribeLink},
+      {"POST /v1/subjects/{id}/blocks", kKey, P::kSubjectsBlock, kOpen, &Api::Block},
+      {"DELETE /v1/subjects/{id}/blocks", kKey, P::kSubjectsBlock, kOpen, &Api::Unblock},
+      // Data-subject requests: the staff queue, filing on a subject's behalf, the workflow.
+      {"GET /v1/requests", kKey, P::kRequestsRead, kOpen, &Api::RequestQueue},
+      {"POST /v1/requests", kKey, P::kRequestsManage, kOpen, &Api::FileRequest},
+      {"GET /v1/requests/{id}", kKey, P::kRequestsRead, kOpen, &Api::GetRequest},
+      {"POST /v1/requests/{id}/transitions", kKey, P::kRequestsManage, kOpen, &Api::MoveRequest},
+      {"GET /v1/subjects/{id}/access-reply", kKey, P::kRequestsManage, kOpen, &Api::AccessReply},
   };
   return kRoutes;
 }
