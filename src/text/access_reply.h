@@ -23,7 +23,7 @@ struct AccessFacts {
     std::string field;  // the catalogue's field name; its label comes from the policy
     std::string value;
   };
-  std::vector<Datum> data;  // every field held, in catalogue order
+  std::vector<Datum> data;           // every field held, in catalogue order
   std::vector<std::string> blocked;  // blocked field names; {"*"}: the whole subject
   struct Consent {
     std::string purpose;  // a consent-based purpose of the policy
@@ -38,7 +38,7 @@ struct AccessFacts {
     std::string kind;   // domain::RequestKindName
     std::string state;  // domain::RequestStateName
     std::string received_on;
-    std::string due_on;  // empty when no calendar reaches it
+    std::string due_on;                // empty when no calendar reaches it
     std::vector<std::string> history;  // "time state", oldest first
   };
   std::vector<Request> requests;
@@ -56,9 +56,11 @@ struct AccessFacts {
 // person responsible); the data held with its source; each purpose that uses it, with its legal
 // ground, actions, methods, term and what happens at its end, and the consent state where it
 // rests on consent; the recipients, processors among them with name and address; cross-border
-// transfers; where the data is stored; the disclosures made; the subject's requests and their
-// history; how to exercise the rights (access, rectification, blocking, erasure, objection,
-// withdrawal, complaint to the supervisory authority of the jurisdiction).
+// transfers; where the data is stored; the measures by which the operator meets its duties
+// (152-FZ Art. 18.1); the disclosures made; the subject's requests and their history; how to
+// exercise the rights (access, rectification, blocking, erasure, objection, withdrawal, complaint
+// to the supervisory authority of the jurisdiction). An empty list is said to be empty; a blocked
+// field is marked as blocked. Unknown request kinds and states print as they are.
 std::string RenderAccessReply(const domain::TenantPolicy& policy, const AccessFacts& facts,
                               Lang lang);
 

@@ -2,114 +2,31 @@
 
 #include <algorithm>
 #include <map>
-#include <stdexcept>
 
-#include "text/embedded_templates.h"
 #include "text/markdown.h"
 #include "text/template.h"
+#include "text/words.h"
 
 namespace konfid::text {
 
 namespace {
 
 using domain::TenantPolicy;
-
-// templates/vocabulary.tsv: key, Russian, English.
-class Vocabulary {
- public:
-  Vocabulary() {
-    std::string_view tsv = EmbeddedTemplate("vocabulary.tsv");
-    for (size_t pos = 0; pos < tsv.size();) {
-      size_t nl = tsv.find('\n', pos);
-      if (nl == std::string_view::npos) nl = tsv.size();
-      std::string_view line = tsv.substr(pos, nl - pos);
-      pos = nl + 1;
-      if (line.empty() || line[0] == '#') continue;
-      size_t a = line.find('\t'), b = line.find('\t', a + 1);
-      if (a == std::string_view::npos || b == std::string_view::npos) continue;
-      words_[std::string(line.substr(0, a))] = {std::string(line.substr(a + 1, b - a - 1)),
-                                                std::string(line.substr(b + 1))};
-    }
-  }
-  // The word for `key`, or `fallback` when the vocabulary has none.
-  std::string Get(const std::string& key, Lang lang, std::string_view fallback = {}) const {
-    auto it = words_.find(key);
-    if (it == words_.end()) return std::string(fallback.empty() ? key : fallback);
-    return lang == Lang::kRu ? it->second.first : it->second.second;
-  }
-
- private:
-  std::map<std::string, std::pair<std::string, std::string>> words_;
-};
-
-const Vocabulary& Words() {
-  static const Vocabulary v;
-  return v;
-}
-
-// A template's escaping follows its kind: Markdown values are escaped as Markdown, HTML
-// ones as HTML (the library's default), mail text is plain and takes values as they are.
-Escaper EscaperFor(const std::string& file) {
-  if (file.ends_with(".md")) return EscapeMarkdown;
-  if (file.ends_with(".txt")) return [](std::string_view s) { return std::string(s); };
-  return {};
-}
-
-// Every template of templates/, by file name; each may include another as {{>file}}.
-const Partials& AllTemplates() {
-  static const Partials all = [] {
-    Partials m;
-    for (const auto& [file, source] : EmbeddedTemplates()) {
-      if (file.ends_with(".tsv")) continue;
-      auto t = Template::Parse(source, "templates/" + file, EscaperFor(file));
-      // The templates are compiled in and covered by tests: a broken one is a build defect.
-      if (!t) throw std::logic_error(t.error().message());
-      m.emplace(file, std::move(*t));
-    }
-    return m;
-  }();
-  return all;
-}
-
-std::string RenderTemplate(const std::string& name, const Value& ctx) {
-  auto it = AllTemplates().find(name);
-  if (it == AllTemplates().end()) throw std::logic_error("no template " + name);
-  return it->second.Render(ctx, AllTemplates());
-}
-
-const std::string& In(const domain::Localized& text, Lang lang) {
-  return lang == Lang::kRu ? text.ru : text.en;
-}
-
-// Russian plural forms: 1 год, 2 года, 5 лет; English: one or many.
-std::string PluralKey(int n, Lang lang) {
-  if (lang == Lang::kEn) return n == 1 ? "one" : "many";
-  int mod10 = n % 10, mod100 = n % 100;
-  if (mod10 == 1 && mod100 != 11) return "one";
-  if (mod10 >= 2 && mod10 <= 4 && (mod100 < 12 || mod100 > 14)) return "few";
-  return "many";
-}
-
-std::string Count(int n, const std::string& unit, Lang lang) {
-  return std::to_string(n) + " " + Words().Get("unit." + unit + "." + PluralKey(n, lang), lang);
-}
-
-std::string RetentionWords(const std::optional<domain::Retention>& r, Lang lang) {
-  if (!r) return "";
-  const char* unit = r->unit == domain::Retention::Unit::kDays     ? "day"
-                     : r->unit == domain::Retention::Unit::kMonths ? "month"
-                                                                   : "year";
-  return Count(r->count, unit, lang);
-}
-
-std::string Country(const std::string& code, Lang lang) {
-  return Words().Get("country." + code, lang, code);
-}
+using internal::Count;
+using internal::Country;
+using internal::FormatDate;
+using internal::In;
+using internal::JurisdictionValue;
+using internal::OperatorValue;
+using internal::RenderPage;
+using internal::RenderTemplate;
+using internal::RetentionWords;
+using internal::Word;
 
 Value Items(const std::vector<std::string>& keys, const std::string& prefix, Lang lang) {
   Value::List list;
   for (const auto& k : keys)
-    list.push_back(Value().Set("text", Words().Get(prefix + k, lang)).Set("is_" + k, true));
+    list.push_back(Value().Set("text", Word(prefix + k, lang)).Set("is_" + k, true));
   return list;
 }
 
@@ -136,11 +53,11 @@ Value RecipientValue(const TenantPolicy& p, const domain::Recipient& r, Lang lan
       .Set("name", In(r.name, lang))
       .Set("address", In(r.address, lang))
       .Set("country", Country(r.country, lang))
-      .Set("role", Words().Get("role." + r.role, lang))
+      .Set("role", Word("role." + r.role, lang))
       .Set("processor", r.role == "processor")
       .Set("purposes", std::move(purposes))
       .Set("fields", FieldList(p, r.fields, lang))
-      .Set("ground", Words().Get("ground." + r.ground + "." + p.jurisdiction, lang))
+      .Set("ground", Word("ground." + r.ground + "." + p.jurisdiction, lang))
       .Set("cross_border", r.cross_border);
 }
 
@@ -154,45 +71,20 @@ Value PurposeValue(const TenantPolicy& p, const domain::Purpose& pur, size_t ind
       .Set("id", pur.id)
       .Set("name", In(pur.name, lang))
       .Set("description", In(pur.description, lang))
-      .Set("ground", Words().Get("ground." + pur.ground + "." + p.jurisdiction, lang))
+      .Set("ground", Word("ground." + pur.ground + "." + p.jurisdiction, lang))
       .Set("consent", pur.ground == "consent")
       .Set("fields", FieldList(p, pur.fields, lang))
       .Set("public_fields", FieldList(p, pur.fields, lang, true))
       .Set("actions", Items(pur.actions, "action.", lang))
-      .Set("methods", Words().Get("methods." + pur.methods, lang))
+      .Set("methods", Word("methods." + pur.methods, lang))
       .Set("retention", RetentionWords(pur.retention, lang))
-      .Set("on_expiry", Words().Get("on_expiry." + pur.on_expiry, lang))
+      .Set("on_expiry", Word("on_expiry." + pur.on_expiry, lang))
       .Set("marketing", pur.marketing)
       .Set("channels", Items(pur.channels, "channel.", lang))
       .Set("withdrawal", Items(pur.withdrawal, "withdrawal.", lang))
       .Set("publishes", pur.publishes)
       .Set("published_where", In(pur.published_where, lang))
       .Set("recipients", std::move(recipients));
-}
-
-std::string FormatDate(const std::string& ymd, Lang lang) {
-  if (lang == Lang::kRu && ymd.size() == 10)
-    return ymd.substr(8, 2) + "." + ymd.substr(5, 2) + "." + ymd.substr(0, 4);
-  return ymd;
-}
-
-Value OperatorValue(const domain::Operator& op, Lang lang) {
-  return Value()
-      .Set("legal_name", In(op.legal_name, lang))
-      .Set("inn", op.inn)
-      .Set("ogrn", op.ogrn)
-      .Set("address", In(op.address, lang))
-      .Set("email", op.email)
-      .Set("phone", op.phone)
-      .Set("responsible", In(op.responsible, lang));
-}
-
-Value JurisdictionValue(const TenantPolicy& p, Lang lang) {
-  return Value()
-      .Set("law", Words().Get("jurisdiction." + p.jurisdiction, lang))
-      .Set("ru_152fz", p.jurisdiction == "ru-152fz")
-      .Set("eu_gdpr", p.jurisdiction == "eu-gdpr")
-      .Set("ua_2297", p.jurisdiction == "ua-2297");
 }
 
 Value PublicationValue(const TenantPolicy& p, Lang lang) {
@@ -269,7 +161,7 @@ Value::List CookieItems(const TenantPolicy& p, const std::string& category, Lang
   for (const auto& c : p.cookies) {
     if (c.category != category) continue;
     std::string retention = c.retention == "session"
-                                ? Words().Get("cookie.session", lang)
+                                ? Word("cookie.session", lang)
                                 : RetentionWords(domain::ParseRetention(c.retention), lang);
     items.push_back(Value()
                         .Set("service", c.service)
@@ -287,7 +179,7 @@ Value::List CookieGroups(const TenantPolicy& p, Lang lang) {
     Value::List items = CookieItems(p, cat, lang);
     if (items.empty()) continue;
     cookies.push_back(Value()
-                          .Set("category", Words().Get("cookie." + cat, lang))
+                          .Set("category", Word("cookie." + cat, lang))
                           .Set("needs_consent", cat == "analytics" || cat == "marketing")
                           .Set("items", std::move(items)));
   }
@@ -368,24 +260,6 @@ Result<std::string> RenderDocument(const TenantPolicy& p, std::string_view docum
       .Set("body", MarkdownToHtml(md));
   return RenderTemplate("page.html", page);
 }
-
-namespace {
-
-// templates/<name>.<lang>.html inside page.html: the template's first line is the page's
-// title (fixed words), the rest its body.
-std::string RenderPage(const std::string& name, const Value& ctx, Lang lang) {
-  std::string text = RenderTemplate(name + "." + std::string(LangName(lang)) + ".html", ctx);
-  size_t nl = text.find('\n');
-  std::string title = text.substr(0, nl);
-  Value wrapper;
-  wrapper.Set("lang", std::string(LangName(lang)))
-      .Set("title", title)
-      .Set("body", "<h1>" + EscapeHtml(title) + "</h1>\n" +
-                       (nl == std::string::npos ? "" : text.substr(nl + 1)));
-  return RenderTemplate("page.html", wrapper);
-}
-
-}  // namespace
 
 std::string RenderRenewalPage(const RenewalPage& page, Lang lang) {
   Value::List purposes;
