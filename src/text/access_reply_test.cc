@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include "adapters/config/toml_config.h"
+#include "domain/requests.h"
 #include "test_support.h"
+#include "text/words.h"
 
 namespace konfid::text {
 namespace {
@@ -296,6 +298,23 @@ TEST(AccessReply, SameWordsAsThePolicy) {
     EXPECT_NE(policy->find(words), std::string::npos) << words;
     EXPECT_NE(reply.find(words), std::string::npos) << words;
   }
+}
+
+// Every state and kind the workflow has is worded in both languages (the vocabulary's keys
+// follow domain/requests.h and domain/deadlines.h).
+TEST(AccessReply, EveryRequestStateAndKindHasItsWords) {
+  using domain::RequestState;
+  for (RequestState s : {RequestState::kReceived, RequestState::kInProgress,
+                         RequestState::kExtended, RequestState::kDone, RequestState::kRefused})
+    for (Lang lang : {Lang::kRu, Lang::kEn}) {
+      std::string key = "request.state." + std::string(domain::RequestStateName(s));
+      EXPECT_NE(Word(key, lang, "?"), "?") << key;
+    }
+  for (domain::RequestKind k : domain::kRequestKinds)
+    for (Lang lang : {Lang::kRu, Lang::kEn}) {
+      std::string key = "request.kind." + std::string(domain::RequestKindName(k));
+      EXPECT_NE(Word(key, lang, "?"), "?") << key;
+    }
 }
 
 }  // namespace
