@@ -16,6 +16,7 @@
 #include "adapters/phone/libphonenumber_normalizer.h"
 #include "adapters/storage/postgres/pg_storage.h"
 #include "adapters/storage/sqlite/sqlite_storage.h"
+#include "adapters/tz/icu_time_zones.h"
 #include "cli/cli.h"
 #include "main/service.h"
 
@@ -61,6 +62,7 @@ int main(int argc, char** argv) {
   }
   adapters::LibPhoneNumberNormalizer phones;
   adapters::SystemClock clock;
+  adapters::IcuTimeZones time_zones;
   adapters::TomlPolicyReader policy_reader;
   adapters::SpdlogSink log_sink;
   EventLog events(&log_sink);
@@ -68,20 +70,19 @@ int main(int argc, char** argv) {
     return std::make_unique<adapters::SmtpMailer>(
         adapters::SmtpOptions{m.smtp_url, m.username, m.password, m.require_tls, 30});
   };
-  cli::Platform platform{
-      **crypto,
-      phones,
-      clock,
-      events,
-      [&clock](const cli::StorageChoice& c) { return OpenStorage(c, clock); },
-      adapters::LoadServiceConfig,
-      adapters::ParsePolicyFile,
-      policy_reader,
-      make_mailer,
-      [&](cli::ServeInputs inputs) {
-        return Serve(inputs, {**crypto, phones, clock, events, policy_reader, make_mailer});
-      },
-      std::nullopt};
+  Service::Adapters service_adapters{**crypto, phones,        clock,      time_zones,
+                                     events,   policy_reader, make_mailer};
+  cli::Platform platform{**crypto,
+                         phones,
+                         clock,
+                         events,
+                         [&clock](const cli::StorageChoice& c) { return OpenStorage(c, clock); },
+                         adapters::LoadServiceConfig,
+                         adapters::ParsePolicyFile,
+                         policy_reader,
+                         make_mailer,
+                         [&](cli::ServeInputs inputs) { return Serve(inputs, service_adapters); },
+                         std::nullopt};
   if (const char* key = std::getenv("KONFID_MASTER_KEY"); key != nullptr && *key != '\0')
     platform.env_master_key = std::string(key);
   return cli::Run(argc, argv, platform);

@@ -30,6 +30,16 @@ Result<app::CheckpointJob::Sink> CheckpointSink(const ports::AuditConfig& audit)
   return app::CheckpointJob::Sink([file](std::string_view line) { return file->Append(line); });
 }
 
+// Refuses a policy whose zone the time-zone database does not know: the reader checks only
+// the syntax, and a zone taken as UTC by mistake would move every term's first day.
+Status CheckTimeZone(const domain::TenantPolicy& policy, const ports::TimeZones& zones) {
+  if (zones.Known(policy.TimeZone())) return Ok();
+  return Fail(Error(ErrorCode::kInvalidArgument, "policy " + policy.tenant +
+                                                     ": unknown time_zone '" +
+                                                     std::string(policy.TimeZone()) + "'")
+                  .WithReason("unknown_time_zone"));
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Service>> Service::Create(cli::ServeInputs inputs, Adapters adapters) {
@@ -80,8 +90,14 @@ Service::Service(cli::ServeInputs inputs, Adapters adapters,
 
 Status Service::StartPolicies() {
   policies_.SetAdminLog(&admin_log_);
+  // Before Start, which may publish a configured file as version 1.
+  for (const auto& policy : in_.config.tenants) KONFID_TRY(CheckTimeZone(policy, a_.time_zones));
   KONFID_ASSIGN_OR_RETURN(auto notes, policies_.Start(in_.config.tenants));
   for (const auto& note : notes) std::cerr << "konfid: " << note << "\n";
+  // The version in force may be another file than the configured one (`konfid policy
+  // publish` has no time-zone database to ask).
+  for (const auto& tenant : policies_.Tenants())
+    if (auto policy = policies_.Policy(tenant)) KONFID_TRY(CheckTimeZone(*policy, a_.time_zones));
   return Ok();
 }
 

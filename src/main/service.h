@@ -32,6 +32,7 @@
 #include "http/metrics.h"
 #include "http/server.h"
 #include "jobs/scheduler.h"
+#include "ports/time_zone.h"
 
 namespace konfid {
 
@@ -42,6 +43,9 @@ class Service {
     ports::Crypto& crypto;
     ports::PhoneNormalizer& phones;
     ports::Clock& clock;
+    // Every tenant's [tenant] time_zone must be one it knows, or the service does not start;
+    // what counts days of legal terms takes its dates from it.
+    const ports::TimeZones& time_zones;
     EventLog& events;
     const ports::PolicyReader& policy_reader;
     std::function<std::unique_ptr<ports::Mailer>(const ports::MailConfig&)> make_mailer;
@@ -49,7 +53,9 @@ class Service {
 
   // Builds everything and binds the listening socket. InvalidArgument for a bad listen address
   // or trusted proxy; Unavailable when the checkpoint file or the port cannot be opened; the
-  // policy store's errors when a tenant's policy cannot be started.
+  // policy store's errors when a tenant's policy cannot be started; InvalidArgument (reason
+  // unknown_time_zone) for a policy, configured or in force, whose time_zone `time_zones`
+  // does not know.
   static Result<std::unique_ptr<Service>> Create(cli::ServeInputs inputs, Adapters adapters);
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;

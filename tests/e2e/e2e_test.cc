@@ -211,6 +211,14 @@ TEST(StartUp, RefusesWithAClearMessage) {
   EXPECT_NE(r.output.find(policy_path + ":"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("needs cross_border = true"), std::string::npos) << r.output;
   std::ofstream(policy_path) << policy;
+  // So does a time zone the time-zone database does not know: it would not be taken as UTC.
+  std::ofstream(policy_path) << Replaced(policy, "time_zone = \"Europe/Moscow\"",
+                                         "time_zone = \"Mars/Olympus\"");
+  r = RunKonfid(serve);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("policy demo: unknown time_zone 'Mars/Olympus'"), std::string::npos)
+      << r.output;
+  std::ofstream(policy_path) << policy;
 
   r = RunKonfid(
       {"apikey", "create", "--data", konfid.data_dir(), "--tenant", "demo", "--role", "wizard"});
