@@ -52,8 +52,10 @@ std::unique_ptr<icu::TimeZone> Create(std::string_view zone) {
 // Rounds towards minus infinity, so that a moment before 1970 falls in the day it is in.
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
 
-Error UnknownZone() {
-  return Error(ErrorCode::kInvalidArgument, "unknown time zone").WithReason("unknown_time_zone");
+// A zone id is configuration, not personal data: the message may name it.
+Error UnknownZone(std::string_view zone) {
+  return Error(ErrorCode::kInvalidArgument, "unknown time zone '" + std::string(zone) + "'")
+      .WithReason("unknown_time_zone");
 }
 
 }  // namespace
@@ -82,7 +84,7 @@ IcuTimeZones::~IcuTimeZones() = default;
 Result<domain::Date> IcuTimeZones::LocalDate(std::string_view zone, UnixMicros at) const {
   std::lock_guard lock(zones_->mu);
   const icu::TimeZone* tz = zones_->Find(zone);
-  if (!tz) return Fail(UnknownZone());
+  if (!tz) return Fail(UnknownZone(zone));
   // ICU counts milliseconds in a double; offsets change only on whole seconds, so the
   // millisecond that holds `at` has `at`'s offset.
   int64_t millis = FloorDiv(at, 1000);

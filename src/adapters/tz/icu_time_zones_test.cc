@@ -80,6 +80,7 @@ TEST(IcuTimeZones, AnUnknownZoneIsAnErrorNotGmt) {
     ASSERT_FALSE(r) << zone;
     EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument) << zone;
     EXPECT_EQ(r.error().reason(), "unknown_time_zone") << zone;
+    EXPECT_EQ(r.error().message(), "unknown time zone '" + std::string(zone) + "'");
     EXPECT_FALSE(tz.Known(zone)) << zone;
   }
 }
