@@ -10,7 +10,7 @@ packages=(
   libsodium-dev libsqlite3-dev sqlite3 libpq-dev postgresql libcurl4-openssl-dev libjemalloc-dev
   libphonenumber8 libprotobuf-dev libabsl-dev
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev
-  libkainjow-mustache-dev libcmark-dev
+  libkainjow-mustache-dev libcmark-dev libicu-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-aiosmtpd python3-yaml wrk curl clang-format
   # make fuzz and the fuzz runs of make test: libFuzzer and the sanitizers of clang 19 (the

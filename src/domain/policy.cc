@@ -339,6 +339,17 @@ bool TenantPolicy::FieldHasPurpose(std::string_view field) const {
   return false;
 }
 
+std::string_view TenantPolicy::TimeZone() const {
+  return time_zone.empty() ? DefaultTimeZone(jurisdiction) : std::string_view(time_zone);
+}
+
+std::string_view DefaultTimeZone(std::string_view jurisdiction) {
+  if (jurisdiction == "ru-152fz") return "Europe/Moscow";
+  if (jurisdiction == "ua-2297") return "Europe/Kyiv";
+  if (jurisdiction == "eu-gdpr") return "UTC";
+  return {};
+}
+
 bool IsValidTenantId(std::string_view id) {
   if (id.empty() || id.size() > 63 || !(id[0] >= 'a' && id[0] <= 'z')) return false;
   for (char c : id)

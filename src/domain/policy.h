@@ -107,7 +107,11 @@ struct TenantPolicy {
   std::string jurisdiction = "ru-152fz";  // ru-152fz, ua-2297, eu-gdpr
   std::string default_region = "RU";      // for phone numbers written without a country code
   std::string storage_country = "RU";     // where the database is (152-FZ Art. 18(5))
-  std::vector<std::string> channels;      // email, sms, calls, push
+  // The IANA zone whose civil days count the legal terms ("Europe/Moscow"); empty when the
+  // file does not say, and then TimeZone() is the jurisdiction's. Whether the zone exists is
+  // for ports::TimeZones (the service checks it at start), not for the pure checks here.
+  std::string time_zone;
+  std::vector<std::string> channels;  // email, sms, calls, push
   Operator op;
   Publication publication;
   std::vector<Category> categories;
@@ -122,6 +126,8 @@ struct TenantPolicy {
   const Category* FindCategory(std::string_view id) const;
   // True when some purpose declares the field: only such fields may be written.
   bool FieldHasPurpose(std::string_view field) const;
+  // The zone written in the file, or DefaultTimeZone(jurisdiction).
+  std::string_view TimeZone() const;
 };
 
 struct PolicyFinding {
@@ -139,6 +145,12 @@ std::string FormatFinding(const std::string& path, const PolicyFinding& finding)
 
 // The first error of CheckPolicy as an InvalidArgument naming its line, or Ok.
 Status FirstPolicyError(const TenantPolicy& policy);
+
+// The zone in which a jurisdiction's terms are counted when the policy names none: where its
+// supervisory authority is (ru-152fz: Europe/Moscow, ua-2297: Europe/Kyiv); UTC for eu-gdpr,
+// which spans several zones, so an EU tenant should write its own. Empty for an unknown
+// jurisdiction (CheckPolicy refuses it).
+std::string_view DefaultTimeZone(std::string_view jurisdiction);
 
 // Tenant ids: 1-63 characters of [a-z0-9-], starting with a letter.
 bool IsValidTenantId(std::string_view id);

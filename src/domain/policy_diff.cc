@@ -165,6 +165,11 @@ std::vector<PolicyChange> DiffPolicies(const TenantPolicy& before, const TenantP
   d.Value("publication", "notice days", std::to_string(before.publication.notice_days),
           std::to_string(after.publication.notice_days), false);
   d.Value("tenant", "default region", before.default_region, after.default_region, false);
+  // The zone only moves the day a request counts from, by hours at most: no processing is
+  // added or widened, so no notice is owed. Compared as in effect, so writing the
+  // jurisdiction's default out is no change.
+  d.Value("tenant", "time zone", std::string(before.TimeZone()), std::string(after.TimeZone()),
+          false);
   DiffById(
       d, before.categories, after.categories, "category", [](const Category& c) { return c.id; },
       [](Differ& dd, const Category& b, const Category& a) {

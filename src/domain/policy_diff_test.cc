@@ -121,5 +121,16 @@ TEST(PolicyDiff, PublicationAndCookieChangesAreListed) {
                                       "changed  publication: notice days: 10 -> 14"}));
 }
 
+TEST(PolicyDiff, ATimeZoneChangeIsListedButNotMaterial) {
+  TenantPolicy after = Base();
+  after.time_zone = "Europe/Moscow";  // the ru-152fz default, written out: the same policy
+  EXPECT_TRUE(DiffPolicies(Base(), after).empty());
+  after.time_zone = "Asia/Vladivostok";
+  EXPECT_EQ(
+      Lines(Base(), after),
+      (std::vector<std::string>{"changed  tenant: time zone: Europe/Moscow -> Asia/Vladivostok"}));
+  EXPECT_FALSE(AnyMaterial(DiffPolicies(Base(), after)));
+}
+
 }  // namespace
 }  // namespace konfid::domain

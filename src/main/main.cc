@@ -17,6 +17,7 @@
 #include "adapters/sms/http_sms_gateway.h"
 #include "adapters/storage/postgres/pg_storage.h"
 #include "adapters/storage/sqlite/sqlite_storage.h"
+#include "adapters/tz/icu_time_zones.h"
 #include "cli/cli.h"
 #include "main/service.h"
 
@@ -62,6 +63,7 @@ int main(int argc, char** argv) {
   }
   adapters::LibPhoneNumberNormalizer phones;
   adapters::SystemClock clock;
+  adapters::IcuTimeZones time_zones;
   adapters::TomlPolicyReader policy_reader;
   adapters::SpdlogSink log_sink;
   EventLog events(&log_sink);
@@ -76,7 +78,8 @@ int main(int argc, char** argv) {
     return std::unique_ptr<ports::SmsSender>(std::move(gateway));
   };
   auto serve = [&](cli::ServeInputs inputs) {
-    return Serve(inputs, {**crypto, phones, clock, events, policy_reader, make_mailer, make_sms});
+    return Serve(inputs, {**crypto, phones, clock, time_zones, events, policy_reader, make_mailer,
+                          make_sms});
   };
   cli::Platform platform{**crypto,
                          phones,

@@ -40,6 +40,16 @@ Result<std::unique_ptr<ports::SmsSender>> SmsSenderOf(const ports::SmsConfig& sm
   return adapters.make_sms(sms);
 }
 
+// Refuses a policy whose zone the time-zone database does not know: the reader checks only
+// the syntax, and a zone taken as UTC by mistake would move every term's first day.
+Status CheckTimeZone(const domain::TenantPolicy& policy, const ports::TimeZones& zones) {
+  if (zones.Known(policy.TimeZone())) return Ok();
+  return Fail(Error(ErrorCode::kInvalidArgument, "policy " + policy.tenant +
+                                                     ": unknown time_zone '" +
+                                                     std::string(policy.TimeZone()) + "'")
+                  .WithReason("unknown_time_zone"));
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Service>> Service::Create(cli::ServeInputs inputs, Adapters adapters) {
@@ -47,8 +57,9 @@ Result<std::unique_ptr<Service>> Service::Create(cli::ServeInputs inputs, Adapte
   KONFID_ASSIGN_OR_RETURN(auto proxies, http::ParseTrustedProxies(inputs.config.trusted_proxies));
   KONFID_ASSIGN_OR_RETURN(auto sink, CheckpointSink(inputs.config.audit));
   KONFID_ASSIGN_OR_RETURN(auto sms, SmsSenderOf(inputs.config.sms, adapters));
-  std::unique_ptr<Service> service(
-      new Service(inputs, std::move(adapters), std::move(sink), std::move(sms)));
+  KONFID_ASSIGN_OR_RETURN(auto calendar, domain::WorkingCalendar::Shipped("ru"));
+  std::unique_ptr<Service> service(new Service(inputs, std::move(adapters), std::move(sink),
+                                               std::move(sms), std::move(calendar)));
   KONFID_TRY(service->StartPolicies());
   service->ReportMailFailures();
   service->AddJobs();
@@ -57,7 +68,8 @@ Result<std::unique_ptr<Service>> Service::Create(cli::ServeInputs inputs, Adapte
 }
 
 Service::Service(cli::ServeInputs inputs, Adapters adapters,
-                 app::CheckpointJob::Sink checkpoint_sink, std::unique_ptr<ports::SmsSender> sms)
+                 app::CheckpointJob::Sink checkpoint_sink, std::unique_ptr<ports::SmsSender> sms,
+                 domain::WorkingCalendar calendar)
     : in_(inputs),
       a_(std::move(adapters)),
       admin_log_(a_.crypto, in_.keyring, a_.clock),
@@ -66,6 +78,7 @@ Service::Service(cli::ServeInputs inputs, Adapters adapters,
       committer_(
           std::make_unique<app::GroupCommitter>(in_.storage, a_.crypto, in_.keyring, a_.clock)),
       sms_(std::move(sms)),
+      calendar_(std::move(calendar)),
       kernel_(policies_, in_.keyring, *committer_, a_.crypto, a_.phones, a_.clock),
       signer_(kernel_),
       mail_(kernel_, MailSettingsOf(in_.config.mail)),
@@ -75,6 +88,11 @@ Service::Service(cli::ServeInputs inputs, Adapters adapters,
       marketing_(kernel_, signer_, mail_),
       policy_notices_(kernel_, signer_, mail_),
       consent_expiry_(kernel_, signer_),
+      requests_(kernel_, signer_, calendar_, a_.time_zones),
+      blocks_(kernel_),
+      access_replies_(kernel_, requests_),
+      self_identity_(kernel_, mail_, app::SelfSettings{.sms = sms_ != nullptr}),
+      self_service_(kernel_, self_identity_, requests_, access_replies_),
       checkpoint_reader_(in_.storage, policies_, in_.keyring),
       policy_admin_(policies_, in_.storage, a_.policy_reader, a_.clock),
       notices_(in_.storage, policies_, policy_notices_),  // queued with or without SMTP: they wait
@@ -89,12 +107,19 @@ Service::Service(cli::ServeInputs inputs, Adapters adapters,
   mailer_ = a_.make_mailer(mail);
   sender_ = std::make_unique<app::OutboxSender>(in_.storage, *committer_, in_.keyring, a_.crypto,
                                                 *mailer_, a_.clock, policies_);
+  sender_->UseSms(sms_.get());
 }
 
 Status Service::StartPolicies() {
   policies_.SetAdminLog(&admin_log_);
+  // Before Start, which may publish a configured file as version 1.
+  for (const auto& policy : in_.config.tenants) KONFID_TRY(CheckTimeZone(policy, a_.time_zones));
   KONFID_ASSIGN_OR_RETURN(auto notes, policies_.Start(in_.config.tenants));
   for (const auto& note : notes) std::cerr << "konfid: " << note << "\n";
+  // The version in force may be another file than the configured one (`konfid policy
+  // publish` has no time-zone database to ask).
+  for (const auto& tenant : policies_.Tenants())
+    if (auto policy = policies_.Policy(tenant)) KONFID_TRY(CheckTimeZone(*policy, a_.time_zones));
   return Ok();
 }
 
@@ -131,10 +156,28 @@ void Service::AddJobs() {
 Status Service::CreateServer(const std::pair<std::string, unsigned short>& listen,
                              http::TrustedProxies proxies) {
   const ports::ServiceConfig& config = in_.config;
-  api_ = std::make_unique<http::Api>(http::ApiDeps{
-      subjects_, consents_, registrations_, marketing_, policy_notices_, checkpoint_reader_,
-      policy_admin_, config.mail.unsubscribe_base, policies_, keys_, *committer_, in_.storage,
-      a_.clock, metrics_, a_.events, scheduler_, std::move(proxies)});
+  api_ = std::make_unique<http::Api>(http::ApiDeps{subjects_,
+                                                   consents_,
+                                                   registrations_,
+                                                   marketing_,
+                                                   policy_notices_,
+                                                   checkpoint_reader_,
+                                                   policy_admin_,
+                                                   requests_,
+                                                   blocks_,
+                                                   access_replies_,
+                                                   self_identity_,
+                                                   self_service_,
+                                                   config.mail.unsubscribe_base,
+                                                   policies_,
+                                                   keys_,
+                                                   *committer_,
+                                                   in_.storage,
+                                                   a_.clock,
+                                                   metrics_,
+                                                   a_.events,
+                                                   scheduler_,
+                                                   std::move(proxies)});
   http::ServerOptions& options = server_options_;
   options.host = listen.first;
   options.port = listen.second;

@@ -8,8 +8,10 @@
 #include <functional>
 #include <memory>
 
+#include "app/access_reply.h"
 #include "app/admin_log.h"
 #include "app/api_keys.h"
+#include "app/blocks.h"
 #include "app/checkpoints.h"
 #include "app/consent_expiry.h"
 #include "app/consent_signer.h"
@@ -25,14 +27,19 @@
 #include "app/policy_notices.h"
 #include "app/policy_store.h"
 #include "app/registrations.h"
+#include "app/requests.h"
+#include "app/self_identity.h"
+#include "app/self_service.h"
 #include "app/subjects.h"
 #include "cli/cli.h"
 #include "core/event_log.h"
+#include "domain/working_calendar.h"
 #include "http/api.h"
 #include "http/metrics.h"
 #include "http/server.h"
 #include "jobs/scheduler.h"
 #include "ports/sms.h"
+#include "ports/time_zone.h"
 
 namespace konfid {
 
@@ -43,6 +50,9 @@ class Service {
     ports::Crypto& crypto;
     ports::PhoneNormalizer& phones;
     ports::Clock& clock;
+    // Every tenant's [tenant] time_zone must be one it knows, or the service does not start;
+    // what counts days of legal terms takes its dates from it.
+    const ports::TimeZones& time_zones;
     EventLog& events;
     const ports::PolicyReader& policy_reader;
     std::function<std::unique_ptr<ports::Mailer>(const ports::MailConfig&)> make_mailer;
@@ -54,7 +64,8 @@ class Service {
   // Builds everything and binds the listening socket. InvalidArgument for a bad listen address
   // or trusted proxy, or an SMS gateway that cannot be set up (make_sms's error); Unavailable
   // when the checkpoint file or the port cannot be opened; the policy store's errors when a
-  // tenant's policy cannot be started.
+  // tenant's policy cannot be started; InvalidArgument (reason unknown_time_zone) for a
+  // policy, configured or in force, whose time_zone `time_zones` does not know.
   static Result<std::unique_ptr<Service>> Create(cli::ServeInputs inputs, Adapters adapters);
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
@@ -66,7 +77,7 @@ class Service {
 
  private:
   Service(cli::ServeInputs inputs, Adapters adapters, app::CheckpointJob::Sink checkpoint_sink,
-          std::unique_ptr<ports::SmsSender> sms);
+          std::unique_ptr<ports::SmsSender> sms, domain::WorkingCalendar calendar);
   Status StartPolicies();
   void ReportMailFailures();
   void AddJobs();
@@ -81,6 +92,7 @@ class Service {
   std::unique_ptr<app::GroupCommitter> committer_;  // reset first at shutdown: it drains
   // Null without [sms] gateway_url. Built before the use cases, for the one-time codes'.
   std::unique_ptr<ports::SmsSender> sms_;
+  const domain::WorkingCalendar calendar_;  // the Russian production calendar, as shipped
   // The use cases on personal data, over their shared kernel.
   app::Kernel kernel_;
   app::ConsentSigner signer_;
@@ -91,6 +103,11 @@ class Service {
   app::Marketing marketing_;
   app::PolicyNotices policy_notices_;
   app::ConsentExpiry consent_expiry_;
+  app::Requests requests_;
+  app::Blocks blocks_;
+  app::AccessReplies access_replies_;
+  app::SelfIdentity self_identity_;
+  app::SelfService self_service_;
   app::CheckpointReader checkpoint_reader_;
   app::PolicyAdmin policy_admin_;
   app::NoticeJob notices_;

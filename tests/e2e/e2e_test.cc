@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -211,6 +212,14 @@ TEST(StartUp, RefusesWithAClearMessage) {
   EXPECT_NE(r.output.find(policy_path + ":"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("needs cross_border = true"), std::string::npos) << r.output;
   std::ofstream(policy_path) << policy;
+  // So does a time zone the time-zone database does not know: it would not be taken as UTC.
+  std::ofstream(policy_path) << Replaced(policy, "time_zone = \"Europe/Moscow\"",
+                                         "time_zone = \"Mars/Olympus\"");
+  r = RunKonfid(serve);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("policy demo: unknown time_zone 'Mars/Olympus'"), std::string::npos)
+      << r.output;
+  std::ofstream(policy_path) << policy;
 
   r = RunKonfid(
       {"apikey", "create", "--data", konfid.data_dir(), "--tenant", "demo", "--role", "wizard"});
@@ -349,7 +358,11 @@ TEST(PolicyCommands, CheckRenderDiffAndPublishToARunningServer) {
   std::ofstream(bad) << text;
   auto check = RunKonfid({"policy", "check", bad});
   EXPECT_EQ(check.exit_code, 1);
-  EXPECT_NE(check.output.find(bad + ":13: error: [operator] has no inn"), std::string::npos)
+  // The line of [operator], counted rather than written, so the example may grow above it.
+  std::string op_line = std::to_string(
+      1 + std::count(text.begin(), text.begin() + text.find("\n[operator]") + 1, '\n'));
+  EXPECT_NE(check.output.find(bad + ":" + op_line + ": error: [operator] has no inn"),
+            std::string::npos)
       << check.output;
   EXPECT_NE(check.output.find(": error: purpose 'statistics' retention 'soon' cannot be parsed"),
             std::string::npos);

@@ -113,13 +113,18 @@ bool IsFieldName(std::string_view s) {
 Status ReadTenant(const Reader& r, const toml::table& root, domain::TenantPolicy& p) {
   const toml::table* t = root["tenant"].as_table();
   if (!t) return Fail(r.Bad(root, "the policy needs a [tenant] table"));
-  KONFID_TRY(r.Keys(*t, {"id", "jurisdiction", "default_region", "storage_country", "channels"},
-                    "[tenant]"));
+  KONFID_TRY(r.Keys(
+      *t, {"id", "jurisdiction", "default_region", "storage_country", "time_zone", "channels"},
+      "[tenant]"));
   p.line = Line(*t);
   KONFID_ASSIGN_OR_RETURN(p.tenant, r.Required(*t, "id", "[tenant]"));
   KONFID_ASSIGN_OR_RETURN(p.jurisdiction, r.String(*t, "jurisdiction", "ru-152fz"));
   KONFID_ASSIGN_OR_RETURN(p.default_region, r.String(*t, "default_region", "RU"));
   KONFID_ASSIGN_OR_RETURN(p.storage_country, r.String(*t, "storage_country", "RU"));
+  // Whether the zone exists is the time-zone database's to say: the service asks it at start.
+  KONFID_ASSIGN_OR_RETURN(p.time_zone, r.String(*t, "time_zone"));
+  if (const toml::node* n = t->get("time_zone"); n && p.time_zone.empty())
+    return Fail(r.Bad(*n, "'time_zone' must name a zone, such as \"Europe/Moscow\""));
   KONFID_ASSIGN_OR_RETURN(p.channels, r.Strings(*t, "channels"));
   return Ok();
 }

@@ -142,6 +142,16 @@ const Case kCases[] = {
     {"structural_float_notice_days",
      [](const std::string& t) { return Replace(t, "notice_days = 10 ", "notice_days = 10.0 "); },
      "notice_days = 10.0", "notice_days must be 0..365", true},
+    {"structural_time_zone_not_a_string",
+     [](const std::string& t) {
+       return Replace(t, "time_zone = \"Europe/Moscow\"", "time_zone = 3");
+     },
+     "time_zone = 3", "'time_zone' must be a string", true},
+    {"structural_time_zone_empty",
+     [](const std::string& t) {
+       return Replace(t, "time_zone = \"Europe/Moscow\"", "time_zone = \"\"");
+     },
+     "time_zone = \"\"", "'time_zone' must name a zone", true},
     {"structural_unknown_type",
      [](const std::string& t) { return Replace(t, "type = \"date\"", "type = \"calendar\""); },
      "name = \"birth_date\"", "unknown type 'calendar'"},
@@ -157,6 +167,35 @@ TEST(PolicyFile, ExampleHasNoFindings) {
   EXPECT_EQ(p->purposes.size(), 5u);
   EXPECT_EQ(p->recipients.size(), 3u);
   EXPECT_EQ(p->op.inn, "7701234567");
+}
+
+TEST(PolicyFile, TimeZoneIsTheWrittenOneOrTheJurisdictions) {
+  auto written = ParsePolicy(
+      Replace(Example(), "time_zone = \"Europe/Moscow\"", "time_zone = \"Asia/Vladivostok\""),
+      "tz.toml");
+  ASSERT_TRUE(written) << written.error().message();
+  EXPECT_EQ(written->time_zone, "Asia/Vladivostok");
+  EXPECT_EQ(written->TimeZone(), "Asia/Vladivostok");
+
+  const std::string without = Replace(Example(), "time_zone = \"Europe/Moscow\"", "");
+  for (auto [jurisdiction, zone] :
+       {std::pair{"ru-152fz", "Europe/Moscow"}, std::pair{"ua-2297", "Europe/Kyiv"},
+        std::pair{"eu-gdpr", "UTC"}}) {
+    auto p = ParsePolicy(Replace(without, "jurisdiction = \"ru-152fz\"",
+                                 std::string("jurisdiction = \"") + jurisdiction + "\""),
+                         "tz.toml");
+    ASSERT_TRUE(p) << jurisdiction << ": " << p.error().message();
+    EXPECT_EQ(p->time_zone, "") << jurisdiction;
+    EXPECT_EQ(p->TimeZone(), zone) << jurisdiction;
+    EXPECT_EQ(domain::DefaultTimeZone(jurisdiction), zone);
+  }
+  EXPECT_EQ(domain::DefaultTimeZone("xx-none"), "");
+  // The reader checks the syntax only: whether the zone exists is the service's check at start.
+  auto unknown = ParsePolicy(
+      Replace(Example(), "time_zone = \"Europe/Moscow\"", "time_zone = \"Mars/Olympus\""),
+      "tz.toml");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->TimeZone(), "Mars/Olympus");
 }
 
 TEST(PolicyFile, WarningsDoNotStopThePolicy) {
