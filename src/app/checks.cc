@@ -101,12 +101,6 @@ Status CheckNotBlocked(const ports::SubjectRow& row, const std::vector<std::stri
   return Ok();
 }
 
-std::string TenantTimeZone(const domain::TenantPolicy& policy) {
-  if (policy.jurisdiction == "ua-2297") return "Europe/Kyiv";
-  if (policy.jurisdiction == "eu-gdpr") return "UTC";
-  return "Europe/Moscow";
-}
-
 Error NoSubject() { return Error(ErrorCode::kNotFound, "no such subject").WithReason("not_found"); }
 
 // Sorted, as PackSealedFields writes them.

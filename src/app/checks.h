@@ -45,8 +45,6 @@ domain::AuditEvent ConsentAudit(const Actor& who, domain::Operation op, const st
 const domain::FieldSpec* EmailSpec(const domain::TenantPolicy& policy);
 // Conflict (blocked) when the subject, or one of `fields`, is blocked (domain/blocking.h).
 Status CheckNotBlocked(const ports::SubjectRow& row, const std::vector<std::string>& fields);
-// The IANA time zone the tenant's terms are counted in.
-std::string TenantTimeZone(const domain::TenantPolicy& policy);
 // Conflict, reason email_unconfirmed: marketing mail goes only to a confirmed address.
 Error EmailUnconfirmed();
 

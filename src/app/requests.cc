@@ -99,7 +99,7 @@ Result<RequestKind> KindOf(const ports::RequestRow& row) {
 }  // namespace
 
 Result<domain::Date> Requests::LocalDay(const domain::TenantPolicy& policy, UnixMicros at) const {
-  return zones_.LocalDate(TenantTimeZone(policy), at);
+  return zones_.LocalDate(policy.TimeZone(), at);
 }
 
 Result<RequestView> Requests::View(const domain::TenantPolicy& policy, const ports::RequestRow& row,

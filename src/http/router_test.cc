@@ -129,6 +129,11 @@ TEST(RouteTable, CompilesAndSaysWhoMayCallEachRoute) {
   EXPECT_EQ(access(V::post, "/v1/policy/versions"), Access::kKey);
   EXPECT_EQ(access(V::get, "/v1/subjects"), Access::kKey);
   EXPECT_EQ(access(V::delete_, "/v1/apikeys/k1"), Access::kKey);
+  // A visitor's own routes take a self session, not a key; asking for a code takes nothing.
+  EXPECT_EQ(access(V::get, "/v1/self"), Access::kSelf);
+  EXPECT_EQ(access(V::post, "/v1/self/requests"), Access::kSelf);
+  EXPECT_EQ(access(V::post, "/v1/self/codes"), Access::kPublic);
+  EXPECT_EQ(access(V::get, "/v1/requests"), Access::kKey);
   EXPECT_EQ(Routes()[router.Find(V::post, "/v1/subjects", params).row].permission,
             app::Permission::kSubjectsCreate);
   for (const Route& r : Routes()) {
@@ -148,6 +153,9 @@ TEST(RouteTable, RateLimitsTheLinksWhoseTokenIsTheCredential) {
   EXPECT_TRUE(limited(V::get, "/v1/renewals/demo/t"));
   EXPECT_TRUE(limited(V::post, "/v1/renewals/demo/t"));
   EXPECT_TRUE(limited(V::post, "/v1/unsubscribe/demo/t"));
+  // A code and its check count against the client's address, apart from the subject's limit.
+  EXPECT_TRUE(limited(V::post, "/v1/self/codes"));
+  EXPECT_TRUE(limited(V::post, "/v1/self/sessions"));
   EXPECT_FALSE(limited(V::get, "/v1/unsubscribe/demo/t"));  // the page changes nothing
   EXPECT_FALSE(limited(V::post, "/v1/subjects"));
 }
@@ -169,6 +177,13 @@ TEST(RouteTable, KeepsTheMetricLabelsAndAllowHeaders) {
       "/v1/confirmations POST",
       "/v1/unsubscribe/{tenant}/{token} GET, POST",
       "/v1/renewals/{tenant}/{token} GET, POST",
+      "/v1/self/codes POST",
+      "/v1/self/sessions POST",
+      "/v1/self/session DELETE",
+      "/v1/self GET",
+      "/v1/self/access-reply GET",
+      "/v1/self/requests GET, POST",
+      "/v1/self/requests/{id} GET",
       "/v1/audit/checkpoints GET",
       "/v1/keys/receipt GET",
       "/v1/registrations POST",
@@ -178,6 +193,11 @@ TEST(RouteTable, KeepsTheMetricLabelsAndAllowHeaders) {
       "/v1/receipts/{id} GET",
       "/v1/subjects/{id}/messages POST",
       "/v1/subjects/{id}/unsubscribe-link GET",
+      "/v1/subjects/{id}/blocks POST, DELETE",
+      "/v1/requests GET, POST",
+      "/v1/requests/{id} GET",
+      "/v1/requests/{id}/transitions POST",
+      "/v1/subjects/{id}/access-reply GET",
   };
   EXPECT_EQ(labels, expected);
 }

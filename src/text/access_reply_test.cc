@@ -308,12 +308,12 @@ TEST(AccessReply, EveryRequestStateAndKindHasItsWords) {
                          RequestState::kExtended, RequestState::kDone, RequestState::kRefused})
     for (Lang lang : {Lang::kRu, Lang::kEn}) {
       std::string key = "request.state." + std::string(domain::RequestStateName(s));
-      EXPECT_NE(Word(key, lang, "?"), "?") << key;
+      EXPECT_NE(internal::Word(key, lang, "?"), "?") << key;
     }
   for (domain::RequestKind k : domain::kRequestKinds)
     for (Lang lang : {Lang::kRu, Lang::kEn}) {
       std::string key = "request.kind." + std::string(domain::RequestKindName(k));
-      EXPECT_NE(Word(key, lang, "?"), "?") << key;
+      EXPECT_NE(internal::Word(key, lang, "?"), "?") << key;
     }
 }
 

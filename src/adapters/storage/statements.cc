@@ -157,12 +157,14 @@ constexpr Entry kShared[] = {
     {Stmt::kUpdateRequest,
      "UPDATE requests SET state = $1, open = $2, due_on = $3, sealed = $4, history = $5,"
      " updated_at = $6 WHERE tenant_id = $7 AND request_id = $8"},
-    // Every filter is optional (an empty parameter matches all); paging goes by id.
+    // Every filter is optional (an empty parameter matches all), each bound twice so that
+    // every number appears once; paging goes by id.
     {Stmt::kListRequests,
      "SELECT " KONFID_REQUEST_COLUMNS
-     " FROM requests WHERE tenant_id = $1 AND request_id > $2 AND ($3 = '' OR state = $3)"
-     " AND ($4 = '' OR kind = $4) AND ($5 = '' OR (open = 1 AND due_on <> '' AND due_on < $5))"
-     " ORDER BY request_id LIMIT $6"},
+     " FROM requests WHERE tenant_id = $1 AND request_id > $2 AND ($3 = '' OR state = $4)"
+     " AND ($5 = '' OR kind = $6)"
+     " AND ($7 = '' OR (open = 1 AND due_on <> '' AND due_on < $8))"
+     " ORDER BY request_id LIMIT $9"},
     {Stmt::kListSubjectRequests,
      "SELECT " KONFID_REQUEST_COLUMNS
      " FROM requests WHERE tenant_id = $1 AND subject_id = $2 ORDER BY request_id"},

@@ -30,8 +30,9 @@ Status PgTransaction::UpdateRequest(const ports::RequestRow& r) {
 Result<std::vector<ports::RequestRow>> PgTransaction::ListRequests(const std::string& tenant,
                                                                    const ports::RequestFilter& f) {
   KONFID_ASSIGN_OR_RETURN(
-      auto r, Q(Stmt::kListRequests, {tenant, f.after, f.state, f.kind, f.due_before,
-                                      static_cast<int64_t>(std::min<size_t>(f.limit, INT64_MAX))}));
+      auto r, Q(Stmt::kListRequests,
+                {tenant, f.after, f.state, f.state, f.kind, f.kind, f.due_before, f.due_before,
+                 static_cast<int64_t>(std::min<size_t>(f.limit, INT64_MAX))}));
   return All(r.get(), [](const PgRow& row) { return RequestFrom(row); });
 }
 

@@ -30,9 +30,10 @@ Status SqliteTransaction::UpdateRequest(const ports::RequestRow& r) {
 
 Result<std::vector<ports::RequestRow>> SqliteTransaction::ListRequests(
     const std::string& tenant, const ports::RequestFilter& f) {
-  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s,
-                          Run(Stmt::kListRequests, tenant, f.after, f.state, f.kind, f.due_before,
-                              static_cast<int64_t>(std::min<size_t>(f.limit, INT64_MAX))));
+  KONFID_ASSIGN_OR_RETURN(
+      sqlite3_stmt * s,
+      Run(Stmt::kListRequests, tenant, f.after, f.state, f.state, f.kind, f.kind, f.due_before,
+          f.due_before, static_cast<int64_t>(std::min<size_t>(f.limit, INT64_MAX))));
   return All(s, [](const SqliteRow& row) { return RequestFrom(row); });
 }
 
