@@ -61,6 +61,41 @@ Result<OutboxStats> OutboxSender::RunOnce(UnixMicros now) {
   return stats;
 }
 
+Result<OutboxSender::Opened> OutboxSender::Open(const ports::OutboxRow& m, UnixMicros now) {
+  Opened out;
+  auto read = [&](std::string_view in) {
+    if (!ReadPart(in, out.from) || !ReadPart(in, out.to) || !ReadPart(in, out.data))
+      out.error = "the message cannot be opened";
+  };
+  // A message to the tenant's staff names no subject and holds no personal data: unsealed.
+  if (m.subject.empty()) {
+    read(std::string_view(reinterpret_cast<const char*>(m.payload.data()), m.payload.size()));
+    return out;
+  }
+  // Open the payload with the subject's key: a message of an erased subject cannot be.
+  KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(false));
+  KONFID_ASSIGN_OR_RETURN(auto subject, txn->FindSubject(m.tenant, m.subject));
+  if (!subject) {
+    out.error = "the subject was erased";
+    return out;
+  }
+  KONFID_ASSIGN_OR_RETURN(SecretBytes key,
+                          keyring_.UnwrapSubjectKey(subject->wrapped_key, m.tenant, m.subject));
+  auto plain = crypto_.Open(key, m.payload, OutboxPayloadAd(m.tenant, m.subject, m.id));
+  if (plain) {
+    read(*plain);
+    SecureWipe(plain->data(), plain->size());
+  } else {
+    out.error = "the message cannot be opened";
+  }
+  if (out.error.empty() && m.kind.starts_with("marketing:")) {  // still wanted? decided now
+    KONFID_ASSIGN_OR_RETURN(out.suppressed, Suppression(*txn, m, *subject, key, out.to, now));
+    // A blocked subject gets no marketing (a code or a confirmation serves their rights).
+    if (out.suppressed.empty() && !subject->blocked.empty()) out.suppressed = "blocked";
+  }
+  return out;
+}
+
 Status OutboxSender::Deliver(ports::OutboxRow m, UnixMicros now, OutboxStats& stats) {
   bool claimed = false;
   KONFID_TRY(committer_.Run([&](ports::Transaction& txn, AuditWriter&) -> Status {
@@ -70,29 +105,9 @@ Status OutboxSender::Deliver(ports::OutboxRow m, UnixMicros now, OutboxStats& st
   }));
   if (!claimed) return Ok();  // another sender has it
 
-  // Open the payload with the subject's key: a message of an erased subject cannot be.
-  std::string from, to, data, error, suppressed;
-  {
-    KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(false));
-    KONFID_ASSIGN_OR_RETURN(auto subject, txn->FindSubject(m.tenant, m.subject));
-    if (!subject) {
-      error = "the subject was erased";
-    } else {
-      KONFID_ASSIGN_OR_RETURN(SecretBytes key,
-                              keyring_.UnwrapSubjectKey(subject->wrapped_key, m.tenant, m.subject));
-      auto plain = crypto_.Open(key, m.payload, OutboxPayloadAd(m.tenant, m.subject, m.id));
-      std::string_view in = plain ? std::string_view(*plain) : std::string_view();
-      if (!plain || !ReadPart(in, from) || !ReadPart(in, to) || !ReadPart(in, data))
-        error = "the message cannot be opened";
-      if (plain) SecureWipe(plain->data(), plain->size());
-      if (error.empty() && m.kind.starts_with("marketing:")) {  // still wanted? decided now
-        KONFID_ASSIGN_OR_RETURN(suppressed, Suppression(*txn, m, *subject, key, to, now));
-      }
-      // A blocked subject gets no marketing (a code or a confirmation serves their rights).
-      if (error.empty() && m.kind.starts_with("marketing:") && !subject->blocked.empty())
-        suppressed = "blocked";
-    }
-  }
+  KONFID_ASSIGN_OR_RETURN(Opened opened, Open(m, now));
+  std::string &from = opened.from, &to = opened.to, &data = opened.data;
+  std::string error = std::move(opened.error), suppressed = std::move(opened.suppressed);
   if (!suppressed.empty())
     error = suppressed == "consent_required" ? "suppressed: the subject's consent is no longer live"
             : suppressed == "blocked"

@@ -10,6 +10,9 @@
 // one whose address is no longer the subject's confirmed address (changed or unconfirmed since
 // it was queued): marked failed with the reason email_unconfirmed.
 //
+// A message to the tenant's staff (kind "staff:<what>", the daily digest of overdue requests)
+// names no subject and carries no personal data; its payload is not sealed.
+//
 // A one-time code by SMS (kind "code_sms") goes to the SMS gateway instead of the mail server;
 // without one it fails for good (reason sms_unavailable). A message to a blocked subject's
 // blocked address, or any marketing message to a blocked subject, is not sent (reason blocked).
@@ -73,6 +76,13 @@ class OutboxSender {
 
  private:
   Status Deliver(ports::OutboxRow message, UnixMicros now, OutboxStats& stats);
+  // A claimed message opened for sending: its envelope and text, or why it cannot go.
+  struct Opened {
+    std::string from, to, data;
+    std::string error;       // it cannot be opened (erased subject, damaged payload)
+    std::string suppressed;  // it must not go now (consent_required, email_unconfirmed, blocked)
+  };
+  Result<Opened> Open(const ports::OutboxRow& m, UnixMicros now);
   // Hands an opened message to the mail server or, for code_sms, the SMS gateway.
   Status Send(const ports::OutboxRow& m, const std::string& from, const std::string& to,
               const std::string& data);

@@ -3,6 +3,8 @@
 // and what is audited. Times are fixed by a stepped clock in Moscow's time zone.
 #include "app/requests.h"
 
+#include "app/request_digest.h"
+
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -242,6 +244,58 @@ TEST_F(RequestsTest, StaffFilingNeedsADocumentAndKnownFields) {
   EXPECT_EQ(role.error().reason(), "role");
   auto ops = AuditOperations();
   EXPECT_NE(std::find(ops.begin(), ops.end(), "request_received:denied"), ops.end());
+}
+
+}  // namespace
+}  // namespace konfid::app
+
+namespace konfid::app {
+namespace {
+
+// The daily digest: the overdue requests mailed to the operator's privacy contact, once a day.
+TEST_F(RequestsTest, OverdueRequestsAreCountedAndMailedToStaffOnceADay) {
+  ASSERT_TRUE(File(RequestKind::kErasure));  // due 2026-12-11
+  ASSERT_TRUE(File(RequestKind::kAccess));   // due 2026-12-16
+  RequestDigest digest(*demo_.storage, *demo_.committer, *demo_.policies, uc_->requests, uc_->mail,
+                       *demo_.crypto);
+  EXPECT_TRUE(digest.Overdue(clock_.Peek())->empty());
+  EXPECT_EQ(*digest.RunOnce(clock_.Peek()), 0u);  // nothing overdue: no mail
+
+  clock_.Set(kWednesday + 10 * kDay);  // Saturday the 12th
+  auto overdue = digest.Overdue(clock_.Peek());
+  ASSERT_TRUE(overdue);
+  ASSERT_EQ(overdue->size(), 1u);
+  EXPECT_EQ((*overdue)[0].tenant, "demo");
+  EXPECT_EQ((*overdue)[0].kind, "erasure");
+  EXPECT_EQ((*overdue)[0].count, 1u);
+  EXPECT_EQ(*digest.RunOnce(clock_.Peek()), 1u);
+  EXPECT_EQ(*digest.RunOnce(clock_.Peek() + 3'600'000'000LL), 0u);  // once a day
+
+  auto txn = demo_.storage->Begin(false);
+  ASSERT_TRUE(txn);
+  auto due = (*txn)->DueOutbox(clock_.Peek() + kDay, 10);
+  ASSERT_TRUE(due);
+  std::vector<ports::OutboxRow> staff;
+  for (auto& m : *due)
+    if (m.kind == "staff:digest") staff.push_back(m);
+  ASSERT_EQ(staff.size(), 1u);
+  EXPECT_EQ(staff[0].subject, "");
+  std::string payload(staff[0].payload.begin(), staff[0].payload.end());
+  EXPECT_NE(payload.find("privacy@demo.example"), std::string::npos);
+  // The body as sent: base64 after the headers (standard alphabet, turned into base64url).
+  std::string encoded = payload.substr(payload.find("\r\n\r\n") + 4);
+  std::erase_if(encoded, [](char c) { return c == '\r' || c == '\n' || c == '='; });
+  for (char& c : encoded) c = c == '+' ? '-' : c == '/' ? '_' : c;
+  auto body = Base64UrlDecode(encoded);
+  ASSERT_TRUE(body);
+  payload += std::string(body->begin(), body->end());
+  EXPECT_NE(payload.find("2026-12-11"), std::string::npos);
+  // The digest names requests, never their subjects' data.
+  EXPECT_EQ(payload.find("anna@example.com"), std::string::npos);
+  EXPECT_EQ(payload.find(subject_), std::string::npos);
+
+  clock_.Set(kWednesday + 11 * kDay);  // the next day: a new digest
+  EXPECT_EQ(*digest.RunOnce(clock_.Peek()), 1u);
 }
 
 }  // namespace

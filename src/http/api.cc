@@ -199,7 +199,26 @@ Response Api::MetricsText(const Call& call) {
       s.audit_events, s.batches, s.operations, s.syncs);
   extra += d_.events.RenderMetrics();
   extra += d_.jobs.RenderMetrics();
+  extra += OverdueMetrics();
   return Text(200, d_.metrics.Render(extra), "text/plain; version=0.0.4", call.req);
+}
+
+std::string Api::OverdueMetrics() {
+  std::string out =
+      "# HELP konfid_requests_overdue Open data-subject requests past their legal term.\n"
+      "# TYPE konfid_requests_overdue gauge\n";
+  auto counts = d_.digest.Overdue(d_.clock.Now());
+  if (!counts) {  // the rest of the page still serves; the failure is logged and counted
+    d_.events.Write(d_.clock.Now(), LogLevel::kError, "metrics_failed",
+                    {{"what", "requests_overdue"},
+                     {"code", ErrorCodeName(counts.error().code())},
+                     {"detail", counts.error().detail()}});
+    return out;
+  }
+  for (const auto& c : *counts)
+    out += fmt::format("konfid_requests_overdue{{tenant=\"{}\",kind=\"{}\"}} {}\n", c.tenant,
+                       c.kind, c.count);
+  return out;
 }
 
 Response Api::ReceiptKey(const Call& call) {

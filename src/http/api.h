@@ -26,6 +26,7 @@
 #include "app/policy_notices.h"
 #include "app/policy_store.h"
 #include "app/registrations.h"
+#include "app/request_digest.h"
 #include "app/requests.h"
 #include "app/self_identity.h"
 #include "app/self_service.h"
@@ -63,6 +64,7 @@ struct ApiDeps {
   app::AccessReplies& access_replies;
   app::SelfIdentity& self_identity;
   app::SelfService& self_service;
+  app::RequestDigest& digest;    // overdue requests in /metrics
   std::string unsubscribe_base;  // Konfid's public address for unsubscribe links
   app::PolicyStore& policies;
   app::ApiKeys& keys;
@@ -125,6 +127,8 @@ class Api {
   // credential: each route has its own buckets).
   bool Limited(std::string_view route, const std::string& client);
   // Writes a 5xx as a `request_failed` event: ids, route pattern, codes; never values.
+  // konfid_requests_overdue{tenant,kind} for /metrics.
+  std::string OverdueMetrics();
   void LogFailure(Response& response, const std::string& request_id, std::string_view route,
                   std::string_view method);
 

@@ -38,4 +38,9 @@ Result<Report> OutboxJob::RunOnce(UnixMicros now) {
       .Count("failed", Signed(s.failed));
 }
 
+Result<Report> RequestDigestJob::RunOnce(UnixMicros now) {
+  KONFID_ASSIGN_OR_RETURN(size_t queued, digest_.RunOnce(now));
+  return Report().Count("queued", Signed(queued));
+}
+
 }  // namespace konfid::jobs

@@ -7,6 +7,7 @@
 //   notices     NoticeJob::RunOnce         queued: notices and announcements put in the outbox
 //   expiry      ExpiryJob::RunOnce         expired: `expired` events appended
 //   outbox      OutboxSender::RunOnce      sent, retried, failed
+//   digest      RequestDigest::RunOnce     queued: daily digests of overdue requests
 //
 // A new job (retention, request deadlines) is one more class here over its use case, and one
 // Scheduler::Add where `serve` wires the others. Each holds its use case by reference: the
@@ -18,6 +19,7 @@
 #include "app/notices.h"
 #include "app/outbox.h"
 #include "app/policy_store.h"
+#include "app/request_digest.h"
 #include "jobs/job.h"
 
 namespace konfid::jobs {
@@ -71,6 +73,16 @@ class OutboxJob : public Job {
 
  private:
   app::OutboxSender& sender_;
+};
+
+class RequestDigestJob : public Job {
+ public:
+  RequestDigestJob(app::RequestDigest& digest, std::chrono::milliseconds period)
+      : Job("digest", period), digest_(digest) {}
+  Result<Report> RunOnce(UnixMicros now) override;
+
+ private:
+  app::RequestDigest& digest_;
 };
 
 }  // namespace konfid::jobs

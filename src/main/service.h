@@ -27,6 +27,7 @@
 #include "app/policy_notices.h"
 #include "app/policy_store.h"
 #include "app/registrations.h"
+#include "app/request_digest.h"
 #include "app/requests.h"
 #include "app/self_identity.h"
 #include "app/self_service.h"
@@ -112,6 +113,7 @@ class Service {
   app::PolicyAdmin policy_admin_;
   app::NoticeJob notices_;
   app::ExpiryJob expiry_;
+  app::RequestDigest digest_;
   std::unique_ptr<ports::Mailer> mailer_;      // null without [mail] smtp_url
   std::unique_ptr<app::OutboxSender> sender_;  // likewise
   app::ApiKeys keys_;

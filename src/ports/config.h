@@ -50,6 +50,7 @@ struct JobsConfig {
   int64_t notices_period_ms = 1000;      // policy-change notices queued
   int64_t outbox_period_ms = 200;        // queued mail sent
   int64_t expiry_period_ms = 3'600'000;  // consents past their term recorded as expired
+  int64_t digest_period_ms = 3'600'000;  // overdue requests mailed to staff, once a local day
 };
 
 struct ServiceConfig {
