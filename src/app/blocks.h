@@ -1,7 +1,10 @@
-// Blocks: a subject, or some of its fields, kept but refused to every read and every send
-// (domain/blocking.h) until a staff decision lifts the block. A block is placed by staff, by a
-// blocking request, or by a rectification claim while it is checked (app/requests.h). Each
-// block and unblock is audited (operations block, unblock) in its own transaction.
+// Blocks: a subject, or some of its fields, kept but not processed (domain/blocking.h) until a
+// staff decision lifts the block: a staff read whose purpose uses a blocked field (by id or by
+// lookup) is refused, and so are marketing sends and queued marketing mail. The subject's own
+// access reply, one-time codes and confirmations, and writes that correct the data go on. A block
+// is placed by staff, by a blocking request, or by a rectification claim while it is checked
+// (app/requests.h). Each block and unblock is audited (operations block, unblock) in its own
+// transaction.
 //
 // Thread-safe. Callbacks run on the group committer's thread and must not block.
 #pragma once
@@ -30,8 +33,8 @@ class Blocks {
                Callback<domain::Blocked> done);
 
   // Inside a transaction: adds `fields` ({"*"}: all) to the subject's blocks, or removes them
-  // (`lift`), and audits it as `who`; `reason` says why (request:<id>) on the event. Returns
-  // what is blocked afterwards.
+  // (`lift`), and audits it as `who`; `reason` says why on the event (request:<id> when a request
+  // placed or lifted it; empty for a staff decision). Returns what is blocked afterwards.
   static Result<domain::Blocked> Change(ports::Transaction& txn, AuditWriter& audit,
                                         const Actor& who, const ports::SubjectRow& row,
                                         const std::vector<std::string>& fields, bool lift,

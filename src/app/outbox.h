@@ -14,8 +14,9 @@
 // names no subject and carries no personal data; its payload is not sealed.
 //
 // A one-time code by SMS (kind "code_sms") goes to the SMS gateway instead of the mail server;
-// without one it fails for good (reason sms_unavailable). A message to a blocked subject's
-// blocked address, or any marketing message to a blocked subject, is not sent (reason blocked).
+// without one it fails for good (reason sms_unavailable). A marketing message to a subject with
+// anything blocked is not sent (reason blocked); a one-time code or a confirmation still is: it
+// serves the subject's own rights.
 //
 // A crash after the server accepted a message and before the result is recorded can send it
 // again after the claim lapses; the Message-ID stays the same, so receivers can tell.

@@ -163,8 +163,9 @@ Status Requests::Check(const domain::TenantPolicy& policy, const NewRequest& req
 
 Result<bool> Requests::TakeEffect(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
                                   const ActivePolicy& active, const ports::SubjectRow& row,
-                                  const NewRequest& request, UnixMicros now) {
-  const std::string reason = "request";
+                                  const NewRequest& request, const std::string& id,
+                                  UnixMicros now) {
+  const std::string reason = "request:" + id;
   switch (request.kind) {
     case RequestKind::kRectification:
     case RequestKind::kBlocking:
@@ -207,7 +208,7 @@ Result<RequestView> Requests::FileIn(ports::Transaction& txn, AuditWriter& audit
   std::vector<domain::RequestStep> steps = {{now, RequestState::kReceived}};
   KONFID_TRY(audit.Append(RequestEvent(who, RequestState::kReceived, row.id, request.kind,
                                        request.details.fields, r.id)));
-  KONFID_ASSIGN_OR_RETURN(bool done, TakeEffect(txn, audit, who, active, row, request, now));
+  KONFID_ASSIGN_OR_RETURN(bool done, TakeEffect(txn, audit, who, active, row, request, r.id, now));
   if (done) {
     steps.push_back({now, RequestState::kDone});
     KONFID_TRY(
@@ -301,9 +302,13 @@ Result<RequestView> Requests::MoveIn(ports::Transaction& txn, AuditWriter& audit
   KONFID_ASSIGN_OR_RETURN(auto row, txn.FindRequest(who.tenant, id));
   if (!row) return Fail(NoRequest());
   KONFID_ASSIGN_OR_RETURN(auto subject, txn.FindSubject(who.tenant, row->subject));
-  if (!subject) return Fail(NoSubject());  // erased: its requests are closed with it
-  KONFID_ASSIGN_OR_RETURN(SecretBytes key, k_.SubjectKey(*subject));
-  KONFID_ASSIGN_OR_RETURN(RequestView view, View(*active.policy, *row, &key, now));
+  // An erased subject's requests still move (an erasure is closed after the DELETE that
+  // fulfils it); their details went with the subject's key and stay as they are.
+  std::optional<SecretBytes> key;
+  if (subject) {
+    KONFID_ASSIGN_OR_RETURN(key, k_.SubjectKey(*subject));
+  }
+  KONFID_ASSIGN_OR_RETURN(RequestView view, View(*active.policy, *row, key ? &*key : nullptr, now));
   if (!domain::CanMove(view.state, to))
     return Fail(Error(ErrorCode::kConflict,
                       "a request that is " + std::string(domain::RequestStateName(view.state)) +
@@ -321,19 +326,20 @@ Result<RequestView> Requests::MoveIn(ports::Transaction& txn, AuditWriter& audit
     if (!due && due.error().reason() != "calendar_unknown") return Fail(due.error());
     row->due_on = due ? FormatIsoDate(*due) : "";
   }
-  RequestDetails details = std::move(*view.details);
+  RequestDetails details = view.details ? std::move(*view.details) : RequestDetails{};
   if (!reason.empty()) details.reason = reason;
-  if (view.kind == RequestKind::kRectification && !domain::IsOpen(to))
-    KONFID_TRY(Blocks::Change(txn, audit, who, *subject, details.fields, true, "request", now));
+  if (subject && view.kind == RequestKind::kRectification && !domain::IsOpen(to))
+    KONFID_TRY(
+        Blocks::Change(txn, audit, who, *subject, details.fields, true, "request:" + id, now));
   view.history.push_back({now, to});
   row->state = std::string(domain::RequestStateName(to));
   row->open = domain::IsOpen(to);
   row->history = domain::FormatRequestHistory(view.history);
-  row->sealed = SealDetails(k_.crypto(), key, row->tenant, row->id, details);
+  if (key) row->sealed = SealDetails(k_.crypto(), *key, row->tenant, row->id, details);
   row->updated_at = now;
   KONFID_TRY(txn.UpdateRequest(*row));
   KONFID_TRY(audit.Append(RequestEvent(who, to, row->subject, view.kind, details.fields, id)));
-  return View(*active.policy, *row, &key, now);
+  return View(*active.policy, *row, key ? &*key : nullptr, now);
 }
 
 void Requests::Move(const Actor& actor, const std::string& id, RequestState to, std::string reason,

@@ -92,7 +92,9 @@ class Requests {
   // Staff moves a request: in_progress, extended (once, with a reason; InvalidArgument
   // not_extendable when its term has none), done, or refused (with a reason). Conflict
   // (invalid_transition) for a move the workflow does not allow. Closing a rectification (done
-  // or refused) lifts the blocks of its fields. Permission kRequestsManage.
+  // or refused) lifts the blocks of its fields. A request of an erased subject still moves
+  // (close an erasure after the DELETE that fulfils it); its details, sealed under the
+  // destroyed key, are gone, and a reason given then is not kept. Permission kRequestsManage.
   void Move(const Actor& actor, const std::string& id, domain::RequestState to, std::string reason,
             Callback<RequestView> done);
   // The staff queue, without details, oldest first. Permission kRequestsRead.
@@ -123,7 +125,7 @@ class Requests {
   // Inside FileIn: what the kind does at once (blocks, withdrawals); whether it is done.
   Result<bool> TakeEffect(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
                           const ActivePolicy& active, const ports::SubjectRow& row,
-                          const NewRequest& request, UnixMicros now);
+                          const NewRequest& request, const std::string& id, UnixMicros now);
   // Inside Move's transaction.
   Result<RequestView> MoveIn(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
                              const ActivePolicy& active, const std::string& id,

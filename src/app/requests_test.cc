@@ -176,6 +176,21 @@ TEST_F(RequestsTest, AnObjectionWithdrawsMarketingConsentAtOnce) {
   EXPECT_EQ(ledger->events.back().method, "request");
 }
 
+TEST_F(RequestsTest, AnErasureIsClosedAfterTheDeleteThatFulfilsIt) {
+  auto erasure = File(RequestKind::kErasure, {.text = "удалите мои данные"});
+  ASSERT_TRUE(erasure) << erasure.error().message();
+  auto destroyed = Call<void>([&](auto cb) { uc_->subjects.Destroy(admin_, subject_, cb); });
+  ASSERT_TRUE(destroyed) << destroyed.error().message();
+  auto done = Move(erasure->id, RequestState::kDone);
+  ASSERT_TRUE(done) << done.error().message();
+  EXPECT_EQ(done->state, RequestState::kDone);
+  EXPECT_FALSE(done->details);  // sealed under the destroyed key: gone with it
+  auto read = Call<RequestView>([&](auto cb) { uc_->requests.Get(admin_, erasure->id, cb); });
+  ASSERT_TRUE(read) << read.error().message();
+  EXPECT_EQ(read->state, RequestState::kDone);
+  EXPECT_EQ(read->history.size(), 2u);
+}
+
 TEST_F(RequestsTest, ABlockingRequestBlocksUntilStaffLiftIt) {
   auto block = File(RequestKind::kBlocking, {.fields = {"*"}});
   ASSERT_TRUE(block) << block.error().message();

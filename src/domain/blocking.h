@@ -1,6 +1,6 @@
-// What of a subject is blocked (152-FZ Art. 3(10), 21; GDPR Art. 18): kept, but refused to
-// every read and every send until a staff decision lifts it. Stored as the subjects table's
-// `blocked` text. Pure functions.
+// What of a subject is blocked (152-FZ Art. 3(10), 21; GDPR Art. 18): kept, but not processed
+// until a staff decision lifts it (app/blocks.h says which reads and sends refuse it). Stored as
+// the subjects table's `blocked` text. Pure functions.
 //
 // Grammar:
 //   blocked = "" / "*" / field *( "," field )     ; field names sorted, unique

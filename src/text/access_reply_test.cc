@@ -122,22 +122,24 @@ TEST(AccessReply, RussianHasEverySection) {
                       "Согласие не давалось; данные для этой цели не обрабатываются.",
                   });
   ExpectNone(html, {"Статистика посещаемости и продаж"});
-  ExpectAll(html, {
-                      // recipients, processors with name and address
-                      "ООО «Рассыльщик», г. Санкт-Петербург, Невский пр., д. 100 (Россия)",
-                      "обрабатывает данные по поручению оператора",
-                      "АО «Платёжный сервис»",
-                      "получает данные как самостоятельный оператор",
-                      // nothing abroad, nothing disclosed: said so
-                      "Трансграничная передача ваших персональных данных не осуществлялась и не "
-                      "предполагается.",
-                      "находится в стране: Россия",
-                      "ч. 5 ст. 18 152-ФЗ",
-                      "ст. 18.1 и 19 152-ФЗ",
-                      "https://demo.example/privacy",
-                      "Согласно журналу передачи данных, ваши персональные данные получателям не "
-                      "передавались.",
-                  });
+  ExpectAll(html,
+            {
+                // recipients, processors with name and address
+                "ООО «Рассыльщик», г. Санкт-Петербург, Невский пр., д. 100 (Россия)",
+                "обрабатывает данные по поручению оператора",
+                "АО «Платёжный сервис»",
+                "получает данные как самостоятельный оператор",
+                // nothing abroad, nothing disclosed: said so
+                "Трансграничная передача ваших персональных данных не осуществлялась и не "
+                "предполагается.",
+                "находится в стране: Россия",
+                "ч. 5 ст. 18 152-ФЗ",
+                "ст. 18.1 и 19 152-ФЗ",
+                "https://demo.example/privacy",
+                "Отдельные случаи передачи ваших персональных данных в настоящем ответе не "
+                "перечисляются: лица, которым они передаются или могут быть переданы, указаны "
+                "в разделе 5.",
+            });
   ExpectAll(html, {
                       // requests: kind and state in words, received, due, history
                       "получение сведений об обработке персональных данных (№&nbsp;r-1)",
@@ -201,8 +203,8 @@ TEST(AccessReply, EnglishHasEverySection) {
                 "Rassylshchik LLC, 100 Nevsky Ave., Saint Petersburg, Russia (Russia)",
                 "Your personal data has not been transferred abroad, and no such transfer is "
                 "planned.",
-                "According to the disclosure log, your personal data has not been disclosed "
-                "to any recipient.",
+                "Individual disclosures of your personal data are not listed in this reply: the "
+                "persons to whom it is or may be disclosed are named in section 5.",
                 "access to personal data and information about their processing (no.&nbsp;r-1)",
                 "by <time datetime=\"2026-12-15\">2026-12-15</time>",
                 "<td>in progress</td>",
@@ -232,14 +234,14 @@ TEST(AccessReply, EmptyListsSaySo) {
                  "Ваши персональные данные ни для одной цели не обрабатываются.",
                  "Оператор не передаёт ваши персональные данные третьим лицам",
                  "Трансграничная передача ваших персональных данных не осуществлялась",
-                 "ваши персональные данные получателям не передавались",
+                 "в настоящем ответе не перечисляются",
                  "Сведений о ваших запросах в системе оператора нет.", "02.12.2026 07:00 UTC"});
   ExpectNone(ru, {"<h3>", "<thead>", "(редакция №"});
   std::string en = RenderAccessReply(p, f, Lang::kEn);
   ExpectAll(en, {"The operator holds no values of your personal data.",
                  "Your personal data is not processed for any purpose.",
                  "The operator does not pass your personal data to third parties",
-                 "has not been transferred abroad", "has not been disclosed to any recipient",
+                 "has not been transferred abroad", "are not listed in this reply",
                  "The operator's system holds no requests from you."});
 }
 
