@@ -1,5 +1,6 @@
 // The request bodies a client sends (src/http/bodies.h). The first byte picks the route's
-// parser and the Content-Type; the rest is the body, as Beast hands it to the route.
+// parser (bits 0-3) and the Content-Type (bits 4-5); the rest is the body, as Beast hands it
+// to the route.
 #include <cstddef>
 #include <cstdint>
 
@@ -19,7 +20,46 @@ void CheckIp(const std::string& ip) {
   if (auto cut = domain::TruncateIp(ip)) Require(cut->ends_with("/24") || cut->ends_with("/48"));
 }
 
+// The data-subject request bodies (bit 3 of the first byte set).
+void ParseRequestOne(uint8_t pick, const http::Request& req) {
+  switch (pick & 7) {
+    case 0:
+    case 1: {
+      bool staff = pick & 1;
+      auto r = http::ParseRequestBody(req, staff);
+      if (r) {
+        Require(staff || (r->details.document.empty() && r->subject.empty()));
+        Require(r->details.fields.size() <= 64 && r->details.purposes.size() <= 64);
+        Require(r->details.text.size() <= 4 * 4000);  // at most 4000 characters of UTF-8
+      }
+      return;
+    }
+    case 2: {
+      auto r = http::ParseMoveBody(req);
+      if (r) Require(r->reason.size() <= 4 * 2000);
+      return;
+    }
+    case 3: {
+      auto r = http::ParseBlocksBody(req);
+      if (r)
+        for (const auto& f : *r) Require(!f.empty() && f.size() <= 64);
+      return;
+    }
+    case 4:
+    case 5: {
+      auto r = http::ParseCodeBody(req);
+      if (r) Require((r->channel == "email" || r->channel == "phone") && !r->address.empty());
+      return;
+    }
+    default: {
+      (void)http::ParseSessionBody(req);
+      return;
+    }
+  }
+}
+
 void ParseOne(uint8_t pick, const http::Request& req) {
+  if (pick & 8) return ParseRequestOne(pick, req);
   switch (pick & 7) {
     case 0:
     case 1: {

@@ -103,5 +103,34 @@ TEST_F(UseCasePermissionsTest, ConsentRegistrationAndMarketingCheckTheirOwnPermi
   });
 }
 
+TEST_F(UseCasePermissionsTest, RequestsBlocksAndAccessRepliesCheckTheirOwnPermissions) {
+  ExpectChecks(Permission::kRequestsManage, "File", [&](const Actor& a) {
+    NewRequest r{kNobody,
+                 domain::RequestKind::kAccess,
+                 domain::RequestChannel::kLetter,
+                 {.document = "passport"}};
+    return Outcome<RequestView>([&](auto cb) { uc_->requests.File(a, r, cb); });
+  });
+  ExpectChecks(Permission::kRequestsManage, "Move", [&](const Actor& a) {
+    return Outcome<RequestView>(
+        [&](auto cb) { uc_->requests.Move(a, kNobody, domain::RequestState::kDone, "", cb); });
+  });
+  ExpectChecks(Permission::kRequestsRead, "Get", [&](const Actor& a) {
+    return Outcome<RequestView>([&](auto cb) { uc_->requests.Get(a, kNobody, cb); });
+  });
+  ExpectChecks(Permission::kRequestsRead, "Queue", [&](const Actor& a) {
+    return Outcome<RequestPage>([&](auto cb) { uc_->requests.Queue(a, {}, cb); });
+  });
+  ExpectChecks(Permission::kSubjectsBlock, "Block", [&](const Actor& a) {
+    return Outcome<domain::Blocked>([&](auto cb) { uc_->blocks.Block(a, kNobody, {"*"}, cb); });
+  });
+  ExpectChecks(Permission::kSubjectsBlock, "Unblock", [&](const Actor& a) {
+    return Outcome<domain::Blocked>([&](auto cb) { uc_->blocks.Unblock(a, kNobody, {"*"}, cb); });
+  });
+  ExpectChecks(Permission::kRequestsManage, "AccessReply", [&](const Actor& a) {
+    return Outcome<AccessReply>([&](auto cb) { uc_->replies.ForStaff(a, kNobody, cb); });
+  });
+}
+
 }  // namespace
 }  // namespace konfid::app

@@ -1,0 +1,189 @@
+// One-time codes and self sessions on a real SQLite vault: who gets a code, the limits of a
+// code and of an address, and the session's life. The code is read back the only way it
+// leaves Konfid: from its sealed outbox message.
+#include "app/self_identity.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <future>
+#include <regex>
+
+#include "app/outbox.h"
+#include "demo_tenant.h"
+#include "step_clock.h"
+
+namespace konfid::app {
+namespace {
+
+constexpr UnixMicros kMinute = 60'000'000;
+constexpr UnixMicros kWednesday = 1'796'194'800'000'000;  // 2026-12-02T07:00:00Z
+
+// lp(from) lp(to) lp(message), the outbox payload's layout.
+std::vector<std::string> Parts(std::string_view in) {
+  std::vector<std::string> out;
+  while (in.size() >= 4) {
+    uint32_t n = uint8_t(in[0]) << 24 | uint8_t(in[1]) << 16 | uint8_t(in[2]) << 8 | uint8_t(in[3]);
+    out.emplace_back(in.substr(4, n));
+    in.remove_prefix(4 + n);
+  }
+  return out;
+}
+
+class SelfIdentityTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto st = demo_.Open(dir_.path(), clock_);
+    ASSERT_TRUE(st) << st.error().message();
+    uc_ = demo_.uc.get();
+    subject_ = NewSubject("lena@example.com", /*confirmed=*/true);
+  }
+
+  template <typename T>
+  Result<T> Call(const std::function<void(Callback<T>)>& call) {
+    std::promise<Result<T>> p;
+    call([&p](Result<T> r) { p.set_value(std::move(r)); });
+    return p.get_future().get();
+  }
+
+  std::string NewSubject(const std::string& email, bool confirmed) {
+    auto created = Call<SubjectView>([&](auto cb) {
+      uc_->subjects.Create(admin_, {{"surname", "Орлова"}, {"name", "Елена"}, {"email", email}},
+                           cb);
+    });
+    EXPECT_TRUE(created) << created.error().message();
+    if (confirmed) {
+      auto txn = demo_.storage->Begin(true);
+      EXPECT_TRUE(txn && (*txn)->SetEmailVerified("demo", created->id, clock_.Peek()));
+      EXPECT_TRUE((*txn)->Commit());
+    }
+    return created->id;
+  }
+
+  Result<CodeChallenge> Ask(const std::string& email) {
+    return Call<CodeChallenge>(
+        [&](auto cb) { uc_->identity.SendCode("demo", "email", email, cb); });
+  }
+  Result<SelfSessionGrant> Open(const std::string& challenge, const std::string& code) {
+    return Call<SelfSessionGrant>(
+        [&](auto cb) { uc_->identity.OpenSession("demo", challenge, code, cb); });
+  }
+
+  // The codes in the outbox so far, oldest first, each opened with its subject's key.
+  std::vector<std::string> Codes() {
+    std::vector<std::string> codes;
+    auto txn = demo_.storage->Begin(false);
+    EXPECT_TRUE(txn);
+    auto due = (*txn)->DueOutbox(clock_.Peek() + 1000 * kMinute, 1000);
+    EXPECT_TRUE(due);
+    for (const auto& m : *due) {
+      if (m.kind != "code") continue;
+      auto row = **(*txn)->FindSubject("demo", m.subject);
+      auto key = demo_.keyring->UnwrapSubjectKey(row.wrapped_key, "demo", m.subject);
+      auto plain = demo_.crypto->Open(*key, m.payload, OutboxPayloadAd("demo", m.subject, m.id));
+      EXPECT_TRUE(plain);
+      std::string message = Parts(*plain).at(2);
+      std::string encoded = message.substr(message.find("\r\n\r\n") + 4);
+      std::erase_if(encoded, [](char c) { return c == '\r' || c == '\n' || c == '='; });
+      for (char& c : encoded) c = c == '+' ? '-' : c == '/' ? '_' : c;
+      auto body = Base64UrlDecode(encoded);
+      std::string text(body->begin(), body->end());
+      std::smatch match;
+      EXPECT_TRUE(std::regex_search(text, match, std::regex("\\n(\\d{6})\\r?\\n"))) << text;
+      codes.push_back(match[1].str());
+    }
+    return codes;
+  }
+
+  konfid::testing::TempDir dir_;
+  fakes::StepClock clock_{kWednesday, 1};
+  fakes::DemoTenant demo_;
+  fakes::UseCases* uc_ = nullptr;
+  Actor admin_{"demo", "apikey:test", Role::kAdmin};
+  std::string subject_;
+};
+
+TEST_F(SelfIdentityTest, ARightCodeOpensASessionOnItsSubjectOnce) {
+  auto challenge = Ask("Lena@Example.com");
+  ASSERT_TRUE(challenge) << challenge.error().message();
+  EXPECT_EQ(challenge->expires_at - clock_.Peek() > 9 * kMinute, true);
+  auto codes = Codes();
+  ASSERT_EQ(codes.size(), 1u);
+  auto grant = Open(challenge->id, codes[0]);
+  ASSERT_TRUE(grant) << grant.error().message();
+  EXPECT_TRUE(grant->token.starts_with("demo."));
+  {
+    auto txn = demo_.storage->Begin(false);
+    auto self = uc_->identity.Resolve(**txn, grant->token, clock_.Peek());
+    ASSERT_TRUE(self) << self.error().message();
+    EXPECT_EQ(self->row.id, subject_);
+    EXPECT_TRUE(self->actor.id.starts_with("self:"));
+  }
+  auto again = Open(challenge->id, codes[0]);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().reason(), "invalid_code");
+
+  ASSERT_TRUE(Call<void>([&](auto cb) { uc_->identity.CloseSession(grant->token, cb); }));
+  auto txn = demo_.storage->Begin(false);
+  auto closed = uc_->identity.Resolve(**txn, grant->token, clock_.Peek());
+  ASSERT_FALSE(closed);
+  EXPECT_EQ(closed.error().reason(), "invalid_session");
+}
+
+TEST_F(SelfIdentityTest, ACodeAndASessionExpire) {
+  auto challenge = Ask("lena@example.com");
+  ASSERT_TRUE(challenge);
+  std::string code = Codes().at(0);
+  clock_.Advance(11 * kMinute);
+  auto late = Open(challenge->id, code);
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().reason(), "invalid_code");
+
+  auto fresh = Ask("lena@example.com");
+  auto grant = Open(fresh->id, Codes().at(1));
+  ASSERT_TRUE(grant) << grant.error().message();
+  clock_.Advance(31 * kMinute);
+  auto txn = demo_.storage->Begin(false);
+  auto expired = uc_->identity.Resolve(**txn, grant->token, clock_.Peek());
+  ASSERT_FALSE(expired);
+  EXPECT_EQ(expired.error().code(), ErrorCode::kUnauthenticated);
+}
+
+TEST_F(SelfIdentityTest, UnknownAndUnconfirmedAddressesAreAnsweredAlikeAndGetNothing) {
+  NewSubject("unconfirmed@example.com", /*confirmed=*/false);
+  auto known = Ask("lena@example.com");
+  auto unknown = Ask("nobody@example.com");
+  auto unconfirmed = Ask("unconfirmed@example.com");
+  ASSERT_TRUE(known && unknown && unconfirmed);
+  EXPECT_EQ(unknown->id.size(), known->id.size());
+  EXPECT_EQ(unknown->expires_at - known->expires_at < kMinute, true);
+  EXPECT_EQ(Codes().size(), 1u);  // only the known, confirmed address got one
+  for (const std::string& code : {std::string("000000"), Codes()[0]}) {
+    EXPECT_EQ(Open(unknown->id, code).error().reason(), "invalid_code");
+    EXPECT_EQ(Open(unconfirmed->id, code).error().reason(), "invalid_code");
+  }
+  auto malformed = Ask("not an address");
+  ASSERT_FALSE(malformed);
+  EXPECT_EQ(malformed.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(malformed.error().message().find("not an address"), std::string::npos);
+}
+
+TEST_F(SelfIdentityTest, AnAddressGetsFiveCodesAnHourAndACodeFiveWrongTries) {
+  for (int i = 0; i < 6; ++i) ASSERT_TRUE(Ask("lena@example.com"));
+  EXPECT_EQ(Codes().size(), 5u);  // the sixth challenge was answered, and sent nothing
+  clock_.Advance(61 * kMinute);
+  auto later = Ask("lena@example.com");
+  ASSERT_TRUE(later);
+  auto codes = Codes();
+  ASSERT_EQ(codes.size(), 6u);
+  std::string right = codes.back(), wrong = right == "000000" ? "999999" : "000000";
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(Open(later->id, wrong).error().reason(), "invalid_code");
+  auto sixth = Open(later->id, right);
+  ASSERT_FALSE(sixth);
+  EXPECT_EQ(sixth.error().reason(), "invalid_code");
+  auto txn = demo_.storage->Begin(false);
+  EXPECT_EQ((**(*txn)->FindOtpCode("demo", later->id)).tries, 6);
+}
+
+}  // namespace
+}  // namespace konfid::app
