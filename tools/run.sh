@@ -3,8 +3,23 @@
 # for tenant demo), then serves the example policy. Later starts reuse all of it.
 set -euo pipefail
 bin=$1 data=$2 listen=$3
-config=examples/konfid.toml
 key_file="$data/demo-admin.apikey"
+mkdir -p "$data"
+
+# The visitors' mail (confirmation links, one-time codes) goes to a catcher on loopback that
+# writes it to $mailbox: the demo's stand-in for their inboxes. The served config is the
+# example's with [mail] pointing there.
+mailbox="$data/demo-mailbox.txt"
+smtp_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+config="$data/run.toml"
+{
+  sed "s|^policy = \"policy.toml\"|policy = \"$(pwd)/examples/policy.toml\"|" examples/konfid.toml
+  printf '\n[mail]\nsmtp_url = "smtp://127.0.0.1:%s"\nfrom = "noreply@demo.example"\n' "$smtp_port"
+  printf 'public_url = "http://%s/confirm"\nunsubscribe_base = "http://%s"\n' "$listen" "$listen"
+} > "$config"
+/usr/bin/python3 tools/mail-catcher.py 127.0.0.1 "$smtp_port" "$mailbox" &
+catcher=$!
+trap 'kill $catcher 2>/dev/null || true' EXIT
 
 # init is idempotent: on an existing ./var it only applies new migrations.
 if [ ! -f "$data/konfid.db" ]; then
@@ -27,6 +42,8 @@ Konfid is starting on http://$listen with the example policy (tenant "demo").
                (also in $key_file)
   Policy:      http://$listen/v1/policy  (generated from examples/policy.toml;
                ?lang=en, ?format=md, ?document=consent/newsletter)
+  Mail:        what Konfid sends visitors lands in $mailbox
+               (a local catcher; README, "A visitor's request, with curl")
 Next steps, in another terminal:
   export KEY=$key
   curl -s -X POST http://$listen/v1/subjects -H "Authorization: Bearer \$KEY" \\
@@ -38,4 +55,5 @@ Next steps, in another terminal:
 Stop with Ctrl-C (the server drains and exits).
 
 EOT
-exec "$bin" serve --data "$data" --config "$config" --listen "$listen"
+# Not exec: the catcher is stopped when the server exits (Ctrl-C stops both).
+"$bin" serve --data "$data" --config "$config" --listen "$listen"
