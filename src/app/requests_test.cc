@@ -11,6 +11,7 @@
 #include <future>
 
 #include "demo_tenant.h"
+#include "mail_text.h"
 #include "step_clock.h"
 
 namespace konfid::app {
@@ -297,13 +298,7 @@ TEST_F(RequestsTest, OverdueRequestsAreCountedAndMailedToStaffOnceADay) {
   EXPECT_EQ(staff[0].subject, "");
   std::string payload(staff[0].payload.begin(), staff[0].payload.end());
   EXPECT_NE(payload.find("privacy@demo.example"), std::string::npos);
-  // The body as sent: base64 after the headers (standard alphabet, turned into base64url).
-  std::string encoded = payload.substr(payload.find("\r\n\r\n") + 4);
-  std::erase_if(encoded, [](char c) { return c == '\r' || c == '\n' || c == '='; });
-  for (char& c : encoded) c = c == '+' ? '-' : c == '/' ? '_' : c;
-  auto body = Base64UrlDecode(encoded);
-  ASSERT_TRUE(body);
-  payload += std::string(body->begin(), body->end());
+  payload = fakes::DecodedMail(payload);  // the body as sent is base64
   EXPECT_NE(payload.find("2026-12-11"), std::string::npos);
   // The digest names requests, never their subjects' data.
   EXPECT_EQ(payload.find("anna@example.com"), std::string::npos);

@@ -11,6 +11,7 @@
 
 #include "app/outbox.h"
 #include "demo_tenant.h"
+#include "mail_text.h"
 #include "step_clock.h"
 
 namespace konfid::app {
@@ -82,12 +83,7 @@ class SelfIdentityTest : public ::testing::Test {
       auto key = demo_.keyring->UnwrapSubjectKey(row.wrapped_key, "demo", m.subject);
       auto plain = demo_.crypto->Open(*key, m.payload, OutboxPayloadAd("demo", m.subject, m.id));
       EXPECT_TRUE(plain);
-      std::string message = Parts(*plain).at(2);
-      std::string encoded = message.substr(message.find("\r\n\r\n") + 4);
-      std::erase_if(encoded, [](char c) { return c == '\r' || c == '\n' || c == '='; });
-      for (char& c : encoded) c = c == '+' ? '-' : c == '/' ? '_' : c;
-      auto body = Base64UrlDecode(encoded);
-      std::string text(body->begin(), body->end());
+      std::string text = fakes::DecodedMail(Parts(*plain).at(2));
       std::smatch match;
       EXPECT_TRUE(std::regex_search(text, match, std::regex("\\n(\\d{6})\\r?\\n"))) << text;
       codes.push_back(match[1].str());

@@ -318,4 +318,11 @@ std::map<std::string, std::string> Files(const std::string& dir) {
   return out;
 }
 
+std::string TokenIn(const std::string& message) {
+  std::string body = MailBody(message);
+  size_t at = body.find("token=");
+  if (at == std::string::npos) return "";
+  return body.substr(at + 6, body.find_first_of("\r\n ", at) - at - 6);
+}
+
 }  // namespace konfid::e2e

@@ -49,6 +49,8 @@ std::map<std::string, std::string> Files(const std::string& dir);
 
 // The text of a base64 message body as aiosmtpd stored it.
 std::string MailBody(const std::string& message);
+// The token of the confirmation link in a message as aiosmtpd stored it; "" without one.
+std::string TokenIn(const std::string& message);
 
 // The text of a file of the source tree, e.g. "examples/policy.toml".
 std::string SourceFile(const std::string& relative);

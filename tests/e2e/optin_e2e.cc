@@ -8,14 +8,6 @@ namespace {
 
 std::string Code(const HttpResult& r) { return JsonString(r.body, "code"); }
 
-// The token of the confirmation link in a message as aiosmtpd stored it; "" without one.
-std::string TokenIn(const std::string& message) {
-  std::string body = MailBody(message);
-  size_t at = body.find("token=");
-  if (at == std::string::npos) return "";
-  return body.substr(at + 6, body.find_first_of("\r\n ", at) - at - 6);
-}
-
 // The messages received so far that went to `address`, marketing (with List-Unsubscribe) or
 // not. (The server's maildir lists them in no particular order.)
 std::vector<std::string> To(const konfid::testing::SmtpServer& smtp, const std::string& address,

@@ -11,13 +11,7 @@ namespace {
 
 std::string Code(const HttpResult& r) { return JsonString(r.body, "code"); }
 
-// The confirmation link's token, or the six-digit code, in a stored message; "" without one.
-std::string TokenIn(const std::string& message) {
-  std::string body = MailBody(message);
-  size_t at = body.find("token=");
-  if (at == std::string::npos) return "";
-  return body.substr(at + 6, body.find_first_of("\r\n ", at) - at - 6);
-}
+// The six-digit code in a stored message; "" without one.
 std::string CodeIn(const std::string& message) {
   std::smatch m;
   std::string body = MailBody(message);
