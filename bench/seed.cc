@@ -3,11 +3,25 @@
 // once.
 //   konfid-bench-seed --data DIR --config FILE [--db URL] --tenant demo --count 1000000
 // Subject i gets the email s<i>@bench.example (bench/wrk/lookup.lua asks for those).
+//
+// With --requests N it then files N open data-subject requests (app::Requests::FileIn, in
+// transactions of the same committer) for subjects already seeded, --requests-per-subject to
+// a subject (subjects spread evenly over the population), each subject also given one consent
+// (newsletter) with a signed receipt. The requests were received over the last
+// --request-days days, in id order (oldest first), so some are past their term; the kinds
+// are access, rectification (birth_date), blocking (city), erasure and stop_processing in
+// turn (objections and withdrawals close at once: none here, they would not be open), by
+// letter, email or in person. Every third request is then moved to in_progress, and every
+// fifth access or stop_processing request of the rest is extended. The blocked fields are
+// ones the registration purpose does not read, so lookups (lookup.lua) still succeed.
+// --ids FILE writes those subjects' ids, one a line (bench/wrk/access_reply.lua reads them).
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
+#include <fstream>
 #include <mutex>
+#include <vector>
 
 #include "adapters/clock/system_clock.h"
 #include "adapters/config/toml_config.h"
@@ -15,7 +29,11 @@
 #include "adapters/phone/libphonenumber_normalizer.h"
 #include "adapters/storage/postgres/pg_storage.h"
 #include "adapters/storage/sqlite/sqlite_storage.h"
+#include "adapters/tz/icu_time_zones.h"
+#include "app/consent_signer.h"
+#include "app/requests.h"
 #include "app/subjects.h"
+#include "domain/working_calendar.h"
 #include "cli/master_key.h"
 
 using namespace konfid;
@@ -35,6 +53,12 @@ int main(int argc, char** argv) {
   uint64_t lookups = 0, population = 0;
   app.add_option("--lookups", lookups, "then look up this many random seeded emails (no HTTP)");
   app.add_option("--population", population, "how many s<i> emails exist (default: start + count)");
+  uint64_t requests_n = 0, per_subject = 2, request_days = 14;
+  std::string ids_path;
+  app.add_option("--requests", requests_n, "then file this many open requests for seeded subjects");
+  app.add_option("--requests-per-subject", per_subject, "requests a subject gets (default 2)");
+  app.add_option("--request-days", request_days, "received over the last so many days (default 14)");
+  app.add_option("--ids", ids_path, "write the ids of the subjects given requests to this file");
   CLI11_PARSE(app, argc, argv);
 
   auto fail = [](const Error& e) {
@@ -107,8 +131,161 @@ int main(int argc, char** argv) {
     printf("seeded %llu subjects in %.1f s (%.0f/s), %llu failed\n",
            static_cast<unsigned long long>(count), s, static_cast<double>(count) / s,
            static_cast<unsigned long long>(failed.load()));
+  if (population == 0) population = start + count;
+  if (requests_n > 0) {
+    auto calendar = domain::WorkingCalendar::Shipped("ru");
+    if (!calendar) return fail(calendar.error());
+    adapters::IcuTimeZones zones;
+    app::ConsentSigner signer(kernel);
+    app::Requests requests(kernel, signer, *calendar, zones);
+    auto active = kernel.Active(tenant);
+    if (!active) return fail(Error(ErrorCode::kNotFound, "tenant is not configured"));
+    const domain::FieldSpec* spec = active->policy->catalogue.Find("email");
+    // The consents are given under the version `konfid init` (or a publication) stored last.
+    int64_t version = 1;
+    if (auto st = committer.Run([&](ports::Transaction& txn, app::AuditWriter&) -> Status {
+          KONFID_ASSIGN_OR_RETURN(auto versions, txn.ListPolicyVersions(tenant));
+          if (!versions.empty()) version = versions.back().version;
+          return Ok();
+        });
+        !st)
+      return fail(st.error());
+    if (per_subject == 0) per_subject = 1;
+    uint64_t groups = (requests_n + per_subject - 1) / per_subject;
+    uint64_t stride = population / groups;
+    if (stride == 0) return fail(Error(ErrorCode::kInvalidArgument, "more subjects asked than seeded"));
+    const domain::RequestKind kinds[] = {
+        domain::RequestKind::kAccess, domain::RequestKind::kRectification,
+        domain::RequestKind::kBlocking, domain::RequestKind::kErasure,
+        domain::RequestKind::kStopProcessing};
+    const domain::RequestChannel channels[] = {domain::RequestChannel::kLetter,
+                                               domain::RequestChannel::kEmail,
+                                               domain::RequestChannel::kInPerson};
+    std::vector<std::string> request_ids(requests_n), subject_ids(groups);
+    std::vector<domain::RequestKind> request_kinds(requests_n);
+    UnixMicros now0 = clock.Now();
+    UnixMicros span = static_cast<UnixMicros>(request_days) * 86400 * 1000000;
+    t0 = clock.MonotonicMicros();
+    for (uint64_t j = 0; j < requests_n; ++j) {
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return in_flight < window; });
+        ++in_flight;
+      }
+      uint64_t g = j % groups;
+      auto normalized = kernel.Normalize(*active->policy, *spec,
+                                         "s" + std::to_string(g * stride) + "@bench.example");
+      if (!normalized) return fail(normalized.error());
+      auto hash = (*keyring)->BlindIndex(tenant, "email", *normalized);
+      if (!hash) return fail(hash.error());
+      // Oldest first, so the ids (which sort by time) sort by the day received.
+      UnixMicros at = now0 - span + static_cast<UnixMicros>(
+                                        static_cast<double>(span) * static_cast<double>(j) /
+                                        static_cast<double>(requests_n));
+      app::NewRequest req;
+      req.kind = kinds[(j / 3 + j) % 5];  // not in step with the moves below (j % 3)
+      request_kinds[j] = req.kind;
+      req.channel = channels[j % 3];
+      req.details.text = "Прошу сообщить, какие мои персональные данные вы обрабатываете.";
+      req.details.document = "паспорт 45 00 123456, письмо вх. № " + std::to_string(j);
+      if (req.kind == domain::RequestKind::kRectification) req.details.fields = {"birth_date"};
+      if (req.kind == domain::RequestKind::kBlocking) req.details.fields = {"city"};
+      if (auto st = app::Requests::Check(*active->policy, req); !st) return fail(st.error());
+      bool first = j < groups;
+      committer.Submit(
+          [&, j, g, first, at, req, h = std::move(*hash)](ports::Transaction& txn,
+                                                          app::AuditWriter& audit) -> Status {
+            KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubjectByIndex(tenant, "email", h));
+            if (!row) return Fail(ErrorCode::kNotFound, "a seeded subject is missing");
+            if (first) {
+              domain::ConsentEvent e;
+              e.purpose = "newsletter";
+              e.kind = domain::ConsentKind::kGiven;
+              e.policy_version = version;
+              e.method = "checkbox";
+              e.source = "bench";
+              e.time = at;
+              e.id = kernel.NewId(at);
+              e.ip = "198.51.100.0";
+              KONFID_TRY(signer.Append(txn, audit, actor, domain::Operation::kConsentGiven,
+                                       *active->policy, row->id, std::move(e), "ru"));
+              subject_ids[g] = row->id;
+            }
+            KONFID_ASSIGN_OR_RETURN(auto view,
+                                    requests.FileIn(txn, audit, actor, *active, *row, req, at));
+            request_ids[j] = view.id;
+            return Ok();
+          },
+          nullptr,
+          [&](Status st) {
+            if (!st) {
+              if (failed++ == 0)
+                fprintf(stderr, "seed: %s (%s)\n", st.error().message().c_str(),
+                        st.error().detail().c_str());
+            }
+            std::lock_guard lock(mu);
+            --in_flight;
+            cv.notify_one();
+          });
+    }
+    {
+      std::unique_lock lock(mu);
+      cv.wait(lock, [&] { return in_flight == 0; });
+    }
+    s = static_cast<double>(clock.MonotonicMicros() - t0) / 1e6;
+    printf("filed %llu requests for %llu subjects in %.1f s (%.0f/s), %llu failed\n",
+           static_cast<unsigned long long>(requests_n), static_cast<unsigned long long>(groups),
+           s, static_cast<double>(requests_n) / s, static_cast<unsigned long long>(failed.load()));
+    uint64_t moved = 0, extended = 0;
+    t0 = clock.MonotonicMicros();
+    for (uint64_t j = 0; j < requests_n; ++j) {
+      bool term_extends = request_kinds[j] == domain::RequestKind::kAccess ||
+                          request_kinds[j] == domain::RequestKind::kStopProcessing;
+      domain::RequestState to;
+      std::string reason;
+      if (j % 3 == 0) {
+        to = domain::RequestState::kInProgress;
+        ++moved;
+      } else if (term_extends && j % 5 == 1) {
+        to = domain::RequestState::kExtended;
+        reason = "нужны сведения из архива";
+        ++extended;
+      } else {
+        continue;
+      }
+      if (request_ids[j].empty()) continue;
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return in_flight < window; });
+        ++in_flight;
+      }
+      requests.Move(actor, request_ids[j], to, reason, [&](Result<app::RequestView> r) {
+        if (!r) {
+          if (failed++ == 0)
+            fprintf(stderr, "seed: move: %s (%s)\n", r.error().message().c_str(),
+                    r.error().detail().c_str());
+        }
+        std::lock_guard lock(mu);
+        --in_flight;
+        cv.notify_one();
+      });
+    }
+    {
+      std::unique_lock lock(mu);
+      cv.wait(lock, [&] { return in_flight == 0; });
+    }
+    s = static_cast<double>(clock.MonotonicMicros() - t0) / 1e6;
+    printf("moved %llu requests to in_progress and extended %llu in %.1f s, %llu failed\n",
+           static_cast<unsigned long long>(moved), static_cast<unsigned long long>(extended), s,
+           static_cast<unsigned long long>(failed.load()));
+    if (!ids_path.empty()) {
+      std::ofstream ids(ids_path);
+      for (const auto& id : subject_ids)
+        if (!id.empty()) ids << id << '\n';
+      if (!ids) return fail(Error(ErrorCode::kUnavailable, "cannot write " + ids_path));
+    }
+  }
   if (lookups > 0) {
-    if (population == 0) population = start + count;
     uint64_t x = 88172645463325252ull;  // xorshift: the choice of subject needs no crypto
     t0 = clock.MonotonicMicros();
     for (uint64_t i = 0; i < lookups; ++i) {
