@@ -33,8 +33,8 @@
 #include "app/consent_signer.h"
 #include "app/requests.h"
 #include "app/subjects.h"
-#include "domain/working_calendar.h"
 #include "cli/master_key.h"
+#include "domain/working_calendar.h"
 
 using namespace konfid;
 
@@ -57,7 +57,8 @@ int main(int argc, char** argv) {
   std::string ids_path;
   app.add_option("--requests", requests_n, "then file this many open requests for seeded subjects");
   app.add_option("--requests-per-subject", per_subject, "requests a subject gets (default 2)");
-  app.add_option("--request-days", request_days, "received over the last so many days (default 14)");
+  app.add_option("--request-days", request_days,
+                 "received over the last so many days (default 14)");
   app.add_option("--ids", ids_path, "write the ids of the subjects given requests to this file");
   CLI11_PARSE(app, argc, argv);
 
@@ -153,7 +154,8 @@ int main(int argc, char** argv) {
     if (per_subject == 0) per_subject = 1;
     uint64_t groups = (requests_n + per_subject - 1) / per_subject;
     uint64_t stride = population / groups;
-    if (stride == 0) return fail(Error(ErrorCode::kInvalidArgument, "more subjects asked than seeded"));
+    if (stride == 0)
+      return fail(Error(ErrorCode::kInvalidArgument, "more subjects asked than seeded"));
     const domain::RequestKind kinds[] = {
         domain::RequestKind::kAccess, domain::RequestKind::kRectification,
         domain::RequestKind::kBlocking, domain::RequestKind::kErasure,
@@ -179,9 +181,9 @@ int main(int argc, char** argv) {
       auto hash = (*keyring)->BlindIndex(tenant, "email", *normalized);
       if (!hash) return fail(hash.error());
       // Oldest first, so the ids (which sort by time) sort by the day received.
-      UnixMicros at = now0 - span + static_cast<UnixMicros>(
-                                        static_cast<double>(span) * static_cast<double>(j) /
-                                        static_cast<double>(requests_n));
+      UnixMicros at = now0 - span +
+                      static_cast<UnixMicros>(static_cast<double>(span) * static_cast<double>(j) /
+                                              static_cast<double>(requests_n));
       app::NewRequest req;
       req.kind = kinds[(j / 3 + j) % 5];  // not in step with the moves below (j % 3)
       request_kinds[j] = req.kind;
@@ -234,8 +236,8 @@ int main(int argc, char** argv) {
     }
     s = static_cast<double>(clock.MonotonicMicros() - t0) / 1e6;
     printf("filed %llu requests for %llu subjects in %.1f s (%.0f/s), %llu failed\n",
-           static_cast<unsigned long long>(requests_n), static_cast<unsigned long long>(groups),
-           s, static_cast<double>(requests_n) / s, static_cast<unsigned long long>(failed.load()));
+           static_cast<unsigned long long>(requests_n), static_cast<unsigned long long>(groups), s,
+           static_cast<double>(requests_n) / s, static_cast<unsigned long long>(failed.load()));
     uint64_t moved = 0, extended = 0;
     t0 = clock.MonotonicMicros();
     for (uint64_t j = 0; j < requests_n; ++j) {

@@ -167,10 +167,12 @@ Result<bool> Requests::TakeEffect(ports::Transaction& txn, AuditWriter& audit, c
                                   UnixMicros now) {
   const std::string reason = "request:" + id;
   switch (request.kind) {
-    case RequestKind::kRectification:
-    case RequestKind::kBlocking:
+    case RequestKind::kRectification:  // blocked while the claim is checked; closed by staff
       KONFID_TRY(Blocks::Change(txn, audit, who, row, request.details.fields, false, reason, now));
       return false;
+    case RequestKind::kBlocking:  // the block is the answer; lifting it is a staff decision
+      KONFID_TRY(Blocks::Change(txn, audit, who, row, request.details.fields, false, reason, now));
+      return true;
     case RequestKind::kObjection:
     case RequestKind::kWithdrawal: {
       for (const domain::Purpose& p : active.policy->purposes) {
@@ -320,6 +322,11 @@ Result<RequestView> Requests::MoveIn(ports::Transaction& txn, AuditWriter& audit
   if (to == RequestState::kExtended) {
     if (!view.extendable)
       return Fail(Error(ErrorCode::kInvalidArgument, "this request's term cannot be extended")
+                      .WithReason("not_extendable"));
+    // The reasoned notice must come within the first term (152-FZ Art. 20(1), GDPR Art. 12(3)).
+    if (view.overdue)
+      return Fail(Error(ErrorCode::kInvalidArgument,
+                        "this request is past its term: an extension had to be given within it")
                       .WithReason("not_extendable"));
     KONFID_ASSIGN_OR_RETURN(domain::Date received, domain::ParseIsoDate(row->received_on));
     auto due = domain::Deadline(calendar_, active.policy->jurisdiction, view.kind, received, true);

@@ -8,7 +8,7 @@
 //   rectification  the claimed fields are blocked until the request is closed (152-FZ
 //                  Art. 21(1)): correct them with an update, then close the request;
 //   blocking       the named fields, or the whole subject, are blocked until a staff decision
-//                  lifts the block (Blocks::Unblock);
+//                  lifts the block (Blocks::Unblock), and the request is done;
 //   objection      every live consent to a marketing purpose is withdrawn, with receipts, and
 //                  the request is done;
 //   withdrawal     every live consent named (or all of them) is withdrawn, and it is done.
@@ -89,12 +89,13 @@ class Requests {
   void File(const Actor& actor, NewRequest request, Callback<RequestView> done);
   // One request with its details. Permission kRequestsRead. NotFound for another tenant's.
   void Get(const Actor& actor, const std::string& id, Callback<RequestView> done);
-  // Staff moves a request: in_progress, extended (once, with a reason; InvalidArgument
-  // not_extendable when its term has none), done, or refused (with a reason). Conflict
-  // (invalid_transition) for a move the workflow does not allow. Closing a rectification (done
-  // or refused) lifts the blocks of its fields. A request of an erased subject still moves
-  // (close an erasure after the DELETE that fulfils it); its details, sealed under the
-  // destroyed key, are gone, and a reason given then is not kept. Permission kRequestsManage.
+  // Staff moves a request: in_progress, extended (once, with a reason, within the
+  // first term; InvalidArgument not_extendable when its term has none or has passed), done, or
+  // refused (with a reason). Conflict (invalid_transition) for a move the workflow does not allow.
+  // Closing a rectification (done or refused) lifts the blocks of its fields. A request of an
+  // erased subject still moves (close an erasure after the DELETE that fulfils it); its details,
+  // sealed under the destroyed key, are gone, and a reason given then is not kept. Permission
+  // kRequestsManage.
   void Move(const Actor& actor, const std::string& id, domain::RequestState to, std::string reason,
             Callback<RequestView> done);
   // The staff queue, without details, oldest first. Permission kRequestsRead.

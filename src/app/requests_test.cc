@@ -123,6 +123,14 @@ TEST_F(RequestsTest, TheWorkflowRefusesMovesItDoesNotAllow) {
   ASSERT_FALSE(twice);
   EXPECT_EQ(twice.error().reason(), "invalid_transition");
   ASSERT_TRUE(Move(r->id, RequestState::kRefused, "the request repeats one answered in full"));
+  // An extension comes within the first term, not after it.
+  auto late = File(RequestKind::kAccess);
+  ASSERT_TRUE(late);
+  clock_.Set(kWednesday + 15 * kDay);  // 2026-12-17: the 16th has passed
+  auto too_late = Move(late->id, RequestState::kExtended, "a reason");
+  ASSERT_FALSE(too_late);
+  EXPECT_EQ(too_late.error().reason(), "not_extendable");
+  clock_.Set(kWednesday);
   auto reopened = Move(r->id, RequestState::kInProgress);
   ASSERT_FALSE(reopened);
   EXPECT_EQ(reopened.error().reason(), "invalid_transition");
@@ -195,9 +203,8 @@ TEST_F(RequestsTest, AnErasureIsClosedAfterTheDeleteThatFulfilsIt) {
 TEST_F(RequestsTest, ABlockingRequestBlocksUntilStaffLiftIt) {
   auto block = File(RequestKind::kBlocking, {.fields = {"*"}});
   ASSERT_TRUE(block) << block.error().message();
+  EXPECT_EQ(block->state, RequestState::kDone);  // the block is the answer, given at once
   EXPECT_FALSE(Read("support"));
-  ASSERT_TRUE(Move(block->id, RequestState::kDone));
-  EXPECT_FALSE(Read("support"));  // closing the request is not the decision to unblock
   auto lifted =
       Call<domain::Blocked>([&](auto cb) { uc_->blocks.Unblock(admin_, subject_, {"*"}, cb); });
   ASSERT_TRUE(lifted) << lifted.error().message();
