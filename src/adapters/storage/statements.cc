@@ -165,9 +165,12 @@ constexpr Entry kShared[] = {
      " AND ($5 = '' OR kind = $6)"
      " AND ($7 = '' OR (open = 1 AND due_on <> '' AND due_on < $8))"
      " ORDER BY request_id LIMIT $9"},
+    // By the index on (tenant, subject) first: asked directly, SQLite's planner walks the
+    // primary key over every request of the tenant (docs/benchmarks.md, 2026-12-02).
     {Stmt::kListSubjectRequests,
      "SELECT " KONFID_REQUEST_COLUMNS
-     " FROM requests WHERE tenant_id = $1 AND subject_id = $2 ORDER BY request_id"},
+     " FROM requests WHERE tenant_id = $1 AND request_id IN (SELECT request_id FROM requests"
+     " WHERE tenant_id = $2 AND subject_id = $3) ORDER BY request_id"},
     {Stmt::kCountOverdueRequests,
      "SELECT kind, count(*) FROM requests WHERE tenant_id = $1 AND open = 1 AND due_on <> ''"
      " AND due_on < $2"

@@ -38,7 +38,7 @@ Result<std::vector<ports::RequestRow>> PgTransaction::ListRequests(const std::st
 
 Result<std::vector<ports::RequestRow>> PgTransaction::ListSubjectRequests(
     const std::string& tenant, const std::string& subject) {
-  KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kListSubjectRequests, {tenant, subject}));
+  KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kListSubjectRequests, {tenant, tenant, subject}));
   return All(r.get(), [](const PgRow& row) { return RequestFrom(row); });
 }
 

@@ -39,7 +39,8 @@ Result<std::vector<ports::RequestRow>> SqliteTransaction::ListRequests(
 
 Result<std::vector<ports::RequestRow>> SqliteTransaction::ListSubjectRequests(
     const std::string& tenant, const std::string& subject) {
-  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(Stmt::kListSubjectRequests, tenant, subject));
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                          Run(Stmt::kListSubjectRequests, tenant, tenant, subject));
   return All(s, [](const SqliteRow& row) { return RequestFrom(row); });
 }
 
