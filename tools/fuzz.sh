@@ -46,7 +46,10 @@ run_one() {
     return 0
   fi
   echo "fuzz $name FAILED: see $build/logs/$name.log and $artifacts"
-  grep -m 5 -E "^==[0-9]+==ERROR|runtime error|SUMMARY|Test unit written" "$build/logs/$name.log" || true
+  # What CI's log needs to reproduce the finding without the artifact: the error, the top of
+  # the stack, anything printed on the way out, and the input itself (Base64, for small inputs).
+  grep -m 16 -E "^==[0-9]+== ?ERROR|runtime error|terminate called|what\(\)|^ +#[0-5] |SUMMARY|Base64:|Test unit written" \
+    "$build/logs/$name.log" || true
   return 1
 }
 

@@ -25,6 +25,16 @@ Result<std::string> LibPhoneNumberNormalizer::ToE164(std::string_view raw,
   if (!util->IsValidNumber(number)) return invalid();
   std::string out;
   util->Format(number, PhoneNumberUtil::E164, &out);
+  // The E.164 form must read back as itself, or one number would have two index entries. A
+  // few numbers are valid only as dialled at home, and their E.164 form is no number at all:
+  // Belarus's 8-10 toll-free ones, "8 810 123 4567" in BY (found by fuzz/phone_fuzz.cc).
+  PhoneNumber again;
+  std::string check;
+  if (util->Parse(out, "ZZ", &again) != PhoneNumberUtil::NO_PARSING_ERROR ||
+      !util->IsValidNumber(again))
+    return invalid();
+  util->Format(again, PhoneNumberUtil::E164, &check);
+  if (check != out) return invalid();
   return out;
 }
 

@@ -27,5 +27,17 @@ TEST(LibPhoneNumberNormalizer, RejectsInvalidNumbersWithoutQuotingThem) {
   EXPECT_FALSE(n.ToE164("not a number", "RU"));
 }
 
+// A number valid only as dialled at home has no E.164 form that reads back: refused, so that no
+// index entry is made that a lookup of the same number could never find.
+TEST(LibPhoneNumberNormalizer, RefusesANumberWhoseE164FormIsNoNumber) {
+  LibPhoneNumberNormalizer n;
+  for (const char* raw : {"8 810 123 4567", "0810-123-4567", "+3758101234567"}) {
+    auto r = n.ToE164(raw, "BY");
+    ASSERT_FALSE(r) << raw << " -> " << *r;
+    EXPECT_EQ(r.error().reason(), "invalid_phone");
+  }
+  EXPECT_EQ(*n.ToE164("8 017 123 4567", "BY"), "+375171234567");  // Minsk, as dialled at home
+}
+
 }  // namespace
 }  // namespace konfid::adapters
