@@ -16,14 +16,30 @@ std::string DigestLine(const ports::RequestRow& r, bool en) {
 
 }  // namespace
 
-Result<std::vector<OverdueCount>> RequestDigest::Overdue(UnixMicros now) {
-  std::vector<OverdueCount> out;
-  KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(false));
+std::vector<TenantRequestTerms> RequestDigest::Terms(UnixMicros now) {
+  std::vector<TenantRequestTerms> out;
   for (const std::string& tenant : policies_.Tenants()) {
-    KONFID_ASSIGN_OR_RETURN(auto counts, requests_.Overdue(*txn, tenant, now));
-    for (auto& [kind, n] : counts) out.push_back({tenant, std::move(kind), n});
+    TenantRequestTerms terms{.tenant = tenant};
+    if (auto st = CountTerms(tenant, now, terms); !st)
+      terms = {.tenant = tenant, .error = st.error()};
+    out.push_back(std::move(terms));
   }
   return out;
+}
+
+Status RequestDigest::CountTerms(const std::string& tenant, UnixMicros now,
+                                 TenantRequestTerms& terms) {
+  KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(false));
+  KONFID_ASSIGN_OR_RETURN(auto counts, requests_.Overdue(*txn, tenant, now));
+  for (domain::RequestKind kind : domain::kRequestKinds) {
+    std::string name(domain::RequestKindName(kind));
+    uint64_t n = 0;
+    for (const auto& [k, count] : counts)
+      if (k == name) n = count;
+    terms.overdue.emplace_back(std::move(name), n);
+  }
+  KONFID_ASSIGN_OR_RETURN(terms.without_term, txn->CountRequestsWithoutTerm(tenant));
+  return Ok();
 }
 
 Result<bool> RequestDigest::QueueDigest(ports::Transaction& txn, AuditWriter& audit,
@@ -36,7 +52,8 @@ Result<bool> RequestDigest::QueueDigest(ports::Transaction& txn, AuditWriter& au
   filter.due_before = day;
   filter.limit = kListed + 1;
   KONFID_ASSIGN_OR_RETURN(auto rows, txn.ListRequests(tenant, filter));
-  if (rows.empty()) return false;
+  KONFID_ASSIGN_OR_RETURN(uint64_t without_term, txn.CountRequestsWithoutTerm(tenant));
+  if (rows.empty() && without_term == 0) return false;
   // The day's mark: a second digest today (this node's or another's) is a conflict.
   ports::TokenRow mark{tenant,
                        crypto_.Sha256(AsBytes("konfid-digest\n" + tenant + "\n" + day)),
@@ -55,12 +72,16 @@ Result<bool> RequestDigest::QueueDigest(ports::Transaction& txn, AuditWriter& au
   bool en = policy->jurisdiction == "eu-gdpr";
   std::string list;
   for (size_t i = 0; i < rows.size() && i < kListed; ++i) list += DigestLine(rows[i], en);
+  std::vector<std::pair<std::string, std::string>> values = {
+      {"operator", en ? policy->op.legal_name.en : policy->op.legal_name.ru},
+      {"count", std::to_string(total)},
+      {"day", day},
+      {"list", list}};
+  // A section of the template shows only when its key is present.
+  if (!rows.empty()) values.emplace_back("overdue", "yes");
+  if (without_term > 0) values.emplace_back("without_term", std::to_string(without_term));
   text::MailText text =
-      text::RenderMailText("digest", en ? text::Lang::kEn : text::Lang::kRu,
-                           {{"operator", en ? policy->op.legal_name.en : policy->op.legal_name.ru},
-                            {"count", std::to_string(total)},
-                            {"day", day},
-                            {"list", list}});
+      text::RenderMailText("digest", en ? text::Lang::kEn : text::Lang::kRu, values);
   ports::OutboxRow message = mail_.NewMessage(tenant, "", "staff:digest", now);
   message.payload = mail_.Payload(message.id, policy->op.email, text.subject, text.body, now);
   KONFID_TRY(txn.InsertOutbox(message));
@@ -71,19 +92,25 @@ Result<bool> RequestDigest::QueueDigest(ports::Transaction& txn, AuditWriter& au
   return true;
 }
 
-Result<size_t> RequestDigest::RunOnce(UnixMicros now) {
-  size_t queued = 0;
+Result<DigestPass> RequestDigest::RunOnce(UnixMicros now) {
+  DigestPass pass;
+  std::optional<Error> first_failure;
   for (const std::string& tenant : policies_.Tenants()) {
     bool done = false;
+    size_t terms = 0;
     auto st = committer_.Run([&](ports::Transaction& txn, AuditWriter& audit) -> Status {
+      KONFID_ASSIGN_OR_RETURN(terms, requests_.FillTerms(txn, tenant, now));
       KONFID_ASSIGN_OR_RETURN(done, QueueDigest(txn, audit, tenant, now));
       return Ok();
     });
     // Another node marked the day first: its digest is the day's.
-    if (!st && st.error().code() != ErrorCode::kConflict) return Fail(st.error());
-    queued += done ? 1 : 0;
+    if (!st && st.error().code() != ErrorCode::kConflict && !first_failure)
+      first_failure = st.error();
+    pass.queued += st && done ? 1 : 0;
+    pass.terms += st ? terms : 0;
   }
-  return queued;
+  if (first_failure) return Fail(*first_failure);
+  return pass;
 }
 
 }  // namespace konfid::app

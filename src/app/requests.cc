@@ -1,6 +1,7 @@
 #include "app/requests.h"
 
 #include <algorithm>
+#include <iterator>
 #include <memory>
 
 #include "app/blocks.h"
@@ -329,9 +330,16 @@ Result<RequestView> Requests::MoveIn(ports::Transaction& txn, AuditWriter& audit
                         "this request is past its term: an extension had to be given within it")
                       .WithReason("not_extendable"));
     KONFID_ASSIGN_OR_RETURN(domain::Date received, domain::ParseIsoDate(row->received_on));
+    // The notice must name the new term: without a calendar for it there is none to name.
     auto due = domain::Deadline(calendar_, active.policy->jurisdiction, view.kind, received, true);
-    if (!due && due.error().reason() != "calendar_unknown") return Fail(due.error());
-    row->due_on = due ? FormatIsoDate(*due) : "";
+    if (!due && due.error().reason() == "calendar_unknown")
+      return Fail(Error(ErrorCode::kConflict,
+                        "the extended term reaches a year without a production calendar: "
+                        "install it under [calendars] (docs/requests.md)",
+                        due.error().message())
+                      .WithReason("calendar_unknown"));
+    if (!due) return Fail(due.error());
+    row->due_on = FormatIsoDate(*due);
   }
   RequestDetails details = view.details ? std::move(*view.details) : RequestDetails{};
   if (!reason.empty()) details.reason = reason;
@@ -393,6 +401,7 @@ void Requests::Queue(const Actor& actor, const RequestQuery& query, Callback<Req
   if (query.state) filter.state = std::string(domain::RequestStateName(*query.state));
   if (query.kind) filter.kind = std::string(domain::RequestKindName(*query.kind));
   if (query.overdue_only) filter.due_before = FormatIsoDate(*today);
+  filter.without_term = query.without_term_only;
   filter.after = query.after;
   filter.limit = query.limit + 1;  // one more tells whether a next page exists
   auto page = std::make_shared<RequestPage>();
@@ -439,6 +448,37 @@ Result<std::vector<std::pair<std::string, uint64_t>>> Requests::Overdue(ports::T
   if (!policy) return Fail(ErrorCode::kNotFound, "tenant is not configured");
   KONFID_ASSIGN_OR_RETURN(domain::Date today, LocalDay(*policy, now));
   return txn.CountOverdueRequests(tenant, FormatIsoDate(today));
+}
+
+Result<size_t> Requests::FillTerms(ports::Transaction& txn, const std::string& tenant,
+                                   UnixMicros now) const {
+  auto policy = k_.Policy(tenant);
+  if (!policy) return Fail(ErrorCode::kNotFound, "tenant is not configured");
+  std::vector<ports::RequestRow> rows;
+  for (ports::RequestFilter page{.without_term = true, .limit = 500};;) {
+    KONFID_ASSIGN_OR_RETURN(auto more, txn.ListRequests(tenant, page));
+    if (more.empty()) break;
+    page.after = more.back().id;
+    std::move(more.begin(), more.end(), std::back_inserter(rows));
+  }
+  size_t filled = 0;
+  for (ports::RequestRow& row : rows) {
+    auto kind = domain::ParseRequestKind(row.kind);
+    KONFID_ASSIGN_OR_RETURN(domain::Date received, domain::ParseIsoDate(row.received_on));
+    KONFID_ASSIGN_OR_RETURN(auto history, domain::ParseRequestHistory(row.history));
+    bool extended = std::any_of(history.begin(), history.end(), [](const domain::RequestStep& s) {
+      return s.state == RequestState::kExtended;
+    });
+    if (!kind) return Fail(ErrorCode::kDataLoss, "a stored request has an unknown kind", row.id);
+    auto due = domain::Deadline(calendar_, policy->jurisdiction, *kind, received, extended);
+    if (!due && due.error().reason() == "calendar_unknown") continue;  // not yet
+    if (!due) return Fail(due.error());
+    row.due_on = FormatIsoDate(*due);
+    row.updated_at = now;
+    KONFID_TRY(txn.UpdateRequest(row));
+    ++filled;
+  }
+  return filled;
 }
 
 }  // namespace konfid::app

@@ -65,8 +65,9 @@ struct RequestQuery {
   std::optional<domain::RequestState> state;
   std::optional<domain::RequestKind> kind;
   bool overdue_only = false;
-  std::string after;  // the last id of the previous page
-  size_t limit = 50;  // 1..500
+  bool without_term_only = false;  // open requests no calendar gave a term
+  std::string after;               // the last id of the previous page
+  size_t limit = 50;               // 1..500
 };
 
 struct RequestPage {
@@ -116,6 +117,11 @@ class Requests {
   Result<std::vector<std::pair<std::string, uint64_t>>> Overdue(ports::Transaction& txn,
                                                                 const std::string& tenant,
                                                                 UnixMicros now) const;
+  // Inside a transaction: gives a term to the tenant's open requests that have none, where the
+  // calendar now reaches it (a year installed since they were filed). Returns how many got
+  // one. Only the due day changes: the request is not moved or audited.
+  Result<size_t> FillTerms(ports::Transaction& txn, const std::string& tenant,
+                           UnixMicros now) const;
   // The day `at` falls on where the tenant's operator is.
   Result<domain::Date> LocalDay(const domain::TenantPolicy& policy, UnixMicros at) const;
 

@@ -281,18 +281,22 @@ TEST_F(RequestsTest, OverdueRequestsAreCountedAndMailedToStaffOnceADay) {
   ASSERT_TRUE(File(RequestKind::kAccess));   // due 2026-12-16
   RequestDigest digest(*demo_.storage, *demo_.committer, *demo_.policies, uc_->requests, uc_->mail,
                        *demo_.crypto);
-  EXPECT_TRUE(digest.Overdue(clock_.Peek())->empty());
-  EXPECT_EQ(*digest.RunOnce(clock_.Peek()), 0u);  // nothing overdue: no mail
+  auto terms = digest.Terms(clock_.Peek());
+  ASSERT_EQ(terms.size(), 1u);
+  EXPECT_FALSE(terms[0].error);
+  // Every kind has its series, zeros included.
+  ASSERT_EQ(terms[0].overdue.size(), std::size(domain::kRequestKinds));
+  for (const auto& [kind, n] : terms[0].overdue) EXPECT_EQ(n, 0u) << kind;
+  EXPECT_EQ(terms[0].without_term, 0u);
+  EXPECT_EQ(digest.RunOnce(clock_.Peek())->queued, 0u);  // nothing overdue: no mail
 
   clock_.Set(kWednesday + 10 * kDay);  // Saturday the 12th
-  auto overdue = digest.Overdue(clock_.Peek());
-  ASSERT_TRUE(overdue);
-  ASSERT_EQ(overdue->size(), 1u);
-  EXPECT_EQ((*overdue)[0].tenant, "demo");
-  EXPECT_EQ((*overdue)[0].kind, "erasure");
-  EXPECT_EQ((*overdue)[0].count, 1u);
-  EXPECT_EQ(*digest.RunOnce(clock_.Peek()), 1u);
-  EXPECT_EQ(*digest.RunOnce(clock_.Peek() + 3'600'000'000LL), 0u);  // once a day
+  terms = digest.Terms(clock_.Peek());
+  ASSERT_EQ(terms.size(), 1u);
+  EXPECT_EQ(terms[0].tenant, "demo");
+  for (const auto& [kind, n] : terms[0].overdue) EXPECT_EQ(n, kind == "erasure" ? 1u : 0u) << kind;
+  EXPECT_EQ(digest.RunOnce(clock_.Peek())->queued, 1u);
+  EXPECT_EQ(digest.RunOnce(clock_.Peek() + 3'600'000'000LL)->queued, 0u);  // once a day
 
   auto txn = demo_.storage->Begin(false);
   ASSERT_TRUE(txn);
@@ -312,7 +316,68 @@ TEST_F(RequestsTest, OverdueRequestsAreCountedAndMailedToStaffOnceADay) {
   EXPECT_EQ(payload.find(subject_), std::string::npos);
 
   clock_.Set(kWednesday + 11 * kDay);  // the next day: a new digest
-  EXPECT_EQ(*digest.RunOnce(clock_.Peek()), 1u);
+  EXPECT_EQ(digest.RunOnce(clock_.Peek())->queued, 1u);
+}
+
+// The staff digest's body for the day, decoded; "" when none was queued.
+std::string DigestOn(ports::Storage& storage, UnixMicros now) {
+  auto txn = storage.Begin(false);
+  EXPECT_TRUE(txn);
+  auto due = (*txn)->DueOutbox(now + 2 * kDay, 100);
+  EXPECT_TRUE(due);
+  std::string body;
+  for (auto& m : *due)
+    if (m.kind == "staff:digest")
+      body = fakes::DecodedMail(std::string(m.payload.begin(), m.payload.end()));
+  return body;
+}
+
+// A request whose term no calendar reaches is counted and named to staff every day, and gets
+// its term once the operator installs the year: filed without it, it is never lost from view.
+TEST_F(RequestsTest, ARequestWithoutATermIsReportedUntilTheYearIsInstalled) {
+  clock_.Set(kWednesday + 20 * kDay);  // 2026-12-22: ten working days end in 2027
+  auto filed = File(RequestKind::kAccess);
+  ASSERT_TRUE(filed) << filed.error().message();
+  ASSERT_EQ(filed->due_on, "");
+  // Nor can it be extended: the notice would have no term to name.
+  auto extended = Move(filed->id, RequestState::kExtended, "many records to gather");
+  ASSERT_FALSE(extended);
+  EXPECT_EQ(extended.error().code(), ErrorCode::kConflict);
+  EXPECT_EQ(extended.error().reason(), "calendar_unknown");
+
+  RequestDigest shipped(*demo_.storage, *demo_.committer, *demo_.policies, uc_->requests, uc_->mail,
+                        *demo_.crypto);
+  EXPECT_EQ(shipped.Terms(clock_.Peek())[0].without_term, 1u);
+  auto pass = shipped.RunOnce(clock_.Peek());
+  ASSERT_TRUE(pass) << pass.error().message();
+  EXPECT_EQ(pass->queued, 1u);  // no request is overdue, but this one needs staff's eyes
+  EXPECT_EQ(pass->terms, 0u);
+  std::string body = DigestOn(*demo_.storage, clock_.Peek());
+  EXPECT_NE(body.find("(1)"), std::string::npos) << body;
+  EXPECT_NE(body.find("[calendars]"), std::string::npos) << body;
+
+  // The operator installs 2027 (here: no holidays but New Year's week) and restarts.
+  auto y2027 = domain::ParseCalendarYear(
+      "2027-01-01 off\n2027-01-04 off\n2027-01-05 off\n2027-01-06 off\n2027-01-07 off\n"
+      "2027-01-08 off\n");
+  ASSERT_TRUE(y2027);
+  auto calendar = domain::WorkingCalendar::Shipped("ru", {*y2027});
+  ASSERT_TRUE(calendar);
+  fakes::FixedTimeZones zones;
+  Requests installed(demo_.uc->kernel, demo_.uc->signer, *calendar, zones);
+  RequestDigest digest(*demo_.storage, *demo_.committer, *demo_.policies, installed, uc_->mail,
+                       *demo_.crypto);
+  clock_.Set(kWednesday + 21 * kDay);
+  pass = digest.RunOnce(clock_.Peek());
+  ASSERT_TRUE(pass) << pass.error().message();
+  EXPECT_EQ(pass->terms, 1u);
+  EXPECT_EQ(pass->queued, 0u);  // nothing left to report
+  EXPECT_EQ(digest.Terms(clock_.Peek())[0].without_term, 0u);
+  auto view = Call<RequestView>([&](auto cb) { installed.Get(admin_, filed->id, cb); });
+  ASSERT_TRUE(view) << view.error().message();
+  // 23, 24, 25, 28, 29, 30 Dec (31 Dec is off), then 11..14 Jan 2027: the tenth is the 14th.
+  EXPECT_EQ(view->due_on, "2027-01-14");
+  EXPECT_EQ(view->deadline_error, "");
 }
 
 }  // namespace

@@ -16,6 +16,7 @@ namespace {
 
 constexpr std::string_view kSessionKind = "self_session";
 constexpr int64_t kMicrosPerMinute = 60'000'000;
+constexpr int64_t kMicrosPerHour = 60 * kMicrosPerMinute;
 
 Error InvalidCode() {
   return Error(ErrorCode::kInvalidArgument,
@@ -173,12 +174,14 @@ Result<SelfSessionGrant> SelfIdentity::CheckCode(ports::Transaction& txn, AuditW
   if (!row) return SelfSessionGrant{};
   KONFID_ASSIGN_OR_RETURN(Bytes hash, CodeHash(tenant, challenge, code));
   bool right = k_.crypto().Equal(hash, row->code_hash);
-  bool usable = row->used_at == 0 && now < row->expires_at && row->tries < settings_.max_tries &&
+  // Every attempt takes its try before it is judged, by one UPDATE that returns the count:
+  // concurrent guesses on several nodes queue on the row and each sees its own number, so no
+  // more than max_tries attempts are ever weighed, whichever node they reach.
+  KONFID_ASSIGN_OR_RETURN(int64_t tries, txn.AddOtpTry(tenant, challenge));
+  bool usable = row->used_at == 0 && now < row->expires_at && tries <= settings_.max_tries &&
                 !row->subject.empty();
   Actor who{tenant, "system:self", Role::kAnalyst};
   if (!right || !usable) {
-    KONFID_ASSIGN_OR_RETURN(int64_t tries, txn.AddOtpTry(tenant, challenge));
-    (void)tries;
     if (!row->subject.empty())
       KONFID_TRY(audit.Append(SelfEvent(who, Operation::kSessionOpened, row->subject, {},
                                         Outcome::kFailed, "invalid_code")));
@@ -199,6 +202,16 @@ Result<SelfSessionGrant> SelfIdentity::CheckCode(ports::Transaction& txn, AuditW
   KONFID_TRY(
       audit.Append(SelfEvent(who, Operation::kSessionOpened, row->subject, {}, Outcome::kOk)));
   return SelfSessionGrant{tenant + "." + secret, token.expires_at};
+}
+
+Result<uint64_t> SelfIdentity::PurgeCodes(UnixMicros now) {
+  uint64_t purged = 0;
+  UnixMicros before = now - int64_t{settings_.code_retention_hours} * kMicrosPerHour;
+  KONFID_TRY(k_.committer().Run([&](ports::Transaction& txn, AuditWriter&) -> Status {
+    KONFID_ASSIGN_OR_RETURN(purged, txn.DeleteOtpCodesBefore(before));
+    return Ok();
+  }));
+  return purged;
 }
 
 void SelfIdentity::OpenSession(const std::string& tenant, const std::string& challenge,

@@ -31,6 +31,9 @@ struct SelfSettings {
   int max_tries = 5;       // wrong codes a challenge survives
   int codes_per_hour = 5;  // per address
   int session_minutes = 30;
+  // How long a code's row is kept after it was made: the hourly limit needs an hour of them;
+  // after that the row (the address's blind index among them) has no use and is purged.
+  int code_retention_hours = 24;
   bool sms = false;  // an SMS gateway is configured: codes may go to a phone number
 };
 
@@ -77,6 +80,10 @@ class SelfIdentity {
                               UnixMicros now) const;
   // The tenant a session token names, before any lookup; "" for a malformed token.
   static std::string TenantOf(const std::string& token);
+
+  // One pass of the codes job: deletes every tenant's codes older than the retention. Returns
+  // how many went.
+  Result<uint64_t> PurgeCodes(UnixMicros now);
 
  private:
   // SendCode's preparation: the lookup field, the normalized address and its blind index.

@@ -1,5 +1,6 @@
 #include "domain/working_calendar.h"
 
+#include <algorithm>
 #include <string>
 
 #include "domain/embedded_calendars.h"
@@ -86,9 +87,15 @@ Result<WorkingCalendar> WorkingCalendar::Create(const std::vector<CalendarYear>&
   return cal;
 }
 
-Result<WorkingCalendar> WorkingCalendar::Shipped(std::string_view country) {
-  std::vector<CalendarYear> years;
+Result<WorkingCalendar> WorkingCalendar::Shipped(std::string_view country,
+                                                 const std::vector<CalendarYear>& installed) {
+  std::vector<CalendarYear> years = installed;
+  auto is_installed = [&](int year) {
+    return std::any_of(installed.begin(), installed.end(),
+                       [year](const CalendarYear& y) { return y.year == year; });
+  };
   const std::string prefix = std::string(country) + "-";
+  bool shipped = false;
   for (const EmbeddedCalendar& file : EmbeddedCalendars()) {
     if (!file.name.starts_with(prefix)) continue;
     auto year = ParseCalendarYear(file.text);
@@ -98,9 +105,10 @@ Result<WorkingCalendar> WorkingCalendar::Shipped(std::string_view country) {
     if (file.name.substr(prefix.size()) != std::to_string(year->year))
       return Fail(ErrorCode::kInternal, "a shipped calendar is broken",
                   std::string(file.name) + " lists dates of " + std::to_string(year->year));
-    years.push_back(std::move(*year));
+    shipped = true;
+    if (!is_installed(year->year)) years.push_back(std::move(*year));
   }
-  if (years.empty())
+  if (!shipped)
     return Fail(Error(ErrorCode::kInvalidArgument, "no production calendar for this country")
                     .WithReason("calendar_unknown"));
   return Create(years);

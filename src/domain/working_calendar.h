@@ -49,10 +49,14 @@ class WorkingCalendar {
   // A calendar of the given years. Failure: InvalidArgument, reason "invalid_calendar", when
   // two of them are the same year or none is given.
   static Result<WorkingCalendar> Create(const std::vector<CalendarYear>& years);
-  // The shipped calendar of a country, from the compiled-in files "<country>-<year>" ("ru").
+  // The shipped calendar of a country, from the compiled-in files "<country>-<year>" ("ru"),
+  // with the years an operator installed (the config's [calendars]): an installed year takes
+  // the place of a shipped one (a decree can move a day off after Konfid shipped its year).
   // Failure: InvalidArgument, reason "calendar_unknown", when none is shipped for `country`;
-  // Internal when a shipped file does not parse or its name's year is not its content's.
-  static Result<WorkingCalendar> Shipped(std::string_view country);
+  // reason "invalid_calendar" when a year is installed twice; Internal when a shipped file does
+  // not parse or its name's year is not its content's.
+  static Result<WorkingCalendar> Shipped(std::string_view country,
+                                         const std::vector<CalendarYear>& installed = {});
 
   // Whether the calendar knows the year of `date`.
   bool Covers(Date date) const { return years_.contains(date.year); }

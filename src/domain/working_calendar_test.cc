@@ -74,6 +74,32 @@ TEST(WorkingCalendar, AYearItDoesNotCoverIsAnErrorNotAGuess) {
   EXPECT_EQ(WorkingCalendar::Shipped("xx").error().reason(), "calendar_unknown");
 }
 
+// An operator installs a year Konfid does not ship, or replaces one it does.
+TEST(WorkingCalendar, InstalledYearsExtendAndReplaceTheShippedOnes) {
+  auto y2027 = ParseCalendarYear("2027-01-01 off\n2027-01-04 off\n2027-01-09 work\n");
+  ASSERT_TRUE(y2027) << y2027.error().message();
+  auto ru = WorkingCalendar::Shipped("ru", {*y2027});
+  ASSERT_TRUE(ru) << ru.error().message();
+  EXPECT_EQ(ru->first_year(), 2025);
+  EXPECT_EQ(ru->last_year(), 2027);
+  EXPECT_FALSE(*ru->IsWorkingDay(D("2027-01-04")));
+  EXPECT_TRUE(*ru->IsWorkingDay(D("2027-01-09")));  // a Saturday made a working day
+  EXPECT_EQ(*ru->AddWorkingDays(D("2026-12-30"), 1), D("2027-01-05"));
+
+  // A replaced 2026 without its May holidays: the shipped file no longer counts.
+  auto y2026 = ParseCalendarYear("2026-01-01 off\n");
+  ASSERT_TRUE(y2026);
+  auto moved = WorkingCalendar::Shipped("ru", {*y2026});
+  ASSERT_TRUE(moved);
+  EXPECT_TRUE(*moved->IsWorkingDay(D("2026-05-11")));
+  EXPECT_FALSE(*Russian().IsWorkingDay(D("2026-05-11")));
+  // Both shipped years replaced is still a Russian calendar; a year twice is refused.
+  auto y2025 = ParseCalendarYear("2025-01-01 off\n");
+  EXPECT_TRUE(WorkingCalendar::Shipped("ru", {*y2025, *y2026}));
+  EXPECT_EQ(WorkingCalendar::Shipped("ru", {*y2027, *y2027}).error().reason(), "invalid_calendar");
+  EXPECT_EQ(WorkingCalendar::Shipped("xx", {*y2027}).error().reason(), "calendar_unknown");
+}
+
 TEST(WorkingCalendar, CountsWorkingDaysFromTheDayAfter) {
   WorkingCalendar ru = Russian();
   EXPECT_EQ(*ru.AddWorkingDays(D("2025-12-30"), 0), D("2025-12-30"));

@@ -204,21 +204,29 @@ Response Api::MetricsText(const Call& call) {
 }
 
 std::string Api::OverdueMetrics() {
-  std::string out =
+  std::string overdue =
       "# HELP konfid_requests_overdue Open data-subject requests past their legal term.\n"
       "# TYPE konfid_requests_overdue gauge\n";
-  auto counts = d_.digest.Overdue(d_.clock.Now());
-  if (!counts) {  // the rest of the page still serves; the failure is logged and counted
-    d_.events.Write(d_.clock.Now(), LogLevel::kError, "metrics_failed",
-                    {{"what", "requests_overdue"},
-                     {"code", ErrorCodeName(counts.error().code())},
-                     {"detail", counts.error().detail()}});
-    return out;
+  std::string without_term =
+      "# HELP konfid_requests_without_term Open data-subject requests whose term no production "
+      "calendar covers.\n"
+      "# TYPE konfid_requests_without_term gauge\n";
+  for (const auto& t : d_.digest.Terms(d_.clock.Now())) {
+    if (t.error) {  // the rest of the page still serves; the failure is logged and counted
+      d_.events.Write(d_.clock.Now(), LogLevel::kError, "metrics_failed",
+                      {{"what", "requests_overdue"},
+                       {"tenant", t.tenant},
+                       {"code", ErrorCodeName(t.error->code())},
+                       {"detail", t.error->detail()}});
+      continue;
+    }
+    for (const auto& [kind, n] : t.overdue)
+      overdue += fmt::format("konfid_requests_overdue{{tenant=\"{}\",kind=\"{}\"}} {}\n", t.tenant,
+                             kind, n);
+    without_term +=
+        fmt::format("konfid_requests_without_term{{tenant=\"{}\"}} {}\n", t.tenant, t.without_term);
   }
-  for (const auto& c : *counts)
-    out += fmt::format("konfid_requests_overdue{{tenant=\"{}\",kind=\"{}\"}} {}\n", c.tenant,
-                       c.kind, c.count);
-  return out;
+  return overdue + without_term;
 }
 
 Response Api::ReceiptKey(const Call& call) {

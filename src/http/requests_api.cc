@@ -14,7 +14,8 @@ namespace json = boost::json;
 
 namespace {
 
-// ?state=&kind=&overdue=true|false&after=&limit=1..500; anything else is refused.
+// ?state=&kind=&overdue=true|false&without_term=true|false&after=&limit=1..500; anything
+// else is refused.
 Result<app::RequestQuery> ParseQueueQuery(const boost::urls::url_view& target) {
   app::RequestQuery q;
   for (auto p : target.params(boost::urls::encoding_opts{})) {
@@ -29,6 +30,9 @@ Result<app::RequestQuery> ParseQueueQuery(const boost::urls::url_view& target) {
     } else if (key == "overdue") {
       ok = value == "true" || value == "false";
       q.overdue_only = value == "true";
+    } else if (key == "without_term") {
+      ok = value == "true" || value == "false";
+      q.without_term_only = value == "true";
     } else if (key == "after") {
       q.after = value;
       ok = app::Kernel::IsValidId(value);
@@ -42,8 +46,8 @@ Result<app::RequestQuery> ParseQueueQuery(const boost::urls::url_view& target) {
     }
     if (!ok)
       return Fail(
-          Invalid("the queue takes state, kind, overdue=true|false, after (a request "
-                  "id) and limit (1-500); '" +
+          Invalid("the queue takes state, kind, overdue=true|false, without_term=true|false, "
+                  "after (a request id) and limit (1-500); '" +
                       key.substr(0, 32) + "' is not one of them or is malformed",
                   "invalid_query"));
   }

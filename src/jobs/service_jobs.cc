@@ -39,8 +39,13 @@ Result<Report> OutboxJob::RunOnce(UnixMicros now) {
 }
 
 Result<Report> RequestDigestJob::RunOnce(UnixMicros now) {
-  KONFID_ASSIGN_OR_RETURN(size_t queued, digest_.RunOnce(now));
-  return Report().Count("queued", Signed(queued));
+  KONFID_ASSIGN_OR_RETURN(app::DigestPass pass, digest_.RunOnce(now));
+  return Report().Count("queued", Signed(pass.queued)).Count("terms", Signed(pass.terms));
+}
+
+Result<Report> CodePurgeJob::RunOnce(UnixMicros now) {
+  KONFID_ASSIGN_OR_RETURN(uint64_t purged, identity_.PurgeCodes(now));
+  return Report().Count("purged", Signed(purged));
 }
 
 }  // namespace konfid::jobs

@@ -20,6 +20,7 @@
 #include "app/outbox.h"
 #include "app/policy_store.h"
 #include "app/request_digest.h"
+#include "app/self_identity.h"
 #include "jobs/job.h"
 
 namespace konfid::jobs {
@@ -63,6 +64,17 @@ class ConsentExpiryJob : public Job {
 
  private:
   app::ExpiryJob& expiry_;
+};
+
+// Purges one-time codes past their retention (app::SelfIdentity::PurgeCodes).
+class CodePurgeJob : public Job {
+ public:
+  CodePurgeJob(app::SelfIdentity& identity, std::chrono::milliseconds period)
+      : Job("codes", period), identity_(identity) {}
+  Result<Report> RunOnce(UnixMicros now) override;
+
+ private:
+  app::SelfIdentity& identity_;
 };
 
 class OutboxJob : public Job {

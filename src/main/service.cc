@@ -57,7 +57,8 @@ Result<std::unique_ptr<Service>> Service::Create(cli::ServeInputs inputs, Adapte
   KONFID_ASSIGN_OR_RETURN(auto proxies, http::ParseTrustedProxies(inputs.config.trusted_proxies));
   KONFID_ASSIGN_OR_RETURN(auto sink, CheckpointSink(inputs.config.audit));
   KONFID_ASSIGN_OR_RETURN(auto sms, SmsSenderOf(inputs.config.sms, adapters));
-  KONFID_ASSIGN_OR_RETURN(auto calendar, domain::WorkingCalendar::Shipped("ru"));
+  KONFID_ASSIGN_OR_RETURN(auto calendar,
+                          domain::WorkingCalendar::Shipped("ru", inputs.config.ru_calendar));
   std::unique_ptr<Service> service(new Service(inputs, std::move(adapters), std::move(sink),
                                                std::move(sms), std::move(calendar)));
   KONFID_TRY(service->StartPolicies());
@@ -152,6 +153,8 @@ void Service::AddJobs() {
       std::make_unique<jobs::ConsentExpiryJob>(expiry_, milliseconds(j.expiry_period_ms)));
   scheduler_.Add(
       std::make_unique<jobs::RequestDigestJob>(digest_, milliseconds(j.digest_period_ms)));
+  scheduler_.Add(
+      std::make_unique<jobs::CodePurgeJob>(self_identity_, milliseconds(j.codes_period_ms)));
   if (sender_)
     scheduler_.Add(std::make_unique<jobs::OutboxJob>(*sender_, milliseconds(j.outbox_period_ms)));
 }

@@ -93,7 +93,7 @@ class Service {
   std::unique_ptr<app::GroupCommitter> committer_;  // reset first at shutdown: it drains
   // Null without [sms] gateway_url. Built before the use cases, for the one-time codes'.
   std::unique_ptr<ports::SmsSender> sms_;
-  const domain::WorkingCalendar calendar_;  // the Russian production calendar, as shipped
+  const domain::WorkingCalendar calendar_;  // the Russian production calendar: shipped, installed
   // The use cases on personal data, over their shared kernel.
   app::Kernel kernel_;
   app::ConsentSigner signer_;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "domain/policy.h"
+#include "domain/working_calendar.h"
 
 namespace konfid::ports {
 
@@ -51,6 +52,7 @@ struct JobsConfig {
   int64_t outbox_period_ms = 200;        // queued mail sent
   int64_t expiry_period_ms = 3'600'000;  // consents past their term recorded as expired
   int64_t digest_period_ms = 3'600'000;  // overdue requests mailed to staff, once a local day
+  int64_t codes_period_ms = 3'600'000;   // one-time codes past their retention purged
 };
 
 struct ServiceConfig {
@@ -69,6 +71,9 @@ struct ServiceConfig {
   SmsConfig sms;
   AuditConfig audit;
   JobsConfig jobs;
+  // [calendars] ru: the Russian production calendar's years the operator installed, which
+  // extend or replace the shipped ones (domain::WorkingCalendar::Shipped).
+  std::vector<domain::CalendarYear> ru_calendar;
 };
 
 // Turns a policy file's text into a TenantPolicy. Thread-safe.

@@ -168,7 +168,8 @@ struct RequestFilter {
   std::string kind;
   // When set (YYYY-MM-DD): only open requests whose due_on is before it (overdue today).
   std::string due_before;
-  std::string after;  // keyset paging: ids after this one
+  bool without_term = false;  // only open requests that have no term (due_on empty)
+  std::string after;          // keyset paging: ids after this one
   size_t limit = 50;
 };
 
@@ -307,6 +308,7 @@ class Transaction {
   // state, open, due_on, sealed, history and updated_at. ListRequests: the tenant's requests
   // that match, in id order. ListSubjectRequests: one subject's, oldest first.
   // CountOverdueRequests: the tenant's open requests due before `today`, by kind.
+  // CountRequestsWithoutTerm: the tenant's open requests that have no term (due_on empty).
   virtual Status InsertRequest(const RequestRow& row) = 0;
   virtual Result<std::optional<RequestRow>> FindRequest(const std::string& tenant,
                                                         const std::string& id) = 0;
@@ -317,10 +319,12 @@ class Transaction {
                                                               const std::string& subject) = 0;
   virtual Result<std::vector<std::pair<std::string, uint64_t>>> CountOverdueRequests(
       const std::string& tenant, const std::string& today) = 0;
+  virtual Result<uint64_t> CountRequestsWithoutTerm(const std::string& tenant) = 0;
 
   // One-time codes. InsertOtpCode: Conflict when the id exists. CountOtpCodes: the codes sent
   // to an address since `since`. AddOtpTry counts a wrong code and returns the tries so far.
-  // MarkOtpUsed: false when the code was used already.
+  // MarkOtpUsed: false when the code was used already. DeleteOtpCodesBefore: every tenant's
+  // codes created before `before`, used or not; returns how many.
   virtual Status InsertOtpCode(const OtpCodeRow& row) = 0;
   virtual Result<std::optional<OtpCodeRow>> FindOtpCode(const std::string& tenant,
                                                         const std::string& id) = 0;
@@ -329,6 +333,7 @@ class Transaction {
   virtual Result<int64_t> AddOtpTry(const std::string& tenant, const std::string& id) = 0;
   virtual Result<bool> MarkOtpUsed(const std::string& tenant, const std::string& id,
                                    UnixMicros at) = 0;
+  virtual Result<uint64_t> DeleteOtpCodesBefore(UnixMicros before) = 0;
 
   virtual Status InsertApiKey(const ApiKeyRow& row) = 0;
   virtual Result<std::optional<ApiKeyRow>> FindApiKey(const std::string& key_id) = 0;

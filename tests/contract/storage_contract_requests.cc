@@ -100,6 +100,9 @@ TEST_P(StorageContract, RequestQueueFiltersAndPages) {
             (std::vector<std::string>{"r1", "r4"}));
   EXPECT_EQ(Ids(*t->ListRequests("demo", {.kind = "access", .due_before = "2026-12-09"})),
             (std::vector<std::string>{"r4"}));
+  EXPECT_EQ(Ids(*t->ListRequests("demo", {.without_term = true})),
+            (std::vector<std::string>{"r6"}));
+  EXPECT_TRUE(t->ListRequests("demo", {.state = "done", .without_term = true})->empty());
   // Pages of two.
   EXPECT_EQ(Ids(*t->ListRequests("demo", {.limit = 2})), (std::vector<std::string>{"r1", "r2"}));
   EXPECT_EQ(Ids(*t->ListRequests("demo", {.after = "r2", .limit = 2})),
@@ -112,6 +115,9 @@ TEST_P(StorageContract, RequestQueueFiltersAndPages) {
   EXPECT_EQ(overdue,
             (std::vector<std::pair<std::string, uint64_t>>{{"access", 2}, {"erasure", 1}}));
   EXPECT_TRUE(t->CountOverdueRequests("demo", "2026-12-08")->empty());
+  // r6 is open without a term; closed requests are not counted, nor another tenant's.
+  EXPECT_EQ(*t->CountRequestsWithoutTerm("demo"), 1u);
+  EXPECT_EQ(*t->CountRequestsWithoutTerm("other"), 0u);
 }
 
 TEST_P(StorageContract, OtpCodesCountTriesAndAreUsedOnce) {
@@ -139,10 +145,18 @@ TEST_P(StorageContract, OtpCodesCountTriesAndAreUsedOnce) {
   EXPECT_FALSE(*t->MarkOtpUsed("demo", "c1", 600));
   ASSERT_TRUE(t->Commit());
 
-  t = Begin(*storage_, false);
+  t = Begin(*storage_);
   found = **t->FindOtpCode("demo", "c1");
   EXPECT_EQ(found.tries, 2);
   EXPECT_EQ(found.used_at, 500);
+  // The purge takes every code created before the cut, used or not, of every tenant.
+  ASSERT_TRUE(t->InsertOtpCode({"other", "c4", "", B({1}), B({6}), 0, 50, 650, 0}));
+  EXPECT_EQ(*t->DeleteOtpCodesBefore(250), 3u);
+  EXPECT_FALSE(*t->FindOtpCode("demo", "c1"));
+  EXPECT_FALSE(*t->FindOtpCode("demo", "c2"));
+  EXPECT_FALSE(*t->FindOtpCode("other", "c4"));
+  EXPECT_TRUE(*t->FindOtpCode("demo", "c3"));
+  EXPECT_EQ(*t->DeleteOtpCodesBefore(250), 0u);
 }
 
 TEST_P(StorageContract, SubjectsAreBlockedAndUnblocked) {

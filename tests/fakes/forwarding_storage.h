@@ -176,6 +176,9 @@ class ForwardingTransaction : public ports::Transaction {
       const std::string& tenant, const std::string& today) override {
     return inner_->CountOverdueRequests(tenant, today);
   }
+  Result<uint64_t> CountRequestsWithoutTerm(const std::string& tenant) override {
+    return inner_->CountRequestsWithoutTerm(tenant);
+  }
   Status InsertOtpCode(const ports::OtpCodeRow& row) override { return inner_->InsertOtpCode(row); }
   Result<std::optional<ports::OtpCodeRow>> FindOtpCode(const std::string& tenant,
                                                        const std::string& id) override {
@@ -191,6 +194,9 @@ class ForwardingTransaction : public ports::Transaction {
   Result<bool> MarkOtpUsed(const std::string& tenant, const std::string& id,
                            UnixMicros at) override {
     return inner_->MarkOtpUsed(tenant, id, at);
+  }
+  Result<uint64_t> DeleteOtpCodesBefore(UnixMicros before) override {
+    return inner_->DeleteOtpCodesBefore(before);
   }
   Status InsertApiKey(const ports::ApiKeyRow& row) override { return inner_->InsertApiKey(row); }
   Result<std::optional<ports::ApiKeyRow>> FindApiKey(const std::string& key_id) override {

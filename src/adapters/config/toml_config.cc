@@ -196,7 +196,7 @@ Status ReadSms(const std::string& path, const toml::table& sms, ports::ServiceCo
 Status ReadJobs(const std::string& path, const toml::table& jobs, ports::ServiceConfig& config) {
   KONFID_TRY(CheckKeys(path, jobs,
                        {"policy_period_ms", "notices_period_ms", "outbox_period_ms",
-                        "expiry_period_ms", "digest_period_ms"},
+                        "expiry_period_ms", "digest_period_ms", "codes_period_ms"},
                        "[jobs]"));
   ports::JobsConfig& j = config.jobs;
   constexpr int64_t kDayMs = 86'400'000;
@@ -205,6 +205,33 @@ Status ReadJobs(const std::string& path, const toml::table& jobs, ports::Service
   KONFID_TRY(GetInt(path, jobs, "outbox_period_ms", 10, kDayMs, j.outbox_period_ms));
   KONFID_TRY(GetInt(path, jobs, "expiry_period_ms", 10, kDayMs, j.expiry_period_ms));
   KONFID_TRY(GetInt(path, jobs, "digest_period_ms", 10, kDayMs, j.digest_period_ms));
+  KONFID_TRY(GetInt(path, jobs, "codes_period_ms", 10, kDayMs, j.codes_period_ms));
+  return Ok();
+}
+
+// [calendars]: production calendars an operator installs, one file a year (the grammar of
+// domain/working_calendar.h), listed by country; paths relative to the config file.
+Status ReadCalendars(const std::string& path, const toml::table& calendars,
+                     ports::ServiceConfig& config) {
+  KONFID_TRY(CheckKeys(path, calendars, {"ru"}, "[calendars]"));
+  const toml::node* n = calendars.get("ru");
+  if (!n) return Ok();
+  const toml::array* list = n->as_array();
+  if (!list) return Fail(Bad(path, *n, "ru must be a list of calendar files"));
+  for (const auto& entry : *list) {
+    if (!entry.is_string()) return Fail(Bad(path, entry, "ru must be a list of calendar files"));
+    std::filesystem::path p = std::string(entry.as_string()->get());
+    if (p.is_relative()) p = BaseDir(path) / p;
+    std::ifstream in(p, std::ios::binary);
+    if (!in) return Fail(Bad(path, entry, "calendar file '" + p.string() + "' cannot be read"));
+    std::stringstream text;
+    text << in.rdbuf();
+    auto year = domain::ParseCalendarYear(text.str());
+    if (!year)
+      return Fail(Error(ErrorCode::kInvalidArgument, p.string() + ": " + year.error().message())
+                      .WithReason("invalid_calendar"));
+    config.ru_calendar.push_back(std::move(*year));
+  }
   return Ok();
 }
 
@@ -241,7 +268,8 @@ Result<ports::ServiceConfig> LoadServiceConfig(const std::string& path) {
 
 Result<ports::ServiceConfig> ParseServiceConfig(std::string_view text, const std::string& path) {
   KONFID_ASSIGN_OR_RETURN(toml::table root, Parse(text, path));
-  KONFID_TRY(CheckKeys(path, root, {"server", "storage", "tenant", "mail", "sms", "audit", "jobs"},
+  KONFID_TRY(CheckKeys(path, root,
+                       {"server", "storage", "tenant", "mail", "sms", "audit", "jobs", "calendars"},
                        "the config"));
   // Tables are read in this order, so the first error reported stays the same.
   ports::ServiceConfig config;
@@ -257,6 +285,11 @@ Result<ports::ServiceConfig> ParseServiceConfig(std::string_view text, const std
   if (const toml::table* audit = root["audit"].as_table())
     KONFID_TRY(ReadAudit(path, *audit, config));
   if (const toml::table* jobs = root["jobs"].as_table()) KONFID_TRY(ReadJobs(path, *jobs, config));
+  if (const toml::node* calendars = root.get("calendars")) {
+    if (!calendars->is_table())
+      return Fail(Bad(path, *calendars, "calendars must be a table: [calendars]"));
+    KONFID_TRY(ReadCalendars(path, *calendars->as_table(), config));
+  }
   if (const toml::array* tenants = root["tenant"].as_array())
     KONFID_TRY(ReadTenants(path, *tenants, config));
   if (config.tenants.empty())

@@ -200,6 +200,39 @@ TEST(TomlConfig, JobPeriodsAreReadAndChecked) {
         << r.error().message();
   }
   EXPECT_FALSE(load("outbox_period = 5\n"));  // unknown keys are refused
+  EXPECT_EQ(load("codes_period_ms = 60000\n")->jobs.codes_period_ms, 60'000);
+  EXPECT_EQ(load("")->jobs.codes_period_ms, 3'600'000);
+}
+
+TEST(TomlConfig, InstalledCalendarsAreReadAndChecked) {
+  konfid::testing::TempDir dir;
+  std::ifstream example(konfid::testing::SourceDir() + "/examples/policy.toml");
+  std::stringstream policy;
+  policy << example.rdbuf();
+  Write(dir, "p.toml", policy.str());
+  Write(dir, "ru-2027.txt", "# a test year\n2027-01-01 off\n2027-01-04 off\n");
+  Write(dir, "bad.txt", "2027-01-01 off\n2027-01-02 off\n");  // a Saturday listed off
+  auto load = [&](const std::string& calendars) {
+    return LoadServiceConfig(
+        Write(dir, "k.toml", "[[tenant]]\npolicy = \"p.toml\"\n[calendars]\n" + calendars));
+  };
+  auto config = load("ru = [\"ru-2027.txt\"]\n");
+  ASSERT_TRUE(config) << config.error().message();
+  ASSERT_EQ(config->ru_calendar.size(), 1u);
+  EXPECT_EQ(config->ru_calendar[0].year, 2027);
+  EXPECT_EQ(config->ru_calendar[0].off.size(), 2u);
+  EXPECT_TRUE(load("")->ru_calendar.empty());
+
+  auto bad = load("ru = [\"bad.txt\"]\n");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().reason(), "invalid_calendar");
+  EXPECT_NE(bad.error().message().find("bad.txt: calendar line 2"), std::string::npos)
+      << bad.error().message();
+  auto missing = load("ru = [\"ru-2028.txt\"]\n");
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message().find("cannot be read"), std::string::npos);
+  EXPECT_FALSE(load("ru = \"ru-2027.txt\"\n"));  // a list, not a string
+  EXPECT_FALSE(load("de = []\n"));               // only countries Konfid counts terms for
 }
 
 }  // namespace

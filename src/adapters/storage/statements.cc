@@ -164,7 +164,8 @@ constexpr Entry kShared[] = {
      " FROM requests WHERE tenant_id = $1 AND request_id > $2 AND ($3 = '' OR state = $4)"
      " AND ($5 = '' OR kind = $6)"
      " AND ($7 = '' OR (open = 1 AND due_on <> '' AND due_on < $8))"
-     " ORDER BY request_id LIMIT $9"},
+     " AND (CAST($9 AS BIGINT) = 0 OR (open = 1 AND due_on = ''))"
+     " ORDER BY request_id LIMIT $10"},
     // By the index on (tenant, subject) first: asked directly, SQLite's planner walks the
     // primary key over every request of the tenant (docs/benchmarks.md, 2026-12-02).
     {Stmt::kListSubjectRequests,
@@ -175,6 +176,8 @@ constexpr Entry kShared[] = {
      "SELECT kind, count(*) FROM requests WHERE tenant_id = $1 AND open = 1 AND due_on <> ''"
      " AND due_on < $2"
      " GROUP BY kind ORDER BY kind"},
+    {Stmt::kCountRequestsWithoutTerm,
+     "SELECT count(*) FROM requests WHERE tenant_id = $1 AND open = 1 AND due_on = ''"},
     {Stmt::kInsertOtpCode,
      "INSERT INTO otp_codes (" KONFID_OTP_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"},
     {Stmt::kFindOtpCode,
@@ -187,6 +190,7 @@ constexpr Entry kShared[] = {
      " RETURNING tries"},
     {Stmt::kMarkOtpUsed,
      "UPDATE otp_codes SET used_at = $1 WHERE tenant_id = $2 AND code_id = $3 AND used_at = 0"},
+    {Stmt::kDeleteOtpCodesBefore, "DELETE FROM otp_codes WHERE created_at < $1"},
 };
 
 constexpr bool InStmtOrder() {

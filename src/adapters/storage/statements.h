@@ -80,11 +80,13 @@ enum class Stmt {
   kListRequests,
   kListSubjectRequests,
   kCountOverdueRequests,
+  kCountRequestsWithoutTerm,
   kInsertOtpCode,
   kFindOtpCode,
   kCountOtpCodes,
   kAddOtpTry,
   kMarkOtpUsed,
+  kDeleteOtpCodesBefore,
   kCount  // not a statement: the size of the table
 };
 

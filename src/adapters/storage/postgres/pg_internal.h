@@ -6,6 +6,7 @@
 
 #include <libpq-fe.h>
 #include <condition_variable>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <unordered_map>
@@ -147,6 +148,8 @@ auto All(const PGresult* r, Read read) -> std::vector<decltype(read(PgRow{r, 0})
 
 // Whether an UPDATE or DELETE changed a row.
 inline bool Changed(PGresult* r) { return std::strcmp(PQcmdTuples(r), "0") != 0; }
+// The rows a DELETE or UPDATE changed.
+inline uint64_t ChangedRows(PGresult* r) { return std::strtoull(PQcmdTuples(r), nullptr, 10); }
 
 }  // namespace pg_internal
 
@@ -335,6 +338,7 @@ class PgTransaction final : public ports::Transaction {
                                                              const std::string& subject) override;
   Result<std::vector<std::pair<std::string, uint64_t>>> CountOverdueRequests(
       const std::string& tenant, const std::string& today) override;
+  Result<uint64_t> CountRequestsWithoutTerm(const std::string& tenant) override;
   Status InsertOtpCode(const ports::OtpCodeRow& r) override;
   Result<std::optional<ports::OtpCodeRow>> FindOtpCode(const std::string& tenant,
                                                        const std::string& id) override;
@@ -343,6 +347,7 @@ class PgTransaction final : public ports::Transaction {
   Result<int64_t> AddOtpTry(const std::string& tenant, const std::string& id) override;
   Result<bool> MarkOtpUsed(const std::string& tenant, const std::string& id,
                            UnixMicros at) override;
+  Result<uint64_t> DeleteOtpCodesBefore(UnixMicros before) override;
 
   Status InsertApiKey(const ports::ApiKeyRow& r) override;
 

@@ -30,9 +30,9 @@ Status PgTransaction::UpdateRequest(const ports::RequestRow& r) {
 Result<std::vector<ports::RequestRow>> PgTransaction::ListRequests(const std::string& tenant,
                                                                    const ports::RequestFilter& f) {
   KONFID_ASSIGN_OR_RETURN(
-      auto r, Q(Stmt::kListRequests,
-                {tenant, f.after, f.state, f.state, f.kind, f.kind, f.due_before, f.due_before,
-                 static_cast<int64_t>(std::min<size_t>(f.limit, INT64_MAX))}));
+      auto r, Q(Stmt::kListRequests, {tenant, f.after, f.state, f.state, f.kind, f.kind,
+                                      f.due_before, f.due_before, int64_t{f.without_term},
+                                      static_cast<int64_t>(std::min<size_t>(f.limit, INT64_MAX))}));
   return All(r.get(), [](const PgRow& row) { return RequestFrom(row); });
 }
 
@@ -48,6 +48,11 @@ Result<std::vector<std::pair<std::string, uint64_t>>> PgTransaction::CountOverdu
   return All(r.get(), [](const PgRow& row) {
     return std::pair<std::string, uint64_t>(row.Text(0), static_cast<uint64_t>(row.Int(1)));
   });
+}
+
+Result<uint64_t> PgTransaction::CountRequestsWithoutTerm(const std::string& tenant) {
+  KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kCountRequestsWithoutTerm, {tenant}));
+  return static_cast<uint64_t>(Int(r.get(), 0, 0));
 }
 
 Status PgTransaction::InsertOtpCode(const ports::OtpCodeRow& r) {
@@ -78,6 +83,11 @@ Result<bool> PgTransaction::MarkOtpUsed(const std::string& tenant, const std::st
                                         UnixMicros at) {
   KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kMarkOtpUsed, {at, tenant, id}));
   return Changed(r.get());
+}
+
+Result<uint64_t> PgTransaction::DeleteOtpCodesBefore(UnixMicros before) {
+  KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kDeleteOtpCodesBefore, {before}));
+  return ChangedRows(r.get());
 }
 
 }  // namespace konfid::adapters::pg_internal

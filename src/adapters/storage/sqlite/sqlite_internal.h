@@ -323,6 +323,7 @@ class SqliteTransaction final : public ports::Transaction {
 
   // Rows changed by the last statement.
   bool Changed() { return sqlite3_changes(conn_->db()) > 0; }
+  uint64_t ChangedRows() { return static_cast<uint64_t>(sqlite3_changes64(conn_->db())); }
 
   Status InsertSubject(const ports::SubjectRow& r) override;
 
@@ -442,6 +443,7 @@ class SqliteTransaction final : public ports::Transaction {
                                                              const std::string& subject) override;
   Result<std::vector<std::pair<std::string, uint64_t>>> CountOverdueRequests(
       const std::string& tenant, const std::string& today) override;
+  Result<uint64_t> CountRequestsWithoutTerm(const std::string& tenant) override;
   Status InsertOtpCode(const ports::OtpCodeRow& r) override;
   Result<std::optional<ports::OtpCodeRow>> FindOtpCode(const std::string& tenant,
                                                        const std::string& id) override;
@@ -450,6 +452,7 @@ class SqliteTransaction final : public ports::Transaction {
   Result<int64_t> AddOtpTry(const std::string& tenant, const std::string& id) override;
   Result<bool> MarkOtpUsed(const std::string& tenant, const std::string& id,
                            UnixMicros at) override;
+  Result<uint64_t> DeleteOtpCodesBefore(UnixMicros before) override;
 
   Status InsertApiKey(const ports::ApiKeyRow& r) override;
 

@@ -31,9 +31,9 @@ Status SqliteTransaction::UpdateRequest(const ports::RequestRow& r) {
 Result<std::vector<ports::RequestRow>> SqliteTransaction::ListRequests(
     const std::string& tenant, const ports::RequestFilter& f) {
   KONFID_ASSIGN_OR_RETURN(
-      sqlite3_stmt * s,
-      Run(Stmt::kListRequests, tenant, f.after, f.state, f.state, f.kind, f.kind, f.due_before,
-          f.due_before, static_cast<int64_t>(std::min<size_t>(f.limit, INT64_MAX))));
+      sqlite3_stmt * s, Run(Stmt::kListRequests, tenant, f.after, f.state, f.state, f.kind, f.kind,
+                            f.due_before, f.due_before, int64_t{f.without_term},
+                            static_cast<int64_t>(std::min<size_t>(f.limit, INT64_MAX))));
   return All(s, [](const SqliteRow& row) { return RequestFrom(row); });
 }
 
@@ -50,6 +50,13 @@ Result<std::vector<std::pair<std::string, uint64_t>>> SqliteTransaction::CountOv
   return All(s, [](const SqliteRow& row) {
     return std::pair<std::string, uint64_t>(row.Text(0), static_cast<uint64_t>(row.Int(1)));
   });
+}
+
+Result<uint64_t> SqliteTransaction::CountRequestsWithoutTerm(const std::string& tenant) {
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(Stmt::kCountRequestsWithoutTerm, tenant));
+  KONFID_ASSIGN_OR_RETURN(
+      auto n, One(s, [](const SqliteRow& row) { return static_cast<uint64_t>(row.Int(0)); }));
+  return n.value_or(0);
 }
 
 Status SqliteTransaction::InsertOtpCode(const ports::OtpCodeRow& r) {
@@ -82,6 +89,11 @@ Result<bool> SqliteTransaction::MarkOtpUsed(const std::string& tenant, const std
                                             UnixMicros at) {
   KONFID_TRY(Write(Stmt::kMarkOtpUsed, at, tenant, id));
   return Changed();
+}
+
+Result<uint64_t> SqliteTransaction::DeleteOtpCodesBefore(UnixMicros before) {
+  KONFID_TRY(Write(Stmt::kDeleteOtpCodesBefore, before));
+  return ChangedRows();
 }
 
 }  // namespace konfid::adapters::sqlite_internal
