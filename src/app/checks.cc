@@ -1,6 +1,7 @@
 #include "app/checks.h"
 
 #include "app/blocks.h"
+#include "core/encoding.h"
 #include "domain/blocking.h"
 #include "domain/sealed_fields.h"
 
@@ -62,6 +63,15 @@ Error EmailUnconfirmed() {
                "this subject's email address is not confirmed by its owner (never, or not since "
                "it changed): marketing mail goes only to a confirmed address")
       .WithReason("email_unconfirmed");
+}
+
+Result<std::string> TextLang(ports::Transaction& txn, ports::Crypto& crypto,
+                             const std::string& tenant, const domain::ConsentEvent& event) {
+  if (event.text_hash.empty()) return std::string("ru");
+  KONFID_ASSIGN_OR_RETURN(auto english, txn.FindPolicyText(tenant, event.policy_version,
+                                                           "consent/" + event.purpose, "en", "md"));
+  bool en = english && HexEncode(crypto.Sha256(AsBytes(*english))) == event.text_hash;
+  return std::string(en ? "en" : "ru");
 }
 
 Result<std::vector<domain::ConsentEvent>> PurposeEvents(ports::Transaction& txn,

@@ -54,6 +54,10 @@ Result<std::vector<std::string>> SealedFieldNames(const Bytes& blob);
 // unknown_purpose.
 Result<const domain::Purpose*> ReadPurpose(const domain::TenantPolicy& policy,
                                            const std::string& purpose);
+// The language ("ru" or "en") of the consent text `event` records: its hash is the English
+// text's of its version, or else it is taken as the Russian one (as is an event without one).
+Result<std::string> TextLang(ports::Transaction& txn, ports::Crypto& crypto,
+                             const std::string& tenant, const domain::ConsentEvent& event);
 // The consent events of one purpose, from a subject's ledger (oldest first).
 Result<std::vector<domain::ConsentEvent>> PurposeEvents(ports::Transaction& txn,
                                                         const std::string& tenant,

@@ -45,8 +45,10 @@ Result<bool> ConsentExpiry::ExpireOne(ports::Transaction& txn, AuditWriter& audi
   e.method = "retention";
   e.time = it->second.since;  // when the term ran out
   Actor system{tenant, "system:retention", Role::kAdmin};
+  KONFID_ASSIGN_OR_RETURN(std::string lang,
+                          internal::TextLang(txn, k_.crypto(), tenant, events.back()));
   KONFID_TRY(signer_.Append(txn, audit, system, Operation::kConsentExpired, *active.policy, subject,
-                            std::move(e), "ru"));
+                            std::move(e), lang));
   return true;
 }
 

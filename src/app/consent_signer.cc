@@ -1,5 +1,7 @@
 #include "app/consent_signer.h"
 
+#include <algorithm>
+
 #include "app/checks.h"
 #include "app/receipts.h"
 #include "core/encoding.h"
@@ -79,6 +81,15 @@ Result<bool> ConsentSigner::Withdraw(ports::Transaction& txn, AuditWriter& audit
                (*it->second.last == domain::ConsentKind::kGiven ||
                 *it->second.last == domain::ConsentKind::kRenewed);
   if (!given) return false;
+  // The receipt names the text in the language the consent was given in.
+  auto last_given = std::find_if(events.rbegin(), events.rend(), [](const domain::ConsentEvent& e) {
+    return e.kind == domain::ConsentKind::kGiven || e.kind == domain::ConsentKind::kRenewed;
+  });
+  std::string lang = "ru";
+  if (last_given != events.rend()) {
+    KONFID_ASSIGN_OR_RETURN(lang,
+                            internal::TextLang(txn, kernel_.crypto(), who.tenant, *last_given));
+  }
   domain::ConsentEvent e;
   e.id = kernel_.NewId(now);
   e.purpose = purpose;
@@ -87,7 +98,7 @@ Result<bool> ConsentSigner::Withdraw(ports::Transaction& txn, AuditWriter& audit
   e.method = method;
   e.time = now;
   KONFID_TRY(Append(txn, audit, who, domain::Operation::kConsentWithdrawn, *active.policy, subject,
-                    std::move(e), "ru"));
+                    std::move(e), lang));
   return true;
 }
 

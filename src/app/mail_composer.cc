@@ -1,5 +1,6 @@
 #include "app/mail_composer.h"
 
+#include "app/checks.h"
 #include "app/outbox.h"
 #include "app/tokens.h"
 #include "core/encoding.h"
@@ -102,14 +103,9 @@ Result<std::string> MailComposer::QueueConfirmation(
 Result<std::string> MailComposer::SubjectLang(ports::Transaction& txn, const std::string& tenant,
                                               const std::string& subject) {
   KONFID_ASSIGN_OR_RETURN(auto rows, txn.ListConsentEvents(tenant, subject));
-  for (auto r = rows.rbegin(); r != rows.rend(); ++r) {
-    const domain::ConsentEvent& e = r->event;
-    if (e.text_hash.empty()) continue;
-    KONFID_ASSIGN_OR_RETURN(auto english, txn.FindPolicyText(tenant, e.policy_version,
-                                                             "consent/" + e.purpose, "en", "md"));
-    bool en = english && HexEncode(kernel_.crypto().Sha256(AsBytes(*english))) == e.text_hash;
-    return std::string(en ? "en" : "ru");
-  }
+  for (auto r = rows.rbegin(); r != rows.rend(); ++r)
+    if (!r->event.text_hash.empty())
+      return internal::TextLang(txn, kernel_.crypto(), tenant, r->event);
   return std::string("ru");
 }
 

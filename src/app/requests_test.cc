@@ -185,6 +185,33 @@ TEST_F(RequestsTest, AnObjectionWithdrawsMarketingConsentAtOnce) {
   EXPECT_EQ(ledger->events.back().method, "request");
 }
 
+// A consent given on the English text is withdrawn on the English text: the withdrawal's
+// receipt names the text in the language the visitor read, not always the Russian one.
+TEST_F(RequestsTest, AWithdrawalKeepsTheLanguageTheConsentWasGivenIn) {
+  ConsentInput given;
+  given.purpose = "newsletter";
+  given.lang = "en";
+  auto consent = Call<ports::ConsentEventRow>(
+      [&](auto cb) { uc_->consents.Record(admin_, subject_, given, cb); });
+  ASSERT_TRUE(consent) << consent.error().message();
+  ASSERT_TRUE(File(RequestKind::kWithdrawal, {.purposes = {"newsletter"}}));
+  auto ledger = Call<ConsentLedger>([&](auto cb) { uc_->consents.Ledger(admin_, subject_, cb); });
+  ASSERT_TRUE(ledger);
+  ASSERT_EQ(ledger->events.back().kind, domain::ConsentKind::kWithdrawn);
+  EXPECT_EQ(ledger->events.back().text_hash, consent->event.text_hash);
+
+  ConsentInput russian = given;
+  russian.lang = "ru";
+  auto again = Call<ports::ConsentEventRow>(
+      [&](auto cb) { uc_->consents.Record(admin_, subject_, russian, cb); });
+  ASSERT_TRUE(again);
+  ASSERT_NE(again->event.text_hash, consent->event.text_hash);  // the two texts differ
+  ASSERT_TRUE(File(RequestKind::kWithdrawal, {.purposes = {"newsletter"}}));
+  ledger = Call<ConsentLedger>([&](auto cb) { uc_->consents.Ledger(admin_, subject_, cb); });
+  ASSERT_TRUE(ledger);
+  EXPECT_EQ(ledger->events.back().text_hash, again->event.text_hash);
+}
+
 TEST_F(RequestsTest, AnErasureIsClosedAfterTheDeleteThatFulfilsIt) {
   auto erasure = File(RequestKind::kErasure, {.text = "удалите мои данные"});
   ASSERT_TRUE(erasure) << erasure.error().message();

@@ -133,7 +133,13 @@ Status SelfIdentity::IssueCode(ports::Transaction& txn, AuditWriter& audit,
   bool send = confirmed && recent < static_cast<uint64_t>(settings_.codes_per_hour);
   if (send) challenge.subject = subject->id;
   KONFID_TRY(txn.InsertOtpCode(challenge));
-  if (!send) return Ok();  // answered alike; the code goes nowhere and matches nothing stored
+  if (!send) {
+    // Answered alike; the code goes nowhere and matches nothing stored. Its event keeps the
+    // audit alike too: konfid_audit_events_total must not tell a known address apart.
+    std::string why = !subject ? "no_subject" : !confirmed ? "unconfirmed" : "rate_limited";
+    return audit.Append(SelfEvent({tenant, "system:self", Role::kAnalyst}, Operation::kCodeSent,
+                                  subject ? subject->id : "", {field.name}, Outcome::kDenied, why));
+  }
   return QueueCode(txn, audit, policy, field, *subject, code, now);
 }
 
@@ -181,10 +187,9 @@ Result<SelfSessionGrant> SelfIdentity::CheckCode(ports::Transaction& txn, AuditW
   bool usable = row->used_at == 0 && now < row->expires_at && tries <= settings_.max_tries &&
                 !row->subject.empty();
   Actor who{tenant, "system:self", Role::kAnalyst};
-  if (!right || !usable) {
-    if (!row->subject.empty())
-      KONFID_TRY(audit.Append(SelfEvent(who, Operation::kSessionOpened, row->subject, {},
-                                        Outcome::kFailed, "invalid_code")));
+  if (!right || !usable) {  // one event either way: the audit tells no unknown address apart
+    KONFID_TRY(audit.Append(SelfEvent(who, Operation::kSessionOpened, row->subject, {},
+                                      Outcome::kFailed, "invalid_code")));
     return SelfSessionGrant{};
   }
   KONFID_ASSIGN_OR_RETURN(bool first, txn.MarkOtpUsed(tenant, challenge, now));

@@ -10,6 +10,7 @@
 #include <regex>
 
 #include "app/outbox.h"
+#include "app/self_service.h"
 #include "demo_tenant.h"
 #include "mail_text.h"
 #include "step_clock.h"
@@ -45,6 +46,17 @@ class SelfIdentityTest : public ::testing::Test {
     std::promise<Result<T>> p;
     call([&p](Result<T> r) { p.set_value(std::move(r)); });
     return p.get_future().get();
+  }
+
+  size_t AuditEvents() {
+    size_t n = 0;
+    auto txn = demo_.storage->Begin(false);
+    EXPECT_TRUE(txn);
+    EXPECT_TRUE((*txn)->ScanAudit("demo", [&](const domain::AuditEvent&) -> Status {
+      ++n;
+      return Ok();
+    }));
+    return n;
   }
 
   std::string NewSubject(const std::string& email, bool confirmed) {
@@ -126,6 +138,41 @@ TEST_F(SelfIdentityTest, ARightCodeOpensASessionOnItsSubjectOnce) {
   EXPECT_EQ(closed.error().reason(), "invalid_session");
 }
 
+// A visitor's reads of their own requests are reads of their data: audited as staff's are.
+TEST_F(SelfIdentityTest, AVisitorsReadsOfTheirRequestsAreAudited) {
+  auto challenge = Ask("lena@example.com");
+  ASSERT_TRUE(challenge);
+  auto grant = Open(challenge->id, Codes()[0]);
+  ASSERT_TRUE(grant) << grant.error().message();
+  NewRequest access{subject_, domain::RequestKind::kAccess, domain::RequestChannel::kSelf, {}};
+  auto filed = Call<RequestView>([&](auto cb) { uc_->self.File(grant->token, access, cb); });
+  ASSERT_TRUE(filed) << filed.error().message();
+
+  auto extracts = [&](const std::string& reason) {
+    size_t n = 0;
+    auto txn = demo_.storage->Begin(false);
+    EXPECT_TRUE((*txn)->ScanAudit("demo", [&](const domain::AuditEvent& e) -> Status {
+      n += e.operation == "extract" && e.reason == reason && e.subject_id == subject_ &&
+           e.actor.starts_with("self:");
+      return Ok();
+    }));
+    return n;
+  };
+  auto list =
+      Call<std::vector<RequestView>>([&](auto cb) { uc_->self.ListRequests(grant->token, cb); });
+  ASSERT_TRUE(list) << list.error().message();
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ(extracts("requests"), 1u);
+  auto one = Call<RequestView>([&](auto cb) { uc_->self.GetRequest(grant->token, filed->id, cb); });
+  ASSERT_TRUE(one) << one.error().message();
+  EXPECT_EQ(extracts("request:" + filed->id), 1u);
+  // Another's request id is not found, and reads nothing.
+  auto none = Call<RequestView>(
+      [&](auto cb) { uc_->self.GetRequest(grant->token, std::string(32, 'a'), cb); });
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().reason(), "not_found");
+}
+
 TEST_F(SelfIdentityTest, ACodeAndASessionExpire) {
   auto challenge = Ask("lena@example.com");
   ASSERT_TRUE(challenge);
@@ -147,16 +194,25 @@ TEST_F(SelfIdentityTest, ACodeAndASessionExpire) {
 
 TEST_F(SelfIdentityTest, UnknownAndUnconfirmedAddressesAreAnsweredAlikeAndGetNothing) {
   NewSubject("unconfirmed@example.com", /*confirmed=*/false);
+  size_t before = AuditEvents();
   auto known = Ask("lena@example.com");
+  size_t after_known = AuditEvents();
   auto unknown = Ask("nobody@example.com");
+  size_t after_unknown = AuditEvents();
   auto unconfirmed = Ask("unconfirmed@example.com");
   ASSERT_TRUE(known && unknown && unconfirmed);
+  // One event each: the audit's length does not tell a known address apart.
+  EXPECT_EQ(after_known - before, 1u);
+  EXPECT_EQ(after_unknown - after_known, 1u);
+  EXPECT_EQ(AuditEvents() - after_unknown, 1u);
   EXPECT_EQ(unknown->id.size(), known->id.size());
   EXPECT_EQ(unknown->expires_at - known->expires_at < kMinute, true);
   EXPECT_EQ(Codes().size(), 1u);  // only the known, confirmed address got one
   for (const std::string& code : {std::string("000000"), Codes()[0]}) {
+    size_t events = AuditEvents();
     EXPECT_EQ(Open(unknown->id, code).error().reason(), "invalid_code");
     EXPECT_EQ(Open(unconfirmed->id, code).error().reason(), "invalid_code");
+    EXPECT_EQ(AuditEvents() - events, 2u);  // a failed try is an event, known or not
   }
   auto malformed = Ask("not an address");
   ASSERT_FALSE(malformed);

@@ -45,26 +45,35 @@ void SelfService::Reply(const std::string& token, Callback<AccessReply> done) {
 void SelfService::ListRequests(const std::string& token, Callback<std::vector<RequestView>> done) {
   InSession<std::vector<RequestView>>(
       token,
-      [this](ports::Transaction& txn, AuditWriter&, const SelfSubject& self,
-             const ActivePolicy& active,
-             UnixMicros now) { return requests_.ForSubject(txn, active, self.row, now); },
-      std::move(done), /*savepoint=*/false);
+      [this](ports::Transaction& txn, AuditWriter& audit, const SelfSubject& self,
+             const ActivePolicy& active, UnixMicros now) -> Result<std::vector<RequestView>> {
+        KONFID_ASSIGN_OR_RETURN(auto all, requests_.ForSubject(txn, active, self.row, now));
+        // The details are the subject's data: reading them is audited, as staff's reads are.
+        KONFID_TRY(audit.Append(MakeEvent(self.actor, domain::Operation::kExtract, self.row.id, {},
+                                          domain::Outcome::kOk, "requests")));
+        return all;
+      },
+      std::move(done));
 }
 
 void SelfService::GetRequest(const std::string& token, const std::string& id,
                              Callback<RequestView> done) {
   InSession<RequestView>(
       token,
-      [this, id](ports::Transaction& txn, AuditWriter&, const SelfSubject& self,
+      [this, id](ports::Transaction& txn, AuditWriter& audit, const SelfSubject& self,
                  const ActivePolicy& active, UnixMicros now) -> Result<RequestView> {
         KONFID_ASSIGN_OR_RETURN(auto all, requests_.ForSubject(txn, active, self.row, now));
         auto it =
             std::find_if(all.begin(), all.end(), [&](const RequestView& r) { return r.id == id; });
         if (it == all.end())
           return Fail(Error(ErrorCode::kNotFound, "no such request").WithReason("not_found"));
+        domain::AuditEvent e = MakeEvent(self.actor, domain::Operation::kExtract, self.row.id, {},
+                                         domain::Outcome::kOk, "request:" + it->id);
+        e.purpose = std::string(domain::RequestKindName(it->kind));
+        KONFID_TRY(audit.Append(std::move(e)));
         return std::move(*it);
       },
-      std::move(done), /*savepoint=*/false);
+      std::move(done));
 }
 
 void SelfService::File(const std::string& token, NewRequest request, Callback<RequestView> done) {
