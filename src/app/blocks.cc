@@ -34,26 +34,32 @@ Status Blocks::CheckFields(const domain::TenantPolicy& policy,
 Result<domain::Blocked> Blocks::Change(ports::Transaction& txn, AuditWriter& audit,
                                        const Actor& who, const ports::SubjectRow& row,
                                        const std::vector<std::string>& fields, bool lift,
-                                       const std::string& reason, UnixMicros now) {
-  domain::Blocked blocked = domain::ParseBlocked(row.blocked);
+                                       const std::string& holder, const std::string& reason,
+                                       UnixMicros now) {
+  domain::BlockHolds holds = domain::ParseBlockHolds(row.blocked);
   bool all = fields.size() == 1 && fields[0] == "*";
-  if (lift && all) {
-    blocked = {};
-  } else if (all) {
-    blocked = {true, {}};
+  if (!holder.empty() && lift) {
+    holds.requests.erase(holder);
   } else {
-    for (const auto& f : fields) {
-      if (lift) {
-        blocked.fields.erase(f);
-      } else if (!blocked.all) {
-        blocked.fields.insert(f);
+    domain::Blocked& held = holder.empty() ? holds.staff : holds.requests[holder];
+    if (lift && all) {
+      held = {};
+    } else if (all) {
+      held = {true, {}};
+    } else {
+      for (const auto& f : fields) {
+        if (lift) {
+          held.fields.erase(f);
+        } else if (!held.all) {
+          held.fields.insert(f);
+        }
       }
     }
   }
-  KONFID_TRY(txn.SetSubjectBlocked(row.tenant, row.id, domain::FormatBlocked(blocked), now));
+  KONFID_TRY(txn.SetSubjectBlocked(row.tenant, row.id, domain::FormatBlockHolds(holds), now));
   KONFID_TRY(audit.Append(MakeEvent(who, lift ? Operation::kUnblock : Operation::kBlock, row.id,
                                     fields, Outcome::kOk, reason)));
-  return blocked;
+  return holds.Effective();
 }
 
 void Blocks::Block(const Actor& actor, const std::string& subject, std::vector<std::string> fields,
@@ -86,7 +92,7 @@ void Blocks::Run(const Actor& actor, const std::string& subject, std::vector<std
                                                                AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, subject));
         if (!row) return Fail(internal::NoSubject());
-        KONFID_ASSIGN_OR_RETURN(*out, Change(txn, audit, who, *row, *names, lift, "", now));
+        KONFID_ASSIGN_OR_RETURN(*out, Change(txn, audit, who, *row, *names, lift, "", "", now));
         return Ok();
       },
       [who, subject, names, op](ports::Transaction&, AuditWriter& audit, const Error& e) {

@@ -28,17 +28,22 @@ class Blocks {
   // for no field at all.
   void Block(const Actor& actor, const std::string& subject, std::vector<std::string> fields,
              Callback<domain::Blocked> done);
-  // Lifts the block of `fields`, or every block when `fields` is {"*"}.
+  // Lifts staff's block of `fields`, or all of staff's blocks when `fields` is {"*"}; a
+  // rectification's block of its fields stays until that request closes.
   void Unblock(const Actor& actor, const std::string& subject, std::vector<std::string> fields,
                Callback<domain::Blocked> done);
 
-  // Inside a transaction: adds `fields` ({"*"}: all) to the subject's blocks, or removes them
-  // (`lift`), and audits it as `who`; `reason` says why on the event (request:<id> when a request
-  // placed or lifted it; empty for a staff decision). Returns what is blocked afterwards.
+  // Inside a transaction: adds `fields` ({"*"}: all) to the blocks `holder` holds of the
+  // subject, or removes them (`lift`), and audits it as `who`. `holder` is "" for staff's
+  // blocks (a staff decision or a blocking request) or a rectification request's id, whose
+  // lift removes all it holds and nothing else (domain/blocking.h). `reason` says why on the
+  // event (request:<id> when a request placed or lifted it; empty for a staff decision).
+  // Returns what is blocked afterwards, by whomever.
   static Result<domain::Blocked> Change(ports::Transaction& txn, AuditWriter& audit,
                                         const Actor& who, const ports::SubjectRow& row,
                                         const std::vector<std::string>& fields, bool lift,
-                                        const std::string& reason, UnixMicros now);
+                                        const std::string& holder, const std::string& reason,
+                                        UnixMicros now);
   // InvalidArgument unless `fields` is {"*"} or names fields of the policy's catalogue.
   static Status CheckFields(const domain::TenantPolicy& policy,
                             const std::vector<std::string>& fields);

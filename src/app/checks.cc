@@ -106,7 +106,7 @@ Status CheckGround(ports::Transaction& txn, const ActivePolicy& active,
 
 Status CheckNotBlocked(const ports::SubjectRow& row, const std::vector<std::string>& fields) {
   if (row.blocked.empty()) return Ok();
-  if (auto field = domain::FirstBlocked(domain::ParseBlocked(row.blocked), fields))
+  if (auto field = domain::FirstBlocked(domain::ParseBlockHolds(row.blocked).Effective(), fields))
     return Fail(BlockedError(*field));
   return Ok();
 }

@@ -169,10 +169,12 @@ Result<bool> Requests::TakeEffect(ports::Transaction& txn, AuditWriter& audit, c
   const std::string reason = "request:" + id;
   switch (request.kind) {
     case RequestKind::kRectification:  // blocked while the claim is checked; closed by staff
-      KONFID_TRY(Blocks::Change(txn, audit, who, row, request.details.fields, false, reason, now));
+      KONFID_TRY(
+          Blocks::Change(txn, audit, who, row, request.details.fields, false, id, reason, now));
       return false;
     case RequestKind::kBlocking:  // the block is the answer; lifting it is a staff decision
-      KONFID_TRY(Blocks::Change(txn, audit, who, row, request.details.fields, false, reason, now));
+      KONFID_TRY(
+          Blocks::Change(txn, audit, who, row, request.details.fields, false, "", reason, now));
       return true;
     case RequestKind::kObjection:
     case RequestKind::kWithdrawal: {
@@ -345,7 +347,7 @@ Result<RequestView> Requests::MoveIn(ports::Transaction& txn, AuditWriter& audit
   if (!reason.empty()) details.reason = reason;
   if (subject && view.kind == RequestKind::kRectification && !domain::IsOpen(to))
     KONFID_TRY(
-        Blocks::Change(txn, audit, who, *subject, details.fields, true, "request:" + id, now));
+        Blocks::Change(txn, audit, who, *subject, details.fields, true, id, "request:" + id, now));
   view.history.push_back({now, to});
   row->state = std::string(domain::RequestStateName(to));
   row->open = domain::IsOpen(to);

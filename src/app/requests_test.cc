@@ -239,6 +239,27 @@ TEST_F(RequestsTest, ABlockingRequestBlocksUntilStaffLiftIt) {
   EXPECT_TRUE(Read("support"));
 }
 
+// Each block has its holder: closing a rectification lifts its own hold of a field and not a
+// block staff (or another rectification) still hold of it; a staff lift leaves a claim's hold.
+TEST_F(RequestsTest, ClosingARectificationLiftsOnlyItsOwnBlock) {
+  ASSERT_TRUE(File(RequestKind::kBlocking, {.fields = {"surname"}}));
+  auto first = File(RequestKind::kRectification, {.fields = {"surname", "name"}});
+  auto second = File(RequestKind::kRectification, {.fields = {"name"}});
+  ASSERT_TRUE(first && second);
+  ASSERT_TRUE(Move(first->id, RequestState::kDone));
+  auto read = Read("registration");  // surname: staff's block; name: the second claim's
+  ASSERT_FALSE(read);
+  EXPECT_EQ(read.error().reason(), "blocked");
+
+  auto lifted = Call<domain::Blocked>(
+      [&](auto cb) { uc_->blocks.Unblock(admin_, subject_, {"surname"}, cb); });
+  ASSERT_TRUE(lifted) << lifted.error().message();
+  EXPECT_EQ(lifted->fields, (std::set<std::string>{"name"}));  // the open claim's hold stays
+  EXPECT_FALSE(Read("registration"));
+  ASSERT_TRUE(Move(second->id, RequestState::kRefused, "the name is right"));
+  EXPECT_TRUE(Read("registration"));
+}
+
 TEST_F(RequestsTest, TheQueueFiltersPagesAndShowsWhatIsOverdue) {
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(File(RequestKind::kAccess));
   ASSERT_TRUE(File(RequestKind::kErasure));

@@ -28,6 +28,54 @@ std::string FormatBlocked(const Blocked& blocked) {
   return out;
 }
 
+namespace {
+
+bool IsRequestId(std::string_view s) {
+  if (s.size() != 32) return false;
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+void Merge(Blocked& into, const Blocked& from) {
+  into.all = into.all || from.all;
+  into.fields.insert(from.fields.begin(), from.fields.end());
+  if (into.all) into.fields.clear();
+}
+
+}  // namespace
+
+Blocked BlockHolds::Effective() const {
+  Blocked out = staff;
+  for (const auto& [id, held] : requests) Merge(out, held);
+  return out;
+}
+
+BlockHolds ParseBlockHolds(std::string_view text) {
+  BlockHolds out;
+  while (!text.empty()) {
+    size_t semi = text.find(';');
+    std::string_view hold = text.substr(0, semi);
+    size_t eq = hold.find('=');
+    std::string_view id = eq == std::string_view::npos ? "" : hold.substr(0, eq);
+    Blocked scope = ParseBlocked(eq == std::string_view::npos ? hold : hold.substr(eq + 1));
+    if (!scope.empty()) Merge(IsRequestId(id) ? out.requests[std::string(id)] : out.staff, scope);
+    if (semi == std::string_view::npos) break;
+    text.remove_prefix(semi + 1);
+  }
+  return out;
+}
+
+std::string FormatBlockHolds(const BlockHolds& holds) {
+  std::string out = FormatBlocked(holds.staff);
+  for (const auto& [id, held] : holds.requests) {
+    if (held.empty()) continue;
+    if (!out.empty()) out += ';';
+    out += id + "=" + FormatBlocked(held);
+  }
+  return out;
+}
+
 std::optional<std::string> FirstBlocked(const Blocked& blocked,
                                         const std::vector<std::string>& fields) {
   if (blocked.all) return fields.empty() ? std::string("*") : fields.front();

@@ -1,11 +1,21 @@
 // What of a subject is blocked (152-FZ Art. 3(10), 21; GDPR Art. 18): kept, but not processed
-// until a staff decision lifts it (app/blocks.h says which reads and sends refuse it). Stored as
-// the subjects table's `blocked` text. Pure functions.
+// until the block is lifted (app/blocks.h says which reads and sends refuse it). Each block has
+// a holder: staff (a staff decision, or a blocking request, which staff alone lift) or one
+// rectification request (the claimed fields, held while the claim is checked and lifted when
+// that request closes, whatever other blocks the fields have). Stored as the subjects table's
+// `blocked` text. Pure functions.
 //
-// Grammar:
-//   blocked = "" / "*" / field *( "," field )     ; field names sorted, unique
+// Grammar (ABNF, RFC 5234):
+//   blocked    = "" / hold *( ";" hold )
+//   hold       = [ request-id "=" ] scope     ; an id: that rectification's; none: staff's
+//   scope      = "*" / field *( "," field )   ; "*": the whole subject; fields sorted, unique
+//   request-id = 32( DIGIT / %x61-66 )        ; lower-case hex
+//   field      = 1*( ALPHA / DIGIT / "_" )
+// Holds are written staff's first, then by request id; a text of the column's first version
+// ("*" or fields alone) reads as one staff hold.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -21,8 +31,23 @@ struct Blocked {
   bool operator==(const Blocked&) const = default;
 };
 
-Blocked ParseBlocked(std::string_view text);
+// A subject's blocks by holder.
+struct BlockHolds {
+  Blocked staff;                            // until staff lift it
+  std::map<std::string, Blocked> requests;  // by rectification request id, while it is open
+  // Everything blocked, whoever holds it.
+  Blocked Effective() const;
+  bool operator==(const BlockHolds&) const = default;
+};
+
+// A scope ("*" or fields) and back.
+Blocked ParseBlocked(std::string_view scope);
 std::string FormatBlocked(const Blocked& blocked);
+
+// The column's text and back. An unreadable hold (a request id that is not one) is taken as
+// staff's, so that no block is ever lost by reading it.
+BlockHolds ParseBlockHolds(std::string_view text);
+std::string FormatBlockHolds(const BlockHolds& holds);
 
 // The first of `fields` that `blocked` covers (any of them when the whole subject is
 // blocked); nullopt when none is.

@@ -17,6 +17,36 @@ TEST(BlockingTest, RoundTripsThroughItsGrammar) {
   EXPECT_EQ(ParseBlocked(FormatBlocked(some)), some);
 }
 
+TEST(BlockingTest, HoldsRoundTripAndJoinInTheirEffect) {
+  const std::string a(32, 'a'), b(32, 'b');
+  BlockHolds holds;
+  holds.staff = ParseBlocked("surname");
+  holds.requests[b] = ParseBlocked("name");
+  holds.requests[a] = ParseBlocked("name,phone");
+  std::string text = FormatBlockHolds(holds);
+  EXPECT_EQ(text, "surname;" + a + "=name,phone;" + b + "=name");
+  EXPECT_EQ(ParseBlockHolds(text), holds);
+  EXPECT_EQ(holds.Effective().fields, (std::set<std::string>{"name", "phone", "surname"}));
+  holds.requests[b] = ParseBlocked("*");
+  EXPECT_TRUE(holds.Effective().all);
+  EXPECT_TRUE(holds.Effective().fields.empty());
+  // No staff hold: the text starts with a claim.
+  BlockHolds claim_only;
+  claim_only.requests[a] = ParseBlocked("phone");
+  EXPECT_EQ(FormatBlockHolds(claim_only), a + "=phone");
+  EXPECT_EQ(FormatBlockHolds(BlockHolds()), "");
+  EXPECT_TRUE(ParseBlockHolds("").Effective().empty());
+}
+
+TEST(BlockingTest, TheFirstVersionsTextAndBadIdsReadAsStaffHolds) {
+  EXPECT_EQ(ParseBlockHolds("surname,phone").staff, ParseBlocked("phone,surname"));
+  EXPECT_TRUE(ParseBlockHolds("*").staff.all);
+  // A hold whose id is not a request id is never dropped: it becomes staff's.
+  BlockHolds odd = ParseBlockHolds("xyz=phone;" + std::string(32, 'A') + "=name");
+  EXPECT_TRUE(odd.requests.empty());
+  EXPECT_EQ(odd.staff.fields, (std::set<std::string>{"name", "phone"}));
+}
+
 TEST(BlockingTest, FirstBlockedNamesTheFieldThatStopsARead) {
   Blocked some = ParseBlocked("phone,surname");
   EXPECT_EQ(FirstBlocked(some, {"email", "name"}), std::nullopt);

@@ -108,7 +108,7 @@ json::object RequestJson(const app::RequestView& r) {
 json::object AccessReplyJson(const app::AccessReply& reply) {
   const domain::TenantPolicy& policy = *reply.policy;
   json::array data, consents, events, requests, disclosures, cross_border, processors;
-  domain::Blocked blocked = domain::ParseBlocked(reply.blocked);
+  domain::Blocked blocked = domain::ParseBlockHolds(reply.blocked).Effective();
   for (const auto& spec : policy.catalogue.fields()) {
     auto it = reply.data.find(spec.name);
     if (it == reply.data.end()) continue;
@@ -160,7 +160,7 @@ text::AccessFacts AccessFactsOf(const app::AccessReply& reply) {
     auto it = reply.data.find(spec.name);
     if (it != reply.data.end()) f.data.push_back({spec.name, it->second});
   }
-  domain::Blocked blocked = domain::ParseBlocked(reply.blocked);
+  domain::Blocked blocked = domain::ParseBlockHolds(reply.blocked).Effective();
   if (blocked.all) f.blocked = {"*"};
   for (const auto& b : blocked.fields) f.blocked.push_back(b);
   for (const auto& [purpose, st] : reply.consents)
