@@ -53,6 +53,7 @@ struct ApiKeyRow {
   std::string role;
   UnixMicros created_at = 0;
   UnixMicros revoked_at = 0;  // 0 while the key is valid
+  std::string recipient;      // the policy's recipient the key is bound to; empty: none
 };
 
 struct AuditHead {
@@ -188,6 +189,29 @@ struct OtpCodeRow {
   UnixMicros used_at = 0;  // 0 while unused
 };
 
+// One subject's data disclosed to one of the policy's recipients or to an authority
+// (app/disclosures.h). Names of fields only, never their values.
+struct DisclosureRow {
+  std::string tenant;
+  std::string id;  // 32 hex, ordered by time
+  std::string subject;
+  std::string recipient;  // the policy's recipient id; empty for an authority
+  std::string purpose;    // empty for an authority
+  std::string fields;     // comma-separated names
+  std::string ground;     // domain::DisclosureGroundName
+  Bytes sealed;  // an authority's name and document, sealed under the subject's key; or empty
+  std::string actor;
+  UnixMicros created_at = 0;
+};
+
+// Which disclosures a list holds. Empty strings match everything.
+struct DisclosureFilter {
+  std::string subject;
+  std::string recipient;
+  std::string after;  // keyset paging: ids after this one
+  size_t limit = 50;
+};
+
 class Transaction {
  public:
   virtual ~Transaction() = default;  // rolls back unless committed
@@ -320,6 +344,11 @@ class Transaction {
   virtual Result<std::vector<std::pair<std::string, uint64_t>>> CountOverdueRequests(
       const std::string& tenant, const std::string& today) = 0;
   virtual Result<uint64_t> CountRequestsWithoutTerm(const std::string& tenant) = 0;
+
+  // Disclosures, oldest first. InsertDisclosure: Conflict when the id exists.
+  virtual Status InsertDisclosure(const DisclosureRow& row) = 0;
+  virtual Result<std::vector<DisclosureRow>> ListDisclosures(const std::string& tenant,
+                                                             const DisclosureFilter& filter) = 0;
 
   // One-time codes. InsertOtpCode: Conflict when the id exists. CountOtpCodes: the codes sent
   // to an address since `since`. AddOtpTry counts a wrong code and returns the tries so far.

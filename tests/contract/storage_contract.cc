@@ -453,7 +453,7 @@ TEST_P(StorageContract, ApiKeysAndMeta) {
 
 TEST_P(StorageContract, ApiKeysAreListedPerTenantAndRevokedOnce) {
   auto t = Begin(*storage_);
-  ASSERT_TRUE(t->InsertApiKey({"demo", "k2", B({2}), "support", 7}));
+  ASSERT_TRUE(t->InsertApiKey({"demo", "k2", B({2}), "processor", 7, 0, "mailer"}));
   ASSERT_TRUE(t->InsertApiKey({"demo", "k1", B({1}), "admin", 5}));
   ASSERT_TRUE(t->InsertApiKey({"other", "k3", B({3}), "admin", 6}));
   EXPECT_FALSE(*t->RevokeApiKey("other", "k1", 9));  // not that tenant's
@@ -469,7 +469,10 @@ TEST_P(StorageContract, ApiKeysAreListedPerTenantAndRevokedOnce) {
   EXPECT_EQ((*keys)[0].revoked_at, 9);
   EXPECT_EQ((*keys)[1].key_id, "k2");
   EXPECT_EQ((*keys)[1].revoked_at, 0);
-  EXPECT_EQ((*keys)[1].role, "support");
+  EXPECT_EQ((*keys)[1].role, "processor");
+  EXPECT_EQ((*keys)[1].recipient, "mailer");  // the recipient a key is bound to
+  EXPECT_EQ((*keys)[0].recipient, "");
+  EXPECT_EQ((**t->FindApiKey("k2")).recipient, "mailer");
   EXPECT_EQ((**t->FindApiKey("k1")).revoked_at, 9);
   EXPECT_EQ(t->ListApiKeys("nobody")->size(), 0u);
 }

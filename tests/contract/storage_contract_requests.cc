@@ -1,4 +1,4 @@
-// The storage contract of data-subject requests, one-time codes and blocking.
+// The storage contract of data-subject requests, one-time codes, blocking and disclosures.
 #include <string>
 #include <tuple>
 
@@ -176,6 +176,49 @@ TEST_P(StorageContract, SubjectsAreBlockedAndUnblocked) {
   EXPECT_TRUE(*t->SetSubjectBlocked("demo", "s1", "", 30));
   EXPECT_EQ((*t->FindSubject("demo", "s1"))->blocked, "");
   ASSERT_TRUE(t->Commit());
+}
+
+}  // namespace konfid::contract
+
+namespace konfid::contract {
+
+TEST_P(StorageContract, DisclosuresReadBackFilteredAndPaged) {
+  auto t = Begin(*storage_);
+  ports::DisclosureRow d{"demo",       "d1",      "s1", "mailer",    "newsletter",
+                         "name,email", "consent", {},   "apikey:k1", 100};
+  ASSERT_TRUE(t->InsertDisclosure(d));
+  ASSERT_TRUE(t->Savepoint());
+  EXPECT_EQ(t->InsertDisclosure(d).error().code(), ErrorCode::kConflict);
+  ASSERT_TRUE(t->RollbackToSavepoint());
+  ASSERT_TRUE(t->InsertDisclosure({"demo", "d2", "s2", "", "", "surname", "authority_request",
+                                   B({1, 2, 3}), "apikey:k1", 200}));
+  ASSERT_TRUE(t->InsertDisclosure(
+      {"demo", "d3", "s1", "payments", "registration", "email", "contract", {}, "apikey:k2", 300}));
+  ASSERT_TRUE(t->InsertDisclosure(
+      {"other", "d4", "s1", "mailer", "newsletter", "email", "consent", {}, "apikey:k9", 400}));
+  ASSERT_TRUE(t->Commit());
+
+  t = Begin(*storage_, false);
+  auto all = *t->ListDisclosures("demo", {});
+  ASSERT_EQ(all.size(), 3u);  // not the other tenant's
+  const auto& got = all[0];
+  EXPECT_EQ(std::tie(got.tenant, got.id, got.subject, got.recipient, got.purpose, got.fields,
+                     got.ground, got.sealed, got.actor, got.created_at),
+            std::tie(d.tenant, d.id, d.subject, d.recipient, d.purpose, d.fields, d.ground,
+                     d.sealed, d.actor, d.created_at));
+  EXPECT_EQ(all[1].sealed, B({1, 2, 3}));
+  EXPECT_EQ(all[1].recipient, "");
+  auto of_s1 = *t->ListDisclosures("demo", {.subject = "s1"});
+  ASSERT_EQ(of_s1.size(), 2u);
+  EXPECT_EQ(of_s1[0].id, "d1");
+  EXPECT_EQ(of_s1[1].id, "d3");
+  auto to_mailer = *t->ListDisclosures("demo", {.recipient = "mailer"});
+  ASSERT_EQ(to_mailer.size(), 1u);
+  EXPECT_EQ(to_mailer[0].id, "d1");
+  auto page = *t->ListDisclosures("demo", {.after = "d1", .limit = 1});
+  ASSERT_EQ(page.size(), 1u);
+  EXPECT_EQ(page[0].id, "d2");
+  EXPECT_TRUE(t->ListDisclosures("demo", {.subject = "nobody"})->empty());
 }
 
 }  // namespace konfid::contract

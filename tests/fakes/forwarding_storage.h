@@ -179,6 +179,13 @@ class ForwardingTransaction : public ports::Transaction {
   Result<uint64_t> CountRequestsWithoutTerm(const std::string& tenant) override {
     return inner_->CountRequestsWithoutTerm(tenant);
   }
+  Status InsertDisclosure(const ports::DisclosureRow& row) override {
+    return inner_->InsertDisclosure(row);
+  }
+  Result<std::vector<ports::DisclosureRow>> ListDisclosures(
+      const std::string& tenant, const ports::DisclosureFilter& filter) override {
+    return inner_->ListDisclosures(tenant, filter);
+  }
   Status InsertOtpCode(const ports::OtpCodeRow& row) override { return inner_->InsertOtpCode(row); }
   Result<std::optional<ports::OtpCodeRow>> FindOtpCode(const std::string& tenant,
                                                        const std::string& id) override {

@@ -78,10 +78,11 @@ ports::AuditCheckpointRow AuditCheckpointFrom(const Row& row, const std::string&
 }
 
 // Column 0 is whichever of tenant_id and key_id the caller did not know (and passes on as
-// row.Text(0)); then secret_hash, role, created_at, revoked_at.
+// row.Text(0)); then secret_hash, role, created_at, revoked_at, recipient.
 template <typename Row>
 ports::ApiKeyRow ApiKeyFrom(const Row& row, std::string tenant, std::string key_id) {
-  return {std::move(tenant), std::move(key_id), row.Blob(1), row.Text(2), row.Int(3), row.Int(4)};
+  return {std::move(tenant), std::move(key_id), row.Blob(1), row.Text(2),
+          row.Int(3),        row.Int(4),        row.Text(5)};
 }
 
 // version, effective_at, published_at, text_hash, material, changes, source.
@@ -147,6 +148,17 @@ ports::RequestRow RequestFrom(const Row& row) {
   return {row.Text(0),     row.Text(1), row.Text(2), row.Text(3), row.Text(4),
           row.Int(5) != 0, row.Text(6), row.Text(7), row.Text(8), row.Blob(9),
           row.Text(10),    row.Int(11), row.Int(12)};
+}
+
+#define KONFID_DISCLOSURE_COLUMNS                                                     \
+  "tenant_id, disclosure_id, subject_id, recipient, purpose, fields, ground, sealed," \
+  " actor, created_at"
+
+// KONFID_DISCLOSURE_COLUMNS.
+template <typename Row>
+ports::DisclosureRow DisclosureFrom(const Row& row) {
+  return {row.Text(0), row.Text(1), row.Text(2), row.Text(3), row.Text(4),
+          row.Text(5), row.Text(6), row.Blob(7), row.Text(8), row.Int(9)};
 }
 
 #define KONFID_OTP_COLUMNS                                                                  \

@@ -70,13 +70,13 @@ constexpr Entry kShared[] = {
      " ORDER BY time DESC, seq DESC LIMIT $2"},
 
     {Stmt::kInsertApiKey,
-     "INSERT INTO api_keys (tenant_id, key_id, secret_hash, role, created_at)"
-     " VALUES ($1, $2, $3, $4, $5)"},
+     "INSERT INTO api_keys (tenant_id, key_id, secret_hash, role, created_at, recipient)"
+     " VALUES ($1, $2, $3, $4, $5, $6)"},
     {Stmt::kFindApiKey,
-     "SELECT tenant_id, secret_hash, role, created_at, revoked_at FROM api_keys"
+     "SELECT tenant_id, secret_hash, role, created_at, revoked_at, recipient FROM api_keys"
      " WHERE key_id = $1"},
     {Stmt::kListApiKeys,
-     "SELECT key_id, secret_hash, role, created_at, revoked_at FROM api_keys"
+     "SELECT key_id, secret_hash, role, created_at, revoked_at, recipient FROM api_keys"
      " WHERE tenant_id = $1 ORDER BY created_at, key_id"},
     {Stmt::kRevokeApiKey,
      "UPDATE api_keys SET revoked_at = $1"
@@ -178,6 +178,14 @@ constexpr Entry kShared[] = {
      " GROUP BY kind ORDER BY kind"},
     {Stmt::kCountRequestsWithoutTerm,
      "SELECT count(*) FROM requests WHERE tenant_id = $1 AND open = 1 AND due_on = ''"},
+    {Stmt::kInsertDisclosure, "INSERT INTO disclosures (" KONFID_DISCLOSURE_COLUMNS
+                              ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"},
+    // As kListRequests: each optional filter bound twice. A subject's list goes by the index on
+    // (tenant, subject), a recipient's by (tenant, recipient).
+    {Stmt::kListDisclosures, "SELECT " KONFID_DISCLOSURE_COLUMNS
+                             " FROM disclosures WHERE tenant_id = $1 AND disclosure_id > $2"
+                             " AND ($3 = '' OR subject_id = $4) AND ($5 = '' OR recipient = $6)"
+                             " ORDER BY disclosure_id LIMIT $7"},
     {Stmt::kInsertOtpCode,
      "INSERT INTO otp_codes (" KONFID_OTP_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"},
     {Stmt::kFindOtpCode,

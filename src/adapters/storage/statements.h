@@ -81,6 +81,9 @@ enum class Stmt {
   kListSubjectRequests,
   kCountOverdueRequests,
   kCountRequestsWithoutTerm,
+  // disclosures
+  kInsertDisclosure,
+  kListDisclosures,
   kInsertOtpCode,
   kFindOtpCode,
   kCountOtpCodes,

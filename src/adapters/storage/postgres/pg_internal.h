@@ -339,6 +339,9 @@ class PgTransaction final : public ports::Transaction {
   Result<std::vector<std::pair<std::string, uint64_t>>> CountOverdueRequests(
       const std::string& tenant, const std::string& today) override;
   Result<uint64_t> CountRequestsWithoutTerm(const std::string& tenant) override;
+  Status InsertDisclosure(const ports::DisclosureRow& row) override;
+  Result<std::vector<ports::DisclosureRow>> ListDisclosures(
+      const std::string& tenant, const ports::DisclosureFilter& filter) override;
   Status InsertOtpCode(const ports::OtpCodeRow& r) override;
   Result<std::optional<ports::OtpCodeRow>> FindOtpCode(const std::string& tenant,
                                                        const std::string& id) override;

@@ -1,5 +1,5 @@
-// The PostgreSQL statements of data-subject requests, one-time codes and blocking (texts and
-// row mapping shared: statements.cc, rows.h).
+// The PostgreSQL statements of data-subject requests, one-time codes, blocking and disclosures
+// (texts and row mapping shared: statements.cc, rows.h).
 #include "adapters/storage/postgres/pg_internal.h"
 
 namespace konfid::adapters::pg_internal {
@@ -53,6 +53,20 @@ Result<std::vector<std::pair<std::string, uint64_t>>> PgTransaction::CountOverdu
 Result<uint64_t> PgTransaction::CountRequestsWithoutTerm(const std::string& tenant) {
   KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kCountRequestsWithoutTerm, {tenant}));
   return static_cast<uint64_t>(Int(r.get(), 0, 0));
+}
+
+Status PgTransaction::InsertDisclosure(const ports::DisclosureRow& r) {
+  return X(Stmt::kInsertDisclosure, {r.tenant, r.id, r.subject, r.recipient, r.purpose, r.fields,
+                                     r.ground, r.sealed, r.actor, r.created_at});
+}
+
+Result<std::vector<ports::DisclosureRow>> PgTransaction::ListDisclosures(
+    const std::string& tenant, const ports::DisclosureFilter& f) {
+  KONFID_ASSIGN_OR_RETURN(
+      auto r,
+      Q(Stmt::kListDisclosures, {tenant, f.after, f.subject, f.subject, f.recipient, f.recipient,
+                                 static_cast<int64_t>(std::min<size_t>(f.limit, INT64_MAX))}));
+  return All(r.get(), [](const PgRow& row) { return DisclosureFrom(row); });
 }
 
 Status PgTransaction::InsertOtpCode(const ports::OtpCodeRow& r) {

@@ -145,7 +145,8 @@ Status PgTransaction::ScanAudit(const std::string& tenant,
 }
 
 Status PgTransaction::InsertApiKey(const ports::ApiKeyRow& r) {
-  return X(Stmt::kInsertApiKey, {r.tenant, r.key_id, r.secret_hash, r.role, r.created_at});
+  return X(Stmt::kInsertApiKey,
+           {r.tenant, r.key_id, r.secret_hash, r.role, r.created_at, r.recipient});
 }
 
 Result<std::optional<ports::ApiKeyRow>> PgTransaction::FindApiKey(const std::string& key_id) {

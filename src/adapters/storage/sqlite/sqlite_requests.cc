@@ -1,5 +1,5 @@
-// The SQLite statements of data-subject requests, one-time codes and blocking (texts and row
-// mapping shared: statements.cc, rows.h).
+// The SQLite statements of data-subject requests, one-time codes, blocking and disclosures (texts
+// and row mapping shared: statements.cc, rows.h).
 #include "adapters/storage/sqlite/sqlite_internal.h"
 
 namespace konfid::adapters::sqlite_internal {
@@ -57,6 +57,20 @@ Result<uint64_t> SqliteTransaction::CountRequestsWithoutTerm(const std::string& 
   KONFID_ASSIGN_OR_RETURN(
       auto n, One(s, [](const SqliteRow& row) { return static_cast<uint64_t>(row.Int(0)); }));
   return n.value_or(0);
+}
+
+Status SqliteTransaction::InsertDisclosure(const ports::DisclosureRow& r) {
+  return Write(Stmt::kInsertDisclosure, r.tenant, r.id, r.subject, r.recipient, r.purpose, r.fields,
+               r.ground, r.sealed, r.actor, r.created_at);
+}
+
+Result<std::vector<ports::DisclosureRow>> SqliteTransaction::ListDisclosures(
+    const std::string& tenant, const ports::DisclosureFilter& f) {
+  KONFID_ASSIGN_OR_RETURN(
+      sqlite3_stmt * s,
+      Run(Stmt::kListDisclosures, tenant, f.after, f.subject, f.subject, f.recipient, f.recipient,
+          static_cast<int64_t>(std::min<size_t>(f.limit, INT64_MAX))));
+  return All(s, [](const SqliteRow& row) { return DisclosureFrom(row); });
 }
 
 Status SqliteTransaction::InsertOtpCode(const ports::OtpCodeRow& r) {

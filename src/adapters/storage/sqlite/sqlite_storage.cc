@@ -150,7 +150,8 @@ Status SqliteTransaction::ScanAudit(const std::string& tenant,
 }
 
 Status SqliteTransaction::InsertApiKey(const ports::ApiKeyRow& r) {
-  return Write(Stmt::kInsertApiKey, r.tenant, r.key_id, r.secret_hash, r.role, r.created_at);
+  return Write(Stmt::kInsertApiKey, r.tenant, r.key_id, r.secret_hash, r.role, r.created_at,
+               r.recipient);
 }
 
 Result<std::optional<ports::ApiKeyRow>> SqliteTransaction::FindApiKey(const std::string& key_id) {
