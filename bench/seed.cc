@@ -138,7 +138,7 @@ int main(int argc, char** argv) {
     if (!calendar) return fail(calendar.error());
     adapters::IcuTimeZones zones;
     app::ConsentSigner signer(kernel);
-    app::Requests requests(kernel, signer, *calendar, zones);
+    app::Requests requests(kernel, signer, mail, *calendar, zones);
     auto active = kernel.Active(tenant);
     if (!active) return fail(Error(ErrorCode::kNotFound, "tenant is not configured"));
     const domain::FieldSpec* spec = active->policy->catalogue.Find("email");

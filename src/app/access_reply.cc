@@ -40,6 +40,7 @@ Result<AccessReply> AccessReplies::BuildIn(ports::Transaction& txn, AuditWriter&
   reply.consents =
       domain::DeriveConsents(reply.consent_events, *active.policy, now, active.consent_epochs);
   KONFID_ASSIGN_OR_RETURN(reply.requests, requests_.ForSubject(txn, active, row, now));
+  KONFID_ASSIGN_OR_RETURN(reply.disclosures, disclosures_.OfSubject(txn, row.tenant, row.id, &row));
   KONFID_TRY(audit.Append(MakeEvent(who, Operation::kExtract, row.id, internal::Keys(reply.data),
                                     Outcome::kOk, "access_reply")));
   return reply;

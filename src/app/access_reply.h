@@ -1,7 +1,7 @@
 // AccessReplies: the answer to a subject's access request (152-FZ Art. 14(7); GDPR Art. 15):
 // everything the vault holds about one subject, decrypted, with the policy in force that says
 // why and how it is processed, the consent ledger, the subject's requests and the disclosures
-// made (the list stays empty until disclosures are recorded). Every field held appears, also
+// made to recipients and authorities. Every field held appears, also
 // one that no purpose may read today: it is held, so it is disclosed. Blocking does not hide
 // data from its own subject.
 //
@@ -16,19 +16,12 @@
 #include <string>
 #include <vector>
 
+#include "app/disclosures.h"
 #include "app/kernel.h"
 #include "app/requests.h"
 #include "domain/consent.h"
 
 namespace konfid::app {
-
-// One recorded disclosure of the subject's data to a recipient.
-struct Disclosure {
-  std::string recipient;  // the policy's recipient id
-  std::vector<std::string> fields;
-  std::string purpose;
-  UnixMicros time = 0;
-};
 
 struct AccessReply {
   std::string tenant;
@@ -44,7 +37,7 @@ struct AccessReply {
   std::map<std::string, domain::ConsentState> consents;  // per consent-based purpose
   std::vector<domain::ConsentEvent> consent_events;      // oldest first
   std::vector<RequestView> requests;                     // oldest first, with details
-  std::vector<Disclosure> disclosures;
+  std::vector<DisclosureView> disclosures;               // oldest first (app/disclosures.h)
 };
 
 // The purposes of the policy that use at least one field the subject's data holds.
@@ -53,7 +46,8 @@ std::vector<const domain::Purpose*> PurposesHeld(const AccessReply& reply);
 class AccessReplies {
  public:
   // Each reference outlives the use case.
-  AccessReplies(Kernel& kernel, const Requests& requests) : k_(kernel), requests_(requests) {}
+  AccessReplies(Kernel& kernel, const Requests& requests, const Disclosures& disclosures)
+      : k_(kernel), requests_(requests), disclosures_(disclosures) {}
 
   // Staff build the reply to answer a request received by letter, email or in person.
   // Permission kRequestsManage. NotFound for an unknown subject.
@@ -67,6 +61,7 @@ class AccessReplies {
  private:
   Kernel& k_;
   const Requests& requests_;
+  const Disclosures& disclosures_;
 };
 
 }  // namespace konfid::app

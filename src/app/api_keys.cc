@@ -26,7 +26,14 @@ Bytes ApiKeys::HashSecret(std::string_view key_id, std::string_view secret) {
   return crypto_.Hash(AsBytes(message));
 }
 
-Result<NewApiKey> ApiKeys::Create(const std::string& tenant, Role role, const std::string& actor) {
+Result<NewApiKey> ApiKeys::Create(const std::string& tenant, Role role, const std::string& actor,
+                                  const std::string& recipient) {
+  if ((role == Role::kProcessor) == recipient.empty())
+    return Fail(Error(ErrorCode::kInvalidArgument,
+                      role == Role::kProcessor
+                          ? "a processor's key is bound to a recipient of the policy: name it"
+                          : "only a processor's key is bound to a recipient")
+                    .WithReason("recipient_required"));
   Bytes id(kIdHex / 2), secret(kSecretHex / 2);
   crypto_.RandomBytes(id);
   crypto_.RandomBytes(secret);
@@ -39,10 +46,11 @@ Result<NewApiKey> ApiKeys::Create(const std::string& tenant, Role role, const st
     return Fail(Error(ErrorCode::kNotFound, "tenant '" + tenant + "' is not configured")
                     .WithReason("tenant_not_configured"));
   std::string role_name(RoleName(role));
-  KONFID_TRY(txn->InsertApiKey(
-      {tenant, out.key_id, HashSecret(out.key_id, secret_hex), role_name, clock_.Now(), 0}));
-  KONFID_TRY(log_.Append(
-      *txn, {tenant, actor, kApiKeyCreatedOp, "apikey:" + out.key_id + " role:" + role_name}));
+  KONFID_TRY(txn->InsertApiKey({tenant, out.key_id, HashSecret(out.key_id, secret_hex), role_name,
+                                clock_.Now(), 0, recipient}));
+  std::string what = "apikey:" + out.key_id + " role:" + role_name;
+  if (!recipient.empty()) what += " recipient:" + recipient;
+  KONFID_TRY(log_.Append(*txn, {tenant, actor, kApiKeyCreatedOp, what}));
   KONFID_TRY(txn->Commit());
   return out;
 }
@@ -52,7 +60,7 @@ Result<std::vector<ApiKeyInfo>> ApiKeys::List(const std::string& tenant) {
   KONFID_ASSIGN_OR_RETURN(auto rows, txn->ListApiKeys(tenant));
   std::vector<ApiKeyInfo> out;
   for (const auto& r : rows)
-    out.push_back({r.key_id, r.tenant, r.role, r.created_at, r.revoked_at});
+    out.push_back({r.key_id, r.tenant, r.role, r.created_at, r.revoked_at, r.recipient});
   return out;
 }
 
@@ -102,7 +110,7 @@ Result<Actor> ApiKeys::Authenticate(std::string_view token) {
   }
   auto role = ParseRole(row->role);
   if (!role) return Fail(BadKey());
-  Actor actor{row->tenant, "apikey:" + key_id, *role};
+  Actor actor{row->tenant, "apikey:" + key_id, *role, row->recipient};
   std::lock_guard lock(mu_);
   cache_[key_id] = Known{row->secret_hash, actor, now};
   return actor;

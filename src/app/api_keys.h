@@ -32,6 +32,7 @@ struct ApiKeyInfo {
   std::string role;
   UnixMicros created_at = 0;
   UnixMicros revoked_at = 0;  // 0 while valid
+  std::string recipient;      // a processor's key: the recipient it is bound to
 };
 
 class ApiKeys {
@@ -44,7 +45,12 @@ class ApiKeys {
 
   // Stores a new key for `tenant` with `role`; `actor` ("system:cli", "apikey:<id>") is
   // audited. NotFound (reason tenant_not_configured) when the database has no such tenant.
-  Result<NewApiKey> Create(const std::string& tenant, Role role, const std::string& actor);
+  // A processor's key is bound to `recipient`, a recipient of the policy (the caller checks
+  // that it is declared), and reads only its projection (app/disclosures.h);
+  // InvalidArgument (recipient_required) for a processor key without one, or for a recipient
+  // given to another role.
+  Result<NewApiKey> Create(const std::string& tenant, Role role, const std::string& actor,
+                           const std::string& recipient = {});
   // The tenant's keys, revoked ones included, oldest first.
   Result<std::vector<ApiKeyInfo>> List(const std::string& tenant);
   // Revokes one of the tenant's keys. NotFound (reason no_such_api_key) when the tenant has

@@ -31,6 +31,20 @@ Status Blocks::CheckFields(const domain::TenantPolicy& policy,
   return Ok();
 }
 
+Result<std::vector<std::string>> Blocks::Released(const ports::SubjectRow& row,
+                                                  const std::vector<std::string>& asked,
+                                                  const domain::Blocked& after) {
+  if (after.all) return std::vector<std::string>();
+  std::vector<std::string> fields = asked;
+  if (asked.size() == 1 && asked[0] == "*") {
+    KONFID_ASSIGN_OR_RETURN(fields, internal::SealedFieldNames(row.fields));
+  }
+  std::vector<std::string> out;
+  for (auto& f : fields)
+    if (!after.fields.contains(f)) out.push_back(std::move(f));
+  return out;
+}
+
 Result<domain::Blocked> Blocks::Change(ports::Transaction& txn, AuditWriter& audit,
                                        const Actor& who, const ports::SubjectRow& row,
                                        const std::vector<std::string>& fields, bool lift,
@@ -88,11 +102,19 @@ void Blocks::Run(const Actor& actor, const std::string& subject, std::vector<std
   Actor who = actor;
   auto names = std::make_shared<std::vector<std::string>>(std::move(fields));
   k_.committer().Submit(
-      [who, subject, names, lift, out, now = k_.clock().Now()](ports::Transaction& txn,
-                                                               AuditWriter& audit) -> Status {
+      [this, who, subject, names, lift, out, policy, now = k_.clock().Now()](
+          ports::Transaction& txn, AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, subject));
         if (!row) return Fail(internal::NoSubject());
         KONFID_ASSIGN_OR_RETURN(*out, Change(txn, audit, who, *row, *names, lift, "", "", now));
+        std::vector<std::string> told = *names;
+        if (lift) {
+          KONFID_ASSIGN_OR_RETURN(told, Released(*row, *names, *out));
+        }
+        KONFID_TRY(notices_.Queue(txn, audit, *policy, who.tenant, subject,
+                                  lift ? DataChange::kUnrestricted : DataChange::kRestricted, told,
+                                  now));
+        return Ok();
         return Ok();
       },
       [who, subject, names, op](ports::Transaction&, AuditWriter& audit, const Error& e) {

@@ -13,23 +13,26 @@
 #include <vector>
 
 #include "app/kernel.h"
+#include "app/recipient_notices.h"
 #include "domain/blocking.h"
 
 namespace konfid::app {
 
 class Blocks {
  public:
-  // `kernel` outlives the use case.
-  explicit Blocks(Kernel& kernel) : k_(kernel) {}
+  // Each reference outlives the use case.
+  Blocks(Kernel& kernel, MailComposer& mail) : k_(kernel), notices_(mail) {}
 
   // Blocks `fields` of the subject, or the whole subject when `fields` is {"*"}; returns what
-  // is blocked afterwards. Permission kSubjectsBlock. NotFound for an unknown subject;
+  // is blocked afterwards, and tells the recipients that received them
+  // (app/recipient_notices.h). Permission kSubjectsBlock. NotFound for an unknown subject;
   // InvalidArgument (unknown_field) for a field the policy does not declare, (invalid_value)
   // for no field at all.
   void Block(const Actor& actor, const std::string& subject, std::vector<std::string> fields,
              Callback<domain::Blocked> done);
   // Lifts staff's block of `fields`, or all of staff's blocks when `fields` is {"*"}; a
-  // rectification's block of its fields stays until that request closes.
+  // rectification's block of its fields stays until that request closes. The recipients of
+  // the fields no block holds any more are told.
   void Unblock(const Actor& actor, const std::string& subject, std::vector<std::string> fields,
                Callback<domain::Blocked> done);
 
@@ -44,6 +47,11 @@ class Blocks {
                                         const std::vector<std::string>& fields, bool lift,
                                         const std::string& holder, const std::string& reason,
                                         UnixMicros now);
+  // Of `asked` ({"*"}: every field of `row`), the fields no block holds any more once `after`
+  // is what is blocked: those whose recipients are told the restriction is lifted.
+  static Result<std::vector<std::string>> Released(const ports::SubjectRow& row,
+                                                   const std::vector<std::string>& asked,
+                                                   const domain::Blocked& after);
   // InvalidArgument unless `fields` is {"*"} or names fields of the policy's catalogue.
   static Status CheckFields(const domain::TenantPolicy& policy,
                             const std::vector<std::string>& fields);
@@ -53,6 +61,7 @@ class Blocks {
            bool lift, Callback<domain::Blocked> done);
 
   Kernel& k_;
+  RecipientNotices notices_;
 };
 
 // Conflict, reason `blocked`: the subject or `field` is blocked.

@@ -37,6 +37,9 @@ struct Actor {
   std::string tenant;
   std::string id;  // "apikey:<key id>", or "link:…", "system:…" for the visitor's links and jobs
   Role role = Role::kAnalyst;
+  // The policy's recipient a processor's key is bound to: it reads that recipient's
+  // projection only (app/disclosures.h). Empty for every other key.
+  std::string recipient;
 };
 
 template <typename T>

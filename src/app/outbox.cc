@@ -14,15 +14,7 @@ namespace {
 constexpr int64_t kClaimMicros = 120'000'000;  // longer than an SMTP timeout
 
 // lp(from) lp(to) lp(message): the payload's layout (MailComposer::Payload writes it).
-bool ReadPart(std::string_view& in, std::string& out) {
-  if (in.size() < 4) return false;
-  uint32_t n =
-      (uint8_t(in[0]) << 24) | (uint8_t(in[1]) << 16) | (uint8_t(in[2]) << 8) | uint8_t(in[3]);
-  if (in.size() - 4 < n) return false;
-  out.assign(in.substr(4, n));
-  in.remove_prefix(4 + n);
-  return true;
-}
+bool ReadPart(std::string_view& in, std::string& out) { return ReadLengthPrefixed(in, out); }
 
 }  // namespace
 

@@ -171,10 +171,14 @@ Result<bool> Requests::TakeEffect(ports::Transaction& txn, AuditWriter& audit, c
     case RequestKind::kRectification:  // blocked while the claim is checked; closed by staff
       KONFID_TRY(
           Blocks::Change(txn, audit, who, row, request.details.fields, false, id, reason, now));
+      KONFID_TRY(notices_.Queue(txn, audit, *active.policy, who.tenant, row.id,
+                                DataChange::kRestricted, request.details.fields, now));
       return false;
     case RequestKind::kBlocking:  // the block is the answer; lifting it is a staff decision
       KONFID_TRY(
           Blocks::Change(txn, audit, who, row, request.details.fields, false, "", reason, now));
+      KONFID_TRY(notices_.Queue(txn, audit, *active.policy, who.tenant, row.id,
+                                DataChange::kRestricted, request.details.fields, now));
       return true;
     case RequestKind::kObjection:
     case RequestKind::kWithdrawal: {
@@ -345,9 +349,13 @@ Result<RequestView> Requests::MoveIn(ports::Transaction& txn, AuditWriter& audit
   }
   RequestDetails details = view.details ? std::move(*view.details) : RequestDetails{};
   if (!reason.empty()) details.reason = reason;
-  if (subject && view.kind == RequestKind::kRectification && !domain::IsOpen(to))
-    KONFID_TRY(
-        Blocks::Change(txn, audit, who, *subject, details.fields, true, id, "request:" + id, now));
+  if (subject && view.kind == RequestKind::kRectification && !domain::IsOpen(to)) {
+    KONFID_ASSIGN_OR_RETURN(auto after, Blocks::Change(txn, audit, who, *subject, details.fields,
+                                                       true, id, "request:" + id, now));
+    KONFID_ASSIGN_OR_RETURN(auto released, Blocks::Released(*subject, details.fields, after));
+    KONFID_TRY(notices_.Queue(txn, audit, *active.policy, who.tenant, subject->id,
+                              DataChange::kUnrestricted, released, now));
+  }
   view.history.push_back({now, to});
   row->state = std::string(domain::RequestStateName(to));
   row->open = domain::IsOpen(to);

@@ -22,6 +22,7 @@
 
 #include "app/consent_signer.h"
 #include "app/kernel.h"
+#include "app/recipient_notices.h"
 #include "domain/requests.h"
 #include "ports/time_zone.h"
 
@@ -78,9 +79,9 @@ struct RequestPage {
 class Requests {
  public:
   // Each reference outlives the use case. `calendar` is the Russian production calendar.
-  Requests(Kernel& kernel, ConsentSigner& signer, const domain::WorkingCalendar& calendar,
-           const ports::TimeZones& zones)
-      : k_(kernel), signer_(signer), calendar_(calendar), zones_(zones) {}
+  Requests(Kernel& kernel, ConsentSigner& signer, MailComposer& mail,
+           const domain::WorkingCalendar& calendar, const ports::TimeZones& zones)
+      : k_(kernel), signer_(signer), notices_(mail), calendar_(calendar), zones_(zones) {}
 
   // Staff files a request on the subject's behalf (channel letter, email or in_person; the
   // document that identified them is required). Permission kRequestsManage. NotFound for an
@@ -140,6 +141,7 @@ class Requests {
 
   Kernel& k_;
   ConsentSigner& signer_;
+  RecipientNotices notices_;
   const domain::WorkingCalendar& calendar_;
   const ports::TimeZones& zones_;
 };

@@ -83,6 +83,10 @@ constexpr std::array kGrants = {
           "this API key's role may not handle data-subject requests"},
     Grant{Permission::kSubjectsBlock, Roles({kAdmin, kOperator}), true,
           "this API key's role may not block or unblock subjects"},
+    Grant{Permission::kDisclosuresMake, Roles({kAdmin, kOperator}), true,
+          "this API key's role may not disclose subjects' data"},
+    Grant{Permission::kDisclosuresRead, Roles({kAdmin, kOperator, kSupport}), true,
+          "this API key's role may not read the disclosures made"},
 };
 
 constexpr bool InEnumOrder() {
@@ -91,7 +95,7 @@ constexpr bool InEnumOrder() {
   return true;
 }
 static_assert(InEnumOrder() &&
-                  kGrants.size() == 1 + static_cast<size_t>(Permission::kSubjectsBlock),
+                  kGrants.size() == 1 + static_cast<size_t>(Permission::kDisclosuresRead),
               "one row per Permission, in the enum's order");
 
 const Grant& GrantOf(Permission p) { return kGrants[static_cast<size_t>(p)]; }

@@ -37,6 +37,10 @@ TEST(PermissionTable, HoldsTheRolesEachOperationAllowed) {
   EXPECT_EQ(Holders(P::kRequestsRead), (std::vector{kAdmin, kOperator, kSupport}));
   EXPECT_EQ(Holders(P::kRequestsManage), (std::vector{kAdmin, kOperator, kSupport}));
   EXPECT_EQ(Holders(P::kSubjectsBlock), (std::vector{kAdmin, kOperator}));
+  // Data leaves the vault by the decision of those who may also delete it; support staff
+  // answer subjects' questions about where it went.
+  EXPECT_EQ(Holders(P::kDisclosuresMake), (std::vector{kAdmin, kOperator}));
+  EXPECT_EQ(Holders(P::kDisclosuresRead), (std::vector{kAdmin, kOperator, kSupport}));
 }
 
 TEST(PermissionTable, PersonalDataRefusalsAreLeftToTheAuditingUseCase) {

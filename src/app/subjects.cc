@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "app/checks.h"
+#include "app/disclosures.h"
 #include "domain/sealed_fields.h"
 
 namespace konfid::app {
@@ -14,22 +15,24 @@ using namespace internal;
 
 namespace {
 
-// The stored fields the purpose may see, by name.
+// The stored fields the read may see, by name.
 std::vector<std::string> Visible(const std::vector<std::string>& stored,
-                                 const domain::Purpose& purpose) {
+                                 const std::vector<std::string>& allowed) {
   std::vector<std::string> out;
   for (const auto& name : stored)
-    if (std::find(purpose.fields.begin(), purpose.fields.end(), name) != purpose.fields.end())
-      out.push_back(name);
+    if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) out.push_back(name);
   return out;
 }
 
+// A read by a recipient's key is a transfer to that recipient (app/disclosures.h).
 domain::AuditEvent ReadEvent(const Actor& who, const std::string& subject,
                              std::vector<std::string> fields, const domain::Purpose* purpose,
                              const std::string& purpose_id, Outcome outcome,
                              std::string reason = {}) {
-  domain::AuditEvent e =
-      MakeEvent(who, Operation::kExtract, subject, std::move(fields), outcome, std::move(reason));
+  bool transfer = !who.recipient.empty();
+  if (transfer && reason.empty()) reason = "recipient:" + who.recipient;
+  domain::AuditEvent e = MakeEvent(who, transfer ? Operation::kTransfer : Operation::kExtract,
+                                   subject, std::move(fields), outcome, std::move(reason));
   e.purpose = purpose_id;
   if (purpose) e.ground = purpose->ground;
   return e;
@@ -44,11 +47,14 @@ Result<SubjectView> Subjects::Open(const SealedSubject& subject) const {
                      row.email_verified_at};
 }
 
-Result<const domain::Purpose*> Subjects::CheckRead(const Actor& actor, const ActivePolicy* active,
-                                                   const std::string& purpose) {
+Result<Subjects::ReadScope> Subjects::CheckRead(const Actor& actor, const ActivePolicy* active,
+                                                const std::string& purpose) {
   KONFID_TRY(Kernel::Permit(actor, Permission::kSubjectsRead));
   if (!active) return Fail(Error(ErrorCode::kNotFound, "tenant is not configured"));
-  return ReadPurpose(*active->policy, purpose);
+  KONFID_ASSIGN_OR_RETURN(const domain::Purpose* pur, ReadPurpose(*active->policy, purpose));
+  if (actor.role != Role::kProcessor) return ReadScope{pur, pur->fields};
+  KONFID_ASSIGN_OR_RETURN(auto projection, RecipientProjection(actor, *active->policy, *pur));
+  return ReadScope{pur, std::move(projection)};
 }
 
 void Subjects::RefuseRead(const Actor& actor, const std::string& subject,
@@ -60,6 +66,20 @@ void Subjects::RefuseRead(const Actor& actor, const std::string& subject,
                 error.code() == ErrorCode::kPermissionDenied ? Outcome::kDenied : Outcome::kFailed,
                 ReasonOf(error)));
   k_.RefuseEvent(event, std::move(error), [done](Error err) { done(Fail(std::move(err))); });
+}
+
+Status Subjects::Admit(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
+                       const ActivePolicy& active, const domain::Purpose& purpose,
+                       const std::vector<std::string>& allowed, UnixMicros now,
+                       SealedSubject& out) {
+  const std::string& id = out.row.id;
+  KONFID_TRY(CheckGround(txn, active, purpose, who.tenant, id, now));
+  KONFID_ASSIGN_OR_RETURN(auto names, SealedFieldNames(out.row.fields));
+  out.fields = Visible(names, allowed);
+  KONFID_TRY(CheckNotBlocked(out.row, out.fields));
+  if (!who.recipient.empty())
+    KONFID_TRY(Disclosures::RecordRead(k_, txn, who, purpose, id, out.fields, now));
+  return audit.Append(ReadEvent(who, id, out.fields, &purpose, purpose.id, Outcome::kOk));
 }
 
 namespace {
@@ -143,23 +163,19 @@ void Subjects::Get(const Actor& actor, const std::string& id, const std::string&
   auto refuse = [&](Error e) {
     RefuseRead(actor, Kernel::IsValidId(id) ? id : "", {}, pur, purpose, std::move(e), done);
   };
-  auto named = CheckRead(actor, active.get(), purpose);
-  if (!named) return refuse(named.error());
-  pur = *named;
+  auto scope = CheckRead(actor, active.get(), purpose);
+  if (!scope) return refuse(scope.error());
+  pur = scope->purpose;
   if (!Kernel::IsValidId(id)) return refuse(NoSubject());
   auto out = std::make_shared<SealedSubject>();
   Actor who = actor;
   k_.committer().Submit(
-      [out, who, id, active, pur, purpose, now = k_.clock().Now()](ports::Transaction& txn,
-                                                                   AuditWriter& audit) -> Status {
+      [this, out, who, id, active, pur, purpose, allowed = std::move(scope->fields),
+       now = k_.clock().Now()](ports::Transaction& txn, AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto found, txn.FindSubject(who.tenant, id));
         if (!found) return Fail(NoSubject());
         out->row = std::move(*found);
-        KONFID_TRY(CheckGround(txn, *active, *pur, who.tenant, id, now));
-        KONFID_ASSIGN_OR_RETURN(auto names, SealedFieldNames(out->row.fields));
-        out->fields = Visible(names, *pur);
-        KONFID_TRY(CheckNotBlocked(out->row, out->fields));
-        return audit.Append(ReadEvent(who, id, out->fields, pur, purpose, Outcome::kOk));
+        return Admit(txn, audit, who, *active, *pur, allowed, now, *out);
       },
       [who, id, pur, purpose](ports::Transaction&, AuditWriter& audit, const Error& e) {
         return audit.Append(ReadEvent(who, id, {}, pur, purpose, OutcomeOf(e), ReasonOf(e)));
@@ -176,14 +192,20 @@ void Subjects::Find(const Actor& actor, const std::string& field, const std::str
   std::shared_ptr<const ActivePolicy> active = k_.Active(actor.tenant);
   const domain::Purpose* pur = nullptr;
   auto refuse = [&](Error e) { RefuseRead(actor, "", {field}, pur, purpose, std::move(e), done); };
-  auto named = CheckRead(actor, active.get(), purpose);
-  if (!named) return refuse(named.error());
-  pur = *named;
+  auto scope = CheckRead(actor, active.get(), purpose);
+  if (!scope) return refuse(scope.error());
+  pur = scope->purpose;
   const domain::TenantPolicy* policy = active->policy.get();
   const domain::FieldSpec* spec = policy->catalogue.Find(field);
   if (!spec || !spec->lookup)
     return refuse(Error(ErrorCode::kInvalidArgument, "'" + field + "' is not a lookup field")
                       .WithReason("not_lookup_field"));
+  // A recipient may search only by a field it receives: a hit would tell it the value.
+  if (std::find(scope->fields.begin(), scope->fields.end(), field) == scope->fields.end() &&
+      !actor.recipient.empty())
+    return refuse(Error(ErrorCode::kPermissionDenied,
+                        "the policy does not give this key's recipient field '" + field + "'")
+                      .WithReason("field_not_disclosed"));
   auto valid = domain::ValidateFieldValue(*spec, value);
   if (!valid) return refuse(valid.error());
   auto normalized = k_.Normalize(*policy, *spec, *valid);
@@ -194,16 +216,13 @@ void Subjects::Find(const Actor& actor, const std::string& field, const std::str
   auto out = std::make_shared<SealedSubject>();
   Actor who = actor;
   k_.committer().Submit(
-      [out, who, field, active, pur, purpose, now = k_.clock().Now(), h = std::move(*hash)](
-          ports::Transaction& txn, AuditWriter& audit) -> Status {
+      [this, out, who, field, active, pur, purpose, allowed = std::move(scope->fields),
+       now = k_.clock().Now(),
+       h = std::move(*hash)](ports::Transaction& txn, AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto found, txn.FindSubjectByIndex(who.tenant, field, h));
         if (!found) return Fail(NoSubject());
         out->row = std::move(*found);
-        KONFID_TRY(CheckGround(txn, *active, *pur, who.tenant, out->row.id, now));
-        KONFID_ASSIGN_OR_RETURN(auto names, SealedFieldNames(out->row.fields));
-        out->fields = Visible(names, *pur);
-        KONFID_TRY(CheckNotBlocked(out->row, out->fields));
-        return audit.Append(ReadEvent(who, out->row.id, out->fields, pur, purpose, Outcome::kOk));
+        return Admit(txn, audit, who, *active, *pur, allowed, now, *out);
       },
       [who, field, pur, purpose](ports::Transaction&, AuditWriter& audit, const Error& e) {
         return audit.Append(ReadEvent(who, "", {field}, pur, purpose, OutcomeOf(e), ReasonOf(e)));
@@ -312,6 +331,8 @@ void Subjects::Update(const Actor& actor, const std::string& id, const domain::F
           KONFID_TRY(ReconfirmEmail(txn, audit, who, *policy, *row, key, *values, *index, now));
         KONFID_TRY(ReplaceIndex(txn, who.tenant, id, *index));
         KONFID_TRY(txn.UpdateSubjectFields(who.tenant, id, domain::PackSealedFields(sealed), now));
+        KONFID_TRY(notices_.Queue(txn, audit, *policy, who.tenant, id, DataChange::kCorrected,
+                                  *fields, now));
         *view = SubjectView{id, {}, row->created_at, now};
         return audit.Append(MakeEvent(who, Operation::kUpdate, id, *fields, Outcome::kOk));
       },
@@ -349,14 +370,19 @@ void Subjects::Destroy(const Actor& actor, const std::string& id, Callback<void>
   if (auto st = Kernel::Permit(actor, Permission::kSubjectsDelete); !st) return refuse(st.error());
   if (!Kernel::IsValidId(id)) return refuse(NoSubject());
   Actor who = actor;
+  std::shared_ptr<const domain::TenantPolicy> policy = k_.Policy(actor.tenant);
+  if (!policy) return refuse(Error(ErrorCode::kNotFound, "tenant is not configured"));
   k_.committer().Submit(
-      [who, id](ports::Transaction& txn, AuditWriter& audit) -> Status {
+      [this, who, id, policy, now = k_.clock().Now()](ports::Transaction& txn,
+                                                      AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, id));
         if (!row) return Fail(NoSubject());
         KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed,
                                 domain::UnpackSealedFields(row->fields));
         KONFID_TRY(txn.DeleteIndex(who.tenant, id, ""));
         KONFID_TRY(txn.DeleteSubject(who.tenant, id));
+        KONFID_TRY(
+            notices_.Queue(txn, audit, *policy, who.tenant, id, DataChange::kErased, {"*"}, now));
         return audit.Append(MakeEvent(who, Operation::kDestroy, id, Keys(sealed), Outcome::kOk));
       },
       [who, id](ports::Transaction&, AuditWriter& audit, const Error& e) {

@@ -14,6 +14,7 @@
 
 #include "app/kernel.h"
 #include "app/mail_composer.h"
+#include "app/recipient_notices.h"
 
 namespace konfid::app {
 
@@ -45,7 +46,10 @@ class Subjects {
   // extract for `purpose`: the fields that purpose uses (sealed; see Open). InvalidArgument
   // (reason unknown_purpose) for a purpose the policy in force does not declare; NotFound for
   // an unknown id or another tenant's subject; ConsentRequired when the purpose rests on
-  // consent and this subject's is not live. The audit event names purpose and ground.
+  // consent and this subject's is not live. The audit event names purpose and ground. A
+  // processor's key bound to a recipient reads only the recipient's projection of the purpose
+  // (PermissionDenied otherwise: RecipientProjection), and its read is recorded as a
+  // disclosure to that recipient and audited as a transfer.
   void Get(const Actor& actor, const std::string& id, const std::string& purpose,
            Callback<SealedSubject> done);
   // extract by a lookup field (email, phone): any accepted spelling finds the subject.
@@ -55,7 +59,8 @@ class Subjects {
   // unconfirmed: the same transaction queues a confirmation email to it (double opt-in again).
   void Update(const Actor& actor, const std::string& id, const domain::FieldInput& input,
               Callback<SubjectView> done);
-  // destroy: deletes the rows and the wrapped data key with them.
+  // destroy: deletes the rows and the wrapped data key with them. An update or a destruction
+  // tells the recipients that received the changed fields (app/recipient_notices.h).
   void Destroy(const Actor& actor, const std::string& id, Callback<void> done);
 
   // Decrypts what Get or Find returned: only the fields of the read's purpose. DataLoss when a
@@ -73,10 +78,21 @@ class Subjects {
                         const domain::TenantPolicy& policy, const ports::SubjectRow& row,
                         const SecretBytes& key, const domain::FieldValues& values,
                         const std::map<std::string, Bytes>& index, UnixMicros now);
+  // What a read may see: the purpose it names and the fields of it the reader may have (a
+  // recipient's key: its projection, app/disclosures.h).
+  struct ReadScope {
+    const domain::Purpose* purpose = nullptr;
+    std::vector<std::string> fields;
+  };
   // A read's checks before its transaction, in the order their errors are reported: the
-  // role, the tenant, the purpose it names (returned).
-  static Result<const domain::Purpose*> CheckRead(const Actor& actor, const ActivePolicy* active,
-                                                  const std::string& purpose);
+  // role, the tenant, the purpose it names, a processor's recipient.
+  static Result<ReadScope> CheckRead(const Actor& actor, const ActivePolicy* active,
+                                     const std::string& purpose);
+  // Inside a read's transaction, `out.row` found: the ground, the fields it sees, blocks, the
+  // disclosure to a recipient, the audit event.
+  Status Admit(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
+               const ActivePolicy& active, const domain::Purpose& purpose,
+               const std::vector<std::string>& allowed, UnixMicros now, SealedSubject& out);
   // A read's refusal before any data was touched, audited as an extract for `purpose`.
   void RefuseRead(const Actor& actor, const std::string& subject, std::vector<std::string> fields,
                   const domain::Purpose* purpose, const std::string& purpose_id, Error error,
@@ -84,6 +100,7 @@ class Subjects {
 
   Kernel& k_;
   MailComposer& mail_;
+  RecipientNotices notices_{mail_};
 };
 
 }  // namespace konfid::app

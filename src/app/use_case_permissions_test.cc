@@ -130,6 +130,13 @@ TEST_F(UseCasePermissionsTest, RequestsBlocksAndAccessRepliesCheckTheirOwnPermis
   ExpectChecks(Permission::kRequestsManage, "AccessReply", [&](const Actor& a) {
     return Outcome<AccessReply>([&](auto cb) { uc_->replies.ForStaff(a, kNobody, cb); });
   });
+  ExpectChecks(Permission::kDisclosuresMake, "Disclose", [&](const Actor& a) {
+    DisclosureOrder order{"mailer", "newsletter", {kNobody}, "consent", {}, std::nullopt};
+    return Outcome<SealedDisclosure>([&](auto cb) { uc_->disclosures.Disclose(a, order, cb); });
+  });
+  ExpectChecks(Permission::kDisclosuresRead, "List", [&](const Actor& a) {
+    return Outcome<std::vector<DisclosureView>>([&](auto cb) { uc_->disclosures.List(a, {}, cb); });
+  });
 }
 
 }  // namespace

@@ -133,8 +133,35 @@ int Serve(Platform& p, Common& c, const std::string& listen, int threads) {
   return p.serve({config, *opened->storage, keyring});
 }
 
+// A processor's key names a recipient the tenant's policy declares: the config's, or else
+// the newest version published to the database.
+Status CheckRecipient(Platform& p, ports::Storage& storage, const ports::ServiceConfig* config,
+                      const std::string& tenant, const std::string& recipient) {
+  if (recipient.empty()) return Ok();
+  std::optional<domain::TenantPolicy> policy;
+  if (config) {
+    for (const auto& t : config->tenants)
+      if (t.tenant == tenant) policy = t;
+  } else {
+    KONFID_ASSIGN_OR_RETURN(auto txn, storage.Begin(false));
+    KONFID_ASSIGN_OR_RETURN(auto versions, txn->ListPolicyVersions(tenant));
+    if (!versions.empty()) {
+      KONFID_ASSIGN_OR_RETURN(auto newest, txn->FindPolicyVersion(tenant, versions.back().version));
+      if (newest) {
+        KONFID_ASSIGN_OR_RETURN(policy, p.policy_reader.Read(newest->source, tenant));
+      }
+    }
+  }
+  if (!policy || policy->FindRecipient(recipient)) return Ok();
+  std::string known;
+  for (const auto& r : policy->recipients) known += (known.empty() ? "" : ", ") + r.id;
+  return Fail(Error(ErrorCode::kNotFound, "the policy of tenant '" + tenant +
+                                              "' declares no recipient '" + recipient +
+                                              "' (recipients: " + known + ")"));
+}
+
 int ApiKeyCreate(Platform& p, const Common& c, const std::string& tenant,
-                 const std::string& role_name) {
+                 const std::string& role_name, const std::string& recipient) {
   auto role = app::ParseRole(role_name);
   if (!role)
     return Die(Error(ErrorCode::kInvalidArgument,
@@ -154,10 +181,14 @@ int ApiKeyCreate(Platform& p, const Common& c, const std::string& tenant,
                                                  c.config_path + " (tenants: " + known + ")"));
     if (auto st = opened->keyring->EnsureTenant(tenant, p.clock.Now()); !st) return Die(st.error());
   }
+  if (auto st = CheckRecipient(p, *opened->storage, opened->config ? &*opened->config : nullptr,
+                               tenant, recipient);
+      !st)
+    return Die(st.error());
   if (auto st = opened->keyring->LoadAllTenants(); !st) return Die(st.error());
   app::AdminLog log(p.crypto, *opened->keyring, p.clock);
   app::ApiKeys keys(*opened->storage, p.crypto, p.clock, log);
-  auto key = keys.Create(tenant, *role, kCliActor);
+  auto key = keys.Create(tenant, *role, kCliActor, recipient);
   if (!key) {
     if (key.error().reason() == "tenant_not_configured")
       return Die(Error(ErrorCode::kNotFound,
@@ -167,6 +198,7 @@ int ApiKeyCreate(Platform& p, const Common& c, const std::string& tenant,
     return Die(key.error());
   }
   std::cout << "API key " << key->key_id << " for tenant " << tenant << ", role " << role_name
+            << (recipient.empty() ? "" : ", recipient " + recipient)
             << ". Shown once; only its hash is stored:\n"
             << key->token << "\n";
   return 0;
@@ -186,14 +218,15 @@ int ApiKeyList(Platform& p, const Common& c, const std::string& tenant) {
     tenants.clear();
     for (const auto& t : *rows) tenants.push_back(t.tenant);
   }
-  std::cout << "key id            tenant  role       created               revoked\n";
+  std::cout << "key id            tenant  role       created               revoked  recipient\n";
   for (const auto& t : tenants) {
     auto list = keys.List(t);
     if (!list) return Die(list.error());
     for (const auto& k : *list)
       std::cout << k.key_id << "  " << k.tenant << "  " << k.role << "  "
                 << FormatRfc3339(k.created_at) << "  "
-                << (k.revoked_at ? FormatRfc3339(k.revoked_at) : "-") << "\n";
+                << (k.revoked_at ? FormatRfc3339(k.revoked_at) : "-") << "  "
+                << (k.recipient.empty() ? "-" : k.recipient) << "\n";
   }
   return 0;
 }
@@ -426,7 +459,7 @@ struct Options {
   Common c;
   std::string listen;
   int threads = -1;
-  std::string tenant, role, key_id, checkpoint_file;
+  std::string tenant, role, recipient, key_id, checkpoint_file;
   std::string policy_file, policy_other, lang = "ru", format = "md", document = "policy";
   std::string effective;
   bool short_notice = false;
@@ -469,7 +502,10 @@ void AddApiKeyCommands(CLI::App& app, Platform& p, Options& o, Action& run) {
   create->add_option("--tenant", o.tenant, "tenant id")->required();
   create->add_option("--role", o.role, "admin, operator, support, marketing, analyst, processor")
       ->required();
-  create->callback([&] { run = [&] { return ApiKeyCreate(p, o.c, o.tenant, o.role); }; });
+  create->add_option("--recipient", o.recipient,
+                     "a processor's key: the policy's recipient whose projection it reads");
+  create->callback(
+      [&] { run = [&] { return ApiKeyCreate(p, o.c, o.tenant, o.role, o.recipient); }; });
   auto* list = apikey->add_subcommand("list", "list API keys: id, tenant, role, times");
   AddCommon(list, o);
   list->add_option("--tenant", o.tenant, "only this tenant's keys");

@@ -41,6 +41,16 @@ void AppendLengthPrefixed(Bytes& out, std::string_view s) {
   out.insert(out.end(), s.begin(), s.end());
 }
 
+bool ReadLengthPrefixed(std::string_view& in, std::string& out) {
+  if (in.size() < 4) return false;
+  uint32_t n = (uint32_t(uint8_t(in[0])) << 24) | (uint32_t(uint8_t(in[1])) << 16) |
+               (uint32_t(uint8_t(in[2])) << 8) | uint32_t(uint8_t(in[3]));
+  if (in.size() - 4 < n) return false;
+  out.assign(in.substr(4, n));
+  in.remove_prefix(4 + n);
+  return true;
+}
+
 namespace {
 constexpr std::string_view kBase64Url =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

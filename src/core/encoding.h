@@ -26,6 +26,9 @@ inline std::span<const uint8_t> AsBytes(std::string_view s) {
 
 // Appends a length-prefixed (u32 big-endian) string: an unambiguous encoding for hashing.
 void AppendLengthPrefixed(Bytes& out, std::string_view s);
+// Its inverse: takes one string off the front of `in`; false (and `in` unchanged) when `in`
+// does not start with a whole one.
+bool ReadLengthPrefixed(std::string_view& in, std::string& out);
 void AppendU64(Bytes& out, uint64_t v);
 
 }  // namespace konfid

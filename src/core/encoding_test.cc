@@ -31,6 +31,23 @@ TEST(Encoding, LengthPrefixIsUnambiguous) {
   EXPECT_EQ(a.size(), 4u + 2 + 4 + 1);
 }
 
+TEST(LengthPrefixed, ReadsBackWhatWasAppendedAndRefusesATruncatedString) {
+  Bytes a;
+  AppendLengthPrefixed(a, "ab");
+  AppendLengthPrefixed(a, "");
+  std::string_view in(reinterpret_cast<const char*>(a.data()), a.size());
+  std::string out;
+  ASSERT_TRUE(ReadLengthPrefixed(in, out));
+  EXPECT_EQ(out, "ab");
+  ASSERT_TRUE(ReadLengthPrefixed(in, out));
+  EXPECT_EQ(out, "");
+  EXPECT_TRUE(in.empty());
+  EXPECT_FALSE(ReadLengthPrefixed(in, out));
+  std::string_view cut(reinterpret_cast<const char*>(a.data()), 5);  // says 2, holds 1
+  EXPECT_FALSE(ReadLengthPrefixed(cut, out));
+  EXPECT_EQ(cut.size(), 5u);
+}
+
 TEST(SecretBytes, MoveLeavesSourceEmptyAndEqualsIsByValue) {
   uint8_t raw[4] = {1, 2, 3, 4};
   SecretBytes a(raw, 4);

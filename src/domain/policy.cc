@@ -214,6 +214,12 @@ void CheckRecipients(Findings& f, const TenantPolicy& p, const std::set<std::str
         f.Error(r.line,
                 what + " is given field " + Quote(name) + " that none of its purposes allows");
     }
+    if (!r.notify_email.empty() && r.notify_email.find('@') == std::string::npos)
+      f.Error(r.line, what + " notify_email is not an email address");
+    else if (r.notify_email.empty())
+      f.Warn(r.line, what +
+                         " has no notify_email: it is not told when data it received is "
+                         "corrected, restricted or erased");
     bool abroad = IsCountryCode(r.country) && r.country != p.storage_country;
     if (p.jurisdiction == "ru-152fz" && r.country != "RU" && IsCountryCode(r.country) &&
         !r.cross_border)
@@ -324,6 +330,12 @@ const std::vector<std::string>& PolicyActions() {
 const Purpose* TenantPolicy::FindPurpose(std::string_view id) const {
   for (const auto& p : purposes)
     if (p.id == id) return &p;
+  return nullptr;
+}
+
+const Recipient* TenantPolicy::FindRecipient(std::string_view id) const {
+  for (const auto& r : recipients)
+    if (r.id == id) return &r;
   return nullptr;
 }
 

@@ -83,6 +83,9 @@ struct Recipient {
   std::vector<std::string> fields;
   std::string ground;
   bool cross_border = false;  // declared transfer abroad
+  // Where the recipient is told that data it received was corrected, restricted or erased
+  // (152-FZ Art. 20-21, GDPR Art. 19); empty: it is not told by Konfid.
+  std::string notify_email;
   int line = 0;
 };
 
@@ -123,6 +126,7 @@ struct TenantPolicy {
   std::string source;  // the policy file's text, stored with each published version
 
   const Purpose* FindPurpose(std::string_view id) const;
+  const Recipient* FindRecipient(std::string_view id) const;
   const Category* FindCategory(std::string_view id) const;
   // True when some purpose declares the field: only such fields may be written.
   bool FieldHasPurpose(std::string_view field) const;

@@ -13,12 +13,14 @@ namespace json = boost::json;
 namespace {
 
 json::object ApiKeyJson(const app::ApiKeyInfo& k) {
-  return json::object{{"id", k.key_id},
-                      {"tenant", k.tenant},
-                      {"role", k.role},
-                      {"created_at", FormatRfc3339(k.created_at)},
-                      {"revoked_at", k.revoked_at ? json::value(FormatRfc3339(k.revoked_at))
-                                                  : json::value(nullptr)}};
+  return json::object{
+      {"id", k.key_id},
+      {"tenant", k.tenant},
+      {"role", k.role},
+      {"recipient", k.recipient.empty() ? json::value(nullptr) : json::value(k.recipient)},
+      {"created_at", FormatRfc3339(k.created_at)},
+      {"revoked_at",
+       k.revoked_at ? json::value(FormatRfc3339(k.revoked_at)) : json::value(nullptr)}};
 }
 
 }  // namespace

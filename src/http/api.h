@@ -61,6 +61,7 @@ struct ApiDeps {
   app::PolicyAdmin& policy_admin;  // the policy routes' reads and publishing
   app::Requests& requests;
   app::Blocks& blocks;
+  app::Disclosures& disclosures;
   app::AccessReplies& access_replies;
   app::SelfIdentity& self_identity;
   app::SelfService& self_service;
@@ -173,6 +174,9 @@ class Api {
   Response AccessReply(const Call& call);
   Response Block(const Call& call);
   Response Unblock(const Call& call);
+  // disclosures_api.cc: disclosures to recipients and authorities, and their list.
+  Response Disclose(const Call& call);
+  Response DisclosureList(const Call& call);
   // self_api.cc: a visitor's one-time code, self session, data and requests.
   Response SendCode(const Call& call);
   Response OpenSession(const Call& call);

@@ -258,6 +258,43 @@ Result<std::vector<std::string>> ParseBlocksBody(const Request& req) {
   return NamesMember(root, "fields");
 }
 
+// {"recipient", "purpose", "subjects": [ids], "ground", "fields": [...],
+//  "document": {"authority", "number", "date": "YYYY-MM-DD"}}; what is present is checked here
+// for type and form, what it means by the use case (app/disclosures.h).
+Result<app::DisclosureOrder> ParseDisclosureBody(const Request& req) {
+  KONFID_ASSIGN_OR_RETURN(json::object root, ParseJsonObject(req));
+  KONFID_TRY(OnlyMembers(root, {"recipient", "purpose", "subjects", "ground", "fields", "document"},
+                         "the body"));
+  app::DisclosureOrder order;
+  KONFID_ASSIGN_OR_RETURN(order.recipient, TextMember(root, "recipient", 64, false));
+  KONFID_ASSIGN_OR_RETURN(order.purpose, TextMember(root, "purpose", 64, false));
+  KONFID_ASSIGN_OR_RETURN(order.ground, TextMember(root, "ground", 64, true));
+  KONFID_ASSIGN_OR_RETURN(order.fields, NamesMember(root, "fields"));
+  const json::value* subjects = root.if_contains("subjects");
+  if (!subjects || !subjects->is_array() || subjects->get_array().empty() ||
+      subjects->get_array().size() > app::Disclosures::kMaxSubjects)
+    return Fail(Invalid("'subjects' must be an array of 1 to 100 subject ids", "invalid_value"));
+  for (const json::value& id : subjects->get_array()) {
+    if (!id.is_string() || !app::Kernel::IsValidId(id.get_string()))
+      return Fail(Invalid("'subjects' must be an array of 1 to 100 subject ids", "invalid_value"));
+    order.subjects.emplace_back(id.get_string());
+  }
+  if (const json::value* d = root.if_contains("document")) {
+    if (!d->is_object()) return Fail(Invalid("'document' must be an object", "invalid_value"));
+    const json::object& doc = d->get_object();
+    KONFID_TRY(OnlyMembers(doc, {"authority", "number", "date"}, "document"));
+    domain::DisclosureDocument out;
+    KONFID_ASSIGN_OR_RETURN(out.authority, TextMember(doc, "authority", 200, true));
+    KONFID_ASSIGN_OR_RETURN(out.number, TextMember(doc, "number", 100, true));
+    KONFID_ASSIGN_OR_RETURN(std::string date, TextMember(doc, "date", 10, true));
+    auto day = domain::ParseIsoDate(date);
+    if (!day) return Fail(Invalid("'date' must be a date, YYYY-MM-DD", "invalid_value"));
+    out.date = *day;
+    order.document = std::move(out);
+  }
+  return order;
+}
+
 Result<CodeRequest> ParseCodeBody(const Request& req) {
   KONFID_ASSIGN_OR_RETURN(json::object root, ParseJsonObject(req));
   KONFID_TRY(OnlyMembers(root, {"tenant", "email", "phone"}, "the body"));

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "app/consents.h"
+#include "app/disclosures.h"
 #include "app/registrations.h"
 #include "app/requests.h"
 #include "http/api.h"
@@ -32,6 +33,8 @@ struct RequestMove {
 Result<RequestMove> ParseMoveBody(const Request& req);
 // POST /v1/subjects/{id}/blocks and its DELETE: {"fields": ["surname", ...] | ["*"]}.
 Result<std::vector<std::string>> ParseBlocksBody(const Request& req);
+// POST /v1/disclosures (app/disclosures.h).
+Result<app::DisclosureOrder> ParseDisclosureBody(const Request& req);
 // POST /v1/self/codes: {"tenant", "email" | "phone"}.
 struct CodeRequest {
   std::string tenant;

@@ -105,6 +105,26 @@ json::object RequestJson(const app::RequestView& r) {
   return o;
 }
 
+json::object DisclosureJson(const app::DisclosureView& d, bool with_actor) {
+  json::value document = nullptr;
+  if (d.document)
+    document = json::object{{"authority", d.document->authority},
+                            {"number", d.document->number},
+                            {"date", domain::FormatIsoDate(d.document->date)}};
+  json::object o{
+      {"id", d.id},
+      {"subject", d.subject},
+      {"recipient", d.recipient.empty() ? json::value(nullptr) : json::value(d.recipient)},
+      {"purpose", d.purpose.empty() ? json::value(nullptr) : json::value(d.purpose)},
+      {"fields", Strings(d.fields)},
+      {"ground", d.ground},
+      {"document", std::move(document)},
+      {"time", FormatRfc3339(d.time)}};
+  if (d.document_erased) o["document_erased"] = true;
+  if (with_actor) o["actor"] = d.actor;
+  return o;
+}
+
 json::object AccessReplyJson(const app::AccessReply& reply) {
   const domain::TenantPolicy& policy = *reply.policy;
   json::array data, consents, events, requests, disclosures, cross_border, processors;
@@ -121,11 +141,7 @@ json::object AccessReplyJson(const app::AccessReply& reply) {
   }
   for (const auto& e : reply.consent_events) events.push_back(ConsentEventJson(e));
   for (const auto& r : reply.requests) requests.push_back(RequestJson(r));
-  for (const auto& d : reply.disclosures)
-    disclosures.push_back(json::object{{"recipient", d.recipient},
-                                       {"fields", Strings(d.fields)},
-                                       {"purpose", d.purpose},
-                                       {"time", FormatRfc3339(d.time)}});
+  for (const auto& d : reply.disclosures) disclosures.push_back(DisclosureJson(d, false));
   for (const auto& r : policy.recipients) {
     if (r.cross_border)
       cross_border.push_back(json::object{{"recipient", r.id}, {"country", r.country}});
@@ -179,8 +195,12 @@ text::AccessFacts AccessFactsOf(const app::AccessReply& reply) {
                           std::string(domain::RequestStateName(s.state)));
     f.requests.push_back(std::move(q));
   }
+  // An authority is named by its document: "<authority>, No. <number>, <date>".
   for (const auto& d : reply.disclosures)
-    f.disclosures.push_back({d.recipient, d.fields, d.purpose, FormatRfc3339(d.time)});
+    f.disclosures.push_back({d.document ? d.document->authority + ", № " + d.document->number +
+                                              ", " + domain::FormatIsoDate(d.document->date)
+                                        : d.recipient,
+                             d.fields, d.purpose, FormatRfc3339(d.time)});
   return f;
 }
 

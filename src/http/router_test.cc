@@ -198,6 +198,7 @@ TEST(RouteTable, KeepsTheMetricLabelsAndAllowHeaders) {
       "/v1/requests/{id} GET",
       "/v1/requests/{id}/transitions POST",
       "/v1/subjects/{id}/access-reply GET",
+      "/v1/disclosures GET, POST",
   };
   EXPECT_EQ(labels, expected);
 }

@@ -67,6 +67,9 @@ std::span<const Route> Routes() {
       {"GET /v1/requests/{id}", kKey, P::kRequestsRead, kOpen, &Api::GetRequest},
       {"POST /v1/requests/{id}/transitions", kKey, P::kRequestsManage, kOpen, &Api::MoveRequest},
       {"GET /v1/subjects/{id}/access-reply", kKey, P::kRequestsManage, kOpen, &Api::AccessReply},
+      // Disclosures to the policy's recipients and to authorities, and their record.
+      {"POST /v1/disclosures", kKey, P::kDisclosuresMake, kOpen, &Api::Disclose},
+      {"GET /v1/disclosures", kKey, P::kDisclosuresRead, kOpen, &Api::DisclosureList},
   };
   return kRoutes;
 }

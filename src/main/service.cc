@@ -89,9 +89,10 @@ Service::Service(cli::ServeInputs inputs, Adapters adapters,
       marketing_(kernel_, signer_, mail_),
       policy_notices_(kernel_, signer_, mail_),
       consent_expiry_(kernel_, signer_),
-      requests_(kernel_, signer_, calendar_, a_.time_zones),
-      blocks_(kernel_),
-      access_replies_(kernel_, requests_),
+      requests_(kernel_, signer_, mail_, calendar_, a_.time_zones),
+      blocks_(kernel_, mail_),
+      disclosures_(kernel_),
+      access_replies_(kernel_, requests_, disclosures_),
       self_identity_(kernel_, mail_, app::SelfSettings{.sms = sms_ != nullptr}),
       self_service_(kernel_, self_identity_, requests_, access_replies_),
       checkpoint_reader_(in_.storage, policies_, in_.keyring),
@@ -162,18 +163,15 @@ void Service::AddJobs() {
 Status Service::CreateServer(const std::pair<std::string, unsigned short>& listen,
                              http::TrustedProxies proxies) {
   const ports::ServiceConfig& config = in_.config;
-  api_ = std::make_unique<http::Api>(http::ApiDeps{subjects_,         consents_,
-                                                   registrations_,    marketing_,
-                                                   policy_notices_,   checkpoint_reader_,
-                                                   policy_admin_,     requests_,
-                                                   blocks_,           access_replies_,
-                                                   self_identity_,    self_service_,
-                                                   digest_,           config.mail.unsubscribe_base,
-                                                   policies_,         keys_,
-                                                   *committer_,       in_.storage,
-                                                   a_.clock,          metrics_,
-                                                   a_.events,         scheduler_,
-                                                   std::move(proxies)});
+  api_ = std::make_unique<http::Api>(
+      http::ApiDeps{subjects_,     consents_,       registrations_,
+                    marketing_,    policy_notices_, checkpoint_reader_,
+                    policy_admin_, requests_,       blocks_,
+                    disclosures_,  access_replies_, self_identity_,
+                    self_service_, digest_,         config.mail.unsubscribe_base,
+                    policies_,     keys_,           *committer_,
+                    in_.storage,   a_.clock,        metrics_,
+                    a_.events,     scheduler_,      std::move(proxies)});
   http::ServerOptions& options = server_options_;
   options.host = listen.first;
   options.port = listen.second;

@@ -16,6 +16,7 @@
 #include "app/consent_expiry.h"
 #include "app/consent_signer.h"
 #include "app/consents.h"
+#include "app/disclosures.h"
 #include "app/expiry.h"
 #include "app/group_committer.h"
 #include "app/kernel.h"
@@ -106,6 +107,7 @@ class Service {
   app::ConsentExpiry consent_expiry_;
   app::Requests requests_;
   app::Blocks blocks_;
+  app::Disclosures disclosures_;
   app::AccessReplies access_replies_;
   app::SelfIdentity self_identity_;
   app::SelfService self_service_;

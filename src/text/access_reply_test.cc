@@ -136,9 +136,8 @@ TEST(AccessReply, RussianHasEverySection) {
                 "ч. 5 ст. 18 152-ФЗ",
                 "ст. 18.1 и 19 152-ФЗ",
                 "https://demo.example/privacy",
-                "Отдельные случаи передачи ваших персональных данных в настоящем ответе не "
-                "перечисляются: лица, которым они передаются или могут быть переданы, указаны "
-                "в разделе 5.",
+                "Сведений о передаче ваших персональных данных получателям не зарегистрировано. "
+                "Лица, которым они могут быть переданы, указаны в разделе 5.",
             });
   ExpectAll(html, {
                       // requests: kind and state in words, received, due, history
@@ -203,8 +202,8 @@ TEST(AccessReply, EnglishHasEverySection) {
                 "Rassylshchik LLC, 100 Nevsky Ave., Saint Petersburg, Russia (Russia)",
                 "Your personal data has not been transferred abroad, and no such transfer is "
                 "planned.",
-                "Individual disclosures of your personal data are not listed in this reply: the "
-                "persons to whom it is or may be disclosed are named in section 5.",
+                "No disclosure of your personal data to a recipient is recorded. The persons to "
+                "whom it may be disclosed are named in section 5.",
                 "access to personal data and information about their processing (no.&nbsp;r-1)",
                 "by <time datetime=\"2026-12-15\">2026-12-15</time>",
                 "<td>in progress</td>",
@@ -229,19 +228,21 @@ TEST(AccessReply, EmptyListsSaySo) {
   f.generated_at = "2026-12-02T07:00:00Z";
   std::string ru = RenderAccessReply(p, f, Lang::kRu);
   ExpectDocument(ru, "ru", "Сведения об обработке ваших персональных данных");
-  ExpectAll(ru, {"оператор не хранит ваших персональных данных, кроме сведений о ваших согласиях",
-                 "Оператор не хранит значений ваших персональных данных.",
-                 "Ваши персональные данные ни для одной цели не обрабатываются.",
-                 "Оператор не передаёт ваши персональные данные третьим лицам",
-                 "Трансграничная передача ваших персональных данных не осуществлялась",
-                 "в настоящем ответе не перечисляются",
-                 "Сведений о ваших запросах в системе оператора нет.", "02.12.2026 07:00 UTC"});
+  ExpectAll(ru,
+            {"оператор не хранит ваших персональных данных, кроме сведений о ваших согласиях",
+             "Оператор не хранит значений ваших персональных данных.",
+             "Ваши персональные данные ни для одной цели не обрабатываются.",
+             "Оператор не передаёт ваши персональные данные третьим лицам",
+             "Трансграничная передача ваших персональных данных не осуществлялась",
+             "Сведений о передаче ваших персональных данных получателям не зарегистрировано.</p>",
+             "Сведений о ваших запросах в системе оператора нет.", "02.12.2026 07:00 UTC"});
   ExpectNone(ru, {"<h3>", "<thead>", "(редакция №"});
   std::string en = RenderAccessReply(p, f, Lang::kEn);
   ExpectAll(en, {"The operator holds no values of your personal data.",
                  "Your personal data is not processed for any purpose.",
                  "The operator does not pass your personal data to third parties",
-                 "has not been transferred abroad", "are not listed in this reply",
+                 "has not been transferred abroad",
+                 "No disclosure of your personal data to a recipient is recorded.</p>",
                  "The operator's system holds no requests from you."});
 }
 

@@ -219,9 +219,14 @@ std::vector<std::string> Instance::DbArgs() const {
   return {"--db", db_};
 }
 
-std::string Instance::CreateKey(const std::string& tenant, const std::string& role) {
+std::string Instance::CreateKey(const std::string& tenant, const std::string& role,
+                                const std::string& recipient) {
   std::vector<std::string> args = {"apikey",   "create", "--data", data_dir(),
                                    "--tenant", tenant,   "--role", role};
+  if (!recipient.empty()) {
+    args.push_back("--recipient");
+    args.push_back(recipient);
+  }
   for (auto& a : DbArgs()) args.push_back(a);
   auto r = RunKonfid(args, master_key_);
   if (r.exit_code != 0) throw std::runtime_error("apikey create failed: " + r.output);

@@ -84,8 +84,10 @@ class Instance {
   std::vector<std::string> DbArgs() const;  // {"--db", url} or {}
   std::string log_path() const { return dir_.path() + "/serve.log"; }
 
-  // Creates a key and returns it (the last line of `apikey create`).
-  std::string CreateKey(const std::string& tenant, const std::string& role);
+  // Creates a key and returns it (the last line of `apikey create`); a processor's is bound to
+  // `recipient`.
+  std::string CreateKey(const std::string& tenant, const std::string& role,
+                        const std::string& recipient = "");
   // Adds `lines` to the config's [server] table (before Start).
   void AddServerSettings(const std::string& lines);
   // Appends `toml` (whole tables, e.g. kJobsOnTrigger) to the config (before Start).

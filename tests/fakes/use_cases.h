@@ -7,6 +7,7 @@
 #include "app/consent_expiry.h"
 #include "app/consent_signer.h"
 #include "app/consents.h"
+#include "app/disclosures.h"
 #include "app/kernel.h"
 #include "app/mail_composer.h"
 #include "app/marketing.h"
@@ -34,9 +35,10 @@ struct UseCases {
         marketing(kernel, signer, mail),
         notices(kernel, signer, mail),
         expiry(kernel, signer),
-        requests(kernel, signer, calendar, zones),
-        blocks(kernel),
-        replies(kernel, requests),
+        requests(kernel, signer, mail, calendar, zones),
+        blocks(kernel, mail),
+        disclosures(kernel),
+        replies(kernel, requests, disclosures),
         identity(kernel, mail, self_settings),
         self(kernel, identity, requests, replies) {}
 
@@ -53,6 +55,7 @@ struct UseCases {
   FixedTimeZones zones;
   app::Requests requests;
   app::Blocks blocks;
+  app::Disclosures disclosures;
   app::AccessReplies replies;
   app::SelfIdentity identity;
   app::SelfService self;

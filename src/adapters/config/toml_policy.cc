@@ -248,7 +248,7 @@ Status ReadRecipients(const Reader& r, const toml::table& root, domain::TenantPo
   for (const toml::table* t : tables) {
     KONFID_TRY(r.Keys(*t,
                       {"id", "name", "address", "country", "role", "purposes", "fields", "ground",
-                       "cross_border"},
+                       "cross_border", "notify_email"},
                       "[[recipient]]"));
     domain::Recipient rec;
     rec.line = Line(*t);
@@ -261,6 +261,7 @@ Status ReadRecipients(const Reader& r, const toml::table& root, domain::TenantPo
     KONFID_ASSIGN_OR_RETURN(rec.fields, r.Strings(*t, "fields"));
     KONFID_ASSIGN_OR_RETURN(rec.ground, r.Required(*t, "ground", "[[recipient]]"));
     KONFID_ASSIGN_OR_RETURN(rec.cross_border, r.Bool(*t, "cross_border", false));
+    KONFID_ASSIGN_OR_RETURN(rec.notify_email, r.String(*t, "notify_email"));
     p.recipients.push_back(std::move(rec));
   }
   return Ok();

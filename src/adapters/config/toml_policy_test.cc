@@ -212,6 +212,27 @@ TEST(PolicyFile, WarningsDoNotStopThePolicy) {
   EXPECT_TRUE(TomlPolicyReader().Read(text, "w.toml"));
 }
 
+TEST(PolicyFile, ARecipientWithoutANoticeAddressIsWarnedOfAndABadOneRefused) {
+  std::string quiet = Replace(Example(), "notify_email = \"dpo@rassylshchik.example\"\n", "");
+  auto p = ParsePolicy(quiet, "q.toml");
+  ASSERT_TRUE(p);
+  auto findings = domain::CheckPolicy(*p);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].severity, domain::PolicyFinding::Severity::kWarning);
+  EXPECT_EQ(findings[0].line, HeaderLineOf(quiet, "id = \"mailer\""));
+  EXPECT_NE(findings[0].message.find("recipient 'mailer' has no notify_email"), std::string::npos)
+      << findings[0].message;
+  EXPECT_EQ(p->FindRecipient("payments")->notify_email, "privacy@platezhny-servis.example");
+
+  auto bad = ParsePolicy(
+      Replace(Example(), "\"dpo@rassylshchik.example\"", "\"rassylshchik.example\""), "b.toml");
+  ASSERT_TRUE(bad);
+  auto error = domain::FirstPolicyError(*bad);
+  ASSERT_FALSE(error);
+  EXPECT_NE(error.error().message().find("notify_email is not an email address"),
+            std::string::npos);
+}
+
 TEST(PolicyFile, SyntaxErrorsNameTheLine) {
   auto r = ParsePolicy("[tenant]\nid = \"demo\"\n[[field]\n", "s.toml");
   ASSERT_FALSE(r);
