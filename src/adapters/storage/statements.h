@@ -84,6 +84,8 @@ enum class Stmt {
   // disclosures
   kInsertDisclosure,
   kListDisclosures,
+  kListSubjectDisclosures,
+  kListRecipientDisclosures,
   kInsertOtpCode,
   kFindOtpCode,
   kCountOtpCodes,

@@ -62,11 +62,14 @@ Status PgTransaction::InsertDisclosure(const ports::DisclosureRow& r) {
 
 Result<std::vector<ports::DisclosureRow>> PgTransaction::ListDisclosures(
     const std::string& tenant, const ports::DisclosureFilter& f) {
-  KONFID_ASSIGN_OR_RETURN(
-      auto r,
-      Q(Stmt::kListDisclosures, {tenant, f.after, f.subject, f.subject, f.recipient, f.recipient,
-                                 static_cast<int64_t>(std::min<size_t>(f.limit, INT64_MAX))}));
-  return All(r.get(), [](const PgRow& row) { return DisclosureFrom(row); });
+  auto limit = static_cast<int64_t>(std::min<size_t>(f.limit, INT64_MAX));
+  auto r = !f.subject.empty() ? Q(Stmt::kListSubjectDisclosures,
+                                  {tenant, f.subject, f.after, f.recipient, f.recipient, limit})
+           : !f.recipient.empty()
+               ? Q(Stmt::kListRecipientDisclosures, {tenant, f.recipient, f.after, limit})
+               : Q(Stmt::kListDisclosures, {tenant, f.after, limit});
+  if (!r) return Fail(r.error());
+  return All(r->get(), [](const PgRow& row) { return DisclosureFrom(row); });
 }
 
 Status PgTransaction::InsertOtpCode(const ports::OtpCodeRow& r) {

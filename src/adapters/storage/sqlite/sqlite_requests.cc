@@ -66,11 +66,15 @@ Status SqliteTransaction::InsertDisclosure(const ports::DisclosureRow& r) {
 
 Result<std::vector<ports::DisclosureRow>> SqliteTransaction::ListDisclosures(
     const std::string& tenant, const ports::DisclosureFilter& f) {
-  KONFID_ASSIGN_OR_RETURN(
-      sqlite3_stmt * s,
-      Run(Stmt::kListDisclosures, tenant, f.after, f.subject, f.subject, f.recipient, f.recipient,
-          static_cast<int64_t>(std::min<size_t>(f.limit, INT64_MAX))));
-  return All(s, [](const SqliteRow& row) { return DisclosureFrom(row); });
+  auto limit = static_cast<int64_t>(std::min<size_t>(f.limit, INT64_MAX));
+  Result<sqlite3_stmt*> s =
+      !f.subject.empty() ? Run(Stmt::kListSubjectDisclosures, tenant, f.subject, f.after,
+                               f.recipient, f.recipient, limit)
+      : !f.recipient.empty()
+          ? Run(Stmt::kListRecipientDisclosures, tenant, f.recipient, f.after, limit)
+          : Run(Stmt::kListDisclosures, tenant, f.after, limit);
+  if (!s) return Fail(s.error());
+  return All(*s, [](const SqliteRow& row) { return DisclosureFrom(row); });
 }
 
 Status SqliteTransaction::InsertOtpCode(const ports::OtpCodeRow& r) {
