@@ -115,7 +115,6 @@ void Blocks::Run(const Actor& actor, const std::string& subject, std::vector<std
                                   lift ? DataChange::kUnrestricted : DataChange::kRestricted, told,
                                   now));
         return Ok();
-        return Ok();
       },
       [who, subject, names, op](ports::Transaction&, AuditWriter& audit, const Error& e) {
         return audit.Append(

@@ -107,6 +107,22 @@ std::string JoinFieldNames(const std::vector<std::string>& fields) {
   return out;
 }
 
+Result<std::vector<ports::DisclosureRow>> SubjectDisclosures(ports::Transaction& txn,
+                                                             const std::string& tenant,
+                                                             const std::string& subject) {
+  constexpr size_t kPage = 1000;
+  std::vector<ports::DisclosureRow> out;
+  ports::DisclosureFilter filter;
+  filter.subject = subject;
+  filter.limit = kPage;
+  for (;;) {
+    KONFID_ASSIGN_OR_RETURN(auto page, txn.ListDisclosures(tenant, filter));
+    for (auto& d : page) out.push_back(std::move(d));
+    if (page.size() < kPage) return out;
+    filter.after = out.back().id;
+  }
+}
+
 Result<std::vector<std::string>> RecipientProjection(const Actor& actor,
                                                      const domain::TenantPolicy& policy,
                                                      const domain::Purpose& purpose) {
@@ -203,12 +219,15 @@ void Disclosures::Disclose(const Actor& actor, DisclosureOrder order,
   auto ord = std::make_shared<DisclosureOrder>(std::move(order));
   auto wanted = std::make_shared<std::vector<std::string>>(std::move(*fields));
   Actor who = actor;
+  auto at = std::make_shared<std::string>();  // the subject being disclosed: a refusal names it
   k_.committer().Submit(
-      [this, out, ord, wanted, who, active](ports::Transaction& txn, AuditWriter& audit) -> Status {
+      [this, out, ord, wanted, who, active, at](ports::Transaction& txn,
+                                                AuditWriter& audit) -> Status {
         bool on_document = ord->document.has_value();
         const domain::Purpose* purpose =
             on_document ? nullptr : active->policy->FindPurpose(ord->purpose);
         for (const auto& id : ord->subjects) {
+          *at = id;
           KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, id));
           if (!row)
             return Fail(
@@ -238,10 +257,9 @@ void Disclosures::Disclose(const Actor& actor, DisclosureOrder order,
         }
         return Ok();
       },
-      [ord, who](ports::Transaction&, AuditWriter& audit, const Error& e) {
-        return audit.Append(TransferEvent(who, ord->subjects.size() == 1 ? ord->subjects[0] : "",
-                                          {}, ord->purpose, ord->ground, Destination(*ord),
-                                          OutcomeOf(e), ReasonOf(e)));
+      [ord, who, at](ports::Transaction&, AuditWriter& audit, const Error& e) {
+        return audit.Append(TransferEvent(who, *at, {}, ord->purpose, ord->ground,
+                                          Destination(*ord), OutcomeOf(e), ReasonOf(e)));
       },
       [out, done](Status st) {
         if (!st) return done(Fail(st.error()));
@@ -281,10 +299,7 @@ Result<std::vector<DisclosureView>> Disclosures::OfSubject(ports::Transaction& t
                                                            const std::string& tenant,
                                                            const std::string& subject,
                                                            const ports::SubjectRow* row) const {
-  ports::DisclosureFilter filter;
-  filter.subject = subject;
-  filter.limit = 10'000;
-  KONFID_ASSIGN_OR_RETURN(auto rows, txn.ListDisclosures(tenant, filter));
+  KONFID_ASSIGN_OR_RETURN(auto rows, SubjectDisclosures(txn, tenant, subject));
   std::vector<DisclosureView> out;
   for (const auto& d : rows) {
     KONFID_ASSIGN_OR_RETURN(auto v, View(d, row));
@@ -305,12 +320,17 @@ void Disclosures::List(const Actor& actor, ports::DisclosureFilter filter,
   k_.committer().Submit(
       [this, out, who, filter](ports::Transaction& txn, AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto rows, txn.ListDisclosures(who.tenant, filter));
+        std::set<std::string> opened;  // subjects whose documents the list shows
         for (const auto& d : rows) {
           KONFID_ASSIGN_OR_RETURN(auto subject, txn.FindSubject(who.tenant, d.subject));
           KONFID_ASSIGN_OR_RETURN(auto v, View(d, subject ? &*subject : nullptr));
+          if (v.document) opened.insert(d.subject);
           out->push_back(std::move(v));
         }
-        // Reading the documents of authority requests is reading the subjects' data.
+        // An authority's document is the subject's data: each subject whose is shown is named.
+        for (const auto& subject : opened)
+          KONFID_TRY(audit.Append(
+              MakeEvent(who, Operation::kExtract, subject, {}, Outcome::kOk, "disclosures")));
         return audit.Append(
             MakeEvent(who, Operation::kExtract, filter.subject, {}, Outcome::kOk, "disclosures"));
       },

@@ -28,6 +28,10 @@ namespace konfid::app {
 // The field names of a stored disclosure, and how they are stored.
 std::vector<std::string> DisclosedFields(const ports::DisclosureRow& row);
 std::string JoinFieldNames(const std::vector<std::string>& fields);
+// Inside a transaction: every disclosure of one subject, oldest first, read a page at a time.
+Result<std::vector<ports::DisclosureRow>> SubjectDisclosures(ports::Transaction& txn,
+                                                             const std::string& tenant,
+                                                             const std::string& subject);
 
 // What staff ask to disclose.
 struct DisclosureOrder {

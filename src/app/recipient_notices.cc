@@ -10,23 +10,22 @@ namespace konfid::app {
 
 namespace {
 
-constexpr size_t kDisclosuresRead = 10'000;  // a subject's disclosures considered at most
-
 // The fields each recipient received of the subject, by recipient id; authorities (no
 // recipient id) are not told: the law does not ask it, and they have no address here.
 Result<std::map<std::string, std::set<std::string>>> Received(ports::Transaction& txn,
                                                               const std::string& tenant,
                                                               const std::string& subject) {
   std::map<std::string, std::set<std::string>> out;
-  ports::DisclosureFilter filter;
-  filter.subject = subject;
-  filter.limit = kDisclosuresRead;
-  KONFID_ASSIGN_OR_RETURN(auto rows, txn.ListDisclosures(tenant, filter));
+  KONFID_ASSIGN_OR_RETURN(auto rows, SubjectDisclosures(txn, tenant, subject));
   for (const auto& d : rows) {
     if (d.recipient.empty()) continue;
     for (auto& f : DisclosedFields(d)) out[d.recipient].insert(std::move(f));
   }
   return out;
+}
+
+Actor NoticesActor(const std::string& tenant) {
+  return {tenant, "system:recipient_notices", Role::kAnalyst};
 }
 
 std::string LabelList(const domain::TenantPolicy& policy, const std::vector<std::string>& fields,
@@ -68,12 +67,18 @@ Result<size_t> RecipientNotices::Queue(ports::Transaction& txn, AuditWriter& aud
   std::string change_name(DataChangeName(change));
   size_t queued = 0;
   for (const auto& [id, got] : received) {
-    const domain::Recipient* r = policy.FindRecipient(id);
-    if (!r || r->notify_email.empty()) continue;  // no longer declared, or no address
     std::vector<std::string> told;
     for (const auto& f : got)
       if (any || std::find(fields.begin(), fields.end(), f) != fields.end()) told.push_back(f);
     if (told.empty()) continue;
+    std::string reason = "recipient_notice:" + id + ":" + change_name;
+    const domain::Recipient* r = policy.FindRecipient(id);
+    if (!r || r->notify_email.empty()) {  // no longer declared, or no address: staff tell it
+      KONFID_TRY(audit.Append(MakeEvent(NoticesActor(tenant), domain::Operation::kUse, subject,
+                                        told, domain::Outcome::kFailed,
+                                        reason + (r ? ":no_notify_email" : ":undeclared"))));
+      continue;
+    }
     text::MailText text =
         text::RenderMailText("recipient-notice", en ? text::Lang::kEn : text::Lang::kRu,
                              {{"operator", en ? policy.op.legal_name.en : policy.op.legal_name.ru},
@@ -81,13 +86,13 @@ Result<size_t> RecipientNotices::Queue(ports::Transaction& txn, AuditWriter& aud
                               {"subject", subject},
                               {"fields", LabelList(policy, told, en)},
                               {"contact", policy.op.email},
+                              {policy.jurisdiction == "ua-2297" ? "ua" : "ru", "yes"},
                               {change_name, "yes"}});
     ports::OutboxRow message = mail_.NewMessage(tenant, "", "recipient:" + id, now);
     message.payload = mail_.Payload(message.id, r->notify_email, text.subject, text.body, now);
     KONFID_TRY(txn.InsertOutbox(message));
-    KONFID_TRY(audit.Append(MakeEvent({tenant, "system:recipient_notices", Role::kAnalyst},
-                                      domain::Operation::kUse, subject, told, domain::Outcome::kOk,
-                                      "recipient_notice:" + id + ":" + change_name)));
+    KONFID_TRY(audit.Append(MakeEvent(NoticesActor(tenant), domain::Operation::kUse, subject, told,
+                                      domain::Outcome::kOk, reason)));
     ++queued;
   }
   return queued;

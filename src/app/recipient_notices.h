@@ -7,7 +7,9 @@
 // A notice names the subject by its id and the fields by their labels, never a value: it is a
 // staff message (unsealed, app/outbox.h), so that it still goes out after an erasure. The
 // recipient reads the corrected values through its own API key (app/disclosures.h). Queuing
-// one is audited (operation use, reason recipient_notice:<recipient>:<change>).
+// one is audited (operation use, reason recipient_notice:<recipient>:<change>); a recipient
+// that cannot be told (no notify_email, or no longer in the policy) is a failed event with the
+// reason's suffix :no_notify_email or :undeclared, so that staff find whom to tell themselves.
 //
 // Thread-safe: no state of its own.
 #pragma once

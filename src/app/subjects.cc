@@ -184,7 +184,9 @@ void Subjects::Get(const Actor& actor, const std::string& id, const std::string&
         if (!st) return done(Fail(st.error()));
         done(std::move(*out));
       },
-      /*savepoint=*/false);
+      // A read writes nothing before its audit event, so it needs no savepoint; a recipient's
+      // read records a disclosure first, and does.
+      /*savepoint=*/!actor.recipient.empty());
 }
 
 void Subjects::Find(const Actor& actor, const std::string& field, const std::string& value,
@@ -231,7 +233,9 @@ void Subjects::Find(const Actor& actor, const std::string& field, const std::str
         if (!st) return done(Fail(st.error()));
         done(std::move(*out));
       },
-      /*savepoint=*/false);
+      // A read writes nothing before its audit event, so it needs no savepoint; a recipient's
+      // read records a disclosure first, and does.
+      /*savepoint=*/!actor.recipient.empty());
 }
 
 namespace {

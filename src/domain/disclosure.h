@@ -17,7 +17,8 @@ enum class DisclosureGround {
   kContract,            // the purpose performs a contract with the subject (Art. 6(1)(5))
   kLegalObligation,     // a law obliges the operator (Art. 6(1)(2))
   kLegitimateInterest,  // the operator's legitimate interest (Art. 6(1)(7))
-  kAuthorityRequest,    // a court, prosecutor, police or other authority asked (Art. 6(1)(3)-(6))
+  kAuthorityRequest,    // a court, prosecutor, police or other authority asked (Art. 6(1)(2), (3),
+                        // (3.1))
   kProtectionOfRights,  // to protect the operator's rights (a claim, a lawsuit: Art. 6(1)(7))
 };
 

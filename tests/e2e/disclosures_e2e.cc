@@ -104,6 +104,19 @@ TEST_P(ApiE2E, ARecipientsKeyReadsOnlyItsProjection) {
             "recipient_purpose");
   EXPECT_EQ(Code(d.Get("/v1/subjects/" + id + "?purpose=newsletter", d.mailer)),
             "consent_required");
+  // With consent it gets the name and email the policy gives it, not the phone the newsletter
+  // also uses (the defect of issue 15: a processor's key got every field of the purpose).
+  ASSERT_EQ(d.konfid
+                .Request("POST", "/v1/subjects/" + id + "/consents",
+                         R"({"action":"give","purpose":"newsletter"})", d.admin)
+                .status,
+            201u);
+  auto newsletter = d.Get("/v1/subjects/" + id + "?purpose=newsletter", d.mailer);
+  ASSERT_EQ(newsletter.status, 200u) << newsletter.body;
+  EXPECT_EQ(JsonField(newsletter.body, "name"), "Ирина");
+  EXPECT_EQ(newsletter.body.find("912"), std::string::npos) << newsletter.body;
+  EXPECT_NE(d.Get("/v1/subjects/" + id + "?purpose=newsletter", d.admin).body.find("+79123456789"),
+            std::string::npos);
 
   // A processor's key cannot be made without a recipient, nor with one the policy lacks.
   std::vector<std::string> args = {"apikey",   "create", "--data", d.konfid.data_dir(),
@@ -148,7 +161,8 @@ TEST_P(ApiE2E, StaffDiscloseOnlyWhatThePolicyGivesOnItsGround) {
             201u);
   auto made = d.Disclose(to_mailer + "}");
   ASSERT_EQ(made.status, 200u) << made.body;
-  EXPECT_EQ(Names(DisclosedFields(made)), (std::vector<std::string>{"email", "name", "phone"}));
+  // The newsletter uses the phone too, but the policy gives the mailer name and email only.
+  EXPECT_EQ(Names(DisclosedFields(made)), (std::vector<std::string>{"email", "name"}));
 
   struct Case {
     std::string body;
@@ -158,6 +172,7 @@ TEST_P(ApiE2E, StaffDiscloseOnlyWhatThePolicyGivesOnItsGround) {
   const std::string subject = R"(,"subjects":[")" + id + "\"]";
   for (const Case& c : std::vector<Case>{
            {to_mailer + R"(,"fields":["name","surname"]})", 403, "field_not_disclosed"},
+           {to_mailer + R"(,"fields":["name","phone"]})", 403, "field_not_disclosed"},
            {R"({"recipient":"mailer","purpose":"newsletter","ground":"contract")" + subject + "}",
             403, "ground_not_declared"},
            {R"({"recipient":"mailer","purpose":"registration","ground":"contract")" + subject + "}",
@@ -178,6 +193,41 @@ TEST_P(ApiE2E, StaffDiscloseOnlyWhatThePolicyGivesOnItsGround) {
     EXPECT_EQ(Code(r), c.code) << c.body << " -> " << r.body;
     EXPECT_EQ(r.body.find("Ирина"), std::string::npos) << "no data in a refusal: " << r.body;
   }
+  // An order for two subjects of whom one has not consented discloses nothing to either.
+  auto other = d.konfid.Request(
+      "POST", "/v1/subjects",
+      R"({"fields":{"surname":"Орлов","name":"Пётр","email":"p.orlov@example.com"}})", d.admin);
+  std::string second = JsonString(other.body, "id");
+  auto both = d.Disclose(
+      R"({"recipient":"mailer","purpose":"newsletter","ground":"consent","subjects":[")" + id +
+      R"(",")" + second + "\"]}");
+  EXPECT_EQ(both.status, 403u) << both.body;
+  EXPECT_EQ(Code(both), "consent_required");
+  EXPECT_EQ(both.body.find("Ирина"), std::string::npos);
+  // A blocked field stops a disclosure to a recipient, not one an authority asks for.
+  ASSERT_EQ(d.konfid
+                .Request("POST", "/v1/subjects/" + second + "/blocks", R"({"fields":["surname"]})",
+                         d.admin)
+                .status,
+            200u);
+  auto blocked = d.Disclose(
+      R"({"recipient":"payments","purpose":"registration","ground":"contract","subjects":[")" +
+      second + "\"]}");
+  EXPECT_EQ(blocked.status, 409u) << blocked.body;
+  EXPECT_EQ(Code(blocked), "blocked");
+  auto court = d.Disclose(
+      R"({"ground":"protection_of_rights","fields":["surname"],"subjects":[")" + second +
+      R"("],"document":{"authority":"Арбитражный суд города Москвы","number":"А40-1/2026",)"
+      R"("date":"2026-11-20"}})");
+  EXPECT_EQ(court.status, 200u) << court.body;
+  auto court_fields = DisclosedFields(court);
+  ASSERT_TRUE(court_fields.contains("surname")) << court.body;
+  EXPECT_EQ(court_fields.at("surname").as_string(), "Орлов");
+  auto future =
+      d.Disclose(R"({"ground":"authority_request","fields":["surname"],"subjects":[")" + second +
+                 R"("],"document":{"authority":"Суд","number":"1","date":"2099-01-01"}})");
+  EXPECT_EQ(future.status, 400u) << future.body;
+
   // A support key may list disclosures but not make them.
   auto by_support = d.Disclose(to_mailer + "}", d.support);
   EXPECT_EQ(by_support.status, 403u);
@@ -213,8 +263,15 @@ TEST_P(ApiE2E, StaffDiscloseOnlyWhatThePolicyGivesOnItsGround) {
   EXPECT_NE(html.body.find("ООО «Рассыльщик»"), std::string::npos);
   EXPECT_NE(html.body.find("Отдел МВД России по району Хамовники, № 3/177-12"), std::string::npos);
 
-  // The authority's name and document are sealed: not in any file of the data directory.
-  for (const auto& [path, bytes] : Files(d.konfid.data_dir()))
+  // The authority's name and document are sealed: not in any file of the data directory, nor
+  // in a dump of the PostgreSQL database when there is one.
+  auto files = Files(d.konfid.data_dir());
+  if (auto db = d.konfid.DbArgs(); !db.empty()) {
+    auto dump = RunProgram({"pg_dump", "--data-only", db[1]});
+    ASSERT_EQ(dump.exit_code, 0) << dump.output;
+    files["pg_dump"] = dump.output;
+  }
+  for (const auto& [path, bytes] : files)
     for (const char* secret : {"Хамовники", "3/177-12", "Горбунова", "irina.gorbunova"})
       EXPECT_EQ(bytes.find(secret), std::string::npos) << secret << " in " << path;
 }
@@ -269,11 +326,29 @@ TEST_P(ApiE2E, RecipientsAreToldOfCorrectionsBlocksAndErasures) {
       200u);
   mail = d.Mail(5);
   ASSERT_EQ(mail.size(), 5u);
-  ASSERT_EQ(d.konfid.Request("DELETE", "/v1/subjects/" + id, "", d.admin).status, 204u);
+  // A rectification claim blocks the name while it is checked, and closing it releases it
+  // (issue 13): both told each time.
+  auto claim = d.konfid.Request("POST", "/v1/requests",
+                                R"({"subject":")" + id +
+                                    R"(","kind":"rectification","channel":"letter",)"
+                                    R"("document":"паспорт","fields":["name"]})",
+                                d.admin);
+  ASSERT_EQ(claim.status, 201u) << claim.body;
   mail = d.Mail(7);
   ASSERT_EQ(mail.size(), 7u);
+  ASSERT_EQ(d.konfid
+                .Request("POST", "/v1/requests/" + JsonString(claim.body, "id") + "/transitions",
+                         R"({"to":"done"})", d.admin)
+                .status,
+            200u);
+  mail = d.Mail(9);
+  ASSERT_EQ(mail.size(), 9u);
+  EXPECT_EQ(MailTo(mail, "dpo@rassylshchik.example").size(), 4u);
+  ASSERT_EQ(d.konfid.Request("DELETE", "/v1/subjects/" + id, "", d.admin).status, 204u);
+  mail = d.Mail(11);
+  ASSERT_EQ(mail.size(), 11u);
   auto to_mailer = MailTo(mail, "dpo@rassylshchik.example");
-  ASSERT_EQ(to_mailer.size(), 3u);
+  ASSERT_EQ(to_mailer.size(), 5u);
   std::string told;
   for (const auto& m : to_mailer) told += MailBody(m);
   for (const char* change : {"заблокировал", "снял блокирование", "уничтожил"})

@@ -379,10 +379,8 @@ TEST(PolicyCommands, CheckRenderDiffAndPublishToARunningServer) {
 
   std::string wider = dir.path() + "/wider.toml";
   std::ofstream(wider) << Replaced(
-      SourceFile("examples/policy.toml"),
-      "fields = [\"name\", \"email\", \"phone\"]\nground = \"consent\"",
-      "fields = [\"name\", \"email\", \"phone\", \"city\"]\nground = "
-      "\"consent\"");
+      SourceFile("examples/policy.toml"), "fields = [\"name\", \"email\"]\nground = \"consent\"",
+      "fields = [\"name\", \"email\", \"city\"]\nground = \"consent\"");
   auto diff = RunKonfid({"policy", "diff", example, wider});
   EXPECT_EQ(diff.exit_code, 1);
   EXPECT_NE(diff.output.find("widened  recipient 'mailer': fields: + city  [material]"),
@@ -398,8 +396,9 @@ TEST(PolicyCommands, CheckRenderDiffAndPublishToARunningServer) {
   std::string wider_demo = dir.path() + "/wider-mailer.toml";
   std::ofstream(wider_demo) << Replaced(
       SourceFile("examples/policy.toml"),
-      "purposes = [\"newsletter\"]\nfields = [\"name\", \"email\", \"phone\"]",
-      "purposes = [\"newsletter\", \"support\"]\nfields = [\"name\", \"email\", \"phone\", "
+      "purposes = [\"newsletter\"]\n# What the mailer needs for email; the operator sends text "
+      "messages itself.\nfields = [\"name\", \"email\"]",
+      "purposes = [\"newsletter\", \"support\"]\nfields = [\"name\", \"email\", "
       "\"surname\"]");
   // A material change sooner than the 10 days' notice the policy promises is refused...
   auto soon = RunKonfid({"policy", "publish", wider_demo, "--data", konfid.data_dir()});

@@ -89,9 +89,8 @@ const Case kCases[] = {
      "id = \"newsletter\"", "consent-based marketing without a withdrawal channel"},
     {"recipient_field_beyond_purposes",
      [](const std::string& t) {
-       return Replace(t, "fields = [\"name\", \"email\", \"phone\"]\nground = \"consent\"",
-                      "fields = [\"name\", \"email\", \"phone\", \"birth_date\"]\nground = "
-                      "\"consent\"");
+       return Replace(t, "fields = [\"name\", \"email\"]\nground = \"consent\"",
+                      "fields = [\"name\", \"email\", \"birth_date\"]\nground = \"consent\"");
      },
      "id = \"mailer\"", "recipient 'mailer' is given field 'birth_date' that none of its purposes"},
     {"recipient_abroad_without_flag",
