@@ -51,8 +51,20 @@ void ParseRequestOne(uint8_t pick, const http::Request& req) {
       if (r) Require((r->channel == "email" || r->channel == "phone") && !r->address.empty());
       return;
     }
-    default: {
+    case 6: {
       (void)http::ParseSessionBody(req);
+      return;
+    }
+    default: {
+      auto r = http::ParseDisclosureBody(req);
+      if (r) {
+        Require(!r->subjects.empty() && r->subjects.size() <= app::Disclosures::kMaxSubjects);
+        for (const auto& id : r->subjects) Require(app::Kernel::IsValidId(id));
+        Require(!r->ground.empty() && r->fields.size() <= 64);
+        if (r->document)
+          Require(!r->document->authority.empty() && !r->document->number.empty() &&
+                  r->document->number.size() <= 4 * 100);
+      }
       return;
     }
   }

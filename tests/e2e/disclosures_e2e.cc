@@ -131,6 +131,13 @@ TEST_P(ApiE2E, ARecipientsKeyReadsOnlyItsProjection) {
   EXPECT_NE(unknown.output.find("declares no recipient 'printer'"), std::string::npos)
       << unknown.output;
 
+  // The admin's list of keys says which recipient each processor's key reads for.
+  auto keys = d.Get("/v1/apikeys", d.admin);
+  ASSERT_EQ(keys.status, 200u) << keys.body;
+  EXPECT_NE(keys.body.find(R"("role":"processor","recipient":"payments")"), std::string::npos)
+      << keys.body;
+  EXPECT_NE(keys.body.find(R"("role":"admin","recipient":null)"), std::string::npos) << keys.body;
+
   // Both reads are recorded as disclosures to the payment service (the refusals are not).
   auto list = d.Get("/v1/disclosures?recipient=payments", d.support);
   ASSERT_EQ(list.status, 200u) << list.body;
