@@ -11,16 +11,21 @@
 namespace konfid::adapters {
 namespace {
 
-TEST(SqliteStatements, EveryOnePreparesAgainstTheSchema) {
-  konfid::testing::TempDir dir;
+// A database of the current schema in `dir`, opened read-only.
+void OpenMigrated(const konfid::testing::TempDir& dir, sqlite3** db) {
   std::string path = dir.path() + "/k.db";
   {
     auto storage = SqliteStorage::Open({path, true, 5000, &konfid::testing::RealClock()});
     ASSERT_TRUE(storage);
     ASSERT_TRUE((*storage)->Migrate());
   }
+  ASSERT_EQ(sqlite3_open_v2(path.c_str(), db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+}
+
+TEST(SqliteStatements, EveryOnePreparesAgainstTheSchema) {
+  konfid::testing::TempDir dir;
   sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  ASSERT_NO_FATAL_FAILURE(OpenMigrated(dir, &db));
   for (size_t i = 0; i < kStatementCount; ++i) {
     const char* text = SqliteStatements()[static_cast<Stmt>(i)];
     std::string pg = PostgresStatements()[static_cast<Stmt>(i)];
@@ -52,14 +57,8 @@ std::string PlanOf(sqlite3* db, Stmt stmt) {
 // (docs/benchmarks.md, 2026-12-02).
 TEST(SqliteStatements, OneSubjectsRowsAreFoundByItsIndex) {
   konfid::testing::TempDir dir;
-  std::string path = dir.path() + "/k.db";
-  {
-    auto storage = SqliteStorage::Open({path, true, 5000, &konfid::testing::RealClock()});
-    ASSERT_TRUE(storage);
-    ASSERT_TRUE((*storage)->Migrate());
-  }
   sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  ASSERT_NO_FATAL_FAILURE(OpenMigrated(dir, &db));
   EXPECT_NE(PlanOf(db, Stmt::kListSubjectRequests).find("INDEX requests_by_subject"),
             std::string::npos)
       << PlanOf(db, Stmt::kListSubjectRequests);
