@@ -233,7 +233,11 @@ void CheckRecipients(Findings& f, const TenantPolicy& p, const std::set<std::str
 void CheckCookies(Findings& f, const TenantPolicy& p) {
   static const std::set<std::string> kCategories = {"necessary", "functional", "analytics",
                                                     "marketing"};
+  std::set<std::string> seen;  // category and service: what a cookie is known by (policy_diff)
   for (const auto& c : p.cookies) {
+    if (!seen.insert(c.category + ":" + c.service).second)
+      f.Error(c.line, "cookie " + Quote(c.service) + " of category " + Quote(c.category) +
+                          " is declared twice");
     if (!kCategories.contains(c.category))
       f.Error(c.line, "cookie " + Quote(c.service) + " has unknown category " + Quote(c.category) +
                           " (necessary, functional, analytics, marketing)");

@@ -99,6 +99,15 @@ const Case kCases[] = {
                       "country = \"DE\"\nrole = \"processor\"\npurposes = [\"newsletter\"]");
      },
      "id = \"mailer\"", "needs cross_border = true"},
+    {"cookie_declared_twice",
+     [](const std::string& t) {
+       return t +
+              "\n[[cookie]]\ncategory = \"analytics\"\nservice = \"Konfid statistics\"\n"
+              "provider = \"copy.example\"\npurpose = { ru = \"Копия.\", en = \"A copy.\" }\n"
+              "retention = \"session\"\n";
+     },
+     "provider = \"copy.example\"",
+     "cookie 'Konfid statistics' of category 'analytics' is declared twice"},
     {"retention_unparseable",
      [](const std::string& t) {
        return Replace(t, "retention = \"3 years\"       # after", "retention = \"three years\" #");
