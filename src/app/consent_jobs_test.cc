@@ -9,6 +9,7 @@
 #include <atomic>
 #include <fstream>
 #include <future>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -325,6 +326,57 @@ TEST_F(ConsentJobsTest, AChangeAheadIsAnnouncedThenNoticedAndALateAnnouncementIs
             (std::multiset<std::string>{"policy_announcement", "policy_notice", "policy_notice"}));
   auto txn = demo_.storage->Begin(false);
   EXPECT_TRUE((*txn)->ListNoticeRuns("demo")->empty());  // both runs of version 3 are done
+}
+
+// A block stops the policy's mail too: a blocked subject is not told of a change (a denied
+// `use`, reason blocked, says so), and a notice queued before the block is not sent.
+TEST_F(ConsentJobsTest, APolicyNoticeGoesToNoBlockedSubject) {
+  konfid::testing::SmtpServer smtp;
+  adapters::SmtpMailer mailer({smtp.url()});
+  OutboxSender sender(*demo_.storage, *demo_.committer, *demo_.keyring, *demo_.crypto, mailer,
+                      clock_, *demo_.policies);
+  std::string anna = Subject("anna@example.com"), boris = Subject("boris@example.com"),
+              carol = Subject("carol@example.com");
+  for (const auto& s : {anna, boris, carol}) Consent(s, "newsletter", domain::ConsentKind::kGiven);
+  auto block = [&](const std::string& s) {
+    Sync<domain::Blocked>([&](auto cb) { uc_->blocks.Block(admin_, s, {"*"}, cb); });
+  };
+  block(boris);
+
+  std::ifstream in(konfid::testing::SourceDir() + "/examples/policy.toml");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string source = text.str();
+  const std::string fields = "fields = [\"name\", \"email\", \"phone\"]\nactions";
+  size_t pos = source.find(fields);
+  ASSERT_NE(pos, std::string::npos);
+  source.replace(pos, fields.size(),
+                 "fields = [\"name\", \"email\", \"phone\", \"city\"]\nactions");
+  auto policy = demo_.reader.Read(source, "wider.toml");
+  ASSERT_TRUE(policy) << policy.error().message();
+  ASSERT_TRUE(demo_.policies->Publish(*policy, clock_.Peek() + 11 * kDay));
+  NoticeJob notices(*demo_.storage, *demo_.policies, uc_->notices);
+  EXPECT_EQ(*notices.RunOnce(), 2u);  // announcements to Anna and Carol, none to Boris
+  block(carol);                       // Carol is blocked while hers waits
+
+  auto stats = sender.RunOnce(clock_.Now());
+  ASSERT_TRUE(stats) << stats.error().message();
+  EXPECT_EQ(stats->sent, 1u);
+  EXPECT_EQ(stats->failed, 1u);
+  auto mail = smtp.WaitFor(1);
+  ASSERT_EQ(mail.size(), 1u);
+  EXPECT_NE(mail[0].find("To: <anna@example.com>"), std::string::npos);
+
+  std::map<std::string, std::string> denied;  // subject -> actor of its denied use
+  auto txn = demo_.storage->Begin(false);
+  ASSERT_TRUE(txn);
+  ASSERT_TRUE((*txn)->ScanAudit("demo", [&](const domain::AuditEvent& e) {
+    if (e.operation == "use" && e.outcome == "denied" && e.reason == "blocked")
+      denied[e.subject_id] = e.actor;
+    return Ok();
+  }));
+  EXPECT_EQ(denied, (std::map<std::string, std::string>{{boris, "system:notices"},
+                                                        {carol, "system:outbox"}}));
 }
 
 }  // namespace

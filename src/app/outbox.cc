@@ -82,9 +82,12 @@ Result<OutboxSender::Opened> OutboxSender::Open(const ports::OutboxRow& m, UnixM
   }
   if (out.error.empty() && m.kind.starts_with("marketing:")) {  // still wanted? decided now
     KONFID_ASSIGN_OR_RETURN(out.suppressed, Suppression(*txn, m, *subject, key, out.to, now));
-    // A blocked subject gets no marketing (a code or a confirmation serves their rights).
-    if (out.suppressed.empty() && !subject->blocked.empty()) out.suppressed = "blocked";
   }
+  // A blocked subject gets no marketing and no policy notice (a code, a confirmation or news
+  // of their request serves their rights and still goes).
+  bool stoppable = m.kind.starts_with("marketing:") || m.kind.starts_with("policy_");
+  if (out.error.empty() && out.suppressed.empty() && stoppable && !subject->blocked.empty())
+    out.suppressed = "blocked";
   return out;
 }
 

@@ -98,6 +98,14 @@ Result<bool> PolicyNotices::QueueNotice(ports::Transaction& txn, AuditWriter& au
   if (lost.empty() || email_field.empty()) return false;
   KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(plan.tenant, subject));
   if (!row) return false;  // erased: nobody to tell
+  // A block stops every send that does not serve the subject's rights (docs/requests.md): the
+  // notice is not queued, and the audit says so.
+  if (auto blocked = CheckNotBlocked(*row, {email_field}); !blocked) {
+    Actor system{plan.tenant, "system:notices", Role::kAdmin};
+    KONFID_TRY(audit.Append(
+        MakeEvent(system, Operation::kUse, subject, {email_field}, Outcome::kDenied, "blocked")));
+    return false;
+  }
   KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed, domain::UnpackSealedFields(row->fields));
   auto sealed_email = sealed.find(email_field);
   if (sealed_email == sealed.end()) return false;
