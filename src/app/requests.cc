@@ -230,7 +230,49 @@ Result<RequestView> Requests::FileIn(ports::Transaction& txn, AuditWriter& audit
   r.sealed = SealDetails(k_.crypto(), key, r.tenant, r.id, request.details);
   r.created_at = r.updated_at = now;
   KONFID_TRY(txn.InsertRequest(r));
-  return View(policy, r, &key, now);
+  KONFID_ASSIGN_OR_RETURN(RequestView view, View(policy, r, &key, now));
+  KONFID_TRY(Tell(txn, audit, who, policy, row, view, now));
+  return view;
+}
+
+Status Requests::Tell(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
+                      const domain::TenantPolicy& policy, const ports::SubjectRow& row,
+                      const RequestView& view, UnixMicros now) const {
+  if (view.state == RequestState::kInProgress) return Ok();
+  text::RequestNews news;
+  news.id = view.id;
+  news.kind = std::string(domain::RequestKindName(view.kind));
+  news.state = std::string(domain::RequestStateName(view.state));
+  news.received_on = view.received_on;
+  news.due_on = view.due_on;
+  if (!domain::IsOpen(view.state)) {
+    KONFID_ASSIGN_OR_RETURN(domain::Date today, LocalDay(policy, now));
+    news.closed_on = FormatIsoDate(today);
+  }
+  if (view.details && view.state != RequestState::kDone) news.reason = view.details->reason;
+  KONFID_TRY(news_.Queue(txn, audit, who, policy, row, news, now));
+  return Ok();
+}
+
+Status Requests::MoveEffect(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
+                            const ActivePolicy& active, const ports::SubjectRow& subject,
+                            const RequestView& view, const RequestDetails& details, RequestState to,
+                            UnixMicros now) {
+  const std::string& id = view.id;
+  if (view.kind == RequestKind::kRectification && !domain::IsOpen(to)) {
+    KONFID_ASSIGN_OR_RETURN(auto after, Blocks::Change(txn, audit, who, subject, details.fields,
+                                                       true, id, "request:" + id, now));
+    KONFID_ASSIGN_OR_RETURN(auto released, Blocks::Released(subject, details.fields, after));
+    KONFID_TRY(notices_.Queue(txn, audit, *active.policy, who.tenant, subject.id,
+                              DataChange::kUnrestricted, released, now));
+  }
+  if (view.kind == RequestKind::kStopProcessing && to == RequestState::kDone) {
+    for (const domain::Purpose& p : active.policy->purposes)
+      if (p.ground == "consent") {
+        KONFID_TRY(signer_.Withdraw(txn, audit, who, active, subject.id, p.id, "request", now));
+      }
+  }
+  return Ok();
 }
 
 void Requests::File(const Actor& actor, NewRequest request, Callback<RequestView> done) {
@@ -349,12 +391,8 @@ Result<RequestView> Requests::MoveIn(ports::Transaction& txn, AuditWriter& audit
   }
   RequestDetails details = view.details ? std::move(*view.details) : RequestDetails{};
   if (!reason.empty()) details.reason = reason;
-  if (subject && view.kind == RequestKind::kRectification && !domain::IsOpen(to)) {
-    KONFID_ASSIGN_OR_RETURN(auto after, Blocks::Change(txn, audit, who, *subject, details.fields,
-                                                       true, id, "request:" + id, now));
-    KONFID_ASSIGN_OR_RETURN(auto released, Blocks::Released(*subject, details.fields, after));
-    KONFID_TRY(notices_.Queue(txn, audit, *active.policy, who.tenant, subject->id,
-                              DataChange::kUnrestricted, released, now));
+  if (subject) {
+    KONFID_TRY(MoveEffect(txn, audit, who, active, *subject, view, details, to, now));
   }
   view.history.push_back({now, to});
   row->state = std::string(domain::RequestStateName(to));
@@ -364,7 +402,12 @@ Result<RequestView> Requests::MoveIn(ports::Transaction& txn, AuditWriter& audit
   row->updated_at = now;
   KONFID_TRY(txn.UpdateRequest(*row));
   KONFID_TRY(audit.Append(RequestEvent(who, to, row->subject, view.kind, details.fields, id)));
-  return View(*active.policy, *row, key ? &*key : nullptr, now);
+  KONFID_ASSIGN_OR_RETURN(RequestView moved,
+                          View(*active.policy, *row, key ? &*key : nullptr, now));
+  if (subject) {
+    KONFID_TRY(Tell(txn, audit, who, *active.policy, *subject, moved, now));
+  }
+  return moved;
 }
 
 void Requests::Move(const Actor& actor, const std::string& id, RequestState to, std::string reason,

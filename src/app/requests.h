@@ -12,6 +12,10 @@
 //   objection      every live consent to a marketing purpose is withdrawn, with receipts, and
 //                  the request is done;
 //   withdrawal     every live consent named (or all of them) is withdrawn, and it is done.
+// Closing one as done takes effect too: a stop_processing withdraws every live consent (152-FZ
+// Art. 21(5.1): processing on consent stops; what another ground allows goes on, and the
+// subject is told so). The subject is told of each filing, extension and closing by email
+// (app/request_notices.h).
 //
 // Thread-safe. Callbacks run on the group committer's thread and must not block.
 #pragma once
@@ -23,6 +27,7 @@
 #include "app/consent_signer.h"
 #include "app/kernel.h"
 #include "app/recipient_notices.h"
+#include "app/request_notices.h"
 #include "domain/requests.h"
 #include "ports/time_zone.h"
 
@@ -81,7 +86,12 @@ class Requests {
   // Each reference outlives the use case. `calendar` is the Russian production calendar.
   Requests(Kernel& kernel, ConsentSigner& signer, MailComposer& mail,
            const domain::WorkingCalendar& calendar, const ports::TimeZones& zones)
-      : k_(kernel), signer_(signer), notices_(mail), calendar_(calendar), zones_(zones) {}
+      : k_(kernel),
+        signer_(signer),
+        notices_(mail),
+        news_(kernel, mail),
+        calendar_(calendar),
+        zones_(zones) {}
 
   // Staff files a request on the subject's behalf (channel letter, email or in_person; the
   // document that identified them is required). Permission kRequestsManage. NotFound for an
@@ -134,6 +144,18 @@ class Requests {
   Result<bool> TakeEffect(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
                           const ActivePolicy& active, const ports::SubjectRow& row,
                           const NewRequest& request, const std::string& id, UnixMicros now);
+  // Inside MoveIn: what a move does beyond the request itself: closing a rectification lifts
+  // its blocks (and tells the recipients), closing a stop_processing as done withdraws every
+  // live consent.
+  Status MoveEffect(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
+                    const ActivePolicy& active, const ports::SubjectRow& subject,
+                    const RequestView& view, const RequestDetails& details, domain::RequestState to,
+                    UnixMicros now);
+  // Inside FileIn and MoveIn: tells the subject of `row` the new state of `view`, unless it is
+  // in_progress (app/request_notices.h).
+  Status Tell(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
+              const domain::TenantPolicy& policy, const ports::SubjectRow& row,
+              const RequestView& view, UnixMicros now) const;
   // Inside Move's transaction.
   Result<RequestView> MoveIn(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
                              const ActivePolicy& active, const std::string& id,
@@ -142,6 +164,7 @@ class Requests {
   Kernel& k_;
   ConsentSigner& signer_;
   RecipientNotices notices_;
+  RequestNotices news_;
   const domain::WorkingCalendar& calendar_;
   const ports::TimeZones& zones_;
 };

@@ -10,9 +10,12 @@
 #include <functional>
 #include <future>
 
+#include "adapters/mail/smtp_mailer.h"
+#include "app/outbox.h"
 #include "demo_tenant.h"
 #include "mail_text.h"
 #include "step_clock.h"
+#include "test_support.h"
 
 namespace konfid::app {
 namespace {
@@ -210,6 +213,96 @@ TEST_F(RequestsTest, AWithdrawalKeepsTheLanguageTheConsentWasGivenIn) {
   ledger = Call<ConsentLedger>([&](auto cb) { uc_->consents.Ledger(admin_, subject_, cb); });
   ASSERT_TRUE(ledger);
   EXPECT_EQ(ledger->events.back().text_hash, again->event.text_hash);
+}
+
+// A demand to stop processing is weighed by staff (10 working days); done, it withdraws every
+// live consent with receipts, and a refused one leaves them as they are.
+TEST_F(RequestsTest, StopProcessingWithdrawsEveryLiveConsentWhenDone) {
+  ConsentInput given;
+  given.purpose = "newsletter";
+  ASSERT_TRUE(Call<ports::ConsentEventRow>(
+      [&](auto cb) { uc_->consents.Record(admin_, subject_, given, cb); }));
+  auto live = [&] {
+    auto ledger = Call<ConsentLedger>([&](auto cb) { uc_->consents.Ledger(admin_, subject_, cb); });
+    EXPECT_TRUE(ledger);
+    return ledger && ledger->states.at("newsletter").live;
+  };
+  auto refused = File(RequestKind::kStopProcessing);
+  ASSERT_TRUE(refused);
+  ASSERT_TRUE(Move(refused->id, RequestState::kRefused, "the contract is still performed"));
+  EXPECT_TRUE(live());
+
+  auto stop = File(RequestKind::kStopProcessing);
+  ASSERT_TRUE(stop);
+  EXPECT_EQ(stop->state, RequestState::kReceived);
+  EXPECT_EQ(stop->due_on, "2026-12-16");  // 10 working days
+  EXPECT_TRUE(live());                    // weighed first
+  ASSERT_TRUE(Move(stop->id, RequestState::kDone));
+  EXPECT_FALSE(live());
+  auto ledger = Call<ConsentLedger>([&](auto cb) { uc_->consents.Ledger(admin_, subject_, cb); });
+  ASSERT_TRUE(ledger);
+  EXPECT_EQ(ledger->events.back().kind, domain::ConsentKind::kWithdrawn);
+  EXPECT_EQ(ledger->events.back().method, "request");
+}
+
+// The subject hears of their request at their confirmed address: received with its term,
+// extended with the reasons, refused with them, done; work in progress is not news. A subject
+// without a confirmed address is answered through the request's own channel, and the audit
+// says that no mail went.
+TEST_F(RequestsTest, TheSubjectIsToldOfEachFilingExtensionAndClosing) {
+  auto quiet = File(RequestKind::kAccess);
+  ASSERT_TRUE(quiet);
+  std::vector<std::string> reasons;
+  auto txn = demo_.storage->Begin(false);
+  ASSERT_TRUE(txn);
+  ASSERT_TRUE((*txn)->ScanAudit("demo", [&](const domain::AuditEvent& e) {
+    if (e.operation == "use") reasons.push_back(e.outcome + " " + e.reason);
+    return Ok();
+  }));
+  EXPECT_EQ(reasons, std::vector<std::string>{"denied request_update:unconfirmed"});
+  txn->reset();
+  {
+    auto w = demo_.storage->Begin(true);
+    ASSERT_TRUE(w && (*w)->SetEmailVerified("demo", subject_, clock_.Now()) && (*w)->Commit());
+  }
+
+  auto r = File(RequestKind::kAccess);
+  ASSERT_TRUE(r);
+  ASSERT_TRUE(Move(r->id, RequestState::kInProgress));
+  ASSERT_TRUE(Move(r->id, RequestState::kExtended, "the archive must be searched"));
+  ASSERT_TRUE(Move(r->id, RequestState::kDone));
+  auto erasure = File(RequestKind::kErasure);
+  ASSERT_TRUE(erasure);
+  ASSERT_TRUE(Move(erasure->id, RequestState::kRefused, "the contract is still performed"));
+
+  konfid::testing::SmtpServer smtp;
+  adapters::SmtpMailer mailer({smtp.url()});
+  OutboxSender sender(*demo_.storage, *demo_.committer, *demo_.keyring, *demo_.crypto, mailer,
+                      clock_, *demo_.policies);
+  auto stats = sender.RunOnce(clock_.Now());
+  ASSERT_TRUE(stats) << stats.error().message();
+  EXPECT_EQ(stats->sent, 5u);  // received, extended, done; received, refused
+  auto mail = smtp.WaitFor(5);
+  ASSERT_EQ(mail.size(), 5u);
+  std::vector<std::string> bodies;
+  for (const auto& m : mail) {
+    EXPECT_NE(m.find("To: <anna@example.com>"), std::string::npos);
+    std::string crlf;  // the test server hands the message over with bare line feeds
+    for (char c : m) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+    bodies.push_back(fakes::DecodedMail(crlf));
+  }
+  // Each part in one of the messages (the outbox sends them in no promised order).
+  auto has = [&](const std::vector<std::string>& parts) {
+    bool found = std::any_of(bodies.begin(), bodies.end(), [&](const std::string& b) {
+      return std::all_of(parts.begin(), parts.end(),
+                         [&](const std::string& p) { return b.find(p) != std::string::npos; });
+    });
+    EXPECT_TRUE(found) << parts.front();
+  };
+  has({"получил ваше обращение", "не позднее 16.12.2026", r->id});
+  has({"Причины продления срока: the archive must be searched", "не позднее 23.12.2026"});
+  has({"исполнено 02.12.2026", r->id});
+  has({"Причины отказа: the contract is still performed", "Роскомнадзор", erasure->id});
 }
 
 TEST_F(RequestsTest, AnErasureIsClosedAfterTheDeleteThatFulfilsIt) {

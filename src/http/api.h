@@ -9,6 +9,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/url/url_view.hpp>
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <span>
@@ -77,6 +78,10 @@ struct ApiDeps {
   app::JobTrigger& jobs;  // POST /v1/jobs/{name}/run, and its pass counts in /metrics
   // Peers whose X-Forwarded-For is believed (reverse proxies); empty: none.
   TrustedProxies trusted_proxies = {};
+  // POST /v1/self/codes answers no sooner than this after the request came: sending a code
+  // to a known address does more work than refusing an unknown one, and the time to answer
+  // must not tell them apart (docs/requests.md, "One-time codes").
+  std::chrono::milliseconds code_answer_floor{200};
 };
 
 class ReadinessCheck;

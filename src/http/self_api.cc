@@ -1,5 +1,6 @@
 // A visitor's own routes: a one-time code, the self session it opens, and, in that session,
 // the data held about them, the access reply, and their requests.
+#include <boost/asio/steady_timer.hpp>
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 
@@ -12,7 +13,21 @@ namespace konfid::http {
 
 namespace json = boost::json;
 
+namespace {
+
+// Suspends the coroutine for `wait`, without holding its thread; nothing when it is not positive.
+void Pause(Yield& yield, std::chrono::microseconds wait) {
+  if (wait.count() <= 0) return;
+  boost::asio::steady_timer timer(yield.get_executor());
+  timer.expires_after(wait);
+  boost::system::error_code ignored;  // a cancelled wait only answers sooner
+  timer.async_wait(yield[ignored]);
+}
+
+}  // namespace
+
 Response Api::SendCode(const Call& call) {
+  const int64_t start = d_.clock.MonotonicMicros();
   auto body = ParseCodeBody(call.req);
   if (!body) return Problem(call.req, body.error());
   auto r = Await<app::CodeChallenge>(
@@ -20,6 +35,9 @@ Response Api::SendCode(const Call& call) {
         d_.self_identity.SendCode(body->tenant, body->channel, body->address, std::move(cb));
       },
       call.yield);
+  // Known or not, the answer takes the same time.
+  Pause(call.yield,
+        d_.code_answer_floor - std::chrono::microseconds(d_.clock.MonotonicMicros() - start));
   if (!r) return Problem(call.req, r.error());
   // The same answer whether or not the address is known (app/self_identity.h).
   return Json(202, json::object{{"challenge", r->id}, {"expires_at", FormatRfc3339(r->expires_at)}},

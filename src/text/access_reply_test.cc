@@ -5,19 +5,13 @@
 
 #include <gtest/gtest.h>
 
-#include "adapters/config/toml_config.h"
 #include "domain/requests.h"
 #include "test_support.h"
+#include "text/example_policy_test.h"
 #include "text/words.h"
 
 namespace konfid::text {
 namespace {
-
-domain::TenantPolicy Example() {
-  auto p = adapters::LoadPolicyFile(konfid::testing::SourceDir() + "/examples/policy.toml");
-  EXPECT_TRUE(p) << p.error().message();
-  return *p;
-}
 
 // Two values (one trying to inject a script), one of them blocked, a live consent, an access
 // request with its history, a request whose due date no calendar reaches, no disclosures.

@@ -4,17 +4,11 @@
 
 #include <gtest/gtest.h>
 
-#include "adapters/config/toml_config.h"
 #include "test_support.h"
+#include "text/example_policy_test.h"
 
 namespace konfid::text {
 namespace {
-
-domain::TenantPolicy Example() {
-  auto p = adapters::LoadPolicyFile(konfid::testing::SourceDir() + "/examples/policy.toml");
-  EXPECT_TRUE(p) << p.error().message();
-  return *p;
-}
 
 std::string Render(const domain::TenantPolicy& p, const std::string& doc, Lang lang,
                    Format format = Format::kMarkdown) {

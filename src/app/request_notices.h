@@ -1,0 +1,39 @@
+// RequestNotices: tells a subject by email what became of their request (text/request_news.h):
+// received, with its term; extended, with the reasons and the new term; done; or refused, with
+// the reasons and where to challenge the refusal (152-FZ Art. 14(3), 20, 21; GDPR Art. 12(3)-(4)).
+// One message through the outbox, in the transaction of the change, to the subject's confirmed
+// email address, sealed under the subject's key; moving a request to in_progress tells nothing.
+//
+// It serves the subject's rights, so a block does not stop it (app/blocks.h). A subject
+// without a confirmed address is answered by the channel the request came through: queuing
+// nothing is then audited as a denied use, reason request_update:unconfirmed, so that staff
+// see whom they must tell themselves. A queued message is audited as a use of the email field,
+// reason request_update:<state>.
+//
+// Thread-safe: no state of its own.
+#pragma once
+
+#include "app/audit_writer.h"
+#include "app/kernel.h"
+#include "app/mail_composer.h"
+#include "text/request_news.h"
+
+namespace konfid::app {
+
+class RequestNotices {
+ public:
+  // Each reference outlives this.
+  RequestNotices(Kernel& kernel, MailComposer& mail) : k_(kernel), mail_(mail) {}
+
+  // Inside the change's transaction: the news of a request of the subject of `row`, as `who`.
+  // Returns whether a message was queued.
+  Result<bool> Queue(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
+                     const domain::TenantPolicy& policy, const ports::SubjectRow& row,
+                     const text::RequestNews& news, UnixMicros now) const;
+
+ private:
+  Kernel& k_;
+  MailComposer& mail_;
+};
+
+}  // namespace konfid::app

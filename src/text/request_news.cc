@@ -1,0 +1,45 @@
+#include "text/request_news.h"
+
+#include <utility>
+#include <vector>
+
+#include "domain/deadlines.h"
+#include "text/words.h"
+
+namespace konfid::text {
+
+using internal::FormatDate;
+using internal::In;
+using internal::Word;
+
+Result<MailText> RenderRequestNews(const domain::TenantPolicy& policy, const RequestNews& news,
+                                   Lang lang) {
+  if (news.state != "received" && news.state != "extended" && news.state != "done" &&
+      news.state != "refused")
+    return Fail(Error(ErrorCode::kInvalidArgument,
+                      "a subject is told of a request received, extended, done or refused")
+                    .WithReason("invalid_value"));
+  if (!domain::ParseRequestKind(news.kind))
+    return Fail(Error(ErrorCode::kInvalidArgument, "a request of an unknown kind")
+                    .WithReason("invalid_value"));
+  // A section of the template shows only when its key is present.
+  std::vector<std::pair<std::string, std::string>> values = {
+      {"operator", In(policy.op.legal_name, lang)},
+      {"kind", Word("request.kind." + news.kind, lang, news.kind)},
+      {"id", news.id},
+      {"received_on", FormatDate(news.received_on, lang)},
+      {"contact", policy.op.email},
+      {"policy_url", policy.publication.url},
+      {news.state, "yes"},
+      {"kind_" + news.kind, "yes"}};
+  if (!news.due_on.empty()) values.emplace_back("due_on", FormatDate(news.due_on, lang));
+  if (!news.closed_on.empty()) values.emplace_back("closed_on", FormatDate(news.closed_on, lang));
+  if (!news.reason.empty()) values.emplace_back("reason", news.reason);
+  values.emplace_back(policy.jurisdiction == "eu-gdpr"   ? "eu"
+                      : policy.jurisdiction == "ua-2297" ? "ua"
+                                                         : "ru",
+                      "yes");
+  return RenderMailText("request-update", lang, values);
+}
+
+}  // namespace konfid::text

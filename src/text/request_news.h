@@ -1,0 +1,30 @@
+// News of a data-subject request for its subject (templates/request-update.<lang>.txt): that
+// it was received and by when it is answered, that its term was extended (with the reasons
+// and the new term), that it was fulfilled, or that it was refused (with the reasons and where
+// the refusal can be challenged). The staff's reasons go in as they are written. Pure;
+// thread-safe.
+#pragma once
+
+#include <string>
+
+#include "domain/policy.h"
+#include "text/policy_text.h"
+
+namespace konfid::text {
+
+struct RequestNews {
+  std::string id;
+  std::string kind;         // domain::RequestKindName
+  std::string state;        // received, extended, done or refused (domain::RequestStateName)
+  std::string received_on;  // YYYY-MM-DD
+  std::string due_on;       // YYYY-MM-DD; empty when no calendar reaches it
+  std::string closed_on;    // YYYY-MM-DD, for done and refused
+  std::string reason;       // the staff's, for extended and refused
+};
+
+// The email for `news` in `lang`. InvalidArgument for a state the subject is not told of
+// (in_progress) or an unknown kind.
+Result<MailText> RenderRequestNews(const domain::TenantPolicy& policy, const RequestNews& news,
+                                   Lang lang);
+
+}  // namespace konfid::text
