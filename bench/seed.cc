@@ -14,7 +14,8 @@
 // letter, email or in person. Every third request is then moved to in_progress, and every
 // fifth access or stop_processing request of the rest is extended. The blocked fields are
 // ones the registration purpose does not read, so lookups (lookup.lua) still succeed.
-// --ids FILE writes those subjects' ids, one a line (bench/wrk/access_reply.lua reads them).
+// --ids FILE writes the ids of those with an access request, one a line
+// (bench/wrk/access_reply.lua reads them: staff build a reply only to answer one).
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <condition_variable>
@@ -165,6 +166,7 @@ int main(int argc, char** argv) {
                                                domain::RequestChannel::kInPerson};
     std::vector<std::string> request_ids(requests_n), subject_ids(groups);
     std::vector<domain::RequestKind> request_kinds(requests_n);
+    std::vector<char> asks_access(groups);  // staff answer only an open access request
     UnixMicros now0 = clock.Now();
     UnixMicros span = static_cast<UnixMicros>(request_days) * 86400 * 1000000;
     t0 = clock.MonotonicMicros();
@@ -187,6 +189,7 @@ int main(int argc, char** argv) {
       app::NewRequest req;
       req.kind = kinds[(j / 3 + j) % 5];  // not in step with the moves below (j % 3)
       request_kinds[j] = req.kind;
+      if (req.kind == domain::RequestKind::kAccess) asks_access[g] = 1;
       req.channel = channels[j % 3];
       req.details.text = "Прошу сообщить, какие мои персональные данные вы обрабатываете.";
       req.details.document = "паспорт 45 00 123456, письмо вх. № " + std::to_string(j);
@@ -282,8 +285,8 @@ int main(int argc, char** argv) {
            static_cast<unsigned long long>(failed.load()));
     if (!ids_path.empty()) {
       std::ofstream ids(ids_path);
-      for (const auto& id : subject_ids)
-        if (!id.empty()) ids << id << '\n';
+      for (uint64_t g = 0; g < groups; ++g)
+        if (asks_access[g] && !subject_ids[g].empty()) ids << subject_ids[g] << '\n';
       if (!ids) return fail(Error(ErrorCode::kUnavailable, "cannot write " + ids_path));
     }
   }

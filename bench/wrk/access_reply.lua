@@ -1,4 +1,4 @@
--- GET /v1/subjects/{id}/access-reply for random subjects of those given requests by
+-- GET /v1/subjects/{id}/access-reply for random subjects of those given an access request by
 -- `konfid-bench-seed --requests N --ids FILE`. KONFID_KEY: the API key; KONFID_IDS: that file;
 -- KONFID_QUERY: appended to the path, e.g. "?format=html&lang=ru" (default: none, JSON).
 local key = os.getenv("KONFID_KEY")

@@ -46,6 +46,18 @@ Result<AccessReply> AccessReplies::BuildIn(ports::Transaction& txn, AuditWriter&
   return reply;
 }
 
+Status AccessReplies::CheckAccessRequested(ports::Transaction& txn, const std::string& tenant,
+                                           const std::string& subject) {
+  KONFID_ASSIGN_OR_RETURN(auto requests, txn.ListSubjectRequests(tenant, subject));
+  std::string_view access = domain::RequestKindName(domain::RequestKind::kAccess);
+  for (const auto& r : requests)
+    if (r.open && r.kind == access) return Ok();
+  return Fail(Error(ErrorCode::kConflict,
+                    "this subject has no open access request: file the one received "
+                    "(POST /v1/requests, kind access) and answer it with this reply")
+                  .WithReason("no_access_request"));
+}
+
 void AccessReplies::ForStaff(const Actor& actor, const std::string& subject,
                              Callback<AccessReply> done) {
   auto refuse = [&](Error e) {
@@ -63,6 +75,7 @@ void AccessReplies::ForStaff(const Actor& actor, const std::string& subject,
                                                                 AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, subject));
         if (!row) return Fail(internal::NoSubject());
+        KONFID_TRY(CheckAccessRequested(txn, who.tenant, subject));
         KONFID_ASSIGN_OR_RETURN(*out, BuildIn(txn, audit, who, *active, *row, now));
         return Ok();
       },

@@ -49,8 +49,10 @@ class AccessReplies {
   AccessReplies(Kernel& kernel, const Requests& requests, const Disclosures& disclosures)
       : k_(kernel), requests_(requests), disclosures_(disclosures) {}
 
-  // Staff build the reply to answer a request received by letter, email or in person.
-  // Permission kRequestsManage. NotFound for an unknown subject.
+  // Staff build the reply to answer an access request received by letter, email or in
+  // person: the subject must have one open (Conflict, no_access_request, otherwise), so that
+  // no one extracts everything held about a person without a request to answer. Permission
+  // kRequestsManage. NotFound for an unknown subject.
   void ForStaff(const Actor& actor, const std::string& subject, Callback<AccessReply> done);
 
   // Inside a transaction: the reply for the subject of `row`, audited as `who`.
@@ -59,6 +61,10 @@ class AccessReplies {
                               UnixMicros now) const;
 
  private:
+  // Inside ForStaff's transaction: Ok when the subject has an open access request.
+  static Status CheckAccessRequested(ports::Transaction& txn, const std::string& tenant,
+                                     const std::string& subject);
+
   Kernel& k_;
   const Requests& requests_;
   const Disclosures& disclosures_;

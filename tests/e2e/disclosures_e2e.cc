@@ -259,7 +259,16 @@ TEST_P(ApiE2E, StaffDiscloseOnlyWhatThePolicyGivesOnItsGround) {
   EXPECT_EQ(items[1].at("document").at("number").as_string(), "3/177-12");
   EXPECT_EQ(items[1].at("document").at("date").as_string(), "2026-11-30");
 
-  // The subject's access reply lists both, the authority with its document.
+  // The subject's access reply lists both, the authority with its document. Staff build one
+  // only to answer an access request.
+  auto unasked = d.Get("/v1/subjects/" + id + "/access-reply", d.admin);
+  EXPECT_EQ(unasked.status, 409u) << unasked.body;
+  EXPECT_EQ(Code(unasked), "no_access_request");
+  auto asked = d.konfid.Request(
+      "POST", "/v1/requests",
+      R"({"subject":")" + id + R"(","kind":"access","channel":"letter","document":"паспорт"})",
+      d.admin);
+  ASSERT_EQ(asked.status, 201u) << asked.body;
   auto reply = d.Get("/v1/subjects/" + id + "/access-reply", d.admin);
   ASSERT_EQ(reply.status, 200u) << reply.body;
   auto disclosures = json::parse(reply.body).at("disclosures").as_array();
