@@ -31,7 +31,12 @@ struct FieldSpec {
   Localized label;                  // as the published texts name it
   std::string category;             // id of the policy's data category
   bool is_public = false;           // may be made public with the subject's Art. 10.1 consent
-  int line = 0;                     // in the policy file
+  // Where its values come from, as the access reply tells (152-FZ Art. 14(7)(5)): "subject"
+  // (the subject gave them), "operator" (the operator made them, e.g. an order number) or
+  // "third_party" (received from the one `source_name` names).
+  std::string source = "subject";
+  Localized source_name;
+  int line = 0;  // in the policy file
 };
 
 // Values as they arrive: a field name and its value, or nullopt to remove it (PATCH only).

@@ -91,6 +91,12 @@ void CheckFields(Findings& f, const TenantPolicy& p, std::set<std::string>& name
     if (!field.category.empty() && !p.FindCategory(field.category))
       f.Error(field.line, what + " names unknown category " + Quote(field.category));
     if (field.category.empty()) f.Warn(field.line, what + " belongs to no data category");
+    if (field.source != "subject" && field.source != "operator" && field.source != "third_party")
+      f.Error(field.line, what + " source must be subject, operator or third_party");
+    if (field.source == "third_party")
+      CheckLocalized(f, field.line, field.source_name, what + " source_name");
+    else if (!field.source_name.ru.empty() || !field.source_name.en.empty())
+      f.Error(field.line, what + " has a source_name, which only a third_party source takes");
     if (!p.FieldHasPurpose(field.name)) {
       if (field.required)
         f.Error(field.line, "required " + what +

@@ -110,6 +110,8 @@ void DiffField(Differ& d, const FieldSpec& b, const FieldSpec& a) {
     d.Add(a.is_public ? Kind::kWidened : Kind::kNarrowed, el,
           a.is_public ? "may now be published" : "may no longer be published", a.is_public);
   d.Value(el, "label", Text(b.label), Text(a.label), false);
+  d.Value(el, "source", b.source, a.source, false);
+  d.Value(el, "source_name", Text(b.source_name), Text(a.source_name), false);
 }
 
 template <typename T, typename Id, typename Same>

@@ -132,12 +132,14 @@ json::object AccessReplyJson(const app::AccessReply& reply) {
   for (const auto& spec : policy.catalogue.fields()) {
     auto it = reply.data.find(spec.name);
     if (it == reply.data.end()) continue;
-    data.push_back(json::object{{"field", spec.name},
-                                {"label", Loc(spec.label)},
-                                {"category", spec.category},
-                                {"value", it->second},
-                                {"source", "subject"},
-                                {"blocked", blocked.all || blocked.fields.count(spec.name) > 0}});
+    json::object datum{{"field", spec.name},
+                       {"label", Loc(spec.label)},
+                       {"category", spec.category},
+                       {"value", it->second},
+                       {"source", spec.source},
+                       {"blocked", blocked.all || blocked.fields.count(spec.name) > 0}};
+    if (spec.source == "third_party") datum["source_name"] = Loc(spec.source_name);
+    data.push_back(std::move(datum));
   }
   for (const auto& e : reply.consent_events) events.push_back(ConsentEventJson(e));
   for (const auto& r : reply.requests) requests.push_back(RequestJson(r));

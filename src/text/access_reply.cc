@@ -90,23 +90,26 @@ Held HeldOf(const AccessFacts& facts) {
 void SetData(Value& ctx, const TenantPolicy& p, const AccessFacts& facts, const Held& held,
              Lang lang) {
   Value::List rows;
-  bool any_blocked = false;
+  bool any_blocked = false, all_from_subject = true;
   for (const auto& d : facts.data) {
     const domain::FieldSpec* f = p.catalogue.Find(d.field);
     const domain::Category* c = f ? p.FindCategory(f->category) : nullptr;
     bool blocked = held.IsBlocked(d.field);
     any_blocked = any_blocked || blocked;
-    // The policy records no source per field yet: all the vault holds came from the subject.
+    std::string source = Word("source." + (f ? f->source : std::string("subject")), lang);
+    if (f && f->source == "third_party") source += " — " + In(f->source_name, lang);
+    all_from_subject = all_from_subject && (!f || f->source == "subject");
     rows.push_back(Value()
                        .Set("label", Label(p, d.field, lang))
                        .Set("value", d.value)
                        .Set("category", c ? In(c->name, lang) : "")
-                       .Set("source", Word("source.subject", lang))
+                       .Set("source", source)
                        .Set("blocked", blocked));
   }
   ctx.Set("has_data", !rows.empty());
   ctx.Set("data", std::move(rows));
   ctx.Set("any_blocked", any_blocked);
+  ctx.Set("all_from_subject", all_from_subject);
   ctx.Set("all_blocked", held.all_blocked);
 }
 

@@ -265,6 +265,25 @@ TEST(AccessReply, BlockedWithdrawnDisclosedAbroad) {
   ExpectNone(ru, {"<td>ведётся</td>", "не осуществлялась и не предполагается"});
 }
 
+// Each value's source as the policy declares it: the subject by default, the operator, or a
+// third party named; and then no sentence that all of it came from the subject.
+TEST(AccessReply, EachValueHasTheSourceThePolicyDeclares) {
+  domain::TenantPolicy p = Example();
+  std::vector<domain::FieldSpec> fields = p.catalogue.fields();
+  for (auto& f : fields)
+    if (f.name == "name") {
+      f.source = "third_party";
+      f.source_name = {"АО «Банк»", "Bank JSC"};
+    }
+  p.catalogue = domain::FieldCatalogue(std::move(fields));
+  std::string ru = RenderAccessReply(p, Facts(), Lang::kRu);
+  ExpectAll(ru, {"<td>третье лицо — АО «Банк»</td>", "<td>вы (субъект персональных данных)</td>"});
+  ExpectNone(ru, {"Все перечисленные данные получены от вас"});
+  std::string en = RenderAccessReply(p, Facts(), Lang::kEn);
+  ExpectAll(en, {"<td>a third party — Bank JSC</td>"});
+  ExpectNone(en, {"All of this data was received from you"});
+}
+
 // Another jurisdiction: its law's rights and authority, not Russia's.
 TEST(AccessReply, GdprRights) {
   domain::TenantPolicy p = Example();

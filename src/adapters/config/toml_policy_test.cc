@@ -108,6 +108,22 @@ const Case kCases[] = {
      },
      "provider = \"copy.example\"",
      "cookie 'Konfid statistics' of category 'analytics' is declared twice"},
+    {"field_source_unknown",
+     [](const std::string& t) {
+       return Replace(t, "name = \"city\"\n", "name = \"city\"\nsource = \"rumour\"\n");
+     },
+     "name = \"city\"", "field 'city' source must be subject, operator or third_party"},
+    {"field_third_party_unnamed",
+     [](const std::string& t) {
+       return Replace(t, "name = \"city\"\n", "name = \"city\"\nsource = \"third_party\"\n");
+     },
+     "name = \"city\"", "field 'city' source_name"},
+    {"field_source_name_without_third_party",
+     [](const std::string& t) {
+       return Replace(t, "name = \"city\"\n",
+                      "name = \"city\"\nsource_name = { ru = \"Банк\", en = \"A bank\" }\n");
+     },
+     "name = \"city\"", "has a source_name, which only a third_party source takes"},
     {"retention_unparseable",
      [](const std::string& t) {
        return Replace(t, "retention = \"3 years\"       # after", "retention = \"three years\" #");
