@@ -48,8 +48,7 @@ Result<std::vector<std::string>> Blocks::Released(const ports::SubjectRow& row,
 Result<domain::Blocked> Blocks::Change(ports::Transaction& txn, AuditWriter& audit,
                                        const Actor& who, const ports::SubjectRow& row,
                                        const std::vector<std::string>& fields, bool lift,
-                                       const std::string& holder, const std::string& reason,
-                                       UnixMicros now) {
+                                       const std::string& holder, const std::string& reason) {
   domain::BlockHolds holds = domain::ParseBlockHolds(row.blocked);
   bool all = fields.size() == 1 && fields[0] == "*";
   if (!holder.empty() && lift) {
@@ -70,7 +69,10 @@ Result<domain::Blocked> Blocks::Change(ports::Transaction& txn, AuditWriter& aud
       }
     }
   }
-  KONFID_TRY(txn.SetSubjectBlocked(row.tenant, row.id, domain::FormatBlockHolds(holds), now));
+  // A block is no write of the subject's data: updated_at, from which retention counts a term
+  // (domain/retention.h), stays.
+  KONFID_TRY(
+      txn.SetSubjectBlocked(row.tenant, row.id, domain::FormatBlockHolds(holds), row.updated_at));
   KONFID_TRY(audit.Append(MakeEvent(who, lift ? Operation::kUnblock : Operation::kBlock, row.id,
                                     fields, Outcome::kOk, reason)));
   return holds.Effective();
@@ -106,7 +108,7 @@ void Blocks::Run(const Actor& actor, const std::string& subject, std::vector<std
           ports::Transaction& txn, AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, subject));
         if (!row) return Fail(internal::NoSubject());
-        KONFID_ASSIGN_OR_RETURN(*out, Change(txn, audit, who, *row, *names, lift, "", "", now));
+        KONFID_ASSIGN_OR_RETURN(*out, Change(txn, audit, who, *row, *names, lift, "", ""));
         std::vector<std::string> told = *names;
         if (lift) {
           KONFID_ASSIGN_OR_RETURN(told, Released(*row, *names, *out));

@@ -45,8 +45,7 @@ class Blocks {
   static Result<domain::Blocked> Change(ports::Transaction& txn, AuditWriter& audit,
                                         const Actor& who, const ports::SubjectRow& row,
                                         const std::vector<std::string>& fields, bool lift,
-                                        const std::string& holder, const std::string& reason,
-                                        UnixMicros now);
+                                        const std::string& holder, const std::string& reason);
   // Of `asked` ({"*"}: every field of `row`), the fields no block holds any more once `after`
   // is what is blocked: those whose recipients are told the restriction is lifted.
   static Result<std::vector<std::string>> Released(const ports::SubjectRow& row,

@@ -169,14 +169,12 @@ Result<bool> Requests::TakeEffect(ports::Transaction& txn, AuditWriter& audit, c
   const std::string reason = "request:" + id;
   switch (request.kind) {
     case RequestKind::kRectification:  // blocked while the claim is checked; closed by staff
-      KONFID_TRY(
-          Blocks::Change(txn, audit, who, row, request.details.fields, false, id, reason, now));
+      KONFID_TRY(Blocks::Change(txn, audit, who, row, request.details.fields, false, id, reason));
       KONFID_TRY(notices_.Queue(txn, audit, *active.policy, who.tenant, row.id,
                                 DataChange::kRestricted, request.details.fields, now));
       return false;
     case RequestKind::kBlocking:  // the block is the answer; lifting it is a staff decision
-      KONFID_TRY(
-          Blocks::Change(txn, audit, who, row, request.details.fields, false, "", reason, now));
+      KONFID_TRY(Blocks::Change(txn, audit, who, row, request.details.fields, false, "", reason));
       KONFID_TRY(notices_.Queue(txn, audit, *active.policy, who.tenant, row.id,
                                 DataChange::kRestricted, request.details.fields, now));
       return true;
@@ -261,7 +259,7 @@ Status Requests::MoveEffect(ports::Transaction& txn, AuditWriter& audit, const A
   const std::string& id = view.id;
   if (view.kind == RequestKind::kRectification && !domain::IsOpen(to)) {
     KONFID_ASSIGN_OR_RETURN(auto after, Blocks::Change(txn, audit, who, subject, details.fields,
-                                                       true, id, "request:" + id, now));
+                                                       true, id, "request:" + id));
     KONFID_ASSIGN_OR_RETURN(auto released, Blocks::Released(subject, details.fields, after));
     KONFID_TRY(notices_.Queue(txn, audit, *active.policy, who.tenant, subject.id,
                               DataChange::kUnrestricted, released, now));

@@ -34,23 +34,6 @@ bool IsConsentMethod(std::string_view m) {
   return m == "form" || m == "cabinet" || m == "api" || m == "unsubscribe_link" || m == "gpc";
 }
 
-namespace {
-// The end of a term given in days, months or years: months and years by the calendar
-// (Civil Code Art. 192), never as 30- or 365-day blocks, which end a day early after a 29
-// February or a 31-day month.
-UnixMicros AddRetention(UnixMicros from, const Retention& r) {
-  switch (r.unit) {
-    case Retention::Unit::kDays:
-      return from + int64_t{r.count} * kMicrosPerDay;
-    case Retention::Unit::kMonths:
-      return AddCalendarMonths(from, r.count);
-    case Retention::Unit::kYears:
-      return AddCalendarMonths(from, int64_t{r.count} * 12);
-  }
-  return from;
-}
-}  // namespace
-
 std::map<std::string, int64_t> ConsentEpochs(
     const std::vector<std::pair<int64_t, const TenantPolicy*>>& versions) {
   std::map<std::string, int64_t> out;

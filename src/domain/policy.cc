@@ -77,6 +77,23 @@ void CheckOperator(Findings& f, const TenantPolicy& p) {
   }
 }
 
+// A term counted from consent only where consent is the ground, and from a contract's end
+// only where a contract is.
+void CheckRetentionStart(Findings& f, const Purpose& pur, const std::string& what) {
+  const std::string& from = pur.retention_from;
+  if (from.empty()) return;
+  if (from != "consent" && from != "contract_end" && from != "collection")
+    f.Error(pur.line, what + " retention_from must be consent, contract_end or collection");
+  else if ((from == "consent") != (pur.ground == "consent"))
+    f.Error(pur.line, what + " retention_from " + Quote(from) +
+                          (pur.ground == "consent" ? " does not fit a consent ground: its term "
+                                                     "runs from consent"
+                                                   : " needs a consent ground"));
+  else if (from == "contract_end" && pur.ground != "contract")
+    f.Error(pur.line,
+            what + " retention_from " + Quote("contract_end") + " needs a contract ground");
+}
+
 void CheckFields(Findings& f, const TenantPolicy& p, std::set<std::string>& names) {
   for (const auto& field : p.catalogue.fields()) {
     std::string what = "field " + Quote(field.name);
@@ -146,6 +163,7 @@ void CheckPurposes(Findings& f, const TenantPolicy& p, const std::set<std::strin
       f.Warn(pur.line, what + " keeps data longer than 10 years");
     if (pur.on_expiry != "destroy" && pur.on_expiry != "depersonalize")
       f.Error(pur.line, what + " on_expiry must be destroy or depersonalize");
+    CheckRetentionStart(f, pur, what);
     if (pur.marketing) {
       if (pur.ground != "consent")
         f.Error(pur.line, what + " is marketing, which needs consent (152-FZ Art. 15)");
@@ -300,6 +318,24 @@ bool CanOutlast(const Retention& a, const Retention& b) {
   auto am = a.Months(), bm = b.Months();
   if (am && bm) return *am > *bm;  // more months end later from every start
   return a.LongestDays() > b.ShortestDays();
+}
+
+UnixMicros AddRetention(UnixMicros from, const Retention& r) {
+  switch (r.unit) {
+    case Retention::Unit::kDays:
+      return from + int64_t{r.count} * kMicrosPerDay;
+    case Retention::Unit::kMonths:
+      return AddCalendarMonths(from, r.count);
+    case Retention::Unit::kYears:
+      return AddCalendarMonths(from, int64_t{r.count} * 12);
+  }
+  return from;
+}
+
+std::string_view RetentionStart(const Purpose& purpose) {
+  if (!purpose.retention_from.empty()) return purpose.retention_from;
+  if (purpose.ground == "consent") return "consent";
+  return purpose.ground == "contract" ? "contract_end" : "collection";
 }
 
 std::optional<Retention> ParseRetention(std::string_view text) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/time.h"
 #include "domain/field.h"
 #include "domain/localized.h"
 
@@ -34,6 +35,10 @@ struct Retention {
 bool CanOutlast(const Retention& a, const Retention& b);
 // "30 days", "6 months", "3 years", "1 year"; nullopt for anything else.
 std::optional<Retention> ParseRetention(std::string_view text);
+// The end of a term that starts at `from`: days as 24-hour days, months and years by the
+// calendar (Civil Code Art. 192), never as 30- or 365-day blocks, which end a day early after
+// a 29 February or a 31-day month.
+UnixMicros AddRetention(UnixMicros from, const Retention& r);
 std::string RetentionText(const Retention& r);  // "3 years", canonical English spelling
 
 struct Operator {
@@ -58,13 +63,17 @@ struct Purpose {
   std::string id;
   Localized name;
   Localized description;
-  std::string ground;                   // consent, contract, legal_obligation, legitimate_interest
-  std::vector<std::string> fields;      // fields this purpose may use
-  std::vector<std::string> actions;     // 152-FZ actions: collect, record, store, ...
-  std::string methods = "mixed";        // automated, manual, mixed
-  std::string retention_text;           // as written in the file, e.g. "3 years"
-  std::optional<Retention> retention;   // parsed; nullopt when missing or unparseable
-  std::string on_expiry = "destroy";    // destroy or depersonalize
+  std::string ground;                  // consent, contract, legal_obligation, legitimate_interest
+  std::vector<std::string> fields;     // fields this purpose may use
+  std::vector<std::string> actions;    // 152-FZ actions: collect, record, store, ...
+  std::string methods = "mixed";       // automated, manual, mixed
+  std::string retention_text;          // as written in the file, e.g. "3 years"
+  std::optional<Retention> retention;  // parsed; nullopt when missing or unparseable
+  std::string on_expiry = "destroy";   // destroy or depersonalize
+  // What the term is counted from (domain/retention.h): "consent" (given or renewed; consent
+  // purposes), "contract_end" or "collection" (the last write of the subject's data). Empty
+  // in the file: RetentionStart's default for the ground.
+  std::string retention_from;
   bool marketing = false;               // direct marketing (152-FZ Art. 15)
   std::vector<std::string> channels;    // for marketing: the channels it uses
   std::vector<std::string> withdrawal;  // how consent is withdrawn: unsubscribe_link, ...
@@ -72,6 +81,10 @@ struct Purpose {
   Localized published_where;
   int line = 0;
 };
+
+// What a purpose's term is counted from: its `retention_from`, or by default "consent" for
+// a consent ground, "contract_end" for a contract and "collection" otherwise.
+std::string_view RetentionStart(const Purpose& purpose);
 
 struct Recipient {
   std::string id;

@@ -73,6 +73,11 @@ void DiffPurpose(Differ& d, const Purpose& b, const Purpose& a) {
           el, "retention: " + b.retention_text + " -> " + a.retention_text, longer);
   }
   d.Value(el, "on expiry", b.on_expiry, a.on_expiry, false);
+  // Counted from another event keeps data for another time: material, as a longer term is.
+  // (A new ground changes the default start with it, and is material already.)
+  if (a.ground == b.ground)
+    d.Value(el, "retention from", std::string(RetentionStart(b)), std::string(RetentionStart(a)),
+            true);
   if (a.marketing != b.marketing)
     d.Add(a.marketing ? Kind::kWidened : Kind::kNarrowed, el,
           a.marketing ? "now direct marketing" : "no longer direct marketing", a.marketing);

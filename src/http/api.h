@@ -29,6 +29,7 @@
 #include "app/registrations.h"
 #include "app/request_digest.h"
 #include "app/requests.h"
+#include "app/retention.h"
 #include "app/self_identity.h"
 #include "app/self_service.h"
 #include "app/subjects.h"
@@ -62,6 +63,7 @@ struct ApiDeps {
   app::PolicyAdmin& policy_admin;  // the policy routes' reads and publishing
   app::Requests& requests;
   app::Blocks& blocks;
+  app::Retention& retention;
   app::Disclosures& disclosures;
   app::AccessReplies& access_replies;
   app::SelfIdentity& self_identity;
@@ -179,6 +181,8 @@ class Api {
   Response AccessReply(const Call& call);
   Response Block(const Call& call);
   Response Unblock(const Call& call);
+  // retention_api.cc: a subject's retention schedule.
+  Response RetentionSchedule(const Call& call);
   // disclosures_api.cc: disclosures to recipients and authorities, and their list.
   Response Disclose(const Call& call);
   Response DisclosureList(const Call& call);

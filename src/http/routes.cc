@@ -61,6 +61,7 @@ std::span<const Route> Routes() {
        &Api::UnsubscribeLink},
       {"POST /v1/subjects/{id}/blocks", kKey, P::kSubjectsBlock, kOpen, &Api::Block},
       {"DELETE /v1/subjects/{id}/blocks", kKey, P::kSubjectsBlock, kOpen, &Api::Unblock},
+      {"GET /v1/subjects/{id}/retention", kKey, P::kSubjectsRead, kOpen, &Api::RetentionSchedule},
       // Data-subject requests: the staff queue, filing on a subject's behalf, the workflow.
       {"GET /v1/requests", kKey, P::kRequestsRead, kOpen, &Api::RequestQueue},
       {"POST /v1/requests", kKey, P::kRequestsManage, kOpen, &Api::FileRequest},

@@ -30,6 +30,15 @@ Result<Report> ConsentExpiryJob::RunOnce(UnixMicros now) {
   return Report().Count("expired", Signed(expired));
 }
 
+Result<Report> RetentionJob::RunOnce(UnixMicros now) {
+  KONFID_ASSIGN_OR_RETURN(app::RetentionReport r, retention_.RunOnce(now));
+  return Report()
+      .Count("subjects", Signed(r.subjects))
+      .Count("fields_destroyed", Signed(r.fields_destroyed))
+      .Count("subjects_erased", Signed(r.subjects_erased))
+      .Count("kept_blocked", Signed(r.kept_blocked));
+}
+
 Result<Report> OutboxJob::RunOnce(UnixMicros now) {
   KONFID_ASSIGN_OR_RETURN(app::OutboxStats s, sender_.RunOnce(now));
   return Report()

@@ -20,6 +20,7 @@
 #include "app/outbox.h"
 #include "app/policy_store.h"
 #include "app/request_digest.h"
+#include "app/retention.h"
 #include "app/self_identity.h"
 #include "jobs/job.h"
 
@@ -64,6 +65,17 @@ class ConsentExpiryJob : public Job {
 
  private:
   app::ExpiryJob& expiry_;
+};
+
+// Destroys what no purpose holds any more (app::RetentionJob).
+class RetentionJob : public Job {
+ public:
+  RetentionJob(app::RetentionJob& retention, std::chrono::milliseconds period)
+      : Job("retention", period), retention_(retention) {}
+  Result<Report> RunOnce(UnixMicros now) override;
+
+ private:
+  app::RetentionJob& retention_;
 };
 
 // Purges one-time codes past their retention (app::SelfIdentity::PurgeCodes).

@@ -89,6 +89,7 @@ Service::Service(cli::ServeInputs inputs, Adapters adapters,
       marketing_(kernel_, signer_, mail_),
       policy_notices_(kernel_, signer_, mail_),
       consent_expiry_(kernel_, signer_),
+      retention_(kernel_, mail_),
       requests_(kernel_, signer_, mail_, calendar_, a_.time_zones),
       blocks_(kernel_, mail_),
       disclosures_(kernel_),
@@ -99,6 +100,7 @@ Service::Service(cli::ServeInputs inputs, Adapters adapters,
       policy_admin_(policies_, in_.storage, a_.policy_reader, a_.clock),
       notices_(in_.storage, policies_, policy_notices_),  // queued with or without SMTP: they wait
       expiry_(in_.storage, policies_, consent_expiry_),
+      retention_job_(in_.storage, policies_, retention_),
       digest_(in_.storage, *committer_, policies_, requests_, mail_, a_.crypto),
       keys_(in_.storage, a_.crypto, a_.clock, admin_log_),
       scheduler_(a_.events, a_.clock) {
@@ -153,6 +155,8 @@ void Service::AddJobs() {
   scheduler_.Add(
       std::make_unique<jobs::ConsentExpiryJob>(expiry_, milliseconds(j.expiry_period_ms)));
   scheduler_.Add(
+      std::make_unique<jobs::RetentionJob>(retention_job_, milliseconds(j.retention_period_ms)));
+  scheduler_.Add(
       std::make_unique<jobs::RequestDigestJob>(digest_, milliseconds(j.digest_period_ms)));
   scheduler_.Add(
       std::make_unique<jobs::CodePurgeJob>(self_identity_, milliseconds(j.codes_period_ms)));
@@ -163,15 +167,19 @@ void Service::AddJobs() {
 Status Service::CreateServer(const std::pair<std::string, unsigned short>& listen,
                              http::TrustedProxies proxies) {
   const ports::ServiceConfig& config = in_.config;
-  api_ = std::make_unique<http::Api>(
-      http::ApiDeps{subjects_,     consents_,       registrations_,
-                    marketing_,    policy_notices_, checkpoint_reader_,
-                    policy_admin_, requests_,       blocks_,
-                    disclosures_,  access_replies_, self_identity_,
-                    self_service_, digest_,         config.mail.unsubscribe_base,
-                    policies_,     keys_,           *committer_,
-                    in_.storage,   a_.clock,        metrics_,
-                    a_.events,     scheduler_,      std::move(proxies)});
+  api_ = std::make_unique<http::Api>(http::ApiDeps{subjects_,         consents_,
+                                                   registrations_,    marketing_,
+                                                   policy_notices_,   checkpoint_reader_,
+                                                   policy_admin_,     requests_,
+                                                   blocks_,           retention_,
+                                                   disclosures_,      access_replies_,
+                                                   self_identity_,    self_service_,
+                                                   digest_,           config.mail.unsubscribe_base,
+                                                   policies_,         keys_,
+                                                   *committer_,       in_.storage,
+                                                   a_.clock,          metrics_,
+                                                   a_.events,         scheduler_,
+                                                   std::move(proxies)});
   http::ServerOptions& options = server_options_;
   options.host = listen.first;
   options.port = listen.second;

@@ -30,6 +30,7 @@
 #include "app/registrations.h"
 #include "app/request_digest.h"
 #include "app/requests.h"
+#include "app/retention.h"
 #include "app/self_identity.h"
 #include "app/self_service.h"
 #include "app/subjects.h"
@@ -105,6 +106,7 @@ class Service {
   app::Marketing marketing_;
   app::PolicyNotices policy_notices_;
   app::ConsentExpiry consent_expiry_;
+  app::Retention retention_;
   app::Requests requests_;
   app::Blocks blocks_;
   app::Disclosures disclosures_;
@@ -115,6 +117,7 @@ class Service {
   app::PolicyAdmin policy_admin_;
   app::NoticeJob notices_;
   app::ExpiryJob expiry_;
+  app::RetentionJob retention_job_;
   app::RequestDigest digest_;
   std::unique_ptr<ports::Mailer> mailer_;      // null without [mail] smtp_url
   std::unique_ptr<app::OutboxSender> sender_;  // likewise

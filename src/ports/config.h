@@ -47,12 +47,13 @@ struct AuditConfig {
 // and run the jobs through POST /v1/jobs/{name}/run instead; audit-ckpt's period is
 // [audit] checkpoint_interval.
 struct JobsConfig {
-  int64_t policy_period_ms = 1000;       // a version whose time has come takes force
-  int64_t notices_period_ms = 1000;      // policy-change notices queued
-  int64_t outbox_period_ms = 200;        // queued mail sent
-  int64_t expiry_period_ms = 3'600'000;  // consents past their term recorded as expired
-  int64_t digest_period_ms = 3'600'000;  // overdue requests mailed to staff, once a local day
-  int64_t codes_period_ms = 3'600'000;   // one-time codes past their retention purged
+  int64_t policy_period_ms = 1000;          // a version whose time has come takes force
+  int64_t notices_period_ms = 1000;         // policy-change notices queued
+  int64_t outbox_period_ms = 200;           // queued mail sent
+  int64_t expiry_period_ms = 3'600'000;     // consents past their term recorded as expired
+  int64_t retention_period_ms = 3'600'000;  // what no purpose holds any more destroyed
+  int64_t digest_period_ms = 3'600'000;     // overdue requests mailed to staff, once a local day
+  int64_t codes_period_ms = 3'600'000;      // one-time codes past their retention purged
 };
 
 struct ServiceConfig {

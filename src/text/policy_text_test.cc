@@ -50,9 +50,10 @@ TEST(PolicyText, RussianPolicyHasEveryElement) {
                     "телефона.",
                     "сбор, запись, систематизация",
                     "смешанная обработка",
-                    "Срок обработки и хранения: 3 года",
+                    "Срок обработки и хранения: 3 года после прекращения договора;",
+                    "Ответы на обращения: 1 год после прекращения договора; затем",
                     "2 года",
-                    "1 год; затем данные обезличиваются",
+                    "1 год со дня получения согласия; затем данные обезличиваются",
                     // categories
                     "**Контактные данные**: адрес электронной почты (обязательно), номер телефона.",
                     // storage and localization
@@ -83,8 +84,8 @@ TEST(PolicyText, EnglishPolicyAndBothFormats) {
   auto p = Example();
   std::string md = Render(p, "policy", Lang::kEn);
   ExpectAll(md, {"Version 3, in force from 2026-12-01", "Demo Kursy LLC", "Art. 6(1)(5) of 152-FZ",
-                 "Kept for: 3 years", "within 10 working days", "at least 10 days before",
-                 "Rassylshchik LLC"});
+                 "Kept for: 3 years after the contract ends;", "within 10 working days",
+                 "at least 10 days before", "Rassylshchik LLC"});
   std::string html = Render(p, "policy", Lang::kEn, Format::kHtml);
   ExpectAll(html, {"<html lang=\"en\">", "<title>Personal data processing policy</title>",
                    "<h2 id=\"rights\">"});

@@ -64,7 +64,8 @@ std::string Replaced(std::string text, const std::string& from, const std::strin
 // (Instance::RunJob), so what a test sees is what its passes did, never a thread's timing.
 inline constexpr char kJobsOnTrigger[] =
     "[jobs]\npolicy_period_ms = 3600000\nnotices_period_ms = 3600000\n"
-    "outbox_period_ms = 3600000\nexpiry_period_ms = 3600000\ndigest_period_ms = 3600000\n";
+    "outbox_period_ms = 3600000\nexpiry_period_ms = 3600000\nretention_period_ms = 3600000\n"
+    "digest_period_ms = 3600000\n";
 
 // A Konfid instance: data directory, config with tenants `demo` and `other`, API keys.
 class Instance {

@@ -1,10 +1,12 @@
-// The tenant "demo" of examples/policy.toml on a real SQLite file in `dir`: its keys, the
-// policy published and in force, the group committer and the use cases over them. What the
-// app tests that drive use cases without HTTP share. Links the SQLite, libsodium, toml++ and
-// libphonenumber adapters (the app module's test libraries). Not thread-safe to open.
+// The tenant "demo" of examples/policy.toml on a real SQLite file in `dir` (or a PostgreSQL
+// database): its keys, the policy published and in force, the group committer and the use
+// cases over them. What the app tests that drive use cases without HTTP share. Links the
+// SQLite, PostgreSQL, libsodium, toml++ and libphonenumber adapters (the app module's test
+// libraries). Not thread-safe to open.
 #pragma once
 
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -12,6 +14,7 @@
 #include "adapters/config/toml_config.h"
 #include "adapters/crypto/sodium_crypto.h"
 #include "adapters/phone/libphonenumber_normalizer.h"
+#include "adapters/storage/postgres/pg_storage.h"
 #include "adapters/storage/sqlite/sqlite_storage.h"
 #include "test_support.h"
 #include "use_cases.h"
@@ -19,19 +22,28 @@
 namespace konfid::fakes {
 
 struct DemoTenant {
-  // Opens everything in order; the first error stops it.
-  Status Open(const std::string& dir, ports::Clock& clock) {
+  // Opens everything in order; the first error stops it. `edit` changes the example policy's
+  // text before it is published; `db`, a postgres:// URL, puts the tenant on PostgreSQL
+  // instead of an SQLite file in `dir`.
+  Status Open(const std::string& dir, ports::Clock& clock,
+              const std::function<std::string(std::string)>& edit = nullptr,
+              const std::string& db = "") {
     KONFID_ASSIGN_OR_RETURN(crypto, adapters::SodiumCrypto::Create());
-    KONFID_ASSIGN_OR_RETURN(
-        storage,
-        adapters::SqliteStorage::Open({dir + "/k.db", true, 5000, &konfid::testing::RealClock()}));
+    if (db.empty()) {
+      KONFID_ASSIGN_OR_RETURN(storage,
+                              adapters::SqliteStorage::Open(
+                                  {dir + "/k.db", true, 5000, &konfid::testing::RealClock()}));
+    } else {
+      KONFID_ASSIGN_OR_RETURN(storage, adapters::PgStorage::Open(db));
+    }
     KONFID_TRY(storage->Migrate());
     KONFID_ASSIGN_OR_RETURN(keyring, app::Keyring::Open(*crypto, *storage, crypto->NewKey(), true));
     KONFID_TRY(keyring->EnsureTenant("demo", clock.Now()));
     std::ifstream in(konfid::testing::SourceDir() + "/examples/policy.toml");
     std::stringstream text;
     text << in.rdbuf();
-    KONFID_ASSIGN_OR_RETURN(auto policy, reader.Read(text.str(), "policy.toml"));
+    KONFID_ASSIGN_OR_RETURN(auto policy,
+                            reader.Read(edit ? edit(text.str()) : text.str(), "policy.toml"));
     policies = std::make_unique<app::PolicyStore>(*storage, *crypto, clock, reader);
     KONFID_TRY(policies->Start({policy}));
     committer = std::make_unique<app::GroupCommitter>(*storage, *crypto, *keyring, clock);
@@ -42,7 +54,7 @@ struct DemoTenant {
   adapters::TomlPolicyReader reader;
   adapters::LibPhoneNumberNormalizer phones;
   std::unique_ptr<adapters::SodiumCrypto> crypto;
-  std::unique_ptr<adapters::SqliteStorage> storage;
+  std::unique_ptr<ports::Storage> storage;
   std::unique_ptr<app::Keyring> keyring;
   std::unique_ptr<app::PolicyStore> policies;
   std::unique_ptr<app::GroupCommitter> committer;

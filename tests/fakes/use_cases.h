@@ -14,6 +14,7 @@
 #include "app/policy_notices.h"
 #include "app/registrations.h"
 #include "app/requests.h"
+#include "app/retention.h"
 #include "app/self_identity.h"
 #include "app/self_service.h"
 #include "app/subjects.h"
@@ -35,6 +36,7 @@ struct UseCases {
         marketing(kernel, signer, mail),
         notices(kernel, signer, mail),
         expiry(kernel, signer),
+        retention(kernel, mail),
         requests(kernel, signer, mail, calendar, zones),
         blocks(kernel, mail),
         disclosures(kernel),
@@ -51,6 +53,7 @@ struct UseCases {
   app::Marketing marketing;
   app::PolicyNotices notices;
   app::ConsentExpiry expiry;
+  app::Retention retention;
   domain::WorkingCalendar calendar = *domain::WorkingCalendar::Shipped("ru");
   FixedTimeZones zones;
   app::Requests requests;

@@ -194,16 +194,18 @@ Status ReadSms(const std::string& path, const toml::table& sms, ports::ServiceCo
 
 // [jobs]: each period 10 ms .. 1 day.
 Status ReadJobs(const std::string& path, const toml::table& jobs, ports::ServiceConfig& config) {
-  KONFID_TRY(CheckKeys(path, jobs,
-                       {"policy_period_ms", "notices_period_ms", "outbox_period_ms",
-                        "expiry_period_ms", "digest_period_ms", "codes_period_ms"},
-                       "[jobs]"));
+  KONFID_TRY(
+      CheckKeys(path, jobs,
+                {"policy_period_ms", "notices_period_ms", "outbox_period_ms", "expiry_period_ms",
+                 "retention_period_ms", "digest_period_ms", "codes_period_ms"},
+                "[jobs]"));
   ports::JobsConfig& j = config.jobs;
   constexpr int64_t kDayMs = 86'400'000;
   KONFID_TRY(GetInt(path, jobs, "policy_period_ms", 10, kDayMs, j.policy_period_ms));
   KONFID_TRY(GetInt(path, jobs, "notices_period_ms", 10, kDayMs, j.notices_period_ms));
   KONFID_TRY(GetInt(path, jobs, "outbox_period_ms", 10, kDayMs, j.outbox_period_ms));
   KONFID_TRY(GetInt(path, jobs, "expiry_period_ms", 10, kDayMs, j.expiry_period_ms));
+  KONFID_TRY(GetInt(path, jobs, "retention_period_ms", 10, kDayMs, j.retention_period_ms));
   KONFID_TRY(GetInt(path, jobs, "digest_period_ms", 10, kDayMs, j.digest_period_ms));
   KONFID_TRY(GetInt(path, jobs, "codes_period_ms", 10, kDayMs, j.codes_period_ms));
   return Ok();

@@ -218,11 +218,11 @@ Status ReadFields(const Reader& r, const toml::table& root, domain::TenantPolicy
 Status ReadPurposes(const Reader& r, const toml::table& root, domain::TenantPolicy& p) {
   KONFID_ASSIGN_OR_RETURN(auto tables, r.Tables(root, "purpose"));
   for (const toml::table* t : tables) {
-    KONFID_TRY(
-        r.Keys(*t,
-               {"id", "name", "description", "ground", "fields", "actions", "methods", "retention",
-                "on_expiry", "marketing", "channels", "withdrawal", "publishes", "published_where"},
-               "[[purpose]]"));
+    KONFID_TRY(r.Keys(*t,
+                      {"id", "name", "description", "ground", "fields", "actions", "methods",
+                       "retention", "retention_from", "on_expiry", "marketing", "channels",
+                       "withdrawal", "publishes", "published_where"},
+                      "[[purpose]]"));
     domain::Purpose pur;
     pur.line = Line(*t);
     KONFID_ASSIGN_OR_RETURN(pur.id, r.Required(*t, "id", "[[purpose]]"));
@@ -235,6 +235,7 @@ Status ReadPurposes(const Reader& r, const toml::table& root, domain::TenantPoli
     KONFID_ASSIGN_OR_RETURN(pur.retention_text, r.String(*t, "retention"));
     pur.retention = domain::ParseRetention(pur.retention_text);
     KONFID_ASSIGN_OR_RETURN(pur.on_expiry, r.String(*t, "on_expiry", "destroy"));
+    KONFID_ASSIGN_OR_RETURN(pur.retention_from, r.String(*t, "retention_from"));
     KONFID_ASSIGN_OR_RETURN(pur.marketing, r.Bool(*t, "marketing", false));
     KONFID_ASSIGN_OR_RETURN(pur.channels, r.Strings(*t, "channels"));
     KONFID_ASSIGN_OR_RETURN(pur.withdrawal, r.Strings(*t, "withdrawal"));

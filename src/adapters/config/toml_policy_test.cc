@@ -124,6 +124,21 @@ const Case kCases[] = {
                       "name = \"city\"\nsource_name = { ru = \"Банк\", en = \"A bank\" }\n");
      },
      "name = \"city\"", "has a source_name, which only a third_party source takes"},
+    {"retention_from_unknown",
+     [](const std::string& t) {
+       return Replace(
+           t, "retention = \"1 year\"\non_expiry = \"destroy\"\n",
+           "retention = \"1 year\"\nretention_from = \"dawn\"\non_expiry = \"destroy\"\n");
+     },
+     "id = \"support\"",
+     "purpose 'support' retention_from must be consent, contract_end or collection"},
+    {"retention_from_consent_without_consent",
+     [](const std::string& t) {
+       return Replace(
+           t, "retention = \"1 year\"\non_expiry = \"destroy\"\n",
+           "retention = \"1 year\"\nretention_from = \"consent\"\non_expiry = \"destroy\"\n");
+     },
+     "id = \"support\"", "purpose 'support' retention_from 'consent' needs a consent ground"},
     {"retention_unparseable",
      [](const std::string& t) {
        return Replace(t, "retention = \"3 years\"       # after", "retention = \"three years\" #");

@@ -1,0 +1,197 @@
+#include "app/retention.h"
+
+#include <algorithm>
+#include <map>
+
+#include "app/checks.h"
+#include "domain/blocking.h"
+#include "domain/retention.h"
+#include "domain/sealed_fields.h"
+
+namespace konfid::app {
+
+using domain::Operation;
+using domain::Outcome;
+using namespace internal;
+
+namespace {
+
+constexpr const char* kCursorKey = "retention_cursor";
+
+Actor System(const std::string& tenant) { return Actor{tenant, "system:retention", Role::kAdmin}; }
+
+// "tenant" TAB "id", the place after which the next page starts; empty: the beginning.
+std::pair<std::string, std::string> ParseCursor(const std::string& cursor) {
+  auto tab = cursor.find('\t');
+  if (tab == std::string::npos) return {};
+  return {cursor.substr(0, tab), cursor.substr(tab + 1)};
+}
+
+// The plan for the subject's row as it stands at `now`.
+Result<std::vector<domain::FieldPlan>> PlanOf(ports::Transaction& txn, const ActivePolicy& active,
+                                              const ports::SubjectRow& row, UnixMicros now) {
+  KONFID_ASSIGN_OR_RETURN(std::vector<std::string> held, SealedFieldNames(row.fields));
+  KONFID_ASSIGN_OR_RETURN(auto rows, txn.ListConsentEvents(row.tenant, row.id));
+  std::vector<domain::ConsentEvent> events;
+  events.reserve(rows.size());
+  for (auto& r : rows) events.push_back(std::move(r.event));
+  domain::RetentionFacts facts{
+      std::max(row.created_at, row.updated_at),
+      domain::DeriveConsents(events, *active.policy, now, active.consent_epochs)};
+  return domain::PlanRetention(*active.policy, held, facts);
+}
+
+}  // namespace
+
+Result<DueFields> FindDue(ports::Transaction& txn, const ActivePolicy& active,
+                          const ports::SubjectRow& row, UnixMicros now) {
+  KONFID_ASSIGN_OR_RETURN(auto plans, PlanOf(txn, active, row, now));
+  domain::Blocked blocked = domain::ParseBlockHolds(row.blocked).Effective();
+  DueFields due;
+  due.held = plans.size();
+  for (const auto& plan : plans) {
+    if (!plan.DueAt(now)) continue;
+    if (blocked.all || blocked.fields.contains(plan.field))
+      due.kept_blocked.push_back(plan.field);
+    else
+      due.destroy.push_back(plan.field);
+  }
+  return due;
+}
+
+Result<RetentionReport> Retention::Apply(const std::string& tenant,
+                                         const std::vector<std::string>& subjects, UnixMicros now,
+                                         const std::string* cursor) {
+  auto active = k_.Active(tenant);
+  if (!active) return Fail(ErrorCode::kNotFound, "tenant is not configured");
+  RetentionReport report;
+  KONFID_TRY(k_.committer().Run([&](ports::Transaction& txn, AuditWriter& audit) -> Status {
+    report = {};
+    for (const auto& subject : subjects)
+      KONFID_TRY(ApplyOne(txn, audit, *active, tenant, subject, now, report));
+    return cursor ? txn.SetMeta(kCursorKey, *cursor) : Ok();
+  }));
+  return report;
+}
+
+void Retention::Schedule(const Actor& actor, const std::string& subject,
+                         Callback<RetentionSchedule> done) {
+  auto refuse = [&](Error e) {
+    k_.Refuse(actor, Operation::kExtract, Kernel::IsValidId(subject) ? subject : "", {"retention"},
+              std::move(e), [done](Error err) { done(Fail(std::move(err))); });
+  };
+  if (auto st = Kernel::Permit(actor, Permission::kSubjectsRead); !st) return refuse(st.error());
+  auto active = k_.Active(actor.tenant);
+  if (!active) return refuse(Error(ErrorCode::kNotFound, "tenant is not configured"));
+  if (!Kernel::IsValidId(subject)) return refuse(NoSubject());
+  auto out = std::make_shared<RetentionSchedule>();
+  Actor who = actor;
+  k_.committer().Submit(
+      [out, who, subject, active, now = k_.clock().Now()](ports::Transaction& txn,
+                                                          AuditWriter& audit) -> Status {
+        KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, subject));
+        if (!row) return Fail(NoSubject());
+        KONFID_ASSIGN_OR_RETURN(out->fields, PlanOf(txn, *active, *row, now));
+        out->blocked = domain::ParseBlockHolds(row->blocked).Effective();
+        return audit.Append(
+            MakeEvent(who, Operation::kExtract, subject, {"retention"}, Outcome::kOk));
+      },
+      [who, subject](ports::Transaction&, AuditWriter& audit, const Error& e) {
+        return audit.Append(
+            MakeEvent(who, Operation::kExtract, subject, {"retention"}, OutcomeOf(e), ReasonOf(e)));
+      },
+      [out, done](Status st) {
+        if (!st) return done(Fail(st.error()));
+        done(std::move(*out));
+      },
+      /*savepoint=*/false);
+}
+
+Status Retention::SavePlace(const std::string& cursor) {
+  return k_.committer().Run([&](ports::Transaction& txn, AuditWriter&) -> Status {
+    return txn.SetMeta(kCursorKey, cursor);
+  });
+}
+
+Status Retention::ApplyOne(ports::Transaction& txn, AuditWriter& audit, const ActivePolicy& active,
+                           const std::string& tenant, const std::string& subject, UnixMicros now,
+                           RetentionReport& report) {
+  KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(tenant, subject));
+  if (!row) return Ok();  // erased meanwhile
+  ++report.subjects;
+  KONFID_ASSIGN_OR_RETURN(DueFields due, FindDue(txn, active, *row, now));
+  report.kept_blocked += due.kept_blocked.size();
+  if (due.destroy.empty()) return Ok();
+  const domain::TenantPolicy& policy = *active.policy;
+  if (due.destroy.size() == due.held) {  // nothing left: erased as DELETE erases
+    KONFID_TRY(txn.DeleteIndex(tenant, subject, ""));
+    KONFID_TRY(txn.DeleteSubject(tenant, subject));
+    KONFID_TRY(
+        notices_.Queue(txn, audit, policy, tenant, subject, DataChange::kErased, {"*"}, now));
+    ++report.subjects_erased;
+  } else {
+    KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed, domain::UnpackSealedFields(row->fields));
+    for (const auto& field : due.destroy) {
+      sealed.erase(field);
+      KONFID_TRY(txn.DeleteIndex(tenant, subject, field));
+    }
+    KONFID_TRY(txn.UpdateSubjectFields(tenant, subject, domain::PackSealedFields(sealed),
+                                       row->updated_at));
+    const domain::FieldSpec* email = EmailSpec(policy);
+    if (email && row->email_verified_at != 0 &&
+        std::find(due.destroy.begin(), due.destroy.end(), email->name) != due.destroy.end())
+      KONFID_TRY(txn.SetEmailVerified(tenant, subject, 0));
+    KONFID_TRY(
+        notices_.Queue(txn, audit, policy, tenant, subject, DataChange::kErased, due.destroy, now));
+    report.fields_destroyed += due.destroy.size();
+  }
+  return audit.Append(MakeEvent(System(tenant), Operation::kDestroy, subject, due.destroy,
+                                Outcome::kOk, "retention"));
+}
+
+RetentionJob::RetentionJob(ports::Storage& storage, const PolicyStore& policies,
+                           Retention& retention, size_t page)
+    : storage_(storage), policies_(policies), retention_(retention), page_(page) {}
+
+Result<RetentionReport> RetentionJob::RunOnce(UnixMicros now) {
+  RetentionReport total;
+  std::string cursor;
+  {
+    KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(false));
+    KONFID_ASSIGN_OR_RETURN(auto saved, txn->GetMeta(kCursorKey));
+    if (saved) cursor = *saved;
+  }
+  while (true) {
+    auto [after_tenant, after_id] = ParseCursor(cursor);
+    std::map<std::string, std::vector<std::string>> due;  // by tenant
+    size_t seen = 0;
+    {
+      KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(false));
+      KONFID_ASSIGN_OR_RETURN(auto keys, txn->ListSubjectKeys(after_tenant, after_id, page_));
+      seen = keys.size();
+      for (const auto& key : keys) {
+        auto active = policies_.Current(key.tenant);
+        if (!active) continue;
+        KONFID_ASSIGN_OR_RETURN(auto row, txn->FindSubject(key.tenant, key.id));
+        if (!row) continue;
+        KONFID_ASSIGN_OR_RETURN(DueFields found, FindDue(*txn, *active, *row, now));
+        if (!found.destroy.empty()) due[key.tenant].push_back(key.id);
+        total.kept_blocked += found.kept_blocked.size();
+      }
+      cursor = seen < page_ ? "" : keys.back().tenant + "\t" + keys.back().id;
+    }
+    total.subjects += seen;
+    if (due.empty()) KONFID_TRY(retention_.SavePlace(cursor));
+    for (auto it = due.begin(); it != due.end(); ++it) {
+      bool last = std::next(it) == due.end();
+      KONFID_ASSIGN_OR_RETURN(RetentionReport r, retention_.Apply(it->first, it->second, now,
+                                                                  last ? &cursor : nullptr));
+      total.fields_destroyed += r.fields_destroyed;
+      total.subjects_erased += r.subjects_erased;
+    }
+    if (seen < page_) break;
+  }
+  return total;
+}
+
+}  // namespace konfid::app

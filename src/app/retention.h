@@ -1,0 +1,105 @@
+// Retention that destroys: the use case that applies the retention plan (domain/retention.h)
+// to a batch of subjects, and the job that walks every tenant's subjects in pages and hands
+// it the ones with something due.
+//
+// For each subject, in one transaction of the group committer, the plan is made again from
+// the stored row and the consent ledger: each field no purpose holds any more is destroyed
+// (its sealed value and its blind-index entry deleted; the email's confirmation with the
+// email), and a subject left with nothing is erased as DELETE erases it. A field under a
+// block is kept, blocked, until the block is lifted: it is held for the dispute or the check
+// the block stands for. Each subject changed gets one audit event (destroy, by
+// system:retention, naming the fields, reason `retention`), and each recipient that received
+// a destroyed field is told (app/recipient_notices.h).
+//
+// `on_expiry = "depersonalize"` destroys too: Konfid keeps no depersonalized copy yet, and
+// destruction is what the law asks when depersonalization is not done.
+//
+// The job works in bounded pages (each its own read transaction, then one write transaction
+// for the subjects it found due), so it runs on a database of millions without long
+// transactions; it keeps its place in the meta table (`retention_cursor`), so that a pass cut
+// short resumes where it stopped; and it is idempotent: a pass over what an earlier one did
+// finds nothing due.
+//
+// Thread-safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "app/kernel.h"
+#include "app/policy_store.h"
+#include "app/recipient_notices.h"
+#include "domain/blocking.h"
+#include "domain/retention.h"
+#include "ports/storage.h"
+
+namespace konfid::app {
+
+// What retention did.
+struct RetentionReport {
+  size_t subjects = 0;          // looked at
+  size_t fields_destroyed = 0;  // in subjects that stay
+  size_t subjects_erased = 0;   // left with nothing, so erased
+  size_t kept_blocked = 0;      // fields due but blocked, so kept
+};
+
+// One subject's retention plan as it stands (GET /v1/subjects/{id}/retention).
+struct RetentionSchedule {
+  std::vector<domain::FieldPlan> fields;  // each field held, in name order
+  domain::Blocked blocked;                // what a block keeps past its `until`
+};
+
+class Retention {
+ public:
+  // Each reference outlives the use case.
+  Retention(Kernel& kernel, MailComposer& mail) : k_(kernel), notices_(mail) {}
+
+  // Applies the plan at `now` to each of `subjects` of `tenant` (ids that are gone are
+  // skipped), and writes `cursor` as the job's place in the same transaction when it is set.
+  // NotFound for a tenant that is not configured; the committer's errors otherwise (nothing
+  // is destroyed then).
+  Result<RetentionReport> Apply(const std::string& tenant, const std::vector<std::string>& subjects,
+                                UnixMicros now, const std::string* cursor = nullptr);
+  // Writes the job's place alone (a page with nothing due).
+  Status SavePlace(const std::string& cursor);
+  // Until when each field the subject holds is kept, for which purpose, and what happens
+  // then (no values). Permission kSubjectsRead; audited as an extract of `retention`.
+  // NotFound for an unknown subject.
+  void Schedule(const Actor& actor, const std::string& subject, Callback<RetentionSchedule> done);
+
+ private:
+  // Inside Apply's transaction: one subject.
+  Status ApplyOne(ports::Transaction& txn, AuditWriter& audit, const ActivePolicy& active,
+                  const std::string& tenant, const std::string& subject, UnixMicros now,
+                  RetentionReport& report);
+
+  Kernel& k_;
+  RecipientNotices notices_;
+};
+
+// The fields of one subject that are due at `now` by the plan, and those of them a block
+// keeps. Shared by the job's read pass and Retention's write.
+struct DueFields {
+  std::vector<std::string> destroy;
+  std::vector<std::string> kept_blocked;
+  size_t held = 0;  // fields the subject holds
+};
+Result<DueFields> FindDue(ports::Transaction& txn, const ActivePolicy& active,
+                          const ports::SubjectRow& row, UnixMicros now);
+
+class RetentionJob {
+ public:
+  RetentionJob(ports::Storage& storage, const PolicyStore& policies, Retention& retention,
+               size_t page = 500);
+
+  // One pass over every tenant's subjects from where the last one stopped, to the end.
+  Result<RetentionReport> RunOnce(UnixMicros now);
+
+ private:
+  ports::Storage& storage_;
+  const PolicyStore& policies_;
+  Retention& retention_;
+  size_t page_;
+};
+
+}  // namespace konfid::app

@@ -1,0 +1,217 @@
+// Retention that destroys, on a real database (SQLite: retention_test.cc; PostgreSQL:
+// retention_pgtest.cc) with the example policy published and a stepped clock: a field goes
+// when the last purpose that holds it lets it go, and not before; a block keeps it; a subject
+// left with nothing is erased; a pass resumes where one stopped and finds nothing more to do
+// the second time.
+#pragma once
+
+#include "app/retention.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <future>
+
+#include "app/checks.h"
+#include "demo_tenant.h"
+#include "step_clock.h"
+#include "test_support.h"
+
+namespace konfid::app::retention_suite {
+
+inline constexpr int64_t kDay = 86'400'000'000LL;
+
+// The example's contracts counted from collection instead of their end, so that a subject can
+// be left with nothing.
+inline std::string FromCollection(std::string text) {
+  for (const char* term : {"retention = \"3 years\"       # after the contract ends\n",
+                           "retention = \"1 year\"\non_expiry = \"destroy\"\n"}) {
+    auto at = text.find(term);
+    if (at != std::string::npos)
+      text.insert(at + std::string(term).size(), "retention_from = \"collection\"\n");
+  }
+  return text;
+}
+
+// The database each test opens: empty for an SQLite file in the test's directory, or a
+// postgres:// URL (a fresh database each time).
+using DbFactory = std::function<std::string()>;
+
+class RetentionTest : public ::testing::TestWithParam<DbFactory> {
+ protected:
+  // In a directory of its own: a second Open makes a new master key.
+  void Open(const std::function<std::string(std::string)>& edit = nullptr,
+            const std::string& sub = "") {
+    std::filesystem::create_directories(dir_.path() + sub);
+    auto st = demo_.Open(dir_.path() + sub, clock_, edit, GetParam()());
+    ASSERT_TRUE(st) << st.error().message();
+    uc_ = demo_.uc.get();
+    job_ = std::make_unique<RetentionJob>(*demo_.storage, *demo_.policies, uc_->retention,
+                                          /*page=*/2);
+  }
+  void SetUp() override {
+    if (!::testing::Test::HasFatalFailure()) Open();
+  }
+
+  template <typename T, typename F>
+  T Sync(F f) {
+    std::promise<Result<T>> p;
+    f([&p](Result<T> r) { p.set_value(std::move(r)); });
+    auto r = p.get_future().get();
+    EXPECT_TRUE(r) << r.error().message();
+    return r ? std::move(*r) : T{};
+  }
+  std::string Subject(const std::string& email, domain::FieldInput more = {}) {
+    domain::FieldInput in = {{"surname", "Тестова"}, {"name", "Анна"}, {"email", email}};
+    in.insert(in.end(), more.begin(), more.end());
+    return Sync<SubjectView>([&](auto cb) { uc_->subjects.Create(admin_, in, cb); }).id;
+  }
+  void Consent(const std::string& subject, const std::string& purpose, domain::ConsentKind kind) {
+    ConsentInput in;
+    in.purpose = purpose;
+    in.kind = kind;
+    Sync<ports::ConsentEventRow>([&](auto cb) { uc_->consents.Record(admin_, subject, in, cb); });
+  }
+  // The names of the fields the subject's row holds; nullopt when the row is gone.
+  std::optional<std::vector<std::string>> Held(const std::string& subject) {
+    auto txn = demo_.storage->Begin(false);
+    EXPECT_TRUE(txn);
+    auto row = (*txn)->FindSubject("demo", subject);
+    EXPECT_TRUE(row);
+    if (!*row) return std::nullopt;
+    return *internal::SealedFieldNames((**row).fields);
+  }
+  RetentionReport Run() {
+    auto r = job_->RunOnce(clock_.Now());
+    EXPECT_TRUE(r) << r.error().message();
+    return r ? *r : RetentionReport{};
+  }
+  // The audit events of system:retention for `subject`: their fields.
+  std::vector<std::vector<std::string>> RetentionEvents(const std::string& subject) {
+    std::vector<std::vector<std::string>> out;
+    auto txn = demo_.storage->Begin(false);
+    EXPECT_TRUE(txn);
+    EXPECT_TRUE((*txn)->ScanAudit("demo", [&](const domain::AuditEvent& e) {
+      if (e.actor == "system:retention" && e.subject_id == subject) {
+        EXPECT_EQ(e.operation, "destroy");
+        EXPECT_EQ(e.reason, "retention");
+        out.push_back(e.fields);
+      }
+      return Ok();
+    }));
+    return out;
+  }
+
+  using Fields = std::vector<std::string>;
+  konfid::testing::TempDir dir_;
+  fakes::StepClock clock_{1'800'000'000'000'001, 1};
+  fakes::DemoTenant demo_;
+  fakes::UseCases* uc_ = nullptr;
+  std::unique_ptr<RetentionJob> job_;
+  Actor admin_{"demo", "apikey:test", Role::kAdmin};
+};
+
+// Statistics (birth_date, city) withdrawn, reviews (city) still given: birth_date goes on the
+// 29th day after the withdrawal, city stays while reviews holds it and goes 29 days after that
+// consent is withdrawn too; the contract's fields stay.
+TEST_P(RetentionTest, AFieldGoesWhenTheLastPurposeThatHoldsItLetsItGo) {
+  std::string anna = Subject("anna@example.com", {{"birth_date", "1990-05-01"}, {"city", "Тула"}});
+  Consent(anna, "statistics", domain::ConsentKind::kGiven);
+  Consent(anna, "reviews", domain::ConsentKind::kGiven);
+  Consent(anna, "statistics", domain::ConsentKind::kWithdrawn);
+  EXPECT_EQ(Run().fields_destroyed, 0u);
+
+  clock_.Advance(28 * kDay);
+  EXPECT_EQ(Run().fields_destroyed, 0u);  // within the grace
+  EXPECT_EQ(*Held(anna), (Fields{"birth_date", "city", "email", "name", "surname"}));
+
+  clock_.Advance(1 * kDay);
+  RetentionReport r = Run();
+  EXPECT_EQ(r.fields_destroyed, 1u);
+  EXPECT_EQ(r.subjects_erased, 0u);
+  EXPECT_EQ(*Held(anna), (Fields{"city", "email", "name", "surname"}));
+  EXPECT_EQ(RetentionEvents(anna), (std::vector<Fields>{{"birth_date"}}));
+  EXPECT_EQ(Run().fields_destroyed, 0u);  // idempotent
+
+  Consent(anna, "reviews", domain::ConsentKind::kWithdrawn);
+  clock_.Advance(29 * kDay);
+  EXPECT_EQ(Run().fields_destroyed, 1u);
+  EXPECT_EQ(*Held(anna), (Fields{"email", "name", "surname"}));  // the contract holds these
+  // What remains still reads, for the contract's purpose.
+  auto sealed =
+      Sync<SealedSubject>([&](auto cb) { uc_->subjects.Get(admin_, anna, "registration", cb); });
+  auto view = uc_->subjects.Open(sealed);
+  ASSERT_TRUE(view);
+  EXPECT_EQ(view->fields.at("email"), "anna@example.com");
+  EXPECT_EQ(RetentionEvents(anna).size(), 2u);
+}
+
+// A field collected for a consent that was never given is held for the grace from collection.
+TEST_P(RetentionTest, AFieldWhoseConsentNeverCameGoesAfterTheGrace) {
+  std::string boris = Subject("boris@example.com", {{"city", "Омск"}});
+  clock_.Advance(28 * kDay);
+  EXPECT_EQ(Run().fields_destroyed, 0u);
+  clock_.Advance(1 * kDay + 1);
+  EXPECT_EQ(Run().fields_destroyed, 1u);
+  EXPECT_EQ(*Held(boris), (Fields{"email", "name", "surname"}));
+}
+
+// A block keeps what is due until staff lift it; then the next pass destroys it.
+TEST_P(RetentionTest, ABlockKeepsADueFieldUntilItIsLifted) {
+  std::string vera = Subject("vera@example.com", {{"city", "Псков"}});
+  Sync<domain::Blocked>([&](auto cb) { uc_->blocks.Block(admin_, vera, {"city"}, cb); });
+  clock_.Advance(30 * kDay);
+  RetentionReport r = Run();
+  EXPECT_EQ(r.fields_destroyed, 0u);
+  EXPECT_EQ(r.kept_blocked, 1u);
+  EXPECT_EQ(*Held(vera), (Fields{"city", "email", "name", "surname"}));
+  Sync<domain::Blocked>([&](auto cb) { uc_->blocks.Unblock(admin_, vera, {"city"}, cb); });
+  EXPECT_EQ(Run().fields_destroyed, 1u);
+  EXPECT_EQ(*Held(vera), (Fields{"email", "name", "surname"}));
+}
+
+// With contracts counted from collection, a subject whose every term ran out is erased as
+// DELETE erases: the row, its key and its lookup entries. A subject whose consent is live
+// keeps what it holds.
+TEST_P(RetentionTest, ASubjectLeftWithNothingIsErased) {
+  demo_ = {};
+  Open(FromCollection, "/collection");
+  std::string gleb = Subject("gleb@example.com", {{"phone", "+7 912 000-00-01"}});
+  std::string dina = Subject("dina@example.com");
+  clock_.Advance(2 * 365 * kDay);
+  Consent(dina, "newsletter", domain::ConsentKind::kGiven);  // runs 3 years from here
+  clock_.Advance(367 * kDay);  // past both contracts' terms, 3 and 1 years from collection
+  RetentionReport r = Run();
+  EXPECT_EQ(r.subjects_erased, 1u);
+  EXPECT_EQ(Held(gleb), std::nullopt);
+  EXPECT_EQ(RetentionEvents(gleb).size(), 1u);
+  // Nothing is found by its email any more, and the address is free for someone else.
+  auto txn = demo_.storage->Begin(false);
+  ASSERT_TRUE(txn);
+  auto count = (*txn)->CountSubjects("demo");
+  ASSERT_TRUE(count);
+  EXPECT_EQ(*count, 1u);
+  txn->reset();
+  std::string again = Subject("gleb@example.com");
+  EXPECT_FALSE(again.empty());
+  // Dina's newsletter keeps name and email; surname, which only the contracts held, is gone.
+  EXPECT_EQ(*Held(dina), (Fields{"email", "name"}));
+}
+
+// A pass keeps its place: one that starts from a saved place looks only at what follows, and
+// a finished pass leaves the place at the beginning.
+TEST_P(RetentionTest, APassResumesWhereItStopped) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(Subject("s" + std::to_string(i) + "@example.com"));
+  EXPECT_EQ(Run().subjects, 5u);
+  auto txn = demo_.storage->Begin(true);
+  ASSERT_TRUE(txn);
+  EXPECT_EQ(*(*txn)->GetMeta("retention_cursor"), std::optional<std::string>(""));
+  ASSERT_TRUE((*txn)->SetMeta("retention_cursor", "demo\t" + ids[2]));  // cut short after 3
+  ASSERT_TRUE((*txn)->Commit());
+  txn->reset();
+  EXPECT_EQ(Run().subjects, 2u);
+  EXPECT_EQ(Run().subjects, 5u);
+}
+
+}  // namespace konfid::app::retention_suite

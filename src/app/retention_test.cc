@@ -1,0 +1,11 @@
+// The retention suite (retention_suite_test.h) on SQLite.
+#include "app/retention_suite_test.h"
+
+namespace konfid::app::retention_suite {
+namespace {
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, RetentionTest,
+                         ::testing::Values(DbFactory([] { return std::string(); })));
+
+}  // namespace
+}  // namespace konfid::app::retention_suite

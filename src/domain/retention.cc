@@ -1,0 +1,61 @@
+#include "domain/retention.h"
+
+#include <algorithm>
+
+namespace konfid::domain {
+
+namespace {
+
+constexpr UnixMicros kGrace = kGraceDays * kMicrosPerDay;
+
+UnixMicros ConsentHeldUntil(const Purpose& purpose, const RetentionFacts& facts) {
+  auto it = facts.consents.find(purpose.id);
+  if (it == facts.consents.end() || !it->second.last) return facts.collected_at + kGrace;
+  const ConsentState& s = it->second;
+  switch (*s.last) {
+    case ConsentKind::kGiven:
+    case ConsentKind::kRenewed:
+      // Live, or given under an earlier version and waiting for renewal: its term still runs.
+      return s.expires_at != 0 ? s.expires_at : kHeldIndefinitely;
+    case ConsentKind::kExpired:
+      return s.since;
+    case ConsentKind::kWithdrawn:
+    case ConsentKind::kRefused:
+      return s.since + kGrace;
+  }
+  return facts.collected_at + kGrace;
+}
+
+}  // namespace
+
+UnixMicros HeldUntil(const Purpose& purpose, const RetentionFacts& facts) {
+  std::string_view from = RetentionStart(purpose);
+  if (purpose.ground == "consent") return ConsentHeldUntil(purpose, facts);
+  if (from == "collection" && purpose.retention)
+    return AddRetention(facts.collected_at, *purpose.retention);
+  return kHeldIndefinitely;  // a contract's end, or a term the policy check refused
+}
+
+std::vector<FieldPlan> PlanRetention(const TenantPolicy& policy,
+                                     const std::vector<std::string>& held,
+                                     const RetentionFacts& facts) {
+  std::vector<FieldPlan> out;
+  out.reserve(held.size());
+  for (const auto& field : held) {
+    FieldPlan plan{field, facts.collected_at + kGrace, "", "destroy"};
+    for (const auto& purpose : policy.purposes) {
+      if (std::find(purpose.fields.begin(), purpose.fields.end(), field) == purpose.fields.end())
+        continue;
+      UnixMicros until = HeldUntil(purpose, facts);
+      if (plan.purpose.empty() || until > plan.until) {
+        plan.until = until;
+        plan.purpose = purpose.id;
+        plan.on_expiry = purpose.on_expiry;
+      }
+    }
+    out.push_back(std::move(plan));
+  }
+  return out;
+}
+
+}  // namespace konfid::domain

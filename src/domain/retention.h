@@ -1,0 +1,56 @@
+// The retention plan: for each field a subject holds, until when some purpose of the policy
+// in force still holds it, and what happens to it then. Pure functions; the retention job
+// (app/retention.h) destroys what the plan says is due.
+//
+// A purpose holds the fields it lists:
+//   consent ground        while the consent is given (its term: the purpose's retention from
+//                         when it was given or renewed); once it expired, until the expiry;
+//                         once it was withdrawn or refused, or while it was never asked,
+//                         for kGraceDays more (from the event, or from collection);
+//   retention_from        the purpose's retention from the last write of the subject's data
+//     = "collection"      (legal obligations and legitimate interests by default);
+//   retention_from        with no end: Konfid is not told of a contract's end yet, so data
+//     = "contract_end"    held for a contract is kept until the subject is erased.
+// A field is held until the latest of its purposes lets it go; a field no purpose lists any
+// more is held for kGraceDays from collection.
+#pragma once
+
+#include <limits>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "domain/consent.h"
+#include "domain/policy.h"
+
+namespace konfid::domain {
+
+// Days the data of a consent that ended otherwise than by its term is still kept: the 29th
+// day after the withdrawal, inside the 30 days of 152-FZ Art. 21(5), so that a job that runs
+// hourly or daily destroys it in time.
+inline constexpr int64_t kGraceDays = 29;
+// `until` of a field a purpose holds with no end known.
+inline constexpr UnixMicros kHeldIndefinitely = std::numeric_limits<UnixMicros>::max();
+
+struct FieldPlan {
+  std::string field;
+  UnixMicros until = 0;   // when it is let go; kHeldIndefinitely when no end is known
+  std::string purpose;    // the purpose that holds it longest; empty when none lists it
+  std::string on_expiry;  // that purpose's: destroy or depersonalize
+  bool DueAt(UnixMicros now) const { return until <= now; }
+};
+
+struct RetentionFacts {
+  UnixMicros collected_at = 0;                   // the last write of the subject's data
+  std::map<std::string, ConsentState> consents;  // DeriveConsents
+};
+
+// One plan a field of `held`, in its order.
+std::vector<FieldPlan> PlanRetention(const TenantPolicy& policy,
+                                     const std::vector<std::string>& held,
+                                     const RetentionFacts& facts);
+
+// Until when `purpose` holds its fields for this subject.
+UnixMicros HeldUntil(const Purpose& purpose, const RetentionFacts& facts);
+
+}  // namespace konfid::domain

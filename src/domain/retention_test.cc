@@ -1,0 +1,117 @@
+#include "domain/retention.h"
+
+#include <gtest/gtest.h>
+
+namespace konfid::domain {
+namespace {
+
+constexpr UnixMicros kDay = kMicrosPerDay;
+constexpr UnixMicros kCollected = 1000 * kDay;
+constexpr UnixMicros kGrace = kGraceDays * kDay;
+
+Purpose MakePurpose(std::string id, std::string ground, std::vector<std::string> fields,
+                    std::string retention, std::string on_expiry = "destroy") {
+  Purpose p;
+  p.id = std::move(id);
+  p.ground = std::move(ground);
+  p.fields = std::move(fields);
+  p.retention_text = std::move(retention);
+  p.retention = ParseRetention(p.retention_text);
+  p.on_expiry = std::move(on_expiry);
+  return p;
+}
+
+// news (consent, 30 days) holds email and city; stats (consent, 1 year, depersonalize) holds
+// city; orders (contract) holds email; tax (legal obligation, 5 years from collection) holds
+// inn.
+TenantPolicy Policy() {
+  TenantPolicy p;
+  p.purposes = {MakePurpose("news", "consent", {"email", "city"}, "30 days"),
+                MakePurpose("stats", "consent", {"city"}, "1 year", "depersonalize"),
+                MakePurpose("orders", "contract", {"email"}, "3 years"),
+                MakePurpose("tax", "legal_obligation", {"inn"}, "5 years")};
+  return p;
+}
+
+ConsentState State(std::string purpose, std::optional<ConsentKind> last, UnixMicros since,
+                   UnixMicros expires_at = 0) {
+  ConsentState s;
+  s.purpose = std::move(purpose);
+  s.last = last;
+  s.since = since;
+  s.expires_at = expires_at;
+  return s;
+}
+
+UnixMicros Until(const RetentionFacts& facts, const std::string& field) {
+  auto plans = PlanRetention(Policy(), {field}, facts);
+  return plans.at(0).until;
+}
+
+TEST(Retention, EachStateOfAConsentHoldsItsFieldsAsLongAsTheRuleSays) {
+  struct Case {
+    const char* name;
+    std::optional<ConsentKind> last;
+    UnixMicros since, expires_at, until;
+  };
+  const Case cases[] = {
+      {"never asked: the grace from collection", std::nullopt, 0, 0, kCollected + kGrace},
+      {"given: its term", ConsentKind::kGiven, kCollected, kCollected + 30 * kDay,
+       kCollected + 30 * kDay},
+      {"renewed: its new term", ConsentKind::kRenewed, kCollected + 20 * kDay,
+       kCollected + 50 * kDay, kCollected + 50 * kDay},
+      {"expired: at the expiry", ConsentKind::kExpired, kCollected + 30 * kDay, 0,
+       kCollected + 30 * kDay},
+      {"withdrawn: the grace from the withdrawal", ConsentKind::kWithdrawn, kCollected + 5 * kDay,
+       0, kCollected + 5 * kDay + kGrace},
+      {"refused: the grace from the refusal", ConsentKind::kRefused, kCollected + 1 * kDay, 0,
+       kCollected + 1 * kDay + kGrace},
+  };
+  for (const auto& c : cases) {
+    RetentionFacts facts{kCollected, {{"stats", State("stats", c.last, c.since, c.expires_at)}}};
+    // city: news never asked (collection + grace) and stats as the case says; the later wins.
+    UnixMicros expected = std::max(c.until, kCollected + kGrace);
+    EXPECT_EQ(Until(facts, "city"), expected) << c.name;
+  }
+}
+
+TEST(Retention, TheLatestPurposeWinsAndNamesWhatHappensThen) {
+  RetentionFacts facts{
+      kCollected,
+      {{"news", State("news", ConsentKind::kWithdrawn, kCollected + kDay)},
+       {"stats", State("stats", ConsentKind::kGiven, kCollected, kCollected + 365 * kDay)}}};
+  auto plans = PlanRetention(Policy(), {"city", "email", "inn", "gone"}, facts);
+  ASSERT_EQ(plans.size(), 4u);
+  EXPECT_EQ(plans[0].purpose, "stats");
+  EXPECT_EQ(plans[0].on_expiry, "depersonalize");
+  EXPECT_EQ(plans[0].until, kCollected + 365 * kDay);
+  // email: the contract has no known end, so it outlasts the withdrawn newsletter.
+  EXPECT_EQ(plans[1].purpose, "orders");
+  EXPECT_EQ(plans[1].until, kHeldIndefinitely);
+  EXPECT_FALSE(plans[1].DueAt(kHeldIndefinitely - 1));
+  // inn: five calendar years from collection (Civil Code Art. 192), not 5 × 365 days.
+  EXPECT_EQ(plans[2].purpose, "tax");
+  EXPECT_EQ(plans[2].until, AddCalendarMonths(kCollected, 60));
+  EXPECT_NE(plans[2].until, kCollected + 5 * 365 * kDay);
+  // A field no purpose lists any more: the grace from collection, then destroyed.
+  EXPECT_EQ(plans[3].purpose, "");
+  EXPECT_EQ(plans[3].on_expiry, "destroy");
+  EXPECT_EQ(plans[3].until, kCollected + kGrace);
+  EXPECT_TRUE(plans[3].DueAt(kCollected + kGrace));
+  EXPECT_FALSE(plans[3].DueAt(kCollected + kGrace - 1));
+}
+
+TEST(Retention, TheTermStartsWhereThePolicySays) {
+  Purpose contract = MakePurpose("orders", "contract", {"email"}, "1 year");
+  EXPECT_EQ(RetentionStart(contract), "contract_end");
+  RetentionFacts facts{kCollected, {}};
+  EXPECT_EQ(HeldUntil(contract, facts), kHeldIndefinitely);
+  contract.retention_from = "collection";
+  EXPECT_EQ(RetentionStart(contract), "collection");
+  EXPECT_EQ(HeldUntil(contract, facts), AddCalendarMonths(kCollected, 12));
+  EXPECT_EQ(RetentionStart(MakePurpose("n", "consent", {}, "1 day")), "consent");
+  EXPECT_EQ(RetentionStart(MakePurpose("i", "legitimate_interest", {}, "1 day")), "collection");
+}
+
+}  // namespace
+}  // namespace konfid::domain

@@ -1,0 +1,95 @@
+// The retention schedule end to end, on both backends: what the plan says of each field as
+// consents are given and withdrawn, that a block shows, and that the job's pass (triggered)
+// destroys nothing before its time. The destruction itself, which needs time to pass, is
+// driven by a stepped clock in src/app/retention_suite_test.h, on both backends too.
+#include <boost/json.hpp>
+
+#include "api_e2e.h"
+#include "core/time.h"
+
+namespace konfid::e2e {
+namespace {
+
+namespace json = boost::json;
+
+// The schedule's entry for `field`, or an empty object.
+json::object Entry(const HttpResult& r, const std::string& field) {
+  boost::system::error_code ec;
+  json::value v = json::parse(r.body, ec);
+  if (ec || !v.is_object()) return {};
+  for (const auto& f : v.at("fields").as_array())
+    if (f.at("field").as_string() == field) return f.as_object();
+  return {};
+}
+
+UnixMicros Until(const json::object& entry) {
+  if (!entry.contains("until") || !entry.at("until").is_string()) return 0;
+  return ParseRfc3339(std::string(entry.at("until").as_string())).value_or(0);
+}
+
+TEST_P(ApiE2E, TheRetentionScheduleFollowsConsentsAndBlocks) {
+  constexpr UnixMicros kDay = 86'400'000'000LL;
+  Instance konfid(GetParam()());
+  konfid.AddConfig(kJobsOnTrigger);
+  std::string admin = konfid.CreateKey("demo", "admin");
+  std::string analyst = konfid.CreateKey("demo", "analyst");
+  konfid.Start();
+  auto r = konfid.Request("POST", "/v1/subjects",
+                          R"({"fields":{"surname":"Жукова","name":"Ольга",)"
+                          R"("email":"olga.zhukova@example.com","city":"Тверь"}})",
+                          admin);
+  ASSERT_EQ(r.status, 201u) << r.body;
+  std::string id = JsonString(r.body, "id"), path = "/v1/subjects/" + id + "/retention";
+  UnixMicros created = ParseRfc3339(JsonString(r.body, "created_at")).value_or(0);
+  ASSERT_NE(created, 0);
+
+  // No consent yet: the city waits 29 days for one; the contract holds the email with no end.
+  r = konfid.Request("GET", path, "", admin);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.body.find("Тверь"), std::string::npos);  // names and dates, never a value
+  EXPECT_EQ(Until(Entry(r, "city")), created + 29 * kDay);
+  EXPECT_TRUE(Entry(r, "email").at("until").is_null());
+  EXPECT_EQ(Entry(r, "email").at("purpose").as_string(), "registration");
+
+  // Statistics given: a year from the consent, then depersonalized (destroyed, by the job).
+  ASSERT_EQ(konfid
+                .Request("POST", "/v1/subjects/" + id + "/consents",
+                         R"({"purpose":"statistics","action":"give","method":"form"})", admin)
+                .status,
+            201u);
+  r = konfid.Request("GET", path, "", admin);
+  EXPECT_EQ(Entry(r, "city").at("purpose").as_string(), "statistics");
+  EXPECT_EQ(Entry(r, "city").at("on_expiry").as_string(), "depersonalize");
+  EXPECT_GT(Until(Entry(r, "city")), created + 364 * kDay);
+
+  // Withdrawn: 29 days from the withdrawal, inside the 30 days of 152-FZ Art. 21(5).
+  auto w = konfid.Request("POST", "/v1/subjects/" + id + "/consents",
+                          R"({"purpose":"statistics","action":"withdraw","method":"form"})", admin);
+  ASSERT_EQ(w.status, 201u) << w.body;
+  UnixMicros withdrawn = ParseRfc3339(JsonString(w.body, "time")).value_or(0);
+  r = konfid.Request("GET", path, "", admin);
+  EXPECT_EQ(Until(Entry(r, "city")), withdrawn + 29 * kDay);
+  EXPECT_FALSE(Entry(r, "city").at("blocked").as_bool());
+
+  // A block shows; the job's pass destroys nothing before its time.
+  ASSERT_EQ(
+      konfid.Request("POST", "/v1/subjects/" + id + "/blocks", R"({"fields":["city"]})", admin)
+          .status,
+      200u);
+  EXPECT_TRUE(Entry(konfid.Request("GET", path, "", admin), "city").at("blocked").as_bool());
+  r = konfid.Request("POST", "/v1/jobs/retention/run", "", admin);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  json::value report = json::parse(r.body);
+  EXPECT_EQ(report.at("subjects").as_int64(), 1);
+  EXPECT_EQ(report.at("fields_destroyed").as_int64(), 0);
+  EXPECT_EQ(report.at("subjects_erased").as_int64(), 0);
+
+  // Unknown subject, and a role without subjects:read.
+  EXPECT_EQ(konfid.Request("GET", "/v1/subjects/" + std::string(32, 'a') + "/retention", "", admin)
+                .status,
+            404u);
+  EXPECT_EQ(konfid.Request("GET", path, "", analyst).status, 403u);
+}
+
+}  // namespace
+}  // namespace konfid::e2e
