@@ -37,7 +37,10 @@ Result<std::vector<domain::FieldPlan>> PlanOf(ports::Transaction& txn, const Act
   for (auto& r : rows) events.push_back(std::move(r.event));
   domain::RetentionFacts facts{
       std::max(row.created_at, row.updated_at),
-      domain::DeriveConsents(events, *active.policy, now, active.consent_epochs)};
+      domain::DeriveConsents(events, *active.policy, now, active.consent_epochs),
+      {}};
+  KONFID_ASSIGN_OR_RETURN(auto ends, txn.ListContractEnds(row.tenant, row.id));
+  facts.contract_ends.insert(ends.begin(), ends.end());
   return domain::PlanRetention(*active.policy, held, facts);
 }
 
@@ -105,6 +108,44 @@ void Retention::Schedule(const Actor& actor, const std::string& subject,
         done(std::move(*out));
       },
       /*savepoint=*/false);
+}
+
+void Retention::EndContract(const Actor& actor, const std::string& subject,
+                            const std::string& purpose, bool ended, Callback<UnixMicros> done) {
+  std::string reason = (ended ? "contract_ended:" : "contract_resumed:") + purpose;
+  auto refuse = [&](Error e) {
+    k_.Refuse(actor, Operation::kUpdate, Kernel::IsValidId(subject) ? subject : "", {},
+              std::move(e), [done](Error err) { done(Fail(std::move(err))); });
+  };
+  if (auto st = Kernel::Permit(actor, Permission::kSubjectsUpdate); !st) return refuse(st.error());
+  auto policy = k_.Policy(actor.tenant);
+  if (!policy) return refuse(Error(ErrorCode::kNotFound, "tenant is not configured"));
+  const domain::Purpose* p = policy->FindPurpose(purpose);
+  if (!p)
+    return refuse(Error(ErrorCode::kInvalidArgument, "unknown purpose '" + purpose + "'")
+                      .WithReason("unknown_purpose"));
+  if (domain::RetentionStart(*p) != "contract_end")
+    return refuse(Error(ErrorCode::kInvalidArgument,
+                        "purpose '" + purpose + "' is not counted from a contract's end")
+                      .WithReason("not_contract_purpose"));
+  if (!Kernel::IsValidId(subject)) return refuse(NoSubject());
+  Actor who = actor;
+  UnixMicros at = ended ? k_.clock().Now() : 0;
+  k_.committer().Submit(
+      [who, subject, purpose, at, reason](ports::Transaction& txn, AuditWriter& audit) -> Status {
+        KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, subject));
+        if (!row) return Fail(NoSubject());
+        KONFID_TRY(txn.SetContractEnd(who.tenant, subject, purpose, at));
+        return audit.Append(MakeEvent(who, Operation::kUpdate, subject, {}, Outcome::kOk, reason));
+      },
+      [who, subject](ports::Transaction&, AuditWriter& audit, const Error& e) {
+        return audit.Append(
+            MakeEvent(who, Operation::kUpdate, subject, {}, OutcomeOf(e), ReasonOf(e)));
+      },
+      [at, done](Status st) {
+        if (!st) return done(Fail(st.error()));
+        done(at);
+      });
 }
 
 Status Retention::SavePlace(const std::string& cursor) {

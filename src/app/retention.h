@@ -66,6 +66,14 @@ class Retention {
   // then (no values). Permission kSubjectsRead; audited as an extract of `retention`.
   // NotFound for an unknown subject.
   void Schedule(const Actor& actor, const std::string& subject, Callback<RetentionSchedule> done);
+  // The site's word that the subject's contract for `purpose` ended (`ended`), or goes on
+  // again: a purpose counted from a contract's end keeps its fields for its retention from
+  // that time. Permission kSubjectsUpdate. InvalidArgument, reason unknown_purpose, or
+  // not_contract_purpose for a purpose whose term is not counted from a contract's end;
+  // NotFound for an unknown subject. Audited as an update, reason contract_ended:<purpose>
+  // or contract_resumed:<purpose>. Returns the end recorded (0: the contract goes on).
+  void EndContract(const Actor& actor, const std::string& subject, const std::string& purpose,
+                   bool ended, Callback<UnixMicros> done);
 
  private:
   // Inside Apply's transaction: one subject.

@@ -198,6 +198,38 @@ TEST_P(RetentionTest, ASubjectLeftWithNothingIsErased) {
   EXPECT_EQ(*Held(dina), (Fields{"email", "name"}));
 }
 
+// A contract's end starts its purpose's term: the fields go when the last contract's term
+// from its end has run; a contract that goes on again holds them with no end; only a purpose
+// counted from a contract's end takes one.
+TEST_P(RetentionTest, AContractsEndStartsItsTerm) {
+  std::string gleb = Subject("gleb@example.com", {{"phone", "+7 912 000-00-02"}});
+  auto end = [&](const std::string& purpose, bool ended) {
+    std::promise<Result<UnixMicros>> p;
+    uc_->retention.EndContract(admin_, gleb, purpose, ended,
+                               [&p](Result<UnixMicros> r) { p.set_value(std::move(r)); });
+    return p.get_future().get();
+  };
+  ASSERT_TRUE(end("support", true));
+  ASSERT_TRUE(end("registration", true));
+  clock_.Advance(366 * kDay);  // support's year has run; registration's three have not
+  EXPECT_EQ(Run().fields_destroyed, 0u);
+  EXPECT_EQ(Held(gleb)->size(), 4u);
+
+  ASSERT_TRUE(end("registration", false));  // the visitor bought another course
+  clock_.Advance(3 * 366 * kDay);
+  EXPECT_EQ(Run().subjects_erased, 0u);
+  ASSERT_TRUE(end("registration", true));
+  clock_.Advance(3 * 365 * kDay + 2 * kDay);  // three calendar years, a 29 February among them
+  EXPECT_EQ(Run().subjects_erased, 1u);
+  EXPECT_EQ(Held(gleb), std::nullopt);
+
+  gleb = Subject("dina@example.com");
+  auto refused = end("newsletter", true);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().reason(), "not_contract_purpose");
+  EXPECT_EQ(end("nosuch", true).error().reason(), "unknown_purpose");
+}
+
 // A pass keeps its place: one that starts from a saved place looks only at what follows, and
 // a finished pass leaves the place at the beginning.
 TEST_P(RetentionTest, APassResumesWhereItStopped) {

@@ -31,9 +31,11 @@ UnixMicros ConsentHeldUntil(const Purpose& purpose, const RetentionFacts& facts)
 UnixMicros HeldUntil(const Purpose& purpose, const RetentionFacts& facts) {
   std::string_view from = RetentionStart(purpose);
   if (purpose.ground == "consent") return ConsentHeldUntil(purpose, facts);
-  if (from == "collection" && purpose.retention)
-    return AddRetention(facts.collected_at, *purpose.retention);
-  return kHeldIndefinitely;  // a contract's end, or a term the policy check refused
+  if (!purpose.retention) return kHeldIndefinitely;  // a term the policy check refuses
+  if (from == "collection") return AddRetention(facts.collected_at, *purpose.retention);
+  auto ended = facts.contract_ends.find(purpose.id);
+  if (ended == facts.contract_ends.end()) return kHeldIndefinitely;  // the contract goes on
+  return AddRetention(ended->second, *purpose.retention);
 }
 
 std::vector<FieldPlan> PlanRetention(const TenantPolicy& policy,

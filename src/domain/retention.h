@@ -9,8 +9,8 @@
 //                         for kGraceDays more (from the event, or from collection);
 //   retention_from        the purpose's retention from the last write of the subject's data
 //     = "collection"      (legal obligations and legitimate interests by default);
-//   retention_from        with no end: Konfid is not told of a contract's end yet, so data
-//     = "contract_end"    held for a contract is kept until the subject is erased.
+//   retention_from        the purpose's retention from when the site said the subject's
+//     = "contract_end"    contract for it ended; with no end while it has not said so.
 // A field is held until the latest of its purposes lets it go; a field no purpose lists any
 // more is held for kGraceDays from collection.
 #pragma once
@@ -41,8 +41,9 @@ struct FieldPlan {
 };
 
 struct RetentionFacts {
-  UnixMicros collected_at = 0;                   // the last write of the subject's data
-  std::map<std::string, ConsentState> consents;  // DeriveConsents
+  UnixMicros collected_at = 0;                      // the last write of the subject's data
+  std::map<std::string, ConsentState> consents;     // DeriveConsents
+  std::map<std::string, UnixMicros> contract_ends;  // by purpose: when its contract ended
 };
 
 // One plan a field of `held`, in its order.

@@ -105,7 +105,9 @@ TEST(Retention, TheTermStartsWhereThePolicySays) {
   Purpose contract = MakePurpose("orders", "contract", {"email"}, "1 year");
   EXPECT_EQ(RetentionStart(contract), "contract_end");
   RetentionFacts facts{kCollected, {}};
-  EXPECT_EQ(HeldUntil(contract, facts), kHeldIndefinitely);
+  EXPECT_EQ(HeldUntil(contract, facts), kHeldIndefinitely);  // the contract goes on
+  facts.contract_ends["orders"] = kCollected + 100 * kDay;
+  EXPECT_EQ(HeldUntil(contract, facts), AddCalendarMonths(kCollected + 100 * kDay, 12));
   contract.retention_from = "collection";
   EXPECT_EQ(RetentionStart(contract), "collection");
   EXPECT_EQ(HeldUntil(contract, facts), AddCalendarMonths(kCollected, 12));

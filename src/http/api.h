@@ -183,6 +183,7 @@ class Api {
   Response Unblock(const Call& call);
   // retention_api.cc: a subject's retention schedule.
   Response RetentionSchedule(const Call& call);
+  Response ContractEnd(const Call& call);
   // disclosures_api.cc: disclosures to recipients and authorities, and their list.
   Response Disclose(const Call& call);
   Response DisclosureList(const Call& call);

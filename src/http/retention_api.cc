@@ -1,5 +1,7 @@
 // GET /v1/subjects/{id}/retention: until when each field a subject holds is kept, for which
 // purpose, and what happens then (docs/retention.md). Field names and dates only, no values.
+// POST and DELETE /v1/subjects/{id}/contracts/{purpose}/end: the site's word that a contract
+// ended, from which such a purpose's term runs, or that it goes on.
 #include <boost/json.hpp>
 
 #include "core/time.h"
@@ -27,6 +29,22 @@ Response Api::RetentionSchedule(const Call& call) {
     fields.push_back(std::move(f));
   }
   return Json(200, json::object{{"subject", id}, {"fields", std::move(fields)}}, call.req);
+}
+
+// POST (ended) and DELETE (goes on again) /v1/subjects/{id}/contracts/{purpose}/end.
+Response Api::ContractEnd(const Call& call) {
+  std::string id(call.params.Get("id")), purpose(call.params.Get("purpose"));
+  bool ended = call.req.method() == beast_http::verb::post;
+  auto r = Await<UnixMicros>(
+      [&](auto cb) { d_.retention.EndContract(*call.actor, id, purpose, ended, std::move(cb)); },
+      call.yield);
+  if (!r) return Problem(call.req, r.error());
+  return Json(
+      200,
+      json::object{{"subject", id},
+                   {"purpose", purpose},
+                   {"ended_at", *r == 0 ? json::value(nullptr) : json::value(FormatRfc3339(*r))}},
+      call.req);
 }
 
 }  // namespace konfid::http

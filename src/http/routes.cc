@@ -62,6 +62,10 @@ std::span<const Route> Routes() {
       {"POST /v1/subjects/{id}/blocks", kKey, P::kSubjectsBlock, kOpen, &Api::Block},
       {"DELETE /v1/subjects/{id}/blocks", kKey, P::kSubjectsBlock, kOpen, &Api::Unblock},
       {"GET /v1/subjects/{id}/retention", kKey, P::kSubjectsRead, kOpen, &Api::RetentionSchedule},
+      {"POST /v1/subjects/{id}/contracts/{purpose}/end", kKey, P::kSubjectsUpdate, kOpen,
+       &Api::ContractEnd},
+      {"DELETE /v1/subjects/{id}/contracts/{purpose}/end", kKey, P::kSubjectsUpdate, kOpen,
+       &Api::ContractEnd},
       // Data-subject requests: the staff queue, filing on a subject's behalf, the workflow.
       {"GET /v1/requests", kKey, P::kRequestsRead, kOpen, &Api::RequestQueue},
       {"POST /v1/requests", kKey, P::kRequestsManage, kOpen, &Api::FileRequest},

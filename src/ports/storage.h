@@ -364,6 +364,13 @@ class Transaction {
                                    UnixMicros at) = 0;
   virtual Result<uint64_t> DeleteOtpCodesBefore(UnixMicros before) = 0;
 
+  // When the subject's contract for `purpose` ended (docs/retention.md); 0 clears it: the
+  // contract goes on. ListContractEnds: the subject's, by purpose.
+  virtual Status SetContractEnd(const std::string& tenant, const std::string& subject,
+                                const std::string& purpose, UnixMicros ended_at) = 0;
+  virtual Result<std::vector<std::pair<std::string, UnixMicros>>> ListContractEnds(
+      const std::string& tenant, const std::string& subject) = 0;
+
   virtual Status InsertApiKey(const ApiKeyRow& row) = 0;
   virtual Result<std::optional<ApiKeyRow>> FindApiKey(const std::string& key_id) = 0;
   // The tenant's keys, revoked ones included, oldest first.

@@ -222,3 +222,29 @@ TEST_P(StorageContract, DisclosuresReadBackFilteredAndPaged) {
 }
 
 }  // namespace konfid::contract
+
+namespace konfid::contract {
+
+TEST_P(StorageContract, ContractEndsAreSetMovedAndCleared) {
+  using Ends = std::vector<std::pair<std::string, UnixMicros>>;
+  auto t = Begin(*storage_);
+  EXPECT_EQ(*t->ListContractEnds("demo", "s1"), Ends{});
+  ASSERT_TRUE(t->SetContractEnd("demo", "s1", "support", 50));
+  ASSERT_TRUE(t->SetContractEnd("demo", "s1", "registration", 40));
+  ASSERT_TRUE(t->SetContractEnd("other", "s1", "registration", 99));
+  ASSERT_TRUE(t->Commit());
+
+  t = Begin(*storage_);
+  EXPECT_EQ(*t->ListContractEnds("demo", "s1"), (Ends{{"registration", 40}, {"support", 50}}));
+  ASSERT_TRUE(t->SetContractEnd("demo", "s1", "registration", 60));  // a later end
+  ASSERT_TRUE(t->SetContractEnd("demo", "s1", "support", 0));        // the contract goes on
+  ASSERT_TRUE(t->SetContractEnd("demo", "s1", "nosuch", 0));         // clearing nothing is fine
+  ASSERT_TRUE(t->Commit());
+
+  t = Begin(*storage_, false);
+  EXPECT_EQ(*t->ListContractEnds("demo", "s1"), (Ends{{"registration", 60}}));
+  EXPECT_EQ(*t->ListContractEnds("other", "s1"), (Ends{{"registration", 99}}));
+  EXPECT_EQ(*t->ListContractEnds("demo", "s2"), Ends{});
+}
+
+}  // namespace konfid::contract

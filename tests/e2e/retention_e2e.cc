@@ -84,6 +84,24 @@ TEST_P(ApiE2E, TheRetentionScheduleFollowsConsentsAndBlocks) {
   EXPECT_EQ(report.at("fields_destroyed").as_int64(), 0);
   EXPECT_EQ(report.at("subjects_erased").as_int64(), 0);
 
+  // The site says the contracts ended: the email is kept 3 years (registration's term) from
+  // then; a contract that goes on again holds it with no end.
+  std::string contracts = "/v1/subjects/" + id + "/contracts/";
+  ASSERT_EQ(konfid.Request("POST", contracts + "support/end", "", admin).status, 200u);
+  EXPECT_TRUE(Entry(konfid.Request("GET", path, "", admin), "email").at("until").is_null());
+  r = konfid.Request("POST", contracts + "registration/end", "", admin);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  UnixMicros ended = ParseRfc3339(JsonString(r.body, "ended_at")).value_or(0);
+  auto email = Entry(konfid.Request("GET", path, "", admin), "email");
+  EXPECT_EQ(email.at("purpose").as_string(), "registration");
+  EXPECT_GT(Until(email), ended + 3 * 365 * kDay);
+  EXPECT_LT(Until(email), ended + 3 * 367 * kDay);
+  ASSERT_EQ(konfid.Request("DELETE", contracts + "registration/end", "", admin).status, 200u);
+  EXPECT_TRUE(Entry(konfid.Request("GET", path, "", admin), "email").at("until").is_null());
+  r = konfid.Request("POST", contracts + "newsletter/end", "", admin);
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_EQ(JsonString(r.body, "code"), "not_contract_purpose") << r.body;
+
   // Unknown subject, and a role without subjects:read.
   EXPECT_EQ(konfid.Request("GET", "/v1/subjects/" + std::string(32, 'a') + "/retention", "", admin)
                 .status,

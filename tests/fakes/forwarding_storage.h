@@ -179,6 +179,14 @@ class ForwardingTransaction : public ports::Transaction {
   Result<uint64_t> CountRequestsWithoutTerm(const std::string& tenant) override {
     return inner_->CountRequestsWithoutTerm(tenant);
   }
+  Status SetContractEnd(const std::string& tenant, const std::string& subject,
+                        const std::string& purpose, UnixMicros ended_at) override {
+    return inner_->SetContractEnd(tenant, subject, purpose, ended_at);
+  }
+  Result<std::vector<std::pair<std::string, UnixMicros>>> ListContractEnds(
+      const std::string& tenant, const std::string& subject) override {
+    return inner_->ListContractEnds(tenant, subject);
+  }
   Status InsertDisclosure(const ports::DisclosureRow& row) override {
     return inner_->InsertDisclosure(row);
   }

@@ -207,6 +207,14 @@ constexpr Entry kShared[] = {
     {Stmt::kMarkOtpUsed,
      "UPDATE otp_codes SET used_at = $1 WHERE tenant_id = $2 AND code_id = $3 AND used_at = 0"},
     {Stmt::kDeleteOtpCodesBefore, "DELETE FROM otp_codes WHERE created_at < $1"},
+    {Stmt::kSetContractEnd,
+     "INSERT INTO contract_ends (tenant_id, subject_id, purpose, ended_at) VALUES ($1, $2, $3, $4)"
+     " ON CONFLICT (tenant_id, subject_id, purpose) DO UPDATE SET ended_at = excluded.ended_at"},
+    {Stmt::kClearContractEnd,
+     "DELETE FROM contract_ends WHERE tenant_id = $1 AND subject_id = $2 AND purpose = $3"},
+    {Stmt::kListContractEnds,
+     "SELECT purpose, ended_at FROM contract_ends WHERE tenant_id = $1 AND subject_id = $2"
+     " ORDER BY purpose"},
 };
 
 constexpr bool InStmtOrder() {

@@ -92,6 +92,10 @@ enum class Stmt {
   kAddOtpTry,
   kMarkOtpUsed,
   kDeleteOtpCodesBefore,
+  // contracts' ends (retention)
+  kSetContractEnd,
+  kClearContractEnd,
+  kListContractEnds,
   kCount  // not a statement: the size of the table
 };
 

@@ -339,6 +339,10 @@ class PgTransaction final : public ports::Transaction {
   Result<std::vector<std::pair<std::string, uint64_t>>> CountOverdueRequests(
       const std::string& tenant, const std::string& today) override;
   Result<uint64_t> CountRequestsWithoutTerm(const std::string& tenant) override;
+  Status SetContractEnd(const std::string& tenant, const std::string& subject,
+                        const std::string& purpose, UnixMicros ended_at) override;
+  Result<std::vector<std::pair<std::string, UnixMicros>>> ListContractEnds(
+      const std::string& tenant, const std::string& subject) override;
   Status InsertDisclosure(const ports::DisclosureRow& row) override;
   Result<std::vector<ports::DisclosureRow>> ListDisclosures(
       const std::string& tenant, const ports::DisclosureFilter& filter) override;

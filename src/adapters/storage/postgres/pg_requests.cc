@@ -55,6 +55,20 @@ Result<uint64_t> PgTransaction::CountRequestsWithoutTerm(const std::string& tena
   return static_cast<uint64_t>(Int(r.get(), 0, 0));
 }
 
+Status PgTransaction::SetContractEnd(const std::string& tenant, const std::string& subject,
+                                     const std::string& purpose, UnixMicros ended_at) {
+  if (ended_at == 0) return X(Stmt::kClearContractEnd, {tenant, subject, purpose});
+  return X(Stmt::kSetContractEnd, {tenant, subject, purpose, ended_at});
+}
+
+Result<std::vector<std::pair<std::string, UnixMicros>>> PgTransaction::ListContractEnds(
+    const std::string& tenant, const std::string& subject) {
+  KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kListContractEnds, {tenant, subject}));
+  return All(r.get(), [](const PgRow& row) {
+    return std::pair<std::string, UnixMicros>(row.Text(0), row.Int(1));
+  });
+}
+
 Status PgTransaction::InsertDisclosure(const ports::DisclosureRow& r) {
   return X(Stmt::kInsertDisclosure, {r.tenant, r.id, r.subject, r.recipient, r.purpose, r.fields,
                                      r.ground, r.sealed, r.actor, r.created_at});

@@ -59,6 +59,20 @@ Result<uint64_t> SqliteTransaction::CountRequestsWithoutTerm(const std::string& 
   return n.value_or(0);
 }
 
+Status SqliteTransaction::SetContractEnd(const std::string& tenant, const std::string& subject,
+                                         const std::string& purpose, UnixMicros ended_at) {
+  if (ended_at == 0) return Write(Stmt::kClearContractEnd, tenant, subject, purpose);
+  return Write(Stmt::kSetContractEnd, tenant, subject, purpose, ended_at);
+}
+
+Result<std::vector<std::pair<std::string, UnixMicros>>> SqliteTransaction::ListContractEnds(
+    const std::string& tenant, const std::string& subject) {
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(Stmt::kListContractEnds, tenant, subject));
+  return All(s, [](const SqliteRow& row) {
+    return std::pair<std::string, UnixMicros>(row.Text(0), row.Int(1));
+  });
+}
+
 Status SqliteTransaction::InsertDisclosure(const ports::DisclosureRow& r) {
   return Write(Stmt::kInsertDisclosure, r.tenant, r.id, r.subject, r.recipient, r.purpose, r.fields,
                r.ground, r.sealed, r.actor, r.created_at);
