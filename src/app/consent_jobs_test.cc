@@ -336,12 +336,14 @@ TEST_F(ConsentJobsTest, APolicyNoticeGoesToNoBlockedSubject) {
   OutboxSender sender(*demo_.storage, *demo_.committer, *demo_.keyring, *demo_.crypto, mailer,
                       clock_, *demo_.policies);
   std::string anna = Subject("anna@example.com"), boris = Subject("boris@example.com"),
-              carol = Subject("carol@example.com");
-  for (const auto& s : {anna, boris, carol}) Consent(s, "newsletter", domain::ConsentKind::kGiven);
-  auto block = [&](const std::string& s) {
-    Sync<domain::Blocked>([&](auto cb) { uc_->blocks.Block(admin_, s, {"*"}, cb); });
+              carol = Subject("carol@example.com"), dasha = Subject("dasha@example.com");
+  for (const auto& s : {anna, boris, carol, dasha})
+    Consent(s, "newsletter", domain::ConsentKind::kGiven);
+  auto block = [&](const std::string& s, std::vector<std::string> fields = {"*"}) {
+    Sync<domain::Blocked>([&](auto cb) { uc_->blocks.Block(admin_, s, fields, cb); });
   };
   block(boris);
+  block(dasha, {"surname"});  // her surname is disputed, not the address the notice goes to
 
   std::ifstream in(konfid::testing::SourceDir() + "/examples/policy.toml");
   std::stringstream text;
@@ -356,16 +358,19 @@ TEST_F(ConsentJobsTest, APolicyNoticeGoesToNoBlockedSubject) {
   ASSERT_TRUE(policy) << policy.error().message();
   ASSERT_TRUE(demo_.policies->Publish(*policy, clock_.Peek() + 11 * kDay));
   NoticeJob notices(*demo_.storage, *demo_.policies, uc_->notices);
-  EXPECT_EQ(*notices.RunOnce(), 2u);  // announcements to Anna and Carol, none to Boris
+  EXPECT_EQ(*notices.RunOnce(), 3u);  // to Anna, Carol and Dasha, none to Boris
   block(carol);                       // Carol is blocked while hers waits
 
   auto stats = sender.RunOnce(clock_.Now());
   ASSERT_TRUE(stats) << stats.error().message();
-  EXPECT_EQ(stats->sent, 1u);
+  EXPECT_EQ(stats->sent, 2u);
   EXPECT_EQ(stats->failed, 1u);
-  auto mail = smtp.WaitFor(1);
-  ASSERT_EQ(mail.size(), 1u);
-  EXPECT_NE(mail[0].find("To: <anna@example.com>"), std::string::npos);
+  auto mail = smtp.WaitFor(2);
+  ASSERT_EQ(mail.size(), 2u);
+  std::string to = mail[0] + mail[1];
+  EXPECT_NE(to.find("To: <anna@example.com>"), std::string::npos);
+  EXPECT_NE(to.find("To: <dasha@example.com>"), std::string::npos);
+  EXPECT_EQ(to.find("carol@example.com"), std::string::npos);
 
   std::map<std::string, std::string> denied;  // subject -> actor of its denied use
   auto txn = demo_.storage->Begin(false);

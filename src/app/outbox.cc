@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "app/checks.h"
 #include "app/kernel.h"
 #include "core/encoding.h"
 #include "domain/consent.h"
@@ -83,11 +84,18 @@ Result<OutboxSender::Opened> OutboxSender::Open(const ports::OutboxRow& m, UnixM
   if (out.error.empty() && m.kind.starts_with("marketing:")) {  // still wanted? decided now
     KONFID_ASSIGN_OR_RETURN(out.suppressed, Suppression(*txn, m, *subject, key, out.to, now));
   }
-  // A blocked subject gets no marketing and no policy notice (a code, a confirmation or news
-  // of their request serves their rights and still goes).
-  bool stoppable = m.kind.starts_with("marketing:") || m.kind.starts_with("policy_");
-  if (out.error.empty() && out.suppressed.empty() && stoppable && !subject->blocked.empty())
-    out.suppressed = "blocked";
+  // A blocked subject gets no marketing, and no policy notice while the whole subject or the
+  // address it goes to is blocked, as when it was queued (app/policy_notices.cc); a code, a
+  // confirmation or news of their request serves their rights and still goes.
+  if (out.error.empty() && out.suppressed.empty() && !subject->blocked.empty()) {
+    bool blocked = m.kind.starts_with("marketing:");
+    if (m.kind.starts_with("policy_")) {
+      auto policy = policies_.Policy(m.tenant);
+      const domain::FieldSpec* email = policy ? internal::EmailSpec(*policy) : nullptr;
+      blocked = !email || !internal::CheckNotBlocked(*subject, {email->name});
+    }
+    if (blocked) out.suppressed = "blocked";
+  }
   return out;
 }
 

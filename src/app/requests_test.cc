@@ -301,7 +301,7 @@ TEST_F(RequestsTest, TheSubjectIsToldOfEachFilingExtensionAndClosing) {
   };
   has({"получил ваше обращение", "не позднее 16.12.2026", r->id});
   has({"Причины продления срока: the archive must be searched", "не позднее 23.12.2026"});
-  has({"исполнено 02.12.2026", r->id});
+  has({"удовлетворено 02.12.2026", r->id});
   has({"Причины отказа: the contract is still performed", "Роскомнадзор", erasure->id});
 }
 

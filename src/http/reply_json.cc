@@ -141,6 +141,17 @@ json::object AccessReplyJson(const app::AccessReply& reply) {
     if (spec.source == "third_party") datum["source_name"] = Loc(spec.source_name);
     data.push_back(std::move(datum));
   }
+  // Held but no longer in the catalogue (a field the policy dropped): held, so disclosed,
+  // under its stored name; collected as a field of the subject's own.
+  for (const auto& [name, value] : reply.data) {
+    if (policy.catalogue.Find(name)) continue;
+    data.push_back(json::object{{"field", name},
+                                {"label", json::object{{"ru", name}, {"en", name}}},
+                                {"category", ""},
+                                {"value", value},
+                                {"source", "subject"},
+                                {"blocked", blocked.all || blocked.fields.count(name) > 0}});
+  }
   for (const auto& e : reply.consent_events) events.push_back(ConsentEventJson(e));
   for (const auto& r : reply.requests) requests.push_back(RequestJson(r));
   for (const auto& d : reply.disclosures) disclosures.push_back(DisclosureJson(d, false));

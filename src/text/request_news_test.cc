@@ -38,9 +38,10 @@ TEST(RequestNews, AReceivedRequestNamesItsKindNumberAndTerm) {
   domain::TenantPolicy p = Example();
   MailText ru = Render(p, News("access", "received"), Lang::kRu);
   EXPECT_TRUE(ru.subject.starts_with("Ваше обращение получено — ")) << ru.subject;
-  ExpectAll(ru.body, {"02.12.2026 оператор", "получение сведений об обработке персональных данных",
-                      "0195f0a1b2c3d4e5f60718293a4b5c6d", "не позднее 16.12.2026",
-                      p.publication.url, p.op.email});
+  ExpectAll(
+      ru.body,
+      {"получил ваше обращение 02.12.2026", "получение сведений об обработке персональных данных",
+       "0195f0a1b2c3d4e5f60718293a4b5c6d", "не позднее 16.12.2026", p.publication.url, p.op.email});
   MailText en = Render(p, News("access", "received"), Lang::kEn);
   EXPECT_TRUE(en.subject.starts_with("Your request has been received — ")) << en.subject;
   ExpectAll(en.body, {"On 2026-12-02", "no later than 2026-12-16"});
@@ -70,14 +71,14 @@ TEST(RequestNews, AnExtensionAndARefusalGiveTheReasons) {
   domain::TenantPolicy ua = p;
   ua.jurisdiction = "ua-2297";
   ExpectAll(Render(ua, News("erasure", "refused"), Lang::kRu).body,
-            {"Уполномоченного Верховной Рады Украины"});
+            {"к Уполномоченному Верховной Рады Украины", "№ 2297-VI"});
 }
 
 TEST(RequestNews, ADoneRequestSaysWhatItsKindDid) {
   domain::TenantPolicy p = Example();
   MailText stop = Render(p, News("stop_processing", "done"), Lang::kRu);
-  EXPECT_TRUE(stop.subject.starts_with("Ваше обращение исполнено")) << stop.subject;
-  ExpectAll(stop.body, {"исполнено 10.12.2026", "на основании согласия прекращена"});
+  EXPECT_TRUE(stop.subject.starts_with("Ваше обращение удовлетворено")) << stop.subject;
+  ExpectAll(stop.body, {"удовлетворено 10.12.2026", "на основании согласия прекращена"});
   ExpectAll(Render(p, News("blocking", "done"), Lang::kEn).body,
             {"fulfilled on 2026-12-10", "restricted"});
   ExpectAll(Render(p, News("objection", "done"), Lang::kRu).body, {"рекламные сообщения"});
