@@ -4,14 +4,15 @@
 //   konfid-bench-seed --data DIR --config FILE [--db URL] --tenant demo --count 1000000
 // Subject i gets the email s<i>@bench.example (bench/wrk/lookup.lua asks for those).
 //
-// With --requests N it then files N open data-subject requests (app::Requests::FileIn, in
+// With --requests N it then files N data-subject requests (app::Requests::FileIn, in
 // transactions of the same committer) for subjects already seeded, --requests-per-subject to
 // a subject (subjects spread evenly over the population), each subject also given one consent
 // (newsletter) with a signed receipt. The requests were received over the last
 // --request-days days, in id order (oldest first), so some are past their term; the kinds
 // are access, rectification (birth_date), blocking (city), erasure and stop_processing in
-// turn (objections and withdrawals close at once: none here, they would not be open), by
-// letter, email or in person. Every third request is then moved to in_progress, and every
+// turn (objections and withdrawals close at once: none here), by letter, email or in person.
+// A blocking request is done when filed, so N = 125,000 leaves 100,000 open. Every third
+// request that is open is then moved to in_progress, and every
 // fifth access or stop_processing request of the rest is extended. The blocked fields are
 // ones the registration purpose does not read, so lookups (lookup.lua) still succeed.
 // --ids FILE writes the ids of those with an access request, one a line
@@ -244,6 +245,8 @@ int main(int argc, char** argv) {
     uint64_t moved = 0, extended = 0;
     t0 = clock.MonotonicMicros();
     for (uint64_t j = 0; j < requests_n; ++j) {
+      // A blocking request is done when filed (the block is the answer): nothing to move.
+      if (request_kinds[j] == domain::RequestKind::kBlocking) continue;
       bool term_extends = request_kinds[j] == domain::RequestKind::kAccess ||
                           request_kinds[j] == domain::RequestKind::kStopProcessing;
       domain::RequestState to;
