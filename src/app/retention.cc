@@ -130,12 +130,16 @@ void Retention::EndContract(const Actor& actor, const std::string& subject,
                       .WithReason("not_contract_purpose"));
   if (!Kernel::IsValidId(subject)) return refuse(NoSubject());
   Actor who = actor;
-  UnixMicros at = ended ? k_.clock().Now() : 0;
+  auto at = std::make_shared<UnixMicros>(ended ? k_.clock().Now() : 0);
   k_.committer().Submit(
       [who, subject, purpose, at, reason](ports::Transaction& txn, AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, subject));
         if (!row) return Fail(NoSubject());
-        KONFID_TRY(txn.SetContractEnd(who.tenant, subject, purpose, at));
+        // Said again, the end stays where it was: a repeated call must not lengthen the term.
+        KONFID_ASSIGN_OR_RETURN(auto ends, txn.ListContractEnds(who.tenant, subject));
+        for (const auto& [p, when] : ends)
+          if (p == purpose && *at != 0) *at = when;
+        KONFID_TRY(txn.SetContractEnd(who.tenant, subject, purpose, *at));
         return audit.Append(MakeEvent(who, Operation::kUpdate, subject, {}, Outcome::kOk, reason));
       },
       [who, subject](ports::Transaction&, AuditWriter& audit, const Error& e) {
@@ -144,7 +148,7 @@ void Retention::EndContract(const Actor& actor, const std::string& subject,
       },
       [at, done](Status st) {
         if (!st) return done(Fail(st.error()));
-        done(at);
+        done(*at);
       });
 }
 
@@ -163,6 +167,14 @@ Status Retention::ApplyOne(ports::Transaction& txn, AuditWriter& audit, const Ac
   KONFID_ASSIGN_OR_RETURN(DueFields due, FindDue(txn, active, *row, now));
   report.kept_blocked += due.kept_blocked.size();
   if (due.destroy.empty()) return Ok();
+  // An open request is answered first: its answer needs the address it goes to, and an
+  // access request the data itself (152-FZ Art. 14, 20).
+  KONFID_ASSIGN_OR_RETURN(auto requests, txn.ListSubjectRequests(tenant, subject));
+  for (const auto& r : requests)
+    if (r.open) {
+      ++report.kept_for_requests;
+      return Ok();
+    }
   const domain::TenantPolicy& policy = *active.policy;
   if (due.destroy.size() == due.held) {  // nothing left: erased as DELETE erases
     KONFID_TRY(txn.DeleteIndex(tenant, subject, ""));
@@ -229,6 +241,7 @@ Result<RetentionReport> RetentionJob::RunOnce(UnixMicros now) {
                                                                   last ? &cursor : nullptr));
       total.fields_destroyed += r.fields_destroyed;
       total.subjects_erased += r.subjects_erased;
+      total.kept_for_requests += r.kept_for_requests;
     }
     if (seen < page_) break;
   }

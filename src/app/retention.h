@@ -5,7 +5,8 @@
 // For each subject, in one transaction of the group committer, the plan is made again from
 // the stored row and the consent ledger: each field no purpose holds any more is destroyed
 // (its sealed value and its blind-index entry deleted; the email's confirmation with the
-// email), and a subject left with nothing is erased as DELETE erases it. A field under a
+// email), and a subject left with nothing is erased as DELETE erases it. A subject with an
+// open data-subject request keeps everything until the request is answered. A field under a
 // block is kept, blocked, until the block is lifted: it is held for the dispute or the check
 // the block stands for. Each subject changed gets one audit event (destroy, by
 // system:retention, naming the fields, reason `retention`), and each recipient that received
@@ -37,10 +38,11 @@ namespace konfid::app {
 
 // What retention did.
 struct RetentionReport {
-  size_t subjects = 0;          // looked at
-  size_t fields_destroyed = 0;  // in subjects that stay
-  size_t subjects_erased = 0;   // left with nothing, so erased
-  size_t kept_blocked = 0;      // fields due but blocked, so kept
+  size_t subjects = 0;           // looked at
+  size_t fields_destroyed = 0;   // in subjects that stay
+  size_t subjects_erased = 0;    // left with nothing, so erased
+  size_t kept_blocked = 0;       // fields due but blocked, so kept
+  size_t kept_for_requests = 0;  // subjects with something due, kept while a request is open
 };
 
 // One subject's retention plan as it stands (GET /v1/subjects/{id}/retention).

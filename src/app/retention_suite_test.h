@@ -209,9 +209,12 @@ TEST_P(RetentionTest, AContractsEndStartsItsTerm) {
                                [&p](Result<UnixMicros> r) { p.set_value(std::move(r)); });
     return p.get_future().get();
   };
-  ASSERT_TRUE(end("support", true));
+  auto first = end("support", true);
+  ASSERT_TRUE(first);
   ASSERT_TRUE(end("registration", true));
-  clock_.Advance(366 * kDay);  // support's year has run; registration's three have not
+  clock_.Advance(100 * kDay);
+  EXPECT_EQ(end("support", true).value_or(0), *first);  // said again: the first end stays
+  clock_.Advance(266 * kDay);  // support's year has run; registration's three have not
   EXPECT_EQ(Run().fields_destroyed, 0u);
   EXPECT_EQ(Held(gleb)->size(), 4u);
 
@@ -228,6 +231,26 @@ TEST_P(RetentionTest, AContractsEndStartsItsTerm) {
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().reason(), "not_contract_purpose");
   EXPECT_EQ(end("nosuch", true).error().reason(), "unknown_purpose");
+}
+
+// A subject with an open request keeps what is due until the request is answered.
+TEST_P(RetentionTest, AnOpenRequestKeepsWhatIsDueUntilItIsAnswered) {
+  std::string zoya = Subject("zoya@example.com", {{"city", "Калуга"}});
+  NewRequest req;
+  req.subject = zoya;
+  req.kind = domain::RequestKind::kAccess;
+  req.channel = domain::RequestChannel::kEmail;
+  req.details.document = "письмо";
+  auto filed = Sync<RequestView>([&](auto cb) { uc_->requests.File(admin_, req, cb); });
+  clock_.Advance(30 * kDay);
+  RetentionReport r = Run();
+  EXPECT_EQ(r.fields_destroyed, 0u);
+  EXPECT_EQ(r.kept_for_requests, 1u);
+  EXPECT_EQ(*Held(zoya), (Fields{"city", "email", "name", "surname"}));
+  Sync<RequestView>(
+      [&](auto cb) { uc_->requests.Move(admin_, filed.id, domain::RequestState::kDone, "", cb); });
+  EXPECT_EQ(Run().fields_destroyed, 1u);
+  EXPECT_EQ(*Held(zoya), (Fields{"email", "name", "surname"}));
 }
 
 // A pass keeps its place: one that starts from a saved place looks only at what follows, and

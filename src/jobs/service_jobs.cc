@@ -36,7 +36,8 @@ Result<Report> RetentionJob::RunOnce(UnixMicros now) {
       .Count("subjects", Signed(r.subjects))
       .Count("fields_destroyed", Signed(r.fields_destroyed))
       .Count("subjects_erased", Signed(r.subjects_erased))
-      .Count("kept_blocked", Signed(r.kept_blocked));
+      .Count("kept_blocked", Signed(r.kept_blocked))
+      .Count("kept_for_requests", Signed(r.kept_for_requests));
 }
 
 Result<Report> OutboxJob::RunOnce(UnixMicros now) {

@@ -151,8 +151,7 @@ void SetPurposes(Value& ctx, const TenantPolicy& p, const AccessFacts& facts, co
         .Set("actions", Items(pur.actions, "action.", lang))
         .Set("methods", Word("methods." + pur.methods, lang))
         .Set("retention", internal::RetentionWords(pur.retention, lang))
-        .Set("retention_from",
-             Word("retention_from." + std::string(domain::RetentionStart(pur)), lang))
+        .Set("term", internal::TermWords(pur, lang))
         .Set("on_expiry", Word("on_expiry." + pur.on_expiry, lang))
         .Set("marketing", pur.marketing);
     if (pur.ground == "consent") v.Set("consent", ConsentValue(consent, lang));

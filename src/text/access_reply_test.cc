@@ -96,27 +96,26 @@ TEST(AccessReply, RussianHasEverySection) {
   ExpectNone(html, {"<script>", "Обработка всех ваших персональных данных заблокирована"});
   // The purposes that use a value held or whose consent is reported; not statistics, which
   // uses neither.
-  ExpectAll(
-      html,
-      {
-          "4.1. Регистрация и исполнение договора",
-          "4.2. Ответы на обращения",
-          "4.3. Рассылка новостей и предложений",
-          "4.4. Публикация отзывов",
-          "п. 5 ч. 1 ст. 6 152-ФЗ",
-          "п. 1 ч. 1 ст. 6 152-ФЗ",
-          "<td>фамилия, имя</td>",
-          "сбор, запись, систематизация",
-          "смешанная обработка",
-          "автоматизированная обработка",
-          "<td>3 года со дня получения согласия или до его отзыва, если он наступит раньше</td>",
-          "<td>данные уничтожаются</td>",
-          "Согласие дано <time datetime=\"2026-11-01T09:00:00Z\">01.11.2026 09:00 "
-          "UTC</time> и действует до <time "
-          "datetime=\"2029-11-01T09:00:00Z\">01.11.2029 09:00 UTC</time>",
-          // reviews rests on consent the facts do not report
-          "Согласие не давалось; данные для этой цели не обрабатываются.",
-      });
+  ExpectAll(html, {
+                      "4.1. Регистрация и исполнение договора",
+                      "4.2. Ответы на обращения",
+                      "4.3. Рассылка новостей и предложений",
+                      "4.4. Публикация отзывов",
+                      "п. 5 ч. 1 ст. 6 152-ФЗ",
+                      "п. 1 ч. 1 ст. 6 152-ФЗ",
+                      "<td>фамилия, имя</td>",
+                      "сбор, запись, систематизация",
+                      "смешанная обработка",
+                      "автоматизированная обработка",
+                      "<td>3 года со дня получения или последнего подтверждения согласия или до "
+                      "его отзыва, если он наступит раньше</td>",
+                      "<td>данные уничтожаются</td>",
+                      "Согласие дано <time datetime=\"2026-11-01T09:00:00Z\">01.11.2026 09:00 "
+                      "UTC</time> и действует до <time "
+                      "datetime=\"2029-11-01T09:00:00Z\">01.11.2029 09:00 UTC</time>",
+                      // reviews rests on consent the facts do not report
+                      "Согласие не давалось; данные для этой цели не обрабатываются.",
+                  });
   ExpectNone(html, {"Статистика посещаемости и продаж"});
   ExpectAll(html,
             {
@@ -190,7 +189,8 @@ TEST(AccessReply, EnglishHasEverySection) {
                 "<th scope=\"row\">first name</th><td>&lt;script&gt;alert(1)&lt;/"
                 "script&gt;</td>",
                 "Art. 6(1)(5) of 152-FZ",
-                "<td>3 years from the day consent is given, or until it is withdrawn if that comes "
+                "<td>3 years from the day consent is given or last renewed, or until it is "
+                "withdrawn if that comes "
                 "first</td>",
                 "<td>the data is destroyed</td>",
                 "Given on <time datetime=\"2026-11-01T09:00:00Z\">2026-11-01 09:00 "
@@ -311,7 +311,8 @@ TEST(AccessReply, SameWordsAsThePolicy) {
   std::string reply = RenderAccessReply(p, Facts(), Lang::kRu);
   for (const std::string& words :
        {std::string("исполнение договора, стороной которого является субъект"),
-        std::string("3 года со дня получения согласия или до его отзыва, если он наступит раньше"),
+        std::string("3 года со дня получения или последнего подтверждения согласия или до его "
+                    "отзыва, если он наступит раньше"),
         std::string("данные уничтожаются"), std::string("смешанная обработка"),
         std::string("обрабатывает данные по поручению оператора")}) {
     EXPECT_NE(policy->find(words), std::string::npos) << words;

@@ -78,8 +78,7 @@ Value PurposeValue(const TenantPolicy& p, const domain::Purpose& pur, size_t ind
       .Set("actions", Items(pur.actions, "action.", lang))
       .Set("methods", Word("methods." + pur.methods, lang))
       .Set("retention", RetentionWords(pur.retention, lang))
-      .Set("retention_from",
-           Word("retention_from." + std::string(domain::RetentionStart(pur)), lang))
+      .Set("term", internal::TermWords(pur, lang))
       .Set("on_expiry", Word("on_expiry." + pur.on_expiry, lang))
       .Set("marketing", pur.marketing)
       .Set("channels", Items(pur.channels, "channel.", lang))

@@ -104,6 +104,14 @@ std::string RetentionWords(const std::optional<domain::Retention>& r, Lang lang)
   return Count(r->count, unit, lang);
 }
 
+std::string TermWords(const domain::Purpose& purpose, Lang lang) {
+  std::string term = RetentionWords(purpose.retention, lang);
+  std::string pattern =
+      Words().Get("retention_from." + std::string(domain::RetentionStart(purpose)), lang, "{term}");
+  auto at = pattern.find("{term}");
+  return at == std::string::npos ? term + " " + pattern : pattern.replace(at, 6, term);
+}
+
 std::string Country(const std::string& code, Lang lang) {
   return Words().Get("country." + code, lang, code);
 }

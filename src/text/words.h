@@ -28,6 +28,9 @@ std::string RenderPage(const std::string& name, const Value& ctx, Lang lang);
 const std::string& In(const domain::Localized& text, Lang lang);
 std::string Count(int n, const std::string& unit, Lang lang);  // "3 года", "1 year"
 std::string RetentionWords(const std::optional<domain::Retention>& r, Lang lang);
+// A purpose's term with where it starts ("3 года со дня …"): the vocabulary's
+// retention_from.<start> row, its {term} replaced by RetentionWords.
+std::string TermWords(const domain::Purpose& purpose, Lang lang);
 std::string Country(const std::string& code, Lang lang);
 std::string FormatDate(const std::string& ymd, Lang lang);  // Russian: DD.MM.YYYY
 
