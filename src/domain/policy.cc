@@ -77,9 +77,19 @@ void CheckOperator(Findings& f, const TenantPolicy& p) {
   }
 }
 
-// A term counted from consent only where consent is the ground, and from a contract's end
-// only where a contract is.
-void CheckRetentionStart(Findings& f, const Purpose& pur, const std::string& what) {
+// A term that parses, what happens at its end, and where it starts: from consent only where
+// consent is the ground, from a contract's end only where a contract is.
+void CheckRetention(Findings& f, const Purpose& pur, const std::string& what) {
+  if (pur.retention_text.empty())
+    f.Error(pur.line, what + " has no retention: say how long its data is kept");
+  else if (!ParseRetention(pur.retention_text))
+    f.Error(pur.line, what + " retention " + Quote(pur.retention_text) +
+                          " cannot be parsed: write a count and a unit, such as \"30 days\", "
+                          "\"6 months\" or \"3 years\"");
+  else if (CanOutlast(*ParseRetention(pur.retention_text), {10, Retention::Unit::kYears}))
+    f.Warn(pur.line, what + " keeps data longer than 10 years");
+  if (pur.on_expiry != "destroy" && pur.on_expiry != "depersonalize")
+    f.Error(pur.line, what + " on_expiry must be destroy or depersonalize");
   const std::string& from = pur.retention_from;
   if (from.empty()) return;
   if (from != "consent" && from != "contract_end" && from != "collection")
@@ -153,17 +163,7 @@ void CheckPurposes(Findings& f, const TenantPolicy& p, const std::set<std::strin
         f.Error(pur.line, what + " has unknown action " + Quote(a));
     if (pur.methods != "automated" && pur.methods != "manual" && pur.methods != "mixed")
       f.Error(pur.line, what + " methods must be automated, manual or mixed");
-    if (pur.retention_text.empty())
-      f.Error(pur.line, what + " has no retention: say how long its data is kept");
-    else if (!ParseRetention(pur.retention_text))
-      f.Error(pur.line, what + " retention " + Quote(pur.retention_text) +
-                            " cannot be parsed: write a count and a unit, such as \"30 days\", "
-                            "\"6 months\" or \"3 years\"");
-    else if (CanOutlast(*ParseRetention(pur.retention_text), {10, Retention::Unit::kYears}))
-      f.Warn(pur.line, what + " keeps data longer than 10 years");
-    if (pur.on_expiry != "destroy" && pur.on_expiry != "depersonalize")
-      f.Error(pur.line, what + " on_expiry must be destroy or depersonalize");
-    CheckRetentionStart(f, pur, what);
+    CheckRetention(f, pur, what);
     if (pur.marketing) {
       if (pur.ground != "consent")
         f.Error(pur.line, what + " is marketing, which needs consent (152-FZ Art. 15)");
