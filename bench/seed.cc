@@ -267,7 +267,7 @@ int main(int argc, char** argv) {
         cv.wait(lock, [&] { return in_flight < window; });
         ++in_flight;
       }
-      requests.Move(actor, request_ids[j], to, reason, [&](Result<app::RequestView> r) {
+      requests.Move(actor, request_ids[j], {to, reason}, [&](Result<app::RequestView> r) {
         if (!r) {
           if (failed++ == 0)
             fprintf(stderr, "seed: move: %s (%s)\n", r.error().message().c_str(),

@@ -36,7 +36,7 @@ void ParseRequestOne(uint8_t pick, const http::Request& req) {
     }
     case 2: {
       auto r = http::ParseMoveBody(req);
-      if (r) Require(r->reason.size() <= 4 * 2000);
+      if (r) Require(r->reason.size() <= 4 * 2000 && r->ground.size() <= 4 * 500);
       return;
     }
     case 3: {

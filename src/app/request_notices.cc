@@ -3,8 +3,21 @@
 #include <algorithm>
 
 #include "app/checks.h"
+#include "domain/blocking.h"
 
 namespace konfid::app {
+
+namespace {
+
+// Whether an open rectification claims `field` is wrong: then it may be someone else's address.
+bool Disputed(const ports::SubjectRow& row, const std::string& field) {
+  domain::BlockHolds holds = domain::ParseBlockHolds(row.blocked);
+  for (const auto& [request, blocked] : holds.requests)
+    if (blocked.all || blocked.fields.count(field)) return true;
+  return false;
+}
+
+}  // namespace
 
 using domain::Operation;
 using domain::Outcome;
@@ -20,6 +33,11 @@ Result<bool> RequestNotices::Queue(ports::Transaction& txn, AuditWriter& audit, 
         MakeEvent(who, Operation::kUse, row.id,
                   spec ? std::vector<std::string>{spec->name} : std::vector<std::string>{},
                   Outcome::kDenied, "request_update:unconfirmed")));
+    return false;
+  }
+  if (Disputed(row, spec->name)) {
+    KONFID_TRY(audit.Append(MakeEvent(who, Operation::kUse, row.id, {spec->name}, Outcome::kDenied,
+                                      "request_update:disputed")));
     return false;
   }
   auto lang = mail_.SubjectLang(txn, row.tenant, row.id);

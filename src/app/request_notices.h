@@ -7,7 +7,10 @@
 // It serves the subject's rights, so a block does not stop it (app/blocks.h). A subject
 // without a confirmed address is answered by the channel the request came through: queuing
 // nothing is then audited as a denied use, reason request_update:unconfirmed, so that staff
-// see whom they must tell themselves. A queued message is audited as a use of the email field,
+// see whom they must tell themselves. So is an address an open rectification claims is wrong
+// (it may be someone else's), reason request_update:disputed: the news of that claim, and of any
+// request while it is open, goes by the request's channel. A queued message is audited as a use
+// of the email field,
 // reason request_update:<state>.
 //
 // Thread-safe: no state of its own.

@@ -39,6 +39,7 @@ Bytes SealDetails(ports::Crypto& crypto, const SecretBytes& key, const std::stri
   auto bytes = [](const std::string& s) { return Bytes(s.begin(), s.end()); };
   Bytes plain = domain::PackSealedFields({{"document", bytes(d.document)},
                                           {"fields", bytes(Join(d.fields))},
+                                          {"ground", bytes(d.ground)},
                                           {"purposes", bytes(Join(d.purposes))},
                                           {"reason", bytes(d.reason)},
                                           {"text", bytes(d.text)}});
@@ -58,8 +59,9 @@ Result<RequestDetails> OpenDetails(ports::Crypto& crypto, const SecretBytes& key
     auto it = packed->find(name);
     return it == packed->end() ? std::string() : std::string(it->second.begin(), it->second.end());
   };
-  return RequestDetails{text("text"), text("document"), SplitComma(text("fields")),
-                        SplitComma(text("purposes")), text("reason")};
+  return RequestDetails{
+      text("text"),   text("document"), SplitComma(text("fields")), SplitComma(text("purposes")),
+      text("reason"), text("ground")};
 }
 
 Operation OperationOf(RequestState state) {
@@ -248,7 +250,11 @@ Status Requests::Tell(ports::Transaction& txn, AuditWriter& audit, const Actor& 
     news.closed_on = FormatIsoDate(today);
   }
   if (view.details && view.state != RequestState::kDone) news.reason = view.details->reason;
-  KONFID_TRY(news_.Queue(txn, audit, who, policy, row, news, now));
+  if (view.details && view.state == RequestState::kRefused) news.ground = view.details->ground;
+  news.channel = std::string(domain::RequestChannelName(view.channel));
+  // Read again: the change may have just blocked or released the address (a rectification).
+  KONFID_ASSIGN_OR_RETURN(auto now_row, txn.FindSubject(row.tenant, row.id));
+  KONFID_TRY(news_.Queue(txn, audit, who, policy, now_row ? *now_row : row, news, now));
   return Ok();
 }
 
@@ -347,7 +353,8 @@ void Requests::Get(const Actor& actor, const std::string& id, Callback<RequestVi
 
 Result<RequestView> Requests::MoveIn(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
                                      const ActivePolicy& active, const std::string& id,
-                                     RequestState to, const std::string& reason, UnixMicros now) {
+                                     const RequestMove& move, UnixMicros now) {
+  const RequestState to = move.to;
   KONFID_ASSIGN_OR_RETURN(auto row, txn.FindRequest(who.tenant, id));
   if (!row) return Fail(NoRequest());
   KONFID_ASSIGN_OR_RETURN(auto subject, txn.FindSubject(who.tenant, row->subject));
@@ -363,9 +370,17 @@ Result<RequestView> Requests::MoveIn(ports::Transaction& txn, AuditWriter& audit
                       "a request that is " + std::string(domain::RequestStateName(view.state)) +
                           " cannot move to " + std::string(domain::RequestStateName(to)))
                     .WithReason("invalid_transition"));
-  if ((to == RequestState::kExtended || to == RequestState::kRefused) && reason.empty())
+  if ((to == RequestState::kExtended || to == RequestState::kRefused) && move.reason.empty())
     return Fail(Error(ErrorCode::kInvalidArgument, "an extension or a refusal gives its reason")
                     .WithReason("reason_required"));
+  // A refusal names the provision of law it rests on (152-FZ Art. 20(2)); no other move has one.
+  if (to == RequestState::kRefused && move.ground.empty())
+    return Fail(Error(ErrorCode::kInvalidArgument,
+                      "a refusal names the provision of law it rests on (ground)")
+                    .WithReason("ground_required"));
+  if (to != RequestState::kRefused && !move.ground.empty())
+    return Fail(Error(ErrorCode::kInvalidArgument, "only a refusal has a ground")
+                    .WithReason("invalid_value"));
   if (to == RequestState::kExtended) {
     if (!view.extendable)
       return Fail(Error(ErrorCode::kInvalidArgument, "this request's term cannot be extended")
@@ -388,7 +403,8 @@ Result<RequestView> Requests::MoveIn(ports::Transaction& txn, AuditWriter& audit
     row->due_on = FormatIsoDate(*due);
   }
   RequestDetails details = view.details ? std::move(*view.details) : RequestDetails{};
-  if (!reason.empty()) details.reason = reason;
+  if (!move.reason.empty()) details.reason = move.reason;
+  if (to == RequestState::kRefused) details.ground = move.ground;
   if (subject) {
     KONFID_TRY(MoveEffect(txn, audit, who, active, *subject, view, details, to, now));
   }
@@ -408,8 +424,9 @@ Result<RequestView> Requests::MoveIn(ports::Transaction& txn, AuditWriter& audit
   return moved;
 }
 
-void Requests::Move(const Actor& actor, const std::string& id, RequestState to, std::string reason,
+void Requests::Move(const Actor& actor, const std::string& id, RequestMove move,
                     Callback<RequestView> done) {
+  const RequestState to = move.to;
   auto refuse = [&](Error e) {
     k_.Refuse(actor, OperationOf(to), "", {}, std::move(e),
               [done](Error err) { done(Fail(std::move(err))); });
@@ -424,9 +441,9 @@ void Requests::Move(const Actor& actor, const std::string& id, RequestState to, 
   auto out = std::make_shared<RequestView>();
   Actor who = actor;
   k_.committer().Submit(
-      [this, who, active, id, to, reason, out, now = k_.clock().Now()](
+      [this, who, active, id, move = std::move(move), out, now = k_.clock().Now()](
           ports::Transaction& txn, AuditWriter& audit) -> Status {
-        KONFID_ASSIGN_OR_RETURN(*out, MoveIn(txn, audit, who, *active, id, to, reason, now));
+        KONFID_ASSIGN_OR_RETURN(*out, MoveIn(txn, audit, who, *active, id, move, now));
         return Ok();
       },
       [who, to, id](ports::Transaction&, AuditWriter& audit, const Error& e) {

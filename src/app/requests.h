@@ -40,6 +40,7 @@ struct RequestDetails {
   std::vector<std::string> fields;    // the fields it concerns (rectification, blocking)
   std::vector<std::string> purposes;  // the consents it withdraws (withdrawal; empty: all)
   std::string reason;                 // of the refusal or the extension
+  std::string ground;                 // of the refusal: the provision of law it rests on
 };
 
 struct RequestView {
@@ -65,6 +66,14 @@ struct NewRequest {
   domain::RequestKind kind = domain::RequestKind::kAccess;
   domain::RequestChannel channel = domain::RequestChannel::kSelf;
   RequestDetails details;
+};
+
+// A staff decision on a request: its next state, why (an extension or a refusal), and, for a
+// refusal, the provision of law it rests on (152-FZ Art. 20(2), e.g. "part 8 of Article 14").
+struct RequestMove {
+  domain::RequestState to = domain::RequestState::kInProgress;
+  std::string reason;
+  std::string ground;
 };
 
 struct RequestQuery {
@@ -103,12 +112,13 @@ class Requests {
   void Get(const Actor& actor, const std::string& id, Callback<RequestView> done);
   // Staff moves a request: in_progress, extended (once, with a reason, within the
   // first term; InvalidArgument not_extendable when its term has none or has passed), done, or
-  // refused (with a reason). Conflict (invalid_transition) for a move the workflow does not allow.
-  // Closing a rectification (done or refused) lifts the blocks of its fields. A request of an
-  // erased subject still moves (close an erasure after the DELETE that fulfils it); its details,
-  // sealed under the destroyed key, are gone, and a reason given then is not kept. Permission
-  // kRequestsManage.
-  void Move(const Actor& actor, const std::string& id, domain::RequestState to, std::string reason,
+  // refused (with a reason and its legal ground; InvalidArgument reason_required or
+  // ground_required without them, and a ground on any other move). Conflict (invalid_transition)
+  // for a move the workflow does not allow. Closing a rectification (done or refused) lifts the
+  // blocks of its fields. A request of an erased subject still moves (close an erasure after the
+  // DELETE that fulfils it); its details, sealed under the destroyed key, are gone, and a reason
+  // given then is not kept. Permission kRequestsManage.
+  void Move(const Actor& actor, const std::string& id, RequestMove move,
             Callback<RequestView> done);
   // The staff queue, without details, oldest first. Permission kRequestsRead.
   void Queue(const Actor& actor, const RequestQuery& query, Callback<RequestPage> done);
@@ -159,7 +169,7 @@ class Requests {
   // Inside Move's transaction.
   Result<RequestView> MoveIn(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
                              const ActivePolicy& active, const std::string& id,
-                             domain::RequestState to, const std::string& reason, UnixMicros now);
+                             const RequestMove& move, UnixMicros now);
 
   Kernel& k_;
   ConsentSigner& signer_;

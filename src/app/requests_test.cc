@@ -56,8 +56,15 @@ class RequestsTest : public ::testing::Test {
     return Call<RequestView>([&](auto cb) { uc_->requests.File(who ? *who : admin_, r, cb); });
   }
 
-  Result<RequestView> Move(const std::string& id, RequestState to, std::string reason = {}) {
-    return Call<RequestView>([&](auto cb) { uc_->requests.Move(admin_, id, to, reason, cb); });
+  // A refusal names its ground unless `ground` says otherwise.
+  Result<RequestView> Move(const std::string& id, RequestState to, std::string reason = {},
+                           std::optional<std::string> ground = std::nullopt) {
+    RequestMove move{to, std::move(reason),
+                     ground ? *ground
+                     : to == RequestState::kRefused
+                         ? "part 8 of Article 14 of Federal Law No. 152-FZ"
+                         : ""};
+    return Call<RequestView>([&](auto cb) { uc_->requests.Move(admin_, id, move, cb); });
   }
 
   Result<SealedSubject> Read(const std::string& purpose) {
@@ -125,7 +132,19 @@ TEST_F(RequestsTest, TheWorkflowRefusesMovesItDoesNotAllow) {
   auto twice = Move(r->id, RequestState::kExtended, "again");
   ASSERT_FALSE(twice);
   EXPECT_EQ(twice.error().reason(), "invalid_transition");
-  ASSERT_TRUE(Move(r->id, RequestState::kRefused, "the request repeats one answered in full"));
+  // A refusal names the provision of law it rests on (152-FZ Art. 20(2)); no other move has one.
+  auto no_ground = Move(r->id, RequestState::kRefused, "a reason", "");
+  ASSERT_FALSE(no_ground);
+  EXPECT_EQ(no_ground.error().reason(), "ground_required");
+  auto stray = Move(r->id, RequestState::kDone, "", "part 8 of Article 14");
+  ASSERT_FALSE(stray);
+  EXPECT_EQ(stray.error().reason(), "invalid_value");
+  auto refused = Move(r->id, RequestState::kRefused, "the request repeats one answered in full",
+                      "part 8 of Article 14");
+  ASSERT_TRUE(refused) << refused.error().message();
+  ASSERT_TRUE(refused->details);
+  EXPECT_EQ(refused->details->ground, "part 8 of Article 14");
+  EXPECT_EQ(refused->details->reason, "the request repeats one answered in full");
   // An extension comes within the first term, not after it.
   auto late = File(RequestKind::kAccess);
   ASSERT_TRUE(late);
@@ -302,7 +321,41 @@ TEST_F(RequestsTest, TheSubjectIsToldOfEachFilingExtensionAndClosing) {
   has({"получил ваше обращение", "не позднее 16.12.2026", r->id});
   has({"Причины продления срока: the archive must be searched", "не позднее 23.12.2026"});
   has({"удовлетворено 02.12.2026", r->id});
-  has({"Причины отказа: the contract is still performed", "Роскомнадзор", erasure->id});
+  has({"Причины отказа: the contract is still performed",
+       "Правовое основание отказа: part 8 of Article 14 of Federal Law No. 152-FZ", "Роскомнадзор",
+       erasure->id});
+  // The access reply's news says where the reply is: by post, as the request came.
+  has({"удовлетворено 02.12.2026", r->id, "направлены вам письмом"});
+}
+
+TEST_F(RequestsTest, AnAddressClaimedWrongIsNotMailedWhileTheClaimIsOpen) {
+  {
+    auto w = demo_.storage->Begin(true);
+    ASSERT_TRUE(w && (*w)->SetEmailVerified("demo", subject_, clock_.Now()) && (*w)->Commit());
+  }
+  auto claim = File(RequestKind::kRectification, {.text = "это не мой адрес", .fields = {"email"}});
+  ASSERT_TRUE(claim) << claim.error().message();
+  auto other = File(RequestKind::kAccess);
+  ASSERT_TRUE(other);
+  ASSERT_TRUE(Move(claim->id, RequestState::kRefused, "the address was confirmed by its owner"));
+  std::vector<std::string> reasons;
+  auto txn = demo_.storage->Begin(false);
+  ASSERT_TRUE(txn);
+  ASSERT_TRUE((*txn)->ScanAudit("demo", [&](const domain::AuditEvent& e) {
+    if (e.operation == "use" && e.reason.starts_with("request_update:"))
+      reasons.push_back(e.outcome + " " + e.reason);
+    return Ok();
+  }));
+  // The claim's own news and the access request's go by the request's channel; once the
+  // claim is closed, the refusal is mailed again.
+  EXPECT_EQ(reasons, (std::vector<std::string>{"denied request_update:disputed",
+                                               "denied request_update:disputed",
+                                               "ok request_update:refused"}));
+  auto due = (*txn)->DueOutbox(clock_.Now() + kDay, 100);
+  ASSERT_TRUE(due);
+  EXPECT_EQ(std::count_if(due->begin(), due->end(),
+                          [](const ports::OutboxRow& m) { return m.kind == "request_update"; }),
+            1);
 }
 
 TEST_F(RequestsTest, AnErasureIsClosedAfterTheDeleteThatFulfilsIt) {

@@ -248,7 +248,7 @@ TEST_P(RetentionTest, AnOpenRequestKeepsWhatIsDueUntilItIsAnswered) {
   EXPECT_EQ(r.kept_for_requests, 1u);
   EXPECT_EQ(*Held(zoya), (Fields{"city", "email", "name", "surname"}));
   Sync<RequestView>(
-      [&](auto cb) { uc_->requests.Move(admin_, filed.id, domain::RequestState::kDone, "", cb); });
+      [&](auto cb) { uc_->requests.Move(admin_, filed.id, {domain::RequestState::kDone}, cb); });
   EXPECT_EQ(Run().fields_destroyed, 1u);
   EXPECT_EQ(*Held(zoya), (Fields{"email", "name", "surname"}));
 }

@@ -113,7 +113,7 @@ TEST_F(UseCasePermissionsTest, RequestsBlocksAndAccessRepliesCheckTheirOwnPermis
   });
   ExpectChecks(Permission::kRequestsManage, "Move", [&](const Actor& a) {
     return Outcome<RequestView>(
-        [&](auto cb) { uc_->requests.Move(a, kNobody, domain::RequestState::kDone, "", cb); });
+        [&](auto cb) { uc_->requests.Move(a, kNobody, {domain::RequestState::kDone}, cb); });
   });
   ExpectChecks(Permission::kRequestsRead, "Get", [&](const Actor& a) {
     return Outcome<RequestView>([&](auto cb) { uc_->requests.Get(a, kNobody, cb); });

@@ -241,14 +241,15 @@ Result<app::NewRequest> ParseRequestBody(const Request& req, bool staff) {
   return r;
 }
 
-Result<RequestMove> ParseMoveBody(const Request& req) {
+Result<app::RequestMove> ParseMoveBody(const Request& req) {
   KONFID_ASSIGN_OR_RETURN(json::object root, ParseJsonObject(req));
-  KONFID_TRY(OnlyMembers(root, {"to", "reason"}, "the body"));
-  RequestMove m;
+  KONFID_TRY(OnlyMembers(root, {"to", "reason", "ground"}, "the body"));
+  app::RequestMove m;
   KONFID_ASSIGN_OR_RETURN(
       m.to, EnumMember<domain::RequestState>(root, "to", domain::ParseRequestState,
                                              "in_progress, extended, done or refused"));
   KONFID_ASSIGN_OR_RETURN(m.reason, TextMember(root, "reason", 2000, false));
+  KONFID_ASSIGN_OR_RETURN(m.ground, TextMember(root, "ground", 500, false));
   return m;
 }
 

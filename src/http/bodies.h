@@ -25,12 +25,8 @@ Result<app::ConsentInput> ParseConsentBody(const Request& req);
 // POST /v1/requests (staff, `staff`: subject, channel and document) and POST
 // /v1/self/requests (the session names the subject).
 Result<app::NewRequest> ParseRequestBody(const Request& req, bool staff);
-// POST /v1/requests/{id}/transitions: {"to": state, "reason": "..."}.
-struct RequestMove {
-  domain::RequestState to = domain::RequestState::kInProgress;
-  std::string reason;
-};
-Result<RequestMove> ParseMoveBody(const Request& req);
+// POST /v1/requests/{id}/transitions: {"to": state, "reason": "...", "ground": "..."}.
+Result<app::RequestMove> ParseMoveBody(const Request& req);
 // POST /v1/subjects/{id}/blocks and its DELETE: {"fields": ["surname", ...] | ["*"]}.
 Result<std::vector<std::string>> ParseBlocksBody(const Request& req);
 // POST /v1/disclosures (app/disclosures.h).

@@ -100,7 +100,8 @@ json::object RequestJson(const app::RequestView& r) {
                                 {"document", r.details->document},
                                 {"fields", Strings(r.details->fields)},
                                 {"purposes", Strings(r.details->purposes)},
-                                {"reason", r.details->reason}};
+                                {"reason", r.details->reason},
+                                {"ground", r.details->ground}};
   }
   return o;
 }

@@ -127,9 +127,7 @@ Response Api::MoveRequest(const Call& call) {
   if (!move) return Problem(call.req, move.error());
   std::string id(call.params.Get("id"));
   auto r = Await<app::RequestView>(
-      [&](auto cb) {
-        d_.requests.Move(*call.actor, id, move->to, std::move(move->reason), std::move(cb));
-      },
+      [&](auto cb) { d_.requests.Move(*call.actor, id, std::move(*move), std::move(cb)); },
       call.yield);
   if (!r) return Problem(call.req, r.error());
   return Json(200, RequestJson(*r), call.req);

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "domain/deadlines.h"
+#include "domain/requests.h"
 #include "text/words.h"
 
 namespace konfid::text {
@@ -35,6 +36,9 @@ Result<MailText> RenderRequestNews(const domain::TenantPolicy& policy, const Req
   if (!news.due_on.empty()) values.emplace_back("due_on", FormatDate(news.due_on, lang));
   if (!news.closed_on.empty()) values.emplace_back("closed_on", FormatDate(news.closed_on, lang));
   if (!news.reason.empty()) values.emplace_back("reason", news.reason);
+  if (!news.ground.empty()) values.emplace_back("ground", news.ground);
+  if (domain::ParseRequestChannel(news.channel))
+    values.emplace_back("channel_" + news.channel, "yes");
   values.emplace_back(policy.jurisdiction == "eu-gdpr"   ? "eu"
                       : policy.jurisdiction == "ua-2297" ? "ua"
                                                          : "ru",

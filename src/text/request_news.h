@@ -1,7 +1,9 @@
 // News of a data-subject request for its subject (templates/request-update.<lang>.txt): that
 // it was received and by when it is answered, that its term was extended (with the reasons
 // and the new term), that it was fulfilled, or that it was refused (with the reasons and where
-// the refusal can be challenged). The staff's reasons go in as they are written. Pure;
+// the refusal can be challenged, 152-FZ Art. 20(2)); for a fulfilled access request, where the
+// reply is: in the cabinet for a request filed there, else sent in the form the request came
+// in (Art. 14(3)). The staff's reasons and ground go in as they are written. Pure;
 // thread-safe.
 #pragma once
 
@@ -20,6 +22,9 @@ struct RequestNews {
   std::string due_on;       // YYYY-MM-DD; empty when no calendar reaches it
   std::string closed_on;    // YYYY-MM-DD, for done and refused
   std::string reason;       // the staff's, for extended and refused
+  std::string ground;       // the provision of law a refusal rests on
+  std::string channel;      // how it came: self, letter, email, in_person (where an access
+                            // reply is delivered)
 };
 
 // The email for `news` in `lang`. InvalidArgument for a state the subject is not told of

@@ -18,7 +18,9 @@ RequestNews News(const std::string& kind, const std::string& state) {
           "2026-12-02",
           "2026-12-16",
           state == "done" || state == "refused" ? "2026-12-10" : "",
-          state == "extended" || state == "refused" ? "нужны сведения из архива" : ""};
+          state == "extended" || state == "refused" ? "нужны сведения из архива" : "",
+          state == "refused" ? "часть 8 статьи 14 Федерального закона № 152-ФЗ" : "",
+          "self"};
 }
 
 MailText Render(const domain::TenantPolicy& policy, const RequestNews& news, Lang lang) {
@@ -59,10 +61,15 @@ TEST(RequestNews, AnExtensionAndARefusalGiveTheReasons) {
   ExpectAll(extended.body,
             {"Причины продления срока: нужны сведения из архива", "не позднее 16.12.2026"});
   MailText refused = Render(p, News("erasure", "refused"), Lang::kRu);
-  ExpectAll(refused.body, {"Причины отказа: нужны сведения из архива", "Роскомнадзор",
-                           "статья 17 Федерального закона"});
+  ExpectAll(refused.body,
+            {"Причины отказа: нужны сведения из архива",
+             "Правовое основание отказа: часть 8 статьи 14 Федерального закона № 152-ФЗ",
+             "Роскомнадзор", "статья 17 Федерального закона"});
   MailText refused_en = Render(p, News("erasure", "refused"), Lang::kEn);
-  ExpectAll(refused_en.body, {"Reasons for the refusal: ", "Roskomnadzor"});
+  ExpectAll(refused_en.body,
+            {"Reasons for the refusal: ", "Legal ground for the refusal: ", "Roskomnadzor"});
+  // Only a refusal has a ground.
+  EXPECT_EQ(extended.body.find("основание"), std::string::npos) << extended.body;
 
   domain::TenantPolicy eu = p;
   eu.jurisdiction = "eu-gdpr";
@@ -84,6 +91,23 @@ TEST(RequestNews, ADoneRequestSaysWhatItsKindDid) {
   ExpectAll(Render(p, News("objection", "done"), Lang::kRu).body, {"рекламные сообщения"});
   MailText access = Render(p, News("access", "done"), Lang::kRu);
   EXPECT_EQ(access.body.find("прекращена"), std::string::npos) << access.body;
+}
+
+TEST(RequestNews, AFulfilledAccessRequestSaysWhereTheReplyIs) {
+  domain::TenantPolicy p = Example();
+  RequestNews news = News("access", "done");
+  ExpectAll(Render(p, news, Lang::kRu).body, {"доступны в личном кабинете", "одноразовому коду"});
+  ExpectAll(Render(p, news, Lang::kEn).body, {"available in the personal cabinet"});
+  news.channel = "letter";
+  ExpectAll(Render(p, news, Lang::kRu).body, {"направлены вам письмом по адресу"});
+  ExpectAll(Render(p, news, Lang::kEn).body, {"sent to you by post"});
+  news.channel = "email";
+  ExpectAll(Render(p, news, Lang::kRu).body, {"по электронной почте в ответ на ваше письмо"});
+  news.channel = "in_person";
+  ExpectAll(Render(p, news, Lang::kEn).body, {"given to you in person"});
+  // Other kinds done say nothing of a reply.
+  EXPECT_EQ(Render(p, News("erasure", "done"), Lang::kRu).body.find("Сведения о ваших"),
+            std::string::npos);
 }
 
 TEST(RequestNews, WorkInProgressAndUnknownKindsAreNotNews) {

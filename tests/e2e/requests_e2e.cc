@@ -248,6 +248,24 @@ TEST_P(ApiE2E, StaffFileRequestsOnASubjectsBehalfAndWorkTheQueue) {
   EXPECT_EQ(Code(back), "invalid_transition");
   auto done = v.Post("/v1/requests/" + rid + "/transitions", R"({"to":"done"})", support);
   ASSERT_EQ(done.status, 200u) << done.body;
+  // A refusal gives its reasons and the provision of law it rests on (152-FZ Art. 20(2)).
+  auto erasure = v.Post(
+      "/v1/requests",
+      R"({"subject":")" + id + R"(","kind":"erasure","channel":"letter","document":"письмо № 18"})",
+      support);
+  ASSERT_EQ(erasure.status, 201u) << erasure.body;
+  std::string moves = "/v1/requests/" + JsonString(erasure.body, "id") + "/transitions";
+  auto bare = v.Post(moves, R"({"to":"refused","reason":"договор ещё исполняется"})", support);
+  EXPECT_EQ(bare.status, 400u);
+  EXPECT_EQ(Code(bare), "ground_required");
+  auto refused = v.Post(moves,
+                        R"({"to":"refused","reason":"договор ещё исполняется",)"
+                        R"("ground":"п. 5 ч. 1 ст. 6 Федерального закона № 152-ФЗ"})",
+                        support);
+  ASSERT_EQ(refused.status, 200u) << refused.body;
+  EXPECT_NE(refused.body.find(R"("ground":"п. 5 ч. 1 ст. 6 Федерального закона № 152-ФЗ")"),
+            std::string::npos)
+      << refused.body;
   // Another tenant's admin finds nothing.
   std::string other = v.konfid.CreateKey("other", "admin");
   EXPECT_EQ(v.konfid.Request("GET", "/v1/requests/" + rid, "", other).status, 404u);
