@@ -58,6 +58,22 @@ Bytes MailComposer::Seal(const SecretBytes& key, const Bytes& payload,
                                OutboxPayloadAd(message.tenant, message.subject, message.id));
 }
 
+Status MailComposer::QueueToSubject(ports::Transaction& txn, const ports::SubjectRow& row,
+                                    const std::string& email_field, std::string kind,
+                                    text::MailText text, UnixMicros now) {
+  std::vector<std::string> only = {email_field};
+  KONFID_ASSIGN_OR_RETURN(domain::FieldValues values, kernel_.OpenFields(row, &only));
+  std::string& to = values[email_field];
+  ports::OutboxRow message = NewMessage(row.tenant, row.id, std::move(kind), now);
+  Bytes payload = Payload(message.id, to, text.subject, text.body, now);
+  SecureWipe(to.data(), to.size());
+  SecureWipe(text.body.data(), text.body.size());
+  KONFID_ASSIGN_OR_RETURN(SecretBytes key, kernel_.SubjectKey(row));
+  message.payload = Seal(key, payload, message);
+  SecureWipe(payload.data(), payload.size());
+  return txn.InsertOutbox(message);
+}
+
 text::MailText MailComposer::ConfirmationText(const domain::TenantPolicy& policy,
                                               const std::string& tenant, const std::string& secret,
                                               const std::string& lang,

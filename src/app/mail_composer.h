@@ -48,6 +48,13 @@ class MailComposer {
   // id). The caller wipes the payload.
   Bytes Seal(const SecretBytes& key, const Bytes& payload, const ports::OutboxRow& message) const;
 
+  // Inside a transaction: `text` to the subject of `row` at the address its field
+  // `email_field` holds (opened here), queued as `kind` and sealed under the subject's key. The
+  // caller audits the use; the body is wiped.
+  Status QueueToSubject(ports::Transaction& txn, const ports::SubjectRow& row,
+                        const std::string& email_field, std::string kind, text::MailText text,
+                        UnixMicros now);
+
   // The confirmation email's text (template `mail_template`: confirm or reconfirm) with the
   // link to the site's confirmation page for `secret`. The caller wipes the body.
   text::MailText ConfirmationText(const domain::TenantPolicy& policy, const std::string& tenant,

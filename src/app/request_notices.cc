@@ -7,18 +7,6 @@
 
 namespace konfid::app {
 
-namespace {
-
-// Whether an open rectification claims `field` is wrong: then it may be someone else's address.
-bool Disputed(const ports::SubjectRow& row, const std::string& field) {
-  domain::BlockHolds holds = domain::ParseBlockHolds(row.blocked);
-  for (const auto& [request, blocked] : holds.requests)
-    if (blocked.all || blocked.fields.count(field)) return true;
-  return false;
-}
-
-}  // namespace
-
 using domain::Operation;
 using domain::Outcome;
 
@@ -35,7 +23,7 @@ Result<bool> RequestNotices::Queue(ports::Transaction& txn, AuditWriter& audit, 
                   Outcome::kDenied, "request_update:unconfirmed")));
     return false;
   }
-  if (Disputed(row, spec->name)) {
+  if (domain::Disputed(domain::ParseBlockHolds(row.blocked), spec->name)) {
     KONFID_TRY(audit.Append(MakeEvent(who, Operation::kUse, row.id, {spec->name}, Outcome::kDenied,
                                       "request_update:disputed")));
     return false;
@@ -46,19 +34,9 @@ Result<bool> RequestNotices::Queue(ports::Transaction& txn, AuditWriter& audit, 
   KONFID_ASSIGN_OR_RETURN(
       text::MailText text,
       text::RenderRequestNews(policy, news, en ? text::Lang::kEn : text::Lang::kRu));
-  std::vector<std::string> only = {spec->name};
-  KONFID_ASSIGN_OR_RETURN(domain::FieldValues values, k_.OpenFields(row, &only));
-  std::string& to = values[spec->name];
-  ports::OutboxRow message = mail_.NewMessage(row.tenant, row.id, "request_update", now);
-  Bytes payload = mail_.Payload(message.id, to, text.subject, text.body, now);
-  SecureWipe(to.data(), to.size());
-  SecureWipe(text.body.data(), text.body.size());
-  KONFID_ASSIGN_OR_RETURN(SecretBytes key, k_.SubjectKey(row));
-  message.payload = mail_.Seal(key, payload, message);
-  SecureWipe(payload.data(), payload.size());
-  KONFID_TRY(txn.InsertOutbox(message));
-  KONFID_TRY(audit.Append(
-      MakeEvent(who, Operation::kUse, row.id, only, Outcome::kOk, "request_update:" + news.state)));
+  KONFID_TRY(mail_.QueueToSubject(txn, row, spec->name, "request_update", std::move(text), now));
+  KONFID_TRY(audit.Append(MakeEvent(who, Operation::kUse, row.id, {spec->name}, Outcome::kOk,
+                                    "request_update:" + news.state)));
   return true;
 }
 

@@ -25,8 +25,8 @@ namespace konfid::app {
 
 class RequestNotices {
  public:
-  // Each reference outlives this.
-  RequestNotices(Kernel& kernel, MailComposer& mail) : k_(kernel), mail_(mail) {}
+  // `mail` outlives this.
+  explicit RequestNotices(MailComposer& mail) : mail_(mail) {}
 
   // Inside the change's transaction: the news of a request of the subject of `row`, as `who`.
   // Returns whether a message was queued.
@@ -35,7 +35,6 @@ class RequestNotices {
                      const text::RequestNews& news, UnixMicros now) const;
 
  private:
-  Kernel& k_;
   MailComposer& mail_;
 };
 

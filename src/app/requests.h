@@ -98,7 +98,7 @@ class Requests {
       : k_(kernel),
         signer_(signer),
         notices_(mail),
-        news_(kernel, mail),
+        news_(mail),
         calendar_(calendar),
         zones_(zones) {}
 

@@ -306,9 +306,7 @@ TEST_F(RequestsTest, TheSubjectIsToldOfEachFilingExtensionAndClosing) {
   std::vector<std::string> bodies;
   for (const auto& m : mail) {
     EXPECT_NE(m.find("To: <anna@example.com>"), std::string::npos);
-    std::string crlf;  // the test server hands the message over with bare line feeds
-    for (char c : m) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
-    bodies.push_back(fakes::DecodedMail(crlf));
+    bodies.push_back(fakes::DecodedReceivedMail(m));
   }
   // Each part in one of the messages (the outbox sends them in no promised order).
   auto has = [&](const std::vector<std::string>& parts) {

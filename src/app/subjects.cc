@@ -140,11 +140,16 @@ void Subjects::Create(const Actor& actor, const domain::FieldInput& input,
   auto fields = std::make_shared<std::vector<std::string>>(Keys(valid->set));
   Actor who = actor;
   k_.committer().Submit(
-      [row, key, index, fields, who, &keyring = k_.keyring()](ports::Transaction& txn,
-                                                              AuditWriter& audit) -> Status {
-        row->wrapped_key = keyring.WrapSubjectKey(*key, row->tenant, row->id);
+      [this, row, key, index, fields, who, policy,
+       received = SourceNotices::Received(*policy, *fields)](ports::Transaction& txn,
+                                                             AuditWriter& audit) -> Status {
+        row->wrapped_key = k_.keyring().WrapSubjectKey(*key, row->tenant, row->id);
         KONFID_TRY(InsertSubject(txn, *row, *index));
-        return audit.Append(MakeEvent(who, Operation::kCollect, row->id, *fields, Outcome::kOk));
+        KONFID_TRY(
+            audit.Append(MakeEvent(who, Operation::kCollect, row->id, *fields, Outcome::kOk)));
+        if (!received.empty())
+          KONFID_TRY(sources_.Queue(txn, audit, who, *policy, *row, received, row->created_at));
+        return Ok();
       },
       [fields, who](ports::Transaction&, AuditWriter& audit, const Error& e) {
         return audit.Append(
@@ -325,6 +330,9 @@ void Subjects::Update(const Actor& actor, const std::string& id, const domain::F
         KONFID_ASSIGN_OR_RETURN(SecretBytes key, k_.SubjectKey(*row));
         KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed,
                                 domain::UnpackSealedFields(row->fields));
+        std::vector<std::string> received;  // from a third party, and new to this subject
+        for (const std::string& name : SourceNotices::Received(*policy, Keys(*values)))
+          if (!sealed.count(name)) received.push_back(name);
         for (const auto& [name, value] : *values)
           sealed[name] = k_.crypto().Seal(key, AsBytes(value),
                                           domain::FieldAssociatedData(who.tenant, id, name));
@@ -337,6 +345,11 @@ void Subjects::Update(const Actor& actor, const std::string& id, const domain::F
         KONFID_TRY(txn.UpdateSubjectFields(who.tenant, id, domain::PackSealedFields(sealed), now));
         KONFID_TRY(notices_.Queue(txn, audit, *policy, who.tenant, id, DataChange::kCorrected,
                                   *fields, now));
+        if (!received.empty()) {
+          KONFID_ASSIGN_OR_RETURN(auto now_row, txn.FindSubject(who.tenant, id));
+          if (now_row)
+            KONFID_TRY(sources_.Queue(txn, audit, who, *policy, *now_row, received, now));
+        }
         *view = SubjectView{id, {}, row->created_at, now};
         return audit.Append(MakeEvent(who, Operation::kUpdate, id, *fields, Outcome::kOk));
       },

@@ -15,6 +15,7 @@
 #include "app/kernel.h"
 #include "app/mail_composer.h"
 #include "app/recipient_notices.h"
+#include "app/source_notices.h"
 
 namespace konfid::app {
 
@@ -41,7 +42,8 @@ class Subjects {
 
   // collect: validates against the tenant's catalogue (a field no purpose declares is
   // refused, reason field_without_purpose); Conflict (reason duplicate_<field>) when a lookup
-  // field's value belongs to another subject. Returns id and times.
+  // field's value belongs to another subject. Returns id and times. Fields the policy declares
+  // as received from a third party are noticed to the subject (app/source_notices.h).
   void Create(const Actor& actor, const domain::FieldInput& input, Callback<SubjectView> done);
   // extract for `purpose`: the fields that purpose uses (sealed; see Open). InvalidArgument
   // (reason unknown_purpose) for a purpose the policy in force does not declare; NotFound for
@@ -57,6 +59,8 @@ class Subjects {
             const std::string& purpose, Callback<SealedSubject> done);
   // update: sets and removes fields (null removes an optional field). A new email address is
   // unconfirmed: the same transaction queues a confirmation email to it (double opt-in again).
+  // A field received from a third party that the subject did not hold is noticed to them
+  // (app/source_notices.h).
   void Update(const Actor& actor, const std::string& id, const domain::FieldInput& input,
               Callback<SubjectView> done);
   // destroy: deletes the rows and the wrapped data key with them. An update or a destruction
@@ -101,6 +105,7 @@ class Subjects {
   Kernel& k_;
   MailComposer& mail_;
   RecipientNotices notices_{mail_};
+  SourceNotices sources_{mail_};
 };
 
 }  // namespace konfid::app

@@ -84,4 +84,10 @@ std::optional<std::string> FirstBlocked(const Blocked& blocked,
   return std::nullopt;
 }
 
+bool Disputed(const BlockHolds& holds, const std::string& field) {
+  for (const auto& [request, blocked] : holds.requests)
+    if (blocked.all || blocked.fields.count(field)) return true;
+  return false;
+}
+
 }  // namespace konfid::domain

@@ -49,6 +49,10 @@ std::string FormatBlocked(const Blocked& blocked);
 BlockHolds ParseBlockHolds(std::string_view text);
 std::string FormatBlockHolds(const BlockHolds& holds);
 
+// Whether an open rectification's hold covers `field`: its value is claimed to be wrong (an
+// address, then, may be someone else's).
+bool Disputed(const BlockHolds& holds, const std::string& field);
+
 // The first of `fields` that `blocked` covers (any of them when the whole subject is
 // blocked); nullopt when none is.
 std::optional<std::string> FirstBlocked(const Blocked& blocked,

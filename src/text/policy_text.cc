@@ -297,13 +297,7 @@ MailText RenderMailText(const std::string& name, Lang lang,
                         const std::vector<std::pair<std::string, std::string>>& values) {
   Value ctx;
   for (const auto& [k, v] : values) ctx.Set(k, v);
-  std::string text = RenderTemplate(name + "." + std::string(LangName(lang)) + ".txt", ctx);
-  MailText out;
-  size_t nl = text.find('\n');
-  out.subject = text.substr(0, nl);
-  out.body = nl == std::string::npos ? "" : text.substr(nl + 1);
-  while (!out.body.empty() && out.body.front() == '\n') out.body.erase(0, 1);
-  return out;
+  return internal::RenderMail(name, lang, ctx);
 }
 
 }  // namespace konfid::text

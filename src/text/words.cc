@@ -141,6 +141,16 @@ Value JurisdictionValue(const domain::TenantPolicy& p, Lang lang) {
       .Set("ua_2297", p.jurisdiction == "ua-2297");
 }
 
+MailText RenderMail(const std::string& name, Lang lang, const Value& ctx) {
+  std::string text = RenderTemplate(name + "." + std::string(LangName(lang)) + ".txt", ctx);
+  MailText out;
+  size_t nl = text.find('\n');
+  out.subject = text.substr(0, nl);
+  out.body = nl == std::string::npos ? "" : text.substr(nl + 1);
+  while (!out.body.empty() && out.body.front() == '\n') out.body.erase(0, 1);
+  return out;
+}
+
 std::string RenderPage(const std::string& name, const Value& ctx, Lang lang) {
   std::string text = RenderTemplate(name + "." + std::string(LangName(lang)) + ".html", ctx);
   size_t nl = text.find('\n');

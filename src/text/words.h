@@ -21,6 +21,10 @@ std::string Word(const std::string& key, Lang lang, std::string_view fallback = 
 // template is a build defect: std::logic_error.
 std::string RenderTemplate(const std::string& name, const Value& ctx);
 
+// templates/<name>.<lang>.txt rendered with `ctx` as an email: its first line is the subject,
+// the rest after a blank line the body.
+MailText RenderMail(const std::string& name, Lang lang, const Value& ctx);
+
 // templates/<name>.<lang>.html inside page.html: the template's first line is the page's
 // title (fixed words), the rest its body.
 std::string RenderPage(const std::string& name, const Value& ctx, Lang lang);

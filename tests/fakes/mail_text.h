@@ -21,4 +21,11 @@ inline std::string DecodedMail(const std::string& message) {
   return body ? headers + std::string(body->begin(), body->end()) : headers;
 }
 
+// The same, of a message as the test SMTP server hands it over (bare line feeds).
+inline std::string DecodedReceivedMail(const std::string& received) {
+  std::string crlf;
+  for (char c : received) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  return DecodedMail(crlf);
+}
+
 }  // namespace konfid::fakes

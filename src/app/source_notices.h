@@ -1,0 +1,45 @@
+// SourceNotices: tells a subject that the operator received their data from someone else
+// (152-FZ Art. 18(3); GDPR Art. 14; Law 2297-VI Art. 12(2)), in the transaction of the write
+// that first stores a field the policy declares with source third_party (text/source_notice.h
+// words it). One message through the outbox, to the subject's email address, sealed under the
+// subject's key, kind source_notice; audited as a use of the email field, reason source_notice.
+//
+// The law asks for the notice before processing, whoever holds the address, so it goes to an
+// unconfirmed address too: it names the operator, the source and the purposes, no value of
+// personal data. A subject with no address, or whose address an open rectification disputes,
+// is not mailed: the audit records a denied use, reason source_notice:no_address or
+// source_notice:disputed, and staff tell them by other means. A block does not stop the notice:
+// it serves the subject's rights.
+//
+// Thread-safe: no state of its own.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "app/audit_writer.h"
+#include "app/kernel.h"
+#include "app/mail_composer.h"
+
+namespace konfid::app {
+
+class SourceNotices {
+ public:
+  // `mail` outlives this.
+  explicit SourceNotices(MailComposer& mail) : mail_(mail) {}
+
+  // Of `written`, the fields the policy declares as received from a third party.
+  static std::vector<std::string> Received(const domain::TenantPolicy& policy,
+                                           const std::vector<std::string>& written);
+
+  // Inside the write's transaction, after it stored `fields` (Received's) for the subject of
+  // `row` as it now is: the notice, as `who`. Returns whether a message was queued.
+  Result<bool> Queue(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
+                     const domain::TenantPolicy& policy, const ports::SubjectRow& row,
+                     const std::vector<std::string>& fields, UnixMicros now) const;
+
+ private:
+  MailComposer& mail_;
+};
+
+}  // namespace konfid::app
