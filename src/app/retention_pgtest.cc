@@ -5,11 +5,7 @@
 namespace konfid::app::retention_suite {
 namespace {
 
-INSTANTIATE_TEST_SUITE_P(Postgres, RetentionTest, ::testing::Values(DbFactory([] {
-                           std::string url = konfid::testing::FreshPostgresDatabase();
-                           EXPECT_FALSE(url.empty()) << "run under ctest: no test cluster";
-                           return url;
-                         })));
+INSTANTIATE_TEST_SUITE_P(Postgres, RetentionTest, ::testing::Values(fakes::OnPostgres()));
 
 }  // namespace
 }  // namespace konfid::app::retention_suite

@@ -33,9 +33,7 @@ inline std::string FromCollection(std::string text) {
   return text;
 }
 
-// The database each test opens: empty for an SQLite file in the test's directory, or a
-// postgres:// URL (a fresh database each time).
-using DbFactory = std::function<std::string()>;
+using fakes::DbFactory;
 
 class RetentionTest : public ::testing::TestWithParam<DbFactory> {
  protected:

@@ -4,8 +4,7 @@
 namespace konfid::app::retention_suite {
 namespace {
 
-INSTANTIATE_TEST_SUITE_P(Sqlite, RetentionTest,
-                         ::testing::Values(DbFactory([] { return std::string(); })));
+INSTANTIATE_TEST_SUITE_P(Sqlite, RetentionTest, ::testing::Values(fakes::OnSqlite()));
 
 }  // namespace
 }  // namespace konfid::app::retention_suite

@@ -5,6 +5,8 @@
 // libraries). Not thread-safe to open.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <functional>
 #include <memory>
@@ -20,6 +22,20 @@
 #include "use_cases.h"
 
 namespace konfid::fakes {
+
+// The database a test opens: empty for an SQLite file in the test's directory, or a
+// postgres:// URL (a fresh database each time): what a suite run on both is parameterized by.
+using DbFactory = std::function<std::string()>;
+inline DbFactory OnSqlite() {
+  return [] { return std::string(); };
+}
+inline DbFactory OnPostgres() {
+  return [] {
+    std::string url = konfid::testing::FreshPostgresDatabase();
+    EXPECT_FALSE(url.empty()) << "run under ctest: no test cluster";
+    return url;
+  };
+}
 
 struct DemoTenant {
   // Opens everything in order; the first error stops it. `edit` changes the example policy's

@@ -1,0 +1,11 @@
+// The request suite (requests_suite_test.h) on PostgreSQL: the throwaway cluster, a fresh
+// database for each test.
+#include "app/requests_suite_test.h"
+
+namespace konfid::app::requests_suite {
+namespace {
+
+INSTANTIATE_TEST_SUITE_P(Postgres, RequestsTest, ::testing::Values(fakes::OnPostgres()));
+
+}  // namespace
+}  // namespace konfid::app::requests_suite
