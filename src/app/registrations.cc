@@ -2,6 +2,7 @@
 #include "app/registrations.h"
 
 #include "app/checks.h"
+#include "app/source_notices.h"
 #include "app/tokens.h"
 #include "domain/sealed_fields.h"
 
@@ -145,6 +146,14 @@ Result<Registrations::Plan> Registrations::Check(const Actor& actor,
   KONFID_ASSIGN_OR_RETURN(plan.valid, domain::ValidateFields(plan.policy->catalogue, input.fields,
                                                              domain::ValidationMode::kCreate));
   KONFID_TRY(CheckFieldsHavePurpose(*plan.policy, input.fields));
+  // A registration is the visitor's own form: what the policy says comes from someone else is
+  // not theirs to give, and would go without the notice of 152-FZ Art. 18(3).
+  auto received = SourceNotices::Received(*plan.policy, Keys(plan.valid.set));
+  if (!received.empty())
+    return Fail(Error(ErrorCode::kInvalidArgument, "'" + received.front() +
+                                                       "' comes from a third party, not from a "
+                                                       "registration form")
+                    .WithReason("third_party_field"));
   KONFID_TRY(SortChoices(*plan.policy, input.choices, plan.given, plan.refused));
   for (const auto& f : plan.policy->catalogue.fields())
     if (f.type == domain::FieldType::kEmail && f.lookup) plan.email_spec = &f;

@@ -10,8 +10,7 @@
 // see whom they must tell themselves. So is an address an open rectification claims is wrong
 // (it may be someone else's), reason request_update:disputed: the news of that claim, and of any
 // request while it is open, goes by the request's channel. A queued message is audited as a use
-// of the email field,
-// reason request_update:<state>.
+// of the email field, reason request_update:<state>.
 //
 // Thread-safe: no state of its own.
 #pragma once

@@ -252,8 +252,12 @@ Status Requests::Tell(ports::Transaction& txn, AuditWriter& audit, const Actor& 
   if (view.details && view.state != RequestState::kDone) news.reason = view.details->reason;
   if (view.details && view.state == RequestState::kRefused) news.ground = view.details->ground;
   news.channel = std::string(domain::RequestChannelName(view.channel));
-  // Read again: the change may have just blocked or released the address (a rectification).
-  KONFID_ASSIGN_OR_RETURN(auto now_row, txn.FindSubject(row.tenant, row.id));
+  // A rectification has just blocked or released its fields, the address among them perhaps:
+  // read the subject again.
+  std::optional<ports::SubjectRow> now_row;
+  if (view.kind == RequestKind::kRectification) {
+    KONFID_ASSIGN_OR_RETURN(now_row, txn.FindSubject(row.tenant, row.id));
+  }
   KONFID_TRY(news_.Queue(txn, audit, who, policy, now_row ? *now_row : row, news, now));
   return Ok();
 }
@@ -374,7 +378,7 @@ Result<RequestView> Requests::MoveIn(ports::Transaction& txn, AuditWriter& audit
     return Fail(Error(ErrorCode::kInvalidArgument, "an extension or a refusal gives its reason")
                     .WithReason("reason_required"));
   // A refusal names the provision of law it rests on (152-FZ Art. 20(2)); no other move has one.
-  if (to == RequestState::kRefused && move.ground.empty())
+  if (to == RequestState::kRefused && move.ground.find_first_not_of(" \t\r\n") == std::string::npos)
     return Fail(Error(ErrorCode::kInvalidArgument,
                       "a refusal names the provision of law it rests on (ground)")
                     .WithReason("ground_required"));

@@ -5,6 +5,7 @@
 #include "app/checks.h"
 #include "app/tokens.h"
 #include "core/encoding.h"
+#include "domain/blocking.h"
 
 namespace konfid::app {
 
@@ -130,13 +131,19 @@ Status SelfIdentity::IssueCode(ports::Transaction& txn, AuditWriter& audit,
                           txn.FindSubjectByIndex(tenant, field.name, challenge.address_hash));
   bool confirmed =
       subject && (field.type != domain::FieldType::kEmail || subject->email_verified_at != 0);
-  bool send = confirmed && recent < static_cast<uint64_t>(settings_.codes_per_hour);
+  // An address an open rectification claims is wrong may be someone else's: it signs no one in.
+  bool disputed =
+      subject && domain::Disputed(domain::ParseBlockHolds(subject->blocked), field.name);
+  bool send = confirmed && !disputed && recent < static_cast<uint64_t>(settings_.codes_per_hour);
   if (send) challenge.subject = subject->id;
   KONFID_TRY(txn.InsertOtpCode(challenge));
   if (!send) {
     // Answered alike; the code goes nowhere and matches nothing stored. Its event keeps the
     // audit alike too: konfid_audit_events_total must not tell a known address apart.
-    std::string why = !subject ? "no_subject" : !confirmed ? "unconfirmed" : "rate_limited";
+    std::string why = !subject     ? "no_subject"
+                      : !confirmed ? "unconfirmed"
+                      : disputed   ? "disputed"
+                                   : "rate_limited";
     return audit.Append(SelfEvent({tenant, "system:self", Role::kAnalyst}, Operation::kCodeSent,
                                   subject ? subject->id : "", {field.name}, Outcome::kDenied, why));
   }

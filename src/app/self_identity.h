@@ -8,7 +8,8 @@
 // most 5 codes an hour to one address. It reaches the visitor only through the outbox (sealed
 // under the subject's key, like every message): never logged, never in a reply or an error.
 //
-// No enumeration: an address no subject has (or one not confirmed) is answered exactly as a
+// No enumeration: an address no subject has (or one not confirmed, or one an open
+// rectification disputes) is answered exactly as a
 // known one, from the same transaction shape: a challenge is stored for it too, with no
 // subject and a code no one knows, so every check of it fails as a wrong code does.
 //
@@ -92,7 +93,8 @@ class SelfIdentity {
                                                                  const std::string& channel,
                                                                  const std::string& address);
   // Inside SendCode's transaction: the challenge row, and the message with `code` when a
-  // subject has the address (confirmed, for email) and the address is under its hourly limit.
+  // subject has the address (confirmed, for email; disputed by no open rectification) and the
+  // address is under its hourly limit.
   Status IssueCode(ports::Transaction& txn, AuditWriter& audit, const domain::TenantPolicy& policy,
                    const domain::FieldSpec& field, ports::OtpCodeRow challenge,
                    const std::string& code, UnixMicros now);

@@ -220,6 +220,27 @@ TEST_F(SelfIdentityTest, UnknownAndUnconfirmedAddressesAreAnsweredAlikeAndGetNot
   EXPECT_EQ(malformed.error().message().find("not an address"), std::string::npos);
 }
 
+TEST_F(SelfIdentityTest, AnAddressClaimedWrongSignsNoOneIn) {
+  std::string masha = NewSubject("masha@example.com", /*confirmed=*/true);
+  NewRequest claim{masha,
+                   domain::RequestKind::kRectification,
+                   domain::RequestChannel::kLetter,
+                   {.text = "адрес не мой", .document = "письмо № 5", .fields = {"email"}}};
+  ASSERT_TRUE(Call<RequestView>([&](auto cb) { uc_->requests.File(admin_, claim, cb); }));
+  auto asked = Ask("masha@example.com");
+  ASSERT_TRUE(asked);  // answered as any address is
+  EXPECT_TRUE(Codes().empty());
+  bool denied = false;
+  auto txn = demo_.storage->Begin(false);
+  ASSERT_TRUE(txn);
+  ASSERT_TRUE((*txn)->ScanAudit("demo", [&](const domain::AuditEvent& e) {
+    denied |= e.operation == "code_sent" && e.outcome == "denied" && e.reason == "disputed" &&
+              e.subject_id == masha;
+    return Ok();
+  }));
+  EXPECT_TRUE(denied);
+}
+
 TEST_F(SelfIdentityTest, AnAddressGetsFiveCodesAnHourAndACodeFiveWrongTries) {
   for (int i = 0; i < 6; ++i) ASSERT_TRUE(Ask("lena@example.com"));
   EXPECT_EQ(Codes().size(), 5u);  // the sixth challenge was answered, and sent nothing

@@ -1,15 +1,16 @@
 // SourceNotices: tells a subject that the operator received their data from someone else
-// (152-FZ Art. 18(3); GDPR Art. 14; Law 2297-VI Art. 12(2)), in the transaction of the write
-// that first stores a field the policy declares with source third_party (text/source_notice.h
-// words it). One message through the outbox, to the subject's email address, sealed under the
-// subject's key, kind source_notice; audited as a use of the email field, reason source_notice.
+// (152-FZ Art. 18(3)), in the transaction of the write that first stores a field the policy
+// declares with source third_party (text/source_notice.h words it). One message through the
+// outbox, to the subject's email address, sealed under the subject's key, kind source_notice;
+// audited as a use of the email field, reason source_notice.
 //
-// The law asks for the notice before processing, whoever holds the address, so it goes to an
-// unconfirmed address too: it names the operator, the source and the purposes, no value of
-// personal data. A subject with no address, or whose address an open rectification disputes,
-// is not mailed: the audit records a denied use, reason source_notice:no_address or
-// source_notice:disputed, and staff tell them by other means. A block does not stop the notice:
-// it serves the subject's rights.
+// The law asks for the notice before processing, to the subject the operator knows, so it goes
+// to an address not yet confirmed too, as a confirmation mail does: whoever reads it learns
+// which operator holds data about that address's owner and from whom, and no value of them. A
+// subject with no address, or whose address an open rectification disputes, is not mailed: the
+// audit records a denied use, reason source_notice:no_address or source_notice:disputed, and
+// staff tell them by other means. A block does not stop the notice: it serves the subject's
+// rights.
 //
 // Thread-safe: no state of its own.
 #pragma once

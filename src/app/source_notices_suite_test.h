@@ -13,6 +13,7 @@
 
 #include "adapters/mail/smtp_mailer.h"
 #include "app/outbox.h"
+#include "app/registrations.h"
 #include "demo_tenant.h"
 #include "mail_text.h"
 #include "step_clock.h"
@@ -129,6 +130,22 @@ TEST_P(SourceNoticesTest, AnAddressClaimedWrongIsNotMailedAndStaffSeeWhom) {
   ASSERT_TRUE(Update(vera->id, {{"city", "Тверь"}}));
   EXPECT_EQ(Queued(), 0u);
   EXPECT_EQ(Uses(), std::vector<std::string>{vera->id + " denied source_notice:disputed"});
+}
+
+TEST_P(SourceNoticesTest, ARegistrationFormCannotGiveWhatComesFromAThirdParty) {
+  RegistrationInput form;
+  form.fields = {
+      {"surname", "Ким"}, {"name", "Ольга"}, {"email", "olga@example.com"}, {"city", "Тверь"}};
+  for (const domain::Purpose& p : demo_.policies->Policy("demo")->purposes)
+    if (p.ground == "consent") form.choices[p.id] = false;
+  auto r = Call<RegistrationResult>(
+      [&](auto cb) { demo_.uc->registrations.Register(admin_, form, cb); });
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().reason(), "third_party_field");
+  EXPECT_EQ(r.error().message().find("Тверь"), std::string::npos);
+  form.fields.pop_back();
+  EXPECT_TRUE(Call<RegistrationResult>(
+      [&](auto cb) { demo_.uc->registrations.Register(admin_, form, cb); }));
 }
 
 }  // namespace konfid::app::source_notices_suite

@@ -96,6 +96,17 @@ Status InsertSubject(ports::Transaction& txn, const ports::SubjectRow& row,
   return Ok();
 }
 
+// Of the values an update sets, those the policy says come from a third party and the subject
+// did not hold (`sealed`, before the update): what the subject is told of.
+std::vector<std::string> NewlyReceived(const domain::TenantPolicy& policy,
+                                       const domain::FieldValues& values,
+                                       const domain::SealedFields& sealed) {
+  std::vector<std::string> out;
+  for (const std::string& name : SourceNotices::Received(policy, Keys(values)))
+    if (!sealed.count(name)) out.push_back(name);
+  return out;
+}
+
 }  // namespace
 
 void Subjects::Create(const Actor& actor, const domain::FieldInput& input,
@@ -330,9 +341,7 @@ void Subjects::Update(const Actor& actor, const std::string& id, const domain::F
         KONFID_ASSIGN_OR_RETURN(SecretBytes key, k_.SubjectKey(*row));
         KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed,
                                 domain::UnpackSealedFields(row->fields));
-        std::vector<std::string> received;  // from a third party, and new to this subject
-        for (const std::string& name : SourceNotices::Received(*policy, Keys(*values)))
-          if (!sealed.count(name)) received.push_back(name);
+        std::vector<std::string> received = NewlyReceived(*policy, *values, sealed);
         for (const auto& [name, value] : *values)
           sealed[name] = k_.crypto().Seal(key, AsBytes(value),
                                           domain::FieldAssociatedData(who.tenant, id, name));

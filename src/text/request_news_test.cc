@@ -99,8 +99,8 @@ TEST(RequestNews, AFulfilledAccessRequestSaysWhereTheReplyIs) {
   ExpectAll(Render(p, news, Lang::kRu).body, {"доступны в личном кабинете", "одноразовому коду"});
   ExpectAll(Render(p, news, Lang::kEn).body, {"available in the personal cabinet"});
   news.channel = "letter";
-  ExpectAll(Render(p, news, Lang::kRu).body, {"направлены вам письмом по адресу"});
-  ExpectAll(Render(p, news, Lang::kEn).body, {"sent to you by post"});
+  ExpectAll(Render(p, news, Lang::kRu).body, {"направляются вам письмом по адресу"});
+  ExpectAll(Render(p, news, Lang::kEn).body, {"being sent to you by post"});
   news.channel = "email";
   ExpectAll(Render(p, news, Lang::kRu).body, {"по электронной почте в ответ на ваше письмо"});
   news.channel = "in_person";

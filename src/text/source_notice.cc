@@ -54,7 +54,8 @@ Result<MailText> RenderSourceNotice(const domain::TenantPolicy& policy,
     purposes.push_back(
         Value()
             .Set("name", In(p.name, lang))
-            .Set("ground", Word("ground." + p.ground + "." + policy.jurisdiction, lang, p.ground)));
+            .Set("ground", Word("ground." + p.ground + "." + policy.jurisdiction, lang, p.ground))
+            .Set("term", internal::TermWords(p, lang)));
   }
   Value::List recipients;
   for (const domain::Recipient& r : policy.recipients) {

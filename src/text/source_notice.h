@@ -1,9 +1,10 @@
 // The notice a subject gets when the operator collects their data from someone else (152-FZ
-// Art. 18(3); GDPR Art. 14; Law 2297-VI Art. 12(2)), templates/source-notice.<lang>.txt: the
-// operator's name and address; what was received and from whom; the purposes those data serve
-// with their legal grounds; who may receive them; the subject's rights, and where the policy
-// and the operator are. No values of personal data: the labels of the fields only. Pure;
-// thread-safe.
+// Art. 18(3)), templates/source-notice.<lang>.txt: the operator's name and address; what was
+// received and from whom; the purposes those data serve with their legal grounds and terms;
+// who may receive them; the subject's rights under the tenant's law, the person responsible,
+// and where the policy and the operator are. Only 152-FZ is cited: the items of GDPR Art. 14
+// and Law 2297-VI Art. 12(2) go beyond these (transfer safeguards, for one). No values of
+// personal data: the labels of the fields only. Pure; thread-safe.
 #pragma once
 
 #include <string>

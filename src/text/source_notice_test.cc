@@ -50,12 +50,14 @@ TEST(SourceNotice, NamesTheOperatorTheSourceThePurposesTheRecipientsAndTheRights
 
   domain::TenantPolicy eu = p;
   eu.jurisdiction = "eu-gdpr";
-  ExpectAll(RenderSourceNotice(eu, {"city"}, Lang::kEn)->body,
-            {"supervisory authority", "Article 14 of the General Data Protection Regulation"});
+  MailText eu_text = *RenderSourceNotice(eu, {"city"}, Lang::kEn);
+  ExpectAll(eu_text.body, {"supervisory authority", "to object", "machine-readable"});
+  EXPECT_EQ(eu_text.body.find("Article"), std::string::npos);  // only 152-FZ's is cited
   domain::TenantPolicy ua = p;
   ua.jurisdiction = "ua-2297";
   ExpectAll(RenderSourceNotice(ua, {"city"}, Lang::kRu)->body,
-            {"частью 2 статьи 12 Закона Украины"});
+            {"обратиться с жалобой к Уполномоченному Верховной Рады Украины"});
+  EXPECT_EQ(RenderSourceNotice(ua, {"city"}, Lang::kRu)->body.find("статьи 18"), std::string::npos);
 }
 
 TEST(SourceNotice, OnlyFieldsReceivedFromAThirdPartyAreNoticed) {
