@@ -130,4 +130,13 @@ domain::AuditEvent ConsentAudit(const Actor& who, Operation op, const std::strin
   return e;
 }
 
+Result<bool> DeleteSubjectRows(ports::Transaction& txn, const std::string& tenant,
+                               const std::string& subject) {
+  KONFID_TRY(txn.DeleteIndex(tenant, subject, ""));
+  KONFID_ASSIGN_OR_RETURN(auto ends, txn.ListContractEnds(tenant, subject));
+  for (const auto& [purpose, at] : ends)
+    KONFID_TRY(txn.SetContractEnd(tenant, subject, purpose, 0));
+  return txn.DeleteSubject(tenant, subject);
+}
+
 }  // namespace konfid::app::internal

@@ -64,4 +64,10 @@ Result<std::vector<domain::ConsentEvent>> PurposeEvents(ports::Transaction& txn,
                                                         const std::string& subject,
                                                         const std::string& purpose);
 
+// Inside a transaction: what erasing a subject deletes — its blind-index entries, the ends of
+// its contracts, and its row with the data key (so every ciphertext of it is unreadable).
+// Returns false when there was no row.
+Result<bool> DeleteSubjectRows(ports::Transaction& txn, const std::string& tenant,
+                               const std::string& subject);
+
 }  // namespace konfid::app::internal

@@ -177,8 +177,7 @@ Status Retention::ApplyOne(ports::Transaction& txn, AuditWriter& audit, const Ac
     }
   const domain::TenantPolicy& policy = *active.policy;
   if (due.destroy.size() == due.held) {  // nothing left: erased as DELETE erases
-    KONFID_TRY(txn.DeleteIndex(tenant, subject, ""));
-    KONFID_TRY(txn.DeleteSubject(tenant, subject));
+    KONFID_TRY(internal::DeleteSubjectRows(txn, tenant, subject));
     KONFID_TRY(
         notices_.Queue(txn, audit, policy, tenant, subject, DataChange::kErased, {"*"}, now));
     ++report.subjects_erased;

@@ -79,6 +79,15 @@ class RetentionTest : public ::testing::TestWithParam<DbFactory> {
     if (!*row) return std::nullopt;
     return *internal::SealedFieldNames((**row).fields);
   }
+  // The ends of the subject's contracts recorded, by purpose.
+  std::vector<std::pair<std::string, UnixMicros>> ContractEnds(const std::string& subject) {
+    auto txn = demo_.storage->Begin(false);
+    EXPECT_TRUE(txn);
+    if (!txn) return {};
+    auto ends = (*txn)->ListContractEnds("demo", subject);
+    EXPECT_TRUE(ends);
+    return ends ? *ends : std::vector<std::pair<std::string, UnixMicros>>{};
+  }
   RetentionReport Run() {
     auto r = job_->RunOnce(clock_.Now());
     EXPECT_TRUE(r) << r.error().message();
@@ -223,6 +232,20 @@ TEST_P(RetentionTest, AContractsEndStartsItsTerm) {
   clock_.Advance(3 * 365 * kDay + 2 * kDay);  // three calendar years, a 29 February among them
   EXPECT_EQ(Run().subjects_erased, 1u);
   EXPECT_EQ(Held(gleb), std::nullopt);
+  EXPECT_TRUE(ContractEnds(gleb).empty());  // erased with the subject
+
+  // So they are by a DELETE.
+  std::string ivan = Subject("ivan@example.com");
+  ASSERT_TRUE(Sync<UnixMicros>(
+      [&](auto cb) { uc_->retention.EndContract(admin_, ivan, "registration", true, cb); }));
+  ASSERT_EQ(ContractEnds(ivan).size(), 1u);
+  ASSERT_TRUE(Sync<bool>([&](auto cb) {
+    uc_->subjects.Destroy(admin_, ivan, [cb](Status st) {
+      if (!st) return cb(Fail(st.error()));
+      cb(true);
+    });
+  }));
+  EXPECT_TRUE(ContractEnds(ivan).empty());
 
   gleb = Subject("dina@example.com");
   auto refused = end("newsletter", true);

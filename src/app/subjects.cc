@@ -405,8 +405,7 @@ void Subjects::Destroy(const Actor& actor, const std::string& id, Callback<void>
         if (!row) return Fail(NoSubject());
         KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed,
                                 domain::UnpackSealedFields(row->fields));
-        KONFID_TRY(txn.DeleteIndex(who.tenant, id, ""));
-        KONFID_TRY(txn.DeleteSubject(who.tenant, id));
+        KONFID_TRY(DeleteSubjectRows(txn, who.tenant, id));
         KONFID_TRY(
             notices_.Queue(txn, audit, *policy, who.tenant, id, DataChange::kErased, {"*"}, now));
         return audit.Append(MakeEvent(who, Operation::kDestroy, id, Keys(sealed), Outcome::kOk));
