@@ -78,6 +78,23 @@ Result<domain::Blocked> Blocks::Change(ports::Transaction& txn, AuditWriter& aud
   return holds.Effective();
 }
 
+Status Blocks::Stop(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
+                    const ports::SubjectRow& row,
+                    const std::vector<const domain::Purpose*>& purposes,
+                    const std::string& reason) {
+  domain::BlockHolds holds = domain::ParseBlockHolds(row.blocked);
+  for (const domain::Purpose* p : purposes) holds.stopped.insert(p->id);
+  KONFID_TRY(
+      txn.SetSubjectBlocked(row.tenant, row.id, domain::FormatBlockHolds(holds), row.updated_at));
+  for (const domain::Purpose* p : purposes) {
+    domain::AuditEvent e = MakeEvent(who, Operation::kBlock, row.id, {}, Outcome::kOk, reason);
+    e.purpose = p->id;
+    e.ground = p->ground;
+    KONFID_TRY(audit.Append(e));
+  }
+  return Ok();
+}
+
 void Blocks::Block(const Actor& actor, const std::string& subject, std::vector<std::string> fields,
                    Callback<domain::Blocked> done) {
   Run(actor, subject, std::move(fields), false, std::move(done));

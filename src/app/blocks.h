@@ -46,6 +46,14 @@ class Blocks {
                                         const Actor& who, const ports::SubjectRow& row,
                                         const std::vector<std::string>& fields, bool lift,
                                         const std::string& holder, const std::string& reason);
+  // Inside a transaction: stops processing for `purposes` of the subject of `row`
+  // (domain/blocking.h: reads and disclosures for them are refused, processing_stopped, and
+  // retention no longer counts their hold), audited as `who` with one block event a purpose,
+  // no fields, reason `reason`. Nothing lifts it: an objection upheld stays.
+  static Status Stop(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
+                     const ports::SubjectRow& row,
+                     const std::vector<const domain::Purpose*>& purposes,
+                     const std::string& reason);
   // Of `asked` ({"*"}: every field of `row`), the fields no block holds any more once `after`
   // is what is blocked: those whose recipients are told the restriction is lifted.
   static Result<std::vector<std::string>> Released(const ports::SubjectRow& row,

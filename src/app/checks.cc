@@ -111,6 +111,14 @@ Status CheckNotBlocked(const ports::SubjectRow& row, const std::vector<std::stri
   return Ok();
 }
 
+Status CheckNotStopped(const ports::SubjectRow& row, const domain::Purpose& purpose) {
+  if (row.blocked.empty() || !domain::ParseBlockHolds(row.blocked).stopped.contains(purpose.id))
+    return Ok();
+  return Fail(Error(ErrorCode::kPermissionDenied, "the subject objected to purpose '" + purpose.id +
+                                                      "' and its processing for them has stopped")
+                  .WithReason("processing_stopped"));
+}
+
 Error NoSubject() { return Error(ErrorCode::kNotFound, "no such subject").WithReason("not_found"); }
 
 // Sorted, as PackSealedFields writes them.

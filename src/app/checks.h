@@ -45,6 +45,9 @@ domain::AuditEvent ConsentAudit(const Actor& who, domain::Operation op, const st
 const domain::FieldSpec* EmailSpec(const domain::TenantPolicy& policy);
 // Conflict (blocked) when the subject, or one of `fields`, is blocked (domain/blocking.h).
 Status CheckNotBlocked(const ports::SubjectRow& row, const std::vector<std::string>& fields);
+// PermissionDenied (processing_stopped) when the subject's objection stopped `purpose` for them
+// (domain/blocking.h: an upheld stop_processing under GDPR Art. 21(1)).
+Status CheckNotStopped(const ports::SubjectRow& row, const domain::Purpose& purpose);
 // Conflict, reason email_unconfirmed: marketing mail goes only to a confirmed address.
 Error EmailUnconfirmed();
 

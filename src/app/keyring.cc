@@ -194,6 +194,17 @@ Result<Bytes> Keyring::UnsubscribeMac(const std::string& tenant, const std::stri
   return crypto_.Mac(keys->index_key, AsBytes(message));
 }
 
+Result<SecretBytes> Keyring::OutboxKey(const std::string& tenant) const {
+  KONFID_ASSIGN_OR_RETURN(const TenantKeys* keys, Tenant(tenant));
+  std::string message = "konfid-outbox-key-v1";
+  message.push_back('\0');
+  message += tenant;
+  Bytes derived = crypto_.Mac(keys->index_key, AsBytes(message));
+  SecretBytes key(derived.data(), derived.size());
+  SecureWipe(derived.data(), derived.size());
+  return key;
+}
+
 Result<Bytes> Keyring::BlindIndex(const std::string& tenant, const std::string& field,
                                   const std::string& normalized) const {
   KONFID_ASSIGN_OR_RETURN(const TenantKeys* keys, Tenant(tenant));

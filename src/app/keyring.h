@@ -82,6 +82,10 @@ class Keyring {
   // Keyed hash for one-click unsubscribe links (the tenant's index key, its own domain).
   Result<Bytes> UnsubscribeMac(const std::string& tenant, const std::string& subject,
                                const std::string& purpose) const;
+  // The tenant's key for a message that outlives its subject (the confirmation of an erasure,
+  // sent after the subject's key is destroyed): derived from the index key, so it has no row
+  // of its own and a master-key rotation carries it along.
+  Result<SecretBytes> OutboxKey(const std::string& tenant) const;
 
   // The current master key. Not for a server, whose key FollowEpoch may change.
   const SecretBytes& master() const { return master_; }

@@ -60,7 +60,7 @@ Bytes MailComposer::Seal(const SecretBytes& key, const Bytes& payload,
 
 Status MailComposer::QueueToSubject(ports::Transaction& txn, const ports::SubjectRow& row,
                                     const std::string& email_field, std::string kind,
-                                    text::MailText text, UnixMicros now) {
+                                    text::MailText text, UnixMicros now, SealUnder under) {
   std::vector<std::string> only = {email_field};
   KONFID_ASSIGN_OR_RETURN(domain::FieldValues values, kernel_.OpenFields(row, &only));
   std::string& to = values[email_field];
@@ -68,8 +68,13 @@ Status MailComposer::QueueToSubject(ports::Transaction& txn, const ports::Subjec
   Bytes payload = Payload(message.id, to, text.subject, text.body, now);
   SecureWipe(to.data(), to.size());
   SecureWipe(text.body.data(), text.body.size());
-  KONFID_ASSIGN_OR_RETURN(SecretBytes key, kernel_.SubjectKey(row));
-  message.payload = Seal(key, payload, message);
+  auto key = under == SealUnder::kTenant ? kernel_.keyring().OutboxKey(row.tenant)
+                                         : kernel_.SubjectKey(row);
+  if (!key) {
+    SecureWipe(payload.data(), payload.size());
+    return Fail(key.error());
+  }
+  message.payload = Seal(*key, payload, message);
   SecureWipe(payload.data(), payload.size());
   return txn.InsertOutbox(message);
 }

@@ -48,12 +48,15 @@ class MailComposer {
   // id). The caller wipes the payload.
   Bytes Seal(const SecretBytes& key, const Bytes& payload, const ports::OutboxRow& message) const;
 
+  // Whose key seals a message to a subject: the subject's, or the tenant's outbox key
+  // (Keyring::OutboxKey) for one that is sent after the subject's key is destroyed.
+  enum class SealUnder { kSubject, kTenant };
   // Inside a transaction: `text` to the subject of `row` at the address its field
-  // `email_field` holds (opened here), queued as `kind` and sealed under the subject's key. The
+  // `email_field` holds (opened here), queued as `kind` and sealed under `under`'s key. The
   // caller audits the use; the body is wiped.
   Status QueueToSubject(ports::Transaction& txn, const ports::SubjectRow& row,
                         const std::string& email_field, std::string kind, text::MailText text,
-                        UnixMicros now);
+                        UnixMicros now, SealUnder under = SealUnder::kSubject);
 
   // The confirmation email's text (template `mail_template`: confirm or reconfirm) with the
   // link to the site's confirmation page for `secret`. The caller wipes the body.

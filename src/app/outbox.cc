@@ -5,6 +5,7 @@
 #include "app/checks.h"
 #include "app/kernel.h"
 #include "core/encoding.h"
+#include "domain/blocking.h"
 #include "domain/consent.h"
 #include "domain/sealed_fields.h"
 
@@ -65,6 +66,9 @@ Result<OutboxSender::Opened> OutboxSender::Open(const ports::OutboxRow& m, UnixM
     read(std::string_view(reinterpret_cast<const char*>(m.payload.data()), m.payload.size()));
     return out;
   }
+  // The news that an erasure is done was sealed under the tenant's outbox key: its subject's
+  // key is gone (app/request_notices.h).
+  if (m.kind == "erasure_done") return OpenUnderTenantKey(m);
   // Open the payload with the subject's key: a message of an erased subject cannot be.
   KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(false));
   KONFID_ASSIGN_OR_RETURN(auto subject, txn->FindSubject(m.tenant, m.subject));
@@ -87,7 +91,8 @@ Result<OutboxSender::Opened> OutboxSender::Open(const ports::OutboxRow& m, UnixM
   // A blocked subject gets no marketing, and no policy notice while the whole subject or the
   // address it goes to is blocked, as when it was queued (app/policy_notices.cc); a code, a
   // confirmation or news of their request serves their rights and still goes.
-  if (out.error.empty() && out.suppressed.empty() && !subject->blocked.empty()) {
+  if (out.error.empty() && out.suppressed.empty() &&
+      !domain::ParseBlockHolds(subject->blocked).Effective().empty()) {
     bool blocked = m.kind.starts_with("marketing:");
     if (m.kind.starts_with("policy_")) {
       auto policy = policies_.Policy(m.tenant);
@@ -96,6 +101,17 @@ Result<OutboxSender::Opened> OutboxSender::Open(const ports::OutboxRow& m, UnixM
     }
     if (blocked) out.suppressed = "blocked";
   }
+  return out;
+}
+
+Result<OutboxSender::Opened> OutboxSender::OpenUnderTenantKey(const ports::OutboxRow& m) {
+  Opened out;
+  KONFID_ASSIGN_OR_RETURN(SecretBytes key, keyring_.OutboxKey(m.tenant));
+  auto plain = crypto_.Open(key, m.payload, OutboxPayloadAd(m.tenant, m.subject, m.id));
+  std::string_view in = plain ? std::string_view(*plain) : std::string_view();
+  if (!plain || !ReadPart(in, out.from) || !ReadPart(in, out.to) || !ReadPart(in, out.data))
+    out.error = "the message cannot be opened";
+  if (plain) SecureWipe(plain->data(), plain->size());
   return out;
 }
 
@@ -137,6 +153,9 @@ Status OutboxSender::Deliver(ports::OutboxRow m, UnixMicros now, OutboxStats& st
     m.last_error = sent.error().message();
     ++stats.failed;
   }
+  // Done with: what it said is no longer kept (nor, for a partly destroyed subject, an address
+  // or a value that is gone from the subject's row).
+  if (m.status != "pending") m.payload.clear();
   if (!sent && suppressed.empty()) {
     stats.failures.push_back(
         {m.tenant, m.id, m.kind, m.attempts, m.status == "failed", sent.error()});

@@ -2,7 +2,9 @@
 // transactions. Each attempt is claimed first (so two senders never take one message), the
 // payload is opened with the subject's data key, and the result is recorded with an audit
 // event. Failures are retried with exponential backoff; after `max_attempts` the message is
-// marked failed. A message of an erased subject cannot be opened and is marked failed.
+// marked failed. A message of an erased subject cannot be opened and is marked failed, except
+// the news that the erasure is done (kind erasure_done), sealed under the tenant's outbox key
+// (Keyring::OutboxKey). Once a message is sent or has failed for good, its payload is wiped.
 //
 // A marketing message (kind "marketing:<purpose>") is sent only while the subject's consent
 // to that purpose is still live: one withdrawn while the message waited (in the queue or
@@ -84,6 +86,7 @@ class OutboxSender {
     std::string suppressed;  // it must not go now (consent_required, email_unconfirmed, blocked)
   };
   Result<Opened> Open(const ports::OutboxRow& m, UnixMicros now);
+  Result<Opened> OpenUnderTenantKey(const ports::OutboxRow& m);
   // Hands an opened message to the mail server or, for code_sms, the SMS gateway.
   Status Send(const ports::OutboxRow& m, const std::string& from, const std::string& to,
               const std::string& data);

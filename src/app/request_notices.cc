@@ -34,7 +34,12 @@ Result<bool> RequestNotices::Queue(ports::Transaction& txn, AuditWriter& audit, 
   KONFID_ASSIGN_OR_RETURN(
       text::MailText text,
       text::RenderRequestNews(policy, news, en ? text::Lang::kEn : text::Lang::kRu));
-  KONFID_TRY(mail_.QueueToSubject(txn, row, spec->name, "request_update", std::move(text), now));
+  // An erasure closed as done is carried out in the same transaction (app/requests.h): its news
+  // goes after the subject's key is destroyed, so it is sealed under the tenant's outbox key.
+  bool erased = news.kind == "erasure" && news.state == "done";
+  KONFID_TRY(mail_.QueueToSubject(
+      txn, row, spec->name, erased ? "erasure_done" : "request_update", std::move(text), now,
+      erased ? MailComposer::SealUnder::kTenant : MailComposer::SealUnder::kSubject));
   KONFID_TRY(audit.Append(MakeEvent(who, Operation::kUse, row.id, {spec->name}, Outcome::kOk,
                                     "request_update:" + news.state)));
   return true;

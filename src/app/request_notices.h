@@ -3,6 +3,9 @@
 // the reasons and where to challenge the refusal (152-FZ Art. 14(3), 20, 21; GDPR Art. 12(3)-(4)).
 // One message through the outbox, in the transaction of the change, to the subject's confirmed
 // email address, sealed under the subject's key; moving a request to in_progress tells nothing.
+// The news that an erasure is done goes after the subject's key is destroyed: it is queued as
+// kind erasure_done, sealed under the tenant's outbox key (Keyring::OutboxKey), and its payload
+// is wiped once it is sent or has failed for good (app/outbox.h).
 //
 // It serves the subject's rights, so a block does not stop it (app/blocks.h). A subject
 // without a confirmed address is answered by the channel the request came through: queuing

@@ -6,6 +6,7 @@
 
 #include "app/blocks.h"
 #include "app/checks.h"
+#include "app/subjects.h"
 #include "app/tokens.h"
 #include "domain/sealed_fields.h"
 
@@ -275,10 +276,17 @@ Status Requests::MoveEffect(ports::Transaction& txn, AuditWriter& audit, const A
                               DataChange::kUnrestricted, released, now));
   }
   if (view.kind == RequestKind::kStopProcessing && to == RequestState::kDone) {
-    for (const domain::Purpose& p : active.policy->purposes)
+    std::vector<const domain::Purpose*> stopped;
+    for (const domain::Purpose& p : active.policy->purposes) {
       if (p.ground == "consent") {
         KONFID_TRY(signer_.Withdraw(txn, audit, who, active, subject.id, p.id, "request", now));
+      } else if (p.ground == "legitimate_interest" &&
+                 domain::StopCoversLegitimateInterest(active.policy->jurisdiction)) {
+        stopped.push_back(&p);
       }
+    }
+    if (!stopped.empty())
+      KONFID_TRY(Blocks::Stop(txn, audit, who, subject, stopped, "request:" + id));
   }
   return Ok();
 }
@@ -385,6 +393,9 @@ Result<RequestView> Requests::MoveIn(ports::Transaction& txn, AuditWriter& audit
   if (to != RequestState::kRefused && !move.ground.empty())
     return Fail(Error(ErrorCode::kInvalidArgument, "only a refusal has a ground")
                     .WithReason("invalid_value"));
+  // Closing an erasure as done destroys the subject: the role must be one that may.
+  const bool erases = subject && view.kind == RequestKind::kErasure && to == RequestState::kDone;
+  if (erases) KONFID_TRY(Kernel::Permit(who, Permission::kSubjectsDelete));
   if (to == RequestState::kExtended) {
     if (!view.extendable)
       return Fail(Error(ErrorCode::kInvalidArgument, "this request's term cannot be extended")
@@ -425,6 +436,10 @@ Result<RequestView> Requests::MoveIn(ports::Transaction& txn, AuditWriter& audit
   if (subject) {
     KONFID_TRY(Tell(txn, audit, who, *active.policy, *subject, moved, now));
   }
+  // The erasure is carried out after its news is queued (sealed so that it outlives the key).
+  if (erases)
+    KONFID_TRY(Subjects::EraseIn(txn, audit, who, notices_, *active.policy, *subject,
+                                 "request:" + id, now));
   return moved;
 }
 

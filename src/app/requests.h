@@ -14,8 +14,10 @@
 //   withdrawal     every live consent named (or all of them) is withdrawn, and it is done.
 // Closing one as done takes effect too: a stop_processing withdraws every live consent (152-FZ
 // Art. 21(5.1): processing on consent stops; what another ground allows goes on, and the
-// subject is told so). The subject is told of each filing, extension and closing by email
-// (app/request_notices.h).
+// subject is told so); an erasure destroys the subject as DELETE does (which needs permission
+// kSubjectsDelete as well), after its news is queued under the tenant's outbox key, so that
+// the confirmation reaches the address that is destroyed with it. The subject is told of each
+// filing, extension and closing by email (app/request_notices.h).
 //
 // Thread-safe. Callbacks run on the group committer's thread and must not block.
 #pragma once
@@ -115,9 +117,10 @@ class Requests {
   // refused (with a reason and its legal ground; InvalidArgument reason_required or
   // ground_required without them, and a ground on any other move). Conflict (invalid_transition)
   // for a move the workflow does not allow. Closing a rectification (done or refused) lifts the
-  // blocks of its fields. A request of an erased subject still moves (close an erasure after the
-  // DELETE that fulfils it); its details, sealed under the destroyed key, are gone, and a reason
-  // given then is not kept. Permission kRequestsManage.
+  // blocks of its fields. Closing an erasure as done erases the subject, in the same
+  // transaction, and needs kSubjectsDelete too (PermissionDenied without it). A request of an
+  // erased subject still moves; its details, sealed under the destroyed key, are gone, and a
+  // reason given then is not kept. Permission kRequestsManage.
   void Move(const Actor& actor, const std::string& id, RequestMove move,
             Callback<RequestView> done);
   // The staff queue, without details, oldest first. Permission kRequestsRead.

@@ -32,8 +32,11 @@ constexpr UnixMicros kWednesday = 1'796'194'800 * kSecond;
 
 class RequestsTest : public ::testing::TestWithParam<fakes::DbFactory> {
  protected:
+  // How a fixture changes the example policy before it is published (none: as it is).
+  virtual std::function<std::string(std::string)> PolicyEdit() const { return nullptr; }
+
   void SetUp() override {
-    auto st = demo_.Open(dir_.path(), clock_, nullptr, GetParam()());
+    auto st = demo_.Open(dir_.path(), clock_, PolicyEdit(), GetParam()());
     ASSERT_TRUE(st) << st.error().message();
     uc_ = demo_.uc.get();
     auto created = Call<SubjectView>([&](auto cb) {
@@ -371,6 +374,118 @@ TEST_P(RequestsTest, AnErasureIsClosedAfterTheDeleteThatFulfilsIt) {
   ASSERT_TRUE(read) << read.error().message();
   EXPECT_EQ(read->state, RequestState::kDone);
   EXPECT_EQ(read->history.size(), 2u);
+}
+
+// Closing an erasure as done carries it out, in the same transaction and audited as its
+// fulfilment; a role that may work requests but not destroy subjects cannot close it so.
+TEST_P(RequestsTest, ClosingAnErasureAsDoneErasesTheSubject) {
+  {
+    auto w = demo_.storage->Begin(true);
+    ASSERT_TRUE(w && (*w)->SetEmailVerified("demo", subject_, clock_.Now()) && (*w)->Commit());
+  }
+  konfid::testing::SmtpServer smtp;
+  adapters::SmtpMailer mailer({smtp.url()});
+  OutboxSender sender(*demo_.storage, *demo_.committer, *demo_.keyring, *demo_.crypto, mailer,
+                      clock_, *demo_.policies);
+  auto erasure = File(RequestKind::kErasure, {.text = "удалите мои данные"});
+  ASSERT_TRUE(erasure) << erasure.error().message();
+  auto received = sender.RunOnce(clock_.Now());
+  ASSERT_TRUE(received) << received.error().message();
+  EXPECT_EQ(received->sent, 1u);
+
+  Actor support{"demo", "apikey:support", Role::kSupport};
+  auto denied = Call<RequestView>([&](auto cb) {
+    uc_->requests.Move(support, erasure->id, {RequestState::kDone, "", ""}, cb);
+  });
+  ASSERT_FALSE(denied);
+  EXPECT_EQ(denied.error().code(), ErrorCode::kPermissionDenied);
+  ASSERT_TRUE(Read("registration"));  // still there
+
+  auto done = Move(erasure->id, RequestState::kDone);
+  ASSERT_TRUE(done) << done.error().message();
+  EXPECT_EQ(done->state, RequestState::kDone);
+  auto gone = Read("registration");
+  ASSERT_FALSE(gone);
+  EXPECT_EQ(gone.error().code(), ErrorCode::kNotFound);
+  std::vector<std::string> destroyed;
+  auto txn = demo_.storage->Begin(false);
+  ASSERT_TRUE(txn);
+  ASSERT_TRUE((*txn)->ScanAudit("demo", [&](const domain::AuditEvent& e) {
+    if (e.operation == "destroy") destroyed.push_back(e.outcome + " " + e.reason);
+    return Ok();
+  }));
+  EXPECT_EQ(destroyed, std::vector<std::string>{"ok request:" + erasure->id});
+  txn->reset();
+
+  // The news goes after the key is destroyed: sealed under the tenant's outbox key.
+  auto stats = sender.RunOnce(clock_.Now());
+  ASSERT_TRUE(stats) << stats.error().message();
+  EXPECT_EQ(stats->sent, 1u);
+  EXPECT_EQ(stats->failed, 0u);
+  auto mail = smtp.WaitFor(2);
+  ASSERT_EQ(mail.size(), 2u);
+  bool confirmed = false;
+  for (const auto& m : mail) {
+    EXPECT_NE(m.find("To: <anna@example.com>"), std::string::npos);
+    std::string body = fakes::DecodedReceivedMail(m);
+    confirmed |= body.find("удовлетворено 02.12.2026") != std::string::npos &&
+                 body.find(erasure->id) != std::string::npos &&
+                 body.find("Ваши персональные данные уничтожены") != std::string::npos;
+  }
+  EXPECT_TRUE(confirmed);
+}
+
+// A tenant under the GDPR with a purpose on legitimate interest (fraud checks on the email).
+class GdprRequestsTest : public RequestsTest {
+ protected:
+  std::function<std::string(std::string)> PolicyEdit() const override {
+    return [](std::string text) {
+      text.replace(text.find("\"ru-152fz\""), 10, "\"eu-gdpr\"");
+      return text + R"(
+[[purpose]]
+id = "fraud_checks"
+name = { ru = "Предотвращение мошенничества", en = "Fraud prevention" }
+description = { ru = "Проверка заказов на признаки мошенничества.", en = "Checking orders for signs of fraud." }
+ground = "legitimate_interest"
+fields = ["email"]
+actions = ["collect", "store", "use", "destroy"]
+methods = "automated"
+retention = "1 year"
+on_expiry = "destroy"
+)";
+    };
+  }
+};
+
+// GDPR Art. 21(1): a stop_processing closed as done stops the purposes on legitimate interest
+// for the subject, as well as withdrawing consents; the contract's purposes go on.
+TEST_P(GdprRequestsTest, StopProcessingStopsLegitimateInterestsWhenDone) {
+  ASSERT_TRUE(Read("fraud_checks"));
+  auto stop = File(RequestKind::kStopProcessing, {.text = "прошу прекратить обработку"});
+  ASSERT_TRUE(stop) << stop.error().message();
+  ASSERT_TRUE(Read("fraud_checks"));  // staff weigh it first
+  ASSERT_TRUE(Move(stop->id, RequestState::kDone));
+  auto refused = Read("fraud_checks");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), ErrorCode::kPermissionDenied);
+  EXPECT_EQ(refused.error().reason(), "processing_stopped");
+  EXPECT_TRUE(Read("registration"));  // a contract is another ground
+  std::vector<std::string> blocks;
+  auto txn = demo_.storage->Begin(false);
+  ASSERT_TRUE(txn);
+  ASSERT_TRUE((*txn)->ScanAudit("demo", [&](const domain::AuditEvent& e) {
+    if (e.operation == "block") blocks.push_back(e.purpose + " " + e.ground + " " + e.reason);
+    if (e.operation == "extract" && e.outcome != "ok") blocks.push_back("read " + e.reason);
+    return Ok();
+  }));
+  EXPECT_EQ(blocks,
+            (std::vector<std::string>{"fraud_checks legitimate_interest request:" + stop->id,
+                                      "read processing_stopped"}));
+  // Retention no longer counts the stopped purpose's hold (domain/retention.h).
+  auto schedule =
+      Call<RetentionSchedule>([&](auto cb) { uc_->retention.Schedule(admin_, subject_, cb); });
+  ASSERT_TRUE(schedule) << schedule.error().message();
+  for (const auto& plan : schedule->fields) EXPECT_NE(plan.purpose, "fraud_checks") << plan.field;
 }
 
 TEST_P(RequestsTest, ABlockingRequestBlocksUntilStaffLiftIt) {

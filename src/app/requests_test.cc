@@ -5,6 +5,7 @@ namespace konfid::app::requests_suite {
 namespace {
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, RequestsTest, ::testing::Values(fakes::OnSqlite()));
+INSTANTIATE_TEST_SUITE_P(Sqlite, GdprRequestsTest, ::testing::Values(fakes::OnSqlite()));
 
 }  // namespace
 }  // namespace konfid::app::requests_suite

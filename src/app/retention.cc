@@ -41,6 +41,7 @@ Result<std::vector<domain::FieldPlan>> PlanOf(ports::Transaction& txn, const Act
       {}};
   KONFID_ASSIGN_OR_RETURN(auto ends, txn.ListContractEnds(row.tenant, row.id));
   facts.contract_ends.insert(ends.begin(), ends.end());
+  if (!row.blocked.empty()) facts.stopped = domain::ParseBlockHolds(row.blocked).stopped;
   return domain::PlanRetention(*active.policy, held, facts);
 }
 

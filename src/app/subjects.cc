@@ -77,6 +77,7 @@ Status Subjects::Admit(ports::Transaction& txn, AuditWriter& audit, const Actor&
   KONFID_ASSIGN_OR_RETURN(auto names, SealedFieldNames(out.row.fields));
   out.fields = Visible(names, allowed);
   KONFID_TRY(CheckNotBlocked(out.row, out.fields));
+  KONFID_TRY(CheckNotStopped(out.row, purpose));
   if (!who.recipient.empty())
     KONFID_TRY(Disclosures::RecordRead(k_, txn, who, purpose, id, out.fields, now));
   return audit.Append(ReadEvent(who, id, out.fields, &purpose, purpose.id, Outcome::kOk));
@@ -403,18 +404,24 @@ void Subjects::Destroy(const Actor& actor, const std::string& id, Callback<void>
                                                       AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, id));
         if (!row) return Fail(NoSubject());
-        KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed,
-                                domain::UnpackSealedFields(row->fields));
-        KONFID_TRY(DeleteSubjectRows(txn, who.tenant, id));
-        KONFID_TRY(
-            notices_.Queue(txn, audit, *policy, who.tenant, id, DataChange::kErased, {"*"}, now));
-        return audit.Append(MakeEvent(who, Operation::kDestroy, id, Keys(sealed), Outcome::kOk));
+        return EraseIn(txn, audit, who, notices_, *policy, *row, "", now);
       },
       [who, id](ports::Transaction&, AuditWriter& audit, const Error& e) {
         return audit.Append(
             MakeEvent(who, Operation::kDestroy, id, {}, Outcome::kFailed, ReasonOf(e)));
       },
       [done](Status st) { done(st); });
+}
+
+Status Subjects::EraseIn(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
+                         const RecipientNotices& notices, const domain::TenantPolicy& policy,
+                         const ports::SubjectRow& row, std::string reason, UnixMicros now) {
+  KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed, domain::UnpackSealedFields(row.fields));
+  KONFID_TRY(DeleteSubjectRows(txn, row.tenant, row.id));
+  KONFID_TRY(
+      notices.Queue(txn, audit, policy, row.tenant, row.id, DataChange::kErased, {"*"}, now));
+  return audit.Append(
+      MakeEvent(who, Operation::kDestroy, row.id, Keys(sealed), Outcome::kOk, std::move(reason)));
 }
 
 Status Subjects::ReconfirmEmail(ports::Transaction& txn, AuditWriter& audit, const Actor& who,

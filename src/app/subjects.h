@@ -66,6 +66,12 @@ class Subjects {
   // destroy: deletes the rows and the wrapped data key with them. An update or a destruction
   // tells the recipients that received the changed fields (app/recipient_notices.h).
   void Destroy(const Actor& actor, const std::string& id, Callback<void> done);
+  // Inside a transaction: destroys the subject of `row` as Destroy does (its rows and data
+  // key), tells the recipients, and audits the destruction as `who` with `reason` (empty for a
+  // staff DELETE, request:<id> for the erasure request it fulfils).
+  static Status EraseIn(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
+                        const RecipientNotices& notices, const domain::TenantPolicy& policy,
+                        const ports::SubjectRow& row, std::string reason, UnixMicros now);
 
   // Decrypts what Get or Find returned: only the fields of the read's purpose. DataLoss when a
   // value does not authenticate.

@@ -30,6 +30,8 @@ std::string FormatBlocked(const Blocked& blocked) {
 
 namespace {
 
+constexpr std::string_view kStopped = "stopped";
+
 bool IsRequestId(std::string_view s) {
   if (s.size() != 32) return false;
   for (char c : s)
@@ -59,7 +61,10 @@ BlockHolds ParseBlockHolds(std::string_view text) {
     size_t eq = hold.find('=');
     std::string_view id = eq == std::string_view::npos ? "" : hold.substr(0, eq);
     Blocked scope = ParseBlocked(eq == std::string_view::npos ? hold : hold.substr(eq + 1));
-    if (!scope.empty()) Merge(IsRequestId(id) ? out.requests[std::string(id)] : out.staff, scope);
+    if (id == kStopped && !scope.all)
+      out.stopped.insert(scope.fields.begin(), scope.fields.end());
+    else if (!scope.empty())
+      Merge(IsRequestId(id) ? out.requests[std::string(id)] : out.staff, scope);
     if (semi == std::string_view::npos) break;
     text.remove_prefix(semi + 1);
   }
@@ -72,6 +77,10 @@ std::string FormatBlockHolds(const BlockHolds& holds) {
     if (held.empty()) continue;
     if (!out.empty()) out += ';';
     out += id + "=" + FormatBlocked(held);
+  }
+  if (!holds.stopped.empty()) {
+    if (!out.empty()) out += ';';
+    out += std::string(kStopped) + "=" + FormatBlocked(Blocked{false, holds.stopped});
   }
   return out;
 }

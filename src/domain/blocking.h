@@ -2,17 +2,21 @@
 // until the block is lifted (app/blocks.h says which reads and sends refuse it). Each block has
 // a holder: staff (a staff decision, or a blocking request, which staff alone lift) or one
 // rectification request (the claimed fields, held while the claim is checked and lifted when
-// that request closes, whatever other blocks the fields have). Stored as the subjects table's
-// `blocked` text. Pure functions.
+// that request closes, whatever other blocks the fields have). Beside the blocks, the same
+// text keeps the purposes whose processing has stopped for this subject: an objection to
+// processing on legitimate interest that staff upheld (GDPR Art. 21(1); app/requests.h). Stored
+// as the subjects table's `blocked` text. Pure functions.
 //
 // Grammar (ABNF, RFC 5234):
 //   blocked    = "" / hold *( ";" hold )
-//   hold       = [ request-id "=" ] scope     ; an id: that rectification's; none: staff's
+//   hold       = "stopped=" purpose *( "," purpose )  ; purposes stopped, sorted, unique
+//              / [ request-id "=" ] scope     ; an id: that rectification's; none: staff's
 //   scope      = "*" / field *( "," field )   ; "*": the whole subject; fields sorted, unique
 //   request-id = 32( DIGIT / %x61-66 )        ; lower-case hex
 //   field      = 1*( ALPHA / DIGIT / "_" )
-// Holds are written staff's first, then by request id; a text of the column's first version
-// ("*" or fields alone) reads as one staff hold.
+//   purpose    = 1*( ALPHA / DIGIT / "_" )
+// Holds are written staff's first, then by request id, then the stopped purposes; a text of
+// the column's first version ("*" or fields alone) reads as one staff hold.
 #pragma once
 
 #include <map>
@@ -35,7 +39,8 @@ struct Blocked {
 struct BlockHolds {
   Blocked staff;                            // until staff lift it
   std::map<std::string, Blocked> requests;  // by rectification request id, while it is open
-  // Everything blocked, whoever holds it.
+  std::set<std::string> stopped;            // purposes no longer processed for the subject
+  // Everything blocked, whoever holds it (the stopped purposes block no field).
   Blocked Effective() const;
   bool operator==(const BlockHolds&) const = default;
 };

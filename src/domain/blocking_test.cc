@@ -38,6 +38,26 @@ TEST(BlockingTest, HoldsRoundTripAndJoinInTheirEffect) {
   EXPECT_TRUE(ParseBlockHolds("").Effective().empty());
 }
 
+// Stopped purposes are written last and block no field; alone, the text is theirs only.
+TEST(BlockingTest, StoppedPurposesRoundTripAndBlockNoField) {
+  const std::string a(32, 'a');
+  BlockHolds holds;
+  holds.staff = ParseBlocked("surname");
+  holds.requests[a] = ParseBlocked("name");
+  holds.stopped = {"profiling", "fraud_checks"};
+  std::string text = FormatBlockHolds(holds);
+  EXPECT_EQ(text, "surname;" + a + "=name;stopped=fraud_checks,profiling");
+  EXPECT_EQ(ParseBlockHolds(text), holds);
+  EXPECT_EQ(holds.Effective().fields, (std::set<std::string>{"name", "surname"}));
+  BlockHolds only;
+  only.stopped = {"profiling"};
+  EXPECT_EQ(FormatBlockHolds(only), "stopped=profiling");
+  EXPECT_TRUE(ParseBlockHolds("stopped=profiling").Effective().empty());
+  EXPECT_FALSE(Disputed(ParseBlockHolds("stopped=email"), "email"));
+  // "*" is no purpose: such a text blocks the whole subject rather than lose anything.
+  EXPECT_TRUE(ParseBlockHolds("stopped=*").Effective().all);
+}
+
 TEST(BlockingTest, TheFirstVersionsTextAndBadIdsReadAsStaffHolds) {
   EXPECT_EQ(ParseBlockHolds("surname,phone").staff, ParseBlocked("phone,surname"));
   EXPECT_TRUE(ParseBlockHolds("*").staff.all);

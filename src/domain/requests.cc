@@ -49,6 +49,10 @@ bool IsOpen(RequestState state) {
          state == RequestState::kExtended;
 }
 
+bool StopCoversLegitimateInterest(std::string_view jurisdiction) {
+  return jurisdiction == "eu-gdpr";
+}
+
 bool CanMove(RequestState from, RequestState to) {
   using enum RequestState;
   switch (from) {

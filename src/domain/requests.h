@@ -39,6 +39,13 @@ bool IsOpen(RequestState state);
 // Whether a request in `from` may move to `to` (the diagram above).
 bool CanMove(RequestState from, RequestState to);
 
+// Whether a stop_processing closed as done stops the purposes on legitimate interest as well as
+// those on consent. Under GDPR Art. 21(1) it does ("eu-gdpr"). 152-FZ Art. 21(5.1) exempts the
+// grounds of Art. 6(1)(2)-(11), legitimate interest (7) among them ("ru-152fz"); an objection
+// under Law 2297-VI (Art. 8(2)(6)) is a reasoned demand that staff weigh and answer with a
+// block ("ua-2297"). Neither stops them.
+bool StopCoversLegitimateInterest(std::string_view jurisdiction);
+
 // How a request reached the operator: filed by the subject through the self routes, or by
 // staff on the subject's behalf from a letter, an email or a visit.
 enum class RequestChannel { kSelf, kLetter, kEmail, kInPerson };

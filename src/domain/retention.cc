@@ -46,7 +46,8 @@ std::vector<FieldPlan> PlanRetention(const TenantPolicy& policy,
   for (const auto& field : held) {
     FieldPlan plan{field, facts.collected_at + kGrace, "", "destroy"};
     for (const auto& purpose : policy.purposes) {
-      if (std::find(purpose.fields.begin(), purpose.fields.end(), field) == purpose.fields.end())
+      if (std::find(purpose.fields.begin(), purpose.fields.end(), field) == purpose.fields.end() ||
+          facts.stopped.contains(purpose.id))
         continue;
       UnixMicros until = HeldUntil(purpose, facts);
       if (plan.purpose.empty() || until > plan.until) {

@@ -11,12 +11,14 @@
 //     = "collection"      (legal obligations and legitimate interests by default);
 //   retention_from        the purpose's retention from when the site said the subject's
 //     = "contract_end"    contract for it ended; with no end while it has not said so.
-// A field is held until the latest of its purposes lets it go; a field no purpose lists any
-// more is held for kGraceDays from collection.
+// A purpose stopped for the subject (an objection upheld) holds nothing. A field is held until
+// the latest of its purposes lets it go; a field no purpose lists any more, or only stopped
+// ones, is held for kGraceDays from collection.
 #pragma once
 
 #include <limits>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -44,6 +46,7 @@ struct RetentionFacts {
   UnixMicros collected_at = 0;                      // the last write of the subject's data
   std::map<std::string, ConsentState> consents;     // DeriveConsents
   std::map<std::string, UnixMicros> contract_ends;  // by purpose: when its contract ended
+  std::set<std::string> stopped;  // purposes stopped for the subject (domain/blocking.h)
 };
 
 // One plan a field of `held`, in its order.

@@ -115,5 +115,24 @@ TEST(Retention, TheTermStartsWhereThePolicySays) {
   EXPECT_EQ(RetentionStart(MakePurpose("i", "legitimate_interest", {}, "1 day")), "collection");
 }
 
+// A purpose stopped for the subject holds nothing: its fields go unless another purpose holds
+// them, as a field no purpose lists.
+TEST(Retention, AStoppedPurposeHoldsNothing) {
+  TenantPolicy policy;
+  policy.purposes = {MakePurpose("fraud", "legitimate_interest", {"phone", "email"}, "3 years"),
+                     MakePurpose("orders", "contract", {"email"}, "1 year")};
+  RetentionFacts facts{kCollected, {}};
+  facts.contract_ends["orders"] = kCollected;
+  auto before = PlanRetention(policy, {"phone", "email"}, facts);
+  EXPECT_EQ(before[0].until, AddCalendarMonths(kCollected, 36));
+  EXPECT_EQ(before[0].purpose, "fraud");
+  facts.stopped = {"fraud"};
+  auto after = PlanRetention(policy, {"phone", "email"}, facts);
+  EXPECT_EQ(after[0].until, kCollected + kGrace);
+  EXPECT_EQ(after[0].purpose, "");
+  EXPECT_EQ(after[1].until, AddCalendarMonths(kCollected, 12));  // the contract still holds it
+  EXPECT_EQ(after[1].purpose, "orders");
+}
+
 }  // namespace
 }  // namespace konfid::domain

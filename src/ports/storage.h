@@ -318,7 +318,8 @@ class Transaction {
   virtual Result<std::vector<OutboxRow>> DueOutbox(UnixMicros now, size_t limit) = 0;
   virtual Result<bool> ClaimOutbox(const std::string& tenant, const std::string& id, UnixMicros due,
                                    UnixMicros until) = 0;
-  // Writes status, attempts, next_attempt_at, sent_at and last_error.
+  // Writes status, attempts, next_attempt_at, sent_at, last_error and payload (emptied once
+  // the message is sent or has failed for good).
   virtual Status UpdateOutbox(const OutboxRow& row) = 0;
 
   // Tokens. MarkTokenUsed: false when the token was already used.

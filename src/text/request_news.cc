@@ -1,5 +1,6 @@
 #include "text/request_news.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -37,6 +38,11 @@ Result<MailText> RenderRequestNews(const domain::TenantPolicy& policy, const Req
   if (!news.closed_on.empty()) values.emplace_back("closed_on", FormatDate(news.closed_on, lang));
   if (!news.reason.empty()) values.emplace_back("reason", news.reason);
   if (!news.ground.empty()) values.emplace_back("ground", news.ground);
+  // A stop_processing done stops the purposes on legitimate interest too where the law says so.
+  if (news.kind == "stop_processing" && domain::StopCoversLegitimateInterest(policy.jurisdiction) &&
+      std::any_of(policy.purposes.begin(), policy.purposes.end(),
+                  [](const domain::Purpose& p) { return p.ground == "legitimate_interest"; }))
+    values.emplace_back("legitimate_interest_stopped", "yes");
   if (domain::ParseRequestChannel(news.channel))
     values.emplace_back("channel_" + news.channel, "yes");
   values.emplace_back(policy.jurisdiction == "eu-gdpr"   ? "eu"

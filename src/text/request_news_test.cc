@@ -91,6 +91,21 @@ TEST(RequestNews, ADoneRequestSaysWhatItsKindDid) {
   ExpectAll(Render(p, News("objection", "done"), Lang::kRu).body, {"рекламные сообщения"});
   MailText access = Render(p, News("access", "done"), Lang::kRu);
   EXPECT_EQ(access.body.find("прекращена"), std::string::npos) << access.body;
+  ExpectAll(Render(p, News("erasure", "done"), Lang::kRu).body,
+            {"Ваши персональные данные уничтожены", "уничтожен вместе с ними"});
+  ExpectAll(Render(p, News("erasure", "done"), Lang::kEn).body,
+            {"Your personal data has been destroyed"});
+  // Under 152-FZ a stop leaves legitimate interests alone (Art. 21(5.1)); under the GDPR
+  // it stops them too (Art. 21(1)), which the news says when the policy has any.
+  EXPECT_EQ(stop.body.find("законных интересах"), std::string::npos) << stop.body;
+  p.jurisdiction = "eu-gdpr";
+  EXPECT_EQ(Render(p, News("stop_processing", "done"), Lang::kRu).body.find("законных интересах"),
+            std::string::npos);
+  p.purposes[0].ground = "legitimate_interest";
+  ExpectAll(Render(p, News("stop_processing", "done"), Lang::kRu).body,
+            {"Прекращена и обработка ваших персональных данных в законных интересах"});
+  ExpectAll(Render(p, News("stop_processing", "done"), Lang::kEn).body,
+            {"legitimate interests of the operator or of third parties has stopped as well"});
 }
 
 TEST(RequestNews, AFulfilledAccessRequestSaysWhereTheReplyIs) {

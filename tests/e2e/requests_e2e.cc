@@ -2,7 +2,10 @@
 // proves who they are with a one-time code, reads everything held about them, files requests
 // and follows them; staff work the queue. The code's limits hold over HTTP, and the code is in
 // no file of the data directory and not in the log.
+#include <sqlite3.h>
+
 #include <chrono>
+#include <filesystem>
 #include <regex>
 
 #include "api_e2e.h"
@@ -269,6 +272,67 @@ TEST_P(ApiE2E, StaffFileRequestsOnASubjectsBehalfAndWorkTheQueue) {
   // Another tenant's admin finds nothing.
   std::string other = v.konfid.CreateKey("other", "admin");
   EXPECT_EQ(v.konfid.Request("GET", "/v1/requests/" + rid, "", other).status, 404u);
+}
+
+namespace {
+
+// On SQLite, the sizes of the stored payloads of the outbox's messages of `kind`; empty on
+// PostgreSQL (no file to open).
+std::vector<int> PayloadSizes(const Instance& konfid, const std::string& kind) {
+  std::vector<int> out;
+  std::string db = konfid.data_dir() + "/konfid.db";
+  if (!std::filesystem::exists(db)) return out;
+  sqlite3* h = nullptr;
+  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* s = nullptr;
+    sqlite3_prepare_v2(h, "SELECT length(payload) FROM outbox WHERE kind = ?", -1, &s, nullptr);
+    sqlite3_bind_text(s, 1, kind.c_str(), -1, SQLITE_TRANSIENT);
+    while (sqlite3_step(s) == SQLITE_ROW) out.push_back(sqlite3_column_int(s, 0));
+    sqlite3_finalize(s);
+  }
+  sqlite3_close(h);
+  return out;
+}
+
+}  // namespace
+
+// An erasure is carried out when staff close it as done, by a role that may destroy subjects;
+// the confirmation reaches the address destroyed with it, and then nothing of it is kept.
+TEST_P(ApiE2E, AnErasureClosedAsDoneErasesTheSubjectAndConfirmsItByMail) {
+  Visitor v(GetParam()());
+  std::string id = v.Register("erase.me@example.com");
+  std::string session = v.SignIn("erase.me@example.com");
+  auto filed = v.Self("POST", "/v1/self/requests", session,
+                      R"({"kind":"erasure","text":"Прошу удалить мои данные"})");
+  ASSERT_EQ(filed.status, 201u) << filed.body;
+  std::string rid = JsonString(filed.body, "id");
+  EXPECT_NE(MailBody(v.NextMail()).find(rid), std::string::npos);  // received, with its term
+  std::string moves = "/v1/requests/" + rid + "/transitions";
+  std::string subject = "/v1/subjects/" + id + "?purpose=registration";
+
+  // Support works requests but may not destroy a subject: the request stays open, nothing goes.
+  std::string support = v.konfid.CreateKey("demo", "support");
+  auto refused = v.Post(moves, R"({"to":"done"})", support);
+  EXPECT_EQ(refused.status, 403u) << refused.body;
+  EXPECT_EQ(v.konfid.Request("GET", subject, "", v.admin).status, 200u);
+  EXPECT_EQ(JsonString(v.konfid.Request("GET", "/v1/requests/" + rid, "", v.admin).body, "state"),
+            "received");
+
+  auto done = v.Post(moves, R"({"to":"done"})", v.admin);
+  ASSERT_EQ(done.status, 200u) << done.body;
+  EXPECT_EQ(JsonString(done.body, "state"), "done");
+  EXPECT_EQ(v.konfid.Request("GET", subject, "", v.admin).status, 404u);
+  EXPECT_EQ(v.Self("GET", "/v1/self", session).status, 401u);  // nobody to act for
+
+  std::string confirmation = v.NextMail();
+  EXPECT_NE(confirmation.find("To: <erase.me@example.com>"), std::string::npos) << confirmation;
+  std::string body = MailBody(confirmation);
+  EXPECT_NE(body.find(rid), std::string::npos) << body;
+  EXPECT_NE(body.find("удовлетворено"), std::string::npos) << body;
+  EXPECT_NE(body.find("Ваши персональные данные уничтожены"), std::string::npos) << body;
+  // Sent: its payload, sealed under the tenant's outbox key, is wiped.
+  for (int size : PayloadSizes(v.konfid, "erasure_done")) EXPECT_EQ(size, 0);
+  for (int size : PayloadSizes(v.konfid, "request_update")) EXPECT_EQ(size, 0);
 }
 
 }  // namespace konfid::e2e

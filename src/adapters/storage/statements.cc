@@ -140,7 +140,7 @@ constexpr Entry kShared[] = {
      " AND status = 'pending' AND next_attempt_at = $4"},
     {Stmt::kUpdateOutbox,
      "UPDATE outbox SET status = $1, attempts = $2, next_attempt_at = $3, sent_at = $4,"
-     " last_error = $5 WHERE tenant_id = $6 AND message_id = $7"},
+     " last_error = $5, payload = $6 WHERE tenant_id = $7 AND message_id = $8"},
     {Stmt::kInsertToken,
      "INSERT INTO tokens (tenant_id, token_hash, subject_id, kind, pending, created_at,"
      " expires_at, used_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"},

@@ -117,8 +117,8 @@ Result<bool> PgTransaction::ClaimOutbox(const std::string& tenant, const std::st
 }
 
 Status PgTransaction::UpdateOutbox(const ports::OutboxRow& r) {
-  return X(Stmt::kUpdateOutbox,
-           {r.status, r.attempts, r.next_attempt_at, r.sent_at, r.last_error, r.tenant, r.id});
+  return X(Stmt::kUpdateOutbox, {r.status, r.attempts, r.next_attempt_at, r.sent_at, r.last_error,
+                                 r.payload, r.tenant, r.id});
 }
 
 Status PgTransaction::InsertToken(const ports::TokenRow& r) {

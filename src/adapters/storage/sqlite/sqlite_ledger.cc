@@ -122,7 +122,7 @@ Result<bool> SqliteTransaction::ClaimOutbox(const std::string& tenant, const std
 
 Status SqliteTransaction::UpdateOutbox(const ports::OutboxRow& r) {
   return Write(Stmt::kUpdateOutbox, r.status, r.attempts, r.next_attempt_at, r.sent_at,
-               r.last_error, r.tenant, r.id);
+               r.last_error, r.payload, r.tenant, r.id);
 }
 
 Status SqliteTransaction::InsertToken(const ports::TokenRow& r) {
