@@ -16,7 +16,7 @@ std::vector<std::string> SourceNotices::Received(const domain::TenantPolicy& pol
   std::vector<std::string> out;
   for (const std::string& name : written) {
     const domain::FieldSpec* spec = policy.catalogue.Find(name);
-    if (spec && spec->source == "third_party") out.push_back(name);
+    if (spec && spec->source == "third_party" && spec->notice_exempt.empty()) out.push_back(name);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // SourceNotices: tells a subject that the operator received their data from someone else
 // (152-FZ Art. 18(3)), in the transaction of the write that first stores a field the policy
-// declares with source third_party (text/source_notice.h words it). One message through the
+// declares with source third_party (text/source_notice.h words it), unless the policy names
+// the exemption of Art. 18(4) that spares it (the field's notice_exempt). One message through the
 // outbox, to the subject's email address, sealed under the subject's key, kind source_notice;
 // audited as a use of the email field, reason source_notice.
 //
@@ -29,7 +30,8 @@ class SourceNotices {
   // `mail` outlives this.
   explicit SourceNotices(MailComposer& mail) : mail_(mail) {}
 
-  // Of `written`, the fields the policy declares as received from a third party.
+  // Of `written`, the fields the policy declares as received from a third party, but for
+  // those it exempts from the notice (notice_exempt: 152-FZ Art. 18(4), domain/field.h).
   static std::vector<std::string> Received(const domain::TenantPolicy& policy,
                                            const std::vector<std::string>& written);
 

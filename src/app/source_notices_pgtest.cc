@@ -6,6 +6,7 @@ namespace konfid::app::source_notices_suite {
 namespace {
 
 INSTANTIATE_TEST_SUITE_P(Postgres, SourceNoticesTest, ::testing::Values(fakes::OnPostgres()));
+INSTANTIATE_TEST_SUITE_P(Postgres, ExemptSourceNoticesTest, ::testing::Values(fakes::OnPostgres()));
 
 }  // namespace
 }  // namespace konfid::app::source_notices_suite

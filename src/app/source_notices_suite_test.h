@@ -37,8 +37,10 @@ inline std::string CityFromPartner(std::string policy) {
 
 class SourceNoticesTest : public ::testing::TestWithParam<fakes::DbFactory> {
  protected:
+  virtual std::function<std::string(std::string)> PolicyEdit() const { return CityFromPartner; }
+
   void SetUp() override {
-    auto st = demo_.Open(dir_.path(), clock_, CityFromPartner, GetParam()());
+    auto st = demo_.Open(dir_.path(), clock_, PolicyEdit(), GetParam()());
     ASSERT_TRUE(st) << st.error().message();
   }
 
@@ -146,6 +148,34 @@ TEST_P(SourceNoticesTest, ARegistrationFormCannotGiveWhatComesFromAThirdParty) {
   form.fields.pop_back();
   EXPECT_TRUE(Call<RegistrationResult>(
       [&](auto cb) { demo_.uc->registrations.Register(admin_, form, cb); }));
+}
+
+// The partner's city came under the subject's contract with it (152-FZ Art. 18(4)(2)): the
+// policy says so, and nobody is told.
+class ExemptSourceNoticesTest : public SourceNoticesTest {
+ protected:
+  std::function<std::string(std::string)> PolicyEdit() const override {
+    return [](std::string policy) {
+      policy = CityFromPartner(std::move(policy));
+      const std::string named = "en = \"Partner LLC\" }\n";
+      policy.insert(policy.find(named) + named.size(), "notice_exempt = \"law_or_contract\"\n");
+      return policy;
+    };
+  }
+};
+
+TEST_P(ExemptSourceNoticesTest, AFieldTheLawExemptsIsNotNoticed) {
+  auto anna = Create(
+      {{"surname", "Иванова"}, {"name", "Анна"}, {"email", "anna@example.com"}, {"city", "Тверь"}});
+  ASSERT_TRUE(anna) << anna.error().message();
+  auto boris = Create({{"surname", "Петров"}, {"name", "Борис"}, {"email", "boris@example.com"}});
+  ASSERT_TRUE(boris);
+  ASSERT_TRUE(Update(boris->id, {{"city", "Псков"}}));
+  EXPECT_EQ(Queued(), 0u);
+  EXPECT_TRUE(Uses().empty());
+  const domain::FieldSpec* city = demo_.policies->Policy("demo")->catalogue.Find("city");
+  ASSERT_NE(city, nullptr);
+  EXPECT_EQ(city->notice_exempt, "law_or_contract");
 }
 
 }  // namespace konfid::app::source_notices_suite

@@ -36,8 +36,20 @@ struct FieldSpec {
   // "third_party" (received from the one `source_name` names).
   std::string source = "subject";
   Localized source_name;
+  // Why a third party's values need no notice to the subject (152-FZ Art. 18(4)); empty: they
+  // are noticed (app/source_notices.h). One of kNoticeExemptions.
+  std::string notice_exempt;
   int line = 0;  // in the policy file
 };
+
+// The exemptions of 152-FZ Art. 18(4) from the notice of Art. 18(3), in its order: the
+// operator told the subject of the processing already (1); the data came under a federal law
+// or a contract the subject is a party to, a beneficiary or a guarantor of (2); the subject
+// allowed the data to be disseminated, and Art. 10.1 is kept (3); the processing is for
+// statistics or research, journalism, or scientific, literary or other creative work, without
+// harm to the subject's rights (4); telling the subject would harm the rights of others (5).
+inline constexpr const char* kNoticeExemptions[] = {
+    "already_notified", "law_or_contract", "made_public", "research", "third_party_rights"};
 
 // Values as they arrive: a field name and its value, or nullopt to remove it (PATCH only).
 using FieldInput = std::vector<std::pair<std::string, std::optional<std::string>>>;

@@ -104,6 +104,24 @@ void CheckRetention(Findings& f, const Purpose& pur, const std::string& what) {
             what + " retention_from " + Quote("contract_end") + " needs a contract ground");
 }
 
+// A field's exemption from the notice of Art. 18(3): only for a third party's values, one of
+// Art. 18(4)'s, and "made_public" only where the field may be made public at all.
+void CheckNoticeExempt(Findings& f, const FieldSpec& field, const std::string& what) {
+  if (field.notice_exempt.empty()) return;
+  if (field.source != "third_party")
+    return f.Error(field.line,
+                   what + " has a notice_exempt, which only a third_party source takes");
+  bool known = std::any_of(std::begin(kNoticeExemptions), std::end(kNoticeExemptions),
+                           [&](const char* e) { return field.notice_exempt == e; });
+  if (!known)
+    return f.Error(field.line,
+                   what +
+                       " notice_exempt must be already_notified, law_or_contract, "
+                       "made_public, research or third_party_rights (152-FZ Art. 18(4))");
+  if (field.notice_exempt == "made_public" && !field.is_public)
+    f.Error(field.line, what + " notice_exempt = made_public needs public = true (Art. 10.1)");
+}
+
 void CheckFields(Findings& f, const TenantPolicy& p, std::set<std::string>& names) {
   for (const auto& field : p.catalogue.fields()) {
     std::string what = "field " + Quote(field.name);
@@ -124,6 +142,7 @@ void CheckFields(Findings& f, const TenantPolicy& p, std::set<std::string>& name
       CheckLocalized(f, field.line, field.source_name, what + " source_name");
     else if (!field.source_name.ru.empty() || !field.source_name.en.empty())
       f.Error(field.line, what + " has a source_name, which only a third_party source takes");
+    CheckNoticeExempt(f, field, what);
     if (!p.FieldHasPurpose(field.name)) {
       if (field.required)
         f.Error(field.line, "required " + what +

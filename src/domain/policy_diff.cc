@@ -117,6 +117,7 @@ void DiffField(Differ& d, const FieldSpec& b, const FieldSpec& a) {
   d.Value(el, "label", Text(b.label), Text(a.label), false);
   d.Value(el, "source", b.source, a.source, false);
   d.Value(el, "source_name", Text(b.source_name), Text(a.source_name), false);
+  d.Value(el, "notice_exempt", b.notice_exempt, a.notice_exempt, false);
 }
 
 template <typename T, typename Id, typename Same>

@@ -181,7 +181,7 @@ Status ReadFields(const Reader& r, const toml::table& root, domain::TenantPolicy
   for (const toml::table* t : tables) {
     KONFID_TRY(r.Keys(*t,
                       {"name", "type", "required", "max_length", "lookup", "values", "label",
-                       "category", "public", "source", "source_name"},
+                       "category", "public", "source", "source_name", "notice_exempt"},
                       "[[field]]"));
     domain::FieldSpec f;
     f.line = Line(*t);
@@ -209,6 +209,7 @@ Status ReadFields(const Reader& r, const toml::table& root, domain::TenantPolicy
     KONFID_ASSIGN_OR_RETURN(f.is_public, r.Bool(*t, "public", false));
     KONFID_ASSIGN_OR_RETURN(f.source, r.String(*t, "source", "subject"));
     KONFID_ASSIGN_OR_RETURN(f.source_name, r.Text(*t, "source_name"));
+    KONFID_ASSIGN_OR_RETURN(f.notice_exempt, r.String(*t, "notice_exempt"));
     fields.push_back(std::move(f));
   }
   p.catalogue = domain::FieldCatalogue(std::move(fields));

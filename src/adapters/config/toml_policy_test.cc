@@ -124,6 +124,28 @@ const Case kCases[] = {
                       "name = \"city\"\nsource_name = { ru = \"Банк\", en = \"A bank\" }\n");
      },
      "name = \"city\"", "has a source_name, which only a third_party source takes"},
+    {"field_notice_exempt_without_third_party",
+     [](const std::string& t) {
+       return Replace(t, "name = \"city\"\n",
+                      "name = \"city\"\nnotice_exempt = \"law_or_contract\"\n");
+     },
+     "name = \"city\"", "has a notice_exempt, which only a third_party source takes"},
+    {"field_notice_exempt_unknown",
+     [](const std::string& t) {
+       return Replace(t, "name = \"city\"\n",
+                      "name = \"city\"\nsource = \"third_party\"\n"
+                      "source_name = { ru = \"Банк\", en = \"A bank\" }\n"
+                      "notice_exempt = \"busy\"\n");
+     },
+     "name = \"city\"", "notice_exempt must be already_notified, law_or_contract"},
+    {"field_notice_exempt_made_public_not_public",
+     [](const std::string& t) {
+       return Replace(t, "name = \"patronymic\"\n",
+                      "name = \"patronymic\"\nsource = \"third_party\"\n"
+                      "source_name = { ru = \"Банк\", en = \"A bank\" }\n"
+                      "notice_exempt = \"made_public\"\n");
+     },
+     "name = \"patronymic\"", "notice_exempt = made_public needs public = true"},
     {"retention_from_unknown",
      [](const std::string& t) {
        return Replace(
