@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "app/checks.h"
 #include "domain/blocking.h"
@@ -159,6 +160,14 @@ Status Retention::SavePlace(const std::string& cursor) {
   });
 }
 
+Status Retention::RecordFailure(const std::string& tenant, const std::string& subject,
+                                const Error& error) {
+  return k_.committer().Run([&](ports::Transaction&, AuditWriter& audit) -> Status {
+    return audit.Append(MakeEvent(System(tenant), Operation::kDestroy, subject, {},
+                                  Outcome::kFailed, ReasonOf(error)));
+  });
+}
+
 Status Retention::ApplyOne(ports::Transaction& txn, AuditWriter& audit, const ActivePolicy& active,
                            const std::string& tenant, const std::string& subject, UnixMicros now,
                            RetentionReport& report) {
@@ -206,6 +215,53 @@ RetentionJob::RetentionJob(ports::Storage& storage, const PolicyStore& policies,
                            Retention& retention, size_t page)
     : storage_(storage), policies_(policies), retention_(retention), page_(page) {}
 
+namespace {
+
+// An error of one subject's row, not of the database: that subject is skipped.
+bool RowFault(const Error& e) {
+  return e.code() == ErrorCode::kDataLoss || e.code() == ErrorCode::kInvalidArgument;
+}
+
+void Add(RetentionReport& total, const RetentionReport& r) {
+  total.fields_destroyed += r.fields_destroyed;
+  total.subjects_erased += r.subjects_erased;
+  total.kept_for_requests += r.kept_for_requests;
+}
+
+}  // namespace
+
+Status RetentionJob::ApplyPage(const std::string& tenant, const std::vector<std::string>& subjects,
+                               UnixMicros now, const std::string* cursor, RetentionReport& total,
+                               std::vector<Fault>& faults) {
+  auto all = retention_.Apply(tenant, subjects, now, cursor);
+  if (all) {
+    Add(total, *all);
+    return Ok();
+  }
+  if (!RowFault(all.error())) return Fail(all.error());
+  for (const auto& id : subjects) {
+    auto one = retention_.Apply(tenant, {id}, now);
+    if (one) {
+      Add(total, *one);
+    } else if (RowFault(one.error())) {
+      faults.push_back({tenant, id, one.error()});
+    } else {
+      return Fail(one.error());
+    }
+  }
+  return cursor ? retention_.SavePlace(*cursor) : Ok();
+}
+
+Status RetentionJob::RecordFaults(std::vector<Fault>& faults, RetentionReport& total) {
+  for (const Fault& f : faults) {
+    KONFID_TRY(retention_.RecordFailure(f.tenant, f.subject, f.error));
+    ++total.failed;
+    if (on_failure_) on_failure_({f.tenant, f.error});
+  }
+  faults.clear();
+  return Ok();
+}
+
 Result<RetentionReport> RetentionJob::RunOnce(UnixMicros now) {
   RetentionReport total;
   std::string cursor;
@@ -214,6 +270,7 @@ Result<RetentionReport> RetentionJob::RunOnce(UnixMicros now) {
     KONFID_ASSIGN_OR_RETURN(auto saved, txn->GetMeta(kCursorKey));
     if (saved) cursor = *saved;
   }
+  std::vector<Fault> faults;
   while (true) {
     auto [after_tenant, after_id] = ParseCursor(cursor);
     std::map<std::string, std::vector<std::string>> due;  // by tenant
@@ -225,11 +282,17 @@ Result<RetentionReport> RetentionJob::RunOnce(UnixMicros now) {
       for (const auto& key : keys) {
         auto active = policies_.Current(key.tenant);
         if (!active) continue;
-        KONFID_ASSIGN_OR_RETURN(auto row, txn->FindSubject(key.tenant, key.id));
-        if (!row) continue;
-        KONFID_ASSIGN_OR_RETURN(DueFields found, FindDue(*txn, *active, *row, now));
-        if (!found.destroy.empty()) due[key.tenant].push_back(key.id);
-        total.kept_blocked += found.kept_blocked.size();
+        auto found = [&]() -> Result<std::optional<DueFields>> {
+          KONFID_ASSIGN_OR_RETURN(auto row, txn->FindSubject(key.tenant, key.id));
+          if (!row) return std::optional<DueFields>();
+          KONFID_ASSIGN_OR_RETURN(DueFields d, FindDue(*txn, *active, *row, now));
+          return std::optional<DueFields>(std::move(d));
+        }();
+        if (!found && !RowFault(found.error())) return Fail(found.error());
+        if (!found) faults.push_back({key.tenant, key.id, found.error()});
+        if (!found || !*found) continue;
+        if (!(*found)->destroy.empty()) due[key.tenant].push_back(key.id);
+        total.kept_blocked += (*found)->kept_blocked.size();
       }
       cursor = seen < page_ ? "" : keys.back().tenant + "\t" + keys.back().id;
     }
@@ -237,12 +300,9 @@ Result<RetentionReport> RetentionJob::RunOnce(UnixMicros now) {
     if (due.empty()) KONFID_TRY(retention_.SavePlace(cursor));
     for (auto it = due.begin(); it != due.end(); ++it) {
       bool last = std::next(it) == due.end();
-      KONFID_ASSIGN_OR_RETURN(RetentionReport r, retention_.Apply(it->first, it->second, now,
-                                                                  last ? &cursor : nullptr));
-      total.fields_destroyed += r.fields_destroyed;
-      total.subjects_erased += r.subjects_erased;
-      total.kept_for_requests += r.kept_for_requests;
+      KONFID_TRY(ApplyPage(it->first, it->second, now, last ? &cursor : nullptr, total, faults));
     }
+    KONFID_TRY(RecordFaults(faults, total));
     if (seen < page_) break;
   }
   return total;

@@ -24,6 +24,7 @@
 // Thread-safe.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,15 @@ struct RetentionReport {
   size_t subjects_erased = 0;    // left with nothing, so erased
   size_t kept_blocked = 0;       // fields due but blocked, so kept
   size_t kept_for_requests = 0;  // subjects with something due, kept while a request is open
+  size_t failed = 0;             // subjects whose row could not be read or changed: skipped
+};
+
+// A subject the job skipped because its row is unreadable (DataLoss, InvalidArgument): the
+// pass goes on past it, and it is tried again on the next pass. Free of personal data: the
+// subject's id is in its audit event (destroy, failed), not here.
+struct RetentionFailure {
+  std::string tenant;
+  Error error;
 };
 
 // One subject's retention plan as it stands (GET /v1/subjects/{id}/retention).
@@ -64,6 +74,8 @@ class Retention {
                                 UnixMicros now, const std::string* cursor = nullptr);
   // Writes the job's place alone (a page with nothing due).
   Status SavePlace(const std::string& cursor);
+  // Audits that the job skipped `subject` of `tenant` for `error` (destroy, failed).
+  Status RecordFailure(const std::string& tenant, const std::string& subject, const Error& error);
   // Until when each field the subject holds is kept, for which purpose, and what happens
   // then (no values). Permission kSubjectsRead; audited as an extract of `retention`.
   // NotFound for an unknown subject.
@@ -102,14 +114,31 @@ class RetentionJob {
   RetentionJob(ports::Storage& storage, const PolicyStore& policies, Retention& retention,
                size_t page = 500);
 
-  // One pass over every tenant's subjects from where the last one stopped, to the end.
+  // One pass over every tenant's subjects from where the last one stopped, to the end. A
+  // subject whose row cannot be read or changed is skipped, audited and reported (failed; the
+  // callback of OnFailure hears of each); any other error stops the pass where it is.
   Result<RetentionReport> RunOnce(UnixMicros now);
+  // Called for each subject a pass skips, on the pass's thread.
+  void OnFailure(std::function<void(const RetentionFailure&)> fn) { on_failure_ = std::move(fn); }
 
  private:
+  struct Fault {
+    std::string tenant, subject;
+    Error error;
+  };
+  // The page's due subjects of `tenant` applied in one transaction, or, when a row of them
+  // fails, one by one (the failing ones joining `faults`).
+  Status ApplyPage(const std::string& tenant, const std::vector<std::string>& subjects,
+                   UnixMicros now, const std::string* cursor, RetentionReport& total,
+                   std::vector<Fault>& faults);
+  // Audits and reports the page's faults, and clears them.
+  Status RecordFaults(std::vector<Fault>& faults, RetentionReport& total);
+
   ports::Storage& storage_;
   const PolicyStore& policies_;
   Retention& retention_;
   size_t page_;
+  std::function<void(const RetentionFailure&)> on_failure_;
 };
 
 }  // namespace konfid::app

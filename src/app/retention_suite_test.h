@@ -276,6 +276,47 @@ TEST_P(RetentionTest, AnOpenRequestKeepsWhatIsDueUntilItIsAnswered) {
 
 // A pass keeps its place: one that starts from a saved place looks only at what follows, and
 // a finished pass leaves the place at the beginning.
+// A subject whose row cannot be read is skipped, audited and reported: the pass goes on past
+// it to the others (one page holds it and the next), and tries it again the next time.
+TEST_P(RetentionTest, ABadRowFailsItselfNotThePass) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i)
+    ids.push_back(Subject("s" + std::to_string(i) + "@example.com", {{"city", "Омск"}}));
+  {
+    auto txn = demo_.storage->Begin(true);
+    ASSERT_TRUE(txn);
+    ASSERT_TRUE((*txn)->UpdateSubjectFields("demo", ids[1], Bytes{9, 9, 9}, clock_.Now()));
+    ASSERT_TRUE((*txn)->Commit());
+  }
+  std::vector<RetentionFailure> heard;
+  job_->OnFailure([&](const RetentionFailure& f) { heard.push_back(f); });
+  clock_.Advance(29 * kDay + 1);
+  RetentionReport first = Run();
+  EXPECT_EQ(first.subjects, 5u);
+  EXPECT_EQ(first.failed, 1u);
+  EXPECT_EQ(first.fields_destroyed, 4u);  // every other subject's city
+  ASSERT_EQ(heard.size(), 1u);
+  EXPECT_EQ(heard[0].tenant, "demo");
+  EXPECT_EQ(heard[0].error.code(), ErrorCode::kDataLoss);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (i == 1) continue;
+    EXPECT_EQ(*Held(ids[i]), (Fields{"email", "name", "surname"})) << i;
+  }
+  RetentionReport again = Run();
+  EXPECT_EQ(again.failed, 1u);
+  EXPECT_EQ(again.fields_destroyed, 0u);
+  std::vector<std::string> failed;
+  auto txn = demo_.storage->Begin(false);
+  ASSERT_TRUE(txn);
+  ASSERT_TRUE((*txn)->ScanAudit("demo", [&](const domain::AuditEvent& e) {
+    if (e.actor == "system:retention" && e.outcome == "failed")
+      failed.push_back(e.subject_id + " " + e.operation + " " + e.reason);
+    return Ok();
+  }));
+  std::string one = ids[1] + " destroy data_loss";
+  EXPECT_EQ(failed, (std::vector<std::string>{one, one}));
+}
+
 TEST_P(RetentionTest, APassResumesWhereItStopped) {
   std::vector<std::string> ids;
   for (int i = 0; i < 5; ++i) ids.push_back(Subject("s" + std::to_string(i) + "@example.com"));

@@ -37,7 +37,8 @@ Result<Report> RetentionJob::RunOnce(UnixMicros now) {
       .Count("fields_destroyed", Signed(r.fields_destroyed))
       .Count("subjects_erased", Signed(r.subjects_erased))
       .Count("kept_blocked", Signed(r.kept_blocked))
-      .Count("kept_for_requests", Signed(r.kept_for_requests));
+      .Count("kept_for_requests", Signed(r.kept_for_requests))
+      .Count("failed", Signed(r.failed));
 }
 
 Result<Report> OutboxJob::RunOnce(UnixMicros now) {

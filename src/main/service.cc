@@ -63,6 +63,7 @@ Result<std::unique_ptr<Service>> Service::Create(cli::ServeInputs inputs, Adapte
                                                std::move(sms), std::move(calendar)));
   KONFID_TRY(service->StartPolicies());
   service->ReportMailFailures();
+  service->ReportRetentionFailures();
   service->AddJobs();
   KONFID_TRY(service->CreateServer(listen, std::move(proxies)));
   return service;
@@ -138,6 +139,18 @@ void Service::ReportMailFailures() {
                      {"message_id", f.message_id},
                      {"kind", f.kind},
                      {"attempts", f.attempts},
+                     {"code", ErrorCodeName(f.error.code())},
+                     {"message", f.error.message()},
+                     {"detail", f.error.detail()}});
+  });
+}
+
+// Every subject the retention job skips for an unreadable row is logged (retention_failed, an
+// error, without the subject: its audit event names it) and so counted in /metrics.
+void Service::ReportRetentionFailures() {
+  retention_job_.OnFailure([this](const app::RetentionFailure& f) {
+    a_.events.Write(a_.clock.Now(), LogLevel::kError, "retention_failed",
+                    {{"tenant", f.tenant},
                      {"code", ErrorCodeName(f.error.code())},
                      {"message", f.error.message()},
                      {"detail", f.error.detail()}});

@@ -83,6 +83,7 @@ class Service {
           std::unique_ptr<ports::SmsSender> sms, domain::WorkingCalendar calendar);
   Status StartPolicies();
   void ReportMailFailures();
+  void ReportRetentionFailures();
   void AddJobs();
   Status CreateServer(const std::pair<std::string, unsigned short>& listen,
                       http::TrustedProxies proxies);
