@@ -465,10 +465,12 @@ void Requests::Move(const Actor& actor, const std::string& id, RequestMove move,
         KONFID_ASSIGN_OR_RETURN(*out, MoveIn(txn, audit, who, *active, id, move, now));
         return Ok();
       },
-      [who, to, id](ports::Transaction&, AuditWriter& audit, const Error& e) {
-        domain::AuditEvent event =
-            MakeEvent(who, OperationOf(to), "", {}, OutcomeOf(e), ReasonOf(e));
-        return audit.Append(std::move(event));
+      [who, to, id](ports::Transaction& txn, AuditWriter& audit, const Error& e) {
+        // Named by its subject, so that the refusal is found among the subject's events.
+        std::string subject;
+        if (auto row = txn.FindRequest(who.tenant, id); row && *row) subject = (*row)->subject;
+        return audit.Append(
+            MakeEvent(who, OperationOf(to), subject, {}, OutcomeOf(e), ReasonOf(e)));
       },
       [out, done](Status st) {
         if (!st) return done(Fail(st.error()));

@@ -7,6 +7,8 @@ namespace {
 
 INSTANTIATE_TEST_SUITE_P(Postgres, RequestsTest, ::testing::Values(fakes::OnPostgres()));
 INSTANTIATE_TEST_SUITE_P(Postgres, GdprRequestsTest, ::testing::Values(fakes::OnPostgres()));
+INSTANTIATE_TEST_SUITE_P(Postgres, RuLegitimateInterestTest,
+                         ::testing::Values(fakes::OnPostgres()));
 
 }  // namespace
 }  // namespace konfid::app::requests_suite

@@ -400,6 +400,16 @@ TEST_P(RequestsTest, ClosingAnErasureAsDoneErasesTheSubject) {
   ASSERT_FALSE(denied);
   EXPECT_EQ(denied.error().code(), ErrorCode::kPermissionDenied);
   ASSERT_TRUE(Read("registration"));  // still there
+  {
+    std::vector<std::string> refusals;
+    auto log = demo_.storage->Begin(false);
+    ASSERT_TRUE(log);
+    ASSERT_TRUE((*log)->ScanAudit("demo", [&](const domain::AuditEvent& e) {
+      if (e.operation == "request_done") refusals.push_back(e.subject_id + " " + e.outcome);
+      return Ok();
+    }));
+    EXPECT_EQ(refusals, std::vector<std::string>{subject_ + " denied"});
+  }
 
   auto done = Move(erasure->id, RequestState::kDone);
   ASSERT_TRUE(done) << done.error().message();
@@ -435,13 +445,33 @@ TEST_P(RequestsTest, ClosingAnErasureAsDoneErasesTheSubject) {
   EXPECT_TRUE(confirmed);
 }
 
-// A tenant under the GDPR with a purpose on legitimate interest (fraud checks on the email).
-class GdprRequestsTest : public RequestsTest {
- protected:
-  std::function<std::string(std::string)> PolicyEdit() const override {
-    return [](std::string text) {
-      text.replace(text.find("\"ru-152fz\""), 10, "\"eu-gdpr\"");
-      return text + R"(
+// Without a confirmed address the erasure is carried out all the same, and nothing is mailed:
+// staff answer by the request's channel, as the audit says.
+TEST_P(RequestsTest, AnErasureIsCarriedOutWithoutAConfirmedAddress) {
+  auto erasure = File(RequestKind::kErasure, {.text = "удалите мои данные"});
+  ASSERT_TRUE(erasure) << erasure.error().message();
+  ASSERT_TRUE(Move(erasure->id, RequestState::kDone));
+  EXPECT_EQ(Read("registration").error().code(), ErrorCode::kNotFound);
+  auto txn = demo_.storage->Begin(false);
+  ASSERT_TRUE(txn);
+  auto due = (*txn)->DueOutbox(clock_.Now() + kDay, 100);
+  ASSERT_TRUE(due);
+  for (const auto& m : *due) EXPECT_NE(m.kind, "erasure_done");
+  std::vector<std::string> uses;
+  ASSERT_TRUE((*txn)->ScanAudit("demo", [&](const domain::AuditEvent& e) {
+    if (e.operation == "use") uses.push_back(e.outcome + " " + e.reason);
+    return Ok();
+  }));
+  EXPECT_EQ(uses, (std::vector<std::string>{"denied request_update:unconfirmed",
+                                            "denied request_update:unconfirmed"}));
+}
+
+// The example policy with a purpose on legitimate interest (fraud checks on the email), under
+// the GDPR or, `gdpr` false, under 152-FZ as it is.
+inline std::function<std::string(std::string)> WithFraudChecks(bool gdpr) {
+  return [gdpr](std::string text) {
+    if (gdpr) text.replace(text.find("\"ru-152fz\""), 10, "\"eu-gdpr\"");
+    return text + R"(
 [[purpose]]
 id = "fraud_checks"
 name = { ru = "Предотвращение мошенничества", en = "Fraud prevention" }
@@ -453,9 +483,37 @@ methods = "automated"
 retention = "1 year"
 on_expiry = "destroy"
 )";
-    };
+  };
+}
+
+class GdprRequestsTest : public RequestsTest {
+ protected:
+  std::function<std::string(std::string)> PolicyEdit() const override {
+    return WithFraudChecks(true);
   }
 };
+
+class RuLegitimateInterestTest : public RequestsTest {
+ protected:
+  std::function<std::string(std::string)> PolicyEdit() const override {
+    return WithFraudChecks(false);
+  }
+};
+
+// 152-FZ Art. 21(5.1) exempts processing on legitimate interest (Art. 6(1)(7)) from a demand
+// to stop: done, the request withdraws consents and leaves that purpose as it was.
+TEST_P(RuLegitimateInterestTest, StopProcessingLeavesLegitimateInterestsUnderThe152Fz) {
+  auto stop = File(RequestKind::kStopProcessing, {.text = "прошу прекратить обработку"});
+  ASSERT_TRUE(stop) << stop.error().message();
+  ASSERT_TRUE(Move(stop->id, RequestState::kDone));
+  auto read = Read("fraud_checks");
+  EXPECT_TRUE(read) << read.error().message();
+  auto txn = demo_.storage->Begin(false);
+  ASSERT_TRUE(txn);
+  auto row = (*txn)->FindSubject("demo", subject_);
+  ASSERT_TRUE(row && *row);
+  EXPECT_EQ((**row).blocked, "");
+}
 
 // GDPR Art. 21(1): a stop_processing closed as done stops the purposes on legitimate interest
 // for the subject, as well as withdrawing consents; the contract's purposes go on.
@@ -470,17 +528,28 @@ TEST_P(GdprRequestsTest, StopProcessingStopsLegitimateInterestsWhenDone) {
   EXPECT_EQ(refused.error().code(), ErrorCode::kPermissionDenied);
   EXPECT_EQ(refused.error().reason(), "processing_stopped");
   EXPECT_TRUE(Read("registration"));  // a contract is another ground
+  auto found = Call<SealedSubject>([&](auto cb) {
+    uc_->subjects.Find(admin_, "email", "anna@example.com", "fraud_checks", cb);
+  });
+  ASSERT_FALSE(found);
+  EXPECT_EQ(found.error().reason(), "processing_stopped");
+  // Lifting every block of staff's lifts no objection.
+  ASSERT_TRUE(
+      Call<domain::Blocked>([&](auto cb) { uc_->blocks.Unblock(admin_, subject_, {"*"}, cb); }));
+  EXPECT_EQ(Read("fraud_checks").error().reason(), "processing_stopped");
   std::vector<std::string> blocks;
   auto txn = demo_.storage->Begin(false);
   ASSERT_TRUE(txn);
   ASSERT_TRUE((*txn)->ScanAudit("demo", [&](const domain::AuditEvent& e) {
     if (e.operation == "block") blocks.push_back(e.purpose + " " + e.ground + " " + e.reason);
     if (e.operation == "extract" && e.outcome != "ok") blocks.push_back("read " + e.reason);
+    if (e.operation == "unblock") blocks.push_back("unblock");
     return Ok();
   }));
   EXPECT_EQ(blocks,
             (std::vector<std::string>{"fraud_checks legitimate_interest request:" + stop->id,
-                                      "read processing_stopped"}));
+                                      "read processing_stopped", "read processing_stopped",
+                                      "unblock", "read processing_stopped"}));
   // Retention no longer counts the stopped purpose's hold (domain/retention.h).
   auto schedule =
       Call<RetentionSchedule>([&](auto cb) { uc_->retention.Schedule(admin_, subject_, cb); });

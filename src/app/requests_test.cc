@@ -6,6 +6,7 @@ namespace {
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, RequestsTest, ::testing::Values(fakes::OnSqlite()));
 INSTANTIATE_TEST_SUITE_P(Sqlite, GdprRequestsTest, ::testing::Values(fakes::OnSqlite()));
+INSTANTIATE_TEST_SUITE_P(Sqlite, RuLegitimateInterestTest, ::testing::Values(fakes::OnSqlite()));
 
 }  // namespace
 }  // namespace konfid::app::requests_suite

@@ -1,5 +1,7 @@
 #include "http/reply_json.h"
 
+#include <set>
+
 #include "domain/blocking.h"
 #include "http/respond.h"
 
@@ -29,6 +31,7 @@ json::object ConsentJson(const domain::ConsentState& st) {
 
 json::array PurposesJson(const app::AccessReply& reply) {
   json::array out;
+  const std::set<std::string> stopped = domain::ParseBlockHolds(reply.blocked).stopped;
   for (const domain::Purpose* p : app::PurposesHeld(reply)) {
     std::vector<std::string> held;
     for (const auto& f : p->fields)
@@ -41,7 +44,8 @@ json::array PurposesJson(const app::AccessReply& reply) {
                    {"actions", Strings(p->actions)},
                    {"methods", p->methods},
                    {"retention", p->retention_text},
-                   {"on_expiry", p->on_expiry}};
+                   {"on_expiry", p->on_expiry},
+                   {"stopped", stopped.contains(p->id)}};
     auto c = reply.consents.find(p->id);
     o["consent"] =
         c == reply.consents.end() ? json::value(nullptr) : json::value(ConsentJson(c->second));
@@ -190,9 +194,11 @@ text::AccessFacts AccessFactsOf(const app::AccessReply& reply) {
     auto it = reply.data.find(spec.name);
     if (it != reply.data.end()) f.data.push_back({spec.name, it->second});
   }
-  domain::Blocked blocked = domain::ParseBlockHolds(reply.blocked).Effective();
+  domain::BlockHolds holds = domain::ParseBlockHolds(reply.blocked);
+  domain::Blocked blocked = holds.Effective();
   if (blocked.all) f.blocked = {"*"};
   for (const auto& b : blocked.fields) f.blocked.push_back(b);
+  f.stopped.assign(holds.stopped.begin(), holds.stopped.end());
   for (const auto& [purpose, st] : reply.consents)
     f.consents.push_back({purpose,
                           st.last ? std::string(domain::ConsentKindName(*st.last)) : "none",

@@ -37,5 +37,31 @@ TEST(AccessReplyJson, EveryValueHeldWithItsSource) {
   EXPECT_TRUE(data[1].at("blocked").as_bool());
 }
 
+// A purpose the subject's objection stopped says so; the others do not.
+TEST(AccessReplyJson, AStoppedPurposeIsMarked) {
+  auto policy = std::make_shared<domain::TenantPolicy>();
+  domain::FieldSpec email;
+  email.name = "email";
+  email.label = {"адрес", "address"};
+  policy->catalogue = domain::FieldCatalogue({email});
+  for (const char* id : {"fraud_checks", "registration"}) {
+    domain::Purpose p;
+    p.id = id;
+    p.ground = std::string(id) == "fraud_checks" ? "legitimate_interest" : "contract";
+    p.fields = {"email"};
+    policy->purposes.push_back(p);
+  }
+  app::AccessReply reply;
+  reply.policy = policy;
+  reply.data = {{"email", "anna@example.com"}};
+  reply.blocked = "stopped=fraud_checks";
+  json::object out = AccessReplyJson(reply);
+  const json::array& purposes = out.at("purposes").as_array();
+  ASSERT_EQ(purposes.size(), 2u);
+  for (const auto& p : purposes)
+    EXPECT_EQ(p.at("stopped").as_bool(), p.at("id").as_string() == "fraud_checks") << p;
+  EXPECT_FALSE(out.at("data").as_array()[0].at("blocked").as_bool());  // no field is blocked
+}
+
 }  // namespace
 }  // namespace konfid::http

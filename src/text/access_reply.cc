@@ -153,7 +153,9 @@ void SetPurposes(Value& ctx, const TenantPolicy& p, const AccessFacts& facts, co
         .Set("retention", internal::RetentionWords(pur.retention, lang))
         .Set("term", internal::TermWords(pur, lang))
         .Set("on_expiry", Word("on_expiry." + pur.on_expiry, lang))
-        .Set("marketing", pur.marketing);
+        .Set("marketing", pur.marketing)
+        .Set("stopped",
+             std::find(facts.stopped.begin(), facts.stopped.end(), pur.id) != facts.stopped.end());
     if (pur.ground == "consent") v.Set("consent", ConsentValue(consent, lang));
     list.push_back(std::move(v));
   }

@@ -25,6 +25,7 @@ struct AccessFacts {
   };
   std::vector<Datum> data;           // every field held, in catalogue order
   std::vector<std::string> blocked;  // blocked field names; {"*"}: the whole subject
+  std::vector<std::string> stopped;  // purposes the subject's objection stopped
   struct Consent {
     std::string purpose;  // a consent-based purpose of the policy
     std::string state;    // none, given, withdrawn, refused, expired, renewed

@@ -268,6 +268,23 @@ TEST(AccessReply, BlockedWithdrawnDisclosedAbroad) {
   ExpectNone(ru, {"<td>ведётся</td>", "не осуществлялась и не предполагается"});
 }
 
+// A purpose the subject's objection stopped says so, in its own section only.
+TEST(AccessReply, AStoppedPurposeSaysSo) {
+  domain::TenantPolicy p = Example();
+  AccessFacts f = Facts();
+  f.stopped = {"registration"};
+  std::string ru = RenderAccessReply(p, f, Lang::kRu);
+  const std::string said = "обработка ваших данных для этой цели прекращена.</td>";
+  ASSERT_NE(ru.find(said), std::string::npos) << ru;
+  EXPECT_EQ(ru.find(said, ru.find(said) + 1), std::string::npos);  // once: one purpose
+  EXPECT_NE(RenderAccessReply(p, f, Lang::kEn)
+                .find("processing of your data for this purpose "
+                      "has stopped"),
+            std::string::npos);
+  f.stopped.clear();
+  EXPECT_EQ(RenderAccessReply(p, f, Lang::kRu).find(said), std::string::npos);
+}
+
 // Each value's source as the policy declares it: the subject by default, the operator, or a
 // third party named; and then no sentence that all of it came from the subject.
 TEST(AccessReply, EachValueHasTheSourceThePolicyDeclares) {

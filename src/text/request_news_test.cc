@@ -92,7 +92,7 @@ TEST(RequestNews, ADoneRequestSaysWhatItsKindDid) {
   MailText access = Render(p, News("access", "done"), Lang::kRu);
   EXPECT_EQ(access.body.find("прекращена"), std::string::npos) << access.body;
   ExpectAll(Render(p, News("erasure", "done"), Lang::kRu).body,
-            {"Ваши персональные данные уничтожены", "уничтожен вместе с ними"});
+            {"Ваши персональные данные уничтожены", "удалены из хранилища оператора"});
   ExpectAll(Render(p, News("erasure", "done"), Lang::kEn).body,
             {"Your personal data has been destroyed"});
   // Under 152-FZ a stop leaves legitimate interests alone (Art. 21(5.1)); under the GDPR
