@@ -3,9 +3,11 @@
 # round triggers one pass (POST /v1/jobs/retention/run) on a running server and times it,
 # then prints subjects per second, and the median of the rounds. Loopback only.
 #   bench/retention.sh DATA_DIR [BUILD_DIR]
-# DATA_DIR was made by `konfid init` and `konfid-bench-seed --count N`. The seeded subjects
-# were collected just now, so nothing is due yet: a pass reads every subject, its consent
-# ledger and its contracts' ends, makes its plan and destroys nothing (the daily case).
+# DATA_DIR was made by `konfid init` and `konfid-bench-seed --count N`. Subjects seeded just
+# now have nothing due: a pass reads every subject, its consent ledger and its contracts'
+# ends, makes its plan and destroys nothing (the daily case). Seeded with `--age-days 30`,
+# every subject's birth_date is due: the first pass destroys one field of each (one write and
+# one audit event a subject), and the next ones find nothing. Each round prints its report.
 # Environment: RET_ROUNDS (default 3).
 set -euo pipefail
 data=$1 build=${2:-build}

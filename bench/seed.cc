@@ -17,6 +17,10 @@
 // ones the registration purpose does not read, so lookups (lookup.lua) still succeed.
 // --ids FILE writes the ids of those with an access request, one a line
 // (bench/wrk/access_reply.lua reads them: staff build a reply only to answer one).
+// --age-days D seeds as if D days ago (the subjects' collection and their audit events): with
+// D >= 30 each subject's birth_date, which waits 29 days for a statistics consent that never
+// comes, is due, so the next retention pass destroys one field of every subject
+// (bench/retention.sh, docs/benchmarks.md).
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <condition_variable>
@@ -40,6 +44,22 @@
 
 using namespace konfid;
 
+namespace {
+
+// The system clock set back by a fixed number of days (--age-days).
+class AgedClock : public ports::Clock {
+ public:
+  AgedClock(ports::Clock& inner, int64_t days) : inner_(inner), by_(days * 86'400'000'000LL) {}
+  UnixMicros Now() override { return inner_.Now() - by_; }
+  int64_t MonotonicMicros() override { return inner_.MonotonicMicros(); }
+
+ private:
+  ports::Clock& inner_;
+  int64_t by_;
+};
+
+}  // namespace
+
 int main(int argc, char** argv) {
   CLI::App app{"konfid-bench-seed"};
   std::string data, config_path, db, tenant = "demo";
@@ -62,6 +82,8 @@ int main(int argc, char** argv) {
   app.add_option("--request-days", request_days,
                  "received over the last so many days (default 14)");
   app.add_option("--ids", ids_path, "write the ids of the subjects given requests to this file");
+  int64_t age_days = 0;
+  app.add_option("--age-days", age_days, "seed as if this many days ago (default 0)");
   CLI11_PARSE(app, argc, argv);
 
   auto fail = [](const Error& e) {
@@ -73,7 +95,8 @@ int main(int argc, char** argv) {
   auto crypto = adapters::SodiumCrypto::Create();
   if (!crypto) return fail(crypto.error());
   adapters::LibPhoneNumberNormalizer phones;
-  adapters::SystemClock clock;
+  adapters::SystemClock system_clock;
+  AgedClock clock(system_clock, age_days);
   std::unique_ptr<ports::Storage> storage;
   if (db.empty()) {
     auto s = adapters::SqliteStorage::Open(

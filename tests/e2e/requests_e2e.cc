@@ -237,6 +237,13 @@ TEST_P(ApiE2E, StaffFileRequestsOnASubjectsBehalfAndWorkTheQueue) {
   auto overdue = v.konfid.Request("GET", "/v1/requests?overdue=true&kind=access", "", support);
   ASSERT_EQ(overdue.status, 200u);
   EXPECT_EQ(overdue.body.find(rid), std::string::npos);  // not due yet
+  // /metrics counts the overdue by tenant and kind (none yet), and those without a term.
+  auto metrics = v.konfid.Request("GET", "/metrics", "", "");
+  ASSERT_EQ(metrics.status, 200u);
+  for (const char* line : {"konfid_requests_overdue{tenant=\"demo\",kind=\"access\"} 0\n",
+                           "konfid_requests_overdue{tenant=\"demo\",kind=\"erasure\"} 0\n",
+                           "konfid_requests_without_term{tenant=\"demo\"} 0\n"})
+    EXPECT_NE(metrics.body.find(line), std::string::npos) << line << metrics.body;
   auto analyst = v.konfid.CreateKey("demo", "analyst");
   EXPECT_EQ(v.konfid.Request("GET", "/v1/requests", "", analyst).status, 403u);
 
