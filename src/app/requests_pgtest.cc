@@ -1,5 +1,6 @@
 // The request suite (requests_suite_test.h) on PostgreSQL: the throwaway cluster, a fresh
 // database for each test.
+#include "app/requests_stop_suite_test.h"
 #include "app/requests_suite_test.h"
 
 namespace konfid::app::requests_suite {

@@ -1,4 +1,5 @@
 // The request suite (requests_suite_test.h) on SQLite.
+#include "app/requests_stop_suite_test.h"
 #include "app/requests_suite_test.h"
 
 namespace konfid::app::requests_suite {
