@@ -1,5 +1,7 @@
 #include "app/checks.h"
 
+#include <algorithm>
+
 #include "app/blocks.h"
 #include "core/encoding.h"
 #include "domain/blocking.h"
@@ -111,12 +113,33 @@ Status CheckNotBlocked(const ports::SubjectRow& row, const std::vector<std::stri
   return Ok();
 }
 
-Status CheckNotStopped(const ports::SubjectRow& row, const domain::Purpose& purpose) {
-  if (row.blocked.empty() || !domain::ParseBlockHolds(row.blocked).stopped.contains(purpose.id))
-    return Ok();
-  return Fail(Error(ErrorCode::kPermissionDenied, "the subject objected to purpose '" + purpose.id +
-                                                      "' and its processing for them has stopped")
-                  .WithReason("processing_stopped"));
+Status CheckPurposeOpen(const ports::SubjectRow& row, const domain::Purpose& purpose,
+                        const Actor& actor) {
+  if (row.blocked.empty()) return Ok();
+  domain::BlockHolds holds = domain::ParseBlockHolds(row.blocked);
+  if (holds.stopped.contains(purpose.id))
+    return Fail(Error(ErrorCode::kPermissionDenied, "the subject objected to purpose '" +
+                                                        purpose.id +
+                                                        "' and its processing for them has stopped")
+                    .WithReason("processing_stopped"));
+  if (holds.kept.empty()) return Ok();
+  if (!holds.kept.contains(purpose.id))
+    return Fail(Error(ErrorCode::kPermissionDenied,
+                      "this subject was erased: what is left is kept for a legal obligation "
+                      "alone, and may be read only for its purpose")
+                    .WithReason("kept_for_obligation"));
+  return Kernel::Permit(actor, Permission::kSubjectsReadKept);
+}
+
+bool Erased(const ports::SubjectRow& row) {
+  return !row.blocked.empty() && !domain::ParseBlockHolds(row.blocked).kept.empty();
+}
+
+Error ErasedError() {
+  return Error(ErrorCode::kConflict,
+               "this subject was erased: what is left is kept for a legal obligation and is not "
+               "changed or used otherwise")
+      .WithReason("erased");
 }
 
 Error NoSubject() { return Error(ErrorCode::kNotFound, "no such subject").WithReason("not_found"); }
@@ -136,6 +159,19 @@ domain::AuditEvent ConsentAudit(const Actor& who, Operation op, const std::strin
   e.purpose = purpose;
   e.ground = "consent";
   return e;
+}
+
+Result<domain::RetentionFacts> RowFacts(ports::Transaction& txn, const ports::SubjectRow& row) {
+  domain::RetentionFacts facts;
+  facts.collected_at = std::max(row.created_at, row.updated_at);
+  KONFID_ASSIGN_OR_RETURN(auto ends, txn.ListContractEnds(row.tenant, row.id));
+  facts.contract_ends.insert(ends.begin(), ends.end());
+  if (!row.blocked.empty()) {
+    domain::BlockHolds holds = domain::ParseBlockHolds(row.blocked);
+    facts.stopped = std::move(holds.stopped);
+    facts.kept = std::move(holds.kept);
+  }
+  return facts;
 }
 
 Result<bool> DeleteSubjectRows(ports::Transaction& txn, const std::string& tenant,

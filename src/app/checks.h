@@ -12,6 +12,7 @@
 #include "domain/audit.h"
 #include "domain/field.h"
 #include "domain/policy.h"
+#include "domain/retention.h"
 #include "ports/storage.h"
 
 namespace konfid::app::internal {
@@ -45,9 +46,17 @@ domain::AuditEvent ConsentAudit(const Actor& who, domain::Operation op, const st
 const domain::FieldSpec* EmailSpec(const domain::TenantPolicy& policy);
 // Conflict (blocked) when the subject, or one of `fields`, is blocked (domain/blocking.h).
 Status CheckNotBlocked(const ports::SubjectRow& row, const std::vector<std::string>& fields);
-// PermissionDenied (processing_stopped) when the subject's objection stopped `purpose` for them
-// (domain/blocking.h: an upheld stop_processing under GDPR Art. 21(1)).
-Status CheckNotStopped(const ports::SubjectRow& row, const domain::Purpose& purpose);
+// Whether `purpose` may be processed for the subject at all (domain/blocking.h):
+// PermissionDenied, processing_stopped, when their objection stopped it (an upheld
+// stop_processing under GDPR Art. 21(1)); kept_for_obligation when the subject is erased and
+// `purpose` is not one of those its fields are kept for; role when it is one and `actor` may
+// not read what an erasure kept (kSubjectsReadKept).
+Status CheckPurposeOpen(const ports::SubjectRow& row, const domain::Purpose& purpose,
+                        const Actor& actor);
+// Whether the subject was erased and what is left is only kept (domain/blocking.h).
+bool Erased(const ports::SubjectRow& row);
+// Conflict, reason erased: nothing of an erased subject is written or used but what is kept.
+Error ErasedError();
 // Conflict, reason email_unconfirmed: marketing mail goes only to a confirmed address.
 Error EmailUnconfirmed();
 
@@ -66,6 +75,10 @@ Result<std::vector<domain::ConsentEvent>> PurposeEvents(ports::Transaction& txn,
                                                         const std::string& tenant,
                                                         const std::string& subject,
                                                         const std::string& purpose);
+
+// Inside a transaction: the retention facts of the subject of `row` but its consents (when
+// its data was last written, its contracts' ends, its stopped and kept purposes).
+Result<domain::RetentionFacts> RowFacts(ports::Transaction& txn, const ports::SubjectRow& row);
 
 // Inside a transaction: what erasing a subject deletes — its blind-index entries, the ends of
 // its contracts, and its row with the data key (so every ciphertext of it is unreadable).

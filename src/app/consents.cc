@@ -83,6 +83,10 @@ void Consents::Record(const Actor& actor, const std::string& subject, const Cons
                                                             AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, subject));
         if (!row) return Fail(NoSubject());
+        // An erased subject may still withdraw or refuse; nothing new is consented to.
+        if (Erased(*row) && (event->kind == domain::ConsentKind::kGiven ||
+                             event->kind == domain::ConsentKind::kRenewed))
+          return Fail(ErasedError());
         KONFID_ASSIGN_OR_RETURN(*stored,
                                 signer_.Signed(txn, *policy, who.tenant, subject, *event, lang));
         *event = stored->event;

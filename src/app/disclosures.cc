@@ -239,7 +239,7 @@ void Disclosures::Disclose(const Actor& actor, DisclosureOrder order,
           if (purpose) {
             KONFID_TRY(CheckGround(txn, *active, *purpose, who.tenant, id, out->time));
             KONFID_TRY(CheckNotBlocked(*row, given));
-            KONFID_TRY(CheckNotStopped(*row, *purpose));
+            KONFID_TRY(CheckPurposeOpen(*row, *purpose, who));
           }
           ports::DisclosureRow d{who.tenant,   k_.NewId(out->time),
                                  id,           ord->recipient,

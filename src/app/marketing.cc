@@ -72,6 +72,7 @@ void Marketing::Send(const Actor& actor, const std::string& subject, const std::
           ports::Transaction& txn, AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, subject));
         if (!row) return Fail(NoSubject());
+        if (Erased(*row)) return Fail(ErasedError());
         KONFID_TRY(CheckGround(txn, *active, *pur, who.tenant, subject, now));
         // Double opt-in: only to an address its owner confirmed, and not again until a changed
         // one is (Update sent the new address a link).

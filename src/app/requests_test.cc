@@ -1,4 +1,5 @@
 // The request suite (requests_suite_test.h) on SQLite.
+#include "app/erasure_kept_suite_test.h"
 #include "app/requests_stop_suite_test.h"
 #include "app/requests_suite_test.h"
 
@@ -8,6 +9,8 @@ namespace {
 INSTANTIATE_TEST_SUITE_P(Sqlite, RequestsTest, ::testing::Values(fakes::OnSqlite()));
 INSTANTIATE_TEST_SUITE_P(Sqlite, GdprRequestsTest, ::testing::Values(fakes::OnSqlite()));
 INSTANTIATE_TEST_SUITE_P(Sqlite, RuLegitimateInterestTest, ::testing::Values(fakes::OnSqlite()));
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, ErasureKeptTest, ::testing::Values(fakes::OnSqlite()));
 
 }  // namespace
 }  // namespace konfid::app::requests_suite

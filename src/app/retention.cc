@@ -36,13 +36,8 @@ Result<std::vector<domain::FieldPlan>> PlanOf(ports::Transaction& txn, const Act
   std::vector<domain::ConsentEvent> events;
   events.reserve(rows.size());
   for (auto& r : rows) events.push_back(std::move(r.event));
-  domain::RetentionFacts facts{
-      std::max(row.created_at, row.updated_at),
-      domain::DeriveConsents(events, *active.policy, now, active.consent_epochs),
-      {}};
-  KONFID_ASSIGN_OR_RETURN(auto ends, txn.ListContractEnds(row.tenant, row.id));
-  facts.contract_ends.insert(ends.begin(), ends.end());
-  if (!row.blocked.empty()) facts.stopped = domain::ParseBlockHolds(row.blocked).stopped;
+  KONFID_ASSIGN_OR_RETURN(domain::RetentionFacts facts, internal::RowFacts(txn, row));
+  facts.consents = domain::DeriveConsents(events, *active.policy, now, active.consent_epochs);
   return domain::PlanRetention(*active.policy, held, facts);
 }
 
@@ -97,7 +92,9 @@ void Retention::Schedule(const Actor& actor, const std::string& subject,
         KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, subject));
         if (!row) return Fail(NoSubject());
         KONFID_ASSIGN_OR_RETURN(out->fields, PlanOf(txn, *active, *row, now));
-        out->blocked = domain::ParseBlockHolds(row->blocked).Effective();
+        domain::BlockHolds holds = domain::ParseBlockHolds(row->blocked);
+        out->blocked = holds.Effective();
+        out->kept = std::move(holds.kept);
         return audit.Append(
             MakeEvent(who, Operation::kExtract, subject, {"retention"}, Outcome::kOk));
       },
@@ -192,13 +189,14 @@ Status Retention::ApplyOne(ports::Transaction& txn, AuditWriter& audit, const Ac
         notices_.Queue(txn, audit, policy, tenant, subject, DataChange::kErased, {"*"}, now));
     ++report.subjects_erased;
   } else {
-    KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed, domain::UnpackSealedFields(row->fields));
-    for (const auto& field : due.destroy) {
-      sealed.erase(field);
-      KONFID_TRY(txn.DeleteIndex(tenant, subject, field));
-    }
-    KONFID_TRY(txn.UpdateSubjectFields(tenant, subject, domain::PackSealedFields(sealed),
-                                       row->updated_at));
+    // The rest is sealed again under a new key, so that no older copy of what goes opens.
+    KONFID_ASSIGN_OR_RETURN(std::vector<std::string> keep, SealedFieldNames(row->fields));
+    std::erase_if(keep, [&](const std::string& f) {
+      return std::find(due.destroy.begin(), due.destroy.end(), f) != due.destroy.end();
+    });
+    for (const auto& field : due.destroy) KONFID_TRY(txn.DeleteIndex(tenant, subject, field));
+    KONFID_ASSIGN_OR_RETURN(Kernel::Rekeyed fresh, k_.Rekey(*row, keep));
+    KONFID_TRY(txn.RekeySubject(tenant, subject, fresh.wrapped_key, fresh.fields));
     const domain::FieldSpec* email = EmailSpec(policy);
     if (email && row->email_verified_at != 0 &&
         std::find(due.destroy.begin(), due.destroy.end(), email->name) != due.destroy.end())

@@ -25,6 +25,7 @@
 #pragma once
 
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,7 @@ struct RetentionFailure {
 struct RetentionSchedule {
   std::vector<domain::FieldPlan> fields;  // each field held, in name order
   domain::Blocked blocked;                // what a block keeps past its `until`
+  std::set<std::string> kept;             // erased: the legal obligations what is left is kept for
 };
 
 class Retention {

@@ -87,6 +87,8 @@ constexpr std::array kGrants = {
           "this API key's role may not disclose subjects' data"},
     Grant{Permission::kDisclosuresRead, Roles({kAdmin, kOperator, kSupport}), true,
           "this API key's role may not read the disclosures made"},
+    Grant{Permission::kSubjectsReadKept, Roles({kAdmin, kOperator}), true,
+          "this API key's role may not read what an erasure kept for a legal obligation"},
 };
 
 constexpr bool InEnumOrder() {
@@ -95,7 +97,7 @@ constexpr bool InEnumOrder() {
   return true;
 }
 static_assert(InEnumOrder() &&
-                  kGrants.size() == 1 + static_cast<size_t>(Permission::kDisclosuresRead),
+                  kGrants.size() == 1 + static_cast<size_t>(Permission::kSubjectsReadKept),
               "one row per Permission, in the enum's order");
 
 const Grant& GrantOf(Permission p) { return kGrants[static_cast<size_t>(p)]; }

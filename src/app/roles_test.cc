@@ -41,6 +41,8 @@ TEST(PermissionTable, HoldsTheRolesEachOperationAllowed) {
   // answer subjects' questions about where it went.
   EXPECT_EQ(Holders(P::kDisclosuresMake), (std::vector{kAdmin, kOperator}));
   EXPECT_EQ(Holders(P::kDisclosuresRead), (std::vector{kAdmin, kOperator, kSupport}));
+  // What an erasure kept for a legal obligation is read by those who may also delete.
+  EXPECT_EQ(Holders(P::kSubjectsReadKept), (std::vector{kAdmin, kOperator}));
 }
 
 TEST(PermissionTable, PersonalDataRefusalsAreLeftToTheAuditingUseCase) {

@@ -5,6 +5,7 @@
 
 #include "app/checks.h"
 #include "app/disclosures.h"
+#include "domain/blocking.h"
 #include "domain/sealed_fields.h"
 
 namespace konfid::app {
@@ -77,7 +78,7 @@ Status Subjects::Admit(ports::Transaction& txn, AuditWriter& audit, const Actor&
   KONFID_ASSIGN_OR_RETURN(auto names, SealedFieldNames(out.row.fields));
   out.fields = Visible(names, allowed);
   KONFID_TRY(CheckNotBlocked(out.row, out.fields));
-  KONFID_TRY(CheckNotStopped(out.row, purpose));
+  KONFID_TRY(CheckPurposeOpen(out.row, purpose, who));
   if (!who.recipient.empty())
     KONFID_TRY(Disclosures::RecordRead(k_, txn, who, purpose, id, out.fields, now));
   return audit.Append(ReadEvent(who, id, out.fields, &purpose, purpose.id, Outcome::kOk));
@@ -339,6 +340,7 @@ void Subjects::Update(const Actor& actor, const std::string& id, const domain::F
           ports::Transaction& txn, AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, id));
         if (!row) return Fail(NoSubject());
+        if (Erased(*row)) return Fail(ErasedError());
         KONFID_ASSIGN_OR_RETURN(SecretBytes key, k_.SubjectKey(*row));
         KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed,
                                 domain::UnpackSealedFields(row->fields));
@@ -404,7 +406,7 @@ void Subjects::Destroy(const Actor& actor, const std::string& id, Callback<void>
                                                       AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, id));
         if (!row) return Fail(NoSubject());
-        return EraseIn(txn, audit, who, notices_, *policy, *row, "", now);
+        return EraseIn(k_, txn, audit, who, notices_, *policy, *row, "", now);
       },
       [who, id](ports::Transaction&, AuditWriter& audit, const Error& e) {
         return audit.Append(
@@ -413,15 +415,74 @@ void Subjects::Destroy(const Actor& actor, const std::string& id, Callback<void>
       [done](Status st) { done(st); });
 }
 
-Status Subjects::EraseIn(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
-                         const RecipientNotices& notices, const domain::TenantPolicy& policy,
-                         const ports::SubjectRow& row, std::string reason, UnixMicros now) {
-  KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed, domain::UnpackSealedFields(row.fields));
-  KONFID_TRY(DeleteSubjectRows(txn, row.tenant, row.id));
+Result<std::vector<domain::FieldPlan>> Subjects::KeptAt(ports::Transaction& txn,
+                                                        const domain::TenantPolicy& policy,
+                                                        const ports::SubjectRow& row,
+                                                        UnixMicros now) {
+  KONFID_ASSIGN_OR_RETURN(std::vector<std::string> held, SealedFieldNames(row.fields));
+  KONFID_ASSIGN_OR_RETURN(domain::RetentionFacts facts, RowFacts(txn, row));
+  return domain::KeptAtErasure(policy, held, facts, now);
+}
+
+namespace {
+
+// Inside EraseIn's transaction, when something is kept: destroys the values not in `kept`
+// with the data key (the kept ones are sealed again under a new one) and every lookup hash,
+// keeping the row's dates (a term still counts from collection), and marks the subject
+// erased. Returns the fields destroyed.
+Result<std::vector<std::string>> EraseAllBut(const Kernel& k, ports::Transaction& txn,
+                                             const ports::SubjectRow& row,
+                                             const std::vector<std::string>& held,
+                                             const std::vector<domain::FieldPlan>& kept) {
+  std::vector<std::string> destroyed, keep;
+  domain::BlockHolds holds = domain::ParseBlockHolds(row.blocked);
+  for (const auto& field : held) {
+    auto plan = std::find_if(kept.begin(), kept.end(),
+                             [&](const domain::FieldPlan& p) { return p.field == field; });
+    if (plan == kept.end()) {
+      destroyed.push_back(field);
+      continue;
+    }
+    holds.kept.insert(plan->purpose);
+    keep.push_back(field);
+  }
+  KONFID_ASSIGN_OR_RETURN(Kernel::Rekeyed fresh, k.Rekey(row, keep));
+  KONFID_TRY(txn.DeleteIndex(row.tenant, row.id, ""));
+  KONFID_TRY(txn.RekeySubject(row.tenant, row.id, fresh.wrapped_key, fresh.fields));
+  if (row.email_verified_at != 0) KONFID_TRY(txn.SetEmailVerified(row.tenant, row.id, 0));
   KONFID_TRY(
-      notices.Queue(txn, audit, policy, row.tenant, row.id, DataChange::kErased, {"*"}, now));
+      txn.SetSubjectBlocked(row.tenant, row.id, domain::FormatBlockHolds(holds), row.updated_at));
+  return destroyed;
+}
+
+}  // namespace
+
+Status Subjects::EraseIn(const Kernel& k, ports::Transaction& txn, AuditWriter& audit,
+                         const Actor& who, const RecipientNotices& notices,
+                         const domain::TenantPolicy& policy, const ports::SubjectRow& row,
+                         std::string reason, UnixMicros now) {
+  KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed, domain::UnpackSealedFields(row.fields));
+  KONFID_ASSIGN_OR_RETURN(auto kept, KeptAt(txn, policy, row, now));
+  if (kept.empty()) {
+    KONFID_TRY(DeleteSubjectRows(txn, row.tenant, row.id));
+    KONFID_TRY(
+        notices.Queue(txn, audit, policy, row.tenant, row.id, DataChange::kErased, {"*"}, now));
+    return audit.Append(
+        MakeEvent(who, Operation::kDestroy, row.id, Keys(sealed), Outcome::kOk, std::move(reason)));
+  }
+  KONFID_ASSIGN_OR_RETURN(auto destroyed, EraseAllBut(k, txn, row, Keys(sealed), kept));
+  if (!destroyed.empty())
+    KONFID_TRY(
+        notices.Queue(txn, audit, policy, row.tenant, row.id, DataChange::kErased, destroyed, now));
+  for (const auto& plan : kept) {
+    domain::AuditEvent e = MakeEvent(who, Operation::kBlock, row.id, {plan.field}, Outcome::kOk,
+                                     "kept:" + (reason.empty() ? std::string("erasure") : reason));
+    e.purpose = plan.purpose;
+    e.ground = "legal_obligation";
+    KONFID_TRY(audit.Append(std::move(e)));
+  }
   return audit.Append(
-      MakeEvent(who, Operation::kDestroy, row.id, Keys(sealed), Outcome::kOk, std::move(reason)));
+      MakeEvent(who, Operation::kDestroy, row.id, destroyed, Outcome::kOk, std::move(reason)));
 }
 
 Status Subjects::ReconfirmEmail(ports::Transaction& txn, AuditWriter& audit, const Actor& who,

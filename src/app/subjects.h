@@ -16,6 +16,7 @@
 #include "app/mail_composer.h"
 #include "app/recipient_notices.h"
 #include "app/source_notices.h"
+#include "domain/retention.h"
 
 namespace konfid::app {
 
@@ -68,10 +69,22 @@ class Subjects {
   void Destroy(const Actor& actor, const std::string& id, Callback<void> done);
   // Inside a transaction: destroys the subject of `row` as Destroy does (its rows and data
   // key), tells the recipients, and audits the destruction as `who` with `reason` (empty for a
-  // staff DELETE, request:<id> for the erasure request it fulfils).
-  static Status EraseIn(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
-                        const RecipientNotices& notices, const domain::TenantPolicy& policy,
-                        const ports::SubjectRow& row, std::string reason, UnixMicros now);
+  // staff DELETE, request:<id> for the erasure request it fulfils). What a legal obligation
+  // still holds (KeptAt) is kept instead: the rest of the values and every lookup hash are
+  // destroyed, the address is no longer confirmed, and the subject is marked erased and kept
+  // for those purposes (domain/blocking.h): readable for them alone, with kSubjectsReadKept,
+  // written by no one, and destroyed by retention when their term ends (app/retention.h).
+  // Each kept field is audited as a block with its purpose, reason kept:<reason>.
+  static Status EraseIn(const Kernel& k, ports::Transaction& txn, AuditWriter& audit,
+                        const Actor& who, const RecipientNotices& notices,
+                        const domain::TenantPolicy& policy, const ports::SubjectRow& row,
+                        std::string reason, UnixMicros now);
+  // Inside a transaction: what erasing the subject of `row` at `now` would keep
+  // (domain::KeptAtErasure), in field order.
+  static Result<std::vector<domain::FieldPlan>> KeptAt(ports::Transaction& txn,
+                                                       const domain::TenantPolicy& policy,
+                                                       const ports::SubjectRow& row,
+                                                       UnixMicros now);
 
   // Decrypts what Get or Find returned: only the fields of the read's purpose. DataLoss when a
   // value does not authenticate.

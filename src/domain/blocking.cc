@@ -31,6 +31,13 @@ std::string FormatBlocked(const Blocked& blocked) {
 namespace {
 
 constexpr std::string_view kStopped = "stopped";
+constexpr std::string_view kKept = "kept";
+
+void AppendPurposes(std::string& out, std::string_view name, const std::set<std::string>& ids) {
+  if (ids.empty()) return;
+  if (!out.empty()) out += ';';
+  out += std::string(name) + "=" + FormatBlocked(Blocked{false, ids});
+}
 
 bool IsRequestId(std::string_view s) {
   if (s.size() != 32) return false;
@@ -63,6 +70,8 @@ BlockHolds ParseBlockHolds(std::string_view text) {
     Blocked scope = ParseBlocked(eq == std::string_view::npos ? hold : hold.substr(eq + 1));
     if (id == kStopped && !scope.all)
       out.stopped.insert(scope.fields.begin(), scope.fields.end());
+    else if (id == kKept && !scope.all)
+      out.kept.insert(scope.fields.begin(), scope.fields.end());
     else if (!scope.empty())
       Merge(IsRequestId(id) ? out.requests[std::string(id)] : out.staff, scope);
     if (semi == std::string_view::npos) break;
@@ -78,10 +87,8 @@ std::string FormatBlockHolds(const BlockHolds& holds) {
     if (!out.empty()) out += ';';
     out += id + "=" + FormatBlocked(held);
   }
-  if (!holds.stopped.empty()) {
-    if (!out.empty()) out += ';';
-    out += std::string(kStopped) + "=" + FormatBlocked(Blocked{false, holds.stopped});
-  }
+  AppendPurposes(out, kStopped, holds.stopped);
+  AppendPurposes(out, kKept, holds.kept);
   return out;
 }
 

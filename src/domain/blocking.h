@@ -4,18 +4,22 @@
 // rectification request (the claimed fields, held while the claim is checked and lifted when
 // that request closes, whatever other blocks the fields have). Beside the blocks, the same
 // text keeps the purposes whose processing has stopped for this subject: an objection to
-// processing on legitimate interest that staff upheld (GDPR Art. 21(1); app/requests.h). Stored
-// as the subjects table's `blocked` text. Pure functions.
+// processing on legitimate interest that staff upheld (GDPR Art. 21(1); app/requests.h); and,
+// once the subject is erased, the purposes on a legal obligation that the fields left are kept
+// for (app/subjects.h: readable for those purposes alone, by staff, until their term ends).
+// Stored as the subjects table's `blocked` text. Pure functions.
 //
 // Grammar (ABNF, RFC 5234):
 //   blocked    = "" / hold *( ";" hold )
 //   hold       = "stopped=" purpose *( "," purpose )  ; purposes stopped, sorted, unique
+//              / "kept=" purpose *( "," purpose )     ; erased: kept for these alone
 //              / [ request-id "=" ] scope     ; an id: that rectification's; none: staff's
 //   scope      = "*" / field *( "," field )   ; "*": the whole subject; fields sorted, unique
 //   request-id = 32( DIGIT / %x61-66 )        ; lower-case hex
 //   field      = 1*( ALPHA / DIGIT / "_" )
 //   purpose    = 1*( ALPHA / DIGIT / "_" )
-// Holds are written staff's first, then by request id, then the stopped purposes; a text of
+// Holds are written staff's first, then by request id, then the stopped purposes, then the
+// kept ones; a text of
 // the column's first version ("*" or fields alone) reads as one staff hold.
 #pragma once
 
@@ -40,7 +44,8 @@ struct BlockHolds {
   Blocked staff;                            // until staff lift it
   std::map<std::string, Blocked> requests;  // by rectification request id, while it is open
   std::set<std::string> stopped;            // purposes no longer processed for the subject
-  // Everything blocked, whoever holds it (the stopped purposes block no field).
+  std::set<std::string> kept;  // erased: the purposes the fields left are kept for; else empty
+  // Everything blocked, whoever holds it (the stopped and kept purposes block no field).
   Blocked Effective() const;
   bool operator==(const BlockHolds&) const = default;
 };

@@ -58,6 +58,19 @@ TEST(BlockingTest, StoppedPurposesRoundTripAndBlockNoField) {
   EXPECT_TRUE(ParseBlockHolds("stopped=*").Effective().all);
 }
 
+// The purposes an erasure kept fields for come after the stopped ones and block no field.
+TEST(BlockingTest, KeptPurposesRoundTripAfterTheStoppedOnes) {
+  BlockHolds holds;
+  holds.stopped = {"profiling"};
+  holds.kept = {"tax", "accounting"};
+  std::string text = FormatBlockHolds(holds);
+  EXPECT_EQ(text, "stopped=profiling;kept=accounting,tax");
+  EXPECT_EQ(ParseBlockHolds(text), holds);
+  EXPECT_TRUE(holds.Effective().empty());
+  EXPECT_EQ(ParseBlockHolds("name;kept=tax").staff.fields, (std::set<std::string>{"name"}));
+  EXPECT_TRUE(ParseBlockHolds("kept=*").Effective().all);
+}
+
 TEST(BlockingTest, TheFirstVersionsTextAndBadIdsReadAsStaffHolds) {
   EXPECT_EQ(ParseBlockHolds("surname,phone").staff, ParseBlocked("phone,surname"));
   EXPECT_TRUE(ParseBlockHolds("*").staff.all);

@@ -26,6 +26,19 @@ UnixMicros ConsentHeldUntil(const Purpose& purpose, const RetentionFacts& facts)
   return facts.collected_at + kGrace;
 }
 
+bool Lists(const Purpose& purpose, const std::string& field) {
+  return std::find(purpose.fields.begin(), purpose.fields.end(), field) != purpose.fields.end();
+}
+
+// A legal obligation is the subject's only when they hold every field it lists (the record the
+// law asks for exists); every other purpose is everyone's.
+bool AppliesTo(const Purpose& purpose, const std::vector<std::string>& held) {
+  if (purpose.ground != "legal_obligation") return true;
+  return std::all_of(purpose.fields.begin(), purpose.fields.end(), [&](const std::string& f) {
+    return std::find(held.begin(), held.end(), f) != held.end();
+  });
+}
+
 }  // namespace
 
 UnixMicros HeldUntil(const Purpose& purpose, const RetentionFacts& facts) {
@@ -46,9 +59,7 @@ std::vector<FieldPlan> PlanRetention(const TenantPolicy& policy,
   for (const auto& field : held) {
     FieldPlan plan{field, facts.collected_at + kGrace, "", "destroy"};
     for (const auto& purpose : policy.purposes) {
-      if (std::find(purpose.fields.begin(), purpose.fields.end(), field) == purpose.fields.end() ||
-          facts.stopped.contains(purpose.id))
-        continue;
+      if (!Lists(purpose, field) || !facts.Holds(purpose.id) || !AppliesTo(purpose, held)) continue;
       UnixMicros until = HeldUntil(purpose, facts);
       if (plan.purpose.empty() || until > plan.until) {
         plan.until = until;
@@ -57,6 +68,24 @@ std::vector<FieldPlan> PlanRetention(const TenantPolicy& policy,
       }
     }
     out.push_back(std::move(plan));
+  }
+  return out;
+}
+
+std::vector<FieldPlan> KeptAtErasure(const TenantPolicy& policy,
+                                     const std::vector<std::string>& held,
+                                     const RetentionFacts& facts, UnixMicros now) {
+  std::vector<FieldPlan> out;
+  for (const auto& field : held) {
+    FieldPlan plan{field, 0, "", "destroy"};
+    for (const auto& purpose : policy.purposes) {
+      if (purpose.ground != "legal_obligation" || !Lists(purpose, field) ||
+          !facts.Holds(purpose.id) || !AppliesTo(purpose, held))
+        continue;
+      UnixMicros until = HeldUntil(purpose, facts);
+      if (until > now && until > plan.until) plan = {field, until, purpose.id, purpose.on_expiry};
+    }
+    if (!plan.purpose.empty()) out.push_back(std::move(plan));
   }
   return out;
 }

@@ -11,7 +11,10 @@
 //     = "collection"      (legal obligations and legitimate interests by default);
 //   retention_from        the purpose's retention from when the site said the subject's
 //     = "contract_end"    contract for it ended; with no end while it has not said so.
-// A purpose stopped for the subject (an objection upheld) holds nothing. A field is held until
+// A purpose on a legal obligation holds nothing of a subject who does not hold every field it
+// lists (the record the law asks for was never made). A purpose stopped for the subject (an
+// objection upheld) holds nothing, nor, once the subject
+// is erased, any purpose but those the erasure kept fields for. A field is held until
 // the latest of its purposes lets it go; a field no purpose lists any more, or only stopped
 // ones, is held for kGraceDays from collection.
 #pragma once
@@ -47,12 +50,24 @@ struct RetentionFacts {
   std::map<std::string, ConsentState> consents;     // DeriveConsents
   std::map<std::string, UnixMicros> contract_ends;  // by purpose: when its contract ended
   std::set<std::string> stopped;  // purposes stopped for the subject (domain/blocking.h)
+  std::set<std::string> kept;     // erased: the purposes that alone hold what is left
+  bool Holds(const std::string& purpose) const {
+    return !stopped.contains(purpose) && (kept.empty() || kept.contains(purpose));
+  }
 };
 
 // One plan a field of `held`, in its order.
 std::vector<FieldPlan> PlanRetention(const TenantPolicy& policy,
                                      const std::vector<std::string>& held,
                                      const RetentionFacts& facts);
+
+// What an erasure at `now` keeps of `held`: each field that a purpose on a legal obligation
+// (ground legal_obligation) still holds for the subject, with the one that holds it longest
+// and until when; in `held`'s order. Everything else is destroyed (152-FZ Art. 21(5) allows
+// keeping what a federal law obliges the operator to keep; GDPR Art. 17(3)(b)).
+std::vector<FieldPlan> KeptAtErasure(const TenantPolicy& policy,
+                                     const std::vector<std::string>& held,
+                                     const RetentionFacts& facts, UnixMicros now);
 
 // Until when `purpose` holds its fields for this subject.
 UnixMicros HeldUntil(const Purpose& purpose, const RetentionFacts& facts);

@@ -134,5 +134,42 @@ TEST(Retention, AStoppedPurposeHoldsNothing) {
   EXPECT_EQ(after[1].purpose, "orders");
 }
 
+// An erasure keeps only what a legal obligation still holds; once erased, no other purpose
+// holds what is left, so the obligation's term alone decides when it goes.
+TEST(Retention, AnErasureKeepsWhatALegalObligationHoldsAndNothingElse) {
+  TenantPolicy policy = Policy();
+  policy.purposes.push_back(MakePurpose("audit", "legal_obligation", {"inn", "email"}, "1 year"));
+  RetentionFacts facts{kCollected, {}};
+  facts.consents["news"] = State("news", ConsentKind::kGiven, kCollected, kCollected + 30 * kDay);
+  const std::vector<std::string> held = {"city", "email", "inn"};
+  auto kept = KeptAtErasure(policy, held, facts, kCollected + kDay);
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_EQ(kept[0].field, "email");
+  EXPECT_EQ(kept[0].purpose, "audit");
+  EXPECT_EQ(kept[0].until, AddCalendarMonths(kCollected, 12));
+  EXPECT_EQ(kept[1].field, "inn");
+  EXPECT_EQ(kept[1].purpose, "tax");  // the longer of the two obligations
+  EXPECT_EQ(kept[1].until, AddCalendarMonths(kCollected, 60));
+  // Past the audit term only tax keeps anything; past both, nothing is kept.
+  auto later = KeptAtErasure(policy, held, facts, AddCalendarMonths(kCollected, 13));
+  ASSERT_EQ(later.size(), 1u);
+  EXPECT_EQ(later[0].field, "inn");
+  EXPECT_TRUE(KeptAtErasure(policy, held, facts, AddCalendarMonths(kCollected, 61)).empty());
+  // An obligation whose record was never made (no INN held) keeps nothing, nor holds it.
+  EXPECT_TRUE(KeptAtErasure(policy, {"city", "email"}, facts, kCollected + kDay).empty());
+  EXPECT_NE(PlanRetention(policy, {"email"}, facts)[0].purpose, "audit");
+  // A stopped obligation keeps nothing (none is stopped by a request, but the rule is one).
+  facts.stopped = {"tax", "audit"};
+  EXPECT_TRUE(KeptAtErasure(policy, held, facts, kCollected + kDay).empty());
+  // Erased and kept for tax: the live news consent no longer holds email, tax holds inn.
+  facts.stopped.clear();
+  facts.kept = {"tax"};
+  auto plans = PlanRetention(policy, {"email", "inn"}, facts);
+  EXPECT_EQ(plans[0].purpose, "");
+  EXPECT_EQ(plans[0].until, kCollected + kGrace);
+  EXPECT_EQ(plans[1].purpose, "tax");
+  EXPECT_EQ(plans[1].until, AddCalendarMonths(kCollected, 60));
+}
+
 }  // namespace
 }  // namespace konfid::domain

@@ -28,7 +28,11 @@ Response Api::RetentionSchedule(const Call& call) {
         {"blocked", r->blocked.all || r->blocked.fields.contains(plan.field)}};
     fields.push_back(std::move(f));
   }
-  return Json(200, json::object{{"subject", id}, {"fields", std::move(fields)}}, call.req);
+  json::array kept;
+  for (const auto& purpose : r->kept) kept.emplace_back(purpose);
+  return Json(
+      200, json::object{{"subject", id}, {"fields", std::move(fields)}, {"kept", std::move(kept)}},
+      call.req);
 }
 
 // POST (ended) and DELETE (goes on again) /v1/subjects/{id}/contracts/{purpose}/end.

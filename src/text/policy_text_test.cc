@@ -130,7 +130,7 @@ TEST(PolicyText, WhatTheFileAddsShowsUp) {
   ASSERT_TRUE(domain::FirstPolicyError(p)) << domain::FirstPolicyError(p).error().message();
 
   std::string md = Render(p, "policy", Lang::kRu);
-  ExpectAll(md, {"### 3.6. Опросы о качестве курсов", "Письма с вопросами о курсе.",
+  ExpectAll(md, {"### 3.7. Опросы о качестве курсов", "Письма с вопросами о курсе.",
                  "Срок обработки и хранения: 6 месяцев", "должность",
                  "**ООО «Опросник»**, г. Казань, ул. Баумана, д. 7 (Казахстан)",
                  "следующим получателям: ООО «Опросник» (Казахстан)",

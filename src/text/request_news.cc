@@ -14,6 +14,25 @@ using internal::FormatDate;
 using internal::In;
 using internal::Word;
 
+namespace {
+
+// What an erasure kept: the field's label, the purpose's name and the last day, one a field.
+Value::List KeptList(const domain::TenantPolicy& policy, const std::vector<RequestNews::Kept>& kept,
+                     Lang lang) {
+  Value::List out;
+  for (const auto& k : kept) {
+    const domain::FieldSpec* spec = policy.catalogue.Find(k.field);
+    const domain::Purpose* purpose = policy.FindPurpose(k.purpose);
+    out.push_back(Value()
+                      .Set("field", spec ? In(spec->label, lang) : k.field)
+                      .Set("purpose", purpose ? In(purpose->name, lang) : k.purpose)
+                      .Set("until", k.until.empty() ? "" : FormatDate(k.until, lang)));
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<MailText> RenderRequestNews(const domain::TenantPolicy& policy, const RequestNews& news,
                                    Lang lang) {
   if (news.state != "received" && news.state != "extended" && news.state != "done" &&
@@ -49,7 +68,10 @@ Result<MailText> RenderRequestNews(const domain::TenantPolicy& policy, const Req
                       : policy.jurisdiction == "ua-2297" ? "ua"
                                                          : "ru",
                       "yes");
-  return RenderMailText("request-update", lang, values);
+  Value ctx;
+  for (const auto& [k, v] : values) ctx.Set(k, v);
+  if (!news.kept.empty()) ctx.Set("kept", KeptList(policy, news.kept, lang)).Set("has_kept", true);
+  return internal::RenderMail("request-update", lang, ctx);
 }
 
 }  // namespace konfid::text

@@ -556,6 +556,22 @@ TEST_P(StorageContract, SubjectKeysPageInOrder) {
   EXPECT_EQ((*t->FindSubject("b", "s6"))->wrapped_key, B({42}));
 }
 
+// A new key and values replace the old, and nothing else of the row changes.
+TEST_P(StorageContract, RekeyReplacesTheKeyAndTheValuesAndKeepsTheDates) {
+  auto t = Begin(*storage_);
+  ASSERT_TRUE(t->InsertSubject({"a", "s", B({1}), B({2}), 10, 20}));
+  EXPECT_TRUE(*t->RekeySubject("a", "s", B({3}), B({4})));
+  EXPECT_FALSE(*t->RekeySubject("a", "none", B({3}), B({4})));
+  ASSERT_TRUE(t->Commit());
+  t = Begin(*storage_, false);
+  auto row = t->FindSubject("a", "s");
+  ASSERT_TRUE(row && *row);
+  EXPECT_EQ((*row)->wrapped_key, B({3}));
+  EXPECT_EQ((*row)->fields, B({4}));
+  EXPECT_EQ((*row)->created_at, 10);
+  EXPECT_EQ((*row)->updated_at, 20);
+}
+
 // Every column of every row type comes back in its own field. The values differ from each
 // other, so two columns read in each other's place show; the backends share the column order
 // (src/adapters/storage/rows.h), and this is where it is checked.

@@ -59,6 +59,17 @@ std::vector<std::string> Holding(const std::string& dir, const std::vector<std::
   return out;
 }
 
+// Holding, once no file holds any needle, or after 10 seconds: the server keeps running and
+// writing, and an erasure's traces go within a bounded time.
+std::vector<std::string> HoldingAfterAWhile(const std::string& dir,
+                                            const std::vector<std::string>& needles) {
+  std::vector<std::string> found = Holding(dir, needles);
+  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+       !found.empty() && std::chrono::steady_clock::now() < deadline; found = Holding(dir, needles))
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  return found;
+}
+
 TEST(Erasure, NothingOfAnErasedSubjectStaysInAnyFileWhileTheServerRuns) {
   Instance konfid;
   std::string key = konfid.CreateKey("demo", "admin");
@@ -98,11 +109,7 @@ TEST(Erasure, NothingOfAnErasedSubjectStaysInAnyFileWhileTheServerRuns) {
 
   ASSERT_EQ(konfid.Request("DELETE", "/v1/subjects/" + erased, "", key).status, 204u);
   // The server keeps running and writing; the erasure's traces go within a bounded time.
-  std::vector<std::string> found = Holding(konfid.data_dir(), needles);
-  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-       !found.empty() && std::chrono::steady_clock::now() < deadline;
-       found = Holding(konfid.data_dir(), needles))
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::vector<std::string> found = HoldingAfterAWhile(konfid.data_dir(), needles);
   EXPECT_TRUE(found.empty()) << found.front();
   // Nothing else was lost: the others are still there, on disk and through the API.
   EXPECT_FALSE(Holding(konfid.data_dir(), {other.wrapped_key}).empty());
@@ -111,6 +118,49 @@ TEST(Erasure, NothingOfAnErasedSubjectStaysInAnyFileWhileTheServerRuns) {
               200u);
   EXPECT_EQ(
       konfid.Request("GET", "/v1/subjects/" + erased + "?purpose=registration", "", key).status,
+      404u);
+  EXPECT_EQ(konfid.Stop(), 0);
+}
+
+// An erasure that keeps what a law holds (the example's tax_certificates: surname, name, INN)
+// replaces the data key: no file holds the old key, any old ciphertext or the destroyed
+// address; what is kept reads for its purpose alone.
+TEST(Erasure, AnErasureThatKeepsATaxRecordLeavesNoCopyOfTheOldKey) {
+  Instance konfid;
+  std::string key = konfid.CreateKey("demo", "admin");
+  konfid.Start();
+  auto r = konfid.Request("POST", "/v1/subjects",
+                          R"({"fields":{"surname":"Налогова","name":"Вера",)"
+                          R"("email":"tax.record@mail.example","inn":"500100732259"}})",
+                          key);
+  ASSERT_EQ(r.status, 201u) << r.body;
+  std::string id = JsonString(r.body, "id");
+  StoredSubject stored = ReadStored(konfid.data_dir() + "/konfid.db", id);
+  ASSERT_EQ(stored.ciphertexts.size(), 4u);
+  std::vector<std::string> needles = {stored.wrapped_key, "tax.record@mail.example"};
+  for (const auto& ct : stored.ciphertexts) needles.push_back(ct);
+
+  ASSERT_EQ(konfid.Request("DELETE", "/v1/subjects/" + id, "", key).status, 204u);
+  std::vector<std::string> found = HoldingAfterAWhile(konfid.data_dir(), needles);
+  EXPECT_TRUE(found.empty()) << found.front();
+  auto kept = konfid.Request("GET", "/v1/subjects/" + id + "?purpose=tax_certificates", "", key);
+  ASSERT_EQ(kept.status, 200u) << kept.body;
+  EXPECT_EQ(JsonField(kept.body, "inn"), "500100732259");
+  EXPECT_EQ(JsonField(kept.body, "surname"), "Налогова");
+  auto schedule = konfid.Request("GET", "/v1/subjects/" + id + "/retention", "", key);
+  EXPECT_NE(schedule.body.find(R"("kept":["tax_certificates"])"), std::string::npos)
+      << schedule.body;
+  auto other = konfid.Request("GET", "/v1/subjects/" + id + "?purpose=registration", "", key);
+  EXPECT_EQ(other.status, 403u) << other.body;
+  EXPECT_NE(other.body.find("kept_for_obligation"), std::string::npos) << other.body;
+  auto patch = konfid.Request("PATCH", "/v1/subjects/" + id, R"({"fields":{"name":"Ия"}})", key);
+  EXPECT_EQ(patch.status, 409u) << patch.body;
+  EXPECT_NE(patch.body.find("\"erased\""), std::string::npos) << patch.body;
+  EXPECT_EQ(
+      konfid
+          .Request("GET", "/v1/subjects?purpose=tax_certificates&email=tax.record@mail.example", "",
+                   key)
+          .status,
       404u);
   EXPECT_EQ(konfid.Stop(), 0);
 }

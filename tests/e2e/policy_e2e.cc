@@ -127,7 +127,7 @@ TEST_P(ApiE2E, PublishingVersionsChangesWhatIsEnforced) {
   EXPECT_EQ(JsonField(read.body, "surname"), "");  // only the purpose's fields
   auto text = Http(konfid_->port(), "GET", "/v1/policy?tenant=demo");
   EXPECT_EQ(text.headers["konfid-policy-version"], "2");
-  EXPECT_NE(text.body.find("### 3.6. Опросы"), std::string::npos);
+  EXPECT_NE(text.body.find("### 3.7. Опросы"), std::string::npos);
   auto old = Http(konfid_->port(), "GET", "/v1/policy?tenant=demo&version=1");
   EXPECT_EQ(old.body.find("Опросы"), std::string::npos);
   auto one = Http(konfid_->port(), "GET", "/v1/policy/versions/1?tenant=demo");
@@ -137,8 +137,8 @@ TEST_P(ApiE2E, PublishingVersionsChangesWhatIsEnforced) {
 
   // Version 3 takes the phone away from every purpose: it is no longer written, and the
   // narrowing is not material.
-  std::string no_phone =
-      Replaced(WithSurvey(), "\"email\", \"phone\", \"city\"]", "\"email\", \"city\"]");
+  std::string no_phone = Replaced(WithSurvey(), "\"email\", \"phone\", \"inn\", \"city\"]",
+                                  "\"email\", \"inn\", \"city\"]");
   for (int i = 0; i < 3; ++i) no_phone = Replaced(no_phone, "\"email\", \"phone\"]", "\"email\"]");
   auto v3 = Publish(*konfid_, no_phone, admin_);
   ASSERT_EQ(v3.status, 201u) << v3.body;

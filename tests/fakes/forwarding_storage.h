@@ -32,6 +32,10 @@ class ForwardingTransaction : public ports::Transaction {
   Result<bool> DeleteSubject(const std::string& tenant, const std::string& id) override {
     return inner_->DeleteSubject(tenant, id);
   }
+  Result<bool> RekeySubject(const std::string& tenant, const std::string& id,
+                            const Bytes& wrapped_key, const Bytes& fields) override {
+    return inner_->RekeySubject(tenant, id, wrapped_key, fields);
+  }
   Result<std::vector<ports::SubjectKeyRow>> ListSubjectKeys(const std::string& after_tenant,
                                                             const std::string& after_id,
                                                             size_t limit) override {

@@ -225,7 +225,7 @@ TEST(PolicyFile, ExampleHasNoFindings) {
   auto p = ParsePolicyFile(konfid::testing::SourceDir() + "/examples/policy.toml");
   ASSERT_TRUE(p) << p.error().message();
   for (const auto& f : domain::CheckPolicy(*p)) ADD_FAILURE() << f.message;
-  EXPECT_EQ(p->purposes.size(), 5u);
+  EXPECT_EQ(p->purposes.size(), 6u);
   EXPECT_EQ(p->recipients.size(), 3u);
   EXPECT_EQ(p->op.inn, "7701234567");
 }

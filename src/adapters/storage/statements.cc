@@ -32,6 +32,8 @@ constexpr Entry kShared[] = {
      " WHERE (tenant_id, subject_id) > ($1, $2) ORDER BY tenant_id, subject_id LIMIT $3"},
     {Stmt::kUpdateSubjectKey,
      "UPDATE subjects SET wrapped_key = $1 WHERE tenant_id = $2 AND subject_id = $3"},
+    {Stmt::kRekeySubject,
+     "UPDATE subjects SET wrapped_key = $1, fields = $2 WHERE tenant_id = $3 AND subject_id = $4"},
     {Stmt::kCountSubjects, "SELECT count(*) FROM subjects WHERE tenant_id = $1"},
     {Stmt::kSetSubjectBlocked,
      "UPDATE subjects SET blocked = $1, updated_at = $2 WHERE tenant_id = $3 AND subject_id = $4"},

@@ -26,6 +26,7 @@ enum class Stmt {
   kDeleteSubject,
   kListSubjectKeys,
   kUpdateSubjectKey,
+  kRekeySubject,
   kCountSubjects,
   kSetSubjectBlocked,
   // the blind index

@@ -36,6 +36,12 @@ Result<bool> PgTransaction::DeleteSubject(const std::string& tenant, const std::
   return Changed(r.get());
 }
 
+Result<bool> PgTransaction::RekeySubject(const std::string& tenant, const std::string& id,
+                                         const Bytes& wrapped_key, const Bytes& fields) {
+  KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kRekeySubject, {wrapped_key, fields, tenant, id}));
+  return Changed(r.get());
+}
+
 Result<std::vector<ports::SubjectKeyRow>> PgTransaction::ListSubjectKeys(
     const std::string& after_tenant, const std::string& after_id, size_t limit) {
   KONFID_ASSIGN_OR_RETURN(

@@ -56,6 +56,14 @@ Status SqliteTransaction::UpdateSubjectKey(const std::string& tenant, const std:
   return Write(Stmt::kUpdateSubjectKey, wrapped_key, tenant, id);
 }
 
+Result<bool> SqliteTransaction::RekeySubject(const std::string& tenant, const std::string& id,
+                                             const Bytes& wrapped_key, const Bytes& fields) {
+  KONFID_TRY(Write(Stmt::kRekeySubject, wrapped_key, fields, tenant, id));
+  bool changed = Changed();
+  if (changed) NoteErasure();
+  return changed;
+}
+
 Result<uint64_t> SqliteTransaction::CountSubjects(const std::string& tenant) {
   KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(Stmt::kCountSubjects, tenant));
   KONFID_ASSIGN_OR_RETURN(

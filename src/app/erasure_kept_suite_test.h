@@ -1,0 +1,149 @@
+// An erasure that keeps what a legal obligation holds, on the request suite's vault
+// (requests_test.cc: SQLite, requests_pgtest.cc: PostgreSQL): the example's tax_certificates
+// purpose (surname, name, INN; 5 years from collection) keeps those fields of a buyer who gave
+// an INN; everything else is destroyed, what is kept is read for that purpose alone, and the
+// retention job destroys it when the term ends.
+#pragma once
+
+#include "app/requests_suite_test.h"
+
+#include "app/checks.h"
+#include "app/retention.h"
+
+namespace konfid::app::requests_suite {
+
+class ErasureKeptTest : public RequestsTest {
+ protected:
+  void SetUp() override {
+    RequestsTest::SetUp();
+    if (HasFatalFailure()) return;
+    auto buyer = Call<SubjectView>([&](auto cb) {
+      uc_->subjects.Create(admin_,
+                           {{"surname", "Петров"},
+                            {"name", "Пётр"},
+                            {"email", "petr@example.com"},
+                            {"phone", "+79001112233"},
+                            {"inn", "500100732259"}},
+                           cb);
+    });
+    ASSERT_TRUE(buyer) << buyer.error().message();
+    subject_ = buyer->id;
+    auto w = demo_.storage->Begin(true);
+    ASSERT_TRUE(w && (*w)->SetEmailVerified("demo", subject_, clock_.Now()) && (*w)->Commit());
+  }
+
+  std::optional<ports::SubjectRow> Row() {
+    auto txn = demo_.storage->Begin(false);
+    EXPECT_TRUE(txn);
+    auto row = (*txn)->FindSubject("demo", subject_);
+    EXPECT_TRUE(row);
+    return row ? *row : std::nullopt;
+  }
+
+  // The audit events of the subject with `operation`: "<outcome> <purpose> <fields> <reason>".
+  std::vector<std::string> Events(const std::string& operation) {
+    std::vector<std::string> out;
+    auto txn = demo_.storage->Begin(false);
+    EXPECT_TRUE(txn);
+    EXPECT_TRUE((*txn)->ScanAudit("demo", [&](const domain::AuditEvent& e) {
+      if (e.subject_id == subject_ && e.operation == operation)
+        out.push_back(e.outcome + " " + e.purpose + " " + JoinFieldNames(e.fields) + " " +
+                      e.reason);
+      return Ok();
+    }));
+    return out;
+  }
+};
+
+// The erasure request done: email and phone are destroyed with every lookup hash, surname,
+// name and INN are kept for the tax purpose alone, and the subject is told what is kept, for
+// which purpose and until when.
+TEST_P(ErasureKeptTest, AnErasureKeepsWhatTheTaxObligationHoldsAndSaysSo) {
+  konfid::testing::SmtpServer smtp;
+  adapters::SmtpMailer mailer({smtp.url()});
+  OutboxSender sender(*demo_.storage, *demo_.committer, *demo_.keyring, *demo_.crypto, mailer,
+                      clock_, *demo_.policies);
+  auto erasure = File(RequestKind::kErasure, {.text = "удалите мои данные"});
+  ASSERT_TRUE(erasure) << erasure.error().message();
+  auto received = sender.RunOnce(clock_.Now());
+  ASSERT_TRUE(received && received->sent == 1u);
+  ASSERT_TRUE(Move(erasure->id, RequestState::kDone));
+
+  auto row = Row();
+  ASSERT_TRUE(row);
+  EXPECT_EQ(*internal::SealedFieldNames(row->fields),
+            (std::vector<std::string>{"inn", "name", "surname"}));
+  EXPECT_EQ(row->blocked, "kept=tax_certificates");
+  EXPECT_EQ(row->email_verified_at, 0);
+  auto by_email = Call<SealedSubject>([&](auto cb) {
+    uc_->subjects.Find(admin_, "email", "petr@example.com", "tax_certificates", cb);
+  });
+  ASSERT_FALSE(by_email);
+  EXPECT_EQ(by_email.error().code(), ErrorCode::kNotFound);
+
+  auto kept = Read("tax_certificates");
+  ASSERT_TRUE(kept) << kept.error().message();
+  auto view = uc_->subjects.Open(*kept);
+  ASSERT_TRUE(view) << view.error().message();
+  EXPECT_EQ(view->fields, (domain::FieldValues{
+                              {"inn", "500100732259"}, {"name", "Пётр"}, {"surname", "Петров"}}));
+  auto other = Read("registration");
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().reason(), "kept_for_obligation");
+  Actor support{"demo", "apikey:support", Role::kSupport};
+  auto by_support = Call<SealedSubject>(
+      [&](auto cb) { uc_->subjects.Get(support, subject_, "tax_certificates", cb); });
+  ASSERT_FALSE(by_support);
+  EXPECT_EQ(by_support.error().reason(), "role");
+  auto update = Call<SubjectView>([&](auto cb) {
+    uc_->subjects.Update(admin_, subject_, {{"name", "Павел"}}, cb);
+  });
+  ASSERT_FALSE(update);
+  EXPECT_EQ(update.error().reason(), "erased");
+
+  const std::string reason = "request:" + erasure->id;
+  EXPECT_EQ(Events("destroy"), std::vector<std::string>{"ok  email,phone " + reason});
+  EXPECT_EQ(Events("block"),
+            (std::vector<std::string>{"ok tax_certificates inn kept:" + reason,
+                                      "ok tax_certificates name kept:" + reason,
+                                      "ok tax_certificates surname kept:" + reason}));
+
+  auto sent = sender.RunOnce(clock_.Now());
+  ASSERT_TRUE(sent) << sent.error().message();
+  EXPECT_EQ(sent->failed, 0u);
+  auto mail = smtp.WaitFor(2);
+  ASSERT_EQ(mail.size(), 2u);
+  std::string done;  // the news of the erasure done, whichever arrived first
+  for (const auto& m : mail)
+    if (std::string body = fakes::DecodedReceivedMail(m);
+        body.find("уничтожены") != std::string::npos)
+      done = body;
+  EXPECT_NE(done.find("за исключением тех, которые оператор обязан хранить в силу закона"),
+            std::string::npos)
+      << done;
+  EXPECT_NE(done.find("— ИНН: Справки для социального налогового вычета, до 02.12.2031"),
+            std::string::npos)
+      << done;
+  EXPECT_EQ(done.find("ключ, которым они были зашифрованы, уничтожен"), std::string::npos);
+}
+
+// A staff DELETE keeps the same; the retention job leaves what is kept while the term runs,
+// although no other purpose holds it any more, and erases the subject when it ends.
+TEST_P(ErasureKeptTest, WhatIsKeptIsDestroyedWhenTheObligationsTermEnds) {
+  ASSERT_TRUE(Call<void>([&](auto cb) { uc_->subjects.Destroy(admin_, subject_, cb); }));
+  EXPECT_EQ(Row()->blocked, "kept=tax_certificates");
+  RetentionJob job(*demo_.storage, *demo_.policies, uc_->retention, /*page=*/10);
+  clock_.Set(kWednesday + 4 * 365 * kDay);
+  auto early = job.RunOnce(clock_.Now());
+  ASSERT_TRUE(early) << early.error().message();
+  ASSERT_TRUE(Row());
+  EXPECT_EQ(internal::SealedFieldNames(Row()->fields)->size(), 3u);
+  clock_.Set(kWednesday + 5 * 366 * kDay);
+  auto late = job.RunOnce(clock_.Now());
+  ASSERT_TRUE(late) << late.error().message();
+  EXPECT_GE(late->subjects_erased, 1u);
+  EXPECT_FALSE(Row());
+  EXPECT_EQ(Events("destroy").back(), "ok  inn,name,surname retention");
+}
+
+}  // namespace konfid::app::requests_suite
