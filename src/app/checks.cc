@@ -180,6 +180,7 @@ Result<bool> DeleteSubjectRows(ports::Transaction& txn, const std::string& tenan
   KONFID_ASSIGN_OR_RETURN(auto ends, txn.ListContractEnds(tenant, subject));
   for (const auto& [purpose, at] : ends)
     KONFID_TRY(txn.SetContractEnd(tenant, subject, purpose, 0));
+  KONFID_TRY(txn.DeleteSubjectHolds(tenant, subject));
   return txn.DeleteSubject(tenant, subject);
 }
 

@@ -81,8 +81,8 @@ Result<std::vector<domain::ConsentEvent>> PurposeEvents(ports::Transaction& txn,
 Result<domain::RetentionFacts> RowFacts(ports::Transaction& txn, const ports::SubjectRow& row);
 
 // Inside a transaction: what erasing a subject deletes — its blind-index entries, the ends of
-// its contracts, and its row with the data key (so every ciphertext of it is unreadable).
-// Returns false when there was no row.
+// its contracts, its legal holds (their documents are sealed under its key), and its row with the
+// data key (so every ciphertext of it is unreadable). Returns false when there was no row.
 Result<bool> DeleteSubjectRows(ports::Transaction& txn, const std::string& tenant,
                                const std::string& subject);
 

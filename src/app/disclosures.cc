@@ -15,8 +15,6 @@ using namespace internal;
 
 namespace {
 
-constexpr size_t kMaxDocumentText = 200;  // bytes of an authority's name or a document number
-
 Error Invalid(std::string message, std::string reason = "invalid_value") {
   return Error(ErrorCode::kInvalidArgument, std::move(message)).WithReason(std::move(reason));
 }
@@ -29,25 +27,6 @@ Error Denied(std::string message, std::string reason) {
 std::string DocumentAd(const std::string& tenant, const std::string& subject,
                        const std::string& id) {
   return "konfid-disclosure\n" + tenant + "\n" + subject + "\n" + id;
-}
-
-// lp(authority) lp(number) lp(date): the sealed document's layout.
-Bytes PackDocument(const domain::DisclosureDocument& d) {
-  Bytes out;
-  AppendLengthPrefixed(out, d.authority);
-  AppendLengthPrefixed(out, d.number);
-  AppendLengthPrefixed(out, domain::FormatIsoDate(d.date));
-  return out;
-}
-
-std::optional<domain::DisclosureDocument> UnpackDocument(std::string_view in) {
-  std::string authority, number, date;
-  if (!ReadLengthPrefixed(in, authority) || !ReadLengthPrefixed(in, number) ||
-      !ReadLengthPrefixed(in, date) || !in.empty())
-    return std::nullopt;
-  auto day = domain::ParseIsoDate(date);
-  if (!day) return std::nullopt;
-  return domain::DisclosureDocument{std::move(authority), std::move(number), *day};
 }
 
 bool Contains(const std::vector<std::string>& v, const std::string& x) {
@@ -79,13 +58,8 @@ Status CheckDocument(const DisclosureOrder& order, bool on_document, UnixMicros 
   if (!order.document)
     return Fail(
         Invalid("an " + order.ground + " names the document it answers", "document_required"));
-  const auto& d = *order.document;
-  if (d.authority.empty() || d.authority.size() > kMaxDocumentText || d.number.empty() ||
-      d.number.size() > kMaxDocumentText)
-    return Fail(Invalid("the document names who asked and its number, each at most 200 bytes"));
-  if (domain::DaysSinceEpoch(d.date) > now / kMicrosPerDay + 1)
-    return Fail(Invalid("the document's date is in the future"));
-  return Ok();
+  std::string problem = domain::DocumentProblem(*order.document, now);
+  return problem.empty() ? Ok() : Fail(Invalid(std::move(problem)));
 }
 
 }  // namespace
@@ -248,7 +222,7 @@ void Disclosures::Disclose(const Actor& actor, DisclosureOrder order,
                                  who.id,       out->time};
           if (on_document) {
             KONFID_ASSIGN_OR_RETURN(SecretBytes key, k_.SubjectKey(*row));
-            d.sealed = k_.crypto().Seal(key, PackDocument(*ord->document),
+            d.sealed = k_.crypto().Seal(key, domain::PackDocument(*ord->document),
                                         DocumentAd(who.tenant, id, d.id));
           }
           KONFID_TRY(txn.InsertDisclosure(d));
@@ -290,7 +264,7 @@ Result<DisclosureView> Disclosures::View(const ports::DisclosureRow& row,
   KONFID_ASSIGN_OR_RETURN(
       std::string plain,
       k_.crypto().Open(key, row.sealed, DocumentAd(row.tenant, row.subject, row.id)));
-  v.document = UnpackDocument(plain);
+  v.document = domain::UnpackDocument(plain);
   SecureWipe(plain.data(), plain.size());
   if (!v.document) return Fail(Error(ErrorCode::kDataLoss, "a disclosure's document is damaged"));
   return v;

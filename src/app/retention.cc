@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "app/checks.h"
+#include "app/holds.h"
 #include "domain/blocking.h"
 #include "domain/retention.h"
 #include "domain/sealed_fields.h"
@@ -49,6 +50,13 @@ Result<DueFields> FindDue(ports::Transaction& txn, const ActivePolicy& active,
   domain::Blocked blocked = domain::ParseBlockHolds(row.blocked).Effective();
   DueFields due;
   due.held = plans.size();
+  bool any_due = std::any_of(plans.begin(), plans.end(),
+                             [&](const domain::FieldPlan& p) { return p.DueAt(now); });
+  if (any_due) {  // a legal hold keeps what it names as a block does
+    KONFID_ASSIGN_OR_RETURN(auto holds, Holds::Live(txn, row.tenant, row.id, now));
+    for (const auto& h : holds)
+      for (const auto& f : h.fields) domain::MergeInto(blocked, domain::ParseBlocked(f));
+  }
   for (const auto& plan : plans) {
     if (!plan.DueAt(now)) continue;
     if (blocked.all || blocked.fields.contains(plan.field))

@@ -89,6 +89,8 @@ constexpr std::array kGrants = {
           "this API key's role may not read the disclosures made"},
     Grant{Permission::kSubjectsReadKept, Roles({kAdmin, kOperator}), true,
           "this API key's role may not read what an erasure kept for a legal obligation"},
+    Grant{Permission::kSubjectsHold, Roles({kAdmin, kOperator}), true,
+          "this API key's role may not place or lift legal holds"},
 };
 
 constexpr bool InEnumOrder() {
@@ -96,8 +98,7 @@ constexpr bool InEnumOrder() {
     if (static_cast<size_t>(kGrants[i].permission) != i) return false;
   return true;
 }
-static_assert(InEnumOrder() &&
-                  kGrants.size() == 1 + static_cast<size_t>(Permission::kSubjectsReadKept),
+static_assert(InEnumOrder() && kGrants.size() == 1 + static_cast<size_t>(Permission::kSubjectsHold),
               "one row per Permission, in the enum's order");
 
 const Grant& GrantOf(Permission p) { return kGrants[static_cast<size_t>(p)]; }

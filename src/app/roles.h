@@ -36,6 +36,7 @@ enum class Permission {
   kDisclosuresMake,   // disclose subjects' data to a recipient or an authority
   kDisclosuresRead,   // the list of disclosures made, with authorities' documents
   kSubjectsReadKept,  // read what an erasure kept for a legal obligation, for that purpose
+  kSubjectsHold,      // place, lift and list legal holds on a subject's data
 };
 
 // Whether a key of `role` may perform `permission`; kNone: every role.

@@ -43,6 +43,7 @@ TEST(PermissionTable, HoldsTheRolesEachOperationAllowed) {
   EXPECT_EQ(Holders(P::kDisclosuresRead), (std::vector{kAdmin, kOperator, kSupport}));
   // What an erasure kept for a legal obligation is read by those who may also delete.
   EXPECT_EQ(Holders(P::kSubjectsReadKept), (std::vector{kAdmin, kOperator}));
+  EXPECT_EQ(Holders(P::kSubjectsHold), (std::vector{kAdmin, kOperator}));
 }
 
 TEST(PermissionTable, PersonalDataRefusalsAreLeftToTheAuditingUseCase) {

@@ -5,6 +5,7 @@
 
 #include "app/checks.h"
 #include "app/disclosures.h"
+#include "app/holds.h"
 #include "domain/blocking.h"
 #include "domain/sealed_fields.h"
 
@@ -461,6 +462,8 @@ Status Subjects::EraseIn(const Kernel& k, ports::Transaction& txn, AuditWriter& 
                          const Actor& who, const RecipientNotices& notices,
                          const domain::TenantPolicy& policy, const ports::SubjectRow& row,
                          std::string reason, UnixMicros now) {
+  KONFID_ASSIGN_OR_RETURN(auto held, Holds::Live(txn, row.tenant, row.id, now));
+  if (!held.empty()) return Fail(Holds::Refusal(held));
   KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed, domain::UnpackSealedFields(row.fields));
   KONFID_ASSIGN_OR_RETURN(auto kept, KeptAt(txn, policy, row, now));
   if (kept.empty()) {

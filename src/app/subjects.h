@@ -74,7 +74,8 @@ class Subjects {
   // destroyed, the address is no longer confirmed, and the subject is marked erased and kept
   // for those purposes (domain/blocking.h): readable for them alone, with kSubjectsReadKept,
   // written by no one, and destroyed by retention when their term ends (app/retention.h).
-  // Each kept field is audited as a block with its purpose, reason kept:<reason>.
+  // Each kept field is audited as a block with its purpose, reason kept:<reason>. Conflict
+  // (legal_hold), destroying nothing, while a legal hold on the subject lasts (app/holds.h).
   static Status EraseIn(const Kernel& k, ports::Transaction& txn, AuditWriter& audit,
                         const Actor& who, const RecipientNotices& notices,
                         const domain::TenantPolicy& policy, const ports::SubjectRow& row,

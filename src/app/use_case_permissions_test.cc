@@ -137,6 +137,15 @@ TEST_F(UseCasePermissionsTest, RequestsBlocksAndAccessRepliesCheckTheirOwnPermis
   ExpectChecks(Permission::kDisclosuresRead, "List", [&](const Actor& a) {
     return Outcome<std::vector<DisclosureView>>([&](auto cb) { uc_->disclosures.List(a, {}, cb); });
   });
+  ExpectChecks(Permission::kSubjectsHold, "Place", [&](const Actor& a) {
+    return Outcome<HoldView>([&](auto cb) { uc_->holds.Place(a, kNobody, {}, cb); });
+  });
+  ExpectChecks(Permission::kSubjectsHold, "Lift", [&](const Actor& a) {
+    return Outcome<HoldView>([&](auto cb) { uc_->holds.Lift(a, kNobody, kNobody, cb); });
+  });
+  ExpectChecks(Permission::kSubjectsHold, "HoldList", [&](const Actor& a) {
+    return Outcome<std::vector<HoldView>>([&](auto cb) { uc_->holds.List(a, kNobody, cb); });
+  });
 }
 
 }  // namespace

@@ -58,6 +58,10 @@ std::string_view OperationName(Operation op) {
       return "session_opened";
     case Operation::kSessionClosed:
       return "session_closed";
+    case Operation::kHoldPlaced:
+      return "hold_placed";
+    case Operation::kHoldLifted:
+      return "hold_lifted";
   }
   return "use";
 }

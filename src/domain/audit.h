@@ -44,6 +44,9 @@ enum class Operation {
   kCodeSent,       // "code_sent": a one-time code went out
   kSessionOpened,  // "session_opened": a right code opened a self session
   kSessionClosed,  // "session_closed"
+  // A legal hold on a subject's data (app/holds.h).
+  kHoldPlaced,  // "hold_placed"
+  kHoldLifted,  // "hold_lifted"
 };
 
 std::string_view OperationName(Operation op);

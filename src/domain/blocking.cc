@@ -46,17 +46,17 @@ bool IsRequestId(std::string_view s) {
   return true;
 }
 
-void Merge(Blocked& into, const Blocked& from) {
+}  // namespace
+
+void MergeInto(Blocked& into, const Blocked& from) {
   into.all = into.all || from.all;
   into.fields.insert(from.fields.begin(), from.fields.end());
   if (into.all) into.fields.clear();
 }
 
-}  // namespace
-
 Blocked BlockHolds::Effective() const {
   Blocked out = staff;
-  for (const auto& [id, held] : requests) Merge(out, held);
+  for (const auto& [id, held] : requests) MergeInto(out, held);
   return out;
 }
 
@@ -73,7 +73,7 @@ BlockHolds ParseBlockHolds(std::string_view text) {
     else if (id == kKept && !scope.all)
       out.kept.insert(scope.fields.begin(), scope.fields.end());
     else if (!scope.empty())
-      Merge(IsRequestId(id) ? out.requests[std::string(id)] : out.staff, scope);
+      MergeInto(IsRequestId(id) ? out.requests[std::string(id)] : out.staff, scope);
     if (semi == std::string_view::npos) break;
     text.remove_prefix(semi + 1);
   }

@@ -50,6 +50,9 @@ struct BlockHolds {
   bool operator==(const BlockHolds&) const = default;
 };
 
+// Adds what `from` blocks to `into` (the whole subject absorbs any fields).
+void MergeInto(Blocked& into, const Blocked& from);
+
 // A scope ("*" or fields) and back.
 Blocked ParseBlocked(std::string_view scope);
 std::string FormatBlocked(const Blocked& blocked);

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/encoding.h"
+#include "core/time.h"
 #include "domain/civil_date.h"
 
 namespace konfid::domain {
@@ -37,5 +39,18 @@ struct DisclosureDocument {
   std::string number;     // the document's number as written on it
   Date date;              // the document's date
 };
+
+// lp(authority) lp(number) lp(date), each length-prefixed (core/encoding.h): the layout of a
+// document sealed with the disclosure or the legal hold that rests on it. Unpack: nullopt
+// for bytes that are not one.
+Bytes PackDocument(const DisclosureDocument& d);
+std::optional<DisclosureDocument> UnpackDocument(std::string_view in);
+
+// Bytes of an authority's name or a document's number.
+inline constexpr size_t kMaxDocumentText = 200;
+// Empty when `d` names who issued it and its number (each 1..kMaxDocumentText bytes) and is
+// dated no later than the day after `now` (UTC: a document dated by a later time zone); else
+// what is wrong, for an invalid_value error.
+std::string DocumentProblem(const DisclosureDocument& d, UnixMicros now);
 
 }  // namespace konfid::domain

@@ -21,6 +21,7 @@
 #include "app/checkpoints.h"
 #include "app/consents.h"
 #include "app/group_committer.h"
+#include "app/holds.h"
 #include "app/job_report.h"
 #include "app/marketing.h"
 #include "app/policy_admin.h"
@@ -64,6 +65,7 @@ struct ApiDeps {
   app::Requests& requests;
   app::Blocks& blocks;
   app::Retention& retention;
+  app::Holds& holds;
   app::Disclosures& disclosures;
   app::AccessReplies& access_replies;
   app::SelfIdentity& self_identity;
@@ -183,6 +185,10 @@ class Api {
   Response Unblock(const Call& call);
   // retention_api.cc: a subject's retention schedule.
   Response RetentionSchedule(const Call& call);
+  // holds_api.cc: legal holds on a subject's data.
+  Response PlaceHold(const Call& call);
+  Response ListHolds(const Call& call);
+  Response LiftHold(const Call& call);
   Response ContractEnd(const Call& call);
   // disclosures_api.cc: disclosures to recipients and authorities, and their list.
   Response Disclose(const Call& call);

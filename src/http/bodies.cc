@@ -259,6 +259,27 @@ Result<std::vector<std::string>> ParseBlocksBody(const Request& req) {
   return NamesMember(root, "fields");
 }
 
+namespace {
+
+// "document": {"authority", "number", "date": "YYYY-MM-DD"}, when present.
+Result<std::optional<domain::DisclosureDocument>> DocumentMember(const json::object& root) {
+  const json::value* d = root.if_contains("document");
+  if (!d) return std::optional<domain::DisclosureDocument>();
+  if (!d->is_object()) return Fail(Invalid("'document' must be an object", "invalid_value"));
+  const json::object& doc = d->get_object();
+  KONFID_TRY(OnlyMembers(doc, {"authority", "number", "date"}, "document"));
+  domain::DisclosureDocument out;
+  KONFID_ASSIGN_OR_RETURN(out.authority, TextMember(doc, "authority", 200, true));
+  KONFID_ASSIGN_OR_RETURN(out.number, TextMember(doc, "number", 100, true));
+  KONFID_ASSIGN_OR_RETURN(std::string date, TextMember(doc, "date", 10, true));
+  auto day = domain::ParseIsoDate(date);
+  if (!day) return Fail(Invalid("'date' must be a date, YYYY-MM-DD", "invalid_value"));
+  out.date = *day;
+  return std::optional<domain::DisclosureDocument>(std::move(out));
+}
+
+}  // namespace
+
 // {"recipient", "purpose", "subjects": [ids], "ground", "fields": [...],
 //  "document": {"authority", "number", "date": "YYYY-MM-DD"}}; what is present is checked here
 // for type and form, what it means by the use case (app/disclosures.h).
@@ -280,19 +301,20 @@ Result<app::DisclosureOrder> ParseDisclosureBody(const Request& req) {
       return Fail(Invalid("'subjects' must be an array of 1 to 100 subject ids", "invalid_value"));
     order.subjects.emplace_back(id.get_string());
   }
-  if (const json::value* d = root.if_contains("document")) {
-    if (!d->is_object()) return Fail(Invalid("'document' must be an object", "invalid_value"));
-    const json::object& doc = d->get_object();
-    KONFID_TRY(OnlyMembers(doc, {"authority", "number", "date"}, "document"));
-    domain::DisclosureDocument out;
-    KONFID_ASSIGN_OR_RETURN(out.authority, TextMember(doc, "authority", 200, true));
-    KONFID_ASSIGN_OR_RETURN(out.number, TextMember(doc, "number", 100, true));
-    KONFID_ASSIGN_OR_RETURN(std::string date, TextMember(doc, "date", 10, true));
-    auto day = domain::ParseIsoDate(date);
-    if (!day) return Fail(Invalid("'date' must be a date, YYYY-MM-DD", "invalid_value"));
-    out.date = *day;
-    order.document = std::move(out);
+  KONFID_ASSIGN_OR_RETURN(order.document, DocumentMember(root));
+  return order;
+}
+
+Result<app::HoldOrder> ParseHoldBody(const Request& req) {
+  KONFID_ASSIGN_OR_RETURN(json::object root, ParseJsonObject(req));
+  KONFID_TRY(OnlyMembers(root, {"reason", "until", "fields", "document"}, "the body"));
+  app::HoldOrder order;
+  KONFID_ASSIGN_OR_RETURN(order.reason, TextMember(root, "reason", 64, true));
+  KONFID_ASSIGN_OR_RETURN(order.until, TextMember(root, "until", 10, true));
+  if (root.contains("fields")) {
+    KONFID_ASSIGN_OR_RETURN(order.fields, NamesMember(root, "fields"));
   }
+  KONFID_ASSIGN_OR_RETURN(order.document, DocumentMember(root));
   return order;
 }
 

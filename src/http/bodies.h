@@ -8,6 +8,7 @@
 
 #include "app/consents.h"
 #include "app/disclosures.h"
+#include "app/holds.h"
 #include "app/registrations.h"
 #include "app/requests.h"
 #include "http/api.h"
@@ -31,6 +32,9 @@ Result<app::RequestMove> ParseMoveBody(const Request& req);
 Result<std::vector<std::string>> ParseBlocksBody(const Request& req);
 // POST /v1/disclosures (app/disclosures.h).
 Result<app::DisclosureOrder> ParseDisclosureBody(const Request& req);
+// POST /v1/subjects/{id}/holds: {"reason", "until": "YYYY-MM-DD", "fields": [...],
+// "document": {"authority", "number", "date"}}.
+Result<app::HoldOrder> ParseHoldBody(const Request& req);
 // POST /v1/self/codes: {"tenant", "email" | "phone"}.
 struct CodeRequest {
   std::string tenant;

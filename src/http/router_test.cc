@@ -195,6 +195,8 @@ TEST(RouteTable, KeepsTheMetricLabelsAndAllowHeaders) {
       "/v1/subjects/{id}/unsubscribe-link GET",
       "/v1/subjects/{id}/blocks POST, DELETE",
       "/v1/subjects/{id}/retention GET",
+      "/v1/subjects/{id}/holds GET, POST",
+      "/v1/subjects/{id}/holds/{hold} DELETE",
       "/v1/subjects/{id}/contracts/{purpose}/end POST, DELETE",
       "/v1/requests GET, POST",
       "/v1/requests/{id} GET",

@@ -19,6 +19,7 @@
 #include "app/disclosures.h"
 #include "app/expiry.h"
 #include "app/group_committer.h"
+#include "app/holds.h"
 #include "app/kernel.h"
 #include "app/mail_composer.h"
 #include "app/marketing.h"
@@ -108,6 +109,7 @@ class Service {
   app::PolicyNotices policy_notices_;
   app::ConsentExpiry consent_expiry_;
   app::Retention retention_;
+  app::Holds holds_;
   app::Requests requests_;
   app::Blocks blocks_;
   app::Disclosures disclosures_;

@@ -204,6 +204,21 @@ struct DisclosureRow {
   UnixMicros created_at = 0;
 };
 
+// A legal hold staff placed on a subject's data (app/holds.h).
+struct HoldRow {
+  std::string tenant;
+  std::string id;  // 32 hex, ordered by time
+  std::string subject;
+  std::string reason;  // dispute, authority_request (domain/hold.h)
+  std::string fields;  // "*" or comma-separated names
+  Bytes document;      // the authority, number and date, sealed under the subject's key
+  UnixMicros until = 0;
+  std::string placed_by;
+  UnixMicros placed_at = 0;
+  std::string lifted_by;  // empty while not lifted
+  UnixMicros lifted_at = 0;
+};
+
 // Which disclosures a list holds. Empty strings match everything.
 struct DisclosureFilter {
   std::string subject;
@@ -369,6 +384,16 @@ class Transaction {
   virtual Result<bool> MarkOtpUsed(const std::string& tenant, const std::string& id,
                                    UnixMicros at) = 0;
   virtual Result<uint64_t> DeleteOtpCodesBefore(UnixMicros before) = 0;
+
+  // Legal holds. ListSubjectHolds: the subject's, oldest first, lifted ones included.
+  // LiftHold: false when there is no such hold not lifted yet. DeleteSubjectHolds: with an
+  // erasure (their documents are sealed under the key it destroys).
+  virtual Status InsertHold(const HoldRow& row) = 0;
+  virtual Result<std::vector<HoldRow>> ListSubjectHolds(const std::string& tenant,
+                                                        const std::string& subject) = 0;
+  virtual Result<bool> LiftHold(const std::string& tenant, const std::string& id,
+                                const std::string& by, UnixMicros at) = 0;
+  virtual Status DeleteSubjectHolds(const std::string& tenant, const std::string& subject) = 0;
 
   // When the subject's contract for `purpose` ended (docs/retention.md); 0 clears it: the
   // contract goes on. ListContractEnds: the subject's, by purpose.

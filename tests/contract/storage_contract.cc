@@ -556,6 +556,41 @@ TEST_P(StorageContract, SubjectKeysPageInOrder) {
   EXPECT_EQ((*t->FindSubject("b", "s6"))->wrapped_key, B({42}));
 }
 
+// Holds come back whole, oldest first; one is lifted once; an erasure deletes the subject's.
+TEST_P(StorageContract, HoldsAreListedLiftedOnceAndDeletedWithTheSubject) {
+  auto t = Begin(*storage_);
+  ports::HoldRow a{"t", "h1", "s", "dispute", "*", B({1, 2}), 100, "apikey:a", 10, "", 0};
+  ports::HoldRow b{"t", "h2", "s", "authority_request", "email,phone", B({3}), 200, "cli",
+                   20,  "",   0};
+  ports::HoldRow other{"t", "h3", "o", "dispute", "*", B({4}), 300, "cli", 30, "", 0};
+  for (const auto& h : {b, a, other}) ASSERT_TRUE(t->InsertHold(h));
+  ASSERT_TRUE(t->Commit());
+  t = Begin(*storage_);
+  EXPECT_TRUE(*t->LiftHold("t", "h2", "apikey:b", 50));
+  EXPECT_FALSE(*t->LiftHold("t", "h2", "apikey:c", 60));  // lifted already
+  EXPECT_FALSE(*t->LiftHold("u", "h1", "apikey:c", 60));  // another tenant's
+  ASSERT_TRUE(t->Commit());
+  t = Begin(*storage_);
+  auto holds = t->ListSubjectHolds("t", "s");
+  ASSERT_TRUE(holds);
+  ASSERT_EQ(holds->size(), 2u);
+  const ports::HoldRow& first = (*holds)[0];
+  EXPECT_EQ(first.id, "h1");
+  EXPECT_EQ(first.reason, "dispute");
+  EXPECT_EQ(first.fields, "*");
+  EXPECT_EQ(first.document, B({1, 2}));
+  EXPECT_EQ(first.until, 100);
+  EXPECT_EQ(first.placed_by, "apikey:a");
+  EXPECT_EQ(first.placed_at, 10);
+  EXPECT_EQ(first.lifted_at, 0);
+  EXPECT_EQ((*holds)[1].lifted_by, "apikey:b");
+  EXPECT_EQ((*holds)[1].lifted_at, 50);
+  ASSERT_TRUE(t->DeleteSubjectHolds("t", "s"));
+  EXPECT_TRUE(t->ListSubjectHolds("t", "s")->empty());
+  EXPECT_EQ(t->ListSubjectHolds("t", "o")->size(), 1u);
+  ASSERT_TRUE(t->Commit());
+}
+
 // A new key and values replace the old, and nothing else of the row changes.
 TEST_P(StorageContract, RekeyReplacesTheKeyAndTheValuesAndKeepsTheDates) {
   auto t = Begin(*storage_);

@@ -4,6 +4,8 @@
 // driven by a stepped clock in src/app/retention_suite_test.h, on both backends too.
 #include <boost/json.hpp>
 
+#include <chrono>
+
 #include "api_e2e.h"
 #include "core/time.h"
 
@@ -107,6 +109,52 @@ TEST_P(ApiE2E, TheRetentionScheduleFollowsConsentsAndBlocks) {
                 .status,
             404u);
   EXPECT_EQ(konfid.Request("GET", path, "", analyst).status, 403u);
+}
+
+// A legal hold over HTTP: placed with its document, it stops a DELETE (409 legal_hold, nothing
+// destroyed) until it is lifted; the body is checked like every other, and a support key may
+// not place one.
+TEST_P(ApiE2E, ALegalHoldStopsAnErasureUntilItIsLifted) {
+  Instance konfid(GetParam()());
+  std::string admin = konfid.CreateKey("demo", "admin");
+  std::string support = konfid.CreateKey("demo", "support");
+  konfid.Start();
+  auto r = konfid.Request("POST", "/v1/subjects",
+                          R"({"fields":{"surname":"Спорова","name":"Ирина",)"
+                          R"("email":"irina.sporova@example.com"}})",
+                          admin);
+  ASSERT_EQ(r.status, 201u) << r.body;
+  std::string id = JsonString(r.body, "id"), holds = "/v1/subjects/" + id + "/holds";
+  UnixMicros now = std::chrono::duration_cast<std::chrono::microseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  std::string until = FormatRfc3339(now + 30 * 86'400'000'000LL).substr(0, 10);
+  std::string body = R"({"reason":"dispute","until":")" + until +
+                     R"(","document":{"authority":"Тверской районный суд","number":"2-123/2026",)"
+                     R"("date":"2026-11-20"}})";
+  EXPECT_EQ(konfid.Request("POST", holds, body, support).status, 403u);
+  auto bad = konfid.Request("POST", holds,
+                            R"({"reason":"dispute","until":")" + until + R"(","x":1})", admin);
+  EXPECT_EQ(bad.status, 400u) << bad.body;
+  EXPECT_EQ(JsonString(bad.body, "code"), "unknown_field");
+  r = konfid.Request("POST", holds, body, admin);
+  ASSERT_EQ(r.status, 201u) << r.body;
+  std::string hold = JsonString(r.body, "id");
+  EXPECT_EQ(JsonString(r.body, "until"), until);
+
+  auto refused = konfid.Request("DELETE", "/v1/subjects/" + id, "", admin);
+  EXPECT_EQ(refused.status, 409u) << refused.body;
+  EXPECT_EQ(JsonString(refused.body, "code"), "legal_hold");
+  EXPECT_EQ(konfid.Request("GET", "/v1/subjects/" + id + "?purpose=registration", "", admin).status,
+            200u);
+  auto listed = konfid.Request("GET", holds, "", admin);
+  ASSERT_EQ(listed.status, 200u) << listed.body;
+  EXPECT_NE(listed.body.find("2-123/2026"), std::string::npos) << listed.body;
+
+  EXPECT_EQ(konfid.Request("DELETE", holds + "/" + hold, "", admin).status, 200u);
+  EXPECT_EQ(konfid.Request("DELETE", holds + "/" + hold, "", admin).status, 404u);
+  EXPECT_EQ(konfid.Request("DELETE", "/v1/subjects/" + id, "", admin).status, 204u);
+  EXPECT_EQ(konfid.Stop(), 0);
 }
 
 }  // namespace

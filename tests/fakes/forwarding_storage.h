@@ -32,6 +32,18 @@ class ForwardingTransaction : public ports::Transaction {
   Result<bool> DeleteSubject(const std::string& tenant, const std::string& id) override {
     return inner_->DeleteSubject(tenant, id);
   }
+  Status InsertHold(const ports::HoldRow& row) override { return inner_->InsertHold(row); }
+  Result<std::vector<ports::HoldRow>> ListSubjectHolds(const std::string& tenant,
+                                                       const std::string& subject) override {
+    return inner_->ListSubjectHolds(tenant, subject);
+  }
+  Result<bool> LiftHold(const std::string& tenant, const std::string& id, const std::string& by,
+                        UnixMicros at) override {
+    return inner_->LiftHold(tenant, id, by, at);
+  }
+  Status DeleteSubjectHolds(const std::string& tenant, const std::string& subject) override {
+    return inner_->DeleteSubjectHolds(tenant, subject);
+  }
   Result<bool> RekeySubject(const std::string& tenant, const std::string& id,
                             const Bytes& wrapped_key, const Bytes& fields) override {
     return inner_->RekeySubject(tenant, id, wrapped_key, fields);

@@ -8,6 +8,7 @@
 #include "app/consent_signer.h"
 #include "app/consents.h"
 #include "app/disclosures.h"
+#include "app/holds.h"
 #include "app/kernel.h"
 #include "app/mail_composer.h"
 #include "app/marketing.h"
@@ -37,6 +38,7 @@ struct UseCases {
         notices(kernel, signer, mail),
         expiry(kernel, signer),
         retention(kernel, mail),
+        holds(kernel),
         requests(kernel, signer, mail, calendar, zones),
         blocks(kernel, mail),
         disclosures(kernel),
@@ -54,6 +56,7 @@ struct UseCases {
   app::PolicyNotices notices;
   app::ConsentExpiry expiry;
   app::Retention retention;
+  app::Holds holds;
   domain::WorkingCalendar calendar = *domain::WorkingCalendar::Shipped("ru");
   FixedTimeZones zones;
   app::Requests requests;

@@ -161,6 +161,17 @@ ports::DisclosureRow DisclosureFrom(const Row& row) {
           row.Text(5), row.Text(6), row.Blob(7), row.Text(8), row.Int(9)};
 }
 
+#define KONFID_HOLD_COLUMNS                                                                   \
+  "tenant_id, hold_id, subject_id, reason, fields, document, until_at, placed_by, placed_at," \
+  " lifted_by, lifted_at"
+
+// KONFID_HOLD_COLUMNS.
+template <typename Row>
+ports::HoldRow HoldFrom(const Row& row) {
+  return {row.Text(0), row.Text(1), row.Text(2), row.Text(3), row.Text(4), row.Blob(5),
+          row.Int(6),  row.Text(7), row.Int(8),  row.Text(9), row.Int(10)};
+}
+
 #define KONFID_OTP_COLUMNS                                                                  \
   "tenant_id, code_id, subject_id, address_hash, code_hash, tries, created_at, expires_at," \
   " used_at"

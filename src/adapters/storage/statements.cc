@@ -217,6 +217,16 @@ constexpr Entry kShared[] = {
     {Stmt::kListContractEnds,
      "SELECT purpose, ended_at FROM contract_ends WHERE tenant_id = $1 AND subject_id = $2"
      " ORDER BY purpose"},
+
+    {Stmt::kInsertHold, "INSERT INTO legal_holds (" KONFID_HOLD_COLUMNS
+                        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"},
+    {Stmt::kListSubjectHolds,
+     "SELECT " KONFID_HOLD_COLUMNS " FROM legal_holds WHERE tenant_id = $1 AND subject_id = $2"
+     " ORDER BY hold_id"},
+    {Stmt::kLiftHold,
+     "UPDATE legal_holds SET lifted_by = $1, lifted_at = $2"
+     " WHERE tenant_id = $3 AND hold_id = $4 AND lifted_at = 0"},
+    {Stmt::kDeleteSubjectHolds, "DELETE FROM legal_holds WHERE tenant_id = $1 AND subject_id = $2"},
 };
 
 constexpr bool InStmtOrder() {

@@ -97,6 +97,11 @@ enum class Stmt {
   kSetContractEnd,
   kClearContractEnd,
   kListContractEnds,
+  // legal holds
+  kInsertHold,
+  kListSubjectHolds,
+  kLiftHold,
+  kDeleteSubjectHolds,
   kCount  // not a statement: the size of the table
 };
 

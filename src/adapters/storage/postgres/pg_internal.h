@@ -341,6 +341,12 @@ class PgTransaction final : public ports::Transaction {
   Result<std::vector<std::pair<std::string, uint64_t>>> CountOverdueRequests(
       const std::string& tenant, const std::string& today) override;
   Result<uint64_t> CountRequestsWithoutTerm(const std::string& tenant) override;
+  Status InsertHold(const ports::HoldRow& row) override;
+  Result<std::vector<ports::HoldRow>> ListSubjectHolds(const std::string& tenant,
+                                                       const std::string& subject) override;
+  Result<bool> LiftHold(const std::string& tenant, const std::string& id, const std::string& by,
+                        UnixMicros at) override;
+  Status DeleteSubjectHolds(const std::string& tenant, const std::string& subject) override;
   Status SetContractEnd(const std::string& tenant, const std::string& subject,
                         const std::string& purpose, UnixMicros ended_at) override;
   Result<std::vector<std::pair<std::string, UnixMicros>>> ListContractEnds(

@@ -69,6 +69,27 @@ Result<std::vector<std::pair<std::string, UnixMicros>>> PgTransaction::ListContr
   });
 }
 
+Status PgTransaction::InsertHold(const ports::HoldRow& r) {
+  return X(Stmt::kInsertHold, {r.tenant, r.id, r.subject, r.reason, r.fields, r.document, r.until,
+                               r.placed_by, r.placed_at, r.lifted_by, r.lifted_at});
+}
+
+Result<std::vector<ports::HoldRow>> PgTransaction::ListSubjectHolds(const std::string& tenant,
+                                                                    const std::string& subject) {
+  KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kListSubjectHolds, {tenant, subject}));
+  return All(r.get(), [](const PgRow& row) { return HoldFrom(row); });
+}
+
+Result<bool> PgTransaction::LiftHold(const std::string& tenant, const std::string& id,
+                                     const std::string& by, UnixMicros at) {
+  KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kLiftHold, {by, at, tenant, id}));
+  return Changed(r.get());
+}
+
+Status PgTransaction::DeleteSubjectHolds(const std::string& tenant, const std::string& subject) {
+  return X(Stmt::kDeleteSubjectHolds, {tenant, subject});
+}
+
 Status PgTransaction::InsertDisclosure(const ports::DisclosureRow& r) {
   return X(Stmt::kInsertDisclosure, {r.tenant, r.id, r.subject, r.recipient, r.purpose, r.fields,
                                      r.ground, r.sealed, r.actor, r.created_at});

@@ -73,6 +73,28 @@ Result<std::vector<std::pair<std::string, UnixMicros>>> SqliteTransaction::ListC
   });
 }
 
+Status SqliteTransaction::InsertHold(const ports::HoldRow& r) {
+  return Write(Stmt::kInsertHold, r.tenant, r.id, r.subject, r.reason, r.fields, r.document,
+               r.until, r.placed_by, r.placed_at, r.lifted_by, r.lifted_at);
+}
+
+Result<std::vector<ports::HoldRow>> SqliteTransaction::ListSubjectHolds(
+    const std::string& tenant, const std::string& subject) {
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(Stmt::kListSubjectHolds, tenant, subject));
+  return All(s, [](const SqliteRow& row) { return HoldFrom(row); });
+}
+
+Result<bool> SqliteTransaction::LiftHold(const std::string& tenant, const std::string& id,
+                                         const std::string& by, UnixMicros at) {
+  KONFID_TRY(Write(Stmt::kLiftHold, by, at, tenant, id));
+  return Changed();
+}
+
+Status SqliteTransaction::DeleteSubjectHolds(const std::string& tenant,
+                                             const std::string& subject) {
+  return Write(Stmt::kDeleteSubjectHolds, tenant, subject);
+}
+
 Status SqliteTransaction::InsertDisclosure(const ports::DisclosureRow& r) {
   return Write(Stmt::kInsertDisclosure, r.tenant, r.id, r.subject, r.recipient, r.purpose, r.fields,
                r.ground, r.sealed, r.actor, r.created_at);
