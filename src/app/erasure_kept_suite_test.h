@@ -101,6 +101,12 @@ TEST_P(ErasureKeptTest, AnErasureKeepsWhatTheTaxObligationHoldsAndSaysSo) {
   ASSERT_FALSE(update);
   EXPECT_EQ(update.error().reason(), "erased");
 
+  // What else is sealed under the subject's key still opens: the request's details.
+  auto request = Call<RequestView>([&](auto cb) { uc_->requests.Get(admin_, erasure->id, cb); });
+  ASSERT_TRUE(request) << request.error().message();
+  ASSERT_TRUE(request->details);
+  EXPECT_EQ(request->details->text, "удалите мои данные");
+
   const std::string reason = "request:" + erasure->id;
   EXPECT_EQ(Events("destroy"), std::vector<std::string>{"ok  email,phone " + reason});
   EXPECT_EQ(Events("block"),
@@ -132,6 +138,10 @@ TEST_P(ErasureKeptTest, AnErasureKeepsWhatTheTaxObligationHoldsAndSaysSo) {
 TEST_P(ErasureKeptTest, WhatIsKeptIsDestroyedWhenTheObligationsTermEnds) {
   ASSERT_TRUE(Call<void>([&](auto cb) { uc_->subjects.Destroy(admin_, subject_, cb); }));
   EXPECT_EQ(Row()->blocked, "kept=tax_certificates");
+  // Again: nothing more is destroyed, and the kept fields are not audited twice.
+  ASSERT_TRUE(Call<void>([&](auto cb) { uc_->subjects.Destroy(admin_, subject_, cb); }));
+  EXPECT_EQ(Events("block").size(), 3u);
+  EXPECT_EQ(internal::SealedFieldNames(Row()->fields)->size(), 3u);
   RetentionJob job(*demo_.storage, *demo_.policies, uc_->retention, /*page=*/10);
   clock_.Set(kWednesday + 4 * 365 * kDay);
   auto early = job.RunOnce(clock_.Now());

@@ -52,8 +52,8 @@ class Holds {
   // NotFound for an unknown subject.
   void Place(const Actor& actor, const std::string& subject, HoldOrder order,
              Callback<HoldView> done);
-  // Lifts a live hold before its end. NotFound (no_such_hold) for one that is not the
-  // subject's or was lifted already.
+  // Lifts a live hold before its end; the view returned has no document. NotFound
+  // (no_such_hold) for one that is not the subject's or was lifted already.
   void Lift(const Actor& actor, const std::string& subject, const std::string& hold,
             Callback<HoldView> done);
   // The subject's holds, oldest first, with their documents: an audited read (extract of

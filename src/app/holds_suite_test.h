@@ -153,6 +153,11 @@ TEST_P(HoldsTest, AHoldStopsTheErasureAndKeepsWhatItNamesUntilItEnds) {
   clock_.Advance(11 * kDay);  // past the last day
   EXPECT_EQ(Run().fields_destroyed, 1u);
   EXPECT_EQ(*Held(anna), (Fields{"email", "name", "surname"}));
+  // The hold's document still opens once a field is destroyed.
+  auto listed = Sync<std::vector<HoldView>>([&](auto cb) { uc_->holds.List(admin_, anna, cb); });
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_TRUE(listed[0].document);
+  EXPECT_FALSE(listed[0].LiveAt(clock_.Now()));
   ASSERT_TRUE(Erase(anna));
   EXPECT_FALSE(Held(anna));
   auto txn = demo_.storage->Begin(false);

@@ -116,18 +116,4 @@ Result<domain::FieldValues> Kernel::OpenFields(const ports::SubjectRow& row,
   return out;
 }
 
-Result<Kernel::Rekeyed> Kernel::Rekey(const ports::SubjectRow& row,
-                                      const std::vector<std::string>& keep) const {
-  KONFID_ASSIGN_OR_RETURN(domain::FieldValues values, OpenFields(row, &keep));
-  SecretBytes key = crypto_.NewKey();
-  domain::SealedFields sealed;
-  for (auto& [name, value] : values) {
-    sealed.emplace(name, crypto_.Seal(key, AsBytes(value),
-                                      domain::FieldAssociatedData(row.tenant, row.id, name)));
-    SecureWipe(value.data(), value.size());
-  }
-  return Rekeyed{keyring_.WrapSubjectKey(key, row.tenant, row.id),
-                 domain::PackSealedFields(sealed)};
-}
-
 }  // namespace konfid::app

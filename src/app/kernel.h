@@ -96,15 +96,6 @@ class Kernel {
   Result<domain::FieldValues> OpenFields(const ports::SubjectRow& row,
                                          const std::vector<std::string>* only = nullptr) const;
 
-  // The subject's values of `keep` sealed again under a new data key, and that key wrapped
-  // under the current master key (inside the transaction that stores them): what
-  // RekeySubject stores when the other values are destroyed, so that no older copy of them
-  // (a file, a backup) opens under a key that still exists.
-  struct Rekeyed {
-    Bytes wrapped_key;
-    Bytes fields;
-  };
-  Result<Rekeyed> Rekey(const ports::SubjectRow& row, const std::vector<std::string>& keep) const;
   Keyring& keyring() const { return keyring_; }
   GroupCommitter& committer() const { return committer_; }
   ports::Crypto& crypto() const { return crypto_; }

@@ -69,8 +69,8 @@ Result<OutboxSender::Opened> OutboxSender::Open(const ports::OutboxRow& m, UnixM
   // The news that an erasure is done was sealed under the tenant's outbox key: its subject's
   // key is gone (app/request_notices.h).
   if (m.kind == "erasure_done") return OpenUnderTenantKey(m);
-  // Open the payload with the subject's key: a message of an erased subject cannot be (nor of
-  // one erased but for what a law keeps: its key was replaced).
+  // Open the payload with the subject's key: a message of an erased subject cannot be; one of a
+  // subject erased but for what a law keeps is not sent either (its address is not to be used).
   KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(false));
   KONFID_ASSIGN_OR_RETURN(auto subject, txn->FindSubject(m.tenant, m.subject));
   if (!subject || internal::Erased(*subject)) {

@@ -97,7 +97,7 @@ Result<bool> PolicyNotices::QueueNotice(ports::Transaction& txn, AuditWriter& au
                                    *plan.after, plan.epochs_after, now);
   if (lost.empty() || email_field.empty()) return false;
   KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(plan.tenant, subject));
-  if (!row) return false;  // erased: nobody to tell
+  if (!row || Erased(*row)) return false;  // erased: nobody to tell
   // A block stops every send that does not serve the subject's rights (docs/requests.md): the
   // notice is not queued, and the audit says so.
   if (auto blocked = CheckNotBlocked(*row, {email_field}); !blocked) {
@@ -257,7 +257,8 @@ void PolicyNotices::Renew(const std::string& tenant, const std::string& token, i
         KONFID_ASSIGN_OR_RETURN(bool first, txn.MarkTokenUsed(link.tenant, hash, now));
         if (!first) return Fail(InvalidLink());
         KONFID_ASSIGN_OR_RETURN(auto subject, txn.FindSubject(link.tenant, row->subject));
-        if (!subject) return Fail(InvalidLink());  // erased since
+        // Erased since (but for what a law keeps, which nobody consents to).
+        if (!subject || Erased(*subject)) return Fail(InvalidLink());
         return RecordDecisions(txn, audit, *active, link, row->subject, asked, decisions,
                                pending["lang"] == "en" ? "en" : "ru", now, *out);
       },

@@ -447,7 +447,7 @@ Result<RequestView> Requests::MoveIn(ports::Transaction& txn, AuditWriter& audit
   }
   // The erasure is carried out after its news is queued (sealed so that it outlives the key).
   if (erases)
-    KONFID_TRY(Subjects::EraseIn(k_, txn, audit, who, notices_, *active.policy, *subject,
+    KONFID_TRY(Subjects::EraseIn(txn, audit, who, notices_, *active.policy, *subject,
                                  "request:" + id, now));
   return moved;
 }

@@ -103,6 +103,9 @@ void Retention::Schedule(const Actor& actor, const std::string& subject,
         domain::BlockHolds holds = domain::ParseBlockHolds(row->blocked);
         out->blocked = holds.Effective();
         out->kept = std::move(holds.kept);
+        KONFID_ASSIGN_OR_RETURN(auto legal, Holds::Live(txn, who.tenant, subject, now));
+        for (const auto& h : legal)
+          for (const auto& f : h.fields) domain::MergeInto(out->blocked, domain::ParseBlocked(f));
         return audit.Append(
             MakeEvent(who, Operation::kExtract, subject, {"retention"}, Outcome::kOk));
       },
@@ -197,14 +200,12 @@ Status Retention::ApplyOne(ports::Transaction& txn, AuditWriter& audit, const Ac
         notices_.Queue(txn, audit, policy, tenant, subject, DataChange::kErased, {"*"}, now));
     ++report.subjects_erased;
   } else {
-    // The rest is sealed again under a new key, so that no older copy of what goes opens.
-    KONFID_ASSIGN_OR_RETURN(std::vector<std::string> keep, SealedFieldNames(row->fields));
-    std::erase_if(keep, [&](const std::string& f) {
-      return std::find(due.destroy.begin(), due.destroy.end(), f) != due.destroy.end();
-    });
-    for (const auto& field : due.destroy) KONFID_TRY(txn.DeleteIndex(tenant, subject, field));
-    KONFID_ASSIGN_OR_RETURN(Kernel::Rekeyed fresh, k_.Rekey(*row, keep));
-    KONFID_TRY(txn.RekeySubject(tenant, subject, fresh.wrapped_key, fresh.fields));
+    KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed, domain::UnpackSealedFields(row->fields));
+    for (const auto& field : due.destroy) {
+      sealed.erase(field);
+      KONFID_TRY(txn.DeleteIndex(tenant, subject, field));
+    }
+    KONFID_TRY(txn.EraseSubjectFields(tenant, subject, domain::PackSealedFields(sealed)));
     const domain::FieldSpec* email = EmailSpec(policy);
     if (email && row->email_verified_at != 0 &&
         std::find(due.destroy.begin(), due.destroy.end(), email->name) != due.destroy.end())

@@ -59,7 +59,7 @@ struct RetentionFailure {
 // One subject's retention plan as it stands (GET /v1/subjects/{id}/retention).
 struct RetentionSchedule {
   std::vector<domain::FieldPlan> fields;  // each field held, in name order
-  domain::Blocked blocked;                // what a block keeps past its `until`
+  domain::Blocked blocked;                // what a block or a legal hold keeps past its `until`
   std::set<std::string> kept;             // erased: the legal obligations what is left is kept for
 };
 

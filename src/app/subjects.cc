@@ -407,7 +407,7 @@ void Subjects::Destroy(const Actor& actor, const std::string& id, Callback<void>
                                                       AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, id));
         if (!row) return Fail(NoSubject());
-        return EraseIn(k_, txn, audit, who, notices_, *policy, *row, "", now);
+        return EraseIn(txn, audit, who, notices_, *policy, *row, "", now);
       },
       [who, id](ports::Transaction&, AuditWriter& audit, const Error& e) {
         return audit.Append(
@@ -428,28 +428,26 @@ Result<std::vector<domain::FieldPlan>> Subjects::KeptAt(ports::Transaction& txn,
 namespace {
 
 // Inside EraseIn's transaction, when something is kept: destroys the values not in `kept`
-// with the data key (the kept ones are sealed again under a new one) and every lookup hash,
-// keeping the row's dates (a term still counts from collection), and marks the subject
-// erased. Returns the fields destroyed.
-Result<std::vector<std::string>> EraseAllBut(const Kernel& k, ports::Transaction& txn,
-                                             const ports::SubjectRow& row,
-                                             const std::vector<std::string>& held,
+// and every lookup hash, keeping the row's dates (a term still counts from collection), and
+// marks the subject erased. Returns the fields destroyed.
+Result<std::vector<std::string>> EraseAllBut(ports::Transaction& txn, const ports::SubjectRow& row,
+                                             domain::SealedFields sealed,
                                              const std::vector<domain::FieldPlan>& kept) {
-  std::vector<std::string> destroyed, keep;
+  std::vector<std::string> destroyed;
   domain::BlockHolds holds = domain::ParseBlockHolds(row.blocked);
-  for (const auto& field : held) {
+  for (auto it = sealed.begin(); it != sealed.end();) {
     auto plan = std::find_if(kept.begin(), kept.end(),
-                             [&](const domain::FieldPlan& p) { return p.field == field; });
-    if (plan == kept.end()) {
-      destroyed.push_back(field);
+                             [&](const domain::FieldPlan& p) { return p.field == it->first; });
+    if (plan != kept.end()) {
+      holds.kept.insert(plan->purpose);
+      ++it;
       continue;
     }
-    holds.kept.insert(plan->purpose);
-    keep.push_back(field);
+    destroyed.push_back(it->first);
+    it = sealed.erase(it);
   }
-  KONFID_ASSIGN_OR_RETURN(Kernel::Rekeyed fresh, k.Rekey(row, keep));
   KONFID_TRY(txn.DeleteIndex(row.tenant, row.id, ""));
-  KONFID_TRY(txn.RekeySubject(row.tenant, row.id, fresh.wrapped_key, fresh.fields));
+  KONFID_TRY(txn.EraseSubjectFields(row.tenant, row.id, domain::PackSealedFields(sealed)));
   if (row.email_verified_at != 0) KONFID_TRY(txn.SetEmailVerified(row.tenant, row.id, 0));
   KONFID_TRY(
       txn.SetSubjectBlocked(row.tenant, row.id, domain::FormatBlockHolds(holds), row.updated_at));
@@ -458,10 +456,9 @@ Result<std::vector<std::string>> EraseAllBut(const Kernel& k, ports::Transaction
 
 }  // namespace
 
-Status Subjects::EraseIn(const Kernel& k, ports::Transaction& txn, AuditWriter& audit,
-                         const Actor& who, const RecipientNotices& notices,
-                         const domain::TenantPolicy& policy, const ports::SubjectRow& row,
-                         std::string reason, UnixMicros now) {
+Status Subjects::EraseIn(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
+                         const RecipientNotices& notices, const domain::TenantPolicy& policy,
+                         const ports::SubjectRow& row, std::string reason, UnixMicros now) {
   KONFID_ASSIGN_OR_RETURN(auto held, Holds::Live(txn, row.tenant, row.id, now));
   if (!held.empty()) return Fail(Holds::Refusal(held));
   KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed, domain::UnpackSealedFields(row.fields));
@@ -473,11 +470,12 @@ Status Subjects::EraseIn(const Kernel& k, ports::Transaction& txn, AuditWriter& 
     return audit.Append(
         MakeEvent(who, Operation::kDestroy, row.id, Keys(sealed), Outcome::kOk, std::move(reason)));
   }
-  KONFID_ASSIGN_OR_RETURN(auto destroyed, EraseAllBut(k, txn, row, Keys(sealed), kept));
+  KONFID_ASSIGN_OR_RETURN(auto destroyed, EraseAllBut(txn, row, std::move(sealed), kept));
   if (!destroyed.empty())
     KONFID_TRY(
         notices.Queue(txn, audit, policy, row.tenant, row.id, DataChange::kErased, destroyed, now));
   for (const auto& plan : kept) {
+    if (Erased(row)) break;  // erased before: its kept fields were audited then
     domain::AuditEvent e = MakeEvent(who, Operation::kBlock, row.id, {plan.field}, Outcome::kOk,
                                      "kept:" + (reason.empty() ? std::string("erasure") : reason));
     e.purpose = plan.purpose;

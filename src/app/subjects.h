@@ -71,15 +71,15 @@ class Subjects {
   // key), tells the recipients, and audits the destruction as `who` with `reason` (empty for a
   // staff DELETE, request:<id> for the erasure request it fulfils). What a legal obligation
   // still holds (KeptAt) is kept instead: the rest of the values and every lookup hash are
-  // destroyed, the address is no longer confirmed, and the subject is marked erased and kept
+  // destroyed (EraseSubjectFields: no copy left in the database's files), the address is no
+  // longer confirmed, and the subject is marked erased and kept
   // for those purposes (domain/blocking.h): readable for them alone, with kSubjectsReadKept,
   // written by no one, and destroyed by retention when their term ends (app/retention.h).
   // Each kept field is audited as a block with its purpose, reason kept:<reason>. Conflict
   // (legal_hold), destroying nothing, while a legal hold on the subject lasts (app/holds.h).
-  static Status EraseIn(const Kernel& k, ports::Transaction& txn, AuditWriter& audit,
-                        const Actor& who, const RecipientNotices& notices,
-                        const domain::TenantPolicy& policy, const ports::SubjectRow& row,
-                        std::string reason, UnixMicros now);
+  static Status EraseIn(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
+                        const RecipientNotices& notices, const domain::TenantPolicy& policy,
+                        const ports::SubjectRow& row, std::string reason, UnixMicros now);
   // Inside a transaction: what erasing the subject of `row` at `now` would keep
   // (domain::KeptAtErasure), in field order.
   static Result<std::vector<domain::FieldPlan>> KeptAt(ports::Transaction& txn,

@@ -31,9 +31,11 @@ bool Lists(const Purpose& purpose, const std::string& field) {
 }
 
 // A legal obligation is the subject's only when they hold every field it lists (the record the
-// law asks for exists); every other purpose is everyone's.
-bool AppliesTo(const Purpose& purpose, const std::vector<std::string>& held) {
-  if (purpose.ground != "legal_obligation") return true;
+// law asks for exists), or when they were erased and it is one they were kept for (the record
+// was complete then, whatever the policy lists now); every other purpose is everyone's.
+bool AppliesTo(const Purpose& purpose, const std::vector<std::string>& held,
+               const RetentionFacts& facts) {
+  if (purpose.ground != "legal_obligation" || facts.kept.contains(purpose.id)) return true;
   return std::all_of(purpose.fields.begin(), purpose.fields.end(), [&](const std::string& f) {
     return std::find(held.begin(), held.end(), f) != held.end();
   });
@@ -59,7 +61,8 @@ std::vector<FieldPlan> PlanRetention(const TenantPolicy& policy,
   for (const auto& field : held) {
     FieldPlan plan{field, facts.collected_at + kGrace, "", "destroy"};
     for (const auto& purpose : policy.purposes) {
-      if (!Lists(purpose, field) || !facts.Holds(purpose.id) || !AppliesTo(purpose, held)) continue;
+      if (!Lists(purpose, field) || !facts.Holds(purpose.id) || !AppliesTo(purpose, held, facts))
+        continue;
       UnixMicros until = HeldUntil(purpose, facts);
       if (plan.purpose.empty() || until > plan.until) {
         plan.until = until;
@@ -80,7 +83,7 @@ std::vector<FieldPlan> KeptAtErasure(const TenantPolicy& policy,
     FieldPlan plan{field, 0, "", "destroy"};
     for (const auto& purpose : policy.purposes) {
       if (purpose.ground != "legal_obligation" || !Lists(purpose, field) ||
-          !facts.Holds(purpose.id) || !AppliesTo(purpose, held))
+          !facts.Holds(purpose.id) || !AppliesTo(purpose, held, facts))
         continue;
       UnixMicros until = HeldUntil(purpose, facts);
       if (until > now && until > plan.until) plan = {field, until, purpose.id, purpose.on_expiry};

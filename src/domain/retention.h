@@ -12,7 +12,8 @@
 //   retention_from        the purpose's retention from when the site said the subject's
 //     = "contract_end"    contract for it ended; with no end while it has not said so.
 // A purpose on a legal obligation holds nothing of a subject who does not hold every field it
-// lists (the record the law asks for was never made). A purpose stopped for the subject (an
+// lists (the record the law asks for was never made), unless the subject was erased and it is
+// one of those kept for (the record was complete then). A purpose stopped for the subject (an
 // objection upheld) holds nothing, nor, once the subject
 // is erased, any purpose but those the erasure kept fields for. A field is held until
 // the latest of its purposes lets it go; a field no purpose lists any more, or only stopped

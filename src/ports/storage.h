@@ -242,11 +242,11 @@ class Transaction {
                                   UnixMicros at) = 0;
   // Deletes the row, its data key with it. Returns false when there was none.
   virtual Result<bool> DeleteSubject(const std::string& tenant, const std::string& id) = 0;
-  // Replaces the subject's data key and values once some values were destroyed (the rest
-  // sealed again under the new key), keeping its dates. Like DeleteSubject, it leaves no copy
-  // of the old key in the database's files once committed. False when there is no such row.
-  virtual Result<bool> RekeySubject(const std::string& tenant, const std::string& id,
-                                    const Bytes& wrapped_key, const Bytes& fields) = 0;
+  // Replaces the subject's values once some were destroyed, keeping its key and dates. Like
+  // DeleteSubject, it leaves no copy of what was removed in the database's files once
+  // committed (SQLite: the WAL is truncated). False when there is no such row.
+  virtual Result<bool> EraseSubjectFields(const std::string& tenant, const std::string& id,
+                                          const Bytes& fields) = 0;
   // Keyset paging over every tenant's subject keys, ordered by (tenant, id).
   virtual Result<std::vector<SubjectKeyRow>> ListSubjectKeys(const std::string& after_tenant,
                                                              const std::string& after_id,

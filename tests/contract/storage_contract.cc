@@ -591,17 +591,17 @@ TEST_P(StorageContract, HoldsAreListedLiftedOnceAndDeletedWithTheSubject) {
   ASSERT_TRUE(t->Commit());
 }
 
-// A new key and values replace the old, and nothing else of the row changes.
-TEST_P(StorageContract, RekeyReplacesTheKeyAndTheValuesAndKeepsTheDates) {
+// The values are replaced, and nothing else of the row changes.
+TEST_P(StorageContract, ErasingFieldsReplacesTheValuesAndKeepsTheKeyAndTheDates) {
   auto t = Begin(*storage_);
   ASSERT_TRUE(t->InsertSubject({"a", "s", B({1}), B({2}), 10, 20}));
-  EXPECT_TRUE(*t->RekeySubject("a", "s", B({3}), B({4})));
-  EXPECT_FALSE(*t->RekeySubject("a", "none", B({3}), B({4})));
+  EXPECT_TRUE(*t->EraseSubjectFields("a", "s", B({4})));
+  EXPECT_FALSE(*t->EraseSubjectFields("a", "none", B({4})));
   ASSERT_TRUE(t->Commit());
   t = Begin(*storage_, false);
   auto row = t->FindSubject("a", "s");
   ASSERT_TRUE(row && *row);
-  EXPECT_EQ((*row)->wrapped_key, B({3}));
+  EXPECT_EQ((*row)->wrapped_key, B({1}));
   EXPECT_EQ((*row)->fields, B({4}));
   EXPECT_EQ((*row)->created_at, 10);
   EXPECT_EQ((*row)->updated_at, 20);

@@ -44,9 +44,9 @@ class ForwardingTransaction : public ports::Transaction {
   Status DeleteSubjectHolds(const std::string& tenant, const std::string& subject) override {
     return inner_->DeleteSubjectHolds(tenant, subject);
   }
-  Result<bool> RekeySubject(const std::string& tenant, const std::string& id,
-                            const Bytes& wrapped_key, const Bytes& fields) override {
-    return inner_->RekeySubject(tenant, id, wrapped_key, fields);
+  Result<bool> EraseSubjectFields(const std::string& tenant, const std::string& id,
+                                  const Bytes& fields) override {
+    return inner_->EraseSubjectFields(tenant, id, fields);
   }
   Result<std::vector<ports::SubjectKeyRow>> ListSubjectKeys(const std::string& after_tenant,
                                                             const std::string& after_id,

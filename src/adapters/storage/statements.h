@@ -26,7 +26,7 @@ enum class Stmt {
   kDeleteSubject,
   kListSubjectKeys,
   kUpdateSubjectKey,
-  kRekeySubject,
+  kEraseSubjectFields,
   kCountSubjects,
   kSetSubjectBlocked,
   // the blind index

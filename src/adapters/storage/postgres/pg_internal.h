@@ -233,8 +233,8 @@ class PgTransaction final : public ports::Transaction {
 
   Status UpdateSubjectKey(const std::string& tenant, const std::string& id,
                           const Bytes& wrapped_key) override;
-  Result<bool> RekeySubject(const std::string& tenant, const std::string& id,
-                            const Bytes& wrapped_key, const Bytes& fields) override;
+  Result<bool> EraseSubjectFields(const std::string& tenant, const std::string& id,
+                                  const Bytes& fields) override;
 
   Result<uint64_t> CountSubjects(const std::string& tenant) override;
 

@@ -36,9 +36,9 @@ Result<bool> PgTransaction::DeleteSubject(const std::string& tenant, const std::
   return Changed(r.get());
 }
 
-Result<bool> PgTransaction::RekeySubject(const std::string& tenant, const std::string& id,
-                                         const Bytes& wrapped_key, const Bytes& fields) {
-  KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kRekeySubject, {wrapped_key, fields, tenant, id}));
+Result<bool> PgTransaction::EraseSubjectFields(const std::string& tenant, const std::string& id,
+                                               const Bytes& fields) {
+  KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kEraseSubjectFields, {fields, tenant, id}));
   return Changed(r.get());
 }
 

@@ -342,8 +342,8 @@ class SqliteTransaction final : public ports::Transaction {
 
   Status UpdateSubjectKey(const std::string& tenant, const std::string& id,
                           const Bytes& wrapped_key) override;
-  Result<bool> RekeySubject(const std::string& tenant, const std::string& id,
-                            const Bytes& wrapped_key, const Bytes& fields) override;
+  Result<bool> EraseSubjectFields(const std::string& tenant, const std::string& id,
+                                  const Bytes& fields) override;
 
   Result<uint64_t> CountSubjects(const std::string& tenant) override;
 
@@ -503,7 +503,7 @@ class SqliteTransaction final : public ports::Transaction {
     if (erased_) impl_->WantTruncate();
     return Ok();
   }
-  // DeleteSubject removed a row, or RekeySubject replaced a key: the WAL is truncated after
+  // DeleteSubject removed a row, or EraseSubjectFields destroyed values: the WAL is truncated after
   // the commit.
   void NoteErasure() { erased_ = true; }
 

@@ -56,9 +56,9 @@ Status SqliteTransaction::UpdateSubjectKey(const std::string& tenant, const std:
   return Write(Stmt::kUpdateSubjectKey, wrapped_key, tenant, id);
 }
 
-Result<bool> SqliteTransaction::RekeySubject(const std::string& tenant, const std::string& id,
-                                             const Bytes& wrapped_key, const Bytes& fields) {
-  KONFID_TRY(Write(Stmt::kRekeySubject, wrapped_key, fields, tenant, id));
+Result<bool> SqliteTransaction::EraseSubjectFields(const std::string& tenant, const std::string& id,
+                                                   const Bytes& fields) {
+  KONFID_TRY(Write(Stmt::kEraseSubjectFields, fields, tenant, id));
   bool changed = Changed();
   if (changed) NoteErasure();
   return changed;
