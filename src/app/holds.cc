@@ -148,8 +148,8 @@ void Holds::Lift(const Actor& actor, const std::string& subject, const std::stri
   auto out = std::make_shared<HoldView>();
   Actor who = actor;
   k_.committer().Submit(
-      [this, out, who, subject, hold, now = k_.clock().Now()](ports::Transaction& txn,
-                                                              AuditWriter& audit) -> Status {
+      [out, who, subject, hold, now = k_.clock().Now()](ports::Transaction& txn,
+                                                        AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto rows, txn.ListSubjectHolds(who.tenant, subject));
         for (auto& r : rows) {
           if (r.id != hold || r.lifted_at != 0) continue;
