@@ -176,6 +176,13 @@ Bytes Keyring::WrapSubjectKey(const SecretBytes& key, const std::string& tenant,
 
 Result<SecretBytes> Keyring::UnwrapSubjectKey(const Bytes& wrapped, const std::string& tenant,
                                               const std::string& subject) const {
+  // No key: the key store has none for a row the data holds, which happens only when the
+  // data was restored from a backup taken before the subject's erasure.
+  if (wrapped.empty())
+    return Fail(Error(ErrorCode::kConflict,
+                      "this subject was erased: its data key is destroyed and nothing of it "
+                      "can be read")
+                    .WithReason("erased"));
   std::string ad = SubjectKeyAd(tenant, subject);
   std::shared_lock lock(keys_mu_);
   auto key = crypto_.OpenKey(master_, wrapped, ad);

@@ -58,6 +58,7 @@ class Keyring {
   Bytes WrapSubjectKey(const SecretBytes& key, const std::string& tenant,
                        const std::string& subject) const;
   // Under the current master key, or the previous one while a rotation is rewrapping.
+  // Conflict `erased` for an empty `wrapped`: the key store has no key for the subject.
   Result<SecretBytes> UnwrapSubjectKey(const Bytes& wrapped, const std::string& tenant,
                                        const std::string& subject) const;
 

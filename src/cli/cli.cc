@@ -17,6 +17,7 @@
 #include "app/maintenance.h"
 #include "app/policy_store.h"
 #include "app/receipts.h"
+#include "cli/backup_files.h"
 #include "cli/checkpoint_file.h"
 #include "cli/master_key.h"
 #include "domain/policy_diff.h"
@@ -52,8 +53,8 @@ Result<std::optional<ports::ServiceConfig>> MaybeConfig(Platform& p, const Commo
   return std::optional(std::move(config));
 }
 
-Result<std::unique_ptr<ports::Storage>> OpenStorage(
-    Platform& p, const Common& c, const std::optional<ports::ServiceConfig>& config) {
+Result<StorageChoice> ChoiceFor(const Common& c,
+                                const std::optional<ports::ServiceConfig>& config) {
   StorageChoice choice{c.data_dir, c.db, true};
   if (config) {
     if (choice.db.empty()) choice.db = config->db;
@@ -63,6 +64,12 @@ Result<std::unique_ptr<ports::Storage>> OpenStorage(
     return Fail(ErrorCode::kNotFound, "data directory " + c.data_dir +
                                           " does not exist: run 'konfid init --data " + c.data_dir +
                                           "'");
+  return choice;
+}
+
+Result<std::unique_ptr<ports::Storage>> OpenStorage(
+    Platform& p, const Common& c, const std::optional<ports::ServiceConfig>& config) {
+  KONFID_ASSIGN_OR_RETURN(StorageChoice choice, ChoiceFor(c, config));
   return p.open_storage(choice);
 }
 
@@ -338,6 +345,64 @@ int KeysRotate(Platform& p, const Common& c) {
   return 0;
 }
 
+// Removes the key-store backups in `dir` past the term; prints each.
+Status PruneKeyBackups(const std::string& dir, UnixMicros now, int keep_days) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
+    names.push_back(entry.path().filename().string());
+  if (ec) return Fail(ErrorCode::kUnavailable, "cannot list " + dir, ec.message());
+  for (const auto& name : KeyBackupsPastTerm(names, now, keep_days)) {
+    if (!std::filesystem::remove(dir + "/" + name, ec))
+      return Fail(ErrorCode::kUnavailable, "cannot remove " + dir + "/" + name, ec.message());
+    std::cout << "Removed key-store backup " << dir << "/" << name << " (older than " << keep_days
+              << " days)\n";
+  }
+  return Ok();
+}
+
+int Backup(Platform& p, const Common& c, const std::string& to, const std::string& keys_to,
+           int keep_days) {
+  if (keep_days < 0)
+    return Die(Error(ErrorCode::kInvalidArgument, "--keep-key-backups-days must be 0 or more"));
+  auto config = MaybeConfig(p, c);
+  if (!config) return Die(config.error());
+  auto choice = ChoiceFor(c, *config);
+  if (!choice) return Die(choice.error());
+  for (const auto* dir : {&to, &keys_to}) {
+    std::error_code ec;
+    std::filesystem::create_directories(*dir, ec);
+    if (ec) return Die(Error(ErrorCode::kUnavailable, "cannot create " + *dir, ec.message()));
+  }
+  UnixMicros now = p.clock.Now();
+  std::string stamp = BackupStamp(now);
+  std::string data_out = to + "/" + DataBackupName(stamp);
+  std::string keys_out = keys_to + "/" + KeyBackupName(stamp);
+  if (auto st = p.backup(*choice, data_out, keys_out); !st) return Die(st.error());
+  std::cout << "Data backup: " << data_out << "\nKey-store backup: " << keys_out << "\n";
+  if (auto st = PruneKeyBackups(keys_to, now, keep_days); !st) return Die(st.error());
+  return 0;
+}
+
+int Restore(Platform& p, const Common& c, const std::string& from, const std::string& keys_from) {
+  auto config = MaybeConfig(p, c);
+  if (!config) return Die(config.error());
+  auto choice = ChoiceFor(c, *config);
+  if (!choice) return Die(choice.error());
+  auto without_keys = p.restore(*choice, from, keys_from);
+  if (!without_keys) return Die(without_keys.error());
+  std::cout << "Restored " << from << (keys_from.empty() ? "" : " and " + keys_from) << " into "
+            << c.data_dir << "\n";
+  if (!without_keys->empty()) {
+    std::cout << without_keys->size()
+              << " subject(s) of the restored data have no key in the key store: erased after "
+                 "the backup was taken, they stay unreadable ('erased'). DELETE each to remove "
+                 "what is left of them:\n";
+    for (const auto& id : *without_keys) std::cout << "  " << id << "\n";
+  }
+  return 0;
+}
+
 int PolicyCheck(Platform& p, const std::string& file) {
   auto policy = p.parse_policy_file(file);
   if (!policy) {
@@ -464,6 +529,8 @@ struct Options {
   std::string effective;
   bool short_notice = false;
   std::string receipt_file, receipt_key;
+  std::string backup_to, key_backup_to, restore_from, key_restore_from;
+  int keep_key_backup_days = kDefaultKeyBackupDays;
 };
 
 // The command that was parsed, run once CLI11 has read every argument.
@@ -491,6 +558,35 @@ void AddServiceCommands(CLI::App& app, Platform& p, Options& o, Action& run) {
   auto* rotate = keys->add_subcommand("rotate", "rewrap every data key under a new master key");
   AddCommon(rotate, o);
   rotate->callback([&] { run = [&] { return KeysRotate(p, o.c); }; });
+}
+
+// backup, restore.
+void AddBackupCommands(CLI::App& app, Platform& p, Options& o, Action& run) {
+  auto* backup = app.add_subcommand(
+      "backup", "copy the data and, apart, the key store, while the server runs");
+  AddCommon(backup, o);
+  backup->add_option("--to", o.backup_to, "directory for the data backup")->required();
+  backup
+      ->add_option("--keys-to", o.key_backup_to,
+                   "directory for the key-store backup; its key-store backups past the term "
+                   "are removed")
+      ->required();
+  backup
+      ->add_option("--keep-key-backups-days", o.keep_key_backup_days,
+                   "how long a key-store backup is kept: the erasure term")
+      ->capture_default_str();
+  backup->callback([&] {
+    run = [&] { return Backup(p, o.c, o.backup_to, o.key_backup_to, o.keep_key_backup_days); };
+  });
+  auto* restore = app.add_subcommand(
+      "restore", "put a data backup (and a key-store backup) back; every konfid stopped");
+  AddCommon(restore, o);
+  restore->add_option("--from", o.restore_from, "the data backup (konfid-data-*.db)")->required();
+  restore->add_option("--keys-from", o.key_restore_from,
+                      "a key-store backup (konfid-keys-*.db); without it the current key store "
+                      "stays");
+  restore->callback(
+      [&] { run = [&] { return Restore(p, o.c, o.restore_from, o.key_restore_from); }; });
 }
 
 // apikey create, list, revoke.
@@ -590,6 +686,7 @@ int Run(int argc, char** argv, Platform& p) {
   Action run;
   AddServiceCommands(app, p, o, run);
   AddApiKeyCommands(app, p, o, run);
+  AddBackupCommands(app, p, o, run);
   AddProofCommands(app, p, o, run);
   AddPolicyCommands(app, p, o, run);
   try {

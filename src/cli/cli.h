@@ -1,4 +1,5 @@
-// The operator's command line (CLI11): init, serve, apikey create, audit verify, keys rotate.
+// The operator's command line (CLI11): init, serve, apikey, audit verify, keys rotate, backup,
+// restore, policy, receipt verify.
 // The concrete adapters come from main/ through Platform, the only place that knows them.
 #pragma once
 
@@ -6,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/keyring.h"
 #include "core/event_log.h"
@@ -49,6 +51,17 @@ struct Platform {
   std::function<std::unique_ptr<ports::Mailer>(const ports::MailConfig&)> make_mailer;
   // Wires the service, serves until SIGTERM/SIGINT; returns the process exit code.
   std::function<int(ServeInputs)> serve;
+  // `konfid backup`: the data of `choice` to `data_out`, then its key store to `keys_out`,
+  // online (docs/operations.md, "Backups").
+  std::function<Status(const StorageChoice&, const std::string& data_out,
+                       const std::string& keys_out)>
+      backup;
+  // `konfid restore`: a data backup (and a key-store backup, when `keys_in` is not empty) put
+  // in place of `choice`'s; returns the restored subjects ("tenant/id") the key store has no
+  // key for.
+  std::function<Result<std::vector<std::string>>(const StorageChoice&, const std::string& data_in,
+                                                 const std::string& keys_in)>
+      restore;
   // KONFID_MASTER_KEY, read by main/ (hex, 64 characters), if set.
   std::optional<std::string> env_master_key;
 };

@@ -16,6 +16,7 @@
 #include "adapters/phone/libphonenumber_normalizer.h"
 #include "adapters/sms/http_sms_gateway.h"
 #include "adapters/storage/postgres/pg_storage.h"
+#include "adapters/storage/sqlite/sqlite_backup.h"
 #include "adapters/storage/sqlite/sqlite_storage.h"
 #include "adapters/tz/icu_time_zones.h"
 #include "cli/cli.h"
@@ -25,19 +26,45 @@ using namespace konfid;
 
 namespace {
 
+bool IsPostgres(const cli::StorageChoice& choice) {
+  return choice.db.starts_with("postgres://") || choice.db.starts_with("postgresql://");
+}
+
+adapters::SqliteOptions SqliteFor(const cli::StorageChoice& choice, ports::Clock& clock) {
+  return {choice.data_dir + "/konfid.db", choice.sqlite_synchronous_full, 5000, &clock};
+}
+
 Result<std::unique_ptr<ports::Storage>> OpenStorage(const cli::StorageChoice& choice,
                                                     ports::Clock& clock) {
-  if (choice.db.starts_with("postgres://") || choice.db.starts_with("postgresql://")) {
+  if (IsPostgres(choice)) {
     KONFID_ASSIGN_OR_RETURN(auto pg, adapters::PgStorage::Open(choice.db));
     return std::unique_ptr<ports::Storage>(std::move(pg));
   }
   if (!choice.db.empty() && choice.db != "sqlite")
     return Fail(ErrorCode::kInvalidArgument,
                 "--db must be a postgres:// URL (or empty for SQLite)");
-  adapters::SqliteOptions options{choice.data_dir + "/konfid.db", choice.sqlite_synchronous_full,
-                                  5000, &clock};
-  KONFID_ASSIGN_OR_RETURN(auto sqlite, adapters::SqliteStorage::Open(options));
+  KONFID_ASSIGN_OR_RETURN(auto sqlite, adapters::SqliteStorage::Open(SqliteFor(choice, clock)));
   return std::unique_ptr<ports::Storage>(std::move(sqlite));
+}
+
+Status Backup(const cli::StorageChoice& choice, ports::Clock& clock, const std::string& data_out,
+              const std::string& keys_out) {
+  if (IsPostgres(choice))
+    return Fail(ErrorCode::kInvalidArgument,
+                "konfid backup copies the SQLite files; for PostgreSQL take the two pg_dump "
+                "copies docs/operations.md shows");
+  return adapters::BackupSqlite(SqliteFor(choice, clock), data_out, keys_out);
+}
+
+Result<std::vector<std::string>> Restore(const cli::StorageChoice& choice, ports::Clock& clock,
+                                         const std::string& data_in, const std::string& keys_in) {
+  if (IsPostgres(choice))
+    return Fail(ErrorCode::kInvalidArgument,
+                "konfid restore puts back the SQLite files; for PostgreSQL use pg_restore as "
+                "docs/operations.md shows");
+  KONFID_ASSIGN_OR_RETURN(auto report,
+                          adapters::RestoreSqlite(SqliteFor(choice, clock), data_in, keys_in));
+  return report.without_keys;
 }
 
 // `serve`: the service wired over what the command line opened (main/service.h).
@@ -81,17 +108,22 @@ int main(int argc, char** argv) {
     return Serve(inputs, {**crypto, phones, clock, time_zones, events, policy_reader, make_mailer,
                           make_sms});
   };
-  cli::Platform platform{**crypto,
-                         phones,
-                         clock,
-                         events,
-                         [&clock](const cli::StorageChoice& c) { return OpenStorage(c, clock); },
-                         adapters::LoadServiceConfig,
-                         adapters::ParsePolicyFile,
-                         policy_reader,
-                         make_mailer,
-                         serve,
-                         std::nullopt};
+  cli::Platform platform{
+      **crypto,
+      phones,
+      clock,
+      events,
+      [&clock](const cli::StorageChoice& c) { return OpenStorage(c, clock); },
+      adapters::LoadServiceConfig,
+      adapters::ParsePolicyFile,
+      policy_reader,
+      make_mailer,
+      serve,
+      [&clock](const cli::StorageChoice& c, const std::string& data_out,
+               const std::string& keys_out) { return Backup(c, clock, data_out, keys_out); },
+      [&clock](const cli::StorageChoice& c, const std::string& data_in,
+               const std::string& keys_in) { return Restore(c, clock, data_in, keys_in); },
+      std::nullopt};
   if (const char* key = std::getenv("KONFID_MASTER_KEY"); key != nullptr && *key != '\0')
     platform.env_master_key = std::string(key);
   return cli::Run(argc, argv, platform);

@@ -17,15 +17,19 @@ struct StoredSubject {
   std::vector<std::string> ciphertexts;  // nonce || ciphertext || tag of each field
 };
 
-// The subject's row as stored, read on a connection of the test's own (closed at once, so it
-// holds no snapshot that would keep the WAL from being truncated).
+// The subject's row as stored, its key from the key store, read on a connection of the test's
+// own (closed at once, so it holds no snapshot that would keep the WAL from being truncated).
 StoredSubject ReadStored(const std::string& db, const std::string& id) {
   StoredSubject out;
   sqlite3* h = nullptr;
   if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) return out;
+  std::string attach = "ATTACH DATABASE '" + db.substr(0, db.size() - 3) + "-keys.db' AS k";
+  sqlite3_exec(h, attach.c_str(), nullptr, nullptr, nullptr);
   sqlite3_stmt* s = nullptr;
-  sqlite3_prepare_v2(h, "SELECT wrapped_key, fields FROM subjects WHERE subject_id = ?", -1, &s,
-                     nullptr);
+  sqlite3_prepare_v2(h,
+                     "SELECT k.wrapped_key, s.fields FROM subjects s LEFT JOIN k.subject_keys k"
+                     " USING (tenant_id, subject_id) WHERE subject_id = ?",
+                     -1, &s, nullptr);
   sqlite3_bind_text(s, 1, id.c_str(), -1, SQLITE_TRANSIENT);
   if (sqlite3_step(s) == SQLITE_ROW) {
     auto blob = [&](int i) {
@@ -104,6 +108,12 @@ TEST(Erasure, NothingOfAnErasedSubjectStaysInAnyFileWhileTheServerRuns) {
                                       "erase.me.too@mail.example"};
   for (const auto& ct : stored.ciphertexts) needles.push_back(ct);
   ASSERT_FALSE(Holding(konfid.data_dir(), {stored.wrapped_key}).empty());  // the scan sees it
+  // ... in the key store alone: the data database never holds a key.
+  for (const auto& [path, bytes] : Files(konfid.data_dir())) {
+    if (path.find("konfid-keys.db") == std::string::npos) {
+      EXPECT_EQ(bytes.find(stored.wrapped_key), std::string::npos) << path;
+    }
+  }
   StoredSubject other = ReadStored(db, kept.back());
   ASSERT_FALSE(other.wrapped_key.empty());
 

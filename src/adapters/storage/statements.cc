@@ -17,21 +17,30 @@ struct Entry {
 // result, the select list is the one it names.
 constexpr Entry kShared[] = {
     {Stmt::kInsertSubject,
-     "INSERT INTO subjects (tenant_id, subject_id, wrapped_key, fields, created_at, updated_at)"
-     " VALUES ($1, $2, $3, $4, $5, $6)"},
+     "INSERT INTO subjects (tenant_id, subject_id, fields, created_at, updated_at)"
+     " VALUES ($1, $2, $3, $4, $5)"},
+    // The key comes from the key store; none (NULL, read as empty) once it was destroyed.
     {Stmt::kFindSubject,
-     "SELECT wrapped_key, fields, created_at, updated_at, email_verified_at, blocked"
-     " FROM subjects WHERE tenant_id = $1 AND subject_id = $2"},
+     "SELECT k.wrapped_key, s.fields, s.created_at, s.updated_at, s.email_verified_at, s.blocked"
+     " FROM subjects s LEFT JOIN konfid_keys.subject_keys k"
+     " ON k.tenant_id = s.tenant_id AND k.subject_id = s.subject_id"
+     " WHERE s.tenant_id = $1 AND s.subject_id = $2"},
     {Stmt::kSetEmailVerified,
      "UPDATE subjects SET email_verified_at = $1 WHERE tenant_id = $2 AND subject_id = $3"},
     {Stmt::kUpdateSubjectFields,
      "UPDATE subjects SET fields = $1, updated_at = $2 WHERE tenant_id = $3 AND subject_id = $4"},
     {Stmt::kDeleteSubject, "DELETE FROM subjects WHERE tenant_id = $1 AND subject_id = $2"},
     {Stmt::kListSubjectKeys,
-     "SELECT tenant_id, subject_id, wrapped_key FROM subjects"
+     "SELECT tenant_id, subject_id, wrapped_key FROM konfid_keys.subject_keys"
      " WHERE (tenant_id, subject_id) > ($1, $2) ORDER BY tenant_id, subject_id LIMIT $3"},
     {Stmt::kUpdateSubjectKey,
-     "UPDATE subjects SET wrapped_key = $1 WHERE tenant_id = $2 AND subject_id = $3"},
+     "UPDATE konfid_keys.subject_keys SET wrapped_key = $1"
+     " WHERE tenant_id = $2 AND subject_id = $3"},
+    {Stmt::kInsertSubjectKey,
+     "INSERT INTO konfid_keys.subject_keys (tenant_id, subject_id, wrapped_key)"
+     " VALUES ($1, $2, $3)"},
+    {Stmt::kDeleteSubjectKey,
+     "DELETE FROM konfid_keys.subject_keys WHERE tenant_id = $1 AND subject_id = $2"},
     {Stmt::kEraseSubjectFields,
      "UPDATE subjects SET fields = $1 WHERE tenant_id = $2 AND subject_id = $3"},
     {Stmt::kCountSubjects, "SELECT count(*) FROM subjects WHERE tenant_id = $1"},
@@ -43,9 +52,11 @@ constexpr Entry kShared[] = {
     {Stmt::kLookupIndex,
      "SELECT subject_id FROM subject_index WHERE tenant_id = $1 AND field = $2 AND hash = $3"},
     {Stmt::kFindSubjectByIndex,
-     "SELECT s.subject_id, s.wrapped_key, s.fields, s.created_at, s.updated_at,"
+     "SELECT s.subject_id, k.wrapped_key, s.fields, s.created_at, s.updated_at,"
      " s.email_verified_at, s.blocked FROM subject_index i JOIN subjects s"
      " ON s.tenant_id = i.tenant_id AND s.subject_id = i.subject_id"
+     " LEFT JOIN konfid_keys.subject_keys k"
+     " ON k.tenant_id = s.tenant_id AND k.subject_id = s.subject_id"
      " WHERE i.tenant_id = $1 AND i.field = $2 AND i.hash = $3"},
     {Stmt::kDeleteSubjectIndex,
      "DELETE FROM subject_index WHERE tenant_id = $1 AND subject_id = $2"},

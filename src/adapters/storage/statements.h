@@ -25,7 +25,9 @@ enum class Stmt {
   kUpdateSubjectFields,
   kDeleteSubject,
   kListSubjectKeys,
-  kUpdateSubjectKey,
+  kUpdateSubjectKey,  // the key store's
+  kInsertSubjectKey,
+  kDeleteSubjectKey,
   kEraseSubjectFields,
   kCountSubjects,
   kSetSubjectBlocked,

@@ -11,8 +11,8 @@ std::vector<Migration> PostgresMigrations();
 namespace pg_internal {
 
 Status PgTransaction::InsertSubject(const ports::SubjectRow& r) {
-  return X(Stmt::kInsertSubject,
-           {r.tenant, r.id, r.wrapped_key, r.fields, r.created_at, r.updated_at});
+  KONFID_TRY(X(Stmt::kInsertSubject, {r.tenant, r.id, r.fields, r.created_at, r.updated_at}));
+  return X(Stmt::kInsertSubjectKey, {r.tenant, r.id, r.wrapped_key});
 }
 
 Result<std::optional<ports::SubjectRow>> PgTransaction::FindSubject(const std::string& tenant,
@@ -33,6 +33,7 @@ Status PgTransaction::UpdateSubjectFields(const std::string& tenant, const std::
 
 Result<bool> PgTransaction::DeleteSubject(const std::string& tenant, const std::string& id) {
   KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kDeleteSubject, {tenant, id}));
+  KONFID_TRY(X(Stmt::kDeleteSubjectKey, {tenant, id}));  // the key store's copy
   return Changed(r.get());
 }
 

@@ -51,14 +51,18 @@ class Connection {
       return Fail(ErrorCode::kUnavailable, "cannot open the database file",
                   std::string("sqlite3_open_v2: ") + sqlite3_errstr(rc));
     sqlite3_busy_timeout(db, o.busy_timeout_ms);
-    std::string pragmas = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=";
-    pragmas += o.synchronous_full ? "FULL;" : "NORMAL;";
-    pragmas +=
-        " PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA journal_size_limit=67108864;";
+    KONFID_TRY(conn->AttachKeyStore(o));
+    std::string sync = o.synchronous_full ? "FULL;" : "NORMAL;";
+    std::string pragmas = "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
     // Deleted content is overwritten with zeros, in the pages written to the WAL and so in
     // the database file: set here rather than left to the library's build default (Debian
     // builds with SQLITE_SECURE_DELETE; others do not).
-    pragmas += " PRAGMA secure_delete=ON;";
+    for (const char* schema : {"main", "konfid_keys"}) {
+      std::string p = std::string(" PRAGMA ") + schema + ".";
+      pragmas += p + "journal_mode=WAL;" + p + "synchronous=" + sync + p +
+                 "journal_size_limit=67108864;" + p + "secure_delete=ON;";
+    }
+    pragmas += " PRAGMA main.cache_size=-65536;";
     KONFID_TRY(conn->Exec(pragmas));
     return conn;
   }
@@ -94,6 +98,23 @@ class Connection {
 
  private:
   explicit Connection(sqlite3* db) : db_(db) {}
+
+  Status AttachKeyStore(const SqliteOptions& o) {
+    std::string path = o.key_store_path.empty() ? KeyStorePathFor(o.path) : o.key_store_path;
+    sqlite3_stmt* s = nullptr;
+    int rc = sqlite3_prepare_v2(db_, "ATTACH DATABASE ?1 AS konfid_keys", -1, &s, nullptr);
+    if (rc == SQLITE_OK) {
+      sqlite3_bind_text(s, 1, path.c_str(), -1, SQLITE_TRANSIENT);
+      rc = sqlite3_step(s);
+      if (rc == SQLITE_DONE) rc = SQLITE_OK;
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_OK)
+      return Fail(ErrorCode::kUnavailable, "cannot open the key store " + path,
+                  std::string("ATTACH: ") + sqlite3_errmsg(db_));
+    return Ok();
+  }
+
   sqlite3* db_;
   std::unordered_map<const char*, sqlite3_stmt*> cache_;  // keyed by the literal's address
 };
@@ -158,10 +179,28 @@ struct SqliteStorage::Impl {
   // With durable commits the writer runs at synchronous=NORMAL and this syncs the WAL: inside
   // Commit(), or separately for CommitUnsynced() (group commit). Null otherwise.
   std::unique_ptr<sqlite_internal::WalSync> wal_sync;
+  // The same for the key store's WAL, synced before the data's when a commit since the last
+  // sync wrote a key (keys_written, set by that commit). A crash between the two syncs leaves
+  // at worst a key without its subject row, never a committed subject without its key.
+  std::unique_ptr<sqlite_internal::WalSync> key_sync;
+  std::atomic<bool> keys_written{false};
+
+  Status SyncWals() {
+    if (key_sync && keys_written.exchange(false)) {
+      auto st = key_sync->Sync();
+      if (!st) {
+        keys_written.store(true);
+        return st;
+      }
+    }
+    return wal_sync ? wal_sync->Sync() : Ok();
+  }
   // The database file's inode when it was opened (0: not a file). A file removed or replaced
   // under a running server still takes writes through the open descriptors, into a file no
   // one will read again: CheckSchema (/readyz) reports that.
   uint64_t db_inode = 0;
+  std::string key_store_path;
+  uint64_t key_store_inode = 0;  // the key store's, alike
   std::thread checkpoint_thread;
   std::mutex checkpoint_mu;
   std::condition_variable checkpoint_cv;
@@ -490,7 +529,7 @@ class SqliteTransaction final : public ports::Transaction {
 
   Status Commit() override {
     KONFID_TRY(CommitUnsynced());
-    return impl_->wal_sync ? impl_->wal_sync->Sync() : Ok();
+    return impl_->SyncWals();
   }
   Status CommitUnsynced() override {
     done_ = true;
@@ -501,11 +540,14 @@ class SqliteTransaction final : public ports::Transaction {
       return Fail(ErrorCode::kUnavailable, "the change could not be committed",
                   st.error().detail());
     if (erased_) impl_->WantTruncate();
+    if (wrote_keys_) impl_->keys_written.store(true);
     return Ok();
   }
   // DeleteSubject removed a row, or EraseSubjectFields destroyed values: the WAL is truncated after
   // the commit.
   void NoteErasure() { erased_ = true; }
+  // A statement wrote the key store: its WAL is synced too.
+  void NoteKeyWrite() { wrote_keys_ = true; }
 
  private:
   SqliteStorage::Impl* impl_;
@@ -514,6 +556,7 @@ class SqliteTransaction final : public ports::Transaction {
   std::unique_lock<std::mutex> lock_;  // held for the writer
   bool done_ = false;
   bool erased_ = false;
+  bool wrote_keys_ = false;
 };
 
 }  // namespace sqlite_internal

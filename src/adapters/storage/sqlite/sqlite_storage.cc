@@ -17,8 +17,9 @@ std::vector<Migration> SqliteMigrations();
 namespace sqlite_internal {
 
 Status SqliteTransaction::InsertSubject(const ports::SubjectRow& r) {
-  return Write(Stmt::kInsertSubject, r.tenant, r.id, r.wrapped_key, r.fields, r.created_at,
-               r.updated_at);
+  KONFID_TRY(Write(Stmt::kInsertSubject, r.tenant, r.id, r.fields, r.created_at, r.updated_at));
+  NoteKeyWrite();
+  return Write(Stmt::kInsertSubjectKey, r.tenant, r.id, r.wrapped_key);
 }
 
 Result<std::optional<ports::SubjectRow>> SqliteTransaction::FindSubject(const std::string& tenant,
@@ -40,7 +41,10 @@ Status SqliteTransaction::UpdateSubjectFields(const std::string& tenant, const s
 Result<bool> SqliteTransaction::DeleteSubject(const std::string& tenant, const std::string& id) {
   KONFID_TRY(Write(Stmt::kDeleteSubject, tenant, id));
   bool deleted = Changed();
-  if (deleted) NoteErasure();
+  // The key goes too, also one left without its row (a crash between the two files' commits).
+  NoteKeyWrite();
+  KONFID_TRY(Write(Stmt::kDeleteSubjectKey, tenant, id));
+  if (deleted || Changed()) NoteErasure();
   return deleted;
 }
 
@@ -53,6 +57,7 @@ Result<std::vector<ports::SubjectKeyRow>> SqliteTransaction::ListSubjectKeys(
 
 Status SqliteTransaction::UpdateSubjectKey(const std::string& tenant, const std::string& id,
                                            const Bytes& wrapped_key) {
+  NoteKeyWrite();
   return Write(Stmt::kUpdateSubjectKey, wrapped_key, tenant, id);
 }
 
@@ -200,8 +205,13 @@ Result<std::unique_ptr<SqliteStorage>> SqliteStorage::Open(const SqliteOptions& 
   (void)SqliteStatements();  // the shared texts, rewritten here once rather than mid-request
   auto impl = std::make_unique<Impl>();
   impl->options = options;
+  if (impl->options.key_store_path.empty())
+    impl->options.key_store_path = KeyStorePathFor(options.path);
+  impl->key_store_path = impl->options.key_store_path;
   KONFID_ASSIGN_OR_RETURN(impl->writer, Connection::Open(options));
   if (struct stat st{}; ::stat(options.path.c_str(), &st) == 0) impl->db_inode = st.st_ino;
+  if (struct stat st{}; ::stat(impl->key_store_path.c_str(), &st) == 0)
+    impl->key_store_inode = st.st_ino;
   KONFID_TRY(impl->writer->Exec("PRAGMA wal_autocheckpoint=0"));
   // The writer, which serves every audited read, reads through a memory map (up to the
   // library's limit, 2 GiB on Debian) instead of a pread() per page that misses its cache.
@@ -212,6 +222,7 @@ Result<std::unique_ptr<SqliteStorage>> SqliteStorage::Open(const SqliteOptions& 
   if (options.synchronous_full) {
     KONFID_TRY(impl->writer->Exec("PRAGMA synchronous=NORMAL"));
     impl->wal_sync = std::make_unique<WalSync>(options.path);
+    impl->key_sync = std::make_unique<WalSync>(impl->key_store_path);
   }
   sqlite3_wal_hook(
       impl->writer->db(),
@@ -249,7 +260,12 @@ Result<std::unique_ptr<ports::Transaction>> SqliteStorage::Begin(bool write) {
 
 bool SqliteStorage::syncs_separately() const { return impl_->wal_sync != nullptr; }
 
-Status SqliteStorage::Sync() { return impl_->wal_sync ? impl_->wal_sync->Sync() : Ok(); }
+Status SqliteStorage::Sync() { return impl_->SyncWals(); }
+
+std::string KeyStorePathFor(const std::string& data_path) {
+  if (data_path.ends_with(".db")) return data_path.substr(0, data_path.size() - 3) + "-keys.db";
+  return data_path + "-keys";
+}
 
 namespace {
 // The applied schema version. `create` makes the bookkeeping table (Migrate); without it a
@@ -302,25 +318,53 @@ Status SqliteStorage::Migrate() {
     }
     KONFID_TRY(c.Exec("COMMIT"));
   }
-  return impl_->wal_sync ? impl_->wal_sync->Sync() : Ok();
+  impl_->keys_written.store(true);  // a migration may have written the key store
+  return impl_->SyncWals();
 }
 
+namespace {
+// A file removed or replaced under a running server still takes writes through the open
+// descriptors, into a file no one will read again.
+Status CheckFile(const std::string& path, uint64_t inode, const char* what) {
+  if (inode == 0) return Ok();
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || st.st_ino != inode)
+    return Fail(ErrorCode::kUnavailable, std::string("the ") + what + " file is gone",
+                path + " was removed or replaced while open");
+  if (::access(path.c_str(), W_OK) != 0)
+    return Fail(ErrorCode::kUnavailable, std::string("the ") + what + " file is not writable",
+                path + ": " + std::strerror(errno));
+  return Ok();
+}
+
+// From schema 15 on, a key store without its table is one created empty in place of the
+// real one (moved, deleted, or pointed elsewhere): every subject would read as erased.
+Status CheckKeyStore(Connection& c, int version, const std::string& path) {
+  if (version < 15) return Ok();
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * t,
+                          c.Prepare("SELECT count(*) FROM konfid_keys.sqlite_master"
+                                    " WHERE type = 'table' AND name = 'subject_keys'"));
+  int rc = sqlite3_step(t);
+  if (rc != SQLITE_ROW) return Fail(SqlError(c.db(), rc, "key store"));
+  bool exists = sqlite3_column_int(t, 0) > 0;
+  sqlite3_reset(t);
+  if (!exists)
+    return Fail(ErrorCode::kUnavailable, "the key store holds no keys",
+                path + " is not this database's key store: restore it (docs/operations.md)");
+  return Ok();
+}
+}  // namespace
+
 Status SqliteStorage::CheckSchema() {
-  if (impl_->db_inode != 0) {
-    struct stat st {};
-    const std::string& path = impl_->options.path;
-    if (::stat(path.c_str(), &st) != 0 || st.st_ino != impl_->db_inode)
-      return Fail(ErrorCode::kUnavailable, "the database file is gone",
-                  path + " was removed or replaced while open");
-    if (::access(path.c_str(), W_OK) != 0)
-      return Fail(ErrorCode::kUnavailable, "the database file is not writable",
-                  path + ": " + std::strerror(errno));
-  }
+  KONFID_TRY(CheckFile(impl_->options.path, impl_->db_inode, "database"));
+  KONFID_TRY(CheckFile(impl_->key_store_path, impl_->key_store_inode, "key store"));
   // A reader: readiness probes must not wait for, or write with, the writer.
   KONFID_ASSIGN_OR_RETURN(auto reader, impl_->TakeReader());
   auto version = SchemaVersion(*reader, false);
+  Status keys = version ? CheckKeyStore(*reader, *version, impl_->key_store_path) : Ok();
   impl_->ReturnReader(std::move(reader));
   if (!version) return Fail(version.error());
+  KONFID_TRY(keys);
   int current = *version;
   auto migrations = SqliteMigrations();
   return CompareSchemaVersion(current, migrations.empty() ? 0 : migrations.back().version);

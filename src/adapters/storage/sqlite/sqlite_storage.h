@@ -1,4 +1,5 @@
-// SQLite implementation of ports::Storage: one file, WAL journal, busy timeout, prepared
+// SQLite implementation of ports::Storage: a data file and a key-store file (attached to every
+// connection, so that one transaction spans both), WAL journals, busy timeout, prepared
 // statements cached per connection. One write connection (transactions on it are serialized
 // by a mutex; BEGIN IMMEDIATE also excludes other processes) and a pool of read connections.
 // Durable commits (synchronous_full) are the writer at synchronous=NORMAL plus an fdatasync
@@ -20,7 +21,13 @@ struct SqliteOptions {
   // Required, not owned, outlives the storage: the time between two truncations of the WAL
   // after erasures (at most one a second) is measured on its monotonic clock.
   ports::Clock* clock = nullptr;
+  // Where every connection attaches the key store, the subjects' wrapped data keys, as
+  // `konfid_keys`. Empty: KeyStorePathFor(path).
+  std::string key_store_path;
 };
+
+// The key store beside a data file: konfid.db -> konfid-keys.db (any other name gets "-keys").
+std::string KeyStorePathFor(const std::string& data_path);
 
 class SqliteStorage final : public ports::Storage {
  public:

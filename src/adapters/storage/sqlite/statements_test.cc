@@ -11,7 +11,7 @@
 namespace konfid::adapters {
 namespace {
 
-// A database of the current schema in `dir`, opened read-only.
+// A database of the current schema in `dir`, opened read-only, its key store attached.
 void OpenMigrated(const konfid::testing::TempDir& dir, sqlite3** db) {
   std::string path = dir.path() + "/k.db";
   {
@@ -20,6 +20,8 @@ void OpenMigrated(const konfid::testing::TempDir& dir, sqlite3** db) {
     ASSERT_TRUE((*storage)->Migrate());
   }
   ASSERT_EQ(sqlite3_open_v2(path.c_str(), db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  std::string attach = "ATTACH DATABASE '" + KeyStorePathFor(path) + "' AS konfid_keys";
+  ASSERT_EQ(sqlite3_exec(*db, attach.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
 }
 
 TEST(SqliteStatements, EveryOnePreparesAgainstTheSchema) {

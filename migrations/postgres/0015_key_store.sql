@@ -1,0 +1,16 @@
+-- Konfid schema 15 (PostgreSQL): subject data keys move out of the data tables into the key
+-- store, the schema `konfid_keys` (docs/operations.md, "The key store"). An operator may give
+-- it an owner role of its own and grant the serving role only what it needs; a dump of the
+-- data (pg_dump --exclude-schema=konfid_keys, as `konfid backup` takes it) then holds no key.
+CREATE SCHEMA IF NOT EXISTS konfid_keys;
+CREATE TABLE konfid_keys.subject_keys (
+  tenant_id   TEXT  NOT NULL,
+  subject_id  TEXT  NOT NULL,
+  wrapped_key BYTEA NOT NULL,
+  PRIMARY KEY (tenant_id, subject_id)
+);
+INSERT INTO konfid_keys.subject_keys (tenant_id, subject_id, wrapped_key)
+  SELECT tenant_id, subject_id, wrapped_key FROM subjects;
+-- The dropped column's bytes stay in the table's pages until they are rewritten: see
+-- docs/operations.md for the VACUUM FULL an upgraded database needs.
+ALTER TABLE subjects DROP COLUMN wrapped_key;

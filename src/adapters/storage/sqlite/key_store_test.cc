@@ -1,0 +1,108 @@
+// The key store (docs/operations.md, "The key store"): subject data keys live in a file of their
+// own, attached to every connection. An upgrade moves the keys of a schema-14 database there
+// and leaves none in the data file; a key store that went missing is refused, not taken for
+// an empty one.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "adapters/storage/migration.h"
+#include "adapters/storage/sqlite/sqlite_storage.h"
+#include "test_support.h"
+
+namespace konfid::adapters {
+
+std::vector<Migration> SqliteMigrations();
+
+namespace {
+
+std::string Contents(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// A database at schema 14 with one subject whose wrapped key is 72 bytes of `fill`.
+void MakeSchema14(const std::string& path, uint8_t fill) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  std::string sql =
+      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+      " applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP);";
+  for (const auto& m : SqliteMigrations()) {
+    if (m.version > 14) break;
+    sql += std::string(m.sql) + "\nINSERT INTO schema_migrations (version, name) VALUES (" +
+           std::to_string(m.version) + ", '" + std::string(m.name) + "');";
+  }
+  std::string key(72, static_cast<char>(fill));
+  sql +=
+      "INSERT INTO subjects (tenant_id, subject_id, wrapped_key, fields, created_at,"
+      " updated_at) VALUES ('t', 's1', x'" +
+      std::string(144, '0') + "', x'00', 1, 1);";
+  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_stmt* s = nullptr;
+  sqlite3_prepare_v2(db, "UPDATE subjects SET wrapped_key = ?1", -1, &s, nullptr);
+  sqlite3_bind_blob(s, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
+  ASSERT_EQ(sqlite3_step(s), SQLITE_DONE);
+  sqlite3_finalize(s);
+  ASSERT_EQ(sqlite3_close(db), SQLITE_OK);
+}
+
+TEST(SqliteKeyStore, AnUpgradeMovesEveryKeyOutOfTheDataFile) {
+  konfid::testing::TempDir dir;
+  std::string path = dir.path() + "/konfid.db";
+  ASSERT_NO_FATAL_FAILURE(MakeSchema14(path, 0xA7));
+  std::string key(72, static_cast<char>(0xA7));
+  ASSERT_NE(Contents(path).find(key), std::string::npos);  // the scan sees it before
+  {
+    auto storage = SqliteStorage::Open({path, true, 5000, &konfid::testing::RealClock()});
+    ASSERT_TRUE(storage);
+    ASSERT_TRUE((*storage)->Migrate());
+    ASSERT_TRUE((*storage)->CheckSchema());
+    auto txn = (*storage)->Begin(false);
+    ASSERT_TRUE(txn);
+    auto row = (*txn)->FindSubject("t", "s1");
+    ASSERT_TRUE(row && *row);
+    EXPECT_EQ((**row).wrapped_key, Bytes(72, 0xA7));
+  }
+  EXPECT_EQ(KeyStorePathFor(path), dir.path() + "/konfid-keys.db");
+  EXPECT_EQ(Contents(path).find(key), std::string::npos);
+  EXPECT_NE(Contents(KeyStorePathFor(path)).find(key), std::string::npos);
+}
+
+TEST(SqliteKeyStore, AMissingKeyStoreIsRefusedRatherThanTakenForAnEmptyOne) {
+  konfid::testing::TempDir dir;
+  std::string path = dir.path() + "/konfid.db";
+  {
+    auto storage = SqliteStorage::Open({path, true, 5000, &konfid::testing::RealClock()});
+    ASSERT_TRUE(storage);
+    ASSERT_TRUE((*storage)->Migrate());
+  }
+  std::filesystem::remove(KeyStorePathFor(path));
+  auto storage = SqliteStorage::Open({path, true, 5000, &konfid::testing::RealClock()});
+  ASSERT_TRUE(storage);
+  auto st = (*storage)->CheckSchema();
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().message(), "the key store holds no keys");
+}
+
+TEST(SqliteKeyStore, AKeyStoreRemovedUnderARunningServerMakesItUnready) {
+  konfid::testing::TempDir dir;
+  std::string path = dir.path() + "/konfid.db";
+  auto storage = SqliteStorage::Open({path, true, 5000, &konfid::testing::RealClock()});
+  ASSERT_TRUE(storage);
+  ASSERT_TRUE((*storage)->Migrate());
+  ASSERT_TRUE((*storage)->CheckSchema());
+  std::filesystem::remove(KeyStorePathFor(path));
+  auto st = (*storage)->CheckSchema();
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().message(), "the key store file is gone");
+}
+
+}  // namespace
+}  // namespace konfid::adapters

@@ -1,0 +1,54 @@
+#include "cli/backup_files.h"
+
+#include <cctype>
+
+namespace konfid::cli {
+
+namespace {
+constexpr std::string_view kKeyPrefix = "konfid-keys-", kSuffix = ".db";
+constexpr size_t kStampSize = 16;  // 20261207T063000Z
+}  // namespace
+
+std::string BackupStamp(UnixMicros t) {
+  std::string rfc = FormatRfc3339(t);  // 2026-12-07T06:30:00.000000Z
+  std::string out;
+  for (char c : rfc.substr(0, 19))
+    if (c != '-' && c != ':') out.push_back(c);
+  return out + "Z";
+}
+
+std::string DataBackupName(std::string_view stamp) {
+  return "konfid-data-" + std::string(stamp) + std::string(kSuffix);
+}
+
+std::string KeyBackupName(std::string_view stamp) {
+  return std::string(kKeyPrefix) + std::string(stamp) + std::string(kSuffix);
+}
+
+std::optional<UnixMicros> KeyBackupTime(std::string_view name) {
+  if (name.size() != kKeyPrefix.size() + kStampSize + kSuffix.size() ||
+      !name.starts_with(kKeyPrefix) || !name.ends_with(kSuffix))
+    return std::nullopt;
+  std::string_view s = name.substr(kKeyPrefix.size(), kStampSize);
+  for (size_t i = 0; i < kStampSize; ++i) {
+    bool digit = std::isdigit(static_cast<unsigned char>(s[i])) != 0;
+    if ((i == 8 && s[i] != 'T') || (i == 15 && s[i] != 'Z') || (i != 8 && i != 15 && !digit))
+      return std::nullopt;
+  }
+  std::string rfc = std::string(s.substr(0, 4)) + "-" + std::string(s.substr(4, 2)) + "-" +
+                    std::string(s.substr(6, 2)) + "T" + std::string(s.substr(9, 2)) + ":" +
+                    std::string(s.substr(11, 2)) + ":" + std::string(s.substr(13, 2)) + "Z";
+  return ParseRfc3339(rfc);
+}
+
+std::vector<std::string> KeyBackupsPastTerm(const std::vector<std::string>& names, UnixMicros now,
+                                            int keep_days) {
+  std::vector<std::string> out;
+  for (const auto& name : names) {
+    auto taken = KeyBackupTime(name);
+    if (taken && now - *taken > keep_days * kMicrosPerDay) out.push_back(name);
+  }
+  return out;
+}
+
+}  // namespace konfid::cli

@@ -1,0 +1,141 @@
+// Backups on SQLite (docs/operations.md, "Backups"): `konfid backup` copies the data and, apart,
+// the key store while the server runs; a subject erased after the data backup was taken stays
+// unreadable when that backup is restored beside the current key store, because its key was
+// destroyed in the one place a key lives. Key-store backups past the erasure term are pruned.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "e2e_support.h"
+
+namespace konfid::e2e {
+namespace {
+
+// The subject's wrapped data key, read from the key store on a connection of the test's own.
+std::string WrappedKey(const std::string& key_store, const std::string& id) {
+  std::string out;
+  sqlite3* h = nullptr;
+  if (sqlite3_open_v2(key_store.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* s = nullptr;
+    sqlite3_prepare_v2(h, "SELECT wrapped_key FROM subject_keys WHERE subject_id = ?", -1, &s,
+                       nullptr);
+    sqlite3_bind_text(s, 1, id.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(s) == SQLITE_ROW)
+      out.assign(static_cast<const char*>(sqlite3_column_blob(s, 0)), sqlite3_column_bytes(s, 0));
+    sqlite3_finalize(s);
+  }
+  sqlite3_close(h);
+  return out;
+}
+
+// The path printed after `label` on a line of `output`.
+std::string PathAfter(const std::string& output, const std::string& label) {
+  size_t at = output.find(label);
+  if (at == std::string::npos) return "";
+  at += label.size();
+  return output.substr(at, output.find('\n', at) - at);
+}
+
+// Every file under `dirs` that holds `needle`.
+std::vector<std::string> Holding(const std::vector<std::string>& dirs, const std::string& needle) {
+  std::vector<std::string> out;
+  for (const auto& dir : dirs)
+    for (const auto& [path, bytes] : Files(dir))
+      if (bytes.find(needle) != std::string::npos) out.push_back(path);
+  return out;
+}
+
+TEST(Backup, ASubjectErasedAfterTheDataBackupStaysUnreadableWhenItIsRestored) {
+  Instance konfid;
+  std::string key = konfid.CreateKey("demo", "admin");
+  konfid.Start();
+  auto create = [&](const std::string& surname, const std::string& email) {
+    auto r = konfid.Request(
+        "POST", "/v1/subjects",
+        R"({"fields":{"surname":")" + surname + R"(","name":"Инна","email":")" + email + "\"}}",
+        key);
+    EXPECT_EQ(r.status, 201u) << r.body;
+    return JsonString(r.body, "id");
+  };
+  std::string erased = create("Забываемова", "forget.me@mail.example");
+  std::string kept = create("Помнящева", "remember.me@mail.example");
+  std::string wrapped = WrappedKey(konfid.data_dir() + "/konfid-keys.db", erased);
+  ASSERT_EQ(wrapped.size(), 72u);
+
+  konfid::testing::TempDir elsewhere;  // backups live outside the data directory
+  std::string backups = elsewhere.path() + "/data", key_backups = elsewhere.path() + "/keys";
+  auto taken = RunKonfid({"backup", "--data", konfid.data_dir(), "--config", konfid.config_path(),
+                          "--to", backups, "--keys-to", key_backups});
+  ASSERT_EQ(taken.exit_code, 0) << taken.output;  // online: the server is running
+  std::string data_backup = PathAfter(taken.output, "Data backup: ");
+  ASSERT_TRUE(std::filesystem::is_regular_file(data_backup)) << taken.output;
+  // The data backup holds the subject's sealed row but never a key; the key-store backup has it.
+  EXPECT_TRUE(Holding({backups}, wrapped).empty());
+  EXPECT_FALSE(Holding({key_backups}, wrapped).empty());
+
+  ASSERT_EQ(konfid.Request("DELETE", "/v1/subjects/" + erased, "", key).status, 204u);
+  auto refused = RunKonfid({"restore", "--data", konfid.data_dir(), "--config",
+                            konfid.config_path(), "--from", data_backup});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.output.find("open in another process"), std::string::npos) << refused.output;
+  ASSERT_EQ(konfid.Stop(), 0);
+
+  auto restored = RunKonfid({"restore", "--data", konfid.data_dir(), "--config",
+                             konfid.config_path(), "--from", data_backup});
+  ASSERT_EQ(restored.exit_code, 0) << restored.output;
+  EXPECT_NE(restored.output.find("  demo/" + erased + "\n"), std::string::npos) << restored.output;
+  EXPECT_EQ(restored.output.find(kept), std::string::npos) << restored.output;
+  // No file of the data directory or of the data backup holds the destroyed key, nor any
+  // value in plaintext.
+  for (const std::string& needle :
+       {wrapped, std::string("Забываемова"), std::string("forget.me@mail.example")})
+    EXPECT_TRUE(Holding({konfid.data_dir(), backups}, needle).empty()) << needle.size();
+
+  konfid.Start();
+  auto read = konfid.Request("GET", "/v1/subjects/" + erased + "?purpose=registration", "", key);
+  EXPECT_EQ(read.status, 409u) << read.body;
+  EXPECT_EQ(JsonString(read.body, "code"), "erased");
+  auto looked_up = konfid.Request(
+      "GET", "/v1/subjects?email=forget.me%40mail.example&purpose=registration", "", key);
+  EXPECT_EQ(looked_up.status, 409u) << looked_up.body;
+  auto other = konfid.Request("GET", "/v1/subjects/" + kept + "?purpose=registration", "", key);
+  ASSERT_EQ(other.status, 200u) << other.body;
+  EXPECT_EQ(JsonField(other.body, "surname"), "Помнящева");
+  // What is left of the erased subject goes with a DELETE.
+  EXPECT_EQ(konfid.Request("DELETE", "/v1/subjects/" + erased, "", key).status, 204u);
+  EXPECT_EQ(
+      konfid.Request("GET", "/v1/subjects/" + erased + "?purpose=registration", "", key).status,
+      404u);
+  EXPECT_EQ(konfid.Stop(), 0);
+}
+
+TEST(Backup, KeyStoreBackupsPastTheTermArePrunedAndDataBackupsAreNot) {
+  Instance konfid;
+  konfid::testing::TempDir elsewhere;
+  std::string dir = elsewhere.path();
+  std::filesystem::create_directories(dir + "/keys");
+  std::filesystem::create_directories(dir + "/data");
+  for (const char* name : {"keys/konfid-keys-20200101T000000Z.db", "keys/unrelated.txt",
+                           "data/konfid-data-20200101T000000Z.db"})
+    std::ofstream(dir + "/" + name) << "old";
+  auto taken = RunKonfid({"backup", "--data", konfid.data_dir(), "--config", konfid.config_path(),
+                          "--to", dir + "/data", "--keys-to", dir + "/keys"});
+  ASSERT_EQ(taken.exit_code, 0) << taken.output;
+  EXPECT_NE(taken.output.find("Removed key-store backup " + dir +
+                              "/keys/konfid-keys-20200101T000000Z.db (older than 30 days)"),
+            std::string::npos)
+      << taken.output;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/keys/konfid-keys-20200101T000000Z.db"));
+  EXPECT_TRUE(std::filesystem::exists(dir + "/keys/unrelated.txt"));
+  EXPECT_TRUE(std::filesystem::exists(dir + "/data/konfid-data-20200101T000000Z.db"));
+  EXPECT_TRUE(std::filesystem::is_regular_file(PathAfter(taken.output, "Key-store backup: ")));
+  auto bad = RunKonfid({"restore", "--data", konfid.data_dir(), "--config", konfid.config_path(),
+                        "--from", dir + "/keys/unrelated.txt"});
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.output.find("is not a Konfid data backup"), std::string::npos) << bad.output;
+}
+
+}  // namespace
+}  // namespace konfid::e2e
