@@ -5,7 +5,8 @@
 namespace konfid::cli {
 
 namespace {
-constexpr std::string_view kKeyPrefix = "konfid-keys-", kSuffix = ".db";
+constexpr std::string_view kKeyPrefix = "konfid-keys-";
+std::string Suffix(bool postgres) { return postgres ? ".dump" : ".db"; }
 constexpr size_t kStampSize = 16;  // 20261207T063000Z
 }  // namespace
 
@@ -17,18 +18,20 @@ std::string BackupStamp(UnixMicros t) {
   return out + "Z";
 }
 
-std::string DataBackupName(std::string_view stamp) {
-  return "konfid-data-" + std::string(stamp) + std::string(kSuffix);
+std::string DataBackupName(std::string_view stamp, bool postgres) {
+  return "konfid-data-" + std::string(stamp) + Suffix(postgres);
 }
 
-std::string KeyBackupName(std::string_view stamp) {
-  return std::string(kKeyPrefix) + std::string(stamp) + std::string(kSuffix);
+std::string KeyBackupName(std::string_view stamp, bool postgres) {
+  return std::string(kKeyPrefix) + std::string(stamp) + Suffix(postgres);
 }
 
 std::optional<UnixMicros> KeyBackupTime(std::string_view name) {
-  if (name.size() != kKeyPrefix.size() + kStampSize + kSuffix.size() ||
-      !name.starts_with(kKeyPrefix) || !name.ends_with(kSuffix))
-    return std::nullopt;
+  if (!name.starts_with(kKeyPrefix)) return std::nullopt;
+  std::string_view rest = name.substr(kKeyPrefix.size());
+  if (rest.size() <= kStampSize) return std::nullopt;
+  std::string_view suffix = rest.substr(kStampSize);
+  if (suffix != Suffix(false) && suffix != Suffix(true)) return std::nullopt;
   std::string_view s = name.substr(kKeyPrefix.size(), kStampSize);
   for (size_t i = 0; i < kStampSize; ++i) {
     bool digit = std::isdigit(static_cast<unsigned char>(s[i])) != 0;

@@ -1,7 +1,9 @@
 // The files `konfid backup` writes and prunes (docs/operations.md, "Backups"):
-//   data backup       = "konfid-data-" stamp ".db"
-//   key-store backup  = "konfid-keys-" stamp ".db"
+//   data backup       = "konfid-data-" stamp suffix
+//   key-store backup  = "konfid-keys-" stamp suffix
 //   stamp             = YYYYMMDD "T" HHMMSS "Z"     (UTC, when the backup began)
+//   suffix            = ".db"                       (SQLite files)
+//                     | ".dump"                     (PostgreSQL: pg_dump's custom format)
 // Key-store backups are kept only for the erasure term: past it, a copy of a destroyed key
 // would still open what an erasure was meant to make unreadable.
 #pragma once
@@ -18,8 +20,9 @@ namespace konfid::cli {
 inline constexpr int kDefaultKeyBackupDays = 30;  // 152-FZ, Art. 21(5): 30 days to destroy
 
 std::string BackupStamp(UnixMicros t);
-std::string DataBackupName(std::string_view stamp);
-std::string KeyBackupName(std::string_view stamp);
+// `postgres`: the ".dump" suffix, else ".db".
+std::string DataBackupName(std::string_view stamp, bool postgres = false);
+std::string KeyBackupName(std::string_view stamp, bool postgres = false);
 
 // When the key-store backup named `name` was taken; nullopt for any other name.
 std::optional<UnixMicros> KeyBackupTime(std::string_view name);

@@ -13,13 +13,16 @@ TEST(BackupFiles, NamesCarryTheUtcTimeTheBackupBegan) {
   EXPECT_EQ(DataBackupName(stamp), "konfid-data-20261207T063005Z.db");
   EXPECT_EQ(KeyBackupName(stamp), "konfid-keys-20261207T063005Z.db");
   EXPECT_EQ(KeyBackupTime(KeyBackupName(stamp)), At("2026-12-07T06:30:05Z"));
+  EXPECT_EQ(KeyBackupName(stamp, true), "konfid-keys-20261207T063005Z.dump");
+  EXPECT_EQ(KeyBackupTime(KeyBackupName(stamp, true)), At("2026-12-07T06:30:05Z"));
 }
 
 TEST(BackupFiles, OnlyWellFormedKeyBackupNamesHaveATime) {
   for (const char* name :
        {"konfid-data-20261207T063005Z.db", "konfid-keys-20261207T063005Z.db.restoring",
         "konfid-keys-20261307T063005Z.db", "konfid-keys-2026120XT063005Z.db",
-        "konfid-keys-20261207 063005Z.db", "notes.txt", "konfid-keys-.db"})
+        "konfid-keys-20261207 063005Z.db", "konfid-keys-20261207T063005Z.sql", "notes.txt",
+        "konfid-keys-.db"})
     EXPECT_FALSE(KeyBackupTime(name).has_value()) << name;
 }
 

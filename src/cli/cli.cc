@@ -376,8 +376,9 @@ int Backup(Platform& p, const Common& c, const std::string& to, const std::strin
   }
   UnixMicros now = p.clock.Now();
   std::string stamp = BackupStamp(now);
-  std::string data_out = to + "/" + DataBackupName(stamp);
-  std::string keys_out = keys_to + "/" + KeyBackupName(stamp);
+  bool postgres = !choice->db.empty();
+  std::string data_out = to + "/" + DataBackupName(stamp, postgres);
+  std::string keys_out = keys_to + "/" + KeyBackupName(stamp, postgres);
   if (auto st = p.backup(*choice, data_out, keys_out); !st) return Die(st.error());
   std::cout << "Data backup: " << data_out << "\nKey-store backup: " << keys_out << "\n";
   if (auto st = PruneKeyBackups(keys_to, now, keep_days); !st) return Die(st.error());

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <iostream>
@@ -15,6 +16,7 @@
 #include "adapters/mail/smtp_mailer.h"
 #include "adapters/phone/libphonenumber_normalizer.h"
 #include "adapters/sms/http_sms_gateway.h"
+#include "adapters/storage/postgres/pg_backup.h"
 #include "adapters/storage/postgres/pg_storage.h"
 #include "adapters/storage/sqlite/sqlite_backup.h"
 #include "adapters/storage/sqlite/sqlite_storage.h"
@@ -28,6 +30,13 @@ namespace {
 
 bool IsPostgres(const cli::StorageChoice& choice) {
   return choice.db.starts_with("postgres://") || choice.db.starts_with("postgresql://");
+}
+
+// The process's environment, for the tools an adapter runs (pg_dump, pg_restore).
+std::vector<std::string> Environment() {
+  std::vector<std::string> out;
+  for (char** e = environ; *e != nullptr; ++e) out.emplace_back(*e);
+  return out;
 }
 
 adapters::SqliteOptions SqliteFor(const cli::StorageChoice& choice, ports::Clock& clock) {
@@ -50,18 +59,14 @@ Result<std::unique_ptr<ports::Storage>> OpenStorage(const cli::StorageChoice& ch
 Status Backup(const cli::StorageChoice& choice, ports::Clock& clock, const std::string& data_out,
               const std::string& keys_out) {
   if (IsPostgres(choice))
-    return Fail(ErrorCode::kInvalidArgument,
-                "konfid backup copies the SQLite files; for PostgreSQL take the two pg_dump "
-                "copies docs/operations.md shows");
+    return adapters::BackupPostgres(choice.db, data_out, keys_out, Environment());
   return adapters::BackupSqlite(SqliteFor(choice, clock), data_out, keys_out);
 }
 
 Result<std::vector<std::string>> Restore(const cli::StorageChoice& choice, ports::Clock& clock,
                                          const std::string& data_in, const std::string& keys_in) {
   if (IsPostgres(choice))
-    return Fail(ErrorCode::kInvalidArgument,
-                "konfid restore puts back the SQLite files; for PostgreSQL use pg_restore as "
-                "docs/operations.md shows");
+    return adapters::RestorePostgres(choice.db, data_in, keys_in, Environment());
   KONFID_ASSIGN_OR_RETURN(auto report,
                           adapters::RestoreSqlite(SqliteFor(choice, clock), data_in, keys_in));
   return report.without_keys;

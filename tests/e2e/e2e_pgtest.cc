@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "api_e2e.h"
+#include "backup_e2e.h"
 #include "checkpoint_e2e.h"
 
 namespace konfid::e2e {
@@ -19,6 +20,11 @@ INSTANTIATE_TEST_SUITE_P(Postgres, ApiE2E, ::testing::Values(DbFactory([] {
                            return url;
                          })));
 INSTANTIATE_TEST_SUITE_P(Postgres, CheckpointE2E, ::testing::Values(DbFactory([] {
+                           std::string url = konfid::testing::FreshPostgresDatabase();
+                           EXPECT_FALSE(url.empty()) << "run under ctest: no test cluster";
+                           return url;
+                         })));
+INSTANTIATE_TEST_SUITE_P(Postgres, BackupE2E, ::testing::Values(DbFactory([] {
                            std::string url = konfid::testing::FreshPostgresDatabase();
                            EXPECT_FALSE(url.empty()) << "run under ctest: no test cluster";
                            return url;

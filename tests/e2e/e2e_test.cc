@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "api_e2e.h"
+#include "backup_e2e.h"
 #include "checkpoint_e2e.h"
 
 namespace konfid::e2e {
@@ -21,6 +22,8 @@ namespace {
 INSTANTIATE_TEST_SUITE_P(Sqlite, ApiE2E,
                          ::testing::Values(DbFactory([] { return std::string(); })));
 INSTANTIATE_TEST_SUITE_P(Sqlite, CheckpointE2E,
+                         ::testing::Values(DbFactory([] { return std::string(); })));
+INSTANTIATE_TEST_SUITE_P(Sqlite, BackupE2E,
                          ::testing::Values(DbFactory([] { return std::string(); })));
 
 std::string ReadAll(const std::string& path) {

@@ -62,7 +62,8 @@ class Connection {
       pragmas += p + "journal_mode=WAL;" + p + "synchronous=" + sync + p +
                  "journal_size_limit=67108864;" + p + "secure_delete=ON;";
     }
-    pragmas += " PRAGMA main.cache_size=-65536;";
+    // Every read of a subject reads its key too: the key store gets a cache of its own.
+    pragmas += " PRAGMA main.cache_size=-65536; PRAGMA konfid_keys.cache_size=-16384;";
     KONFID_TRY(conn->Exec(pragmas));
     return conn;
   }

@@ -218,7 +218,8 @@ Result<std::unique_ptr<SqliteStorage>> SqliteStorage::Open(const SqliteOptions& 
   // Only the writer: a connection drops its map whenever another one has committed, and the
   // checkpointer and the pooled readers would otherwise map and unmap the whole file several
   // times a second, each unmap interrupting the other threads to flush their TLBs.
-  KONFID_TRY(impl->writer->Exec("PRAGMA mmap_size=8589934592"));
+  KONFID_TRY(impl->writer->Exec(
+      "PRAGMA main.mmap_size=8589934592; PRAGMA konfid_keys.mmap_size=8589934592"));
   if (options.synchronous_full) {
     KONFID_TRY(impl->writer->Exec("PRAGMA synchronous=NORMAL"));
     impl->wal_sync = std::make_unique<WalSync>(options.path);
