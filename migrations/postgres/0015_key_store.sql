@@ -11,6 +11,3 @@ CREATE TABLE konfid_keys.subject_keys (
 );
 INSERT INTO konfid_keys.subject_keys (tenant_id, subject_id, wrapped_key)
   SELECT tenant_id, subject_id, wrapped_key FROM subjects;
--- The dropped column's bytes stay in the table's pages until they are rewritten: see
--- docs/operations.md for the VACUUM FULL an upgraded database needs.
-ALTER TABLE subjects DROP COLUMN wrapped_key;

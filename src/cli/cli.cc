@@ -393,7 +393,7 @@ int Restore(Platform& p, const Common& c, const std::string& from, const std::st
   auto without_keys = p.restore(*choice, from, keys_from);
   if (!without_keys) return Die(without_keys.error());
   std::cout << "Restored " << from << (keys_from.empty() ? "" : " and " + keys_from) << " into "
-            << c.data_dir << "\n";
+            << (choice->db.empty() ? c.data_dir : std::string("the database")) << "\n";
   if (!without_keys->empty()) {
     std::cout << without_keys->size()
               << " subject(s) of the restored data have no key in the key store: erased after "
@@ -582,10 +582,11 @@ void AddBackupCommands(CLI::App& app, Platform& p, Options& o, Action& run) {
   auto* restore = app.add_subcommand(
       "restore", "put a data backup (and a key-store backup) back; every konfid stopped");
   AddCommon(restore, o);
-  restore->add_option("--from", o.restore_from, "the data backup (konfid-data-*.db)")->required();
+  restore->add_option("--from", o.restore_from, "the data backup (konfid-data-*.db or .dump)")
+      ->required();
   restore->add_option("--keys-from", o.key_restore_from,
-                      "a key-store backup (konfid-keys-*.db); without it the current key store "
-                      "stays");
+                      "a key-store backup (konfid-keys-*.db or .dump); without it the current key "
+                      "store stays");
   restore->callback(
       [&] { run = [&] { return Restore(p, o.c, o.restore_from, o.key_restore_from); }; });
 }

@@ -32,6 +32,13 @@ bool IsPostgres(const cli::StorageChoice& choice) {
   return choice.db.starts_with("postgres://") || choice.db.starts_with("postgresql://");
 }
 
+Status CheckSqliteChoice(const cli::StorageChoice& choice) {
+  if (!choice.db.empty() && choice.db != "sqlite")
+    return Fail(ErrorCode::kInvalidArgument,
+                "--db must be a postgres:// URL (or empty for SQLite)");
+  return Ok();
+}
+
 // The process's environment, for the tools an adapter runs (pg_dump, pg_restore).
 std::vector<std::string> Environment() {
   std::vector<std::string> out;
@@ -49,9 +56,7 @@ Result<std::unique_ptr<ports::Storage>> OpenStorage(const cli::StorageChoice& ch
     KONFID_ASSIGN_OR_RETURN(auto pg, adapters::PgStorage::Open(choice.db));
     return std::unique_ptr<ports::Storage>(std::move(pg));
   }
-  if (!choice.db.empty() && choice.db != "sqlite")
-    return Fail(ErrorCode::kInvalidArgument,
-                "--db must be a postgres:// URL (or empty for SQLite)");
+  KONFID_TRY(CheckSqliteChoice(choice));
   KONFID_ASSIGN_OR_RETURN(auto sqlite, adapters::SqliteStorage::Open(SqliteFor(choice, clock)));
   return std::unique_ptr<ports::Storage>(std::move(sqlite));
 }
@@ -60,6 +65,7 @@ Status Backup(const cli::StorageChoice& choice, ports::Clock& clock, const std::
               const std::string& keys_out) {
   if (IsPostgres(choice))
     return adapters::BackupPostgres(choice.db, data_out, keys_out, Environment());
+  KONFID_TRY(CheckSqliteChoice(choice));
   return adapters::BackupSqlite(SqliteFor(choice, clock), data_out, keys_out);
 }
 
@@ -67,6 +73,7 @@ Result<std::vector<std::string>> Restore(const cli::StorageChoice& choice, ports
                                          const std::string& data_in, const std::string& keys_in) {
   if (IsPostgres(choice))
     return adapters::RestorePostgres(choice.db, data_in, keys_in, Environment());
+  KONFID_TRY(CheckSqliteChoice(choice));
   KONFID_ASSIGN_OR_RETURN(auto report,
                           adapters::RestoreSqlite(SqliteFor(choice, clock), data_in, keys_in));
   return report.without_keys;

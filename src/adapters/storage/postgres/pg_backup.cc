@@ -35,15 +35,38 @@ std::string PercentDecoded(std::string_view s) {
   return out;
 }
 
+// Takes `password=...` out of the URL's query, if there; the rest of the query stays.
+SplitUrl WithoutQueryPassword(const std::string& url) {
+  size_t q = url.find('?');
+  if (q == std::string::npos) return {url, ""};
+  std::string kept, password;
+  std::string_view rest = std::string_view(url).substr(q + 1);
+  while (!rest.empty()) {
+    size_t amp = rest.find('&');
+    std::string_view pair = rest.substr(0, amp);
+    if (pair.starts_with("password=")) {
+      password = PercentDecoded(pair.substr(9));
+    } else if (!pair.empty()) {
+      kept += (kept.empty() ? "" : "&") + std::string(pair);
+    }
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+  }
+  return {url.substr(0, q) + (kept.empty() ? "" : "?" + kept), password};
+}
+
+// postgres://user:password@host/db?password=...: the URL without either, and the password.
 SplitUrl WithoutPassword(const std::string& url) {
-  size_t scheme = url.find("://");
-  if (scheme == std::string::npos) return {url, ""};
-  size_t start = scheme + 3, at = url.find('@', start);
-  if (at == std::string::npos) return {url, ""};
-  size_t colon = url.find(':', start);
-  if (colon == std::string::npos || colon > at) return {url, ""};
-  return {url.substr(0, colon) + url.substr(at),
-          PercentDecoded(std::string_view(url).substr(colon + 1, at - colon - 1))};
+  SplitUrl out = WithoutQueryPassword(url);
+  size_t scheme = out.url.find("://");
+  if (scheme == std::string::npos) return out;
+  size_t start = scheme + 3, at = out.url.find('@', start);
+  if (at == std::string::npos) return out;
+  size_t colon = out.url.find(':', start);
+  if (colon == std::string::npos || colon > at) return out;
+  std::string password =
+      PercentDecoded(std::string_view(out.url).substr(colon + 1, at - colon - 1));
+  return {out.url.substr(0, colon) + out.url.substr(at),
+          out.password.empty() ? password : out.password};
 }
 
 // What the tools run with: `env`, and PGPASSWORD when `password` is not empty.
@@ -69,7 +92,10 @@ Status RunTool(const std::vector<std::string>& args, const Tools& tools) {
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+  if (!WIFEXITED(status))
+    return Fail(ErrorCode::kUnavailable,
+                args[0] + " died (signal " + std::to_string(WTERMSIG(status)) + ")");
+  if (WEXITSTATUS(status) != 0)
     return Fail(ErrorCode::kUnavailable,
                 args[0] + " failed (exit " + std::to_string(WEXITSTATUS(status)) + ")");
   return Ok();
@@ -90,9 +116,10 @@ Result<std::vector<std::string>> Column(PGconn* c, const char* sql) {
   return out;
 }
 
-// pg_restore --list of `file` names `table`: it is a dump of that kind.
+// pg_restore --list of `file` names `table` and, for a data dump, nothing of konfid_keys.
 Status CheckDump(const std::string& file, const std::string& table, const char* kind,
                  const Tools& tools) {
+  bool data = table != "subject_keys";
   if (!std::filesystem::is_regular_file(file))
     return Fail(ErrorCode::kInvalidArgument, std::string("no ") + kind + " backup at " + file);
   std::string listing = file + ".list";
@@ -119,6 +146,11 @@ Status CheckDump(const std::string& file, const std::string& table, const char* 
   if (!found)
     return Fail(ErrorCode::kInvalidArgument,
                 file + " is not a Konfid " + kind + " backup (it has no table " + table + ")");
+  if (data && text.find(" konfid_keys ") != std::string::npos)
+    return Fail(ErrorCode::kInvalidArgument,
+                file +
+                    " is a dump of the whole database, keys included: restore the data "
+                    "from a dump without the schema konfid_keys");
   return Ok();
 }
 
@@ -150,7 +182,8 @@ Result<std::vector<std::string>> RestorePostgres(const std::string& url, const s
   KONFID_ASSIGN_OR_RETURN(auto others,
                           Column(conn.c,
                                  "SELECT count(*) FROM pg_stat_activity WHERE datname ="
-                                 " current_database() AND pid <> pg_backend_pid()"));
+                                 " current_database() AND pid <> pg_backend_pid()"
+                                 " AND backend_type = 'client backend'"));
   if (others.empty() || others[0] != "0")
     return Fail(ErrorCode::kConflict,
                 "the database has other sessions: stop every konfid using it first");

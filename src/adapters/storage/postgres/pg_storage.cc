@@ -277,8 +277,21 @@ Status PgStorage::Migrate() {
 Status PgStorage::CheckSchema() {
   KONFID_ASSIGN_OR_RETURN(auto c, impl_->Take());
   auto v = PgSchemaVersion(*c, false);
+  // From 15 on, a database without its key store (a data dump restored into a new database
+  // alone) would answer every subject as erased: refused instead.
+  Result<ResultPtr> keys = ResultPtr(nullptr, &PQclear);
+  if (v && *v >= 15)
+    keys = c->Query(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema ="
+        " 'konfid_keys' AND table_name = 'subject_keys'",
+        {});
   impl_->Give(std::move(c));
   if (!v) return Fail(v.error());
+  if (!keys) return Fail(keys.error());
+  if (*keys && Int(keys->get(), 0, 0) == 0)
+    return Fail(
+        ErrorCode::kUnavailable, "the key store holds no keys",
+        "the schema konfid_keys has no table subject_keys: restore it (docs/operations.md)");
   auto migrations = PostgresMigrations();
   return CompareSchemaVersion(static_cast<int>(*v),
                               migrations.empty() ? 0 : migrations.back().version);

@@ -53,26 +53,40 @@ void MakeSchema14(const std::string& path, uint8_t fill) {
   ASSERT_EQ(sqlite3_close(db), SQLITE_OK);
 }
 
+// Opens and migrates `path`; its subject s1 reads back with the key MakeSchema14 gave it.
+void MigrateAndReadKey(const std::string& path, uint8_t fill) {
+  auto storage = SqliteStorage::Open({path, true, 5000, &konfid::testing::RealClock()});
+  ASSERT_TRUE(storage);
+  ASSERT_TRUE((*storage)->Migrate());
+  ASSERT_TRUE((*storage)->CheckSchema());
+  auto txn = (*storage)->Begin(false);
+  ASSERT_TRUE(txn);
+  auto row = (*txn)->FindSubject("t", "s1");
+  ASSERT_TRUE(row && *row);
+  EXPECT_EQ((**row).wrapped_key, Bytes(72, fill));
+}
+
 TEST(SqliteKeyStore, AnUpgradeMovesEveryKeyOutOfTheDataFile) {
   konfid::testing::TempDir dir;
   std::string path = dir.path() + "/konfid.db";
   ASSERT_NO_FATAL_FAILURE(MakeSchema14(path, 0xA7));
   std::string key(72, static_cast<char>(0xA7));
   ASSERT_NE(Contents(path).find(key), std::string::npos);  // the scan sees it before
-  {
-    auto storage = SqliteStorage::Open({path, true, 5000, &konfid::testing::RealClock()});
-    ASSERT_TRUE(storage);
-    ASSERT_TRUE((*storage)->Migrate());
-    ASSERT_TRUE((*storage)->CheckSchema());
-    auto txn = (*storage)->Begin(false);
-    ASSERT_TRUE(txn);
-    auto row = (*txn)->FindSubject("t", "s1");
-    ASSERT_TRUE(row && *row);
-    EXPECT_EQ((**row).wrapped_key, Bytes(72, 0xA7));
-  }
+  ASSERT_NO_FATAL_FAILURE(MigrateAndReadKey(path, 0xA7));
   EXPECT_EQ(KeyStorePathFor(path), dir.path() + "/konfid-keys.db");
   EXPECT_EQ(Contents(path).find(key), std::string::npos);
   EXPECT_NE(Contents(KeyStorePathFor(path)).find(key), std::string::npos);
+}
+
+// A crash in the middle of 15's commit may keep the data file's half (15 recorded) and lose the
+// key store's: the column is dropped only once the key store holds every key again.
+TEST(SqliteKeyStore, TheOldColumnIsDroppedOnlyOnceEveryKeyIsInTheKeyStore) {
+  konfid::testing::TempDir dir;
+  std::string path = dir.path() + "/konfid.db";
+  ASSERT_NO_FATAL_FAILURE(MakeSchema14(path, 0x5C));
+  std::string sql = "INSERT INTO schema_migrations (version, name) VALUES (15, 'lost');";
+  ASSERT_EQ(konfid::testing::RunSql(path, sql), "");
+  ASSERT_NO_FATAL_FAILURE(MigrateAndReadKey(path, 0x5C));
 }
 
 TEST(SqliteKeyStore, AMissingKeyStoreIsRefusedRatherThanTakenForAnEmptyOne) {

@@ -45,21 +45,37 @@ Result<std::vector<std::string>> SubjectsWithoutKeys(Connection& c) {
   return out;
 }
 
-// `file` opens as a SQLite database holding `table`.
-Status CheckBackupFile(const std::string& file, const char* table, const char* kind) {
-  if (!std::filesystem::is_regular_file(file))
-    return Fail(ErrorCode::kInvalidArgument, std::string("no ") + kind + " backup at " + file);
+// The one-row integer answer of `sql` on the SQLite file `file`, opened read-only; -1 when
+// the file is not a database or the query fails.
+int64_t AskFile(const std::string& file, const char* sql) {
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
   sqlite3_stmt* s = nullptr;
-  std::string sql = std::string("SELECT count(*) FROM sqlite_master WHERE name = '") + table + "'";
-  if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr);
-  bool found = rc == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) > 0;
+  if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(db, sql, -1, &s, nullptr);
+  int64_t n = rc == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
   sqlite3_finalize(s);
   sqlite3_close_v2(db);
-  if (!found)
+  return n;
+}
+
+// A data backup has subjects without their keys (schema 16 on); a key-store backup has
+// subject_keys.
+Status CheckBackupFile(const std::string& file, bool keys) {
+  const char* kind = keys ? "key-store" : "data";
+  if (!std::filesystem::is_regular_file(file))
+    return Fail(ErrorCode::kInvalidArgument, std::string("no ") + kind + " backup at " + file);
+  const char* table = keys ? "subject_keys" : "subjects";
+  std::string has = std::string("SELECT count(*) FROM sqlite_master WHERE name = '") + table + "'";
+  if (AskFile(file, has.c_str()) <= 0)
     return Fail(ErrorCode::kInvalidArgument,
                 file + " is not a Konfid " + kind + " backup (it has no table " + table + ")");
+  if (!keys && AskFile(file,
+                       "SELECT count(*) FROM pragma_table_info('subjects')"
+                       " WHERE name = 'wrapped_key'") != 0)
+    return Fail(ErrorCode::kInvalidArgument,
+                file +
+                    " holds the subjects' keys (a copy from before the key store): restore "
+                    "it with a konfid of its own version, or not at all");
   return Ok();
 }
 
@@ -98,6 +114,11 @@ Status BackupSqlite(const SqliteOptions& live, const std::string& data_out,
   for (const auto* out : {&data_out, &keys_out})
     if (std::filesystem::exists(*out))
       return Fail(ErrorCode::kConflict, *out + " exists already: a backup never overwrites");
+  const std::string keys_path =
+      live.key_store_path.empty() ? KeyStorePathFor(live.path) : live.key_store_path;
+  if (AskFile(keys_path, "SELECT count(*) FROM sqlite_master WHERE name = 'subject_keys'") <= 0)
+    return Fail(ErrorCode::kUnavailable, "the key store holds no keys",
+                keys_path + " is missing or not this database's key store");
   KONFID_ASSIGN_OR_RETURN(auto c, Connection::Open(live));
   KONFID_TRY(ExecWithFile(*c, "VACUUM main INTO ?1", data_out));
   KONFID_TRY(ExecWithFile(*c, "VACUUM konfid_keys INTO ?1", keys_out));
@@ -132,8 +153,8 @@ Result<SqliteRestoreReport> RestoreSqlite(const SqliteOptions& live, const std::
       return Fail(ErrorCode::kConflict,
                   *path + " is open in another process: stop every konfid using it first");
   }
-  KONFID_TRY(CheckBackupFile(data_in, "subjects", "data"));
-  if (!keys_in.empty()) KONFID_TRY(CheckBackupFile(keys_in, "subject_keys", "key-store"));
+  KONFID_TRY(CheckBackupFile(data_in, false));
+  if (!keys_in.empty()) KONFID_TRY(CheckBackupFile(keys_in, true));
   KONFID_TRY(PutInPlace(data_in, live.path));
   if (!keys_in.empty()) KONFID_TRY(PutInPlace(keys_in, keys_path));
   KONFID_ASSIGN_OR_RETURN(auto c, Connection::Open(live));

@@ -180,22 +180,11 @@ struct SqliteStorage::Impl {
   // With durable commits the writer runs at synchronous=NORMAL and this syncs the WAL: inside
   // Commit(), or separately for CommitUnsynced() (group commit). Null otherwise.
   std::unique_ptr<sqlite_internal::WalSync> wal_sync;
-  // The same for the key store's WAL, synced before the data's when a commit since the last
-  // sync wrote a key (keys_written, set by that commit). A crash between the two syncs leaves
-  // at worst a key without its subject row, never a committed subject without its key.
-  std::unique_ptr<sqlite_internal::WalSync> key_sync;
-  std::atomic<bool> keys_written{false};
-
-  Status SyncWals() {
-    if (key_sync && keys_written.exchange(false)) {
-      auto st = key_sync->Sync();
-      if (!st) {
-        keys_written.store(true);
-        return st;
-      }
-    }
-    return wal_sync ? wal_sync->Sync() : Ok();
-  }
+  // The key store's WAL needs no sync of its own: the writer runs it at synchronous=FULL, so
+  // a commit that wrote a key has synced it inside COMMIT, before WalSync syncs the data's.
+  // No sync makes the two files' commits atomic: a crash in the middle of a commit may keep
+  // one file's half (docs/operations.md, "The key store").
+  Status SyncWals() { return wal_sync ? wal_sync->Sync() : Ok(); }
   // The database file's inode when it was opened (0: not a file). A file removed or replaced
   // under a running server still takes writes through the open descriptors, into a file no
   // one will read again: CheckSchema (/readyz) reports that.
@@ -541,14 +530,11 @@ class SqliteTransaction final : public ports::Transaction {
       return Fail(ErrorCode::kUnavailable, "the change could not be committed",
                   st.error().detail());
     if (erased_) impl_->WantTruncate();
-    if (wrote_keys_) impl_->keys_written.store(true);
     return Ok();
   }
   // DeleteSubject removed a row, or EraseSubjectFields destroyed values: the WAL is truncated after
   // the commit.
   void NoteErasure() { erased_ = true; }
-  // A statement wrote the key store: its WAL is synced too.
-  void NoteKeyWrite() { wrote_keys_ = true; }
 
  private:
   SqliteStorage::Impl* impl_;
@@ -557,7 +543,6 @@ class SqliteTransaction final : public ports::Transaction {
   std::unique_lock<std::mutex> lock_;  // held for the writer
   bool done_ = false;
   bool erased_ = false;
-  bool wrote_keys_ = false;
 };
 
 }  // namespace sqlite_internal

@@ -18,7 +18,6 @@ namespace sqlite_internal {
 
 Status SqliteTransaction::InsertSubject(const ports::SubjectRow& r) {
   KONFID_TRY(Write(Stmt::kInsertSubject, r.tenant, r.id, r.fields, r.created_at, r.updated_at));
-  NoteKeyWrite();
   return Write(Stmt::kInsertSubjectKey, r.tenant, r.id, r.wrapped_key);
 }
 
@@ -42,7 +41,6 @@ Result<bool> SqliteTransaction::DeleteSubject(const std::string& tenant, const s
   KONFID_TRY(Write(Stmt::kDeleteSubject, tenant, id));
   bool deleted = Changed();
   // The key goes too, also one left without its row (a crash between the two files' commits).
-  NoteKeyWrite();
   KONFID_TRY(Write(Stmt::kDeleteSubjectKey, tenant, id));
   if (deleted || Changed()) NoteErasure();
   return deleted;
@@ -57,7 +55,6 @@ Result<std::vector<ports::SubjectKeyRow>> SqliteTransaction::ListSubjectKeys(
 
 Status SqliteTransaction::UpdateSubjectKey(const std::string& tenant, const std::string& id,
                                            const Bytes& wrapped_key) {
-  NoteKeyWrite();
   return Write(Stmt::kUpdateSubjectKey, wrapped_key, tenant, id);
 }
 
@@ -221,14 +218,17 @@ Result<std::unique_ptr<SqliteStorage>> SqliteStorage::Open(const SqliteOptions& 
   KONFID_TRY(impl->writer->Exec(
       "PRAGMA main.mmap_size=8589934592; PRAGMA konfid_keys.mmap_size=8589934592"));
   if (options.synchronous_full) {
-    KONFID_TRY(impl->writer->Exec("PRAGMA synchronous=NORMAL"));
+    // The data's WAL is synced by WalSync after the commit; the key store stays at FULL, so
+    // a commit that wrote a key syncs the key store's WAL inside COMMIT, before the data's.
+    KONFID_TRY(impl->writer->Exec("PRAGMA main.synchronous=NORMAL"));
     impl->wal_sync = std::make_unique<WalSync>(options.path);
-    impl->key_sync = std::make_unique<WalSync>(impl->key_store_path);
   }
   sqlite3_wal_hook(
       impl->writer->db(),
-      [](void* arg, sqlite3*, const char*, int frames) {
-        static_cast<Impl*>(arg)->wal_frames.store(frames, std::memory_order_relaxed);
+      [](void* arg, sqlite3*, const char* db, int frames) {
+        // The data's WAL: the key store's is small and goes with every checkpoint.
+        if (std::strcmp(db, "main") == 0)
+          static_cast<Impl*>(arg)->wal_frames.store(frames, std::memory_order_relaxed);
         return SQLITE_OK;
       },
       impl.get());
@@ -296,6 +296,48 @@ Result<int> SchemaVersion(Connection& c, bool create) {
 }
 }  // namespace
 
+namespace {
+Result<bool> HasSubjectKeyColumn(Connection& c) {
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                          c.Prepare("SELECT count(*) FROM pragma_table_info('subjects')"
+                                    " WHERE name = 'wrapped_key'"));
+  int rc = sqlite3_step(s);
+  if (rc != SQLITE_ROW) return Fail(SqlError(c.db(), rc, "schema"));
+  bool has = sqlite3_column_int(s, 0) > 0;
+  sqlite3_reset(s);
+  return has;
+}
+}  // namespace
+
+// Before 16 drops subjects.wrapped_key: 15's copy again (idempotent), committed and synced on
+// its own, then every subject checked to have its key. A transaction does not commit the two
+// files atomically under WAL; a crash after 15 may have kept the data file's half alone.
+Status SqliteStorage::EnsureKeysCopied(Connection& c, const std::vector<Migration>& migrations) {
+  for (const auto& m : migrations) {
+    if (m.version != kDropSubjectKeysVersion - 1) continue;
+    KONFID_TRY(c.Exec("BEGIN IMMEDIATE"));
+    auto st = c.Exec(std::string(m.sql));
+    if (st) st = c.Exec("COMMIT");
+    if (!st) {
+      (void)c.Exec("ROLLBACK");
+      return Fail(ErrorCode::kUnavailable, "copying the keys into the key store failed",
+                  st.error().detail());
+    }
+  }
+  KONFID_TRY(impl_->SyncWals());  // the key store synced itself at COMMIT (FULL)
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                          c.Prepare("SELECT count(*) FROM subjects s WHERE NOT EXISTS (SELECT 1"
+                                    " FROM konfid_keys.subject_keys k WHERE k.tenant_id ="
+                                    " s.tenant_id AND k.subject_id = s.subject_id)"));
+  int rc = sqlite3_step(s);
+  int64_t missing = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+  sqlite3_reset(s);
+  if (missing != 0)
+    return Fail(ErrorCode::kUnavailable, "the key store lacks subjects' keys",
+                "not dropping subjects.wrapped_key: " + std::to_string(missing) + " missing");
+  return Ok();
+}
+
 Status SqliteStorage::Migrate() {
   std::lock_guard lock(impl_->write_mu);
   Connection& c = *impl_->writer;
@@ -306,8 +348,14 @@ Status SqliteStorage::Migrate() {
                                              ") is newer than this konfid knows; upgrade konfid");
   for (const auto& m : migrations) {
     if (m.version <= current) continue;
+    bool skip = false;  // 16 on a database whose 15 dropped the column itself (before 16 was)
+    if (m.version == kDropSubjectKeysVersion) {
+      KONFID_ASSIGN_OR_RETURN(bool has_column, HasSubjectKeyColumn(c));
+      if (has_column) KONFID_TRY(EnsureKeysCopied(c, migrations));
+      skip = !has_column;
+    }
     KONFID_TRY(c.Exec("BEGIN IMMEDIATE"));
-    auto st = c.Exec(std::string(m.sql));
+    auto st = skip ? Ok() : c.Exec(std::string(m.sql));
     if (st) {
       st = c.Exec("INSERT INTO schema_migrations (version, name) VALUES (" +
                   std::to_string(m.version) + ", '" + std::string(m.name) + "')");
@@ -319,7 +367,6 @@ Status SqliteStorage::Migrate() {
     }
     KONFID_TRY(c.Exec("COMMIT"));
   }
-  impl_->keys_written.store(true);  // a migration may have written the key store
   return impl_->SyncWals();
 }
 

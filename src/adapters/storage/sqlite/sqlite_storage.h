@@ -8,11 +8,17 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "ports/clock.h"
 #include "ports/storage.h"
 
 namespace konfid::adapters {
+
+struct Migration;
+namespace sqlite_internal {
+class Connection;
+}
 
 struct SqliteOptions {
   std::string path;
@@ -44,9 +50,12 @@ class SqliteStorage final : public ports::Storage {
   Status Sync() override;
 
   struct Impl;
+  // The schema that drops subjects.wrapped_key, once the key store holds every key.
+  static constexpr int kDropSubjectKeysVersion = 16;
 
  private:
   explicit SqliteStorage(std::unique_ptr<Impl> impl);
+  Status EnsureKeysCopied(sqlite_internal::Connection& c, const std::vector<Migration>& migrations);
   std::unique_ptr<Impl> impl_;
 };
 
