@@ -1,7 +1,7 @@
 -- Konfid schema 15 (PostgreSQL): subject data keys move out of the data tables into the key
--- store, the schema `konfid_keys` (docs/operations.md, "The key store"). An operator may give
--- it an owner role of its own and grant the serving role only what it needs; a dump of the
--- data (pg_dump --exclude-schema=konfid_keys, as `konfid backup` takes it) then holds no key.
+-- store, the schema `konfid_keys` (docs/operations.md, "The key store"). A dump of the data
+-- (pg_dump --exclude-schema=konfid_keys, as `konfid backup` takes it) then holds no key; 16
+-- drops the old column.
 CREATE SCHEMA IF NOT EXISTS konfid_keys;
 CREATE TABLE konfid_keys.subject_keys (
   tenant_id   TEXT  NOT NULL,

@@ -68,8 +68,10 @@ Result<StorageChoice> ChoiceFor(const Common& c,
 }
 
 Result<std::unique_ptr<ports::Storage>> OpenStorage(
-    Platform& p, const Common& c, const std::optional<ports::ServiceConfig>& config) {
+    Platform& p, const Common& c, const std::optional<ports::ServiceConfig>& config,
+    bool create = false) {
   KONFID_ASSIGN_OR_RETURN(StorageChoice choice, ChoiceFor(c, config));
+  choice.create = create;
   return p.open_storage(choice);
 }
 
@@ -105,7 +107,7 @@ int Init(Platform& p, const Common& c) {
     if (auto st = WriteKeyFile(key_path, key); !st) return Die(st.error());
     created_key = true;
   }
-  auto storage = OpenStorage(p, c, *config);
+  auto storage = OpenStorage(p, c, *config, true);
   if (!storage) return Die(storage.error());
   if (auto st = (*storage)->Migrate(); !st) return Die(st.error());
   auto master = LoadMasterKey(c.data_dir, p.env_master_key, p.crypto, **storage);

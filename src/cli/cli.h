@@ -25,6 +25,7 @@ struct StorageChoice {
   std::string data_dir;
   std::string db;  // empty: <data_dir>/konfid.db; else a postgres:// URL
   bool sqlite_synchronous_full = true;
+  bool create = false;  // `init`: a missing SQLite key store is created
 };
 
 // What `serve` hands to main/ once the configuration is read, the storage open and the

@@ -47,7 +47,10 @@ std::vector<std::string> Environment() {
 }
 
 adapters::SqliteOptions SqliteFor(const cli::StorageChoice& choice, ports::Clock& clock) {
-  return {choice.data_dir + "/konfid.db", choice.sqlite_synchronous_full, 5000, &clock};
+  adapters::SqliteOptions options{choice.data_dir + "/konfid.db", choice.sqlite_synchronous_full,
+                                  5000, &clock};
+  options.create_key_store = choice.create;
+  return options;
 }
 
 Result<std::unique_ptr<ports::Storage>> OpenStorage(const cli::StorageChoice& choice,

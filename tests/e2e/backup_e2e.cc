@@ -152,6 +152,66 @@ TEST_P(BackupE2E, KeyStoreBackupsPastTheTermArePrunedAndDataBackupsAreNot) {
   EXPECT_NE(bad.output.find("is not a Konfid data backup"), std::string::npos) << bad.output;
 }
 
+// A copy of the data that still holds keys (a whole-database dump, a file from before the key
+// store) is refused: restored, it would bring back the keys of every subject erased since.
+TEST_P(BackupE2E, ACopyThatStillHoldsKeysIsNotRestored) {
+  konfid::testing::TempDir elsewhere;
+  std::string copy = elsewhere.path() + "/whole";
+  if (db_.empty()) {
+    sqlite3* h = nullptr;
+    ASSERT_EQ(sqlite3_open(copy.c_str(), &h), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(h,
+                           "CREATE TABLE subjects (tenant_id TEXT, subject_id TEXT,"
+                           " wrapped_key BLOB, fields BLOB)",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(h);
+  } else {
+    auto dumped = RunProgram({"pg_dump", "--format=custom", "--file=" + copy, db_});
+    ASSERT_EQ(dumped.exit_code, 0) << dumped.output;
+  }
+  auto refused = Konfid("restore", {"--from", copy});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.output.find("holds the subjects' keys"), std::string::npos) << refused.output;
+}
+
+// A lost key store is refused at start, not replaced by an empty one; restoring it with the
+// data backup taken beside it brings back the state of that moment (docs/operations.md: an
+// erasure made since must be repeated).
+TEST(BackupSqlite, ALostKeyStoreIsRefusedAndComesBackOnlyFromItsBackup) {
+  Instance konfid;
+  std::string key = konfid.CreateKey("demo", "admin");
+  konfid.Start();
+  auto r = konfid.Request(
+      "POST", "/v1/subjects",
+      R"({"fields":{"surname":"Потерянова","name":"Ия","email":"lost@x.example"}})", key);
+  ASSERT_EQ(r.status, 201u) << r.body;
+  std::string id = JsonString(r.body, "id");
+  konfid::testing::TempDir elsewhere;
+  auto taken = RunKonfid({"backup", "--data", konfid.data_dir(), "--config", konfid.config_path(),
+                          "--to", elsewhere.path(), "--keys-to", elsewhere.path()});
+  ASSERT_EQ(taken.exit_code, 0) << taken.output;
+  ASSERT_EQ(konfid.Stop(), 0);
+  for (const char* suffix : {"", "-wal", "-shm"})
+    std::filesystem::remove(konfid.data_dir() + "/konfid-keys.db" + suffix);
+  auto refused =
+      RunKonfid({"serve", "--data", konfid.data_dir(), "--config", konfid.config_path()});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.output.find("konfid-keys.db is missing"), std::string::npos) << refused.output;
+  EXPECT_FALSE(std::filesystem::exists(konfid.data_dir() + "/konfid-keys.db"));
+
+  auto restored =
+      RunKonfid({"restore", "--data", konfid.data_dir(), "--config", konfid.config_path(), "--from",
+                 PathAfter(taken.output, "Data backup: "), "--keys-from",
+                 PathAfter(taken.output, "Key-store backup: ")});
+  ASSERT_EQ(restored.exit_code, 0) << restored.output;
+  konfid.Start();
+  auto read = konfid.Request("GET", "/v1/subjects/" + id + "?purpose=registration", "", key);
+  ASSERT_EQ(read.status, 200u) << read.body;
+  EXPECT_EQ(JsonField(read.body, "surname"), "Потерянова");
+  EXPECT_EQ(konfid.Stop(), 0);
+}
+
 }  // namespace
 
 void BackupE2E::SetUp() {

@@ -44,7 +44,7 @@ SplitUrl WithoutQueryPassword(const std::string& url) {
   while (!rest.empty()) {
     size_t amp = rest.find('&');
     std::string_view pair = rest.substr(0, amp);
-    if (pair.starts_with("password=")) {
+    if (pair.starts_with("password=")) {  // sslpassword= (a key file's) is not handled
       password = PercentDecoded(pair.substr(9));
     } else if (!pair.empty()) {
       kept += (kept.empty() ? "" : "&") + std::string(pair);
@@ -59,8 +59,9 @@ SplitUrl WithoutPassword(const std::string& url) {
   SplitUrl out = WithoutQueryPassword(url);
   size_t scheme = out.url.find("://");
   if (scheme == std::string::npos) return out;
-  size_t start = scheme + 3, at = out.url.find('@', start);
-  if (at == std::string::npos) return out;
+  size_t start = scheme + 3, end = out.url.find_first_of("/?", start);
+  size_t at = out.url.rfind('@', end == std::string::npos ? std::string::npos : end - 1);
+  if (at == std::string::npos || at < start) return out;
   size_t colon = out.url.find(':', start);
   if (colon == std::string::npos || colon > at) return out;
   std::string password =
@@ -116,6 +117,21 @@ Result<std::vector<std::string>> Column(PGconn* c, const char* sql) {
   return out;
 }
 
+// The dump's definition of subjects still has wrapped_key: a dump from before the key store.
+bool HoldsKeyColumn(const std::string& file, const Tools& tools) {
+  std::string ddl = file + ".ddl";
+  auto st =
+      RunTool({"pg_restore", "--schema-only", "--table=subjects", "--file=" + ddl, file}, tools);
+  std::string text;
+  if (std::FILE* f = st ? std::fopen(ddl.c_str(), "rb") : nullptr) {
+    char buf[4096];
+    for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) text.append(buf, n);
+    std::fclose(f);
+  }
+  std::filesystem::remove(ddl);
+  return !st || text.find("wrapped_key") != std::string::npos;
+}
+
 // pg_restore --list of `file` names `table` and, for a data dump, nothing of konfid_keys.
 Status CheckDump(const std::string& file, const std::string& table, const char* kind,
                  const Tools& tools) {
@@ -146,11 +162,11 @@ Status CheckDump(const std::string& file, const std::string& table, const char* 
   if (!found)
     return Fail(ErrorCode::kInvalidArgument,
                 file + " is not a Konfid " + kind + " backup (it has no table " + table + ")");
-  if (data && text.find(" konfid_keys ") != std::string::npos)
+  if (data && (text.find(" konfid_keys ") != std::string::npos || HoldsKeyColumn(file, tools)))
     return Fail(ErrorCode::kInvalidArgument,
                 file +
-                    " is a dump of the whole database, keys included: restore the data "
-                    "from a dump without the schema konfid_keys");
+                    " holds the subjects' keys (a whole-database dump, or one from before "
+                    "the key store): restore the data from a dump without them");
   return Ok();
 }
 

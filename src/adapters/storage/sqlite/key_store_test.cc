@@ -89,6 +89,48 @@ TEST(SqliteKeyStore, TheOldColumnIsDroppedOnlyOnceEveryKeyIsInTheKeyStore) {
   ASSERT_NO_FATAL_FAILURE(MigrateAndReadKey(path, 0x5C));
 }
 
+// A crash between the two files' commits of an erasure can keep the row's deletion alone: after
+// an unclean stop (a WAL left behind), the key without its row is deleted at the next open.
+TEST(SqliteKeyStore, AKeyLeftWithoutItsRowIsDeletedAfterAnUncleanStop) {
+  konfid::testing::TempDir dir;
+  std::string path = dir.path() + "/konfid.db";
+  {
+    auto storage = SqliteStorage::Open({path, true, 5000, &konfid::testing::RealClock()});
+    ASSERT_TRUE(storage);
+    ASSERT_TRUE((*storage)->Migrate());
+    auto txn = (*storage)->Begin(true);
+    ASSERT_TRUE(txn);
+    for (const char* id : {"gone", "kept"}) {
+      ports::SubjectRow row;
+      row.tenant = "t";
+      row.id = id;
+      row.wrapped_key = Bytes(72, 0x11);
+      row.fields = Bytes(1, 0);
+      ASSERT_TRUE((*txn)->InsertSubject(row));
+    }
+    ASSERT_TRUE((*txn)->Commit());
+  }
+  // The data file's half of an erasure, committed through a connection left open: its WAL
+  // stays, as a crashed process's would.
+  sqlite3* crashed = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &crashed), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(crashed,
+                         "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0;"
+                         " DELETE FROM subjects WHERE subject_id = 'gone'",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  auto storage = SqliteStorage::Open({path, true, 5000, &konfid::testing::RealClock()});
+  ASSERT_TRUE(storage);
+  auto txn = (*storage)->Begin(false);
+  ASSERT_TRUE(txn);
+  auto keys = (*txn)->ListSubjectKeys("", "", 10);
+  ASSERT_TRUE(keys);
+  ASSERT_EQ(keys->size(), 1u);
+  EXPECT_EQ((*keys)[0].id, "kept");
+  txn->reset();
+  sqlite3_close(crashed);
+}
+
 TEST(SqliteKeyStore, AMissingKeyStoreIsRefusedRatherThanTakenForAnEmptyOne) {
   konfid::testing::TempDir dir;
   std::string path = dir.path() + "/konfid.db";

@@ -6,6 +6,7 @@
 
 #include <pthread.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -102,6 +103,10 @@ class Connection {
 
   Status AttachKeyStore(const SqliteOptions& o) {
     std::string path = o.key_store_path.empty() ? KeyStorePathFor(o.path) : o.key_store_path;
+    if (!o.create_key_store && ::access(path.c_str(), F_OK) != 0)
+      return Fail(ErrorCode::kUnavailable, "the key store " + path + " is missing",
+                  "run 'konfid init' if the database predates the key store (schema 14 or "
+                  "older); else restore it from its backup (docs/operations.md)");
     sqlite3_stmt* s = nullptr;
     int rc = sqlite3_prepare_v2(db_, "ATTACH DATABASE ?1 AS konfid_keys", -1, &s, nullptr);
     if (rc == SQLITE_OK) {
@@ -243,6 +248,29 @@ struct SqliteStorage::Impl {
     }
     if (rc != SQLITE_OK) truncate_wanted.store(true, std::memory_order_relaxed);  // a reader
     return true;
+  }
+
+  // A crash between the two files' commits of an erasure can keep the row's deletion and lose
+  // the key's; the retried DELETE then finds no row and never reaches the key. After an
+  // unclean stop, keys without a row are deleted, in one transaction, before anything else.
+  Status SweepKeysWithoutRows(bool unclean) {
+    if (!unclean) return Ok();
+    KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * t,
+                            writer->Prepare("SELECT (SELECT count(*) FROM konfid_keys.sqlite_master"
+                                            " WHERE name = 'subject_keys') + (SELECT count(*)"
+                                            " FROM main.sqlite_master WHERE name = 'subjects')"));
+    int rc = sqlite3_step(t);
+    int tables = rc == SQLITE_ROW ? sqlite3_column_int(t, 0) : 0;
+    sqlite3_reset(t);
+    if (rc != SQLITE_ROW) return Fail(sqlite_internal::SqlError(writer->db(), rc, "key sweep"));
+    if (tables < 2) return Ok();  // not migrated yet: nothing to sweep
+    KONFID_TRY(writer->Exec("BEGIN IMMEDIATE"));
+    auto st = writer->Exec(
+        "DELETE FROM konfid_keys.subject_keys WHERE NOT EXISTS (SELECT 1 FROM subjects s"
+        " WHERE s.tenant_id = subject_keys.tenant_id AND s.subject_id = subject_keys.subject_id)");
+    if (st) st = writer->Exec("COMMIT");
+    if (!st) (void)writer->Exec("ROLLBACK");
+    return st;
   }
 
   ~Impl() {

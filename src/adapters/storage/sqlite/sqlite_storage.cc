@@ -200,6 +200,9 @@ Result<std::unique_ptr<SqliteStorage>> SqliteStorage::Open(const SqliteOptions& 
   if (options.clock == nullptr)
     return Fail(ErrorCode::kInvalidArgument, "SQLite storage opened without a clock");
   (void)SqliteStatements();  // the shared texts, rewritten here once rather than mid-request
+  // A WAL left behind: the last process stopped without closing (or one still runs).
+  struct stat wal {};
+  bool unclean = ::stat((options.path + "-wal").c_str(), &wal) == 0 && wal.st_size > 0;
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   if (impl->options.key_store_path.empty())
@@ -232,6 +235,7 @@ Result<std::unique_ptr<SqliteStorage>> SqliteStorage::Open(const SqliteOptions& 
         return SQLITE_OK;
       },
       impl.get());
+  KONFID_TRY(impl->SweepKeysWithoutRows(unclean));
   KONFID_ASSIGN_OR_RETURN(impl->checkpointer, Connection::Open(options));
   Impl* raw = impl.get();
   impl->checkpoint_thread = std::thread([raw] { raw->CheckpointLoop(); });
@@ -324,7 +328,9 @@ Status SqliteStorage::EnsureKeysCopied(Connection& c, const std::vector<Migratio
                   st.error().detail());
     }
   }
-  KONFID_TRY(impl_->SyncWals());  // the key store synced itself at COMMIT (FULL)
+  // Durable before the column goes, also at synchronous=NORMAL: a checkpoint syncs the WAL
+  // and then the file.
+  KONFID_TRY(c.Exec("PRAGMA konfid_keys.wal_checkpoint(FULL)"));
   KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s,
                           c.Prepare("SELECT count(*) FROM subjects s WHERE NOT EXISTS (SELECT 1"
                                     " FROM konfid_keys.subject_keys k WHERE k.tenant_id ="
@@ -398,7 +404,9 @@ Status CheckKeyStore(Connection& c, int version, const std::string& path) {
   sqlite3_reset(t);
   if (!exists)
     return Fail(ErrorCode::kUnavailable, "the key store holds no keys",
-                path + " is not this database's key store: restore it (docs/operations.md)");
+                path +
+                    " is not this database's key store: run 'konfid init' if an upgrade was "
+                    "interrupted, else restore it from its backup (docs/operations.md)");
   return Ok();
 }
 }  // namespace

@@ -30,6 +30,10 @@ struct SqliteOptions {
   // Where every connection attaches the key store, the subjects' wrapped data keys, as
   // `konfid_keys`. Empty: KeyStorePathFor(path).
   std::string key_store_path;
+  // Whether a missing key store is created (empty). False: Open refuses, since an empty key
+  // store in place of a lost one would answer every subject as erased (`konfid init` alone
+  // creates it).
+  bool create_key_store = true;
 };
 
 // The key store beside a data file: konfid.db -> konfid-keys.db (any other name gets "-keys").
