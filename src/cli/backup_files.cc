@@ -1,6 +1,7 @@
 #include "cli/backup_files.h"
 
 #include <cctype>
+#include <filesystem>
 
 namespace konfid::cli {
 
@@ -52,6 +53,22 @@ std::vector<std::string> KeyBackupsPastTerm(const std::vector<std::string>& name
     if (taken && now - *taken > keep_days * kMicrosPerDay) out.push_back(name);
   }
   return out;
+}
+
+Status RemoveKeyBackupsPastTerm(const std::string& dir, UnixMicros now, int keep_days,
+                                const std::function<void(const std::string& path)>& removed) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
+    names.push_back(entry.path().filename().string());
+  if (ec) return Fail(ErrorCode::kUnavailable, "cannot list " + dir, ec.message());
+  for (const auto& name : KeyBackupsPastTerm(names, now, keep_days)) {
+    std::string path = dir + "/" + name;
+    if (!std::filesystem::remove(path, ec))
+      return Fail(ErrorCode::kUnavailable, "cannot remove " + path, ec.message());
+    removed(path);
+  }
+  return Ok();
 }
 
 }  // namespace konfid::cli

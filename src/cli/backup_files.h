@@ -8,11 +8,13 @@
 // would still open what an erasure was meant to make unreadable.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/error.h"
 #include "core/time.h"
 
 namespace konfid::cli {
@@ -31,5 +33,10 @@ std::optional<UnixMicros> KeyBackupTime(std::string_view name);
 // in the order given. Other files are never listed.
 std::vector<std::string> KeyBackupsPastTerm(const std::vector<std::string>& names, UnixMicros now,
                                             int keep_days);
+
+// Removes from `dir` the key-store backups KeyBackupsPastTerm names, calling `removed` with
+// each one's path after it is gone. Unavailable when `dir` cannot be listed or a file removed.
+Status RemoveKeyBackupsPastTerm(const std::string& dir, UnixMicros now, int keep_days,
+                                const std::function<void(const std::string& path)>& removed);
 
 }  // namespace konfid::cli

@@ -347,22 +347,6 @@ int KeysRotate(Platform& p, const Common& c) {
   return 0;
 }
 
-// Removes the key-store backups in `dir` past the term; prints each.
-Status PruneKeyBackups(const std::string& dir, UnixMicros now, int keep_days) {
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
-    names.push_back(entry.path().filename().string());
-  if (ec) return Fail(ErrorCode::kUnavailable, "cannot list " + dir, ec.message());
-  for (const auto& name : KeyBackupsPastTerm(names, now, keep_days)) {
-    if (!std::filesystem::remove(dir + "/" + name, ec))
-      return Fail(ErrorCode::kUnavailable, "cannot remove " + dir + "/" + name, ec.message());
-    std::cout << "Removed key-store backup " << dir << "/" << name << " (older than " << keep_days
-              << " days)\n";
-  }
-  return Ok();
-}
-
 int Backup(Platform& p, const Common& c, const std::string& to, const std::string& keys_to,
            int keep_days) {
   if (keep_days < 0)
@@ -383,7 +367,10 @@ int Backup(Platform& p, const Common& c, const std::string& to, const std::strin
   std::string keys_out = keys_to + "/" + KeyBackupName(stamp, postgres);
   if (auto st = p.backup(*choice, data_out, keys_out); !st) return Die(st.error());
   std::cout << "Data backup: " << data_out << "\nKey-store backup: " << keys_out << "\n";
-  if (auto st = PruneKeyBackups(keys_to, now, keep_days); !st) return Die(st.error());
+  auto pruned = RemoveKeyBackupsPastTerm(keys_to, now, keep_days, [&](const std::string& path) {
+    std::cout << "Removed key-store backup " << path << " (older than " << keep_days << " days)\n";
+  });
+  if (!pruned) return Die(pruned.error());
   return 0;
 }
 
