@@ -128,6 +128,9 @@ struct TenantPolicy {
   // for ports::TimeZones (the service checks it at start), not for the pure checks here.
   std::string time_zone;
   std::vector<std::string> channels;  // email, sms, calls, push
+  // The name of the operator's information system that holds the data, as acts of
+  // destruction name it (Order 179); empty: "Konfid (<tenant>)".
+  std::string information_system;
   Operator op;
   Publication publication;
   std::vector<Category> categories;

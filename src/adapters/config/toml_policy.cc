@@ -113,9 +113,10 @@ bool IsFieldName(std::string_view s) {
 Status ReadTenant(const Reader& r, const toml::table& root, domain::TenantPolicy& p) {
   const toml::table* t = root["tenant"].as_table();
   if (!t) return Fail(r.Bad(root, "the policy needs a [tenant] table"));
-  KONFID_TRY(r.Keys(
-      *t, {"id", "jurisdiction", "default_region", "storage_country", "time_zone", "channels"},
-      "[tenant]"));
+  KONFID_TRY(r.Keys(*t,
+                    {"id", "jurisdiction", "default_region", "storage_country", "time_zone",
+                     "channels", "information_system"},
+                    "[tenant]"));
   p.line = Line(*t);
   KONFID_ASSIGN_OR_RETURN(p.tenant, r.Required(*t, "id", "[tenant]"));
   KONFID_ASSIGN_OR_RETURN(p.jurisdiction, r.String(*t, "jurisdiction", "ru-152fz"));
@@ -126,6 +127,7 @@ Status ReadTenant(const Reader& r, const toml::table& root, domain::TenantPolicy
   if (const toml::node* n = t->get("time_zone"); n && p.time_zone.empty())
     return Fail(r.Bad(*n, "'time_zone' must name a zone, such as \"Europe/Moscow\""));
   KONFID_ASSIGN_OR_RETURN(p.channels, r.Strings(*t, "channels"));
+  KONFID_ASSIGN_OR_RETURN(p.information_system, r.String(*t, "information_system"));
   return Ok();
 }
 

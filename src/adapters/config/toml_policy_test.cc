@@ -259,6 +259,18 @@ TEST(PolicyFile, TimeZoneIsTheWrittenOneOrTheJurisdictions) {
   EXPECT_EQ(unknown->TimeZone(), "Mars/Olympus");
 }
 
+TEST(PolicyFile, TheInformationSystemIsOptionalAndAString) {
+  auto example = ParsePolicy(Example(), "is.toml");
+  ASSERT_TRUE(example) << example.error().message();
+  EXPECT_EQ(example->information_system, "");
+  const std::string zone = "time_zone = \"Europe/Moscow\"";
+  auto named =
+      ParsePolicy(Replace(Example(), zone, zone + "\ninformation_system = \"CRM\""), "is.toml");
+  ASSERT_TRUE(named) << named.error().message();
+  EXPECT_EQ(named->information_system, "CRM");
+  EXPECT_FALSE(ParsePolicy(Replace(Example(), zone, zone + "\ninformation_system = 3"), "is.toml"));
+}
+
 TEST(PolicyFile, WarningsDoNotStopThePolicy) {
   std::string text = Replace(Example(), "[[purpose]]\nid = \"registration\"",
                              "[[field]]\nname = \"nickname\"\nlabel = \"nickname\"\n"
