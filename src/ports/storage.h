@@ -219,6 +219,22 @@ struct HoldRow {
   UnixMicros lifted_at = 0;
 };
 
+// An act of destruction, signed (app/destruction_acts.h). Kept 3 years (Order 179).
+struct DestructionActRow {
+  std::string tenant;
+  std::string id;  // 32 hex, ordered by time
+  std::string subject;
+  UnixMicros destroyed_at = 0;
+  std::string jws;  // the act's claims, signed with the tenant's key
+};
+
+// Which acts a list holds: the tenant's, or one subject's; keyset paging by id.
+struct DestructionActFilter {
+  std::string subject;  // empty: every subject
+  std::string after;    // ids after this one
+  size_t limit = 50;
+};
+
 // Which disclosures a list holds. Empty strings match everything.
 struct DisclosureFilter {
   std::string subject;
@@ -394,6 +410,16 @@ class Transaction {
   virtual Result<bool> LiftHold(const std::string& tenant, const std::string& id,
                                 const std::string& by, UnixMicros at) = 0;
   virtual Status DeleteSubjectHolds(const std::string& tenant, const std::string& subject) = 0;
+
+  // Acts of destruction. InsertDestructionAct: Conflict when the id exists. ListDestructionActs:
+  // in id order (oldest first). DeleteDestructionActsBefore: at most `limit` acts, of every
+  // tenant, made before `before`; returns how many.
+  virtual Status InsertDestructionAct(const DestructionActRow& row) = 0;
+  virtual Result<std::vector<DestructionActRow>> ListDestructionActs(
+      const std::string& tenant, const DestructionActFilter& filter) = 0;
+  virtual Result<std::optional<DestructionActRow>> FindDestructionAct(const std::string& tenant,
+                                                                      const std::string& id) = 0;
+  virtual Result<uint64_t> DeleteDestructionActsBefore(UnixMicros before, size_t limit) = 0;
 
   // When the subject's contract for `purpose` ended (docs/retention.md); 0 clears it: the
   // contract goes on. ListContractEnds: the subject's, by purpose.

@@ -248,3 +248,48 @@ TEST_P(StorageContract, ContractEndsAreSetMovedAndCleared) {
 }
 
 }  // namespace konfid::contract
+
+namespace konfid::contract {
+
+TEST_P(StorageContract, DestructionActsPageByIdAndGoAfterTheirTerm) {
+  auto t = Begin(*storage_);
+  ASSERT_TRUE(t->InsertDestructionAct({"demo", "a1", "s1", 100, "h.p.s1"}));
+  ASSERT_TRUE(t->InsertDestructionAct({"demo", "a2", "s2", 200, "h.p.s2"}));
+  ASSERT_TRUE(t->InsertDestructionAct({"demo", "a3", "s1", 300, "h.p.s3"}));
+  ASSERT_TRUE(t->InsertDestructionAct({"other", "a4", "s1", 50, "h.p.s4"}));
+  ASSERT_TRUE(t->Commit());
+  // A second act of one id is refused (PostgreSQL then fails the whole transaction).
+  t = Begin(*storage_);
+  EXPECT_EQ(t->InsertDestructionAct({"demo", "a1", "s9", 1, "x"}).error().code(),
+            ErrorCode::kConflict);
+  t.reset();
+
+  t = Begin(*storage_);
+  auto all = *t->ListDestructionActs("demo", {});
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].id, "a1");
+  EXPECT_EQ(all[0].subject, "s1");
+  EXPECT_EQ(all[0].destroyed_at, 100);
+  EXPECT_EQ(all[0].jws, "h.p.s1");
+  auto page = *t->ListDestructionActs("demo", {.after = "a1", .limit = 1});
+  ASSERT_EQ(page.size(), 1u);
+  EXPECT_EQ(page[0].id, "a2");
+  auto of_s1 = *t->ListDestructionActs("demo", {.subject = "s1", .after = "a1"});
+  ASSERT_EQ(of_s1.size(), 1u);
+  EXPECT_EQ(of_s1[0].id, "a3");
+  EXPECT_EQ(t->FindDestructionAct("demo", "a2")->value().jws, "h.p.s2");
+  EXPECT_FALSE(t->FindDestructionAct("other", "a2")->has_value());  // another tenant's id
+
+  // Acts made before the cut go, a bounded batch at a time, of every tenant.
+  EXPECT_EQ(*t->DeleteDestructionActsBefore(250, 2), 2u);  // a4 and a1, the oldest
+  EXPECT_EQ(*t->DeleteDestructionActsBefore(250, 2), 1u);  // a2
+  EXPECT_EQ(*t->DeleteDestructionActsBefore(250, 2), 0u);
+  ASSERT_TRUE(t->Commit());
+  t = Begin(*storage_, false);
+  auto left = *t->ListDestructionActs("demo", {});
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].id, "a3");
+  EXPECT_TRUE(t->ListDestructionActs("other", {})->empty());
+}
+
+}  // namespace konfid::contract

@@ -41,6 +41,20 @@ class ForwardingTransaction : public ports::Transaction {
                         UnixMicros at) override {
     return inner_->LiftHold(tenant, id, by, at);
   }
+  Status InsertDestructionAct(const ports::DestructionActRow& row) override {
+    return inner_->InsertDestructionAct(row);
+  }
+  Result<std::vector<ports::DestructionActRow>> ListDestructionActs(
+      const std::string& tenant, const ports::DestructionActFilter& filter) override {
+    return inner_->ListDestructionActs(tenant, filter);
+  }
+  Result<std::optional<ports::DestructionActRow>> FindDestructionAct(
+      const std::string& tenant, const std::string& id) override {
+    return inner_->FindDestructionAct(tenant, id);
+  }
+  Result<uint64_t> DeleteDestructionActsBefore(UnixMicros before, size_t limit) override {
+    return inner_->DeleteDestructionActsBefore(before, limit);
+  }
   Status DeleteSubjectHolds(const std::string& tenant, const std::string& subject) override {
     return inner_->DeleteSubjectHolds(tenant, subject);
   }

@@ -172,6 +172,14 @@ ports::HoldRow HoldFrom(const Row& row) {
           row.Int(6),  row.Text(7), row.Int(8),  row.Text(9), row.Int(10)};
 }
 
+#define KONFID_ACT_COLUMNS "tenant_id, act_id, subject_id, destroyed_at, jws"
+
+// KONFID_ACT_COLUMNS.
+template <typename Row>
+ports::DestructionActRow DestructionActFrom(const Row& row) {
+  return {row.Text(0), row.Text(1), row.Text(2), row.Int(3), row.Text(4)};
+}
+
 #define KONFID_OTP_COLUMNS                                                                  \
   "tenant_id, code_id, subject_id, address_hash, code_hash, tries, created_at, expires_at," \
   " used_at"

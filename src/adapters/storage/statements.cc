@@ -238,6 +238,19 @@ constexpr Entry kShared[] = {
      "UPDATE legal_holds SET lifted_by = $1, lifted_at = $2"
      " WHERE tenant_id = $3 AND hold_id = $4 AND lifted_at = 0"},
     {Stmt::kDeleteSubjectHolds, "DELETE FROM legal_holds WHERE tenant_id = $1 AND subject_id = $2"},
+    {Stmt::kInsertDestructionAct,
+     "INSERT INTO destruction_acts (" KONFID_ACT_COLUMNS ") VALUES ($1, $2, $3, $4, $5)"},
+    {Stmt::kListDestructionActs,
+     "SELECT " KONFID_ACT_COLUMNS " FROM destruction_acts WHERE tenant_id = $1 AND act_id > $2"
+     " ORDER BY act_id LIMIT $3"},
+    {Stmt::kListSubjectDestructionActs,
+     "SELECT " KONFID_ACT_COLUMNS " FROM destruction_acts WHERE tenant_id = $1"
+     " AND subject_id = $2 AND act_id > $3 ORDER BY act_id LIMIT $4"},
+    {Stmt::kFindDestructionAct,
+     "SELECT " KONFID_ACT_COLUMNS " FROM destruction_acts WHERE tenant_id = $1 AND act_id = $2"},
+    {Stmt::kDeleteDestructionActsBefore,
+     "DELETE FROM destruction_acts WHERE (tenant_id, act_id) IN (SELECT tenant_id, act_id"
+     " FROM destruction_acts WHERE destroyed_at < $1 ORDER BY destroyed_at LIMIT $2)"},
 };
 
 constexpr bool InStmtOrder() {

@@ -104,6 +104,12 @@ enum class Stmt {
   kListSubjectHolds,
   kLiftHold,
   kDeleteSubjectHolds,
+  // acts of destruction
+  kInsertDestructionAct,
+  kListDestructionActs,
+  kListSubjectDestructionActs,
+  kFindDestructionAct,
+  kDeleteDestructionActsBefore,
   kCount  // not a statement: the size of the table
 };
 

@@ -90,6 +90,32 @@ Status PgTransaction::DeleteSubjectHolds(const std::string& tenant, const std::s
   return X(Stmt::kDeleteSubjectHolds, {tenant, subject});
 }
 
+Status PgTransaction::InsertDestructionAct(const ports::DestructionActRow& r) {
+  return X(Stmt::kInsertDestructionAct, {r.tenant, r.id, r.subject, r.destroyed_at, r.jws});
+}
+
+Result<std::vector<ports::DestructionActRow>> PgTransaction::ListDestructionActs(
+    const std::string& tenant, const ports::DestructionActFilter& f) {
+  auto limit = static_cast<int64_t>(std::min<size_t>(f.limit, INT64_MAX));
+  auto r = f.subject.empty()
+               ? Q(Stmt::kListDestructionActs, {tenant, f.after, limit})
+               : Q(Stmt::kListSubjectDestructionActs, {tenant, f.subject, f.after, limit});
+  if (!r) return Fail(r.error());
+  return All(r->get(), [](const PgRow& row) { return DestructionActFrom(row); });
+}
+
+Result<std::optional<ports::DestructionActRow>> PgTransaction::FindDestructionAct(
+    const std::string& tenant, const std::string& id) {
+  KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kFindDestructionAct, {tenant, id}));
+  return One(r.get(), [](const PgRow& row) { return DestructionActFrom(row); });
+}
+
+Result<uint64_t> PgTransaction::DeleteDestructionActsBefore(UnixMicros before, size_t limit) {
+  auto n = static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX));
+  KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kDeleteDestructionActsBefore, {before, n}));
+  return ChangedRows(r.get());
+}
+
 Status PgTransaction::InsertDisclosure(const ports::DisclosureRow& r) {
   return X(Stmt::kInsertDisclosure, {r.tenant, r.id, r.subject, r.recipient, r.purpose, r.fields,
                                      r.ground, r.sealed, r.actor, r.created_at});

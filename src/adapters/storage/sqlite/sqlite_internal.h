@@ -509,6 +509,12 @@ class SqliteTransaction final : public ports::Transaction {
   Result<bool> LiftHold(const std::string& tenant, const std::string& id, const std::string& by,
                         UnixMicros at) override;
   Status DeleteSubjectHolds(const std::string& tenant, const std::string& subject) override;
+  Status InsertDestructionAct(const ports::DestructionActRow& row) override;
+  Result<std::vector<ports::DestructionActRow>> ListDestructionActs(
+      const std::string& tenant, const ports::DestructionActFilter& filter) override;
+  Result<std::optional<ports::DestructionActRow>> FindDestructionAct(
+      const std::string& tenant, const std::string& id) override;
+  Result<uint64_t> DeleteDestructionActsBefore(UnixMicros before, size_t limit) override;
   Status SetContractEnd(const std::string& tenant, const std::string& subject,
                         const std::string& purpose, UnixMicros ended_at) override;
   Result<std::vector<std::pair<std::string, UnixMicros>>> ListContractEnds(

@@ -95,6 +95,32 @@ Status SqliteTransaction::DeleteSubjectHolds(const std::string& tenant,
   return Write(Stmt::kDeleteSubjectHolds, tenant, subject);
 }
 
+Status SqliteTransaction::InsertDestructionAct(const ports::DestructionActRow& r) {
+  return Write(Stmt::kInsertDestructionAct, r.tenant, r.id, r.subject, r.destroyed_at, r.jws);
+}
+
+Result<std::vector<ports::DestructionActRow>> SqliteTransaction::ListDestructionActs(
+    const std::string& tenant, const ports::DestructionActFilter& f) {
+  auto limit = static_cast<int64_t>(std::min<size_t>(f.limit, INT64_MAX));
+  Result<sqlite3_stmt*> s =
+      f.subject.empty() ? Run(Stmt::kListDestructionActs, tenant, f.after, limit)
+                        : Run(Stmt::kListSubjectDestructionActs, tenant, f.subject, f.after, limit);
+  if (!s) return Fail(s.error());
+  return All(*s, [](const SqliteRow& row) { return DestructionActFrom(row); });
+}
+
+Result<std::optional<ports::DestructionActRow>> SqliteTransaction::FindDestructionAct(
+    const std::string& tenant, const std::string& id) {
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(Stmt::kFindDestructionAct, tenant, id));
+  return One(s, [](const SqliteRow& row) { return DestructionActFrom(row); });
+}
+
+Result<uint64_t> SqliteTransaction::DeleteDestructionActsBefore(UnixMicros before, size_t limit) {
+  KONFID_TRY(Write(Stmt::kDeleteDestructionActsBefore, before,
+                   static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX))));
+  return ChangedRows();
+}
+
 Status SqliteTransaction::InsertDisclosure(const ports::DisclosureRow& r) {
   return Write(Stmt::kInsertDisclosure, r.tenant, r.id, r.subject, r.recipient, r.purpose, r.fields,
                r.ground, r.sealed, r.actor, r.created_at);
