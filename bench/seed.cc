@@ -117,7 +117,9 @@ int main(int argc, char** argv) {
   app::FixedPolicies policies(config->tenants);
   app::Kernel kernel(policies, **keyring, committer, **crypto, phones, clock);
   app::MailComposer mail(kernel, {});
-  app::Subjects subjects(kernel, mail);
+  adapters::IcuTimeZones zones;
+  app::DestructionActs acts(kernel, zones);
+  app::Subjects subjects(kernel, mail, acts);
   app::Actor actor{tenant, "system:bench-seed", app::Role::kAdmin};
 
   std::mutex mu;
@@ -161,9 +163,8 @@ int main(int argc, char** argv) {
   if (requests_n > 0) {
     auto calendar = domain::WorkingCalendar::Shipped("ru");
     if (!calendar) return fail(calendar.error());
-    adapters::IcuTimeZones zones;
     app::ConsentSigner signer(kernel);
-    app::Requests requests(kernel, signer, mail, *calendar, zones);
+    app::Requests requests(kernel, signer, mail, acts, *calendar, zones);
     auto active = kernel.Active(tenant);
     if (!active) return fail(Error(ErrorCode::kNotFound, "tenant is not configured"));
     const domain::FieldSpec* spec = active->policy->catalogue.Find("email");

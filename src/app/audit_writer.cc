@@ -34,6 +34,7 @@ Status AuditWriter::Append(domain::AuditEvent e) {
   e.hash = AuditEventMac(crypto_, keys->audit_key, e);
   KONFID_TRY(txn_.AppendAudit(e));
   h.head = ports::AuditHead{e.seq, e.hash};
+  if (capture_) capture_->push_back(std::move(e));
   h.dirty = true;
   ++count_;
   return Ok();

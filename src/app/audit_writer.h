@@ -15,6 +15,8 @@
 
 namespace konfid::app {
 
+class AuditCapture;
+
 class AuditWriter {
  public:
   AuditWriter(ports::Crypto& crypto, const Keyring& keyring, ports::Clock& clock,
@@ -43,6 +45,7 @@ class AuditWriter {
   uint64_t count() const { return count_; }
 
  private:
+  friend class AuditCapture;
   struct Head {
     ports::AuditHead head;
     bool dirty = false;
@@ -53,6 +56,28 @@ class AuditWriter {
   ports::Transaction& txn_;
   std::map<std::string, Head> heads_, marked_;
   uint64_t count_ = 0, marked_count_ = 0;
+  std::vector<domain::AuditEvent>* capture_ = nullptr;  // AuditCapture's, while one lives
+};
+
+// The events a writer appends while this lives, as stored (seq, time and hashes filled): the
+// extract of the audit log an act of destruction carries (domain/destruction_act.h). One
+// capture at a time: a nested one takes over and gives the outer one back when it ends.
+class AuditCapture {
+ public:
+  explicit AuditCapture(AuditWriter& writer) : writer_(writer), outer_(writer.capture_) {
+    writer_.capture_ = &events_;
+  }
+  ~AuditCapture() { writer_.capture_ = outer_; }
+  AuditCapture(const AuditCapture&) = delete;
+  AuditCapture& operator=(const AuditCapture&) = delete;
+
+  const std::vector<domain::AuditEvent>& events() const { return events_; }
+  std::vector<domain::AuditEvent> Take() { return std::move(events_); }
+
+ private:
+  AuditWriter& writer_;
+  std::vector<domain::AuditEvent>* outer_;
+  std::vector<domain::AuditEvent> events_;
 };
 
 // The chain MAC of one event under the tenant's audit key.

@@ -1,8 +1,24 @@
 #include "app/destruction_acts.h"
 
+#include <algorithm>
+
+#include "app/checks.h"
 #include "app/receipts.h"
+#include "domain/civil_date.h"
 
 namespace konfid::app {
+
+using domain::Operation;
+using domain::Outcome;
+
+namespace {
+
+constexpr size_t kMaxListed = 200;
+constexpr std::string_view kRequestReason = "request:";
+
+Error NoAct() { return Error(ErrorCode::kNotFound, "no such act").WithReason("no_act"); }
+
+}  // namespace
 
 Result<std::string> SignDestructionAct(ports::Crypto& crypto, const Keyring& keyring,
                                        const domain::DestructionAct& act) {
@@ -17,6 +33,96 @@ Result<std::string> SignDestructionAct(ports::Crypto& crypto, const Keyring& key
 Result<std::string> VerifyDestructionAct(ports::Crypto& crypto, std::span<const uint8_t> public_key,
                                          std::string_view jws) {
   return VerifyReceipt(crypto, public_key, jws);
+}
+
+void SetErasureReason(const std::string& reason, domain::DestructionFacts& facts) {
+  if (reason.starts_with(kRequestReason)) {
+    facts.reason = domain::DestructionReason::kSubjectRequest;
+    facts.reason_detail = reason.substr(kRequestReason.size());
+  } else {
+    facts.reason = domain::DestructionReason::kStaffErasure;
+    facts.reason_detail = reason;
+  }
+}
+
+Status DestructionActs::Record(ports::Transaction& txn, const domain::TenantPolicy& policy,
+                               domain::DestructionFacts facts) {
+  if (facts.destroyed.empty()) return Ok();
+  if (facts.audit.empty())
+    return Fail(ErrorCode::kInternal, "internal error", "an act of destruction with no events");
+  facts.destroyed_at = facts.audit.back().time;
+  facts.id = k_.NewId(facts.destroyed_at);
+  domain::DestructionAct act = domain::MakeDestructionAct(policy, std::move(facts));
+  KONFID_ASSIGN_OR_RETURN(std::string jws, SignDestructionAct(k_.crypto(), k_.keyring(), act));
+  return txn.InsertDestructionAct(
+      {act.tenant, act.id, act.subject, act.destroyed_at, std::move(jws)});
+}
+
+Result<std::vector<domain::DestructionAct::Kept>> DestructionActs::Kept(
+    const domain::TenantPolicy& policy, const std::vector<domain::FieldPlan>& plans) const {
+  std::vector<domain::DestructionAct::Kept> out;
+  for (const auto& plan : plans) {
+    out.push_back({plan.field, plan.purpose, ""});
+    if (plan.until == domain::kHeldIndefinitely) continue;  // its term has not started
+    KONFID_ASSIGN_OR_RETURN(domain::Date last, zones_.LocalDate(policy.TimeZone(), plan.until));
+    out.back().until = domain::FormatIsoDate(last);
+  }
+  return out;
+}
+
+void DestructionActs::List(const Actor& actor, ports::DestructionActFilter filter,
+                           Callback<std::vector<ports::DestructionActRow>> done) {
+  if (auto st = Kernel::Permit(actor, Permission::kActsRead); !st) {
+    return k_.Refuse(actor, Operation::kExtract, "", {"destruction_acts"}, st.error(),
+                     [done](Error err) { done(Fail(std::move(err))); });
+  }
+  filter.limit = std::clamp<size_t>(filter.limit, 1, kMaxListed);
+  auto out = std::make_shared<std::vector<ports::DestructionActRow>>();
+  Actor who = actor;
+  k_.committer().Submit(
+      [out, who, filter](ports::Transaction& txn, AuditWriter& audit) -> Status {
+        KONFID_ASSIGN_OR_RETURN(*out, txn.ListDestructionActs(who.tenant, filter));
+        return audit.Append(MakeEvent(who, Operation::kExtract, filter.subject,
+                                      {"destruction_acts"}, Outcome::kOk));
+      },
+      [who, filter](ports::Transaction&, AuditWriter& audit, const Error& e) {
+        return audit.Append(MakeEvent(who, Operation::kExtract, filter.subject,
+                                      {"destruction_acts"}, Outcome::kFailed, ReasonOf(e)));
+      },
+      [out, done](Status st) {
+        if (!st) return done(Fail(st.error()));
+        done(std::move(*out));
+      },
+      /*savepoint=*/false);
+}
+
+void DestructionActs::Find(const Actor& actor, const std::string& id,
+                           Callback<ports::DestructionActRow> done) {
+  auto refuse = [&](Error e) {
+    k_.Refuse(actor, Operation::kExtract, "", {"destruction_acts"}, std::move(e),
+              [done](Error err) { done(Fail(std::move(err))); });
+  };
+  if (auto st = Kernel::Permit(actor, Permission::kActsRead); !st) return refuse(st.error());
+  if (!Kernel::IsValidId(id)) return refuse(NoAct());
+  auto out = std::make_shared<ports::DestructionActRow>();
+  Actor who = actor;
+  k_.committer().Submit(
+      [out, who, id](ports::Transaction& txn, AuditWriter& audit) -> Status {
+        KONFID_ASSIGN_OR_RETURN(auto row, txn.FindDestructionAct(who.tenant, id));
+        if (!row) return Fail(NoAct());
+        *out = std::move(*row);
+        return audit.Append(MakeEvent(who, Operation::kExtract, out->subject, {"destruction_acts"},
+                                      Outcome::kOk, "act:" + id));
+      },
+      [who, id](ports::Transaction&, AuditWriter& audit, const Error& e) {
+        return audit.Append(MakeEvent(who, Operation::kExtract, "", {"destruction_acts"},
+                                      internal::OutcomeOf(e), ReasonOf(e)));
+      },
+      [out, done](Status st) {
+        if (!st) return done(Fail(st.error()));
+        done(std::move(*out));
+      },
+      /*savepoint=*/false);
 }
 
 }  // namespace konfid::app

@@ -7,11 +7,16 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "app/kernel.h"
 #include "app/keyring.h"
 #include "core/error.h"
 #include "domain/destruction_act.h"
+#include "domain/retention.h"
 #include "ports/crypto.h"
+#include "ports/storage.h"
+#include "ports/time_zone.h"
 
 namespace konfid::app {
 
@@ -26,5 +31,41 @@ Result<std::string> SignDestructionAct(ports::Crypto& crypto, const Keyring& key
 // InvalidArgument for something that is not a JWS; PermissionDenied when the signature fails.
 Result<std::string> VerifyDestructionAct(ports::Crypto& crypto, std::span<const uint8_t> public_key,
                                          std::string_view jws);
+
+// The acts themselves: made, signed and stored inside the transaction that destroys (so that
+// a destruction and its act commit together or not at all), then listed and read by staff.
+// Thread-safe: Record runs on the committer's thread, the rest hand their reads to it.
+class DestructionActs {
+ public:
+  // Each reference outlives this.
+  DestructionActs(Kernel& kernel, const ports::TimeZones& zones) : k_(kernel), zones_(zones) {}
+
+  // Inside the destroying transaction, once its events are appended (`facts.audit`, taken
+  // with an AuditCapture, ending in the destroy event): the act of `facts` under `policy`,
+  // dated by its destroy event and given a new id, signed and inserted. Nothing is recorded
+  // when nothing was destroyed. The errors of SignDestructionAct and of the insert, which
+  // fail the destruction with it.
+  Status Record(ports::Transaction& txn, const domain::TenantPolicy& policy,
+                domain::DestructionFacts facts);
+  // What a legal obligation keeps, as an act says it: each plan's field and purpose, and its
+  // last day in the tenant's time zone (none while its term has not started).
+  Result<std::vector<domain::DestructionAct::Kept>> Kept(
+      const domain::TenantPolicy& policy, const std::vector<domain::FieldPlan>& plans) const;
+
+  // The tenant's acts (one subject's when the filter names one), oldest first, at most 200 a
+  // page. Permission kActsRead; audited as an extract, reason destruction_acts.
+  void List(const Actor& actor, ports::DestructionActFilter filter,
+            Callback<std::vector<ports::DestructionActRow>> done);
+  // One act. NotFound (reason no_act) for an unknown id or another tenant's act.
+  void Find(const Actor& actor, const std::string& id, Callback<ports::DestructionActRow> done);
+
+ private:
+  Kernel& k_;
+  const ports::TimeZones& zones_;
+};
+
+// What a destruction reason of an erasure says: "" (a staff DELETE) is kStaffErasure,
+// "request:<id>" kSubjectRequest with the id as its detail.
+void SetErasureReason(const std::string& reason, domain::DestructionFacts& facts);
 
 }  // namespace konfid::app

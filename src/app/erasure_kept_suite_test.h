@@ -131,6 +131,21 @@ TEST_P(ErasureKeptTest, AnErasureKeepsWhatTheTaxObligationHoldsAndSaysSo) {
             std::string::npos)
       << done;
   EXPECT_EQ(done.find("ключ, которым они были зашифрованы, уничтожен"), std::string::npos);
+
+  // The act: what went, what is kept and until when, by whose decision on which request, and
+  // the extract from the first kept field's block to the destroy event. No value is in it.
+  auto acts = demo_.ActClaims(subject_);
+  ASSERT_EQ(acts.size(), 1u);
+  EXPECT_TRUE(fakes::ActSays(
+      acts[0], {"\"subject\":\"" + subject_ + "\"", "\"field\":\"email\"", "\"field\":\"phone\"",
+                "\"kept\":[{\"field\":\"inn\",\"purpose\":\"tax_certificates\",\"until\":"
+                "\"2031-12-02\"}",
+                "\"method\":\"deletion\"", "\"reason\":\"subject_request\"",
+                "\"reason_detail\":\"" + erasure->id + "\"",
+                "\"destroyed_by\":{\"actor\":\"" + admin_.id + "\",\"role\":\"admin\"}",
+                "\"operation\":\"block\"", "\"operation\":\"destroy\""}));
+  for (const char* value : {"Петров", "petr@example.com", "79001112233", "500100732259"})
+    EXPECT_EQ(acts[0].find(value), std::string::npos) << value;
 }
 
 // A staff DELETE keeps the same; the retention job leaves what is kept while the term runs,
@@ -154,6 +169,15 @@ TEST_P(ErasureKeptTest, WhatIsKeptIsDestroyedWhenTheObligationsTermEnds) {
   EXPECT_GE(late->subjects_erased, 1u);
   EXPECT_FALSE(Row());
   EXPECT_EQ(Events("destroy").back(), "ok  inn,name,surname retention");
+  // Two acts: the DELETE's (the second DELETE destroyed nothing, so made none), and the
+  // job's, which shredded the key with what was kept.
+  auto acts = demo_.ActClaims(subject_);
+  ASSERT_EQ(acts.size(), 2u);
+  EXPECT_TRUE(fakes::ActSays(acts[0], {"\"method\":\"deletion\"", "\"reason\":\"staff_erasure\"",
+                                       "\"reason_detail\":\"\""}));
+  EXPECT_TRUE(fakes::ActSays(
+      acts[1], {"\"field\":\"inn\"", "\"kept\":[]", "\"method\":\"crypto_shredding\"",
+                "\"reason\":\"retention_expired\"", "\"reason_detail\":\"tax_certificates\""}));
 }
 
 }  // namespace konfid::app::requests_suite

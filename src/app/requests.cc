@@ -254,13 +254,10 @@ Status Requests::Tell(ports::Transaction& txn, AuditWriter& audit, const Actor& 
   if (view.details && view.state == RequestState::kRefused) news.ground = view.details->ground;
   news.channel = std::string(domain::RequestChannelName(view.channel));
   if (view.kind == RequestKind::kErasure && view.state == RequestState::kDone) {
-    KONFID_ASSIGN_OR_RETURN(auto kept, Subjects::KeptAt(txn, policy, row, now));
-    for (const auto& plan : kept) {
-      news.kept.push_back({plan.field, plan.purpose, ""});
-      if (plan.until == domain::kHeldIndefinitely) continue;  // its term has not started
-      KONFID_ASSIGN_OR_RETURN(domain::Date last, LocalDay(policy, plan.until));
-      news.kept.back().until = FormatIsoDate(last);
-    }
+    KONFID_ASSIGN_OR_RETURN(auto plans, Subjects::KeptAt(txn, policy, row, now));
+    KONFID_ASSIGN_OR_RETURN(auto kept, acts_.Kept(policy, plans));
+    for (auto& k : kept)
+      news.kept.push_back({std::move(k.field), std::move(k.purpose), std::move(k.until)});
   }
   // A rectification has just blocked or released its fields, the address among them perhaps:
   // read the subject again.
@@ -447,7 +444,7 @@ Result<RequestView> Requests::MoveIn(ports::Transaction& txn, AuditWriter& audit
   }
   // The erasure is carried out after its news is queued (sealed so that it outlives the key).
   if (erases)
-    KONFID_TRY(Subjects::EraseIn(txn, audit, who, notices_, *active.policy, *subject,
+    KONFID_TRY(Subjects::EraseIn(txn, audit, who, notices_, acts_, *active.policy, *subject,
                                  "request:" + id, now));
   return moved;
 }

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "app/consent_signer.h"
+#include "app/destruction_acts.h"
 #include "app/kernel.h"
 #include "app/recipient_notices.h"
 #include "app/request_notices.h"
@@ -95,10 +96,11 @@ struct RequestPage {
 class Requests {
  public:
   // Each reference outlives the use case. `calendar` is the Russian production calendar.
-  Requests(Kernel& kernel, ConsentSigner& signer, MailComposer& mail,
+  Requests(Kernel& kernel, ConsentSigner& signer, MailComposer& mail, DestructionActs& acts,
            const domain::WorkingCalendar& calendar, const ports::TimeZones& zones)
       : k_(kernel),
         signer_(signer),
+        acts_(acts),
         notices_(mail),
         news_(mail),
         calendar_(calendar),
@@ -176,6 +178,7 @@ class Requests {
 
   Kernel& k_;
   ConsentSigner& signer_;
+  DestructionActs& acts_;
   RecipientNotices notices_;
   RequestNotices news_;
   const domain::WorkingCalendar& calendar_;

@@ -645,7 +645,7 @@ TEST_P(RequestsTest, ARequestWithoutATermIsReportedUntilTheYearIsInstalled) {
   auto calendar = domain::WorkingCalendar::Shipped("ru", {*y2027});
   ASSERT_TRUE(calendar);
   fakes::FixedTimeZones zones;
-  Requests installed(demo_.uc->kernel, demo_.uc->signer, uc_->mail, *calendar, zones);
+  Requests installed(demo_.uc->kernel, demo_.uc->signer, uc_->mail, uc_->acts, *calendar, zones);
   RequestDigest digest(*demo_.storage, *demo_.committer, *demo_.policies, installed, uc_->mail,
                        *demo_.crypto);
   clock_.Set(kWednesday + 21 * kDay);

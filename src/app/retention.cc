@@ -29,24 +29,56 @@ std::pair<std::string, std::string> ParseCursor(const std::string& cursor) {
   return {cursor.substr(0, tab), cursor.substr(tab + 1)};
 }
 
-// The plan for the subject's row as it stands at `now`.
-Result<std::vector<domain::FieldPlan>> PlanOf(ports::Transaction& txn, const ActivePolicy& active,
-                                              const ports::SubjectRow& row, UnixMicros now) {
+// The plan for the subject's row as it stands at `now`, and the facts it was made of.
+struct Planned {
+  std::vector<domain::FieldPlan> plans;
+  domain::RetentionFacts facts;
+};
+Result<Planned> PlanOf(ports::Transaction& txn, const ActivePolicy& active,
+                       const ports::SubjectRow& row, UnixMicros now) {
   KONFID_ASSIGN_OR_RETURN(std::vector<std::string> held, SealedFieldNames(row.fields));
   KONFID_ASSIGN_OR_RETURN(auto rows, txn.ListConsentEvents(row.tenant, row.id));
   std::vector<domain::ConsentEvent> events;
   events.reserve(rows.size());
   for (auto& r : rows) events.push_back(std::move(r.event));
-  KONFID_ASSIGN_OR_RETURN(domain::RetentionFacts facts, internal::RowFacts(txn, row));
-  facts.consents = domain::DeriveConsents(events, *active.policy, now, active.consent_epochs);
-  return domain::PlanRetention(*active.policy, held, facts);
+  Planned out;
+  KONFID_ASSIGN_OR_RETURN(out.facts, internal::RowFacts(txn, row));
+  out.facts.consents = domain::DeriveConsents(events, *active.policy, now, active.consent_epochs);
+  out.plans = domain::PlanRetention(*active.policy, held, out.facts);
+  return out;
+}
+
+// Whether the consent for `purpose` ended by the subject's word (withdrawn or refused).
+bool Withdrawn(const domain::RetentionFacts& facts, const std::string& purpose) {
+  auto it = facts.consents.find(purpose);
+  if (it == facts.consents.end() || !it->second.last) return false;
+  return *it->second.last == domain::ConsentKind::kWithdrawn ||
+         *it->second.last == domain::ConsentKind::kRefused;
+}
+
+// Inside ApplyOne's transaction: deletes `fields` of the subject of `row`, their blind-index
+// entries, and the email's confirmation with the email.
+Status DestroyFields(ports::Transaction& txn, const domain::TenantPolicy& policy,
+                     const ports::SubjectRow& row, const std::vector<std::string>& fields) {
+  KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed, domain::UnpackSealedFields(row.fields));
+  for (const auto& field : fields) {
+    sealed.erase(field);
+    KONFID_TRY(txn.DeleteIndex(row.tenant, row.id, field));
+  }
+  KONFID_TRY(txn.EraseSubjectFields(row.tenant, row.id, domain::PackSealedFields(sealed)));
+  const domain::FieldSpec* email = EmailSpec(policy);
+  if (email && row.email_verified_at != 0 &&
+      std::find(fields.begin(), fields.end(), email->name) != fields.end())
+    KONFID_TRY(txn.SetEmailVerified(row.tenant, row.id, 0));
+  return Ok();
 }
 
 }  // namespace
 
 Result<DueFields> FindDue(ports::Transaction& txn, const ActivePolicy& active,
                           const ports::SubjectRow& row, UnixMicros now) {
-  KONFID_ASSIGN_OR_RETURN(auto plans, PlanOf(txn, active, row, now));
+  KONFID_ASSIGN_OR_RETURN(Planned planned, PlanOf(txn, active, row, now));
+  const auto& plans = planned.plans;
   domain::Blocked blocked = domain::ParseBlockHolds(row.blocked).Effective();
   DueFields due;
   due.held = plans.size();
@@ -59,10 +91,14 @@ Result<DueFields> FindDue(ports::Transaction& txn, const ActivePolicy& active,
   }
   for (const auto& plan : plans) {
     if (!plan.DueAt(now)) continue;
-    if (blocked.all || blocked.fields.contains(plan.field))
+    if (blocked.all || blocked.fields.contains(plan.field)) {
       due.kept_blocked.push_back(plan.field);
-    else
-      due.destroy.push_back(plan.field);
+      continue;
+    }
+    due.destroy.push_back(plan.field);
+    if (plan.purpose.empty()) continue;
+    due.purposes.insert(plan.purpose);
+    due.withdrawn = due.withdrawn || Withdrawn(planned.facts, plan.purpose);
   }
   return due;
 }
@@ -99,7 +135,8 @@ void Retention::Schedule(const Actor& actor, const std::string& subject,
                                                           AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, subject));
         if (!row) return Fail(NoSubject());
-        KONFID_ASSIGN_OR_RETURN(out->fields, PlanOf(txn, *active, *row, now));
+        KONFID_ASSIGN_OR_RETURN(Planned planned, PlanOf(txn, *active, *row, now));
+        out->fields = std::move(planned.plans);
         domain::BlockHolds holds = domain::ParseBlockHolds(row->blocked);
         out->blocked = holds.Effective();
         out->kept = std::move(holds.kept);
@@ -194,28 +231,31 @@ Status Retention::ApplyOne(ports::Transaction& txn, AuditWriter& audit, const Ac
       return Ok();
     }
   const domain::TenantPolicy& policy = *active.policy;
+  AuditCapture extract(audit);
+  domain::DestructionFacts facts{.subject = subject,
+                                 .destroyed = due.destroy,
+                                 .reason = due.withdrawn
+                                               ? domain::DestructionReason::kConsentWithdrawn
+                                               : domain::DestructionReason::kRetentionExpired,
+                                 .actor = System(tenant).id};
+  for (const auto& purpose : due.purposes)
+    facts.reason_detail += (facts.reason_detail.empty() ? "" : ",") + purpose;
   if (due.destroy.size() == due.held) {  // nothing left: erased as DELETE erases
     KONFID_TRY(internal::DeleteSubjectRows(txn, tenant, subject));
     KONFID_TRY(
         notices_.Queue(txn, audit, policy, tenant, subject, DataChange::kErased, {"*"}, now));
     ++report.subjects_erased;
   } else {
-    KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed, domain::UnpackSealedFields(row->fields));
-    for (const auto& field : due.destroy) {
-      sealed.erase(field);
-      KONFID_TRY(txn.DeleteIndex(tenant, subject, field));
-    }
-    KONFID_TRY(txn.EraseSubjectFields(tenant, subject, domain::PackSealedFields(sealed)));
-    const domain::FieldSpec* email = EmailSpec(policy);
-    if (email && row->email_verified_at != 0 &&
-        std::find(due.destroy.begin(), due.destroy.end(), email->name) != due.destroy.end())
-      KONFID_TRY(txn.SetEmailVerified(tenant, subject, 0));
+    facts.method = domain::DestructionMethod::kDeletion;
+    KONFID_TRY(DestroyFields(txn, policy, *row, due.destroy));
     KONFID_TRY(
         notices_.Queue(txn, audit, policy, tenant, subject, DataChange::kErased, due.destroy, now));
     report.fields_destroyed += due.destroy.size();
   }
-  return audit.Append(MakeEvent(System(tenant), Operation::kDestroy, subject, due.destroy,
-                                Outcome::kOk, "retention"));
+  KONFID_TRY(audit.Append(MakeEvent(System(tenant), Operation::kDestroy, subject, due.destroy,
+                                    Outcome::kOk, "retention")));
+  facts.audit = extract.Take();
+  return acts_.Record(txn, policy, std::move(facts));
 }
 
 RetentionJob::RetentionJob(ports::Storage& storage, const PolicyStore& policies,

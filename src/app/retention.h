@@ -9,8 +9,11 @@
 // open data-subject request keeps everything until the request is answered. A field under a
 // block is kept, blocked, until the block is lifted: it is held for the dispute or the check
 // the block stands for. Each subject changed gets one audit event (destroy, by
-// system:retention, naming the fields, reason `retention`), and each recipient that received
-// a destroyed field is told (app/recipient_notices.h).
+// system:retention, naming the fields, reason `retention`), each recipient that received
+// a destroyed field is told (app/recipient_notices.h), and an act of destruction is recorded
+// (app/destruction_acts.h): reason consent_withdrawn when a withdrawn or refused consent let
+// a field go, retention_expired otherwise, with the purposes as its detail; method
+// crypto_shredding when the subject is erased, deletion otherwise.
 //
 // `on_expiry = "depersonalize"` destroys too: Konfid keeps no depersonalized copy yet, and
 // destruction is what the law asks when depersonalization is not done.
@@ -29,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "app/destruction_acts.h"
 #include "app/kernel.h"
 #include "app/policy_store.h"
 #include "app/recipient_notices.h"
@@ -66,7 +70,8 @@ struct RetentionSchedule {
 class Retention {
  public:
   // Each reference outlives the use case.
-  Retention(Kernel& kernel, MailComposer& mail) : k_(kernel), notices_(mail) {}
+  Retention(Kernel& kernel, MailComposer& mail, DestructionActs& acts)
+      : k_(kernel), acts_(acts), notices_(mail) {}
 
   // Applies the plan at `now` to each of `subjects` of `tenant` (ids that are gone are
   // skipped), and writes `cursor` as the job's place in the same transaction when it is set.
@@ -98,6 +103,7 @@ class Retention {
                   RetentionReport& report);
 
   Kernel& k_;
+  DestructionActs& acts_;
   RecipientNotices notices_;
 };
 
@@ -107,6 +113,10 @@ struct DueFields {
   std::vector<std::string> destroy;
   std::vector<std::string> kept_blocked;
   size_t held = 0;  // fields the subject holds
+  // The purposes whose end lets `destroy` go, in name order (none for a field no purpose
+  // lists), and whether one of them is a consent withdrawn or refused.
+  std::set<std::string> purposes;
+  bool withdrawn = false;
 };
 Result<DueFields> FindDue(ports::Transaction& txn, const ActivePolicy& active,
                           const ports::SubjectRow& row, UnixMicros now);

@@ -13,6 +13,7 @@
 #include <future>
 
 #include "app/checks.h"
+#include "core/encoding.h"
 #include "demo_tenant.h"
 #include "step_clock.h"
 #include "test_support.h"
@@ -109,6 +110,18 @@ class RetentionTest : public ::testing::TestWithParam<DbFactory> {
     return out;
   }
 
+  // The hash of the subject's last audit event by system:retention, as an act writes it.
+  std::string LastRetentionHash(const std::string& subject) {
+    std::string hash;
+    auto txn = demo_.storage->Begin(false);
+    EXPECT_TRUE(txn);
+    EXPECT_TRUE((*txn)->ScanAudit("demo", [&](const domain::AuditEvent& e) {
+      if (e.actor == "system:retention" && e.subject_id == subject) hash = HexEncode(e.hash);
+      return Ok();
+    }));
+    return "\"hash\":\"" + hash + "\"}]}";
+  }
+
   using Fields = std::vector<std::string>;
   konfid::testing::TempDir dir_;
   fakes::StepClock clock_{1'800'000'000'000'001, 1};
@@ -139,6 +152,16 @@ TEST_P(RetentionTest, AFieldGoesWhenTheLastPurposeThatHoldsItLetsItGo) {
   EXPECT_EQ(*Held(anna), (Fields{"city", "email", "name", "surname"}));
   EXPECT_EQ(RetentionEvents(anna), (std::vector<Fields>{{"birth_date"}}));
   EXPECT_EQ(Run().fields_destroyed, 0u);  // idempotent
+  // The act says what went, why and how, and ends its extract with the destroy event.
+  auto acts = demo_.ActClaims(anna);
+  ASSERT_EQ(acts.size(), 1u);
+  EXPECT_TRUE(fakes::ActSays(
+      acts[0], {"\"subject\":\"" + anna + "\"", "\"field\":\"birth_date\"", "\"kept\":[]",
+                "\"method\":\"deletion\"", "\"reason\":\"consent_withdrawn\"",
+                "\"reason_detail\":\"statistics\"",
+                "\"destroyed_by\":{\"actor\":\"system:retention\",\"role\":\"\"}",
+                LastRetentionHash(anna)}));
+  EXPECT_EQ(acts[0].find("\"field\":\"city\""), std::string::npos);
 
   Consent(anna, "reviews", domain::ConsentKind::kWithdrawn);
   clock_.Advance(29 * kDay);
@@ -161,6 +184,10 @@ TEST_P(RetentionTest, AFieldWhoseConsentNeverCameGoesAfterTheGrace) {
   clock_.Advance(1 * kDay + 1);
   EXPECT_EQ(Run().fields_destroyed, 1u);
   EXPECT_EQ(*Held(boris), (Fields{"email", "name", "surname"}));
+  // No consent was withdrawn: the city's term ran out.
+  auto acts = demo_.ActClaims(boris);
+  ASSERT_EQ(acts.size(), 1u);
+  EXPECT_TRUE(fakes::ActSays(acts[0], {"\"field\":\"city\"", "\"reason\":\"retention_expired\""}));
 }
 
 // A block keeps what is due until staff lift it; then the next pass destroys it.
@@ -192,6 +219,12 @@ TEST_P(RetentionTest, ASubjectLeftWithNothingIsErased) {
   EXPECT_EQ(r.subjects_erased, 1u);
   EXPECT_EQ(Held(gleb), std::nullopt);
   EXPECT_EQ(RetentionEvents(gleb).size(), 1u);
+  // Erased: the key went with the row.
+  auto acts = demo_.ActClaims(gleb);
+  ASSERT_EQ(acts.size(), 1u);
+  EXPECT_TRUE(fakes::ActSays(
+      acts[0], {"\"field\":\"phone\"", "\"field\":\"surname\"", "\"method\":\"crypto_shredding\"",
+                "\"reason\":\"retention_expired\"", LastRetentionHash(gleb)}));
   // Nothing is found by its email any more, and the address is free for someone else.
   auto txn = demo_.storage->Begin(false);
   ASSERT_TRUE(txn);

@@ -91,6 +91,8 @@ constexpr std::array kGrants = {
           "this API key's role may not read what an erasure kept for a legal obligation"},
     Grant{Permission::kSubjectsHold, Roles({kAdmin, kOperator}), true,
           "this API key's role may not place or lift legal holds"},
+    Grant{Permission::kActsRead, Roles({kAdmin, kOperator}), true,
+          "this API key's role may not read the acts of destruction"},
 };
 
 constexpr bool InEnumOrder() {
@@ -98,7 +100,7 @@ constexpr bool InEnumOrder() {
     if (static_cast<size_t>(kGrants[i].permission) != i) return false;
   return true;
 }
-static_assert(InEnumOrder() && kGrants.size() == 1 + static_cast<size_t>(Permission::kSubjectsHold),
+static_assert(InEnumOrder() && kGrants.size() == 1 + static_cast<size_t>(Permission::kActsRead),
               "one row per Permission, in the enum's order");
 
 const Grant& GrantOf(Permission p) { return kGrants[static_cast<size_t>(p)]; }

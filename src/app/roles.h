@@ -37,6 +37,7 @@ enum class Permission {
   kDisclosuresRead,   // the list of disclosures made, with authorities' documents
   kSubjectsReadKept,  // read what an erasure kept for a legal obligation, for that purpose
   kSubjectsHold,      // place, lift and list legal holds on a subject's data
+  kActsRead,          // the acts of destruction (Order 179), each with its audit extract
 };
 
 // Whether a key of `role` may perform `permission`; kNone: every role.

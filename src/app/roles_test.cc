@@ -44,6 +44,8 @@ TEST(PermissionTable, HoldsTheRolesEachOperationAllowed) {
   // What an erasure kept for a legal obligation is read by those who may also delete.
   EXPECT_EQ(Holders(P::kSubjectsReadKept), (std::vector{kAdmin, kOperator}));
   EXPECT_EQ(Holders(P::kSubjectsHold), (std::vector{kAdmin, kOperator}));
+  // The acts of destruction are the operator's evidence, read by those who may also delete.
+  EXPECT_EQ(Holders(P::kActsRead), (std::vector{kAdmin, kOperator}));
 }
 
 TEST(PermissionTable, PersonalDataRefusalsAreLeftToTheAuditingUseCase) {

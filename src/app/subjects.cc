@@ -407,7 +407,7 @@ void Subjects::Destroy(const Actor& actor, const std::string& id, Callback<void>
                                                       AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, id));
         if (!row) return Fail(NoSubject());
-        return EraseIn(txn, audit, who, notices_, *policy, *row, "", now);
+        return EraseIn(txn, audit, who, notices_, acts_, *policy, *row, "", now);
       },
       [who, id](ports::Transaction&, AuditWriter& audit, const Error& e) {
         return audit.Append(
@@ -457,33 +457,45 @@ Result<std::vector<std::string>> EraseAllBut(ports::Transaction& txn, const port
 }  // namespace
 
 Status Subjects::EraseIn(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
-                         const RecipientNotices& notices, const domain::TenantPolicy& policy,
-                         const ports::SubjectRow& row, std::string reason, UnixMicros now) {
+                         const RecipientNotices& notices, DestructionActs& acts,
+                         const domain::TenantPolicy& policy, const ports::SubjectRow& row,
+                         std::string reason, UnixMicros now) {
   KONFID_ASSIGN_OR_RETURN(auto held, Holds::Live(txn, row.tenant, row.id, now));
   if (!held.empty()) return Fail(Holds::Refusal(held));
   KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed, domain::UnpackSealedFields(row.fields));
   KONFID_ASSIGN_OR_RETURN(auto kept, KeptAt(txn, policy, row, now));
+  AuditCapture extract(audit);
+  domain::DestructionFacts facts{
+      .subject = row.id, .actor = who.id, .actor_role = std::string(RoleName(who.role))};
+  SetErasureReason(reason, facts);
   if (kept.empty()) {
+    facts.destroyed = Keys(sealed);
     KONFID_TRY(DeleteSubjectRows(txn, row.tenant, row.id));
     KONFID_TRY(
         notices.Queue(txn, audit, policy, row.tenant, row.id, DataChange::kErased, {"*"}, now));
-    return audit.Append(
-        MakeEvent(who, Operation::kDestroy, row.id, Keys(sealed), Outcome::kOk, std::move(reason)));
+    KONFID_TRY(audit.Append(MakeEvent(who, Operation::kDestroy, row.id, facts.destroyed,
+                                      Outcome::kOk, std::move(reason))));
+  } else {
+    facts.method = domain::DestructionMethod::kDeletion;
+    KONFID_ASSIGN_OR_RETURN(facts.kept, acts.Kept(policy, kept));
+    KONFID_ASSIGN_OR_RETURN(facts.destroyed, EraseAllBut(txn, row, std::move(sealed), kept));
+    if (!facts.destroyed.empty())
+      KONFID_TRY(notices.Queue(txn, audit, policy, row.tenant, row.id, DataChange::kErased,
+                               facts.destroyed, now));
+    for (const auto& plan : kept) {
+      if (Erased(row)) break;  // erased before: its kept fields were audited then
+      domain::AuditEvent e =
+          MakeEvent(who, Operation::kBlock, row.id, {plan.field}, Outcome::kOk,
+                    "kept:" + (reason.empty() ? std::string("erasure") : reason));
+      e.purpose = plan.purpose;
+      e.ground = "legal_obligation";
+      KONFID_TRY(audit.Append(std::move(e)));
+    }
+    KONFID_TRY(audit.Append(MakeEvent(who, Operation::kDestroy, row.id, facts.destroyed,
+                                      Outcome::kOk, std::move(reason))));
   }
-  KONFID_ASSIGN_OR_RETURN(auto destroyed, EraseAllBut(txn, row, std::move(sealed), kept));
-  if (!destroyed.empty())
-    KONFID_TRY(
-        notices.Queue(txn, audit, policy, row.tenant, row.id, DataChange::kErased, destroyed, now));
-  for (const auto& plan : kept) {
-    if (Erased(row)) break;  // erased before: its kept fields were audited then
-    domain::AuditEvent e = MakeEvent(who, Operation::kBlock, row.id, {plan.field}, Outcome::kOk,
-                                     "kept:" + (reason.empty() ? std::string("erasure") : reason));
-    e.purpose = plan.purpose;
-    e.ground = "legal_obligation";
-    KONFID_TRY(audit.Append(std::move(e)));
-  }
-  return audit.Append(
-      MakeEvent(who, Operation::kDestroy, row.id, destroyed, Outcome::kOk, std::move(reason)));
+  facts.audit = extract.Take();
+  return acts.Record(txn, policy, std::move(facts));
 }
 
 Status Subjects::ReconfirmEmail(ports::Transaction& txn, AuditWriter& audit, const Actor& who,

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "app/destruction_acts.h"
 #include "app/kernel.h"
 #include "app/mail_composer.h"
 #include "app/recipient_notices.h"
@@ -39,7 +40,8 @@ struct SealedSubject {
 class Subjects {
  public:
   // Each reference outlives the use case.
-  Subjects(Kernel& kernel, MailComposer& mail) : k_(kernel), mail_(mail) {}
+  Subjects(Kernel& kernel, MailComposer& mail, DestructionActs& acts)
+      : k_(kernel), mail_(mail), acts_(acts) {}
 
   // collect: validates against the tenant's catalogue (a field no purpose declares is
   // refused, reason field_without_purpose); Conflict (reason duplicate_<field>) when a lookup
@@ -77,9 +79,13 @@ class Subjects {
   // written by no one, and destroyed by retention when their term ends (app/retention.h).
   // Each kept field is audited as a block with its purpose, reason kept:<reason>. Conflict
   // (legal_hold), destroying nothing, while a legal hold on the subject lasts (app/holds.h).
+  // The same transaction records the act of destruction (app/destruction_acts.h): method
+  // crypto_shredding when nothing is kept, deletion otherwise; its extract is the events
+  // this erasure appended.
   static Status EraseIn(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
-                        const RecipientNotices& notices, const domain::TenantPolicy& policy,
-                        const ports::SubjectRow& row, std::string reason, UnixMicros now);
+                        const RecipientNotices& notices, DestructionActs& acts,
+                        const domain::TenantPolicy& policy, const ports::SubjectRow& row,
+                        std::string reason, UnixMicros now);
   // Inside a transaction: what erasing the subject of `row` at `now` would keep
   // (domain::KeptAtErasure), in field order.
   static Result<std::vector<domain::FieldPlan>> KeptAt(ports::Transaction& txn,
@@ -124,6 +130,7 @@ class Subjects {
 
   Kernel& k_;
   MailComposer& mail_;
+  DestructionActs& acts_;
   RecipientNotices notices_{mail_};
   SourceNotices sources_{mail_};
 };

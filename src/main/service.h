@@ -16,6 +16,7 @@
 #include "app/consent_expiry.h"
 #include "app/consent_signer.h"
 #include "app/consents.h"
+#include "app/destruction_acts.h"
 #include "app/disclosures.h"
 #include "app/expiry.h"
 #include "app/group_committer.h"
@@ -102,6 +103,7 @@ class Service {
   app::Kernel kernel_;
   app::ConsentSigner signer_;
   app::MailComposer mail_;
+  app::DestructionActs acts_;
   app::Subjects subjects_;
   app::Consents consents_;
   app::Registrations registrations_;

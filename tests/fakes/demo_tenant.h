@@ -9,15 +9,18 @@
 
 #include <fstream>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "adapters/config/toml_config.h"
 #include "adapters/crypto/sodium_crypto.h"
 #include "adapters/phone/libphonenumber_normalizer.h"
 #include "adapters/storage/postgres/pg_storage.h"
 #include "adapters/storage/sqlite/sqlite_storage.h"
+#include "app/destruction_acts.h"
 #include "test_support.h"
 #include "use_cases.h"
 
@@ -35,6 +38,17 @@ inline DbFactory OnPostgres() {
     EXPECT_FALSE(url.empty()) << "run under ctest: no test cluster";
     return url;
   };
+}
+
+// Whether an act's `claims` hold each of `parts` (canonical JSON: members as
+// domain/destruction_act writes them); a part missing fails the test with the claims.
+inline bool ActSays(const std::string& claims, std::initializer_list<std::string> parts) {
+  for (const auto& part : parts)
+    if (claims.find(part) == std::string::npos) {
+      ADD_FAILURE() << "the act does not say " << part << ":\n" << claims;
+      return false;
+    }
+  return true;
 }
 
 struct DemoTenant {
@@ -65,6 +79,26 @@ struct DemoTenant {
     committer = std::make_unique<app::GroupCommitter>(*storage, *crypto, *keyring, clock);
     uc = std::make_unique<UseCases>(*policies, *keyring, *committer, *crypto, phones, clock);
     return Ok();
+  }
+
+  // The claims of each act of destruction stored for `subject` (every subject's when empty),
+  // oldest first, once its signature verified with the tenant's published key; a stored act
+  // that does not verify fails the test.
+  std::vector<std::string> ActClaims(const std::string& subject = "") {
+    std::vector<std::string> out;
+    auto txn = storage->Begin(false);
+    EXPECT_TRUE(txn);
+    if (!txn) return out;
+    auto rows = (*txn)->ListDestructionActs("demo", {subject, "", 1000});
+    EXPECT_TRUE(rows);
+    auto keys = keyring->Tenant("demo");
+    if (!rows || !keys) return out;
+    for (const auto& row : *rows) {
+      auto claims = app::VerifyDestructionAct(*crypto, (*keys)->receipt_public_key, row.jws);
+      EXPECT_TRUE(claims) << claims.error().message();
+      if (claims) out.push_back(*claims);
+    }
+    return out;
   }
 
   adapters::TomlPolicyReader reader;

@@ -7,6 +7,7 @@
 #include "app/consent_expiry.h"
 #include "app/consent_signer.h"
 #include "app/consents.h"
+#include "app/destruction_acts.h"
 #include "app/disclosures.h"
 #include "app/holds.h"
 #include "app/kernel.h"
@@ -31,15 +32,16 @@ struct UseCases {
       : kernel(policies, keyring, committer, crypto, phones, clock),
         signer(kernel),
         mail(kernel, std::move(mail_settings)),
-        subjects(kernel, mail),
+        acts(kernel, zones),
+        subjects(kernel, mail, acts),
         consents(kernel, signer),
         registrations(kernel, signer, mail),
         marketing(kernel, signer, mail),
         notices(kernel, signer, mail),
         expiry(kernel, signer),
-        retention(kernel, mail),
+        retention(kernel, mail, acts),
         holds(kernel),
-        requests(kernel, signer, mail, calendar, zones),
+        requests(kernel, signer, mail, acts, calendar, zones),
         blocks(kernel, mail),
         disclosures(kernel),
         replies(kernel, requests, disclosures),
@@ -49,6 +51,8 @@ struct UseCases {
   app::Kernel kernel;
   app::ConsentSigner signer;
   app::MailComposer mail;
+  FixedTimeZones zones;
+  app::DestructionActs acts;
   app::Subjects subjects;
   app::Consents consents;
   app::Registrations registrations;
@@ -58,7 +62,6 @@ struct UseCases {
   app::Retention retention;
   app::Holds holds;
   domain::WorkingCalendar calendar = *domain::WorkingCalendar::Shipped("ru");
-  FixedTimeZones zones;
   app::Requests requests;
   app::Blocks blocks;
   app::Disclosures disclosures;
