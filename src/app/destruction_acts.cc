@@ -125,4 +125,13 @@ void DestructionActs::Find(const Actor& actor, const std::string& id,
       /*savepoint=*/false);
 }
 
+Result<std::string> DestructionActs::Claims(const ports::DestructionActRow& row) const {
+  KONFID_ASSIGN_OR_RETURN(const TenantKeys* keys, k_.keyring().Tenant(row.tenant));
+  auto claims = VerifyDestructionAct(k_.crypto(), keys->receipt_public_key, row.jws);
+  if (!claims)
+    return Fail(ErrorCode::kDataLoss, "internal error",
+                "act " + row.id + " does not verify with its tenant's key");
+  return claims;
+}
+
 }  // namespace konfid::app

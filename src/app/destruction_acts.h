@@ -58,6 +58,10 @@ class DestructionActs {
             Callback<std::vector<ports::DestructionActRow>> done);
   // One act. NotFound (reason no_act) for an unknown id or another tenant's act.
   void Find(const Actor& actor, const std::string& id, Callback<ports::DestructionActRow> done);
+  // The claims of a stored act, once its signature verifies with its tenant's key (on the
+  // caller's thread: the committer's is not spent on it). DataLoss when it does not: the act
+  // was changed in the database.
+  Result<std::string> Claims(const ports::DestructionActRow& row) const;
 
  private:
   Kernel& k_;

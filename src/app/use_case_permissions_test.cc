@@ -146,6 +146,13 @@ TEST_F(UseCasePermissionsTest, RequestsBlocksAndAccessRepliesCheckTheirOwnPermis
   ExpectChecks(Permission::kSubjectsHold, "HoldList", [&](const Actor& a) {
     return Outcome<std::vector<HoldView>>([&](auto cb) { uc_->holds.List(a, kNobody, cb); });
   });
+  ExpectChecks(Permission::kActsRead, "ActList", [&](const Actor& a) {
+    return Outcome<std::vector<ports::DestructionActRow>>(
+        [&](auto cb) { uc_->acts.List(a, {}, cb); });
+  });
+  ExpectChecks(Permission::kActsRead, "ActFind", [&](const Actor& a) {
+    return Outcome<ports::DestructionActRow>([&](auto cb) { uc_->acts.Find(a, kNobody, cb); });
+  });
 }
 
 }  // namespace

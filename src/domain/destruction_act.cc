@@ -31,6 +31,19 @@ std::string_view DestructionReasonName(DestructionReason reason) {
   return "staff_erasure";
 }
 
+std::optional<DestructionMethod> ParseDestructionMethod(std::string_view name) {
+  for (auto m : {DestructionMethod::kCryptoShredding, DestructionMethod::kDeletion})
+    if (DestructionMethodName(m) == name) return m;
+  return std::nullopt;
+}
+
+std::optional<DestructionReason> ParseDestructionReason(std::string_view name) {
+  for (auto r : {DestructionReason::kSubjectRequest, DestructionReason::kStaffErasure,
+                 DestructionReason::kRetentionExpired, DestructionReason::kConsentWithdrawn})
+    if (DestructionReasonName(r) == name) return r;
+  return std::nullopt;
+}
+
 namespace {
 
 bool Contains(const std::vector<std::string>& list, const std::string& item) {

@@ -7,7 +7,9 @@
 // no value of the data it reports destroyed. Pure; thread-safe.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/time.h"
@@ -27,6 +29,7 @@ enum class DestructionMethod {
   kDeletion,
 };
 std::string_view DestructionMethodName(DestructionMethod method);
+std::optional<DestructionMethod> ParseDestructionMethod(std::string_view name);
 
 // Why the data was destroyed.
 enum class DestructionReason {
@@ -36,6 +39,7 @@ enum class DestructionReason {
   kConsentWithdrawn,  // consent withdrawn and its term after withdrawal ended
 };
 std::string_view DestructionReasonName(DestructionReason reason);
+std::optional<DestructionReason> ParseDestructionReason(std::string_view name);
 
 struct DestructionAct {
   std::string id;  // 32 hex, ordered by time

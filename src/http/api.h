@@ -20,6 +20,7 @@
 #include "app/blocks.h"
 #include "app/checkpoints.h"
 #include "app/consents.h"
+#include "app/destruction_acts.h"
 #include "app/group_committer.h"
 #include "app/holds.h"
 #include "app/job_report.h"
@@ -67,6 +68,7 @@ struct ApiDeps {
   app::Retention& retention;
   app::Holds& holds;
   app::Disclosures& disclosures;
+  app::DestructionActs& acts;
   app::AccessReplies& access_replies;
   app::SelfIdentity& self_identity;
   app::SelfService& self_service;
@@ -193,6 +195,8 @@ class Api {
   // disclosures_api.cc: disclosures to recipients and authorities, and their list.
   Response Disclose(const Call& call);
   Response DisclosureList(const Call& call);
+  Response ActList(const Call& call);
+  Response GetAct(const Call& call);
   // self_api.cc: a visitor's one-time code, self session, data and requests.
   Response SendCode(const Call& call);
   Response OpenSession(const Call& call);

@@ -30,10 +30,9 @@ Result<ports::DisclosureFilter> ParseListQuery(const boost::urls::url_view& targ
       f.after = value;
       ok = app::Kernel::IsValidId(value);
     } else if (key == "limit") {
-      ok = !value.empty() && value.size() <= 3 &&
-           value.find_first_not_of("0123456789") == std::string::npos;
-      f.limit = ok ? std::stoul(value) : 0;
-      ok = ok && f.limit >= 1 && f.limit <= app::Disclosures::kMaxListed;
+      auto limit = ParseLimit(value, app::Disclosures::kMaxListed);
+      ok = limit.has_value();
+      f.limit = limit.value_or(0);
     } else {
       ok = false;
     }

@@ -37,10 +37,9 @@ Result<app::RequestQuery> ParseQueueQuery(const boost::urls::url_view& target) {
       q.after = value;
       ok = app::Kernel::IsValidId(value);
     } else if (key == "limit") {
-      ok = !value.empty() && value.size() <= 3 &&
-           value.find_first_not_of("0123456789") == std::string::npos;
-      q.limit = ok ? std::stoul(value) : 0;
-      ok = ok && q.limit >= 1 && q.limit <= 500;
+      auto limit = ParseLimit(value, 500);
+      ok = limit.has_value();
+      q.limit = limit.value_or(0);
     } else {
       ok = false;
     }

@@ -107,4 +107,13 @@ std::optional<text::Lang> AcceptedLang(std::string_view header) {
   return std::nullopt;
 }
 
+std::optional<size_t> ParseLimit(std::string_view value, size_t max) {
+  if (value.empty() || value.size() > 6 ||
+      value.find_first_not_of("0123456789") != std::string_view::npos)
+    return std::nullopt;
+  size_t n = std::stoul(std::string(value));
+  if (n < 1 || n > max) return std::nullopt;
+  return n;
+}
+
 }  // namespace konfid::http

@@ -37,6 +37,8 @@ Response MethodNotAllowed(const Request& req, std::string_view allow);
 // inside another site's frame could be clicked unseen), no scripts, posting only back to
 // Konfid, no Referer (the path holds the token), not cached.
 Response HtmlPage(unsigned status, std::string html, const Request& req);
+// A list's `limit` parameter: a decimal from 1 to `max`; nullopt for anything else.
+std::optional<size_t> ParseLimit(std::string_view value, size_t max);
 // The first language of an Accept-Language header that Konfid writes, if any.
 std::optional<text::Lang> AcceptedLang(std::string_view header);
 

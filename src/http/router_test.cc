@@ -203,6 +203,8 @@ TEST(RouteTable, KeepsTheMetricLabelsAndAllowHeaders) {
       "/v1/requests/{id}/transitions POST",
       "/v1/subjects/{id}/access-reply GET",
       "/v1/disclosures GET, POST",
+      "/v1/destruction-acts GET",
+      "/v1/destruction-acts/{id} GET",
   };
   EXPECT_EQ(labels, expected);
 }

@@ -78,6 +78,9 @@ std::span<const Route> Routes() {
       // Disclosures to the policy's recipients and to authorities, and their record.
       {"POST /v1/disclosures", kKey, P::kDisclosuresMake, kOpen, &Api::Disclose},
       {"GET /v1/disclosures", kKey, P::kDisclosuresRead, kOpen, &Api::DisclosureList},
+      // The acts of destruction (Order 179), each signed, with its audit extract.
+      {"GET /v1/destruction-acts", kKey, P::kActsRead, kOpen, &Api::ActList},
+      {"GET /v1/destruction-acts/{id}", kKey, P::kActsRead, kOpen, &Api::GetAct},
   };
   return kRoutes;
 }

@@ -182,32 +182,16 @@ void Service::AddJobs() {
 Status Service::CreateServer(const std::pair<std::string, unsigned short>& listen,
                              http::TrustedProxies proxies) {
   const ports::ServiceConfig& config = in_.config;
-  api_ = std::make_unique<http::Api>(http::ApiDeps{subjects_,
-                                                   consents_,
-                                                   registrations_,
-                                                   marketing_,
-                                                   policy_notices_,
-                                                   checkpoint_reader_,
-                                                   policy_admin_,
-                                                   requests_,
-                                                   blocks_,
-                                                   retention_,
-                                                   holds_,
-                                                   disclosures_,
-                                                   access_replies_,
-                                                   self_identity_,
-                                                   self_service_,
-                                                   digest_,
-                                                   config.mail.unsubscribe_base,
-                                                   policies_,
-                                                   keys_,
-                                                   *committer_,
-                                                   in_.storage,
-                                                   a_.clock,
-                                                   metrics_,
-                                                   a_.events,
-                                                   scheduler_,
-                                                   std::move(proxies)});
+  api_ = std::make_unique<http::Api>(
+      http::ApiDeps{subjects_,     consents_,       registrations_,
+                    marketing_,    policy_notices_, checkpoint_reader_,
+                    policy_admin_, requests_,       blocks_,
+                    retention_,    holds_,          disclosures_,
+                    acts_,         access_replies_, self_identity_,
+                    self_service_, digest_,         config.mail.unsubscribe_base,
+                    policies_,     keys_,           *committer_,
+                    in_.storage,   a_.clock,        metrics_,
+                    a_.events,     scheduler_,      std::move(proxies)});
   http::ServerOptions& options = server_options_;
   options.host = listen.first;
   options.port = listen.second;

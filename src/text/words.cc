@@ -1,5 +1,7 @@
 #include "text/words.h"
 
+#include <algorithm>
+#include <cctype>
 #include <map>
 #include <stdexcept>
 
@@ -120,6 +122,26 @@ std::string FormatDate(const std::string& ymd, Lang lang) {
   if (lang == Lang::kRu && ymd.size() == 10)
     return ymd.substr(8, 2) + "." + ymd.substr(5, 2) + "." + ymd.substr(0, 4);
   return ymd;
+}
+
+// An RFC 3339 time or a YYYY-MM-DD date as the reader sees it ("02.12.2026 10:15 UTC+03:00";
+// English keeps the ISO date), with the machine form beside it for <time datetime>.
+Value Moment(const std::string& text, Lang lang) {
+  Value v;
+  v.Set("iso", text);
+  if (text.size() < 16 || text[10] != 'T') return v.Set("text", FormatDate(text, lang));
+  size_t zone = 16;  // after HH:MM
+  if (zone < text.size() && text[zone] == ':') zone += 3;
+  if (zone < text.size() && text[zone] == '.')
+    for (++zone; zone < text.size() && std::isdigit(static_cast<unsigned char>(text[zone]));)
+      ++zone;
+  std::string offset = text.substr(std::min(zone, text.size()));
+  std::string words = FormatDate(text.substr(0, 10), lang) + " " + text.substr(11, 5);
+  if (offset == "Z" || offset == "z" || offset == "+00:00")
+    words += " UTC";
+  else if (!offset.empty())
+    words += " UTC" + offset;
+  return v.Set("text", words);
 }
 
 Value OperatorValue(const domain::Operator& op, Lang lang) {

@@ -37,6 +37,9 @@ std::string RetentionWords(const std::optional<domain::Retention>& r, Lang lang)
 std::string TermWords(const domain::Purpose& purpose, Lang lang);
 std::string Country(const std::string& code, Lang lang);
 std::string FormatDate(const std::string& ymd, Lang lang);  // Russian: DD.MM.YYYY
+// An RFC 3339 time or a YYYY-MM-DD date as the reader sees it ("02.12.2026 10:15 UTC+03:00";
+// English keeps the ISO date): members text, and iso for <time datetime>.
+Value Moment(const std::string& text, Lang lang);
 
 Value OperatorValue(const domain::Operator& op, Lang lang);
 Value JurisdictionValue(const domain::TenantPolicy& p, Lang lang);

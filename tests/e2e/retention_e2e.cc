@@ -4,6 +4,7 @@
 // driven by a stepped clock in src/app/retention_suite_test.h, on both backends too.
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 
 #include "api_e2e.h"
@@ -154,6 +155,69 @@ TEST_P(ApiE2E, ALegalHoldStopsAnErasureUntilItIsLifted) {
   EXPECT_EQ(konfid.Request("DELETE", holds + "/" + hold, "", admin).status, 200u);
   EXPECT_EQ(konfid.Request("DELETE", holds + "/" + hold, "", admin).status, 404u);
   EXPECT_EQ(konfid.Request("DELETE", "/v1/subjects/" + id, "", admin).status, 204u);
+  EXPECT_EQ(konfid.Stop(), 0);
+}
+
+// A buyer with an INN is erased: the tax obligation keeps surname, name and INN, the rest goes,
+// and the act that says so is listed, read as JSON, as the signed JWS and as a document, by
+// those who may read acts alone. It names no value.
+TEST_P(ApiE2E, AnErasureLeavesASignedActToListAndRead) {
+  Instance konfid(GetParam()());
+  std::string admin = konfid.CreateKey("demo", "admin");
+  std::string support = konfid.CreateKey("demo", "support");
+  konfid.Start();
+  auto r = konfid.Request("POST", "/v1/subjects",
+                          R"({"fields":{"surname":"Налогова","name":"Вера",)"
+                          R"("email":"vera.nalogova@example.com","inn":"500100732259"}})",
+                          admin);
+  ASSERT_EQ(r.status, 201u) << r.body;
+  std::string id = JsonString(r.body, "id");
+  EXPECT_EQ(konfid.Request("DELETE", "/v1/subjects/" + id, "", admin).status, 204u);
+
+  auto listed = konfid.Request("GET", "/v1/destruction-acts?subject=" + id, "", admin);
+  ASSERT_EQ(listed.status, 200u) << listed.body;
+  json::object list = json::parse(listed.body).as_object();
+  ASSERT_EQ(list.at("acts").as_array().size(), 1u) << listed.body;
+  EXPECT_TRUE(list.at("next").is_null());
+  const json::object& item = list.at("acts").as_array()[0].as_object();
+  std::string act_id(item.at("id").as_string());
+  const json::object& act = item.at("act").as_object();
+  EXPECT_EQ(act.at("subject").as_string(), id);
+  EXPECT_EQ(act.at("method").as_string(), "deletion");
+  EXPECT_EQ(act.at("reason").as_string(), "staff_erasure");
+  EXPECT_EQ(act.at("kept").as_array().size(), 3u);
+  EXPECT_EQ(act.at("destroyed").as_array()[0].at("field").as_string(), "email");
+  for (const char* value : {"Налогова", "vera.nalogova", "500100732259"})
+    EXPECT_EQ(listed.body.find(value), std::string::npos) << value;
+
+  auto one = konfid.Request("GET", "/v1/destruction-acts/" + act_id, "", admin);
+  ASSERT_EQ(one.status, 200u) << one.body;
+  std::string jws = JsonString(one.body, "jws");
+  EXPECT_EQ(std::count(jws.begin(), jws.end(), '.'), 2);
+  auto signed_act =
+      konfid.Request("GET", "/v1/destruction-acts/" + act_id + "?format=jws", "", admin);
+  ASSERT_EQ(signed_act.status, 200u);
+  EXPECT_EQ(signed_act.headers["content-type"], "application/jose");
+  EXPECT_EQ(signed_act.body, jws);
+  auto page = konfid.Request("GET", "/v1/destruction-acts/" + act_id + "?format=html", "", admin);
+  ASSERT_EQ(page.status, 200u) << page.body;
+  EXPECT_NE(page.body.find("Акт об уничтожении персональных данных"), std::string::npos);
+  EXPECT_NE(page.body.find("Данные, которые не уничтожены"), std::string::npos);
+  auto english =
+      konfid.Request("GET", "/v1/destruction-acts/" + act_id + "?format=html&lang=en", "", admin);
+  EXPECT_NE(english.body.find("Act of destruction of personal data"), std::string::npos);
+
+  EXPECT_EQ(konfid.Request("GET", "/v1/destruction-acts", "", support).status, 403u);
+  auto unknown =
+      konfid.Request("GET", "/v1/destruction-acts/0123456789abcdef0123456789abcdef", "", admin);
+  EXPECT_EQ(unknown.status, 404u);
+  EXPECT_EQ(JsonString(unknown.body, "code"), "no_act");
+  auto bad = konfid.Request("GET", "/v1/destruction-acts?limit=0", "", admin);
+  EXPECT_EQ(bad.status, 400u);
+  EXPECT_EQ(JsonString(bad.body, "code"), "invalid_query");
+  EXPECT_EQ(
+      konfid.Request("GET", "/v1/destruction-acts/" + act_id + "?format=pdf", "", admin).status,
+      400u);
   EXPECT_EQ(konfid.Stop(), 0);
 }
 

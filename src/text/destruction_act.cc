@@ -1,0 +1,94 @@
+#include "text/destruction_act.h"
+
+#include "core/encoding.h"
+#include "core/time.h"
+#include "text/words.h"
+
+namespace konfid::text {
+
+using internal::FormatDate;
+using internal::In;
+using internal::Moment;
+
+namespace {
+
+Value PartyValue(const domain::DestructionAct::Party& p, Lang lang) {
+  return Value()
+      .Set("name", In(p.name, lang))
+      .Set("address", In(p.address, lang))
+      .Set("inn", p.inn)
+      .Set("ogrn", p.ogrn)
+      .Set("country", p.country.empty() ? "" : internal::Country(p.country, lang));
+}
+
+Value::List Destroyed(const domain::DestructionAct& act, Lang lang) {
+  Value::List out;
+  for (const auto& c : act.destroyed) {
+    const std::string& label = In(c.label, lang);
+    out.push_back(Value()
+                      .Set("field", c.field)
+                      .Set("label", label.empty() ? c.field : label)
+                      .Set("category", In(c.name, lang).empty() ? c.id : In(c.name, lang)));
+  }
+  return out;
+}
+
+Value::List Kept(const domain::DestructionAct& act, Lang lang) {
+  Value::List out;
+  for (const auto& k : act.kept) {
+    std::string label = k.field;
+    for (const auto& c : act.destroyed)
+      if (c.field == k.field && !In(c.label, lang).empty()) label = In(c.label, lang);
+    out.push_back(Value()
+                      .Set("field", label)
+                      .Set("purpose", k.purpose)
+                      .Set("until", k.until.empty() ? "" : FormatDate(k.until, lang)));
+  }
+  return out;
+}
+
+Value::List Extract(const domain::DestructionAct& act, Lang lang) {
+  Value::List out;
+  for (const auto& e : act.audit) {
+    std::string fields;
+    for (const auto& f : e.fields) fields += (fields.empty() ? "" : ", ") + f;
+    out.push_back(Value()
+                      .Set("seq", std::to_string(e.seq))
+                      .Set("time", Moment(FormatRfc3339(e.time), lang))
+                      .Set("actor", e.actor)
+                      .Set("operation", e.operation)
+                      .Set("fields", fields)
+                      .Set("purpose", e.purpose)
+                      .Set("outcome", e.outcome)
+                      .Set("reason", e.reason)
+                      .Set("hash", HexEncode(e.hash)));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string RenderDestructionAct(const domain::DestructionAct& act, Lang lang) {
+  Value ctx;
+  ctx.Set("id", act.id)
+      .Set("destroyed_at", Moment(FormatRfc3339(act.destroyed_at), lang))
+      .Set("operator", PartyValue(act.op, lang))
+      .Set("subject", act.subject)
+      .Set("destroyed", Destroyed(act, lang))
+      .Set("kept", Kept(act, lang))
+      .Set("has_kept", !act.kept.empty())
+      .Set("information_system", act.information_system)
+      .Set("method_" + std::string(domain::DestructionMethodName(act.method)), true)
+      .Set("reason_" + std::string(domain::DestructionReasonName(act.reason)), true)
+      .Set("reason_detail", act.reason_detail)
+      .Set("actor", act.actor)
+      .Set("role", act.actor_role)
+      .Set("by_job", act.actor_role.empty())
+      .Set("extract", Extract(act, lang));
+  Value::List processors;
+  for (const auto& p : act.processors) processors.push_back(PartyValue(p, lang));
+  ctx.Set("has_processors", !processors.empty()).Set("processors", std::move(processors));
+  return internal::RenderPage("destruction-act", ctx, lang);
+}
+
+}  // namespace konfid::text

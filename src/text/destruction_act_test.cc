@@ -1,0 +1,73 @@
+#include "text/destruction_act.h"
+
+#include <gtest/gtest.h>
+
+namespace konfid::text {
+namespace {
+
+domain::DestructionAct Act(domain::DestructionMethod method, domain::DestructionReason reason) {
+  domain::DestructionAct act;
+  act.id = "0123456789abcdef0123456789abcdef";
+  act.tenant = "demo";
+  act.destroyed_at = 1'800'000'000'000'000;  // 2027-01-15T08:00:00Z
+  act.op = {"", {"ООО «Пример»", "Example LLC"}, {"Москва", "Moscow"}, "7701234567", "", ""};
+  act.subject = "fedcba9876543210fedcba9876543210";
+  act.destroyed.push_back({"email", "contact", {"Эл. почта", "Email"}, {"Контакты", "Contacts"}});
+  act.information_system = "Konfid <demo>";
+  act.method = method;
+  act.reason = reason;
+  act.actor = "system:retention";
+  domain::AuditEvent e;
+  e.seq = 12;
+  e.time = act.destroyed_at;
+  e.operation = "destroy";
+  e.hash = Bytes(32, 0xcd);
+  act.audit.push_back(e);
+  return act;
+}
+
+TEST(DestructionActText, SaysEachItemTheOrderAsksInBothLanguages) {
+  auto act = Act(domain::DestructionMethod::kCryptoShredding,
+                 domain::DestructionReason::kConsentWithdrawn);
+  act.reason_detail = "statistics";
+  std::string ru = RenderDestructionAct(act, Lang::kRu);
+  std::string hash;
+  for (int i = 0; i < 32; ++i) hash += "cd";
+  for (const char* part :
+       {"<title>Акт об уничтожении персональных данных</title>", "15.01.2027 08:00 UTC",
+        "ООО «Пример», ИНН 7701234567; адрес: Москва", "Обработка уничтоженных данных другим",
+        "<code>fedcba9876543210fedcba9876543210</code>", "<li>Эл. почта (Контакты)</li>",
+        "Konfid &lt;demo&gt;", "Криптографическое уничтожение", "Отзыв субъектом согласия",
+        "для целей: statistics", "Задание информационной системы", hash.c_str(), "три года"})
+    EXPECT_NE(ru.find(part), std::string::npos) << part;
+  EXPECT_EQ(ru.find("Удаление значений"), std::string::npos);
+  EXPECT_EQ(ru.find("Данные, которые не уничтожены"), std::string::npos);
+  std::string en = RenderDestructionAct(act, Lang::kEn);
+  for (const char* part :
+       {"<title>Act of destruction of personal data</title>",
+        "Example LLC, INN 7701234567; address: Moscow", "<li>Email (Contacts)</li>",
+        "Cryptographic erasure", "withdrew consent to processing for the purposes: statistics"})
+    EXPECT_NE(en.find(part), std::string::npos) << part;
+}
+
+// A partial deletion says that older backups still hold the values, and what is kept.
+TEST(DestructionActText, ADeletionSaysWhatBackupsStillHoldAndWhatIsKept) {
+  auto act = Act(domain::DestructionMethod::kDeletion, domain::DestructionReason::kSubjectRequest);
+  act.reason_detail = "00000000000000000000000000000001";
+  act.actor = "apikey:k1";
+  act.actor_role = "operator";
+  act.kept.push_back({"inn", "tax_certificates", "2031-12-02"});
+  act.kept.push_back({"name", "contract", ""});
+  std::string ru = RenderDestructionAct(act, Lang::kRu);
+  for (const char* part :
+       {"в резервных копиях базы данных, сделанных до уничтожения, удалённые значения остаются",
+        "запрос № <code>00000000000000000000000000000001</code>",
+        "ключу доступа <code>apikey:k1</code> с ролью «operator»", "Данные, которые не уничтожены",
+        "inn: цель «tax_certificates», до 02.12.2031",
+        "name: цель «contract», срок ещё не начал течь"})
+    EXPECT_NE(ru.find(part), std::string::npos) << part;
+  EXPECT_EQ(ru.find("Криптографическое"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace konfid::text
