@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "app/audit_writer.h"
 #include "app/checks.h"
 #include "app/receipts.h"
 #include "domain/civil_date.h"
@@ -33,6 +34,40 @@ Result<std::string> SignDestructionAct(ports::Crypto& crypto, const Keyring& key
 Result<std::string> VerifyDestructionAct(ports::Crypto& crypto, std::span<const uint8_t> public_key,
                                          std::string_view jws) {
   return VerifyReceipt(crypto, public_key, jws);
+}
+
+Status CheckExtractInLog(ports::Storage& storage, ports::Crypto& crypto, const Keyring& keyring,
+                         const domain::DestructionAct& act) {
+  KONFID_TRY(domain::CheckActExtract(act));
+  KONFID_ASSIGN_OR_RETURN(const TenantKeys* keys, keyring.Tenant(act.tenant));
+  auto bad = [](const domain::AuditEvent& e, const std::string& what) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "audit extract event " + std::to_string(e.seq) + " " + what);
+  };
+  for (const auto& e : act.audit)
+    if (AuditEventMac(crypto, keys->audit_key, e) != e.hash)
+      return bad(e, "is not as the tenant's audit key signed it");
+  const uint64_t first = act.audit.front().seq, last = act.audit.back().seq;
+  size_t found = 0;
+  bool past = false;  // the scan stops once it is past the extract
+  KONFID_ASSIGN_OR_RETURN(auto txn, storage.Begin(false));
+  Status scan = txn->ScanAudit(act.tenant, [&](const domain::AuditEvent& stored) -> Status {
+    if (stored.seq < first) return Ok();
+    if (stored.seq > last) {
+      past = true;
+      return Fail(ErrorCode::kInternal, "past the extract");
+    }
+    const domain::AuditEvent& e = act.audit[stored.seq - first];
+    if (stored.hash != e.hash) return bad(e, "differs from the event stored at its seq");
+    ++found;
+    return Ok();
+  });
+  if (!scan && !past) return scan;
+  if (found != act.audit.size())
+    return Fail(ErrorCode::kInvalidArgument, "the audit log holds " + std::to_string(found) +
+                                                 " of the extract's " +
+                                                 std::to_string(act.audit.size()) + " events");
+  return Ok();
 }
 
 void SetErasureReason(const std::string& reason, domain::DestructionFacts& facts) {

@@ -32,6 +32,13 @@ Result<std::string> SignDestructionAct(ports::Crypto& crypto, const Keyring& key
 Result<std::string> VerifyDestructionAct(ports::Crypto& crypto, std::span<const uint8_t> public_key,
                                          std::string_view jws);
 
+// Whether the act's audit extract is the tenant's audit log itself: each event's hash is its
+// chain MAC under the tenant's audit key (the keyring must hold the tenant), and the event
+// stored at its seq has that hash. Ok, or InvalidArgument naming the first event that is not
+// so; the storage's errors otherwise. For `konfid act verify --data`.
+Status CheckExtractInLog(ports::Storage& storage, ports::Crypto& crypto, const Keyring& keyring,
+                         const domain::DestructionAct& act);
+
 // The acts themselves: made, signed and stored inside the transaction that destroys (so that
 // a destruction and its act commit together or not at all), then listed and read by staff.
 // Thread-safe: Record runs on the committer's thread, the rest hand their reads to it.

@@ -125,5 +125,31 @@ TEST_F(DestructionActsTest, AnActWhoseExtractDoesNotHoldIsNotSigned) {
   EXPECT_EQ(SignDestructionAct(*crypto_, *keyring_, stranger).error().code(), ErrorCode::kNotFound);
 }
 
+// The extract is held to the log itself: each event's MAC under the audit key, and the event
+// stored at its seq. An event changed, or one the log does not hold, is refused.
+TEST_F(DestructionActsTest, TheExtractIsHeldToTheAuditLogItself) {
+  const std::vector<domain::AuditEvent> extract = Erasure();
+  ASSERT_TRUE(CheckExtractInLog(*storage_, *crypto_, *keyring_, Act(extract)));
+
+  std::vector<domain::AuditEvent> changed = extract;
+  changed.back().fields = {"phone"};  // the hash kept: the chain still links
+  auto forged = CheckExtractInLog(*storage_, *crypto_, *keyring_, Act(changed));
+  ASSERT_FALSE(forged);
+  EXPECT_NE(forged.error().message().find("is not as the tenant's audit key signed it"),
+            std::string::npos)
+      << forged.error().message();
+
+  // Another vault's log, which never held them.
+  konfid::testing::TempDir other_dir;
+  auto other = std::move(*adapters::SqliteStorage::Open(
+      {other_dir.path() + "/k.db", true, 5000, &konfid::testing::RealClock()}));
+  ASSERT_TRUE(other->Migrate());
+  auto elsewhere = CheckExtractInLog(*other, *crypto_, *keyring_, Act(extract));
+  ASSERT_FALSE(elsewhere);
+  EXPECT_NE(elsewhere.error().message().find("the audit log holds 0 of the extract's 2 events"),
+            std::string::npos)
+      << elsewhere.error().message();
+}
+
 }  // namespace
 }  // namespace konfid::app

@@ -13,6 +13,7 @@
 #include "app/admin_log.h"
 #include "app/api_keys.h"
 #include "app/checkpoints.h"
+#include "app/destruction_acts.h"
 #include "app/key_rotation.h"
 #include "app/maintenance.h"
 #include "app/policy_store.h"
@@ -487,9 +488,12 @@ int PolicyPublish(Platform& p, const Common& c, const std::string& file,
   return 0;
 }
 
-int ReceiptVerify(Platform& p, const std::string& file, const std::string& public_key) {
+// A compact JWS from `file` (trailing blanks dropped) and the Ed25519 public key it is to
+// verify with, given in base64url.
+Result<std::pair<std::string, Bytes>> SignedFile(const std::string& file,
+                                                 const std::string& public_key) {
   std::ifstream in(file, std::ios::binary);
-  if (!in) return Die(Error(ErrorCode::kInvalidArgument, "cannot read " + file));
+  if (!in) return Fail(ErrorCode::kInvalidArgument, "cannot read " + file);
   std::stringstream text;
   text << in.rdbuf();
   std::string jws = text.str();
@@ -497,15 +501,54 @@ int ReceiptVerify(Platform& p, const std::string& file, const std::string& publi
     jws.pop_back();
   auto key = Base64UrlDecode(public_key);
   if (!key || key->size() != 32)
-    return Die(Error(ErrorCode::kInvalidArgument,
-                     "--public-key must be the tenant's Ed25519 key in base64url (the \"x\" of "
-                     "GET /v1/keys/receipt)"));
-  auto claims = app::VerifyReceipt(p.crypto, *key, jws);
+    return Fail(ErrorCode::kInvalidArgument,
+                "--public-key must be the tenant's Ed25519 key in base64url (the \"x\" of "
+                "GET /v1/keys/receipt)");
+  return std::pair{std::move(jws), std::move(*key)};
+}
+
+int ReceiptVerify(Platform& p, const std::string& file, const std::string& public_key) {
+  auto signed_file = SignedFile(file, public_key);
+  if (!signed_file) return Die(signed_file.error());
+  const auto& [jws, key] = *signed_file;
+  auto claims = app::VerifyReceipt(p.crypto, key, jws);
   if (!claims) {
     std::cout << "receipt DOES NOT verify: " << claims.error().message() << "\n";
     return 1;
   }
   std::cout << "receipt verifies\n" << *claims << "\n";
+  return 0;
+}
+
+// The act's signature with the published key, its claims as Konfid writes them, its extract's
+// chain; with --data, the extract against the audit log itself (app::CheckExtractInLog).
+int ActVerify(Platform& p, const Common& c, const std::string& file,
+              const std::string& public_key) {
+  auto signed_file = SignedFile(file, public_key);
+  if (!signed_file) return Die(signed_file.error());
+  const auto& [jws, key] = *signed_file;
+  auto refuse = [](const std::string& what) {
+    std::cout << "act DOES NOT verify: " << what << "\n";
+    return 1;
+  };
+  auto claims = app::VerifyDestructionAct(p.crypto, key, jws);
+  if (!claims) return refuse(claims.error().message());
+  auto act = p.parse_act(*claims);
+  if (!act) return refuse(act.error().message());
+  if (auto st = domain::CheckActExtract(*act); !st) return refuse(st.error().message());
+  std::cout << "act " << act->id << " of tenant " << act->tenant << ": signature ok, "
+            << act->audit.size() << " audit events chained (seq " << act->audit.front().seq << "-"
+            << act->audit.back().seq << ")\n";
+  if (!c.data_dir.empty()) {
+    auto opened = OpenExisting(p, c);
+    if (!opened) return Die(opened.error());
+    if (auto st = opened->keyring->LoadAllTenants(); !st) return Die(st.error());
+    auto st = app::CheckExtractInLog(*opened->storage, p.crypto, *opened->keyring, *act);
+    if (!st && st.error().code() != ErrorCode::kInvalidArgument) return Die(st.error());
+    if (!st) return refuse(st.error().message());
+    std::cout << "the audit log holds each event of the extract\n";
+  }
+  std::cout << "act verifies\n" << *claims << "\n";
   return 0;
 }
 
@@ -518,7 +561,7 @@ struct Options {
   std::string policy_file, policy_other, lang = "ru", format = "md", document = "policy";
   std::string effective;
   bool short_notice = false;
-  std::string receipt_file, receipt_key;
+  std::string receipt_file, receipt_key, act_file;
   std::string backup_to, key_backup_to, restore_from, key_restore_from;
   int keep_key_backup_days = kDefaultKeyBackupDays;
 };
@@ -605,7 +648,7 @@ void AddApiKeyCommands(CLI::App& app, Platform& p, Options& o, Action& run) {
   revoke->callback([&] { run = [&] { return ApiKeyRevoke(p, o.c, o.tenant, o.key_id); }; });
 }
 
-// audit verify, receipt verify: the proofs.
+// audit verify, receipt verify, act verify: the proofs.
 void AddProofCommands(CLI::App& app, Platform& p, Options& o, Action& run) {
   auto* audit = app.add_subcommand("audit", "the audit log");
   audit->require_subcommand(1);
@@ -628,6 +671,23 @@ void AddProofCommands(CLI::App& app, Platform& p, Options& o, Action& run) {
                    "the tenant's Ed25519 public key, base64url (GET /v1/keys/receipt)")
       ->required();
   check->callback([&] { run = [&] { return ReceiptVerify(p, o.receipt_file, o.receipt_key); }; });
+  auto* act = app.add_subcommand("act", "acts of destruction");
+  act->require_subcommand(1);
+  auto* act_verify = act->add_subcommand(
+      "verify", "check an act of destruction (compact JWS) and its audit extract; exit 1 if not");
+  act_verify
+      ->add_option("FILE", o.act_file,
+                   "the act, as GET /v1/destruction-acts/{id}?format=jws returns it")
+      ->required();
+  act_verify
+      ->add_option("--public-key", o.receipt_key,
+                   "the tenant's Ed25519 public key, base64url (GET /v1/keys/receipt)")
+      ->required();
+  act_verify->add_option("--data", o.c.data_dir,
+                         "also hold the extract to this data directory's audit log");
+  act_verify->add_option("--db", o.c.db, "postgres://... to use PostgreSQL instead");
+  act_verify->add_option("--config", o.c.config_path, "service configuration (TOML)");
+  act_verify->callback([&] { run = [&] { return ActVerify(p, o.c, o.act_file, o.receipt_key); }; });
 }
 
 // policy check, render, diff, publish.

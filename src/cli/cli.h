@@ -11,6 +11,7 @@
 
 #include "app/keyring.h"
 #include "core/event_log.h"
+#include "domain/destruction_act.h"
 #include "domain/policy.h"
 #include "ports/clock.h"
 #include "ports/config.h"
@@ -63,6 +64,8 @@ struct Platform {
   std::function<Result<std::vector<std::string>>(const StorageChoice&, const std::string& data_in,
                                                  const std::string& keys_in)>
       restore;
+  // The claims of an act of destruction read back (http/act_json.h): `konfid act verify`.
+  std::function<Result<domain::DestructionAct>(std::string_view claims)> parse_act;
   // KONFID_MASTER_KEY, read by main/ (hex, 64 characters), if set.
   std::optional<std::string> env_master_key;
 };

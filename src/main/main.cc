@@ -22,6 +22,7 @@
 #include "adapters/storage/sqlite/sqlite_storage.h"
 #include "adapters/tz/icu_time_zones.h"
 #include "cli/cli.h"
+#include "http/act_json.h"
 #include "main/service.h"
 
 using namespace konfid;
@@ -138,6 +139,7 @@ int main(int argc, char** argv) {
                const std::string& keys_out) { return Backup(c, clock, data_out, keys_out); },
       [&clock](const cli::StorageChoice& c, const std::string& data_in,
                const std::string& keys_in) { return Restore(c, clock, data_in, keys_in); },
+      http::ParseDestructionActClaims,
       std::nullopt};
   if (const char* key = std::getenv("KONFID_MASTER_KEY"); key != nullptr && *key != '\0')
     platform.env_master_key = std::string(key);

@@ -6,9 +6,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 
 #include "api_e2e.h"
 #include "core/time.h"
+#include "e2e_support.h"
+#include "test_support.h"
 
 namespace konfid::e2e {
 namespace {
@@ -218,7 +221,34 @@ TEST_P(ApiE2E, AnErasureLeavesASignedActToListAndRead) {
   EXPECT_EQ(
       konfid.Request("GET", "/v1/destruction-acts/" + act_id + "?format=pdf", "", admin).status,
       400u);
+
+  // `konfid act verify`: offline with the published key, then against the audit log itself.
+  auto jwks = json::parse(Http(konfid.port(), "GET", "/v1/keys/receipt?tenant=demo").body);
+  std::string x(jwks.at("keys").at(0).at("x").as_string());
   EXPECT_EQ(konfid.Stop(), 0);
+  konfid::testing::TempDir dir;
+  auto verify = [&](const std::string& text, bool with_log) {
+    std::ofstream(dir.path() + "/act.jws", std::ios::trunc) << text << "\n";
+    std::vector<std::string> args = {"act", "verify", dir.path() + "/act.jws", "--public-key", x};
+    if (with_log) {
+      args.push_back("--data");
+      args.push_back(konfid.data_dir());
+      for (const auto& a : konfid.DbArgs()) args.push_back(a);
+    }
+    return RunKonfid(args);
+  };
+  auto offline = verify(jws, false);
+  EXPECT_EQ(offline.exit_code, 0) << offline.output;
+  EXPECT_NE(offline.output.find("act verifies"), std::string::npos) << offline.output;
+  auto held = verify(jws, true);
+  EXPECT_EQ(held.exit_code, 0) << held.output;
+  EXPECT_NE(held.output.find("the audit log holds each event of the extract"), std::string::npos)
+      << held.output;
+  std::string tampered = jws;
+  tampered[tampered.find('.') + 5] ^= 1;  // a byte of the claims
+  auto refused = verify(tampered, false);
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_NE(refused.output.find("act DOES NOT verify"), std::string::npos) << refused.output;
 }
 
 }  // namespace
