@@ -199,6 +199,20 @@ void Retention::EndContract(const Actor& actor, const std::string& subject,
       });
 }
 
+Result<size_t> Retention::PruneActs(UnixMicros now, size_t batch) {
+  const UnixMicros before = AddCalendarMonths(now, -kActMonths);
+  size_t total = 0;
+  while (true) {
+    uint64_t deleted = 0;
+    KONFID_TRY(k_.committer().Run([&](ports::Transaction& txn, AuditWriter&) -> Status {
+      KONFID_ASSIGN_OR_RETURN(deleted, txn.DeleteDestructionActsBefore(before, batch));
+      return Ok();
+    }));
+    total += deleted;
+    if (deleted < batch) return total;
+  }
+}
+
 Status Retention::SavePlace(const std::string& cursor) {
   return k_.committer().Run([&](ports::Transaction& txn, AuditWriter&) -> Status {
     return txn.SetMeta(kCursorKey, cursor);
@@ -352,6 +366,7 @@ Result<RetentionReport> RetentionJob::RunOnce(UnixMicros now) {
     KONFID_TRY(RecordFaults(faults, total));
     if (seen < page_) break;
   }
+  KONFID_ASSIGN_OR_RETURN(total.acts_pruned, retention_.PruneActs(now));
   return total;
 }
 

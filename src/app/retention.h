@@ -50,7 +50,11 @@ struct RetentionReport {
   size_t kept_blocked = 0;       // fields due but blocked, so kept
   size_t kept_for_requests = 0;  // subjects with something due, kept while a request is open
   size_t failed = 0;             // subjects whose row could not be read or changed: skipped
+  size_t acts_pruned = 0;        // acts of destruction past their three years, deleted
 };
+
+// How long an act of destruction is kept (Order 179: three years from the destruction).
+inline constexpr int64_t kActMonths = 36;
 
 // A subject the job skipped because its row is unreadable (DataLoss, InvalidArgument): the
 // pass goes on past it, and it is tried again on the next pass. Free of personal data: the
@@ -79,6 +83,9 @@ class Retention {
   // is destroyed then).
   Result<RetentionReport> Apply(const std::string& tenant, const std::vector<std::string>& subjects,
                                 UnixMicros now, const std::string* cursor = nullptr);
+  // Deletes the acts of destruction of every tenant made kActMonths or more before `now`, in
+  // transactions of at most `batch` acts; returns how many.
+  Result<size_t> PruneActs(UnixMicros now, size_t batch = 1000);
   // Writes the job's place alone (a page with nothing due).
   Status SavePlace(const std::string& cursor);
   // Audits that the job skipped `subject` of `tenant` for `error` (destroy, failed).
@@ -128,7 +135,8 @@ class RetentionJob {
 
   // One pass over every tenant's subjects from where the last one stopped, to the end. A
   // subject whose row cannot be read or changed is skipped, audited and reported (failed; the
-  // callback of OnFailure hears of each); any other error stops the pass where it is.
+  // callback of OnFailure hears of each); any other error stops the pass where it is. A pass
+  // that reaches the end then deletes the acts of destruction past their term (PruneActs).
   Result<RetentionReport> RunOnce(UnixMicros now);
   // Called for each subject a pass skips, on the pass's thread.
   void OnFailure(std::function<void(const RetentionFailure&)> fn) { on_failure_ = std::move(fn); }

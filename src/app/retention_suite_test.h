@@ -14,6 +14,7 @@
 
 #include "app/checks.h"
 #include "core/encoding.h"
+#include "core/time.h"
 #include "demo_tenant.h"
 #include "step_clock.h"
 #include "test_support.h"
@@ -348,6 +349,33 @@ TEST_P(RetentionTest, ABadRowFailsItselfNotThePass) {
   }));
   std::string one = ids[1] + " destroy data_loss";
   EXPECT_EQ(failed, (std::vector<std::string>{one, one}));
+}
+
+// Acts are kept three calendar years from the destruction, then deleted in batches; a pass of
+// the job does it after its subjects.
+TEST_P(RetentionTest, ActsGoWhenTheirThreeYearsAreOver) {
+  for (int i = 0; i < 3; ++i) Subject("a" + std::to_string(i) + "@example.com", {{"city", "Омск"}});
+  clock_.Advance(30 * kDay);
+  EXPECT_EQ(Run().fields_destroyed, 3u);
+  const UnixMicros first = clock_.Peek();
+  clock_.Advance(365 * kDay);
+  std::string later = Subject("later@example.com", {{"city", "Тула"}});
+  clock_.Advance(30 * kDay);
+  EXPECT_EQ(Run().fields_destroyed, 1u);
+  ASSERT_EQ(demo_.ActClaims().size(), 4u);
+
+  clock_.Set(AddCalendarMonths(first, kActMonths) - kDay);
+  EXPECT_EQ(Run().acts_pruned, 0u);  // a day short of three years
+  clock_.Set(AddCalendarMonths(first, kActMonths) + kDay);
+  auto pruned = uc_->retention.PruneActs(clock_.Peek(), /*batch=*/2);
+  ASSERT_TRUE(pruned) << pruned.error().message();
+  EXPECT_EQ(*pruned, 3u);  // in two batches
+  auto left = demo_.ActClaims();
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_NE(left[0].find("\"subject\":\"" + later + "\""), std::string::npos);
+  clock_.Advance(400 * kDay);  // past the later act's three years too
+  EXPECT_EQ(Run().acts_pruned, 1u);
+  EXPECT_TRUE(demo_.ActClaims().empty());
 }
 
 TEST_P(RetentionTest, APassResumesWhereItStopped) {

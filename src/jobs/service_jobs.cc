@@ -38,7 +38,8 @@ Result<Report> RetentionJob::RunOnce(UnixMicros now) {
       .Count("subjects_erased", Signed(r.subjects_erased))
       .Count("kept_blocked", Signed(r.kept_blocked))
       .Count("kept_for_requests", Signed(r.kept_for_requests))
-      .Count("failed", Signed(r.failed));
+      .Count("failed", Signed(r.failed))
+      .Count("acts_pruned", Signed(r.acts_pruned));
 }
 
 Result<Report> OutboxJob::RunOnce(UnixMicros now) {
