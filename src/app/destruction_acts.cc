@@ -88,9 +88,14 @@ Status DestructionActs::Record(ports::Transaction& txn, const domain::TenantPoli
   facts.destroyed_at = facts.audit.back().time;
   facts.id = k_.NewId(facts.destroyed_at);
   domain::DestructionAct act = domain::MakeDestructionAct(policy, std::move(facts));
-  KONFID_ASSIGN_OR_RETURN(std::string jws, SignDestructionAct(k_.crypto(), k_.keyring(), act));
+  auto jws = SignDestructionAct(k_.crypto(), k_.keyring(), act);
+  // The destruction fails with its act as a fault of the server's, never as the caller's (a
+  // 400) or as a bad row the retention job would skip.
+  if (!jws)
+    return Fail(ErrorCode::kInternal, "internal error",
+                "the act of destruction cannot be signed: " + jws.error().message());
   return txn.InsertDestructionAct(
-      {act.tenant, act.id, act.subject, act.destroyed_at, std::move(jws)});
+      {act.tenant, act.id, act.subject, act.destroyed_at, std::move(*jws)});
 }
 
 Result<std::vector<domain::DestructionAct::Kept>> DestructionActs::Kept(

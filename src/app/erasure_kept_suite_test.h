@@ -139,7 +139,8 @@ TEST_P(ErasureKeptTest, AnErasureKeepsWhatTheTaxObligationHoldsAndSaysSo) {
   EXPECT_TRUE(fakes::ActSays(
       acts[0], {"\"subject\":\"" + subject_ + "\"", "\"field\":\"email\"", "\"field\":\"phone\"",
                 "\"kept\":[{\"field\":\"inn\",\"purpose\":\"tax_certificates\",\"until\":"
-                "\"2031-12-02\"}",
+                "\"2031-12-02\",\"label\":{\"ru\":\"ИНН\",",
+                "\"purpose_name\":{\"ru\":\"Справки для социального налогового вычета\",",
                 "\"method\":\"deletion\"", "\"reason\":\"subject_request\"",
                 "\"reason_detail\":\"" + erasure->id + "\"",
                 "\"destroyed_by\":{\"actor\":\"" + admin_.id + "\",\"role\":\"admin\"}",

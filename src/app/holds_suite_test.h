@@ -131,6 +131,7 @@ TEST_P(HoldsTest, AHoldStopsTheErasureAndKeepsWhatItNamesUntilItEnds) {
       << refused.error().message();
   EXPECT_TRUE(Held(anna));
   EXPECT_EQ(Events(anna, "destroy"), std::vector<std::string>{"failed  legal_hold"});
+  EXPECT_TRUE(demo_.ActClaims(anna).empty());  // nothing destroyed, no act
   // An erasure request cannot be closed as done either: staff refuse it or wait.
   NewRequest request{anna, domain::RequestKind::kErasure, domain::RequestChannel::kLetter, {}};
   request.details.document = "letter no. 5";
@@ -160,6 +161,21 @@ TEST_P(HoldsTest, AHoldStopsTheErasureAndKeepsWhatItNamesUntilItEnds) {
   EXPECT_FALSE(listed[0].LiveAt(clock_.Now()));
   ASSERT_TRUE(Erase(anna));
   EXPECT_FALSE(Held(anna));
+  // Two acts: retention's of birth_date once the hold ended, then the DELETE's, which took the
+  // key with the rest.
+  auto acts = demo_.ActClaims(anna);
+  ASSERT_EQ(acts.size(), 2u);
+  EXPECT_TRUE(fakes::ActSays(acts[0], {"\"field\":\"birth_date\"", "\"method\":\"deletion\"",
+                                       "\"reason\":\"consent_withdrawn\""}));
+  EXPECT_TRUE(
+      fakes::ActSays(acts[1], {"\"field\":\"email\"", "\"field\":\"surname\"", "\"kept\":[]",
+                               "\"method\":\"crypto_shredding\"", "\"reason\":\"staff_erasure\"",
+                               "\"destroyed_by\":{\"actor\":\"apikey:test\",\"role\":\"admin\"}",
+                               "\"processors\":[{\"id\":\"hosting\"", "{\"id\":\"mailer\""}));
+  // Only hosting is given birth_date: the mailer is not named in its act.
+  EXPECT_NE(acts[0].find("\"processors\":[{\"id\":\"hosting\""), std::string::npos);
+  EXPECT_EQ(acts[0].find("\"id\":\"mailer\""), std::string::npos);
+  EXPECT_EQ(acts[1].find("\"field\":\"birth_date\""), std::string::npos);
   auto txn = demo_.storage->Begin(false);
   ASSERT_TRUE(txn);
   EXPECT_TRUE((*txn)->ListSubjectHolds("demo", anna)->empty());  // gone with the key

@@ -48,12 +48,11 @@ Result<Planned> PlanOf(ports::Transaction& txn, const ActivePolicy& active,
   return out;
 }
 
-// Whether the consent for `purpose` ended by the subject's word (withdrawn or refused).
+// Whether the subject withdrew the consent for `purpose` (a refusal is not a withdrawal: the
+// data goes because the consent never came).
 bool Withdrawn(const domain::RetentionFacts& facts, const std::string& purpose) {
   auto it = facts.consents.find(purpose);
-  if (it == facts.consents.end() || !it->second.last) return false;
-  return *it->second.last == domain::ConsentKind::kWithdrawn ||
-         *it->second.last == domain::ConsentKind::kRefused;
+  return it != facts.consents.end() && it->second.last == domain::ConsentKind::kWithdrawn;
 }
 
 // Inside ApplyOne's transaction: deletes `fields` of the subject of `row`, their blind-index

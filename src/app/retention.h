@@ -11,8 +11,8 @@
 // the block stands for. Each subject changed gets one audit event (destroy, by
 // system:retention, naming the fields, reason `retention`), each recipient that received
 // a destroyed field is told (app/recipient_notices.h), and an act of destruction is recorded
-// (app/destruction_acts.h): reason consent_withdrawn when a withdrawn or refused consent let
-// a field go, retention_expired otherwise, with the purposes as its detail; method
+// (app/destruction_acts.h): reason consent_withdrawn when a withdrawn consent let a field go,
+// retention_expired otherwise, with the purposes as its detail; method
 // crypto_shredding when the subject is erased, deletion otherwise.
 //
 // `on_expiry = "depersonalize"` destroys too: Konfid keeps no depersonalized copy yet, and
@@ -121,7 +121,7 @@ struct DueFields {
   std::vector<std::string> kept_blocked;
   size_t held = 0;  // fields the subject holds
   // The purposes whose end lets `destroy` go, in name order (none for a field no purpose
-  // lists), and whether one of them is a consent withdrawn or refused.
+  // lists), and whether the subject withdrew the consent of one of them.
   std::set<std::string> purposes;
   bool withdrawn = false;
 };

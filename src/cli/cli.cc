@@ -539,10 +539,14 @@ int ActVerify(Platform& p, const Common& c, const std::string& file,
   std::cout << "act " << act->id << " of tenant " << act->tenant << ": signature ok, "
             << act->audit.size() << " audit events chained (seq " << act->audit.front().seq << "-"
             << act->audit.back().seq << ")\n";
-  if (!c.data_dir.empty()) {
+  if (!c.data_dir.empty() || !c.db.empty() || !c.config_path.empty()) {
     auto opened = OpenExisting(p, c);
     if (!opened) return Die(opened.error());
     if (auto st = opened->keyring->LoadAllTenants(); !st) return Die(st.error());
+    auto keys = opened->keyring->Tenant(act->tenant);
+    if (!keys) return refuse("this vault has no tenant '" + act->tenant + "'");
+    if ((*keys)->receipt_public_key != key)
+      return refuse("--public-key is not this vault's key for tenant " + act->tenant);
     auto st = app::CheckExtractInLog(*opened->storage, p.crypto, *opened->keyring, *act);
     if (!st && st.error().code() != ErrorCode::kInvalidArgument) return Die(st.error());
     if (!st) return refuse(st.error().message());
@@ -685,7 +689,8 @@ void AddProofCommands(CLI::App& app, Platform& p, Options& o, Action& run) {
       ->required();
   act_verify->add_option("--data", o.c.data_dir,
                          "also hold the extract to this data directory's audit log");
-  act_verify->add_option("--db", o.c.db, "postgres://... to use PostgreSQL instead");
+  act_verify->add_option("--db", o.c.db,
+                         "postgres://...: hold the extract to this database's audit log instead");
   act_verify->add_option("--config", o.c.config_path, "service configuration (TOML)");
   act_verify->callback([&] { run = [&] { return ActVerify(p, o.c, o.act_file, o.receipt_key); }; });
 }

@@ -118,6 +118,10 @@ DestructionAct MakeDestructionAct(const TenantPolicy& policy, DestructionFacts f
   act.subject = std::move(facts.subject);
   for (const auto& field : facts.destroyed) act.destroyed.push_back(CategoryOf(policy, field));
   act.kept = std::move(facts.kept);
+  for (auto& k : act.kept) {
+    if (const FieldSpec* spec = policy.catalogue.Find(k.field)) k.label = spec->label;
+    if (const Purpose* p = policy.FindPurpose(k.purpose)) k.purpose_name = p->name;
+  }
   act.information_system = policy.information_system.empty() ? "Konfid (" + policy.tenant + ")"
                                                              : policy.information_system;
   act.method = facts.method;
@@ -148,12 +152,12 @@ std::string DestructionActClaims(const DestructionAct& act) {
     w.EndObject();
   }
   w.EndArray().Key("kept").BeginArray();
-  for (const auto& k : act.kept)
-    w.BeginObject()
-        .Member("field", k.field)
-        .Member("purpose", k.purpose)
-        .Member("until", k.until)
-        .EndObject();
+  for (const auto& k : act.kept) {
+    w.BeginObject().Member("field", k.field).Member("purpose", k.purpose).Member("until", k.until);
+    WriteLocalized(w, "label", k.label);
+    WriteLocalized(w, "purpose_name", k.purpose_name);
+    w.EndObject();
+  }
   w.EndArray()
       .Member("information_system", act.information_system)
       .Member("method", DestructionMethodName(act.method))

@@ -65,6 +65,8 @@ struct DestructionAct {
     std::string field;
     std::string purpose;
     std::string until;  // YYYY-MM-DD; empty when no end is known
+    Localized label;    // the field's, as the policy names it (MakeDestructionAct)
+    Localized purpose_name;
   };
   std::vector<Kept> kept;  // what a legal obligation keeps, blocked
   std::string information_system;

@@ -104,8 +104,8 @@ void Fill(Reader& r, const json::object& o, domain::DestructionAct& act) {
   }
   for (const auto& k : r.Array(o, "kept")) {
     const json::object& item = r.Item(k, "kept");
-    act.kept.push_back(
-        {r.String(item, "field"), r.String(item, "purpose"), r.String(item, "until")});
+    act.kept.push_back({r.String(item, "field"), r.String(item, "purpose"), r.String(item, "until"),
+                        r.Localized(item, "label"), r.Localized(item, "purpose_name")});
   }
   act.information_system = r.String(o, "information_system");
   act.reason_detail = r.String(o, "reason_detail");

@@ -104,7 +104,10 @@ Response Api::GetAct(const Call& call) {
   auto row = Await<ports::DestructionActRow>(
       [&](auto cb) { d_.acts.Find(*call.actor, id, std::move(cb)); }, call.yield);
   if (!row) return Problem(call.req, row.error());
-  if (format->format == "jws") return Text(200, row->jws, "application/jose", call.req);
+  if (format->format == "jws") {
+    if (auto claims = d_.acts.Claims(*row); !claims) return Problem(call.req, claims.error());
+    return Text(200, row->jws, "application/jose", call.req);
+  }
   if (format->format == "json") {
     auto item = ActJson(d_.acts, *row);
     if (!item) return Problem(call.req, item.error());

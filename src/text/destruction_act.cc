@@ -1,5 +1,8 @@
 #include "text/destruction_act.h"
 
+#include <map>
+#include <utility>
+
 #include "core/encoding.h"
 #include "core/time.h"
 #include "text/words.h"
@@ -36,12 +39,11 @@ Value::List Destroyed(const domain::DestructionAct& act, Lang lang) {
 Value::List Kept(const domain::DestructionAct& act, Lang lang) {
   Value::List out;
   for (const auto& k : act.kept) {
-    std::string label = k.field;
-    for (const auto& c : act.destroyed)
-      if (c.field == k.field && !In(c.label, lang).empty()) label = In(c.label, lang);
+    const std::string& label = In(k.label, lang);
+    const std::string& purpose = In(k.purpose_name, lang);
     out.push_back(Value()
-                      .Set("field", label)
-                      .Set("purpose", k.purpose)
+                      .Set("field", label.empty() ? k.field : label)
+                      .Set("purpose", purpose.empty() ? k.purpose : purpose)
                       .Set("until", k.until.empty() ? "" : FormatDate(k.until, lang)));
   }
   return out;
@@ -66,6 +68,28 @@ Value::List Extract(const domain::DestructionAct& act, Lang lang) {
   return out;
 }
 
+// An API key's role as the act names it (app/roles.h); the role itself when it has no words.
+std::string RoleWords(const std::string& role, Lang lang) {
+  static const std::map<std::string, std::pair<std::string, std::string>> kWords = {
+      {"admin", {"администратор", "administrator"}},
+      {"operator", {"сотрудник, ведущий обработку данных", "data processing staff"}},
+      {"support", {"служба поддержки", "support"}},
+  };
+  auto it = kWords.find(role);
+  if (it == kWords.end()) return role;
+  return lang == Lang::kRu ? it->second.first : it->second.second;
+}
+
+// The purposes a retention act names in its detail ("a,b"), for the reader ("a, b").
+std::string Purposes(const domain::DestructionAct& act) {
+  if (act.reason != domain::DestructionReason::kRetentionExpired &&
+      act.reason != domain::DestructionReason::kConsentWithdrawn)
+    return "";
+  std::string out;
+  for (char c : act.reason_detail) out += c == ',' ? std::string(", ") : std::string(1, c);
+  return out;
+}
+
 }  // namespace
 
 std::string RenderDestructionAct(const domain::DestructionAct& act, Lang lang) {
@@ -82,7 +106,8 @@ std::string RenderDestructionAct(const domain::DestructionAct& act, Lang lang) {
       .Set("reason_" + std::string(domain::DestructionReasonName(act.reason)), true)
       .Set("reason_detail", act.reason_detail)
       .Set("actor", act.actor)
-      .Set("role", act.actor_role)
+      .Set("role_words", RoleWords(act.actor_role, lang))
+      .Set("purposes", Purposes(act))
       .Set("by_job", act.actor_role.empty())
       .Set("extract", Extract(act, lang));
   Value::List processors;

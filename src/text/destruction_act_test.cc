@@ -35,18 +35,22 @@ TEST(DestructionActText, SaysEachItemTheOrderAsksInBothLanguages) {
   for (int i = 0; i < 32; ++i) hash += "cd";
   for (const char* part :
        {"<title>Акт об уничтожении персональных данных</title>", "15.01.2027 08:00 UTC",
-        "ООО «Пример», ИНН 7701234567; адрес: Москва", "Обработка уничтоженных данных другим",
+        "ООО «Пример», ИНН 7701234567; адрес: Москва",
+        "Политика оператора не предусматривает поручения",
         "<code>fedcba9876543210fedcba9876543210</code>", "<li>Эл. почта (Контакты)</li>",
-        "Konfid &lt;demo&gt;", "Криптографическое уничтожение", "Отзыв субъектом согласия",
-        "для целей: statistics", "Задание информационной системы", hash.c_str(), "три года"})
+        "Konfid &lt;demo&gt;", "Криптографическое уничтожение",
+        "Подпись лица, уничтожившего данные, ставится ниже", "Отзыв субъектом согласия",
+        "Цели обработки, для которых хранились уничтоженные данные: statistics.",
+        "Задание информационной системы", hash.c_str(), "три года"})
     EXPECT_NE(ru.find(part), std::string::npos) << part;
   EXPECT_EQ(ru.find("Удаление значений"), std::string::npos);
   EXPECT_EQ(ru.find("Данные, которые не уничтожены"), std::string::npos);
   std::string en = RenderDestructionAct(act, Lang::kEn);
-  for (const char* part :
-       {"<title>Act of destruction of personal data</title>",
-        "Example LLC, INN 7701234567; address: Moscow", "<li>Email (Contacts)</li>",
-        "Cryptographic erasure", "withdrew consent to processing for the purposes: statistics"})
+  for (const char* part : {"<title>Act of destruction of personal data</title>",
+                           "Example LLC, INN 7701234567; address: Moscow",
+                           "<li>Email (Contacts)</li>", "Cryptographic erasure",
+                           "withdrew consent to the processing of personal data. Purposes the "
+                           "destroyed data was kept for: statistics."})
     EXPECT_NE(en.find(part), std::string::npos) << part;
 }
 
@@ -56,14 +60,15 @@ TEST(DestructionActText, ADeletionSaysWhatBackupsStillHoldAndWhatIsKept) {
   act.reason_detail = "00000000000000000000000000000001";
   act.actor = "apikey:k1";
   act.actor_role = "operator";
-  act.kept.push_back({"inn", "tax_certificates", "2031-12-02"});
-  act.kept.push_back({"name", "contract", ""});
+  act.kept.push_back(
+      {"inn", "tax_certificates", "2031-12-02", {"ИНН", "INN"}, {"Справки для вычета", "Tax"}});
+  act.kept.push_back({"name", "contract", ""});  // no label: the names themselves
   std::string ru = RenderDestructionAct(act, Lang::kRu);
   for (const char* part :
        {"в резервных копиях базы данных, сделанных до уничтожения, удалённые значения остаются",
         "запрос № <code>00000000000000000000000000000001</code>",
-        "ключу доступа <code>apikey:k1</code> с ролью «operator»", "Данные, которые не уничтожены",
-        "inn: цель «tax_certificates», до 02.12.2031",
+        "ключу доступа <code>apikey:k1</code> (роль: сотрудник, ведущий обработку данных)",
+        "Данные, которые не уничтожены", "ИНН: цель «Справки для вычета», до 02.12.2031",
         "name: цель «contract», срок ещё не начал течь"})
     EXPECT_NE(ru.find(part), std::string::npos) << part;
   EXPECT_EQ(ru.find("Криптографическое"), std::string::npos);
