@@ -105,6 +105,44 @@ TEST_F(SubjectsTest, FailedCommitAcknowledgesNothingAndLeavesNothing) {
 
 // The committer moves on to the next batch while the last one syncs, but nobody hears of a
 // change before the disk has it.
+// A destruction and its act commit together or not at all: an act that cannot be stored
+// fails the DELETE, the subject stays whole and readable, and the failure is audited.
+TEST_F(SubjectsTest, AnErasureWhoseActCannotBeStoredDestroysNothing) {
+  auto anna = Create("anna@example.com", "+7 912 345-67-89");
+  ASSERT_TRUE(anna) << anna.error().message();
+  storage_->fail_acts = true;
+  auto erased = Sync<bool>([&](auto cb) {
+    uc_->subjects.Destroy(admin_, anna->id, [cb](Status st) {
+      if (!st) return cb(Fail(st.error()));
+      cb(true);
+    });
+  });
+  ASSERT_FALSE(erased);
+  EXPECT_EQ(erased.error().code(), ErrorCode::kUnavailable);
+  auto found = Find("email", "anna@example.com");
+  ASSERT_TRUE(found) << found.error().message();
+  EXPECT_EQ(found->fields.at("phone"), "+79123456789");
+  std::vector<std::string> destroys;
+  auto txn = storage_->Begin(false);
+  ASSERT_TRUE(txn);
+  ASSERT_TRUE((*txn)->ScanAudit("demo", [&](const domain::AuditEvent& e) {
+    if (e.operation == "destroy") destroys.push_back(e.outcome);
+    return Ok();
+  }));
+  EXPECT_EQ(destroys, std::vector<std::string>{"failed"});
+  EXPECT_TRUE((*txn)->ListDestructionActs("demo", {})->empty());
+  txn->reset();
+
+  storage_->fail_acts = false;
+  ASSERT_TRUE(Sync<bool>([&](auto cb) {
+    uc_->subjects.Destroy(admin_, anna->id, [cb](Status st) {
+      if (!st) return cb(Fail(st.error()));
+      cb(true);
+    });
+  }));
+  EXPECT_FALSE(Find("email", "anna@example.com"));
+}
+
 TEST_F(SubjectsTest, ACommitIsAcknowledgedOnlyAfterItsSync) {
   ASSERT_TRUE(storage_->syncs_separately());
   storage_->HoldSyncs(true);

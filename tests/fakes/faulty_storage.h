@@ -1,7 +1,7 @@
 // A storage that fails on demand, for tests of what the layers above do when the database
-// does: commits that fail, syncs that fail or wait. Everything else forwards to the real
-// storage it wraps (which must outlive it). The switches are atomics, so a test may flip them
-// while other threads use the storage.
+// does: commits that fail, syncs that fail or wait, acts of destruction that cannot be stored.
+// Everything else forwards to the real storage it wraps (which must outlive it). The switches are
+// atomics, so a test may flip them while other threads use the storage.
 #pragma once
 
 #include <atomic>
@@ -19,6 +19,9 @@ class FaultyStorage : public ForwardingStorage {
 
   // Commit and CommitUnsynced of every transaction fail (Unavailable) while set.
   std::atomic<bool> fail_commits{false};
+  // InsertDestructionAct fails (Unavailable) while set: an act of destruction that cannot be
+  // stored.
+  std::atomic<bool> fail_acts{false};
   // Sync fails (Unavailable, as a failed fdatasync does) while set.
   std::atomic<bool> fail_syncs{false};
   // Sync waits while held: a disk that has not answered yet.
@@ -32,7 +35,8 @@ class FaultyStorage : public ForwardingStorage {
 
   Result<std::unique_ptr<ports::Transaction>> Begin(bool write) override {
     KONFID_ASSIGN_OR_RETURN(auto t, inner().Begin(write));
-    return std::unique_ptr<ports::Transaction>(new Transaction(std::move(t), fail_commits));
+    return std::unique_ptr<ports::Transaction>(
+        new Transaction(std::move(t), fail_commits, fail_acts));
   }
   Status Sync() override {
     {
@@ -46,8 +50,14 @@ class FaultyStorage : public ForwardingStorage {
  private:
   class Transaction : public ForwardingTransaction {
    public:
-    Transaction(std::unique_ptr<ports::Transaction> t, std::atomic<bool>& fail)
-        : ForwardingTransaction(std::move(t)), fail_(fail) {}
+    Transaction(std::unique_ptr<ports::Transaction> t, std::atomic<bool>& fail,
+                std::atomic<bool>& fail_acts)
+        : ForwardingTransaction(std::move(t)), fail_(fail), fail_acts_(fail_acts) {}
+    Status InsertDestructionAct(const ports::DestructionActRow& row) override {
+      if (fail_acts_)
+        return Fail(ErrorCode::kUnavailable, "the act could not be stored", "injected");
+      return inner().InsertDestructionAct(row);
+    }
     Status Commit() override {
       if (fail_)
         return Fail(ErrorCode::kUnavailable, "the change could not be committed", "injected");
@@ -61,6 +71,7 @@ class FaultyStorage : public ForwardingStorage {
 
    private:
     std::atomic<bool>& fail_;
+    std::atomic<bool>& fail_acts_;
   };
 
   std::mutex sync_mu_;
