@@ -4,6 +4,7 @@
 // Not thread-safe: one transaction, one thread.
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <string>
 #include <vector>
@@ -28,10 +29,15 @@ class AuditWriter {
   void Mark() {
     marked_ = heads_;
     marked_count_ = count_;
+    marked_captured_ = capture_ ? capture_->size() : 0;
   }
+  // Also drops from a live AuditCapture the events appended since Mark.
   void Restore() {
     heads_ = marked_;
     count_ = marked_count_;
+    if (capture_ && capture_->size() > marked_captured_)
+      capture_->erase(capture_->begin() + static_cast<std::ptrdiff_t>(marked_captured_),
+                      capture_->end());
   }
   // Reads and locks `tenant`'s head now rather than at its first append. The committer locks
   // the heads first, in one order, so that two nodes' batches cannot each hold a head while
@@ -57,6 +63,7 @@ class AuditWriter {
   std::map<std::string, Head> heads_, marked_;
   uint64_t count_ = 0, marked_count_ = 0;
   std::vector<domain::AuditEvent>* capture_ = nullptr;  // AuditCapture's, while one lives
+  size_t marked_captured_ = 0;
 };
 
 // The events a writer appends while this lives, as stored (seq, time and hashes filled): the

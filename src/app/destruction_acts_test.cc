@@ -151,5 +151,30 @@ TEST_F(DestructionActsTest, TheExtractIsHeldToTheAuditLogItself) {
       << elsewhere.error().message();
 }
 
+// A capture holds the events as stored, and loses those a savepoint rolls back.
+TEST_F(DestructionActsTest, ACaptureFollowsTheSavepoints) {
+  auto txn = std::move(*storage_->Begin(true));
+  AuditWriter writer(*crypto_, *keyring_, clock_, *txn);
+  AuditCapture capture(writer);
+  ASSERT_TRUE(writer.Append({.tenant = "demo", .operation = "block", .subject_id = "s1"}));
+  ASSERT_TRUE(txn->Savepoint());
+  writer.Mark();
+  ASSERT_TRUE(writer.Append({.tenant = "demo", .operation = "destroy", .subject_id = "s1"}));
+  ASSERT_EQ(capture.events().size(), 2u);
+  ASSERT_TRUE(txn->RollbackToSavepoint());  // as the committer does for a failed request
+  writer.Restore();
+  ASSERT_EQ(capture.events().size(), 1u);
+  EXPECT_EQ(capture.events()[0].operation, "block");
+  EXPECT_EQ(capture.events()[0].seq, 1u);
+  EXPECT_EQ(capture.events()[0].hash.size(), domain::kAuditHashSize);
+  {
+    AuditCapture inner(writer);  // takes over, then gives the outer one back
+    ASSERT_TRUE(writer.Append({.tenant = "demo", .operation = "use", .subject_id = "s1"}));
+    EXPECT_EQ(inner.events().size(), 1u);
+  }
+  ASSERT_TRUE(writer.Append({.tenant = "demo", .operation = "destroy", .subject_id = "s1"}));
+  EXPECT_EQ(capture.events().size(), 2u);
+}
+
 }  // namespace
 }  // namespace konfid::app

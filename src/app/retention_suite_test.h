@@ -363,6 +363,31 @@ TEST_P(RetentionTest, ActsGoWhenTheirThreeYearsAreOver) {
   clock_.Advance(30 * kDay);
   EXPECT_EQ(Run().fields_destroyed, 1u);
   ASSERT_EQ(demo_.ActClaims().size(), 4u);
+  // Staff page through them by id; an act changed in the database does not verify.
+  auto page = Sync<std::vector<ports::DestructionActRow>>([&](auto cb) {
+    uc_->acts.List(admin_, {"", "", 3}, cb);
+  });
+  ASSERT_EQ(page.size(), 3u);
+  auto rest = Sync<std::vector<ports::DestructionActRow>>([&](auto cb) {
+    uc_->acts.List(admin_, {"", page.back().id, 3}, cb);
+  });
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_GT(rest[0].id, page.back().id);
+  auto mine = Sync<std::vector<ports::DestructionActRow>>([&](auto cb) {
+    uc_->acts.List(admin_, {later, "", 50}, cb);
+  });
+  ASSERT_EQ(mine.size(), 1u);
+  EXPECT_EQ(mine[0].id, rest[0].id);
+  auto one =
+      Sync<ports::DestructionActRow>([&](auto cb) { uc_->acts.Find(admin_, mine[0].id, cb); });
+  EXPECT_EQ(one.jws, mine[0].jws);
+  ports::DestructionActRow changed = one;
+  size_t at = changed.jws.find('.') + 10;
+  changed.jws[at] = changed.jws[at] == 'A' ? 'B' : 'A';
+  ASSERT_TRUE(uc_->acts.Claims(one));
+  auto refused = uc_->acts.Claims(changed);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), ErrorCode::kDataLoss);
 
   clock_.Set(AddCalendarMonths(first, kActMonths) - kDay);
   EXPECT_EQ(Run().acts_pruned, 0u);  // a day short of three years
