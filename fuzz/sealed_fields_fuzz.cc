@@ -24,7 +24,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Require(fields.error().code() == konfid::ErrorCode::kDataLoss);
     return 0;
   }
-  size_t total = 3;
+  auto generation = SealedFieldsKeyGeneration(blob);
+  Require(generation.has_value());
+  size_t total = data[0] == 2 ? 7 : 3;  // version 2 writes the key generation
   for (const auto& v : *views) {
     Require(v.ciphertext.data() >= data &&
             v.ciphertext.data() + v.ciphertext.size() <= data + size);
@@ -32,7 +34,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   Require(total == size);
   // What is packed again reads back the same.
-  auto again = UnpackSealedFields(PackSealedFields(*fields));
+  konfid::Bytes packed = PackSealedFields(*fields, *generation);
+  auto again = UnpackSealedFields(packed);
   Require(again && *again == *fields);
+  auto written = SealedFieldsKeyGeneration(packed);
+  Require(written && *written == *generation);
   return 0;
 }

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "app/checks.h"
+#include "app/sealed_ads.h"
 #include "core/encoding.h"
 
 namespace konfid::app {
@@ -21,12 +22,6 @@ Error Invalid(std::string message, std::string reason = "invalid_value") {
 
 Error Denied(std::string message, std::string reason) {
   return Error(ErrorCode::kPermissionDenied, std::move(message)).WithReason(std::move(reason));
-}
-
-// The associated data that binds a disclosure's sealed document to its row.
-std::string DocumentAd(const std::string& tenant, const std::string& subject,
-                       const std::string& id) {
-  return "konfid-disclosure\n" + tenant + "\n" + subject + "\n" + id;
 }
 
 bool Contains(const std::vector<std::string>& v, const std::string& x) {
@@ -223,7 +218,7 @@ void Disclosures::Disclose(const Actor& actor, DisclosureOrder order,
           if (on_document) {
             KONFID_ASSIGN_OR_RETURN(SecretBytes key, k_.SubjectKey(*row));
             d.sealed = k_.crypto().Seal(key, domain::PackDocument(*ord->document),
-                                        DocumentAd(who.tenant, id, d.id));
+                                        DisclosureDocumentAd(who.tenant, id, d.id));
           }
           KONFID_TRY(txn.InsertDisclosure(d));
           KONFID_TRY(audit.Append(TransferEvent(who, id, given, ord->purpose, ord->ground,
@@ -263,7 +258,7 @@ Result<DisclosureView> Disclosures::View(const ports::DisclosureRow& row,
   KONFID_ASSIGN_OR_RETURN(SecretBytes key, k_.SubjectKey(*subject));
   KONFID_ASSIGN_OR_RETURN(
       std::string plain,
-      k_.crypto().Open(key, row.sealed, DocumentAd(row.tenant, row.subject, row.id)));
+      k_.crypto().Open(key, row.sealed, DisclosureDocumentAd(row.tenant, row.subject, row.id)));
   v.document = domain::UnpackDocument(plain);
   SecureWipe(plain.data(), plain.size());
   if (!v.document) return Fail(Error(ErrorCode::kDataLoss, "a disclosure's document is damaged"));

@@ -9,6 +9,8 @@
 
 #include "app/checks.h"
 #include "app/retention.h"
+#include "app/sealed_ads.h"
+#include "domain/sealed_fields.h"
 
 namespace konfid::app::requests_suite {
 
@@ -183,6 +185,79 @@ TEST_P(ErasureKeptTest, WhatIsKeptIsDestroyedWhenTheObligationsTermEnds) {
   EXPECT_TRUE(fakes::ActSays(
       acts[0], {"\"field\":\"inn\"", "\"kept\":[]", "\"method\":\"crypto_shredding\"",
                 "\"reason\":\"retention_expired\"", "\"reason_detail\":\"tax_certificates\""}));
+}
+
+// What the subject's old key sealed besides the fields is sealed anew under the new one
+// (app/rekey.h): a request's details, a lifted hold's document, an authority disclosure's
+// document and a pending message open under the new key and no longer under the old, which
+// is destroyed; the staff's views read them as before.
+TEST_P(ErasureKeptTest, EverythingTheOldKeySealedOpensUnderTheNewOneAlone) {
+  auto request = File(RequestKind::kAccess, {.text = "что вы обо мне храните"});
+  ASSERT_TRUE(request) << request.error().message();  // its news waits in the outbox
+  domain::DisclosureDocument court{"Арбитражный суд г. Москвы", "А40-1234/2026",
+                                   *domain::ParseIsoDate("2026-01-10")};
+  auto hold = Call<HoldView>([&](auto cb) {
+    uc_->holds.Place(admin_, subject_, {"dispute", court, "2030-01-01", {}}, cb);
+  });
+  ASSERT_TRUE(hold) << hold.error().message();
+  ASSERT_TRUE(Call<HoldView>([&](auto cb) { uc_->holds.Lift(admin_, subject_, hold->id, cb); }));
+  DisclosureOrder order{.subjects = {subject_},
+                        .ground = "authority_request",
+                        .fields = {"surname"},
+                        .document = court};
+  ASSERT_TRUE(Call<SealedDisclosure>(
+      [&](auto cb) { uc_->disclosures.Disclose(admin_, std::move(order), cb); }));
+  auto before = Row();
+  ASSERT_TRUE(before);
+  auto old_key = demo_.keyring->UnwrapSubjectKey(before->wrapped_key, "demo", subject_, 0);
+  ASSERT_TRUE(old_key);
+
+  ASSERT_TRUE(Call<void>([&](auto cb) { uc_->subjects.Destroy(admin_, subject_, cb); }));
+  auto after = Row();
+  ASSERT_TRUE(after);
+  EXPECT_EQ(*domain::SealedFieldsKeyGeneration(after->fields), 1u);
+  auto stale = demo_.keyring->UnwrapSubjectKey(after->wrapped_key, "demo", subject_, 0);
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().reason(), "erased");
+  auto new_key = demo_.keyring->UnwrapSubjectKey(after->wrapped_key, "demo", subject_, 1);
+  ASSERT_TRUE(new_key) << new_key.error().message();
+
+  std::vector<std::pair<Bytes, std::string>> sealed;  // each blob with its associated data
+  auto fields = domain::UnpackSealedFields(after->fields);
+  ASSERT_TRUE(fields);
+  for (const auto& [name, ct] : *fields)
+    sealed.emplace_back(ct, domain::FieldAssociatedData("demo", subject_, name));
+  auto txn = demo_.storage->Begin(false);
+  ASSERT_TRUE(txn);
+  auto requests = (*txn)->ListSubjectRequests("demo", subject_);
+  auto holds_stored = (*txn)->ListSubjectHolds("demo", subject_);
+  auto disclosures = (*txn)->ListDisclosures("demo", {.subject = subject_});
+  auto pending = (*txn)->ListSubjectOutbox("demo", subject_);
+  ASSERT_TRUE(requests && holds_stored && disclosures && pending);
+  ASSERT_FALSE(pending->empty());
+  for (const auto& r : *requests) sealed.emplace_back(r.sealed, RequestDetailsAd("demo", r.id));
+  for (const auto& h : *holds_stored)
+    sealed.emplace_back(h.document, HoldDocumentAd("demo", subject_, h.id));
+  for (const auto& d : *disclosures)
+    sealed.emplace_back(d.sealed, DisclosureDocumentAd("demo", subject_, d.id));
+  for (const auto& m : *pending)
+    sealed.emplace_back(m.payload, OutboxPayloadAd("demo", subject_, m.id));
+  ASSERT_EQ(sealed.size(), 3u + 1u + 1u + 1u + pending->size());
+  for (const auto& [blob, ad] : sealed) {
+    EXPECT_TRUE(demo_.crypto->Open(*new_key, blob, ad)) << ad;
+    EXPECT_FALSE(demo_.crypto->Open(*old_key, blob, ad)) << ad;
+  }
+
+  auto details = Call<RequestView>([&](auto cb) { uc_->requests.Get(admin_, request->id, cb); });
+  ASSERT_TRUE(details && details->details);
+  EXPECT_EQ(details->details->text, "что вы обо мне храните");
+  auto holds = Call<std::vector<HoldView>>([&](auto cb) { uc_->holds.List(admin_, subject_, cb); });
+  ASSERT_TRUE(holds && holds->size() == 1u && (*holds)[0].document);
+  EXPECT_EQ((*holds)[0].document->number, "А40-1234/2026");
+  auto disclosed = Call<std::vector<DisclosureView>>(
+      [&](auto cb) { uc_->disclosures.List(admin_, {.subject = subject_}, cb); });
+  ASSERT_TRUE(disclosed && disclosed->size() == 1u && (*disclosed)[0].document);
+  EXPECT_EQ((*disclosed)[0].document->authority, "Арбитражный суд г. Москвы");
 }
 
 }  // namespace konfid::app::requests_suite

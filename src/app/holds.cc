@@ -6,6 +6,7 @@
 #include "app/blocks.h"
 #include "app/checks.h"
 #include "app/disclosures.h"
+#include "app/sealed_ads.h"
 #include "domain/blocking.h"
 
 namespace konfid::app {
@@ -23,12 +24,6 @@ Error Invalid(std::string message) {
 Error NoHold() {
   return Error(ErrorCode::kNotFound, "this subject has no such hold in force")
       .WithReason("no_such_hold");
-}
-
-// The associated data that binds a hold's sealed document to its row.
-std::string DocumentAd(const std::string& tenant, const std::string& subject,
-                       const std::string& id) {
-  return "konfid-hold\n" + tenant + "\n" + subject + "\n" + id;
 }
 
 std::vector<std::string> FieldsOf(const std::string& text) {
@@ -79,7 +74,8 @@ HoldView Holds::Open(const ports::SubjectRow* subject, const ports::HoldRow& row
   if (!subject) return v;
   auto key = k_.SubjectKey(*subject);
   if (!key) return v;
-  auto plain = k_.crypto().Open(*key, row.document, DocumentAd(row.tenant, row.subject, row.id));
+  auto plain =
+      k_.crypto().Open(*key, row.document, HoldDocumentAd(row.tenant, row.subject, row.id));
   if (plain) v.document = domain::UnpackDocument(*plain);
   return v;
 }
@@ -120,7 +116,7 @@ void Holds::Place(const Actor& actor, const std::string& subject, HoldOrder orde
         if (!found) return Fail(NoSubject());
         KONFID_ASSIGN_OR_RETURN(SecretBytes key, k_.SubjectKey(*found));
         row->document = k_.crypto().Seal(key, domain::PackDocument(*document),
-                                         DocumentAd(row->tenant, row->subject, row->id));
+                                         HoldDocumentAd(row->tenant, row->subject, row->id));
         KONFID_TRY(txn.InsertHold(*row));
         *out = Open(&*found, *row);
         return audit.Append(HoldEvent(who, Operation::kHoldPlaced, row->subject,

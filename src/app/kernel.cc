@@ -98,7 +98,8 @@ Result<std::string> Kernel::Normalize(const domain::TenantPolicy& policy,
 }
 
 Result<SecretBytes> Kernel::SubjectKey(const ports::SubjectRow& row) const {
-  return keyring_.UnwrapSubjectKey(row.wrapped_key, row.tenant, row.id);
+  KONFID_ASSIGN_OR_RETURN(uint32_t generation, domain::SealedFieldsKeyGeneration(row.fields));
+  return keyring_.UnwrapSubjectKey(row.wrapped_key, row.tenant, row.id, generation);
 }
 
 Result<domain::FieldValues> Kernel::OpenFields(const ports::SubjectRow& row,

@@ -169,13 +169,19 @@ Result<const TenantKeys*> Keyring::Tenant(const std::string& tenant) const {
 }
 
 Bytes Keyring::WrapSubjectKey(const SecretBytes& key, const std::string& tenant,
-                              const std::string& subject) const {
+                              const std::string& subject, uint32_t generation) const {
+  SecretBytes plain(key.size() + (generation == 0 ? 0 : 4));
+  std::copy(key.data(), key.data() + key.size(), plain.data());
+  if (generation != 0)
+    for (int i = 0; i < 4; ++i)
+      plain.data()[key.size() + i] = static_cast<uint8_t>(generation >> (24 - 8 * i));
   std::shared_lock lock(keys_mu_);
-  return crypto_.Seal(master_, key.span(), SubjectKeyAd(tenant, subject));
+  return crypto_.Seal(master_, plain.span(), SubjectKeyAd(tenant, subject));
 }
 
 Result<SecretBytes> Keyring::UnwrapSubjectKey(const Bytes& wrapped, const std::string& tenant,
-                                              const std::string& subject) const {
+                                              const std::string& subject,
+                                              uint32_t generation) const {
   // No key: the key store has none for a row the data holds, which happens only when the
   // data was restored from a backup taken before the subject's erasure.
   if (wrapped.empty())
@@ -184,10 +190,26 @@ Result<SecretBytes> Keyring::UnwrapSubjectKey(const Bytes& wrapped, const std::s
                       "can be read")
                     .WithReason("erased"));
   std::string ad = SubjectKeyAd(tenant, subject);
-  std::shared_lock lock(keys_mu_);
-  auto key = crypto_.OpenKey(master_, wrapped, ad);
-  if (!key && !previous_.empty()) return crypto_.OpenKey(previous_, wrapped, ad);
-  return key;
+  Result<SecretBytes> plain = [&] {
+    std::shared_lock lock(keys_mu_);
+    auto key = crypto_.OpenKey(master_, wrapped, ad);
+    if (!key && !previous_.empty()) return crypto_.OpenKey(previous_, wrapped, ad);
+    return key;
+  }();
+  if (!plain) return plain;
+  if (plain->size() != ports::kKeySize && plain->size() != ports::kKeySize + 4)
+    return Fail(ErrorCode::kDataLoss, "stored record is corrupt", "subject key's length");
+  uint32_t stored = 0;
+  for (size_t i = ports::kKeySize; i < plain->size(); ++i) stored = stored << 8 | plain->data()[i];
+  // The data names an older key: it was sealed before a destruction made a new one, and so
+  // was restored from a backup taken before it (app/rekey.h).
+  if (stored != generation)
+    return Fail(Error(ErrorCode::kConflict,
+                      "some of this subject's data was destroyed after this copy of it was "
+                      "made: the key it is sealed under is destroyed and it cannot be read")
+                    .WithReason("erased"));
+  if (plain->size() == ports::kKeySize) return plain;
+  return SecretBytes(plain->data(), ports::kKeySize);
 }
 
 Result<Bytes> Keyring::UnsubscribeMac(const std::string& tenant, const std::string& subject,

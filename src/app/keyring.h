@@ -55,12 +55,16 @@ class Keyring {
   // Under the current master key. Callers that store the result do so in a transaction
   // that called FollowEpoch first (the group committer does), so the key is still current
   // when it commits.
+  // The key's generation (app/rekey.h) is sealed with it: nothing after the key's 32 bytes
+  // for the first, generation 0, else its number as 4 big-endian bytes.
   Bytes WrapSubjectKey(const SecretBytes& key, const std::string& tenant,
-                       const std::string& subject) const;
+                       const std::string& subject, uint32_t generation = 0) const;
   // Under the current master key, or the previous one while a rotation is rewrapping.
-  // Conflict `erased` for an empty `wrapped`: the key store has no key for the subject.
+  // Conflict `erased` for an empty `wrapped` (the key store has no key for the subject) and
+  // for a key of another generation than `generation`, the one the data was sealed under:
+  // both happen only to data restored from a backup taken before a destruction.
   Result<SecretBytes> UnwrapSubjectKey(const Bytes& wrapped, const std::string& tenant,
-                                       const std::string& subject) const;
+                                       const std::string& subject, uint32_t generation) const;
 
   // The key a rotation moves away from: kept to unwrap what is not rewrapped yet.
   void AddPreviousKey(SecretBytes previous);

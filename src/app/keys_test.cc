@@ -40,7 +40,8 @@ class KeyRotationTest : public ::testing::Test {
     auto txn = storage_->Begin(false);
     for (const auto& id : ids) {
       auto row = (*txn)->FindSubject("demo", id);
-      if (!row || !*row || !keyring.UnwrapSubjectKey((*row)->wrapped_key, "demo", id)) return false;
+      if (!row || !*row || !keyring.UnwrapSubjectKey((*row)->wrapped_key, "demo", id, 0))
+        return false;
     }
     return true;
   }

@@ -20,11 +20,8 @@ bool ReadPart(std::string_view& in, std::string& out) { return ReadLengthPrefixe
 
 }  // namespace
 
-std::string OutboxPayloadAd(const std::string& tenant, const std::string& subject,
-                            const std::string& id) {
-  std::string ad = "konfid-outbox-v1";
-  for (const std::string* part : {&tenant, &subject, &id}) ad += '\0' + *part;
-  return ad;
+bool SealedUnderSubjectKey(const ports::OutboxRow& m) {
+  return !m.subject.empty() && m.kind != "erasure_done";
 }
 
 OutboxSender::OutboxSender(ports::Storage& storage, GroupCommitter& committer,
@@ -61,25 +58,30 @@ Result<OutboxSender::Opened> OutboxSender::Open(const ports::OutboxRow& m, UnixM
     if (!ReadPart(in, out.from) || !ReadPart(in, out.to) || !ReadPart(in, out.data))
       out.error = "the message cannot be opened";
   };
-  // A message to the tenant's staff names no subject and holds no personal data: unsealed.
-  if (m.subject.empty()) {
-    read(std::string_view(reinterpret_cast<const char*>(m.payload.data()), m.payload.size()));
-    return out;
+  if (!SealedUnderSubjectKey(m)) {
+    // A message to the tenant's staff holds no personal data: unsealed.
+    if (m.subject.empty()) {
+      read(std::string_view(reinterpret_cast<const char*>(m.payload.data()), m.payload.size()));
+      return out;
+    }
+    return OpenUnderTenantKey(m);
   }
-  // The news that an erasure is done was sealed under the tenant's outbox key: its subject's
-  // key is gone (app/request_notices.h).
-  if (m.kind == "erasure_done") return OpenUnderTenantKey(m);
   // Open the payload with the subject's key: a message of an erased subject cannot be; one of a
   // subject erased but for what a law keeps is not sent either (its address is not to be used).
   KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(false));
   KONFID_ASSIGN_OR_RETURN(auto subject, txn->FindSubject(m.tenant, m.subject));
+  // The payload of the same snapshot as the key: a re-key (app/rekey.h) since the message
+  // was listed sealed it anew under the key read here.
+  KONFID_ASSIGN_OR_RETURN(auto current, txn->FindOutbox(m.tenant, m.id));
+  const Bytes& payload = current ? current->payload : m.payload;
   if (!subject || internal::Erased(*subject)) {
     out.error = "the subject was erased";
     return out;
   }
-  KONFID_ASSIGN_OR_RETURN(SecretBytes key,
-                          keyring_.UnwrapSubjectKey(subject->wrapped_key, m.tenant, m.subject));
-  auto plain = crypto_.Open(key, m.payload, OutboxPayloadAd(m.tenant, m.subject, m.id));
+  KONFID_ASSIGN_OR_RETURN(uint32_t generation, domain::SealedFieldsKeyGeneration(subject->fields));
+  KONFID_ASSIGN_OR_RETURN(SecretBytes key, keyring_.UnwrapSubjectKey(subject->wrapped_key, m.tenant,
+                                                                     m.subject, generation));
+  auto plain = crypto_.Open(key, payload, OutboxPayloadAd(m.tenant, m.subject, m.id));
   if (plain) {
     read(*plain);
     SecureWipe(plain->data(), plain->size());
@@ -163,6 +165,10 @@ Status OutboxSender::Deliver(ports::OutboxRow m, UnixMicros now, OutboxStats& st
     if (on_failure_) on_failure_(stats.failures.back());
   }
   return committer_.Run([&](ports::Transaction& txn, AuditWriter& audit) -> Status {
+    if (m.status == "pending") {  // to try again: with the payload as stored now, not as read
+      KONFID_ASSIGN_OR_RETURN(auto current, txn.FindOutbox(m.tenant, m.id));
+      if (current) m.payload = current->payload;
+    }
     KONFID_TRY(txn.UpdateOutbox(m));
     domain::AuditEvent e;
     e.tenant = m.tenant;

@@ -29,6 +29,7 @@
 #include "app/group_committer.h"
 #include "app/keyring.h"
 #include "app/policy_store.h"
+#include "app/sealed_ads.h"
 #include "ports/clock.h"
 #include "ports/mailer.h"
 #include "ports/sms.h"
@@ -36,9 +37,10 @@
 
 namespace konfid::app {
 
-// The associated data that binds an outbox payload to its tenant, subject and message.
-std::string OutboxPayloadAd(const std::string& tenant, const std::string& subject,
-                            const std::string& id);
+// Whether a message's payload is sealed under its subject's data key. A message to the
+// tenant's staff names no subject and is not sealed; the news that an erasure is done is
+// sealed under the tenant's outbox key, its subject's key being gone (app/request_notices.h).
+bool SealedUnderSubjectKey(const ports::OutboxRow& m);
 
 // A delivery attempt that failed (not one suppressed because the consent or the confirmed
 // address is gone: that is a decision, audited as denied). Free of personal data: the

@@ -6,6 +6,7 @@
 
 #include "app/blocks.h"
 #include "app/checks.h"
+#include "app/sealed_ads.h"
 #include "app/subjects.h"
 #include "app/tokens.h"
 #include "domain/sealed_fields.h"
@@ -29,10 +30,6 @@ std::string Join(const std::vector<std::string>& items) {
   return out;
 }
 
-std::string DetailsAd(const std::string& tenant, const std::string& id) {
-  return "konfid-request-v1|" + tenant + "|" + id;
-}
-
 // The details as a packed map (domain/sealed_fields.h's grammar, values in the clear), then
 // sealed as one value under the subject's key, bound to the request.
 Bytes SealDetails(ports::Crypto& crypto, const SecretBytes& key, const std::string& tenant,
@@ -44,7 +41,7 @@ Bytes SealDetails(ports::Crypto& crypto, const SecretBytes& key, const std::stri
                                           {"purposes", bytes(Join(d.purposes))},
                                           {"reason", bytes(d.reason)},
                                           {"text", bytes(d.text)}});
-  Bytes sealed = crypto.Seal(key, plain, DetailsAd(tenant, id));
+  Bytes sealed = crypto.Seal(key, plain, RequestDetailsAd(tenant, id));
   SecureWipe(plain.data(), plain.size());
   return sealed;
 }
@@ -52,7 +49,7 @@ Bytes SealDetails(ports::Crypto& crypto, const SecretBytes& key, const std::stri
 Result<RequestDetails> OpenDetails(ports::Crypto& crypto, const SecretBytes& key,
                                    const ports::RequestRow& row) {
   KONFID_ASSIGN_OR_RETURN(std::string plain,
-                          crypto.Open(key, row.sealed, DetailsAd(row.tenant, row.id)));
+                          crypto.Open(key, row.sealed, RequestDetailsAd(row.tenant, row.id)));
   auto packed = domain::UnpackSealedFields(AsBytes(plain));
   SecureWipe(plain.data(), plain.size());
   if (!packed) return Fail(packed.error());
@@ -444,7 +441,7 @@ Result<RequestView> Requests::MoveIn(ports::Transaction& txn, AuditWriter& audit
   }
   // The erasure is carried out after its news is queued (sealed so that it outlives the key).
   if (erases)
-    KONFID_TRY(Subjects::EraseIn(txn, audit, who, notices_, acts_, *active.policy, *subject,
+    KONFID_TRY(Subjects::EraseIn(k_, txn, audit, who, notices_, acts_, *active.policy, *subject,
                                  "request:" + id, now));
   return moved;
 }

@@ -16,6 +16,7 @@
 #include "core/encoding.h"
 #include "core/time.h"
 #include "demo_tenant.h"
+#include "domain/sealed_fields.h"
 #include "step_clock.h"
 #include "test_support.h"
 
@@ -80,6 +81,14 @@ class RetentionTest : public ::testing::TestWithParam<DbFactory> {
     EXPECT_TRUE(row);
     if (!*row) return std::nullopt;
     return *internal::SealedFieldNames((**row).fields);
+  }
+  // The generation of the key the subject's fields are sealed under (app/rekey.h).
+  uint32_t KeyGeneration(const std::string& subject) {
+    auto txn = demo_.storage->Begin(false);
+    EXPECT_TRUE(txn);
+    auto row = (*txn)->FindSubject("demo", subject);
+    EXPECT_TRUE(row && *row);
+    return row && *row ? *domain::SealedFieldsKeyGeneration((**row).fields) : 0;
   }
   // The ends of the subject's contracts recorded, by purpose.
   std::vector<std::pair<std::string, UnixMicros>> ContractEnds(const std::string& subject) {
@@ -152,7 +161,9 @@ TEST_P(RetentionTest, AFieldGoesWhenTheLastPurposeThatHoldsItLetsItGo) {
   EXPECT_EQ(r.subjects_erased, 0u);
   EXPECT_EQ(*Held(anna), (Fields{"city", "email", "name", "surname"}));
   EXPECT_EQ(RetentionEvents(anna), (std::vector<Fields>{{"birth_date"}}));
+  EXPECT_EQ(KeyGeneration(anna), 1u);     // what is left is sealed under a new key
   EXPECT_EQ(Run().fields_destroyed, 0u);  // idempotent
+  EXPECT_EQ(KeyGeneration(anna), 1u);
   // The act says what went, why and how, and ends its extract with the destroy event.
   auto acts = demo_.ActClaims(anna);
   ASSERT_EQ(acts.size(), 1u);
@@ -168,6 +179,7 @@ TEST_P(RetentionTest, AFieldGoesWhenTheLastPurposeThatHoldsItLetsItGo) {
   clock_.Advance(29 * kDay);
   EXPECT_EQ(Run().fields_destroyed, 1u);
   EXPECT_EQ(*Held(anna), (Fields{"email", "name", "surname"}));  // the contract holds these
+  EXPECT_EQ(KeyGeneration(anna), 2u);
   // What remains still reads, for the contract's purpose.
   auto sealed =
       Sync<SealedSubject>([&](auto cb) { uc_->subjects.Get(admin_, anna, "registration", cb); });

@@ -97,7 +97,7 @@ class SelfIdentityTest : public ::testing::TestWithParam<fakes::DbFactory> {
     for (const auto& m : *due) {
       if (m.kind != "code") continue;
       auto row = **(*txn)->FindSubject("demo", m.subject);
-      auto key = demo_.keyring->UnwrapSubjectKey(row.wrapped_key, "demo", m.subject);
+      auto key = demo_.keyring->UnwrapSubjectKey(row.wrapped_key, "demo", m.subject, 0);
       auto plain = demo_.crypto->Open(*key, m.payload, OutboxPayloadAd("demo", m.subject, m.id));
       EXPECT_TRUE(plain);
       std::string text = fakes::DecodedMail(Parts(*plain).at(2));

@@ -6,6 +6,7 @@
 #include "app/checks.h"
 #include "app/disclosures.h"
 #include "app/holds.h"
+#include "app/rekey.h"
 #include "domain/blocking.h"
 #include "domain/sealed_fields.h"
 
@@ -355,7 +356,10 @@ void Subjects::Update(const Actor& actor, const std::string& id, const domain::F
         if (email_changed)
           KONFID_TRY(ReconfirmEmail(txn, audit, who, *policy, *row, key, *values, *index, now));
         KONFID_TRY(ReplaceIndex(txn, who.tenant, id, *index));
-        KONFID_TRY(txn.UpdateSubjectFields(who.tenant, id, domain::PackSealedFields(sealed), now));
+        KONFID_ASSIGN_OR_RETURN(uint32_t generation,
+                                domain::SealedFieldsKeyGeneration(row->fields));
+        KONFID_TRY(txn.UpdateSubjectFields(who.tenant, id,
+                                           domain::PackSealedFields(sealed, generation), now));
         KONFID_TRY(notices_.Queue(txn, audit, *policy, who.tenant, id, DataChange::kCorrected,
                                   *fields, now));
         if (!received.empty()) {
@@ -407,7 +411,7 @@ void Subjects::Destroy(const Actor& actor, const std::string& id, Callback<void>
                                                       AuditWriter& audit) -> Status {
         KONFID_ASSIGN_OR_RETURN(auto row, txn.FindSubject(who.tenant, id));
         if (!row) return Fail(NoSubject());
-        return EraseIn(txn, audit, who, notices_, acts_, *policy, *row, "", now);
+        return EraseIn(k_, txn, audit, who, notices_, acts_, *policy, *row, "", now);
       },
       [who, id](ports::Transaction&, AuditWriter& audit, const Error& e) {
         return audit.Append(
@@ -430,7 +434,8 @@ namespace {
 // Inside EraseIn's transaction, when something is kept: destroys the values not in `kept`
 // and every lookup hash, keeping the row's dates (a term still counts from collection), and
 // marks the subject erased. Returns the fields destroyed.
-Result<std::vector<std::string>> EraseAllBut(ports::Transaction& txn, const ports::SubjectRow& row,
+Result<std::vector<std::string>> EraseAllBut(const Kernel& k, ports::Transaction& txn,
+                                             const ports::SubjectRow& row,
                                              domain::SealedFields sealed,
                                              const std::vector<domain::FieldPlan>& kept) {
   std::vector<std::string> destroyed;
@@ -447,7 +452,7 @@ Result<std::vector<std::string>> EraseAllBut(ports::Transaction& txn, const port
     it = sealed.erase(it);
   }
   KONFID_TRY(txn.DeleteIndex(row.tenant, row.id, ""));
-  KONFID_TRY(txn.EraseSubjectFields(row.tenant, row.id, domain::PackSealedFields(sealed)));
+  if (!destroyed.empty()) KONFID_TRY(RekeyKeeping(txn, k, row, sealed));
   if (row.email_verified_at != 0) KONFID_TRY(txn.SetEmailVerified(row.tenant, row.id, 0));
   KONFID_TRY(
       txn.SetSubjectBlocked(row.tenant, row.id, domain::FormatBlockHolds(holds), row.updated_at));
@@ -456,14 +461,17 @@ Result<std::vector<std::string>> EraseAllBut(ports::Transaction& txn, const port
 
 }  // namespace
 
-Status Subjects::EraseIn(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
-                         const RecipientNotices& notices, DestructionActs& acts,
+Status Subjects::EraseIn(const Kernel& k, ports::Transaction& txn, AuditWriter& audit,
+                         const Actor& who, const RecipientNotices& notices, DestructionActs& acts,
                          const domain::TenantPolicy& policy, const ports::SubjectRow& row,
                          std::string reason, UnixMicros now) {
   KONFID_ASSIGN_OR_RETURN(auto held, Holds::Live(txn, row.tenant, row.id, now));
   if (!held.empty()) return Fail(Holds::Refusal(held));
   KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed, domain::UnpackSealedFields(row.fields));
   KONFID_ASSIGN_OR_RETURN(auto kept, KeptAt(txn, policy, row, now));
+  // A copy restored from before a destruction: nothing of it can be read, so nothing is kept.
+  KONFID_ASSIGN_OR_RETURN(bool gone, KeyIsGone(k, row));
+  if (gone) kept.clear();
   AuditCapture extract(audit);
   domain::DestructionFacts facts{
       .subject = row.id, .actor = who.id, .actor_role = std::string(RoleName(who.role))};
@@ -478,7 +486,7 @@ Status Subjects::EraseIn(ports::Transaction& txn, AuditWriter& audit, const Acto
   } else {
     facts.method = domain::DestructionMethod::kDeletion;
     KONFID_ASSIGN_OR_RETURN(facts.kept, acts.Kept(policy, kept));
-    KONFID_ASSIGN_OR_RETURN(facts.destroyed, EraseAllBut(txn, row, std::move(sealed), kept));
+    KONFID_ASSIGN_OR_RETURN(facts.destroyed, EraseAllBut(k, txn, row, std::move(sealed), kept));
     if (!facts.destroyed.empty())
       KONFID_TRY(notices.Queue(txn, audit, policy, row.tenant, row.id, DataChange::kErased,
                                facts.destroyed, now));

@@ -73,7 +73,8 @@ class Subjects {
   // key), tells the recipients, and audits the destruction as `who` with `reason` (empty for a
   // staff DELETE, request:<id> for the erasure request it fulfils). What a legal obligation
   // still holds (KeptAt) is kept instead: the rest of the values and every lookup hash are
-  // destroyed (EraseSubjectFields: no copy left in the database's files), the address is no
+  // destroyed (EraseSubjectFields: no copy left in the database's files), what is kept is
+  // sealed under a new key (app/rekey.h: no copy left in backups), the address is no
   // longer confirmed, and the subject is marked erased and kept
   // for those purposes (domain/blocking.h): readable for them alone, with kSubjectsReadKept,
   // written by no one, and destroyed by retention when their term ends (app/retention.h).
@@ -82,8 +83,9 @@ class Subjects {
   // The same transaction records the act of destruction (app/destruction_acts.h): method
   // crypto_shredding when nothing is kept, deletion otherwise; its extract is the events
   // this erasure appended.
-  static Status EraseIn(ports::Transaction& txn, AuditWriter& audit, const Actor& who,
-                        const RecipientNotices& notices, DestructionActs& acts,
+  // When fields are kept, what is left is sealed under a new key (app/rekey.h).
+  static Status EraseIn(const Kernel& k, ports::Transaction& txn, AuditWriter& audit,
+                        const Actor& who, const RecipientNotices& notices, DestructionActs& acts,
                         const domain::TenantPolicy& policy, const ports::SubjectRow& row,
                         std::string reason, UnixMicros now);
   // Inside a transaction: what erasing the subject of `row` at `now` would keep

@@ -100,7 +100,27 @@ TEST(SealedFields, PackUnpackRoundTripAndCorruption) {
   EXPECT_EQ(*back, f);
   blob.pop_back();
   EXPECT_EQ(UnpackSealedFields(blob).error().code(), ErrorCode::kDataLoss);
-  EXPECT_FALSE(UnpackSealedFields(Bytes{2, 0, 0}));
+  EXPECT_FALSE(UnpackSealedFields(Bytes{2, 0, 0}));  // version 2 needs its generation
+}
+
+// The key generation: version 1 (no generation written) for 0, version 2 with it after.
+TEST(SealedFields, AKeyGenerationPastTheFirstIsWrittenAsVersionTwo) {
+  SealedFields f = {{"inn", Bytes{5, 6}}};
+  Bytes first = PackSealedFields(f);
+  EXPECT_EQ(first[0], 1);
+  EXPECT_EQ(*SealedFieldsKeyGeneration(first), 0u);
+  Bytes later = PackSealedFields(f, 0x01020304);
+  EXPECT_EQ(Bytes(later.begin(), later.begin() + 5), (Bytes{2, 1, 2, 3, 4}));
+  EXPECT_EQ(*SealedFieldsKeyGeneration(later), 0x01020304u);
+  EXPECT_EQ(*UnpackSealedFields(later), f);
+  EXPECT_EQ(Bytes(later.begin() + 5, later.end()), Bytes(first.begin() + 1, first.end()));
+  Bytes none = PackSealedFields({}, 9);
+  EXPECT_TRUE(UnpackSealedFields(none)->empty());
+  EXPECT_EQ(*SealedFieldsKeyGeneration(none), 9u);
+  for (const Bytes& bad : {Bytes{}, Bytes{3, 0, 0}, Bytes{2, 0, 0, 0}, Bytes{1, 0}}) {
+    EXPECT_EQ(SealedFieldsKeyGeneration(bad).error().code(), ErrorCode::kDataLoss);
+    EXPECT_FALSE(UnpackSealedFields(bad));
+  }
 }
 
 TEST(SealedFields, ViewsPointIntoTheBlobWithoutCopying) {

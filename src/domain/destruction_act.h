@@ -24,8 +24,9 @@ enum class DestructionMethod {
   // The subject's data key destroyed in the key store, then every row of the subject deleted:
   // no copy of the data, in the database or in a data backup, can be read again.
   kCryptoShredding,
-  // The values deleted from the subject's record (the key stays for what is kept): copies in
-  // data backups taken earlier remain until those backups are rotated.
+  // The values deleted from the subject's record, what is kept sealed anew under a new key
+  // and the old key destroyed (app/rekey.h): copies of the deleted values in data backups
+  // taken earlier cannot be read again either.
   kDeletion,
 };
 std::string_view DestructionMethodName(DestructionMethod method);

@@ -4,9 +4,23 @@
 
 namespace konfid::domain {
 
-Bytes PackSealedFields(const SealedFields& fields) {
+namespace {
+
+// The length of the blob's header before its count: 1 (version 1) or 5 (version 2 and its
+// key generation); 0 when the blob is neither.
+size_t HeaderSize(std::span<const uint8_t> blob) {
+  if (blob.size() >= 3 && blob[0] == 1) return 1;
+  if (blob.size() >= 7 && blob[0] == 2) return 5;
+  return 0;
+}
+
+}  // namespace
+
+Bytes PackSealedFields(const SealedFields& fields, uint32_t key_generation) {
   Bytes out;
-  out.push_back(1);
+  out.push_back(key_generation == 0 ? 1 : 2);
+  if (key_generation != 0)
+    for (int s = 24; s >= 0; s -= 8) out.push_back(static_cast<uint8_t>(key_generation >> s));
   out.push_back(static_cast<uint8_t>(fields.size() >> 8));
   out.push_back(static_cast<uint8_t>(fields.size()));
   for (const auto& [name, ct] : fields) {
@@ -23,12 +37,13 @@ Result<std::vector<SealedFieldView>> ViewSealedFields(std::span<const uint8_t> b
   auto corrupt = [] {
     return Fail(ErrorCode::kDataLoss, "stored record is corrupt", "sealed fields");
   };
-  if (blob.size() < 3 || blob[0] != 1) return corrupt();
-  size_t count = size_t{blob[1]} << 8 | blob[2];
-  size_t pos = 3;
+  size_t header = HeaderSize(blob);
+  if (header == 0) return corrupt();
+  size_t count = size_t{blob[header]} << 8 | blob[header + 1];
+  size_t pos = header + 2;
   std::vector<SealedFieldView> out;
   // Each entry takes at least 5 bytes: a damaged count cannot make us reserve more than that.
-  out.reserve(std::min(count, (blob.size() - 3) / 5));
+  out.reserve(std::min(count, (blob.size() - pos) / 5));
   for (size_t i = 0; i < count; ++i) {
     if (pos >= blob.size()) return corrupt();
     size_t name_len = blob[pos++];
@@ -44,6 +59,13 @@ Result<std::vector<SealedFieldView>> ViewSealedFields(std::span<const uint8_t> b
   }
   if (pos != blob.size()) return corrupt();
   return out;
+}
+
+Result<uint32_t> SealedFieldsKeyGeneration(std::span<const uint8_t> blob) {
+  size_t header = HeaderSize(blob);
+  if (header == 0) return Fail(ErrorCode::kDataLoss, "stored record is corrupt", "sealed fields");
+  if (header == 1) return uint32_t{0};
+  return uint32_t{blob[1]} << 24 | uint32_t{blob[2]} << 16 | uint32_t{blob[3]} << 8 | blob[4];
 }
 
 Result<SealedFields> UnpackSealedFields(std::span<const uint8_t> blob) {

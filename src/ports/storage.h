@@ -357,6 +357,11 @@ class Transaction {
   // Writes status, attempts, next_attempt_at, sent_at, last_error and payload (emptied once
   // the message is sent or has failed for good).
   virtual Status UpdateOutbox(const OutboxRow& row) = 0;
+  virtual Result<std::optional<OutboxRow>> FindOutbox(const std::string& tenant,
+                                                      const std::string& id) = 0;
+  // A subject's pending messages, by id (app/rekey.h seals them anew).
+  virtual Result<std::vector<OutboxRow>> ListSubjectOutbox(const std::string& tenant,
+                                                           const std::string& subject) = 0;
 
   // Tokens. MarkTokenUsed: false when the token was already used.
   virtual Status InsertToken(const TokenRow& row) = 0;
@@ -386,6 +391,10 @@ class Transaction {
   virtual Status InsertDisclosure(const DisclosureRow& row) = 0;
   virtual Result<std::vector<DisclosureRow>> ListDisclosures(const std::string& tenant,
                                                              const DisclosureFilter& filter) = 0;
+  // Replaces a disclosure's sealed document with the same document sealed under another key
+  // (app/rekey.h); nothing else of the row changes.
+  virtual Status UpdateDisclosureDocument(const std::string& tenant, const std::string& id,
+                                          const Bytes& sealed) = 0;
 
   // One-time codes. InsertOtpCode: Conflict when the id exists. CountOtpCodes: the codes sent
   // to an address since `since`. AddOtpTry counts a wrong code and returns the tries so far.
@@ -410,6 +419,9 @@ class Transaction {
   virtual Result<bool> LiftHold(const std::string& tenant, const std::string& id,
                                 const std::string& by, UnixMicros at) = 0;
   virtual Status DeleteSubjectHolds(const std::string& tenant, const std::string& subject) = 0;
+  // Replaces a hold's sealed document with the same document sealed under another key.
+  virtual Status UpdateHoldDocument(const std::string& tenant, const std::string& id,
+                                    const Bytes& document) = 0;
 
   // Acts of destruction. InsertDestructionAct: Conflict when the id exists. ListDestructionActs:
   // in id order (oldest first). DeleteDestructionActsBefore: at most `limit` acts, of every

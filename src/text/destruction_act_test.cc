@@ -54,8 +54,8 @@ TEST(DestructionActText, SaysEachItemTheOrderAsksInBothLanguages) {
     EXPECT_NE(en.find(part), std::string::npos) << part;
 }
 
-// A partial deletion says that older backups still hold the values, and what is kept.
-TEST(DestructionActText, ADeletionSaysWhatBackupsStillHoldAndWhatIsKept) {
+// A partial deletion says that the former key is destroyed with the values, and what is kept.
+TEST(DestructionActText, ADeletionSaysTheFormerKeyIsDestroyedAndWhatIsKept) {
   auto act = Act(domain::DestructionMethod::kDeletion, domain::DestructionReason::kSubjectRequest);
   act.reason_detail = "00000000000000000000000000000001";
   act.actor = "apikey:k1";
@@ -65,13 +65,16 @@ TEST(DestructionActText, ADeletionSaysWhatBackupsStillHoldAndWhatIsKept) {
   act.kept.push_back({"name", "contract", ""});  // no label: the names themselves
   std::string ru = RenderDestructionAct(act, Lang::kRu);
   for (const char* part :
-       {"в резервных копиях базы данных, сделанных до уничтожения, удалённые значения остаются",
+       {"зашифрованы заново новым ключом, а прежний ключ уничтожен",
+        "Копии удалённых значений, в том числе в резервных копиях базы данных, больше не могут",
         "запрос № <code>00000000000000000000000000000001</code>",
         "ключу доступа <code>apikey:k1</code> (роль: сотрудник, ведущий обработку данных)",
         "Данные, которые не уничтожены", "ИНН: цель «Справки для вычета», до 02.12.2031",
         "name: цель «contract», срок ещё не начал течь"})
     EXPECT_NE(ru.find(part), std::string::npos) << part;
-  EXPECT_EQ(ru.find("Криптографическое"), std::string::npos);
+  EXPECT_EQ(ru.find("Криптографическое уничтожение:"), std::string::npos);
+  EXPECT_NE(RenderDestructionAct(act, Lang::kEn).find("the former key was destroyed"),
+            std::string::npos);
 }
 
 }  // namespace

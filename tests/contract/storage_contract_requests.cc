@@ -292,4 +292,56 @@ TEST_P(StorageContract, DestructionActsPageByIdAndGoAfterTheirTerm) {
   EXPECT_TRUE(t->ListDestructionActs("other", {})->empty());
 }
 
+// What a new subject key seals anew (app/rekey.h): a subject's pending messages are listed,
+// and a hold's or a disclosure's sealed document is replaced, nothing else of the row.
+TEST_P(StorageContract, ASubjectsSealedThingsAreListedAndSealedAnew) {
+  auto t = Begin(*storage_);
+  ports::OutboxRow m{"demo", "m2", "s1", "code", B({9}), "pending", 0, 100, 50, 0, ""};
+  ASSERT_TRUE(t->InsertOutbox(m));
+  for (auto [tenant, id, subject, status] : {std::tuple{"demo", "m1", "s1", "pending"},
+                                             {"demo", "m3", "s1", "sent"},
+                                             {"demo", "m4", "s2", "pending"},
+                                             {"other", "m5", "s1", "pending"}}) {
+    ports::OutboxRow n = m;
+    n.tenant = tenant, n.id = id, n.subject = subject, n.status = status;
+    ASSERT_TRUE(t->InsertOutbox(n));
+  }
+  ASSERT_TRUE(t->InsertHold({"demo", "h1", "s1", "dispute", "*", B({1}), 100, "cli", 10, "", 0}));
+  ASSERT_TRUE(t->InsertHold({"other", "h1", "s1", "dispute", "*", B({1}), 100, "cli", 10, "", 0}));
+  ASSERT_TRUE(t->InsertDisclosure(
+      {"demo", "d1", "s1", "", "", "surname", "authority_request", B({2}), "apikey:k1", 200}));
+  ASSERT_TRUE(t->InsertDisclosure(
+      {"other", "d1", "s1", "", "", "surname", "authority_request", B({2}), "apikey:k1", 200}));
+  ASSERT_TRUE(t->Commit());
+
+  t = Begin(*storage_);
+  auto pending = t->ListSubjectOutbox("demo", "s1");
+  ASSERT_TRUE(pending);
+  ASSERT_EQ(pending->size(), 2u);
+  EXPECT_EQ((*pending)[0].id, "m1");
+  EXPECT_EQ((*pending)[1].id, "m2");
+  EXPECT_EQ((*pending)[1].payload, B({9}));
+  auto found = t->FindOutbox("demo", "m3");
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->status, "sent");
+  EXPECT_FALSE(*t->FindOutbox("other", "m3"));
+  ASSERT_TRUE(t->UpdateHoldDocument("demo", "h1", B({7, 7})));
+  ASSERT_TRUE(t->UpdateDisclosureDocument("demo", "d1", B({8, 8})));
+  ASSERT_TRUE(t->Commit());
+
+  t = Begin(*storage_, false);
+  auto holds = *t->ListSubjectHolds("demo", "s1");
+  ASSERT_EQ(holds.size(), 1u);
+  EXPECT_EQ(holds[0].document, B({7, 7}));
+  EXPECT_EQ(holds[0].until, 100);
+  EXPECT_EQ(holds[0].placed_by, "cli");
+  EXPECT_EQ((*t->ListSubjectHolds("other", "s1"))[0].document, B({1}));
+  auto disclosed = *t->ListDisclosures("demo", {.subject = "s1"});
+  ASSERT_EQ(disclosed.size(), 1u);
+  EXPECT_EQ(disclosed[0].sealed, B({8, 8}));
+  EXPECT_EQ(disclosed[0].fields, "surname");
+  EXPECT_EQ(disclosed[0].created_at, 200);
+  EXPECT_EQ((*t->ListDisclosures("other", {.subject = "s1"}))[0].sealed, B({2}));
+}
+
 }  // namespace konfid::contract

@@ -129,6 +129,56 @@ TEST_P(BackupE2E, ASubjectErasedAfterTheDataBackupStaysUnreadableWhenItIsRestore
   EXPECT_EQ(konfid.Stop(), 0);
 }
 
+// An erasure that keeps a tax record (surname, name, INN) seals what it keeps under a new key
+// and destroys the old one (app/rekey.h): a data backup taken before it, restored beside the
+// key store of after, no longer opens, so the destroyed address cannot come back from it. The
+// copy answers `erased`, not a failure to decrypt, and a DELETE takes what is left of it.
+TEST_P(BackupE2E, AnErasureThatKeepsATaxRecordReachesTheDataBackupToo) {
+  Instance& konfid = *konfid_;
+  std::string key = konfid.CreateKey("demo", "admin");
+  konfid.Start();
+  auto r = konfid.Request("POST", "/v1/subjects",
+                          R"({"fields":{"surname":"Сохранова","name":"Ада",)"
+                          R"("email":"kept.tax@mail.example","inn":"500100732259"}})",
+                          key);
+  ASSERT_EQ(r.status, 201u) << r.body;
+  std::string id = JsonString(r.body, "id");
+  std::string before = Unhex(WrappedKeyHex(id));
+  ASSERT_EQ(before.size(), 72u);
+  konfid::testing::TempDir elsewhere;
+  std::string backups = elsewhere.path() + "/data", key_backups = elsewhere.path() + "/keys";
+  auto taken = Konfid("backup", {"--to", backups, "--keys-to", key_backups});
+  ASSERT_EQ(taken.exit_code, 0) << taken.output;
+  std::string data_backup = PathAfter(taken.output, "Data backup: ");
+
+  ASSERT_EQ(konfid.Request("DELETE", "/v1/subjects/" + id, "", key).status, 204u);
+  std::string after = Unhex(WrappedKeyHex(id));
+  EXPECT_EQ(after.size(), 76u);  // a new key, of generation 1
+  auto kept = konfid.Request("GET", "/v1/subjects/" + id + "?purpose=tax_certificates", "", key);
+  ASSERT_EQ(kept.status, 200u) << kept.body;
+  EXPECT_EQ(JsonField(kept.body, "inn"), "500100732259");
+  ASSERT_EQ(konfid.Stop(), 0);
+  // The old key is in no file of the data directory nor of the data backup; the key-store
+  // backup taken before still has it, until it is pruned after the erasure term.
+  EXPECT_TRUE(Holding({konfid.data_dir(), backups}, before).empty());
+  EXPECT_FALSE(Holding({key_backups}, before).empty());
+
+  auto restored = Konfid("restore", {"--from", data_backup});
+  ASSERT_EQ(restored.exit_code, 0) << restored.output;
+  konfid.Start();
+  for (const char* purpose : {"tax_certificates", "registration"}) {
+    auto read = konfid.Request("GET", "/v1/subjects/" + id + "?purpose=" + purpose, "", key);
+    EXPECT_EQ(read.status, 409u) << read.body;
+    EXPECT_EQ(JsonString(read.body, "code"), "erased") << purpose;
+    EXPECT_NE(read.body.find("destroyed after this copy"), std::string::npos) << read.body;
+  }
+  EXPECT_EQ(konfid.Request("DELETE", "/v1/subjects/" + id, "", key).status, 204u);
+  EXPECT_EQ(
+      konfid.Request("GET", "/v1/subjects/" + id + "?purpose=tax_certificates", "", key).status,
+      404u);
+  EXPECT_EQ(konfid.Stop(), 0);
+}
+
 TEST_P(BackupE2E, KeyStoreBackupsPastTheTermArePrunedAndDataBackupsAreNot) {
   konfid::testing::TempDir elsewhere;
   std::string dir = elsewhere.path();
@@ -236,7 +286,9 @@ std::string BackupE2E::WrappedKeyHex(const std::string& id) {
       " konfid_keys.subject_keys WHERE subject_id = '" +
           id + "'); END $$");
   size_t at = error.find("key=");
-  return at == std::string::npos ? "" : error.substr(at + 4, 144);
+  if (at == std::string::npos) return "";
+  size_t end = error.find_first_not_of("0123456789abcdef", at + 4);
+  return error.substr(at + 4, end == std::string::npos ? std::string::npos : end - at - 4);
 }
 
 }  // namespace konfid::e2e

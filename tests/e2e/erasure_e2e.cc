@@ -37,9 +37,10 @@ StoredSubject ReadStored(const std::string& db, const std::string& id) {
                          sqlite3_column_bytes(s, i));
     };
     out.wrapped_key = blob(0);
-    // version:u8 count:u16 { name_len:u8 name ct_len:u32 ct } (docs/architecture.md)
+    // (version:u8=1 | version:u8=2 generation:u32) count:u16 { name_len:u8 name ct_len:u32
+    // ct } (docs/architecture.md)
     std::string fields = blob(1);
-    size_t at = 3;
+    size_t at = !fields.empty() && fields[0] == 2 ? 7 : 3;
     while (at < fields.size()) {
       at += 1 + static_cast<uint8_t>(fields[at]);
       uint32_t n = 0;
@@ -147,13 +148,19 @@ TEST(Erasure, AnErasureThatKeepsATaxRecordLeavesNoCopyOfWhatItDestroyed) {
   std::string id = JsonString(r.body, "id");
   StoredSubject stored = ReadStored(konfid.data_dir() + "/konfid.db", id);
   ASSERT_EQ(stored.ciphertexts.size(), 4u);
-  // Sealed fields are stored in name order: email, inn, name, surname.
-  std::vector<std::string> needles = {"tax.record@mail.example", stored.ciphertexts[0]};
+  // What is kept is sealed anew under a new key (app/rekey.h): the old key and every value
+  // sealed under it go, the kept ones' old ciphertexts too, so a copy made before cannot be
+  // opened with the key store of after.
+  std::vector<std::string> needles = {"tax.record@mail.example", stored.wrapped_key};
+  for (const auto& ct : stored.ciphertexts) needles.push_back(ct);
 
   ASSERT_EQ(konfid.Request("DELETE", "/v1/subjects/" + id, "", key).status, 204u);
   std::vector<std::string> found = HoldingAfterAWhile(konfid.data_dir(), needles);
   EXPECT_TRUE(found.empty()) << found.front();
-  EXPECT_FALSE(Holding(konfid.data_dir(), {stored.ciphertexts[1]}).empty());  // the INN stays
+  StoredSubject after = ReadStored(konfid.data_dir() + "/konfid.db", id);
+  EXPECT_EQ(after.ciphertexts.size(), 3u);  // inn, name, surname, under the new key
+  EXPECT_NE(after.wrapped_key, stored.wrapped_key);
+  EXPECT_FALSE(Holding(konfid.data_dir(), {after.ciphertexts[0]}).empty());
   auto kept = konfid.Request("GET", "/v1/subjects/" + id + "?purpose=tax_certificates", "", key);
   ASSERT_EQ(kept.status, 200u) << kept.body;
   EXPECT_EQ(JsonField(kept.body, "inn"), "500100732259");

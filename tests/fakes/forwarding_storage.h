@@ -58,6 +58,22 @@ class ForwardingTransaction : public ports::Transaction {
   Status DeleteSubjectHolds(const std::string& tenant, const std::string& subject) override {
     return inner_->DeleteSubjectHolds(tenant, subject);
   }
+  Status UpdateHoldDocument(const std::string& tenant, const std::string& id,
+                            const Bytes& document) override {
+    return inner_->UpdateHoldDocument(tenant, id, document);
+  }
+  Status UpdateDisclosureDocument(const std::string& tenant, const std::string& id,
+                                  const Bytes& sealed) override {
+    return inner_->UpdateDisclosureDocument(tenant, id, sealed);
+  }
+  Result<std::optional<ports::OutboxRow>> FindOutbox(const std::string& tenant,
+                                                     const std::string& id) override {
+    return inner_->FindOutbox(tenant, id);
+  }
+  Result<std::vector<ports::OutboxRow>> ListSubjectOutbox(const std::string& tenant,
+                                                          const std::string& subject) override {
+    return inner_->ListSubjectOutbox(tenant, subject);
+  }
   Result<bool> EraseSubjectFields(const std::string& tenant, const std::string& id,
                                   const Bytes& fields) override {
     return inner_->EraseSubjectFields(tenant, id, fields);

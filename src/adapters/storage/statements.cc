@@ -154,6 +154,14 @@ constexpr Entry kShared[] = {
     {Stmt::kUpdateOutbox,
      "UPDATE outbox SET status = $1, attempts = $2, next_attempt_at = $3, sent_at = $4,"
      " last_error = $5, payload = $6 WHERE tenant_id = $7 AND message_id = $8"},
+    // A subject's messages still to go; the pending ones are few (sent within minutes), so
+    // the walk of outbox_due's pending part is short.
+    {Stmt::kListSubjectOutbox,
+     "SELECT " KONFID_OUTBOX_COLUMNS
+     " FROM outbox WHERE status = 'pending' AND tenant_id = $1 AND subject_id = $2"
+     " ORDER BY message_id"},
+    {Stmt::kFindOutbox,
+     "SELECT " KONFID_OUTBOX_COLUMNS " FROM outbox WHERE tenant_id = $1 AND message_id = $2"},
     {Stmt::kInsertToken,
      "INSERT INTO tokens (tenant_id, token_hash, subject_id, kind, pending, created_at,"
      " expires_at, used_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"},
@@ -207,6 +215,8 @@ constexpr Entry kShared[] = {
      "SELECT " KONFID_DISCLOSURE_COLUMNS
      " FROM disclosures WHERE tenant_id = $1 AND recipient = $2 AND disclosure_id > $3"
      " ORDER BY disclosure_id LIMIT $4"},
+    {Stmt::kUpdateDisclosureDocument,
+     "UPDATE disclosures SET sealed = $1 WHERE tenant_id = $2 AND disclosure_id = $3"},
     {Stmt::kInsertOtpCode,
      "INSERT INTO otp_codes (" KONFID_OTP_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"},
     {Stmt::kFindOtpCode,
@@ -238,6 +248,8 @@ constexpr Entry kShared[] = {
      "UPDATE legal_holds SET lifted_by = $1, lifted_at = $2"
      " WHERE tenant_id = $3 AND hold_id = $4 AND lifted_at = 0"},
     {Stmt::kDeleteSubjectHolds, "DELETE FROM legal_holds WHERE tenant_id = $1 AND subject_id = $2"},
+    {Stmt::kUpdateHoldDocument,
+     "UPDATE legal_holds SET document = $1 WHERE tenant_id = $2 AND hold_id = $3"},
     {Stmt::kInsertDestructionAct,
      "INSERT INTO destruction_acts (" KONFID_ACT_COLUMNS ") VALUES ($1, $2, $3, $4, $5)"},
     {Stmt::kListDestructionActs,

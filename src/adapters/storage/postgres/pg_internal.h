@@ -320,6 +320,10 @@ class PgTransaction final : public ports::Transaction {
                            UnixMicros until) override;
 
   Status UpdateOutbox(const ports::OutboxRow& r) override;
+  Result<std::optional<ports::OutboxRow>> FindOutbox(const std::string& tenant,
+                                                     const std::string& id) override;
+  Result<std::vector<ports::OutboxRow>> ListSubjectOutbox(const std::string& tenant,
+                                                          const std::string& subject) override;
 
   Status InsertToken(const ports::TokenRow& r) override;
 
@@ -347,6 +351,10 @@ class PgTransaction final : public ports::Transaction {
   Result<bool> LiftHold(const std::string& tenant, const std::string& id, const std::string& by,
                         UnixMicros at) override;
   Status DeleteSubjectHolds(const std::string& tenant, const std::string& subject) override;
+  Status UpdateHoldDocument(const std::string& tenant, const std::string& id,
+                            const Bytes& document) override;
+  Status UpdateDisclosureDocument(const std::string& tenant, const std::string& id,
+                                  const Bytes& sealed) override;
   Status InsertDestructionAct(const ports::DestructionActRow& row) override;
   Result<std::vector<ports::DestructionActRow>> ListDestructionActs(
       const std::string& tenant, const ports::DestructionActFilter& filter) override;

@@ -110,6 +110,18 @@ Result<std::vector<ports::OutboxRow>> PgTransaction::DueOutbox(UnixMicros now, s
   return All(r.get(), [](const PgRow& row) { return OutboxFrom(row); });
 }
 
+Result<std::optional<ports::OutboxRow>> PgTransaction::FindOutbox(const std::string& tenant,
+                                                                  const std::string& id) {
+  KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kFindOutbox, {tenant, id}));
+  return One(r.get(), [](const PgRow& row) { return OutboxFrom(row); });
+}
+
+Result<std::vector<ports::OutboxRow>> PgTransaction::ListSubjectOutbox(const std::string& tenant,
+                                                                       const std::string& subject) {
+  KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kListSubjectOutbox, {tenant, subject}));
+  return All(r.get(), [](const PgRow& row) { return OutboxFrom(row); });
+}
+
 Result<bool> PgTransaction::ClaimOutbox(const std::string& tenant, const std::string& id,
                                         UnixMicros due, UnixMicros until) {
   KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kClaimOutbox, {until, tenant, id, due}));

@@ -90,6 +90,16 @@ Status PgTransaction::DeleteSubjectHolds(const std::string& tenant, const std::s
   return X(Stmt::kDeleteSubjectHolds, {tenant, subject});
 }
 
+Status PgTransaction::UpdateHoldDocument(const std::string& tenant, const std::string& id,
+                                         const Bytes& document) {
+  return X(Stmt::kUpdateHoldDocument, {document, tenant, id});
+}
+
+Status PgTransaction::UpdateDisclosureDocument(const std::string& tenant, const std::string& id,
+                                               const Bytes& sealed) {
+  return X(Stmt::kUpdateDisclosureDocument, {sealed, tenant, id});
+}
+
 Status PgTransaction::InsertDestructionAct(const ports::DestructionActRow& r) {
   return X(Stmt::kInsertDestructionAct, {r.tenant, r.id, r.subject, r.destroyed_at, r.jws});
 }

@@ -114,6 +114,18 @@ Result<std::vector<ports::OutboxRow>> SqliteTransaction::DueOutbox(UnixMicros no
   return All(s, [](const SqliteRow& row) { return OutboxFrom(row); });
 }
 
+Result<std::optional<ports::OutboxRow>> SqliteTransaction::FindOutbox(const std::string& tenant,
+                                                                      const std::string& id) {
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(Stmt::kFindOutbox, tenant, id));
+  return One(s, [](const SqliteRow& row) { return OutboxFrom(row); });
+}
+
+Result<std::vector<ports::OutboxRow>> SqliteTransaction::ListSubjectOutbox(
+    const std::string& tenant, const std::string& subject) {
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(Stmt::kListSubjectOutbox, tenant, subject));
+  return All(s, [](const SqliteRow& row) { return OutboxFrom(row); });
+}
+
 Result<bool> SqliteTransaction::ClaimOutbox(const std::string& tenant, const std::string& id,
                                             UnixMicros due, UnixMicros until) {
   KONFID_TRY(Write(Stmt::kClaimOutbox, until, tenant, id, due));

@@ -95,6 +95,16 @@ Status SqliteTransaction::DeleteSubjectHolds(const std::string& tenant,
   return Write(Stmt::kDeleteSubjectHolds, tenant, subject);
 }
 
+Status SqliteTransaction::UpdateHoldDocument(const std::string& tenant, const std::string& id,
+                                             const Bytes& document) {
+  return Write(Stmt::kUpdateHoldDocument, document, tenant, id);
+}
+
+Status SqliteTransaction::UpdateDisclosureDocument(const std::string& tenant, const std::string& id,
+                                                   const Bytes& sealed) {
+  return Write(Stmt::kUpdateDisclosureDocument, sealed, tenant, id);
+}
+
 Status SqliteTransaction::InsertDestructionAct(const ports::DestructionActRow& r) {
   return Write(Stmt::kInsertDestructionAct, r.tenant, r.id, r.subject, r.destroyed_at, r.jws);
 }
