@@ -170,13 +170,17 @@ Result<const TenantKeys*> Keyring::Tenant(const std::string& tenant) const {
 
 Bytes Keyring::WrapSubjectKey(const SecretBytes& key, const std::string& tenant,
                               const std::string& subject, uint32_t generation) const {
-  SecretBytes plain(key.size() + (generation == 0 ? 0 : 4));
+  std::string ad = SubjectKeyAd(tenant, subject);
+  if (generation == 0) {  // every key until a destruction replaces it: no copy
+    std::shared_lock lock(keys_mu_);
+    return crypto_.Seal(master_, key.span(), ad);
+  }
+  SecretBytes plain(key.size() + 4);
   std::copy(key.data(), key.data() + key.size(), plain.data());
-  if (generation != 0)
-    for (int i = 0; i < 4; ++i)
-      plain.data()[key.size() + i] = static_cast<uint8_t>(generation >> (24 - 8 * i));
+  for (int i = 0; i < 4; ++i)
+    plain.data()[key.size() + i] = static_cast<uint8_t>(generation >> (24 - 8 * i));
   std::shared_lock lock(keys_mu_);
-  return crypto_.Seal(master_, plain.span(), SubjectKeyAd(tenant, subject));
+  return crypto_.Seal(master_, plain.span(), ad);
 }
 
 Result<SecretBytes> Keyring::UnwrapSubjectKey(const Bytes& wrapped, const std::string& tenant,
