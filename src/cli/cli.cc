@@ -6,21 +6,17 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "app/admin_log.h"
 #include "app/api_keys.h"
-#include "app/checkpoints.h"
-#include "app/destruction_acts.h"
 #include "app/key_rotation.h"
 #include "app/maintenance.h"
 #include "app/policy_store.h"
-#include "app/receipts.h"
 #include "cli/backup_files.h"
-#include "cli/checkpoint_file.h"
+#include "cli/command_support.h"
 #include "cli/master_key.h"
+#include "cli/proofs.h"
 #include "domain/policy_diff.h"
 #include "text/policy_text.h"
 
@@ -28,70 +24,16 @@ namespace konfid::cli {
 
 namespace {
 
-int Die(const Error& e) {
-  std::cerr << "konfid: " << e.message();
-  if (!e.detail().empty()) std::cerr << " (" << e.detail() << ")";
-  std::cerr << "\n";
-  return 2;
-}
-
-struct Common {
-  std::string data_dir;
-  std::string db;
-  std::string config_path;
-};
-
-// Storage and keys opened for one command.
-struct Opened {
-  std::unique_ptr<ports::Storage> storage;
-  std::unique_ptr<app::Keyring> keyring;
-  std::optional<ports::ServiceConfig> config;
-};
-
-Result<std::optional<ports::ServiceConfig>> MaybeConfig(Platform& p, const Common& c) {
-  if (c.config_path.empty()) return std::optional<ports::ServiceConfig>();
-  KONFID_ASSIGN_OR_RETURN(auto config, p.load_config(c.config_path));
-  return std::optional(std::move(config));
-}
-
-Result<StorageChoice> ChoiceFor(const Common& c,
-                                const std::optional<ports::ServiceConfig>& config) {
-  StorageChoice choice{c.data_dir, c.db, true};
-  if (config) {
-    if (choice.db.empty()) choice.db = config->db;
-    choice.sqlite_synchronous_full = config->sqlite_synchronous_full;
-  }
-  if (choice.db.empty() && !std::filesystem::is_directory(c.data_dir))
-    return Fail(ErrorCode::kNotFound, "data directory " + c.data_dir +
-                                          " does not exist: run 'konfid init --data " + c.data_dir +
-                                          "'");
-  return choice;
-}
-
-Result<std::unique_ptr<ports::Storage>> OpenStorage(
-    Platform& p, const Common& c, const std::optional<ports::ServiceConfig>& config,
-    bool create = false) {
-  KONFID_ASSIGN_OR_RETURN(StorageChoice choice, ChoiceFor(c, config));
-  choice.create = create;
-  return p.open_storage(choice);
-}
-
-// `rotating`: the caller holds the RotationLock.
-Result<Opened> OpenExisting(Platform& p, const Common& c, bool rotating = false) {
-  Opened o;
-  KONFID_ASSIGN_OR_RETURN(o.config, MaybeConfig(p, c));
-  KONFID_ASSIGN_OR_RETURN(o.storage, OpenStorage(p, c, o.config));
-  KONFID_TRY(o.storage->CheckSchema());
-  KONFID_ASSIGN_OR_RETURN(
-      MasterKeys keys, LoadMasterKey(c.data_dir, p.env_master_key, p.crypto, *o.storage, rotating));
-  KONFID_ASSIGN_OR_RETURN(o.keyring,
-                          app::Keyring::Open(p.crypto, *o.storage, std::move(keys.current), false));
-  if (!keys.previous.empty()) o.keyring->AddPreviousKey(std::move(keys.previous));
-  return o;
-}
-
-// Operator commands act as this in the audit log.
-constexpr char kCliActor[] = "system:cli";
+using internal::ActVerify;
+using internal::AuditVerify;
+using internal::ChoiceFor;
+using internal::Common;
+using internal::Die;
+using internal::kCliActor;
+using internal::MaybeConfig;
+using internal::OpenExisting;
+using internal::OpenStorage;
+using internal::ReceiptVerify;
 
 int Init(Platform& p, const Common& c) {
   auto config = MaybeConfig(p, c);
@@ -252,53 +194,6 @@ int ApiKeyRevoke(Platform& p, const Common& c, const std::string& tenant,
   std::cout << "Revoked API key " << key_id << " of tenant " << tenant
             << "; every node refuses it within a second\n";
   return 0;
-}
-
-// Prints each chain's state; true when every chain verifies.
-bool PrintChains(const std::vector<app::TenantAuditReport>& reports) {
-  bool ok = true;
-  for (const auto& r : reports) {
-    if (r.broken) {
-      ok = false;
-      std::cout << "tenant " << r.tenant << ": BROKEN at event " << r.broken->seq << ": "
-                << r.broken->what << "\n";
-    } else {
-      std::cout << "tenant " << r.tenant << ": ok, " << r.events << " events\n";
-    }
-  }
-  return ok;
-}
-
-// The checkpoints to hold the chains to: the file's, or else the database's own.
-Result<std::vector<app::CheckpointSource>> CheckpointsToCheck(ports::Storage& storage,
-                                                              const std::string& file) {
-  if (file.empty()) return app::StoredCheckpoints(storage);
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return Fail(ErrorCode::kInvalidArgument, "cannot read the checkpoint file " + file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return app::CheckpointFileLines(file, text.str());
-}
-
-int AuditVerify(Platform& p, const Common& c, const std::string& checkpoint_file) {
-  auto opened = OpenExisting(p, c);
-  if (!opened) return Die(opened.error());
-  auto checkpoints = CheckpointsToCheck(*opened->storage, checkpoint_file);
-  if (!checkpoints) return Die(checkpoints.error());
-  auto report = app::VerifyAuditLog(*opened->storage, p.crypto, *opened->keyring, *checkpoints);
-  if (!report) return Die(report.error());
-  bool ok = PrintChains(report->chains);
-  for (const auto& problem : report->problems)
-    std::cout << "checkpoint " << problem.where << ": " << problem.what << "\n";
-  ok = ok && report->problems.empty();
-  std::cout << report->checkpoints_held << " of " << checkpoints->size() << " checkpoints hold ("
-            << (checkpoint_file.empty()
-                    ? "stored in the database, where whoever can cut the chain can delete them "
-                      "too: check a copy kept elsewhere with --checkpoint FILE"
-                    : "from " + checkpoint_file)
-            << ")\n";
-  std::cout << (ok ? "audit chains verify\n" : "audit chains DO NOT verify\n");
-  return ok ? 0 : 1;
 }
 
 int KeysRotate(Platform& p, const Common& c) {
@@ -485,74 +380,6 @@ int PolicyPublish(Platform& p, const Common& c, const std::string& file,
             << ", effective " << FormatRfc3339(row->effective_at) << ", text hash "
             << row->text_hash << (row->material ? " (material change)" : "") << "\n"
             << row->changes;
-  return 0;
-}
-
-// A compact JWS from `file` (trailing blanks dropped) and the Ed25519 public key it is to
-// verify with, given in base64url.
-Result<std::pair<std::string, Bytes>> SignedFile(const std::string& file,
-                                                 const std::string& public_key) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return Fail(ErrorCode::kInvalidArgument, "cannot read " + file);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string jws = text.str();
-  while (!jws.empty() && (jws.back() == '\n' || jws.back() == '\r' || jws.back() == ' '))
-    jws.pop_back();
-  auto key = Base64UrlDecode(public_key);
-  if (!key || key->size() != 32)
-    return Fail(ErrorCode::kInvalidArgument,
-                "--public-key must be the tenant's Ed25519 key in base64url (the \"x\" of "
-                "GET /v1/keys/receipt)");
-  return std::pair{std::move(jws), std::move(*key)};
-}
-
-int ReceiptVerify(Platform& p, const std::string& file, const std::string& public_key) {
-  auto signed_file = SignedFile(file, public_key);
-  if (!signed_file) return Die(signed_file.error());
-  const auto& [jws, key] = *signed_file;
-  auto claims = app::VerifyReceipt(p.crypto, key, jws);
-  if (!claims) {
-    std::cout << "receipt DOES NOT verify: " << claims.error().message() << "\n";
-    return 1;
-  }
-  std::cout << "receipt verifies\n" << *claims << "\n";
-  return 0;
-}
-
-// The act's signature with the published key, its claims as Konfid writes them, its extract's
-// chain; with --data, the extract against the audit log itself (app::CheckExtractInLog).
-int ActVerify(Platform& p, const Common& c, const std::string& file,
-              const std::string& public_key) {
-  auto signed_file = SignedFile(file, public_key);
-  if (!signed_file) return Die(signed_file.error());
-  const auto& [jws, key] = *signed_file;
-  auto refuse = [](const std::string& what) {
-    std::cout << "act DOES NOT verify: " << what << "\n";
-    return 1;
-  };
-  auto claims = app::VerifyDestructionAct(p.crypto, key, jws);
-  if (!claims) return refuse(claims.error().message());
-  auto act = p.parse_act(*claims);
-  if (!act) return refuse(act.error().message());
-  if (auto st = domain::CheckActExtract(*act); !st) return refuse(st.error().message());
-  std::cout << "act " << act->id << " of tenant " << act->tenant << ": signature ok, "
-            << act->audit.size() << " audit events chained (seq " << act->audit.front().seq << "-"
-            << act->audit.back().seq << ")\n";
-  if (!c.data_dir.empty() || !c.db.empty() || !c.config_path.empty()) {
-    auto opened = OpenExisting(p, c);
-    if (!opened) return Die(opened.error());
-    if (auto st = opened->keyring->LoadAllTenants(); !st) return Die(st.error());
-    auto keys = opened->keyring->Tenant(act->tenant);
-    if (!keys) return refuse("this vault has no tenant '" + act->tenant + "'");
-    if ((*keys)->receipt_public_key != key)
-      return refuse("--public-key is not this vault's key for tenant " + act->tenant);
-    auto st = app::CheckExtractInLog(*opened->storage, p.crypto, *opened->keyring, *act);
-    if (!st && st.error().code() != ErrorCode::kInvalidArgument) return Die(st.error());
-    if (!st) return refuse(st.error().message());
-    std::cout << "the audit log holds each event of the extract\n";
-  }
-  std::cout << "act verifies\n" << *claims << "\n";
   return 0;
 }
 
