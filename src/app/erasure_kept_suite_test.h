@@ -42,6 +42,46 @@ class ErasureKeptTest : public RequestsTest {
     return row ? *row : std::nullopt;
   }
 
+  // After the erasure request `request` was done: its news mailed (the second message, after
+  // the request's receipt) says what is kept and until when, and the act says what went, what
+  // is kept, by whose decision on which request, with the extract, and no value.
+  void ExpectTheNewsAndTheAct(OutboxSender& sender, konfid::testing::SmtpServer& smtp,
+                              const std::string& request) {
+    auto sent = sender.RunOnce(clock_.Now());
+    ASSERT_TRUE(sent) << sent.error().message();
+    EXPECT_EQ(sent->failed, 0u);
+    auto mail = smtp.WaitFor(2);
+    ASSERT_EQ(mail.size(), 2u);
+    std::string done;  // the news of the erasure done, whichever arrived first
+    for (const auto& m : mail)
+      if (std::string body = fakes::DecodedReceivedMail(m);
+          body.find("уничтожены") != std::string::npos)
+        done = body;
+    EXPECT_NE(done.find("за исключением тех, которые оператор обязан хранить в силу закона"),
+              std::string::npos)
+        << done;
+    EXPECT_NE(done.find("— ИНН: Справки для социального налогового вычета, до 02.12.2031"),
+              std::string::npos)
+        << done;
+    EXPECT_EQ(done.find("ключ, которым они были зашифрованы, уничтожен"), std::string::npos);
+
+    // The act: what went, what is kept and until when, by whose decision on which request, and
+    // the extract from the first kept field's block to the destroy event. No value is in it.
+    auto acts = demo_.ActClaims(subject_);
+    ASSERT_EQ(acts.size(), 1u);
+    EXPECT_TRUE(fakes::ActSays(
+        acts[0], {"\"subject\":\"" + subject_ + "\"", "\"field\":\"email\"", "\"field\":\"phone\"",
+                  "\"kept\":[{\"field\":\"inn\",\"purpose\":\"tax_certificates\",\"until\":"
+                  "\"2031-12-02\",\"label\":{\"ru\":\"ИНН\",",
+                  "\"purpose_name\":{\"ru\":\"Справки для социального налогового вычета\",",
+                  "\"method\":\"deletion\"", "\"reason\":\"subject_request\"",
+                  "\"reason_detail\":\"" + request + "\"",
+                  "\"destroyed_by\":{\"actor\":\"" + admin_.id + "\",\"role\":\"admin\"}",
+                  "\"operation\":\"block\"", "\"operation\":\"destroy\""}));
+    for (const char* value : {"Петров", "petr@example.com", "79001112233", "500100732259"})
+      EXPECT_EQ(acts[0].find(value), std::string::npos) << value;
+  }
+
   // The audit events of the subject with `operation`: "<outcome> <purpose> <fields> <reason>".
   std::vector<std::string> Events(const std::string& operation) {
     std::vector<std::string> out;
@@ -116,39 +156,7 @@ TEST_P(ErasureKeptTest, AnErasureKeepsWhatTheTaxObligationHoldsAndSaysSo) {
                                       "ok tax_certificates name kept:" + reason,
                                       "ok tax_certificates surname kept:" + reason}));
 
-  auto sent = sender.RunOnce(clock_.Now());
-  ASSERT_TRUE(sent) << sent.error().message();
-  EXPECT_EQ(sent->failed, 0u);
-  auto mail = smtp.WaitFor(2);
-  ASSERT_EQ(mail.size(), 2u);
-  std::string done;  // the news of the erasure done, whichever arrived first
-  for (const auto& m : mail)
-    if (std::string body = fakes::DecodedReceivedMail(m);
-        body.find("уничтожены") != std::string::npos)
-      done = body;
-  EXPECT_NE(done.find("за исключением тех, которые оператор обязан хранить в силу закона"),
-            std::string::npos)
-      << done;
-  EXPECT_NE(done.find("— ИНН: Справки для социального налогового вычета, до 02.12.2031"),
-            std::string::npos)
-      << done;
-  EXPECT_EQ(done.find("ключ, которым они были зашифрованы, уничтожен"), std::string::npos);
-
-  // The act: what went, what is kept and until when, by whose decision on which request, and
-  // the extract from the first kept field's block to the destroy event. No value is in it.
-  auto acts = demo_.ActClaims(subject_);
-  ASSERT_EQ(acts.size(), 1u);
-  EXPECT_TRUE(fakes::ActSays(
-      acts[0], {"\"subject\":\"" + subject_ + "\"", "\"field\":\"email\"", "\"field\":\"phone\"",
-                "\"kept\":[{\"field\":\"inn\",\"purpose\":\"tax_certificates\",\"until\":"
-                "\"2031-12-02\",\"label\":{\"ru\":\"ИНН\",",
-                "\"purpose_name\":{\"ru\":\"Справки для социального налогового вычета\",",
-                "\"method\":\"deletion\"", "\"reason\":\"subject_request\"",
-                "\"reason_detail\":\"" + erasure->id + "\"",
-                "\"destroyed_by\":{\"actor\":\"" + admin_.id + "\",\"role\":\"admin\"}",
-                "\"operation\":\"block\"", "\"operation\":\"destroy\""}));
-  for (const char* value : {"Петров", "petr@example.com", "79001112233", "500100732259"})
-    EXPECT_EQ(acts[0].find(value), std::string::npos) << value;
+  ExpectTheNewsAndTheAct(sender, smtp, erasure->id);
 }
 
 // A staff DELETE keeps the same; the retention job leaves what is kept while the term runs,
