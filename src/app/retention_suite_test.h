@@ -171,6 +171,8 @@ TEST_P(RetentionTest, AFieldGoesWhenTheLastPurposeThatHoldsItLetsItGo) {
       acts[0], {"\"subject\":\"" + anna + "\"", "\"field\":\"birth_date\"", "\"kept\":[]",
                 "\"method\":\"deletion\"", "\"reason\":\"consent_withdrawn\"",
                 "\"reason_detail\":\"statistics\"",
+                "\"purposes\":[{\"id\":\"statistics\",\"name\":{\"ru\":\"Статистика посещаемости "
+                "и продаж\",",
                 "\"destroyed_by\":{\"actor\":\"system:retention\",\"role\":\"\"}",
                 LastRetentionHash(anna)}));
   EXPECT_EQ(acts[0].find("\"field\":\"city\""), std::string::npos);

@@ -106,6 +106,19 @@ void WriteEvent(JsonWriter& w, const AuditEvent& e) {
       .EndObject();
 }
 
+// "a,b" -> {"a", "b"}; "" -> {}.
+std::vector<std::string> SplitPurposes(const std::string& detail) {
+  std::vector<std::string> out;
+  size_t from = 0;
+  while (from < detail.size()) {
+    size_t comma = detail.find(',', from);
+    if (comma == std::string::npos) comma = detail.size();
+    if (comma > from) out.push_back(detail.substr(from, comma - from));
+    from = comma + 1;
+  }
+  return out;
+}
+
 }  // namespace
 
 DestructionAct MakeDestructionAct(const TenantPolicy& policy, DestructionFacts facts) {
@@ -127,6 +140,13 @@ DestructionAct MakeDestructionAct(const TenantPolicy& policy, DestructionFacts f
   act.method = facts.method;
   act.reason = facts.reason;
   act.reason_detail = std::move(facts.reason_detail);
+  if (act.reason == DestructionReason::kRetentionExpired ||
+      act.reason == DestructionReason::kConsentWithdrawn) {
+    for (const auto& id : SplitPurposes(act.reason_detail)) {
+      const Purpose* p = policy.FindPurpose(id);
+      act.purposes.push_back({id, p ? p->name : Localized{}});
+    }
+  }
   act.actor = std::move(facts.actor);
   act.actor_role = std::move(facts.actor_role);
   act.audit = std::move(facts.audit);
@@ -162,8 +182,17 @@ std::string DestructionActClaims(const DestructionAct& act) {
       .Member("information_system", act.information_system)
       .Member("method", DestructionMethodName(act.method))
       .Member("reason", DestructionReasonName(act.reason))
-      .Member("reason_detail", act.reason_detail)
-      .Key("destroyed_by")
+      .Member("reason_detail", act.reason_detail);
+  if (!act.purposes.empty()) {
+    w.Key("purposes").BeginArray();
+    for (const auto& p : act.purposes) {
+      w.BeginObject().Member("id", p.id);
+      WriteLocalized(w, "name", p.name);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  w.Key("destroyed_by")
       .BeginObject()
       .Member("actor", act.actor)
       .Member("role", act.actor_role)

@@ -74,6 +74,14 @@ struct DestructionAct {
   DestructionMethod method = DestructionMethod::kCryptoShredding;
   DestructionReason reason = DestructionReason::kStaffErasure;
   std::string reason_detail;
+  // For retention_expired and consent_withdrawn: the purposes of reason_detail, with their
+  // names as the policy gives them. Written only when there are some (an act from before
+  // they were reads back the same).
+  struct PurposeRef {
+    std::string id;
+    Localized name;
+  };
+  std::vector<PurposeRef> purposes;
   std::string actor;              // "apikey:<id>", "system:retention"
   std::string actor_role;         // the API key's role; empty for a job
   std::vector<AuditEvent> audit;  // the extract: the events the destruction appended

@@ -109,6 +109,12 @@ void Fill(Reader& r, const json::object& o, domain::DestructionAct& act) {
   }
   act.information_system = r.String(o, "information_system");
   act.reason_detail = r.String(o, "reason_detail");
+  if (o.contains("purposes")) {
+    for (const auto& p : r.Array(o, "purposes")) {
+      const json::object& item = r.Item(p, "purposes");
+      act.purposes.push_back({r.String(item, "id"), r.Localized(item, "name")});
+    }
+  }
   const json::object& by = r.Object(o, "destroyed_by");
   act.actor = r.String(by, "actor");
   act.actor_role = r.String(by, "role");

@@ -80,13 +80,21 @@ std::string RoleWords(const std::string& role, Lang lang) {
   return lang == Lang::kRu ? it->second.first : it->second.second;
 }
 
-// The purposes a retention act names in its detail ("a,b"), for the reader ("a, b").
-std::string Purposes(const domain::DestructionAct& act) {
+// The purposes a retention act names, by name in `lang` ("a, b"); by id where the policy
+// gave no name, and from the detail ("a,b") for an act that names none.
+std::string Purposes(const domain::DestructionAct& act, Lang lang) {
   if (act.reason != domain::DestructionReason::kRetentionExpired &&
       act.reason != domain::DestructionReason::kConsentWithdrawn)
     return "";
   std::string out;
-  for (char c : act.reason_detail) out += c == ',' ? std::string(", ") : std::string(1, c);
+  if (act.purposes.empty()) {
+    for (char c : act.reason_detail) out += c == ',' ? std::string(", ") : std::string(1, c);
+    return out;
+  }
+  for (const auto& p : act.purposes) {
+    const std::string& name = lang == Lang::kRu ? p.name.ru : p.name.en;
+    out += (out.empty() ? "" : ", ") + (name.empty() ? p.id : "«" + name + "»");
+  }
   return out;
 }
 
@@ -107,7 +115,7 @@ std::string RenderDestructionAct(const domain::DestructionAct& act, Lang lang) {
       .Set("reason_detail", act.reason_detail)
       .Set("actor", act.actor)
       .Set("role_words", RoleWords(act.actor_role, lang))
-      .Set("purposes", Purposes(act))
+      .Set("purposes", Purposes(act, lang))
       .Set("by_job", act.actor_role.empty())
       .Set("extract", Extract(act, lang));
   Value::List processors;

@@ -55,6 +55,20 @@ TEST(DestructionActText, SaysEachItemTheOrderAsksInBothLanguages) {
 }
 
 // A partial deletion says that the former key is destroyed with the values, and what is kept.
+// A retention act names its purposes as the policy does; one the policy did not name, by id.
+TEST(DestructionActText, ARetentionActNamesItsPurposes) {
+  auto act =
+      Act(domain::DestructionMethod::kDeletion, domain::DestructionReason::kRetentionExpired);
+  act.reason_detail = "statistics,reviews";
+  act.purposes = {{"statistics", {"Статистика", "Statistics"}}, {"reviews", {}}};
+  EXPECT_NE(RenderDestructionAct(act, Lang::kRu)
+                .find("хранились уничтоженные данные: «Статистика», reviews."),
+            std::string::npos);
+  EXPECT_NE(RenderDestructionAct(act, Lang::kEn)
+                .find("the destroyed data was kept for: «Statistics», reviews."),
+            std::string::npos);
+}
+
 TEST(DestructionActText, ADeletionSaysTheFormerKeyIsDestroyedAndWhatIsKept) {
   auto act = Act(domain::DestructionMethod::kDeletion, domain::DestructionReason::kSubjectRequest);
   act.reason_detail = "00000000000000000000000000000001";
