@@ -90,8 +90,12 @@ Result<uint64_t> RewrapSubjectKeys(ports::Storage& storage, ports::Crypto& crypt
         return Fail(ErrorCode::kDataLoss, "subject " + s.id + " of tenant " + s.tenant +
                                               ": its key opens under neither master key");
       }
-      KONFID_TRY(txn->UpdateSubjectKey(s.tenant, s.id, crypto.Seal(new_key, key->span(), ad)));
-      ++count;
+      // A destruction since the page was read replaced the key, under the new master key (a
+      // server follows the epoch, set before this): it is not written back.
+      KONFID_ASSIGN_OR_RETURN(bool rewrapped,
+                              txn->RewrapSubjectKey(s.tenant, s.id, s.wrapped_key,
+                                                    crypto.Seal(new_key, key->span(), ad)));
+      if (rewrapped) ++count;
     }
     if (!keys.empty())
       KONFID_TRY(txn->SetMeta(kRotationCursorMeta, keys.back().tenant + " " + keys.back().id));

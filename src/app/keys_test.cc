@@ -8,6 +8,7 @@
 #include "adapters/crypto/sodium_crypto.h"
 #include "adapters/storage/sqlite/sqlite_storage.h"
 #include "app/api_keys.h"
+#include "domain/sealed_fields.h"
 #include "step_clock.h"
 #include "test_support.h"
 
@@ -27,12 +28,13 @@ class KeyRotationTest : public ::testing::Test {
   }
   // A subject whose data key `keyring` wraps, in a transaction that follows the epoch first
   // (as every group-commit batch does).
-  Status InsertSubject(Keyring& keyring, const std::string& id) {
+  Status InsertSubject(Keyring& keyring, const std::string& id, uint32_t generation = 0) {
     KONFID_ASSIGN_OR_RETURN(auto txn, storage_->Begin(true));
     KONFID_TRY(keyring.FollowEpoch(*txn));
     SecretBytes data_key = crypto_->NewKey();
-    KONFID_TRY(txn->InsertSubject({"demo", id, keyring.WrapSubjectKey(data_key, "demo", id),
-                                   Bytes{}, clock_.Now(), clock_.Now()}));
+    KONFID_TRY(
+        txn->InsertSubject({"demo", id, keyring.WrapSubjectKey(data_key, "demo", id, generation),
+                            domain::PackSealedFields({}, generation), clock_.Now(), clock_.Now()}));
     return txn->Commit();
   }
   // Whether `keyring` unwraps the key of every subject in `ids`.
@@ -104,6 +106,26 @@ TEST_F(KeyRotationTest, AServerFollowsTheEpochAndAStoppedRotationResumes) {
   EXPECT_TRUE(OpensAll(*after, ids));
   EXPECT_EQ(Keyring::Open(*crypto_, *storage_, old_key_.Clone(), false).error().code(),
             ErrorCode::kPermissionDenied);
+}
+
+// A key that a destruction replaced (app/rekey.h) is rewrapped with its generation: after the
+// rotation it still opens for the data of that generation, and for no other.
+TEST_F(KeyRotationTest, ARotationKeepsTheGenerationOfAReplacedKey) {
+  ASSERT_TRUE(InsertSubject(*server_, Id(1), 3));
+  SecretBytes new_key = crypto_->NewKey();
+  ASSERT_TRUE(BeginRotation(*storage_, *crypto_, *server_, new_key));
+  auto rewrapped = RewrapSubjectKeys(*storage_, *crypto_, old_key_, new_key, 10);
+  ASSERT_TRUE(rewrapped);
+  EXPECT_EQ(*rewrapped, 1u);
+  auto after = std::move(*Keyring::Open(*crypto_, *storage_, new_key.Clone(), false));
+  auto txn = storage_->Begin(false);
+  ASSERT_TRUE(txn);
+  auto row = (*txn)->FindSubject("demo", Id(1));
+  ASSERT_TRUE(row && *row);
+  EXPECT_TRUE(after->UnwrapSubjectKey((*row)->wrapped_key, "demo", Id(1), 3));
+  auto older = after->UnwrapSubjectKey((*row)->wrapped_key, "demo", Id(1), 2);
+  ASSERT_FALSE(older);
+  EXPECT_EQ(older.error().reason(), "erased");
 }
 
 TEST_F(KeyRotationTest, RevokedKeysAreRefusedOnceTheCacheLapses) {

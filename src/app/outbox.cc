@@ -70,10 +70,14 @@ Result<OutboxSender::Opened> OutboxSender::Open(const ports::OutboxRow& m, UnixM
   // subject erased but for what a law keeps is not sent either (its address is not to be used).
   KONFID_ASSIGN_OR_RETURN(auto txn, storage_.Begin(false));
   KONFID_ASSIGN_OR_RETURN(auto subject, txn->FindSubject(m.tenant, m.subject));
-  // The payload of the same snapshot as the key: a re-key (app/rekey.h) since the message
-  // was listed sealed it anew under the key read here.
+  // The message as of the snapshot the key comes from: a destruction since it was listed
+  // closed it (app/rekey.h), and the key read here no longer opens what was listed.
   KONFID_ASSIGN_OR_RETURN(auto current, txn->FindOutbox(m.tenant, m.id));
-  const Bytes& payload = current ? current->payload : m.payload;
+  if (!current || current->status != "pending") {
+    out.closed = true;
+    return out;
+  }
+  const Bytes& payload = current->payload;
   if (!subject || internal::Erased(*subject)) {
     out.error = "the subject was erased";
     return out;
@@ -128,6 +132,7 @@ Status OutboxSender::Deliver(ports::OutboxRow m, UnixMicros now, OutboxStats& st
   if (!claimed) return Ok();  // another sender has it
 
   KONFID_ASSIGN_OR_RETURN(Opened opened, Open(m, now));
+  if (opened.closed) return Ok();  // nothing is left to send
   std::string &from = opened.from, &to = opened.to, &data = opened.data;
   std::string error = std::move(opened.error), suppressed = std::move(opened.suppressed);
   if (!suppressed.empty())
@@ -165,9 +170,9 @@ Status OutboxSender::Deliver(ports::OutboxRow m, UnixMicros now, OutboxStats& st
     if (on_failure_) on_failure_(stats.failures.back());
   }
   return committer_.Run([&](ports::Transaction& txn, AuditWriter& audit) -> Status {
-    if (m.status == "pending") {  // to try again: with the payload as stored now, not as read
+    if (m.status == "pending") {  // to try again, unless a destruction closed it meanwhile
       KONFID_ASSIGN_OR_RETURN(auto current, txn.FindOutbox(m.tenant, m.id));
-      if (current) m.payload = current->payload;
+      if (current && current->status != "pending") m = *current;
     }
     KONFID_TRY(txn.UpdateOutbox(m));
     domain::AuditEvent e;

@@ -86,6 +86,7 @@ class OutboxSender {
     std::string from, to, data;
     std::string error;       // it cannot be opened (erased subject, damaged payload)
     std::string suppressed;  // it must not go now (consent_required, email_unconfirmed, blocked)
+    bool closed = false;     // closed since it was listed, by a destruction (app/rekey.h)
   };
   Result<Opened> Open(const ports::OutboxRow& m, UnixMicros now);
   Result<Opened> OpenUnderTenantKey(const ports::OutboxRow& m);

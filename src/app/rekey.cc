@@ -64,13 +64,15 @@ Status ResealDisclosures(ports::Transaction& txn, const ports::SubjectRow& row,
   }
 }
 
-Status ResealMessages(ports::Transaction& txn, const ports::SubjectRow& row,
-                      const Resealer& reseal) {
+// A pending message may hold what was just destroyed (an address, the values of an access
+// reply): it is not sent, and its payload goes with the old key.
+Status CloseMessages(ports::Transaction& txn, const ports::SubjectRow& row) {
   KONFID_ASSIGN_OR_RETURN(auto pending, txn.ListSubjectOutbox(row.tenant, row.id));
   for (auto& m : pending) {
     if (!SealedUnderSubjectKey(m)) continue;
-    KONFID_ASSIGN_OR_RETURN(m.payload,
-                            reseal(m.payload, OutboxPayloadAd(m.tenant, m.subject, m.id)));
+    m.status = "failed";
+    m.payload.clear();
+    m.last_error = std::string(kClosedByDestruction);
     KONFID_TRY(txn.UpdateOutbox(m));
   }
   return Ok();
@@ -114,7 +116,7 @@ Status RekeyKeeping(ports::Transaction& txn, const Kernel& k, const ports::Subje
   KONFID_TRY(ResealRequests(txn, row, reseal));
   KONFID_TRY(ResealHolds(txn, row, reseal));
   KONFID_TRY(ResealDisclosures(txn, row, reseal));
-  KONFID_TRY(ResealMessages(txn, row, reseal));
+  KONFID_TRY(CloseMessages(txn, row));
   return txn.UpdateSubjectKey(
       row.tenant, row.id, k.keyring().WrapSubjectKey(new_key, row.tenant, row.id, generation + 1));
 }

@@ -9,16 +9,23 @@
 // Sealed anew under the new key, each with its associated data unchanged (app/sealed_ads.h):
 // the kept fields, their blob naming the key's next generation (domain/sealed_fields.h), so a
 // restored copy that names an older one answers `erased`, not a failure to decrypt; the
-// details of the subject's requests; the documents of their holds and disclosures; and their
-// pending messages. Anything that does not open under the old key fails the transaction with
-// DataLoss, and nothing is destroyed.
+// details of the subject's requests; and the documents of their holds and disclosures. Their
+// pending messages, which may hold what was destroyed, are closed unsent (failed, with
+// kClosedByDestruction as the error, the payload emptied). Anything that does not open under
+// the old key fails the transaction with DataLoss, and nothing is destroyed.
 #pragma once
+
+#include <string_view>
 
 #include "app/kernel.h"
 #include "domain/sealed_fields.h"
 #include "ports/storage.h"
 
 namespace konfid::app {
+
+// The last_error of a message closed by a destruction.
+inline constexpr std::string_view kClosedByDestruction =
+    "cancelled: the subject's data was destroyed before it was sent";
 
 // Inside the destroying transaction: writes `kept` (values of `row`, sealed under its current
 // key) re-sealed under a new key as the subject's fields, and everything else the old key

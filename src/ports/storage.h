@@ -269,6 +269,11 @@ class Transaction {
                                                              size_t limit) = 0;
   virtual Status UpdateSubjectKey(const std::string& tenant, const std::string& id,
                                   const Bytes& wrapped_key) = 0;
+  // UpdateSubjectKey only while the stored key is still `from`: false when it is not (a
+  // destruction replaced it, app/rekey.h) or the subject is gone. For key rotation, which
+  // reads a page of keys before it writes them.
+  virtual Result<bool> RewrapSubjectKey(const std::string& tenant, const std::string& id,
+                                        const Bytes& from, const Bytes& to) = 0;
   virtual Result<uint64_t> CountSubjects(const std::string& tenant) = 0;
   // Writes the subject's `blocked` column. False when there is no such subject.
   virtual Result<bool> SetSubjectBlocked(const std::string& tenant, const std::string& id,
@@ -359,7 +364,7 @@ class Transaction {
   virtual Status UpdateOutbox(const OutboxRow& row) = 0;
   virtual Result<std::optional<OutboxRow>> FindOutbox(const std::string& tenant,
                                                       const std::string& id) = 0;
-  // A subject's pending messages, by id (app/rekey.h seals them anew).
+  // A subject's pending messages, by id (app/rekey.h closes them).
   virtual Result<std::vector<OutboxRow>> ListSubjectOutbox(const std::string& tenant,
                                                            const std::string& subject) = 0;
 

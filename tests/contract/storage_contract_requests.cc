@@ -344,4 +344,16 @@ TEST_P(StorageContract, ASubjectsSealedThingsAreListedAndSealedAnew) {
   EXPECT_EQ((*t->ListDisclosures("other", {.subject = "s1"}))[0].sealed, B({2}));
 }
 
+// Key rotation writes a key back only while it is the one it read.
+TEST_P(StorageContract, AKeyIsRewrappedOnlyWhileItIsTheOneRead) {
+  auto t = Begin(*storage_);
+  ASSERT_TRUE(t->InsertSubject({"a", "s", B({1}), B({2}), 10, 20}));
+  EXPECT_FALSE(*t->RewrapSubjectKey("a", "s", B({9}), B({3})));  // replaced meanwhile
+  EXPECT_FALSE(*t->RewrapSubjectKey("a", "none", B({1}), B({3})));
+  EXPECT_TRUE(*t->RewrapSubjectKey("a", "s", B({1}), B({4})));
+  ASSERT_TRUE(t->Commit());
+  t = Begin(*storage_, false);
+  EXPECT_EQ((*t->FindSubject("a", "s"))->wrapped_key, B({4}));
+}
+
 }  // namespace konfid::contract

@@ -66,6 +66,10 @@ class ForwardingTransaction : public ports::Transaction {
                                   const Bytes& sealed) override {
     return inner_->UpdateDisclosureDocument(tenant, id, sealed);
   }
+  Result<bool> RewrapSubjectKey(const std::string& tenant, const std::string& id, const Bytes& from,
+                                const Bytes& to) override {
+    return inner_->RewrapSubjectKey(tenant, id, from, to);
+  }
   Result<std::optional<ports::OutboxRow>> FindOutbox(const std::string& tenant,
                                                      const std::string& id) override {
     return inner_->FindOutbox(tenant, id);

@@ -36,6 +36,10 @@ constexpr Entry kShared[] = {
     {Stmt::kUpdateSubjectKey,
      "UPDATE konfid_keys.subject_keys SET wrapped_key = $1"
      " WHERE tenant_id = $2 AND subject_id = $3"},
+    // Only if the key is still the one read: a destruction may have replaced it meanwhile.
+    {Stmt::kRewrapSubjectKey,
+     "UPDATE konfid_keys.subject_keys SET wrapped_key = $1"
+     " WHERE tenant_id = $2 AND subject_id = $3 AND wrapped_key = $4"},
     {Stmt::kInsertSubjectKey,
      "INSERT INTO konfid_keys.subject_keys (tenant_id, subject_id, wrapped_key)"
      " VALUES ($1, $2, $3)"},
@@ -154,12 +158,13 @@ constexpr Entry kShared[] = {
     {Stmt::kUpdateOutbox,
      "UPDATE outbox SET status = $1, attempts = $2, next_attempt_at = $3, sent_at = $4,"
      " last_error = $5, payload = $6 WHERE tenant_id = $7 AND message_id = $8"},
-    // A subject's messages still to go; the pending ones are few (sent within minutes), so
-    // the walk of outbox_due's pending part is short.
+    // A subject's messages still to go, by the index outbox_by_subject: as a subquery, which
+    // it covers (asked for whole rows, SQLite without statistics walks the tenant's primary
+    // key instead; sqlite/statements_test.cc checks the plan).
     {Stmt::kListSubjectOutbox,
      "SELECT " KONFID_OUTBOX_COLUMNS
-     " FROM outbox WHERE status = 'pending' AND tenant_id = $1 AND subject_id = $2"
-     " ORDER BY message_id"},
+     " FROM outbox WHERE tenant_id = $1 AND message_id IN (SELECT message_id FROM outbox"
+     " WHERE tenant_id = $2 AND subject_id = $3 AND status = 'pending') ORDER BY message_id"},
     {Stmt::kFindOutbox,
      "SELECT " KONFID_OUTBOX_COLUMNS " FROM outbox WHERE tenant_id = $1 AND message_id = $2"},
     {Stmt::kInsertToken,

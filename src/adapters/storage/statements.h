@@ -26,6 +26,7 @@ enum class Stmt {
   kDeleteSubject,
   kListSubjectKeys,
   kUpdateSubjectKey,  // the key store's
+  kRewrapSubjectKey,
   kInsertSubjectKey,
   kDeleteSubjectKey,
   kEraseSubjectFields,

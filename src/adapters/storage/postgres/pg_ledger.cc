@@ -118,7 +118,7 @@ Result<std::optional<ports::OutboxRow>> PgTransaction::FindOutbox(const std::str
 
 Result<std::vector<ports::OutboxRow>> PgTransaction::ListSubjectOutbox(const std::string& tenant,
                                                                        const std::string& subject) {
-  KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kListSubjectOutbox, {tenant, subject}));
+  KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kListSubjectOutbox, {tenant, tenant, subject}));
   return All(r.get(), [](const PgRow& row) { return OutboxFrom(row); });
 }
 

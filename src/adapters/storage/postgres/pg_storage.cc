@@ -55,6 +55,12 @@ Status PgTransaction::UpdateSubjectKey(const std::string& tenant, const std::str
   return X(Stmt::kUpdateSubjectKey, {wrapped_key, tenant, id});
 }
 
+Result<bool> PgTransaction::RewrapSubjectKey(const std::string& tenant, const std::string& id,
+                                             const Bytes& from, const Bytes& to) {
+  KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kRewrapSubjectKey, {to, tenant, id, from}));
+  return Changed(r.get());
+}
+
 Result<uint64_t> PgTransaction::CountSubjects(const std::string& tenant) {
   KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kCountSubjects, {tenant}));
   return static_cast<uint64_t>(Int(r.get(), 0, 0));

@@ -399,6 +399,8 @@ class SqliteTransaction final : public ports::Transaction {
 
   Status UpdateSubjectKey(const std::string& tenant, const std::string& id,
                           const Bytes& wrapped_key) override;
+  Result<bool> RewrapSubjectKey(const std::string& tenant, const std::string& id, const Bytes& from,
+                                const Bytes& to) override;
   Result<bool> EraseSubjectFields(const std::string& tenant, const std::string& id,
                                   const Bytes& fields) override;
 

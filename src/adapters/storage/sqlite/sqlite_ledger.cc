@@ -122,7 +122,7 @@ Result<std::optional<ports::OutboxRow>> SqliteTransaction::FindOutbox(const std:
 
 Result<std::vector<ports::OutboxRow>> SqliteTransaction::ListSubjectOutbox(
     const std::string& tenant, const std::string& subject) {
-  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(Stmt::kListSubjectOutbox, tenant, subject));
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(Stmt::kListSubjectOutbox, tenant, tenant, subject));
   return All(s, [](const SqliteRow& row) { return OutboxFrom(row); });
 }
 

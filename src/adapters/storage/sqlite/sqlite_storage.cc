@@ -58,6 +58,12 @@ Status SqliteTransaction::UpdateSubjectKey(const std::string& tenant, const std:
   return Write(Stmt::kUpdateSubjectKey, wrapped_key, tenant, id);
 }
 
+Result<bool> SqliteTransaction::RewrapSubjectKey(const std::string& tenant, const std::string& id,
+                                                 const Bytes& from, const Bytes& to) {
+  KONFID_TRY(Write(Stmt::kRewrapSubjectKey, to, tenant, id, from));
+  return Changed();
+}
+
 Result<bool> SqliteTransaction::EraseSubjectFields(const std::string& tenant, const std::string& id,
                                                    const Bytes& fields) {
   KONFID_TRY(Write(Stmt::kEraseSubjectFields, fields, tenant, id));

@@ -70,6 +70,8 @@ TEST(SqliteStatements, OneSubjectsRowsAreFoundByItsIndex) {
   EXPECT_NE(PlanOf(db, Stmt::kListRecipientDisclosures).find("INDEX disclosures_by_recipient"),
             std::string::npos)
       << PlanOf(db, Stmt::kListRecipientDisclosures);
+  EXPECT_NE(PlanOf(db, Stmt::kListSubjectOutbox).find("INDEX outbox_by_subject"), std::string::npos)
+      << PlanOf(db, Stmt::kListSubjectOutbox);
   sqlite3_close_v2(db);
 }
 
