@@ -205,12 +205,13 @@ Result<SecretBytes> Keyring::UnwrapSubjectKey(const Bytes& wrapped, const std::s
     return Fail(ErrorCode::kDataLoss, "stored record is corrupt", "subject key's length");
   uint32_t stored = 0;
   for (size_t i = ports::kKeySize; i < plain->size(); ++i) stored = stored << 8 | plain->data()[i];
-  // The data names an older key: it was sealed before a destruction made a new one, and so
-  // was restored from a backup taken before it (app/rekey.h).
+  // The data and the key are of different generations: one of them was restored from a copy
+  // made before a destruction replaced the key (app/rekey.h).
   if (stored != generation)
     return Fail(Error(ErrorCode::kConflict,
-                      "some of this subject's data was destroyed after this copy of it was "
-                      "made: the key it is sealed under is destroyed and it cannot be read")
+                      "this subject's data and its key come from different moments: some of "
+                      "its data was destroyed after one of them was copied, and it cannot be "
+                      "read")
                     .WithReason("erased"));
   if (plain->size() == ports::kKeySize) return plain;
   return SecretBytes(plain->data(), ports::kKeySize);

@@ -62,7 +62,8 @@ class Keyring {
   // Under the current master key, or the previous one while a rotation is rewrapping.
   // Conflict `erased` for an empty `wrapped` (the key store has no key for the subject) and
   // for a key of another generation than `generation`, the one the data was sealed under:
-  // both happen only to data restored from a backup taken before a destruction.
+  // both happen only when the data, or the key store, was restored from a copy made before
+  // a destruction.
   Result<SecretBytes> UnwrapSubjectKey(const Bytes& wrapped, const std::string& tenant,
                                        const std::string& subject, uint32_t generation) const;
 

@@ -82,6 +82,13 @@ class RetentionTest : public ::testing::TestWithParam<DbFactory> {
     if (!*row) return std::nullopt;
     return *internal::SealedFieldNames((**row).fields);
   }
+  std::optional<ports::SubjectRow> Row(const std::string& subject) {
+    auto txn = demo_.storage->Begin(false);
+    EXPECT_TRUE(txn);
+    auto row = (*txn)->FindSubject("demo", subject);
+    EXPECT_TRUE(row);
+    return row ? *row : std::nullopt;
+  }
   // The generation of the key the subject's fields are sealed under (app/rekey.h).
   uint32_t KeyGeneration(const std::string& subject) {
     auto txn = demo_.storage->Begin(false);
@@ -156,9 +163,30 @@ TEST_P(RetentionTest, AFieldGoesWhenTheLastPurposeThatHoldsItLetsItGo) {
   EXPECT_EQ(*Held(anna), (Fields{"birth_date", "city", "email", "name", "surname"}));
 
   clock_.Advance(1 * kDay);
+  std::optional<ports::SubjectRow> copy = Row(anna);  // as a backup taken now would hold it
+  ASSERT_TRUE(copy);
   RetentionReport r = Run();
   EXPECT_EQ(r.fields_destroyed, 1u);
   EXPECT_EQ(r.subjects_erased, 0u);
+  {  // that copy opens no more: the current key is of another generation, and does not open
+     // its values either
+    std::optional<ports::SubjectRow> now = Row(anna);
+    ASSERT_TRUE(now);
+    auto stale = demo_.keyring->UnwrapSubjectKey(now->wrapped_key, "demo", anna, 0);
+    ASSERT_FALSE(stale);
+    EXPECT_EQ(stale.error().reason(), "erased");
+    auto key = demo_.keyring->UnwrapSubjectKey(now->wrapped_key, "demo", anna, 1);
+    ASSERT_TRUE(key);
+    auto values = domain::UnpackSealedFields(copy->fields);
+    ASSERT_TRUE(values);
+    for (const auto& [name, ct] : *values)
+      EXPECT_FALSE(demo_.crypto->Open(*key, ct, domain::FieldAssociatedData("demo", anna, name)))
+          << name;
+    copy->wrapped_key = now->wrapped_key;  // the copy beside the key store of after
+    auto read = uc_->subjects.Open(SealedSubject{*copy, {"birth_date", "city"}});
+    ASSERT_FALSE(read);
+    EXPECT_EQ(read.error().reason(), "erased");
+  }
   EXPECT_EQ(*Held(anna), (Fields{"city", "email", "name", "surname"}));
   EXPECT_EQ(RetentionEvents(anna), (std::vector<Fields>{{"birth_date"}}));
   EXPECT_EQ(KeyGeneration(anna), 1u);     // what is left is sealed under a new key

@@ -470,8 +470,10 @@ Status Subjects::EraseIn(const Kernel& k, ports::Transaction& txn, AuditWriter& 
   KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed, domain::UnpackSealedFields(row.fields));
   KONFID_ASSIGN_OR_RETURN(auto kept, KeptAt(txn, policy, row, now));
   // A copy restored from before a destruction: nothing of it can be read, so nothing is kept.
-  KONFID_ASSIGN_OR_RETURN(bool gone, KeyIsGone(k, row));
-  if (gone) kept.clear();
+  if (!kept.empty()) {
+    KONFID_ASSIGN_OR_RETURN(bool gone, KeyIsGone(k, row));
+    if (gone) kept.clear();
+  }
   AuditCapture extract(audit);
   domain::DestructionFacts facts{
       .subject = row.id, .actor = who.id, .actor_role = std::string(RoleName(who.role))};
