@@ -219,6 +219,36 @@ TEST_P(RetentionTest, AFieldGoesWhenTheLastPurposeThatHoldsItLetsItGo) {
   EXPECT_EQ(RetentionEvents(anna).size(), 2u);
 }
 
+// A row restored from before a partial destruction, beside the key store of after, has no key
+// it opens under: the next pass destroys what is due in it all the same, writing what is left
+// as it was (there is no key to seal it anew under), and fails nothing.
+TEST_P(RetentionTest, ARowOfAReplacedKeyIsDestroyedWithoutOne) {
+  std::string anna = Subject("anna@example.com", {{"birth_date", "1990-05-01"}, {"city", "Тула"}});
+  Consent(anna, "statistics", domain::ConsentKind::kGiven);
+  Consent(anna, "reviews", domain::ConsentKind::kGiven);
+  Consent(anna, "statistics", domain::ConsentKind::kWithdrawn);
+  clock_.Advance(29 * kDay);
+  std::optional<ports::SubjectRow> copy = Row(anna);
+  ASSERT_TRUE(copy);
+  EXPECT_EQ(Run().fields_destroyed, 1u);  // birth_date, and a new key
+  {
+    auto w = demo_.storage->Begin(true);
+    ASSERT_TRUE(w && (*w)->EraseSubjectFields("demo", anna, copy->fields) && (*w)->Commit());
+  }
+  Consent(anna, "reviews", domain::ConsentKind::kWithdrawn);
+  clock_.Advance(29 * kDay);
+  RetentionReport r = Run();
+  EXPECT_EQ(r.failed, 0u);
+  EXPECT_EQ(r.fields_destroyed, 2u);  // the copy's birth_date again, and city
+  EXPECT_EQ(*Held(anna), (Fields{"email", "name", "surname"}));
+  EXPECT_EQ(KeyGeneration(anna), 0u);
+  auto read =
+      Sync<SealedSubject>([&](auto cb) { uc_->subjects.Get(admin_, anna, "registration", cb); });
+  auto view = uc_->subjects.Open(read);
+  ASSERT_FALSE(view);
+  EXPECT_EQ(view.error().reason(), "erased");
+}
+
 // A field collected for a consent that was never given is held for the grace from collection.
 TEST_P(RetentionTest, AFieldWhoseConsentNeverCameGoesAfterTheGrace) {
   std::string boris = Subject("boris@example.com", {{"city", "Омск"}});
