@@ -259,6 +259,9 @@ TEST_P(ErasureKeptTest, EverythingTheOldKeySealedOpensUnderTheNewOneAlone) {
   EXPECT_EQ((*news)->status, "failed");
   EXPECT_EQ((*news)->last_error, kClosedByDestruction);
   EXPECT_TRUE((*news)->payload.empty());
+  auto uses = Events("use");
+  EXPECT_NE(std::find(uses.begin(), uses.end(), "denied  email cancelled:" + (*news)->kind),
+            uses.end());
   for (const auto& r : *requests) sealed.emplace_back(r.sealed, RequestDetailsAd("demo", r.id));
   for (const auto& h : *holds_stored)
     sealed.emplace_back(h.document, HoldDocumentAd("demo", subject_, h.id));

@@ -20,6 +20,19 @@ bool ReadPart(std::string_view& in, std::string& out) { return ReadLengthPrefixe
 
 }  // namespace
 
+domain::AuditEvent OutboxUseEvent(const ports::OutboxRow& m, domain::Outcome outcome,
+                                  std::string reason) {
+  domain::AuditEvent e;
+  e.tenant = m.tenant;
+  e.actor = "system:outbox";
+  e.operation = std::string(domain::OperationName(domain::Operation::kUse));
+  e.subject_id = m.subject;
+  e.fields = {m.kind == "code_sms" ? "phone" : "email"};
+  e.outcome = std::string(domain::OutcomeName(outcome));
+  e.reason = std::move(reason);
+  return e;
+}
+
 bool SealedUnderSubjectKey(const ports::OutboxRow& m) {
   return !m.subject.empty() && m.kind != "erasure_done";
 }
@@ -83,8 +96,16 @@ Result<OutboxSender::Opened> OutboxSender::Open(const ports::OutboxRow& m, UnixM
     return out;
   }
   KONFID_ASSIGN_OR_RETURN(uint32_t generation, domain::SealedFieldsKeyGeneration(subject->fields));
-  KONFID_ASSIGN_OR_RETURN(SecretBytes key, keyring_.UnwrapSubjectKey(subject->wrapped_key, m.tenant,
-                                                                     m.subject, generation));
+  Result<SecretBytes> unwrapped =
+      keyring_.UnwrapSubjectKey(subject->wrapped_key, m.tenant, m.subject, generation);
+  // No key for this copy of the subject (restored from before an erasure or a re-key): the
+  // message fails, the pass goes on.
+  if (!unwrapped && unwrapped.error().reason() == "erased") {
+    out.error = "the subject's data key is gone";
+    return out;
+  }
+  if (!unwrapped) return Fail(unwrapped.error());
+  const SecretBytes& key = *unwrapped;
   auto plain = crypto_.Open(key, payload, OutboxPayloadAd(m.tenant, m.subject, m.id));
   if (plain) {
     read(*plain);
@@ -175,16 +196,11 @@ Status OutboxSender::Deliver(ports::OutboxRow m, UnixMicros now, OutboxStats& st
       if (current && current->status != "pending") m = *current;
     }
     KONFID_TRY(txn.UpdateOutbox(m));
-    domain::AuditEvent e;
-    e.tenant = m.tenant;
-    e.actor = "system:outbox";
-    e.operation = std::string(domain::OperationName(domain::Operation::kUse));
-    e.subject_id = m.subject;
-    e.fields = {m.kind == "code_sms" ? "phone" : "email"};
-    e.outcome = std::string(domain::OutcomeName(sent                  ? domain::Outcome::kOk
-                                                : !suppressed.empty() ? domain::Outcome::kDenied
-                                                                      : domain::Outcome::kFailed));
-    e.reason = sent ? m.kind : ReasonOf(sent.error());
+    domain::AuditEvent e = OutboxUseEvent(m,
+                                          sent                  ? domain::Outcome::kOk
+                                          : !suppressed.empty() ? domain::Outcome::kDenied
+                                                                : domain::Outcome::kFailed,
+                                          sent ? m.kind : ReasonOf(sent.error()));
     return audit.Append(e);
   });
 }

@@ -5,6 +5,9 @@
 // marked failed. A message of an erased subject cannot be opened and is marked failed, except
 // the news that the erasure is done (kind erasure_done), sealed under the tenant's outbox key
 // (Keyring::OutboxKey). Once a message is sent or has failed for good, its payload is wiped.
+// A destruction that leaves something closes the subject's pending messages (app/rekey.h):
+// one closed after it was listed is skipped; one whose subject's key is gone (a restored
+// copy) fails alone.
 //
 // A marketing message (kind "marketing:<purpose>") is sent only while the subject's consent
 // to that purpose is still live: one withdrawn while the message waited (in the queue or
@@ -41,6 +44,10 @@ namespace konfid::app {
 // tenant's staff names no subject and is not sealed; the news that an erasure is done is
 // sealed under the tenant's outbox key, its subject's key being gone (app/request_notices.h).
 bool SealedUnderSubjectKey(const ports::OutboxRow& m);
+// The audit event of what became of message `m`: a use of the address (the phone for
+// code_sms) by system:outbox.
+domain::AuditEvent OutboxUseEvent(const ports::OutboxRow& m, domain::Outcome outcome,
+                                  std::string reason);
 
 // A delivery attempt that failed (not one suppressed because the consent or the confirmed
 // address is gone: that is a decision, audited as denied). Free of personal data: the

@@ -66,7 +66,8 @@ Status ResealDisclosures(ports::Transaction& txn, const ports::SubjectRow& row,
 
 // A pending message may hold what was just destroyed (an address, the values of an access
 // reply): it is not sent, and its payload goes with the old key.
-Status CloseMessages(ports::Transaction& txn, const ports::SubjectRow& row) {
+// Audited as the outbox audits a message it does not send: a denied use of the address.
+Status CloseMessages(ports::Transaction& txn, AuditWriter& audit, const ports::SubjectRow& row) {
   KONFID_ASSIGN_OR_RETURN(auto pending, txn.ListSubjectOutbox(row.tenant, row.id));
   for (auto& m : pending) {
     if (!SealedUnderSubjectKey(m)) continue;
@@ -74,6 +75,7 @@ Status CloseMessages(ports::Transaction& txn, const ports::SubjectRow& row) {
     m.payload.clear();
     m.last_error = std::string(kClosedByDestruction);
     KONFID_TRY(txn.UpdateOutbox(m));
+    KONFID_TRY(audit.Append(OutboxUseEvent(m, domain::Outcome::kDenied, "cancelled:" + m.kind)));
   }
   return Ok();
 }
@@ -99,8 +101,8 @@ Result<bool> KeyIsGone(const Kernel& k, const ports::SubjectRow& row) {
   return Fail(key.error());
 }
 
-Status RekeyKeeping(ports::Transaction& txn, const Kernel& k, const ports::SubjectRow& row,
-                    const domain::SealedFields& kept) {
+Status RekeyKeeping(ports::Transaction& txn, AuditWriter& audit, const Kernel& k,
+                    const ports::SubjectRow& row, const domain::SealedFields& kept) {
   KONFID_ASSIGN_OR_RETURN(uint32_t generation, domain::SealedFieldsKeyGeneration(row.fields));
   Result<SecretBytes> old_key = k.SubjectKey(row);
   if (!old_key && Gone(old_key.error())) return WriteFields(txn, row, kept, generation);
@@ -116,7 +118,7 @@ Status RekeyKeeping(ports::Transaction& txn, const Kernel& k, const ports::Subje
   KONFID_TRY(ResealRequests(txn, row, reseal));
   KONFID_TRY(ResealHolds(txn, row, reseal));
   KONFID_TRY(ResealDisclosures(txn, row, reseal));
-  KONFID_TRY(CloseMessages(txn, row));
+  KONFID_TRY(CloseMessages(txn, audit, row));
   return txn.UpdateSubjectKey(
       row.tenant, row.id, k.keyring().WrapSubjectKey(new_key, row.tenant, row.id, generation + 1));
 }

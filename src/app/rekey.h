@@ -11,12 +11,14 @@
 // restored copy that names an older one answers `erased`, not a failure to decrypt; the
 // details of the subject's requests; and the documents of their holds and disclosures. Their
 // pending messages, which may hold what was destroyed, are closed unsent (failed, with
-// kClosedByDestruction as the error, the payload emptied). Anything that does not open under
+// kClosedByDestruction as the error, the payload emptied), each audited as a denied use
+// (reason cancelled:<kind>). Anything that does not open under
 // the old key fails the transaction with DataLoss, and nothing is destroyed.
 #pragma once
 
 #include <string_view>
 
+#include "app/audit_writer.h"
 #include "app/kernel.h"
 #include "domain/sealed_fields.h"
 #include "ports/storage.h"
@@ -31,8 +33,8 @@ inline constexpr std::string_view kClosedByDestruction =
 // key) re-sealed under a new key as the subject's fields, and everything else the old key
 // sealed, then replaces the key. A row whose key is gone (KeyIsGone) keeps its generation and
 // its kept values as they are: nothing of it can be read, under any key.
-Status RekeyKeeping(ports::Transaction& txn, const Kernel& k, const ports::SubjectRow& row,
-                    const domain::SealedFields& kept);
+Status RekeyKeeping(ports::Transaction& txn, AuditWriter& audit, const Kernel& k,
+                    const ports::SubjectRow& row, const domain::SealedFields& kept);
 
 // Whether the key store has no key for the data of `row`: the subject was erased, or some of
 // its data destroyed, after the copy of the data it comes from was made (a restored backup).

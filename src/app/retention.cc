@@ -58,14 +58,15 @@ bool Withdrawn(const domain::RetentionFacts& facts, const std::string& purpose) 
 
 // Inside ApplyOne's transaction: deletes `fields` of the subject of `row`, their blind-index
 // entries, and the email's confirmation with the email.
-Status DestroyFields(const Kernel& k, ports::Transaction& txn, const domain::TenantPolicy& policy,
-                     const ports::SubjectRow& row, const std::vector<std::string>& fields) {
+Status DestroyFields(const Kernel& k, ports::Transaction& txn, AuditWriter& audit,
+                     const domain::TenantPolicy& policy, const ports::SubjectRow& row,
+                     const std::vector<std::string>& fields) {
   KONFID_ASSIGN_OR_RETURN(domain::SealedFields sealed, domain::UnpackSealedFields(row.fields));
   for (const auto& field : fields) {
     sealed.erase(field);
     KONFID_TRY(txn.DeleteIndex(row.tenant, row.id, field));
   }
-  KONFID_TRY(RekeyKeeping(txn, k, row, sealed));
+  KONFID_TRY(RekeyKeeping(txn, audit, k, row, sealed));
   const domain::FieldSpec* email = EmailSpec(policy);
   if (email && row.email_verified_at != 0 &&
       std::find(fields.begin(), fields.end(), email->name) != fields.end())
@@ -261,7 +262,7 @@ Status Retention::ApplyOne(ports::Transaction& txn, AuditWriter& audit, const Ac
     ++report.subjects_erased;
   } else {
     facts.method = domain::DestructionMethod::kDeletion;
-    KONFID_TRY(DestroyFields(k_, txn, policy, *row, due.destroy));
+    KONFID_TRY(DestroyFields(k_, txn, audit, policy, *row, due.destroy));
     KONFID_TRY(
         notices_.Queue(txn, audit, policy, tenant, subject, DataChange::kErased, due.destroy, now));
     report.fields_destroyed += due.destroy.size();

@@ -435,7 +435,7 @@ namespace {
 // and every lookup hash, keeping the row's dates (a term still counts from collection), and
 // marks the subject erased. Returns the fields destroyed.
 Result<std::vector<std::string>> EraseAllBut(const Kernel& k, ports::Transaction& txn,
-                                             const ports::SubjectRow& row,
+                                             AuditWriter& audit, const ports::SubjectRow& row,
                                              domain::SealedFields sealed,
                                              const std::vector<domain::FieldPlan>& kept) {
   std::vector<std::string> destroyed;
@@ -452,7 +452,7 @@ Result<std::vector<std::string>> EraseAllBut(const Kernel& k, ports::Transaction
     it = sealed.erase(it);
   }
   KONFID_TRY(txn.DeleteIndex(row.tenant, row.id, ""));
-  if (!destroyed.empty()) KONFID_TRY(RekeyKeeping(txn, k, row, sealed));
+  if (!destroyed.empty()) KONFID_TRY(RekeyKeeping(txn, audit, k, row, sealed));
   if (row.email_verified_at != 0) KONFID_TRY(txn.SetEmailVerified(row.tenant, row.id, 0));
   KONFID_TRY(
       txn.SetSubjectBlocked(row.tenant, row.id, domain::FormatBlockHolds(holds), row.updated_at));
@@ -488,7 +488,8 @@ Status Subjects::EraseIn(const Kernel& k, ports::Transaction& txn, AuditWriter& 
   } else {
     facts.method = domain::DestructionMethod::kDeletion;
     KONFID_ASSIGN_OR_RETURN(facts.kept, acts.Kept(policy, kept));
-    KONFID_ASSIGN_OR_RETURN(facts.destroyed, EraseAllBut(k, txn, row, std::move(sealed), kept));
+    KONFID_ASSIGN_OR_RETURN(facts.destroyed,
+                            EraseAllBut(k, txn, audit, row, std::move(sealed), kept));
     if (!facts.destroyed.empty())
       KONFID_TRY(notices.Queue(txn, audit, policy, row.tenant, row.id, DataChange::kErased,
                                facts.destroyed, now));

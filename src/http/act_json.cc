@@ -142,6 +142,14 @@ Result<domain::DestructionAct> ParseDestructionActClaims(std::string_view claims
   act.destroyed_at = *at;
   act.method = *method;
   act.reason = *reason;
+  if (!act.purposes.empty()) {  // a retention act's, the ids of its detail in its order
+    bool retention = act.reason == domain::DestructionReason::kRetentionExpired ||
+                     act.reason == domain::DestructionReason::kConsentWithdrawn;
+    std::string ids;
+    for (const auto& p : act.purposes) ids += (ids.empty() ? "" : ",") + p.id;
+    if (!retention || ids != act.reason_detail)
+      return Fail(InvalidAct("purposes must name the purposes of reason_detail, in its order"));
+  }
   if (domain::DestructionActClaims(act) != claims)
     return Fail(InvalidAct("the claims are not written as Konfid writes them"));
   return act;

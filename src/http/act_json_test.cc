@@ -51,6 +51,38 @@ TEST(ActJson, ClaimsReadBackToTheSameAct) {
   EXPECT_TRUE(domain::CheckActExtract(*act));
 }
 
+// A retention act's purposes read back; an empty list, or one that is not the detail's, is
+// refused.
+TEST(ActJson, ARetentionActsPurposesReadBackAndMustBeItsDetails) {
+  domain::DestructionAct sample = SampleAct();
+  sample.reason = domain::DestructionReason::kConsentWithdrawn;
+  sample.reason_detail = "statistics,reviews";
+  sample.purposes = {{"statistics", {"Статистика", "Statistics"}}, {"reviews", {}}};
+  std::string claims = domain::DestructionActClaims(sample);
+  auto act = ParseDestructionActClaims(claims);
+  ASSERT_TRUE(act) << act.error().message();
+  ASSERT_EQ(act->purposes.size(), 2u);
+  EXPECT_EQ(act->purposes[0].name.en, "Statistics");
+  EXPECT_EQ(act->purposes[1].id, "reviews");
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string s = claims;
+    auto at = s.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return at == std::string::npos ? s : s.replace(at, from.size(), to);
+  };
+  for (const std::string& text :
+       {with("\"reason_detail\":\"statistics,reviews\"",
+             "\"reason_detail\":\"reviews,statistics\""),
+        with("\"reason\":\"consent_withdrawn\"", "\"reason\":\"staff_erasure\""),
+        with(claims.substr(claims.find(",\"purposes\":["),
+                           claims.find(",\"destroyed_by\"") - claims.find(",\"purposes\":[")),
+             ",\"purposes\":[]")}) {
+    auto bad = ParseDestructionActClaims(text);
+    ASSERT_FALSE(bad) << text;
+    EXPECT_EQ(bad.error().reason(), "invalid_act");
+  }
+}
+
 // Claims Konfid did not write so are refused, each with reason invalid_act.
 TEST(ActJson, AnythingButTheCanonicalClaimsIsRefused) {
   std::string claims = domain::DestructionActClaims(SampleAct());

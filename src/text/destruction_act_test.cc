@@ -54,7 +54,6 @@ TEST(DestructionActText, SaysEachItemTheOrderAsksInBothLanguages) {
     EXPECT_NE(en.find(part), std::string::npos) << part;
 }
 
-// A partial deletion says that the former key is destroyed with the values, and what is kept.
 // A retention act names its purposes as the policy does; one the policy did not name, by id.
 TEST(DestructionActText, ARetentionActNamesItsPurposes) {
   auto act =
@@ -69,6 +68,7 @@ TEST(DestructionActText, ARetentionActNamesItsPurposes) {
             std::string::npos);
 }
 
+// A partial deletion says that the former key is destroyed with the values, and what is kept.
 TEST(DestructionActText, ADeletionSaysTheFormerKeyIsDestroyedAndWhatIsKept) {
   auto act = Act(domain::DestructionMethod::kDeletion, domain::DestructionReason::kSubjectRequest);
   act.reason_detail = "00000000000000000000000000000001";
