@@ -189,6 +189,34 @@ struct OtpCodeRow {
   UnixMicros used_at = 0;  // 0 while unused
 };
 
+// A technical event of a site's page (app/tech_events.h, docs/events.md): tied to no subject,
+// its IP address truncated and its visitor id a keyed hash.
+struct TechEventRow {
+  std::string tenant;
+  std::string id;  // 32 hex, sorting by arrival
+  UnixMicros at = 0;
+  std::string kind;      // page_view, page_leave (domain/tech_event.h)
+  std::string category;  // necessary, analytics
+  Bytes visitor;         // the keyed hash of the first-party visitor id; empty when none
+  std::string page;      // domain::KeptPage
+  std::string referrer;  // domain::ReferrerOrigin
+  std::string user_agent;
+  int64_t duration_ms = 0;  // time on the page, for page_leave
+  std::string ip;           // truncated (domain::TruncateIp); "" when unknown
+};
+
+// A visitor's cookie choice: the proof of the cookie consent a site relies on.
+struct CookieChoiceRow {
+  std::string tenant;
+  Bytes visitor;   // the keyed hash of the first-party visitor id
+  std::string id;  // 32 hex, sorting by arrival
+  UnixMicros at = 0;
+  int64_t policy_version = 0;  // the version in force when it was made
+  std::string granted;         // domain::CookieChoiceText
+  bool gpc = false;            // the browser sent Global Privacy Control
+  std::string ip;              // truncated
+};
+
 // One subject's data disclosed to one of the policy's recipients or to an authority
 // (app/disclosures.h). Names of fields only, never their values.
 struct DisclosureRow {
@@ -414,6 +442,22 @@ class Transaction {
   virtual Result<bool> MarkOtpUsed(const std::string& tenant, const std::string& id,
                                    UnixMicros at) = 0;
   virtual Result<uint64_t> DeleteOtpCodesBefore(UnixMicros before) = 0;
+
+  // Technical events and cookie choices (app/tech_events.h). ListTechEvents: in id order, after
+  // `after`. FindCookieChoice: the visitor's latest. The deletes take at most `limit` of the
+  // tenant's oldest rows, events whose id sorts before `before_id` (ids sort by arrival) and
+  // choices made before `before`, and return how many.
+  virtual Status InsertTechEvent(const TechEventRow& row) = 0;
+  virtual Result<std::vector<TechEventRow>> ListTechEvents(const std::string& tenant,
+                                                           const std::string& after,
+                                                           size_t limit) = 0;
+  virtual Result<uint64_t> DeleteTechEventsBefore(const std::string& tenant,
+                                                  const std::string& before_id, size_t limit) = 0;
+  virtual Status InsertCookieChoice(const CookieChoiceRow& row) = 0;
+  virtual Result<std::optional<CookieChoiceRow>> FindCookieChoice(const std::string& tenant,
+                                                                  const Bytes& visitor) = 0;
+  virtual Result<uint64_t> DeleteCookieChoicesBefore(const std::string& tenant, UnixMicros before,
+                                                     size_t limit) = 0;
 
   // Legal holds. ListSubjectHolds: the subject's, oldest first, lifted ones included.
   // LiftHold: false when there is no such hold not lifted yet. DeleteSubjectHolds: with an

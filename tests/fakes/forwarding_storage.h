@@ -55,6 +55,29 @@ class ForwardingTransaction : public ports::Transaction {
   Result<uint64_t> DeleteDestructionActsBefore(UnixMicros before, size_t limit) override {
     return inner_->DeleteDestructionActsBefore(before, limit);
   }
+  Status InsertTechEvent(const ports::TechEventRow& row) override {
+    return inner_->InsertTechEvent(row);
+  }
+  Result<std::vector<ports::TechEventRow>> ListTechEvents(const std::string& tenant,
+                                                          const std::string& after,
+                                                          size_t limit) override {
+    return inner_->ListTechEvents(tenant, after, limit);
+  }
+  Result<uint64_t> DeleteTechEventsBefore(const std::string& tenant, const std::string& before_id,
+                                          size_t limit) override {
+    return inner_->DeleteTechEventsBefore(tenant, before_id, limit);
+  }
+  Status InsertCookieChoice(const ports::CookieChoiceRow& row) override {
+    return inner_->InsertCookieChoice(row);
+  }
+  Result<std::optional<ports::CookieChoiceRow>> FindCookieChoice(const std::string& tenant,
+                                                                 const Bytes& visitor) override {
+    return inner_->FindCookieChoice(tenant, visitor);
+  }
+  Result<uint64_t> DeleteCookieChoicesBefore(const std::string& tenant, UnixMicros before,
+                                             size_t limit) override {
+    return inner_->DeleteCookieChoicesBefore(tenant, before, limit);
+  }
   Status DeleteSubjectHolds(const std::string& tenant, const std::string& subject) override {
     return inner_->DeleteSubjectHolds(tenant, subject);
   }

@@ -180,6 +180,27 @@ ports::DestructionActRow DestructionActFrom(const Row& row) {
   return {row.Text(0), row.Text(1), row.Text(2), row.Int(3), row.Text(4)};
 }
 
+#define KONFID_TECH_EVENT_COLUMNS                                                              \
+  "tenant_id, event_id, at, kind, category, visitor, page, referrer, user_agent, duration_ms," \
+  " ip"
+
+// KONFID_TECH_EVENT_COLUMNS.
+template <typename Row>
+ports::TechEventRow TechEventFrom(const Row& row) {
+  return {row.Text(0), row.Text(1), row.Int(2),  row.Text(3), row.Text(4), row.Blob(5),
+          row.Text(6), row.Text(7), row.Text(8), row.Int(9),  row.Text(10)};
+}
+
+#define KONFID_COOKIE_CHOICE_COLUMNS \
+  "tenant_id, visitor, choice_id, chosen_at, policy_version, granted, gpc, ip"
+
+// KONFID_COOKIE_CHOICE_COLUMNS.
+template <typename Row>
+ports::CookieChoiceRow CookieChoiceFrom(const Row& row) {
+  return {row.Text(0), row.Blob(1), row.Text(2),     row.Int(3),
+          row.Int(4),  row.Text(5), row.Int(6) != 0, row.Text(7)};
+}
+
 #define KONFID_OTP_COLUMNS                                                                  \
   "tenant_id, code_id, subject_id, address_hash, code_hash, tries, created_at, expires_at," \
   " used_at"

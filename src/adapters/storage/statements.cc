@@ -268,6 +268,24 @@ constexpr Entry kShared[] = {
     {Stmt::kDeleteDestructionActsBefore,
      "DELETE FROM destruction_acts WHERE (tenant_id, act_id) IN (SELECT tenant_id, act_id"
      " FROM destruction_acts WHERE destroyed_at < $1 ORDER BY destroyed_at LIMIT $2)"},
+    {Stmt::kInsertTechEvent, "INSERT INTO tech_events (" KONFID_TECH_EVENT_COLUMNS ")"
+                             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"},
+    {Stmt::kListTechEvents,
+     "SELECT " KONFID_TECH_EVENT_COLUMNS " FROM tech_events WHERE tenant_id = $1 AND event_id > $2"
+     " ORDER BY event_id LIMIT $3"},
+    // Ids sort by arrival, so the oldest rows are the lowest ids: the primary key finds them.
+    {Stmt::kDeleteTechEventsBefore,
+     "DELETE FROM tech_events WHERE (tenant_id, event_id) IN (SELECT tenant_id, event_id"
+     " FROM tech_events WHERE tenant_id = $1 AND event_id < $2 ORDER BY event_id LIMIT $3)"},
+    {Stmt::kInsertCookieChoice, "INSERT INTO cookie_choices (" KONFID_COOKIE_CHOICE_COLUMNS ")"
+                                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"},
+    {Stmt::kFindCookieChoice,
+     "SELECT " KONFID_COOKIE_CHOICE_COLUMNS " FROM cookie_choices"
+     " WHERE tenant_id = $1 AND visitor = $2 ORDER BY choice_id DESC LIMIT 1"},
+    {Stmt::kDeleteCookieChoicesBefore,
+     "DELETE FROM cookie_choices WHERE (tenant_id, visitor, choice_id) IN (SELECT tenant_id,"
+     " visitor, choice_id FROM cookie_choices WHERE tenant_id = $1 AND chosen_at < $2"
+     " ORDER BY chosen_at LIMIT $3)"},
 };
 
 constexpr bool InStmtOrder() {

@@ -115,6 +115,13 @@ enum class Stmt {
   kListSubjectDestructionActs,
   kFindDestructionAct,
   kDeleteDestructionActsBefore,
+  // technical events and cookie choices
+  kInsertTechEvent,
+  kListTechEvents,
+  kDeleteTechEventsBefore,
+  kInsertCookieChoice,
+  kFindCookieChoice,
+  kDeleteCookieChoicesBefore,
   kCount  // not a statement: the size of the table
 };
 

@@ -363,6 +363,17 @@ class PgTransaction final : public ports::Transaction {
   Result<std::optional<ports::DestructionActRow>> FindDestructionAct(
       const std::string& tenant, const std::string& id) override;
   Result<uint64_t> DeleteDestructionActsBefore(UnixMicros before, size_t limit) override;
+  Status InsertTechEvent(const ports::TechEventRow& row) override;
+  Result<std::vector<ports::TechEventRow>> ListTechEvents(const std::string& tenant,
+                                                          const std::string& after,
+                                                          size_t limit) override;
+  Result<uint64_t> DeleteTechEventsBefore(const std::string& tenant, const std::string& before_id,
+                                          size_t limit) override;
+  Status InsertCookieChoice(const ports::CookieChoiceRow& row) override;
+  Result<std::optional<ports::CookieChoiceRow>> FindCookieChoice(const std::string& tenant,
+                                                                 const Bytes& visitor) override;
+  Result<uint64_t> DeleteCookieChoicesBefore(const std::string& tenant, UnixMicros before,
+                                             size_t limit) override;
   Status SetContractEnd(const std::string& tenant, const std::string& subject,
                         const std::string& purpose, UnixMicros ended_at) override;
   Result<std::vector<std::pair<std::string, UnixMicros>>> ListContractEnds(

@@ -75,5 +75,21 @@ TEST(SqliteStatements, OneSubjectsRowsAreFoundByItsIndex) {
   sqlite3_close_v2(db);
 }
 
+// The events purge and a visitor's latest choice walk the primary key from the tenant's
+// oldest row or the visitor's newest, not the whole table: both run on tables of millions.
+TEST(SqliteStatements, TechnicalEventsAreFoundByTheirKeys) {
+  konfid::testing::TempDir dir;
+  sqlite3* db = nullptr;
+  ASSERT_NO_FATAL_FAILURE(OpenMigrated(dir, &db));
+  for (Stmt stmt : {Stmt::kDeleteTechEventsBefore, Stmt::kFindCookieChoice,
+                    Stmt::kDeleteCookieChoicesBefore, Stmt::kListTechEvents}) {
+    std::string plan = PlanOf(db, stmt);
+    EXPECT_EQ(plan.find("SCAN tech_events\n"), std::string::npos) << plan;
+    EXPECT_EQ(plan.find("SCAN cookie_choices\n"), std::string::npos) << plan;
+    EXPECT_EQ(plan.find("USE TEMP B-TREE"), std::string::npos) << plan;
+  }
+  sqlite3_close_v2(db);
+}
+
 }  // namespace
 }  // namespace konfid::adapters

@@ -1,0 +1,49 @@
+// The SQLite statements of technical events and cookie choices (texts and row mapping shared:
+// statements.cc, rows.h).
+#include "adapters/storage/sqlite/sqlite_internal.h"
+
+namespace konfid::adapters::sqlite_internal {
+
+namespace {
+
+int64_t Limit(size_t limit) { return static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)); }
+
+}  // namespace
+
+Status SqliteTransaction::InsertTechEvent(const ports::TechEventRow& r) {
+  return Write(Stmt::kInsertTechEvent, r.tenant, r.id, r.at, r.kind, r.category, r.visitor, r.page,
+               r.referrer, r.user_agent, r.duration_ms, r.ip);
+}
+
+Result<std::vector<ports::TechEventRow>> SqliteTransaction::ListTechEvents(
+    const std::string& tenant, const std::string& after, size_t limit) {
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                          Run(Stmt::kListTechEvents, tenant, after, Limit(limit)));
+  return All(s, [](const SqliteRow& row) { return TechEventFrom(row); });
+}
+
+Result<uint64_t> SqliteTransaction::DeleteTechEventsBefore(const std::string& tenant,
+                                                           const std::string& before_id,
+                                                           size_t limit) {
+  KONFID_TRY(Write(Stmt::kDeleteTechEventsBefore, tenant, before_id, Limit(limit)));
+  return ChangedRows();
+}
+
+Status SqliteTransaction::InsertCookieChoice(const ports::CookieChoiceRow& r) {
+  return Write(Stmt::kInsertCookieChoice, r.tenant, r.visitor, r.id, r.at, r.policy_version,
+               r.granted, int64_t{r.gpc ? 1 : 0}, r.ip);
+}
+
+Result<std::optional<ports::CookieChoiceRow>> SqliteTransaction::FindCookieChoice(
+    const std::string& tenant, const Bytes& visitor) {
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(Stmt::kFindCookieChoice, tenant, visitor));
+  return One(s, [](const SqliteRow& row) { return CookieChoiceFrom(row); });
+}
+
+Result<uint64_t> SqliteTransaction::DeleteCookieChoicesBefore(const std::string& tenant,
+                                                              UnixMicros before, size_t limit) {
+  KONFID_TRY(Write(Stmt::kDeleteCookieChoicesBefore, tenant, before, Limit(limit)));
+  return ChangedRows();
+}
+
+}  // namespace konfid::adapters::sqlite_internal
