@@ -1,6 +1,6 @@
 // The request bodies a client sends (src/http/bodies.h). The first byte picks the route's
-// parser (bits 0-3) and the Content-Type (bits 4-5); the rest is the body, as Beast hands it
-// to the route.
+// parser (bits 0-3, or bit 6 for a technical event) and the Content-Type (bits 4-5); the rest
+// is the body, as Beast hands it to the route.
 #include <cstddef>
 #include <cstdint>
 
@@ -70,7 +70,17 @@ void ParseRequestOne(uint8_t pick, const http::Request& req) {
   }
 }
 
+// A site's technical event: shapes only, the values are the use case's to check.
+void ParseEventOne(const http::Request& req) {
+  auto r = http::ParseEventBody(req);
+  if (!r) return;
+  Require(!r->tenant.empty() && r->tenant.size() <= 4 * 63 && !r->kind.empty());
+  Require(r->visitor.size() <= 4 * 64 && r->page.size() <= 4 * 2048);
+  Require(r->ip.empty() && !r->gpc);  // from the connection and its headers, never the body
+}
+
 void ParseOne(uint8_t pick, const http::Request& req) {
+  if (pick & 0x40) return ParseEventOne(req);
   if (pick & 8) return ParseRequestOne(pick, req);
   switch (pick & 7) {
     case 0:

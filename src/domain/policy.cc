@@ -292,6 +292,15 @@ void CheckCookies(Findings& f, const TenantPolicy& p) {
   }
 }
 
+void CheckEvents(Findings& f, const TenantPolicy& p) {
+  const EventsPolicy& e = p.events;
+  for (const auto& [key, text] :
+       {std::pair{"retention", &e.retention}, std::pair{"choice_retention", &e.choice_retention}})
+    if (!ParseRetention(*text))
+      f.Error(e.line, std::string("[events] ") + key + " " + Quote(*text) +
+                          " cannot be parsed: write a count and a unit");
+}
+
 }  // namespace
 
 std::optional<int64_t> Retention::Months() const {
@@ -470,6 +479,7 @@ std::vector<PolicyFinding> CheckPolicy(const TenantPolicy& p) {
   CheckPurposes(f, p, names);
   CheckRecipients(f, p, names);
   CheckCookies(f, p);
+  CheckEvents(f, p);
   return f.Take();
 }
 

@@ -111,6 +111,14 @@ struct Cookie {
   int line = 0;
 };
 
+// How long technical events (docs/events.md) and a visitor's cookie choice are kept: the
+// `[events]` table, or these defaults when the file has none.
+struct EventsPolicy {
+  std::string retention = "90 days";           // page events, from the time each arrived
+  std::string choice_retention = "12 months";  // a cookie choice: it counts, and is kept, so long
+  int line = 0;
+};
+
 struct Publication {
   std::string url;                  // where the policy is published
   std::vector<std::string> notice;  // how changes are announced: email, site, cabinet
@@ -138,6 +146,7 @@ struct TenantPolicy {
   std::vector<Purpose> purposes;
   std::vector<Recipient> recipients;
   std::vector<Cookie> cookies;
+  EventsPolicy events;
   int line = 0;        // of [tenant]
   std::string source;  // the policy file's text, stored with each published version
 

@@ -157,6 +157,9 @@ std::vector<PolicyChange> DiffPolicies(const TenantPolicy& before, const TenantP
              dd.Value(el, "provider", b.provider, a.provider, false);
              dd.Value(el, "purpose", Text(b.purpose), Text(a.purpose), false);
            });
+  d.Value("events", "retention", before.events.retention, after.events.retention, false);
+  d.Value("events", "choice retention", before.events.choice_retention,
+          after.events.choice_retention, false);
   d.Value("tenant", "jurisdiction", before.jurisdiction, after.jurisdiction, true);
   d.Value("tenant", "storage country", before.storage_country, after.storage_country, true);
   d.List("tenant", "channels", before.channels, after.channels);

@@ -62,7 +62,11 @@ ReadQuery ParseReadQuery(const boost::urls::url_view& target) {
 Api::Api(ApiDeps deps)
     : d_(std::move(deps)),
       router_(RouteTable()),
-      ready_(std::make_unique<ReadinessCheck>(d_.storage)) {}
+      ready_(std::make_unique<ReadinessCheck>(d_.storage)) {
+  if (d_.events_per_minute > 0)
+    events_limit_ =
+        std::make_unique<RateLimiter>(static_cast<double>(d_.events_per_minute), 60'000'000);
+}
 Api::~Api() = default;
 
 Response Api::Handle(const Request& req, const std::string& peer, Yield yield) {

@@ -35,6 +35,7 @@
 #include "app/self_identity.h"
 #include "app/self_service.h"
 #include "app/subjects.h"
+#include "app/tech_events.h"
 #include "core/event_log.h"
 #include "http/client_address.h"
 #include "http/metrics.h"
@@ -72,8 +73,9 @@ struct ApiDeps {
   app::AccessReplies& access_replies;
   app::SelfIdentity& self_identity;
   app::SelfService& self_service;
-  app::RequestDigest& digest;    // overdue requests in /metrics
-  std::string unsubscribe_base;  // Konfid's public address for unsubscribe links
+  app::TechnicalEvents& tech_events;  // a site's pages' events and cookie choices
+  app::RequestDigest& digest;         // overdue requests in /metrics
+  std::string unsubscribe_base;       // Konfid's public address for unsubscribe links
   app::PolicyStore& policies;
   app::ApiKeys& keys;
   app::GroupCommitter& committer;
@@ -88,6 +90,8 @@ struct ApiDeps {
   // to a known address does more work than refusing an unknown one, and the time to answer
   // must not tell them apart (docs/requests.md, "One-time codes").
   std::chrono::milliseconds code_answer_floor{200};
+  // POST /v1/events and its beacon, per client address (docs/events.md); 0: no limit.
+  int64_t events_per_minute = 600;
 };
 
 class ReadinessCheck;
@@ -214,10 +218,15 @@ class Api {
   Response Renew(const Call& call);
   Response UnsubscribePage(const Call& call);
   Response Unsubscribe(const Call& call);
+  // events_api.cc: a site's pages' technical events and cookie choices.
+  Response RecordEvent(const Call& call);
+  Response Beacon(const Call& call);
+  Response KeepEvent(const Call& call, app::TechEventInput in, bool beacon);
 
   ApiDeps d_;
   const Router& router_;
-  RateLimiter link_limit_{10, 60'000'000};  // per route and client: 10 a minute
+  RateLimiter link_limit_{10, 60'000'000};     // per route and client: 10 a minute
+  std::unique_ptr<RateLimiter> events_limit_;  // null: no limit (ApiDeps::events_per_minute)
   std::unique_ptr<ReadinessCheck> ready_;
 };
 

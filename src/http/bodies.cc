@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "http/json_body.h"
 #include "http/respond.h"
 
 namespace konfid::http {
@@ -335,6 +336,50 @@ Result<SessionRequest> ParseSessionBody(const Request& req) {
   KONFID_TRY(OnlyMembers(root, {"tenant", "challenge", "code"}, "the body"));
   return SessionRequest{StringMember(root, "tenant"), StringMember(root, "challenge"),
                         StringMember(root, "code")};
+}
+
+Result<app::TechEventInput> ParseEventBody(const Request& req) {
+  auto type = req[beast_http::field::content_type];
+  if (!IsMediaType(type, "application/json") && !IsMediaType(type, "text/plain"))
+    return Fail(
+        Error(ErrorCode::kInvalidArgument, "Content-Type must be application/json or text/plain")
+            .WithReason("unsupported_media_type"));
+  KONFID_ASSIGN_OR_RETURN(json::object root, ParseJsonBody(req.body()));
+  KONFID_TRY(OnlyMembers(
+      root,
+      {"tenant", "kind", "visitor", "page", "referrer", "category", "duration_ms", "categories"},
+      "the body"));
+  app::TechEventInput in;
+  KONFID_ASSIGN_OR_RETURN(in.tenant, TextMember(root, "tenant", 63, true));
+  KONFID_ASSIGN_OR_RETURN(in.kind, TextMember(root, "kind", 32, true));
+  KONFID_ASSIGN_OR_RETURN(in.visitor, TextMember(root, "visitor", 64, false));
+  KONFID_ASSIGN_OR_RETURN(in.page, TextMember(root, "page", 2048, false));
+  KONFID_ASSIGN_OR_RETURN(in.referrer, TextMember(root, "referrer", 2048, false));
+  if (root.contains("category")) {
+    KONFID_ASSIGN_OR_RETURN(in.category, TextMember(root, "category", 32, true));
+  }
+  if (const json::value* d = root.if_contains("duration_ms")) {
+    if (!d->is_int64() && !d->is_uint64())
+      return Fail(Invalid("'duration_ms' must be a whole number", "invalid_value"));
+    in.duration_ms = d->is_int64() ? d->get_int64() : INT64_MAX;
+  }
+  if (const json::value* c = root.if_contains("categories")) {
+    if (!c->is_object())
+      return Fail(Invalid("'categories' must be an object of true and false", "invalid_value"));
+    KONFID_TRY(
+        OnlyMembers(c->get_object(), {"functional", "analytics", "marketing"}, "categories"));
+    domain::CookieChoice choice;
+    for (const auto& kv : c->get_object()) {
+      if (!kv.value().is_bool())
+        return Fail(Invalid("each of 'categories' must be true or false", "invalid_value"));
+      bool v = kv.value().get_bool();
+      (kv.key() == "functional"  ? choice.functional
+       : kv.key() == "analytics" ? choice.analytics
+                                 : choice.marketing) = v;
+    }
+    in.choice = choice;
+  }
+  return in;
 }
 
 }  // namespace konfid::http

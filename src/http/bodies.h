@@ -11,6 +11,7 @@
 #include "app/holds.h"
 #include "app/registrations.h"
 #include "app/requests.h"
+#include "app/tech_events.h"
 #include "http/api.h"
 
 namespace konfid::http {
@@ -49,6 +50,11 @@ struct SessionRequest {
   std::string code;
 };
 Result<SessionRequest> ParseSessionBody(const Request& req);
+// POST /v1/events: {"tenant", "kind", "visitor", "page", "referrer", "category", "duration_ms",
+// "categories": {"functional", "analytics", "marketing": true|false}}, as application/json
+// or text/plain (what navigator.sendBeacon sends a string as). Shapes only; the values are
+// app::TechnicalEvents's to check.
+Result<app::TechEventInput> ParseEventBody(const Request& req);
 
 // POST /v1/renewals/{tenant}/{token}: the form (application/x-www-form-urlencoded) or JSON.
 struct RenewalDecision {

@@ -184,6 +184,8 @@ TEST(RouteTable, KeepsTheMetricLabelsAndAllowHeaders) {
       "/v1/self/access-reply GET",
       "/v1/self/requests GET, POST",
       "/v1/self/requests/{id} GET",
+      "/v1/events POST",
+      "/v1/events/beacon GET",
       "/v1/audit/checkpoints GET",
       "/v1/keys/receipt GET",
       "/v1/registrations POST",

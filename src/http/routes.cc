@@ -43,6 +43,9 @@ std::span<const Route> Routes() {
       {"GET /v1/self/requests", kSelf, P::kNone, kOpen, &Api::SelfRequests},
       {"POST /v1/self/requests", kSelf, P::kNone, kOpen, &Api::SelfFileRequest},
       {"GET /v1/self/requests/{id}", kSelf, P::kNone, kOpen, &Api::SelfRequest},
+      // What a site's pages send of a visit: kept apart from subjects (docs/events.md).
+      {"POST /v1/events", kPublic, P::kNone, kOpen, &Api::RecordEvent},
+      {"GET /v1/events/beacon", kPublic, P::kNone, kOpen, &Api::Beacon},
       // What anyone may check: the audit checkpoints and the receipts' key.
       {"GET /v1/audit/checkpoints", kPublic, P::kNone, kOpen, &Api::AuditCheckpoints},
       {"GET /v1/keys/receipt", kPublic, P::kNone, kOpen, &Api::ReceiptKey},

@@ -60,4 +60,11 @@ Result<Report> CodePurgeJob::RunOnce(UnixMicros now) {
   return Report().Count("purged", Signed(purged));
 }
 
+Result<Report> EventsPurgeJob::RunOnce(UnixMicros now) {
+  KONFID_ASSIGN_OR_RETURN(app::EventsPurgeReport r, events_.Purge(now));
+  return Report()
+      .Count("events_deleted", r.events_deleted)
+      .Count("choices_deleted", r.choices_deleted);
+}
+
 }  // namespace konfid::jobs

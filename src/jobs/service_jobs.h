@@ -8,6 +8,8 @@
 //   expiry      ExpiryJob::RunOnce         expired: `expired` events appended
 //   outbox      OutboxSender::RunOnce      sent, retried, failed
 //   digest      RequestDigest::RunOnce     queued: daily digests of overdue requests
+//   codes       SelfIdentity::PurgeCodes   purged: one-time codes past their day
+//   events      TechnicalEvents::Purge     events_deleted, choices_deleted: past their terms
 //
 // A new job (retention, request deadlines) is one more class here over its use case, and one
 // Scheduler::Add where `serve` wires the others. Each holds its use case by reference: the
@@ -22,6 +24,7 @@
 #include "app/request_digest.h"
 #include "app/retention.h"
 #include "app/self_identity.h"
+#include "app/tech_events.h"
 #include "jobs/job.h"
 
 namespace konfid::jobs {
@@ -87,6 +90,17 @@ class CodePurgeJob : public Job {
 
  private:
   app::SelfIdentity& identity_;
+};
+
+// Deletes technical events and cookie choices past their terms (app::TechnicalEvents::Purge).
+class EventsPurgeJob : public Job {
+ public:
+  EventsPurgeJob(app::TechnicalEvents& events, std::chrono::milliseconds period)
+      : Job("events", period), events_(events) {}
+  Result<Report> RunOnce(UnixMicros now) override;
+
+ private:
+  app::TechnicalEvents& events_;
 };
 
 class OutboxJob : public Job {

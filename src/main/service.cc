@@ -99,6 +99,7 @@ Service::Service(cli::ServeInputs inputs, Adapters adapters,
       access_replies_(kernel_, requests_, disclosures_),
       self_identity_(kernel_, mail_, app::SelfSettings{.sms = sms_ != nullptr}),
       self_service_(kernel_, self_identity_, requests_, access_replies_),
+      tech_events_(kernel_),
       checkpoint_reader_(in_.storage, policies_, in_.keyring),
       policy_admin_(policies_, in_.storage, a_.policy_reader, a_.clock),
       notices_(in_.storage, policies_, policy_notices_),  // queued with or without SMTP: they wait
@@ -175,6 +176,8 @@ void Service::AddJobs() {
       std::make_unique<jobs::RequestDigestJob>(digest_, milliseconds(j.digest_period_ms)));
   scheduler_.Add(
       std::make_unique<jobs::CodePurgeJob>(self_identity_, milliseconds(j.codes_period_ms)));
+  scheduler_.Add(
+      std::make_unique<jobs::EventsPurgeJob>(tech_events_, milliseconds(j.events_period_ms)));
   if (sender_)
     scheduler_.Add(std::make_unique<jobs::OutboxJob>(*sender_, milliseconds(j.outbox_period_ms)));
 }
@@ -182,16 +185,36 @@ void Service::AddJobs() {
 Status Service::CreateServer(const std::pair<std::string, unsigned short>& listen,
                              http::TrustedProxies proxies) {
   const ports::ServiceConfig& config = in_.config;
-  api_ = std::make_unique<http::Api>(
-      http::ApiDeps{subjects_,     consents_,       registrations_,
-                    marketing_,    policy_notices_, checkpoint_reader_,
-                    policy_admin_, requests_,       blocks_,
-                    retention_,    holds_,          disclosures_,
-                    acts_,         access_replies_, self_identity_,
-                    self_service_, digest_,         config.mail.unsubscribe_base,
-                    policies_,     keys_,           *committer_,
-                    in_.storage,   a_.clock,        metrics_,
-                    a_.events,     scheduler_,      std::move(proxies)});
+  http::ApiDeps deps{subjects_,
+                     consents_,
+                     registrations_,
+                     marketing_,
+                     policy_notices_,
+                     checkpoint_reader_,
+                     policy_admin_,
+                     requests_,
+                     blocks_,
+                     retention_,
+                     holds_,
+                     disclosures_,
+                     acts_,
+                     access_replies_,
+                     self_identity_,
+                     self_service_,
+                     tech_events_,
+                     digest_,
+                     config.mail.unsubscribe_base,
+                     policies_,
+                     keys_,
+                     *committer_,
+                     in_.storage,
+                     a_.clock,
+                     metrics_,
+                     a_.events,
+                     scheduler_,
+                     std::move(proxies)};
+  deps.events_per_minute = config.events_per_minute;
+  api_ = std::make_unique<http::Api>(std::move(deps));
   http::ServerOptions& options = server_options_;
   options.host = listen.first;
   options.port = listen.second;

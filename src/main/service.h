@@ -118,6 +118,7 @@ class Service {
   app::AccessReplies access_replies_;
   app::SelfIdentity self_identity_;
   app::SelfService self_service_;
+  app::TechnicalEvents tech_events_;
   app::CheckpointReader checkpoint_reader_;
   app::PolicyAdmin policy_admin_;
   app::NoticeJob notices_;

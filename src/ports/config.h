@@ -54,6 +54,7 @@ struct JobsConfig {
   int64_t retention_period_ms = 3'600'000;  // what no purpose holds any more destroyed
   int64_t digest_period_ms = 3'600'000;     // overdue requests mailed to staff, once a local day
   int64_t codes_period_ms = 3'600'000;      // one-time codes past their retention purged
+  int64_t events_period_ms = 3'600'000;     // technical events past their term deleted
 };
 
 struct ServiceConfig {
@@ -63,6 +64,7 @@ struct ServiceConfig {
   size_t max_connections = 0;       // open connections; 0 = from the open-files limit
   int header_timeout_seconds = 10;  // a request's header, from its first byte (or connect)
   int idle_timeout_seconds = 30;    // a kept-alive connection between requests
+  int64_t events_per_minute = 600;  // POST /v1/events and its beacon, per client; 0: no limit
   // Reverse proxies (addresses or CIDR blocks) whose X-Forwarded-For is believed.
   std::vector<std::string> trusted_proxies;
   std::string db;  // empty: SQLite file in the data directory; or postgres://...

@@ -109,6 +109,30 @@ TEST(RateLimits, XForwardedForIsBelievedOnlyFromATrustedProxy) {
   EXPECT_EQ(direct.Stop(), 0);
 }
 
+// Technical events have a budget of their own per client address, shared by the post and the
+// beacon, and far above the links': a site's pages send many.
+TEST(RateLimits, TechnicalEventsHaveABudgetPerClient) {
+  Instance konfid;
+  konfid.AddServerSettings("events_per_minute = 3\ntrusted_proxies = [\"127.0.0.0/8\"]");
+  konfid.Start();
+  auto send = [&](const std::string& client, bool beacon) {
+    if (beacon)
+      return Http(konfid.port(), "GET", "/v1/events/beacon?tenant=demo&category=necessary&page=%2F",
+                  "", "", "", {{"X-Forwarded-For", client}});
+    return Http(konfid.port(), "POST", "/v1/events",
+                R"({"tenant":"demo","kind":"page_view","category":"necessary","page":"/"})", "",
+                "text/plain", {{"X-Forwarded-For", client}});
+  };
+  EXPECT_EQ(send("203.0.113.5", false).status, 204u);
+  EXPECT_EQ(send("203.0.113.5", true).status, 200u);
+  EXPECT_EQ(send("203.0.113.5", false).status, 204u);
+  auto over = send("203.0.113.5", true);
+  EXPECT_EQ(over.status, 429u);
+  EXPECT_EQ(Code(over), "rate_limited");
+  EXPECT_EQ(send("203.0.113.6", false).status, 204u);  // another visitor is not held back
+  EXPECT_EQ(konfid.Stop(), 0);
+}
+
 // 400 idle connections against a limit of 256 descriptors: accept() fails with EMFILE while
 // they are open. The server must back off instead of spinning, drop the idle ones at the
 // header timeout and then serve a healthy client.

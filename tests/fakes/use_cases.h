@@ -20,6 +20,7 @@
 #include "app/self_identity.h"
 #include "app/self_service.h"
 #include "app/subjects.h"
+#include "app/tech_events.h"
 #include "fixed_time_zones.h"
 
 namespace konfid::fakes {
@@ -46,7 +47,8 @@ struct UseCases {
         disclosures(kernel),
         replies(kernel, requests, disclosures),
         identity(kernel, mail, self_settings),
-        self(kernel, identity, requests, replies) {}
+        self(kernel, identity, requests, replies),
+        events(kernel) {}
 
   app::Kernel kernel;
   app::ConsentSigner signer;
@@ -68,6 +70,7 @@ struct UseCases {
   app::AccessReplies replies;
   app::SelfIdentity identity;
   app::SelfService self;
+  app::TechnicalEvents events;
 };
 
 }  // namespace konfid::fakes

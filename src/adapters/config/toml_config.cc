@@ -77,6 +77,7 @@ Status ReadServerLimits(const std::string& path, const toml::table& server,
   KONFID_TRY(GetInt(path, server, "max_connections", 0, 1'000'000, config.max_connections));
   KONFID_TRY(GetInt(path, server, "header_timeout", 1, 300, config.header_timeout_seconds));
   KONFID_TRY(GetInt(path, server, "idle_timeout", 1, 3600, config.idle_timeout_seconds));
+  KONFID_TRY(GetInt(path, server, "events_per_minute", 0, 1'000'000, config.events_per_minute));
   if (const toml::node* n = server.get("trusted_proxies")) {
     const toml::array* list = n->as_array();
     if (!list) return Fail(Bad(path, *n, "trusted_proxies must be a list of addresses"));
@@ -127,7 +128,7 @@ Status ReadServer(const std::string& path, const toml::table& server,
                   ports::ServiceConfig& config) {
   KONFID_TRY(CheckKeys(path, server,
                        {"listen", "body_limit", "threads", "max_connections", "header_timeout",
-                        "idle_timeout", "trusted_proxies"},
+                        "idle_timeout", "trusted_proxies", "events_per_minute"},
                        "[server]"));
   KONFID_ASSIGN_OR_RETURN(config.listen, GetString(path, server, "listen", false, config.listen));
   KONFID_TRY(GetInt(path, server, "body_limit", 1024, 64 * 1024 * 1024, config.body_limit));
@@ -197,7 +198,7 @@ Status ReadJobs(const std::string& path, const toml::table& jobs, ports::Service
   KONFID_TRY(
       CheckKeys(path, jobs,
                 {"policy_period_ms", "notices_period_ms", "outbox_period_ms", "expiry_period_ms",
-                 "retention_period_ms", "digest_period_ms", "codes_period_ms"},
+                 "retention_period_ms", "digest_period_ms", "codes_period_ms", "events_period_ms"},
                 "[jobs]"));
   ports::JobsConfig& j = config.jobs;
   constexpr int64_t kDayMs = 86'400'000;
@@ -208,6 +209,7 @@ Status ReadJobs(const std::string& path, const toml::table& jobs, ports::Service
   KONFID_TRY(GetInt(path, jobs, "retention_period_ms", 10, kDayMs, j.retention_period_ms));
   KONFID_TRY(GetInt(path, jobs, "digest_period_ms", 10, kDayMs, j.digest_period_ms));
   KONFID_TRY(GetInt(path, jobs, "codes_period_ms", 10, kDayMs, j.codes_period_ms));
+  KONFID_TRY(GetInt(path, jobs, "events_period_ms", 10, kDayMs, j.events_period_ms));
   return Ok();
 }
 

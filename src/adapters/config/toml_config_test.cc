@@ -202,6 +202,8 @@ TEST(TomlConfig, JobPeriodsAreReadAndChecked) {
   EXPECT_FALSE(load("outbox_period = 5\n"));  // unknown keys are refused
   EXPECT_EQ(load("codes_period_ms = 60000\n")->jobs.codes_period_ms, 60'000);
   EXPECT_EQ(load("")->jobs.codes_period_ms, 3'600'000);
+  EXPECT_EQ(load("events_period_ms = 60000\n")->jobs.events_period_ms, 60'000);
+  EXPECT_EQ(load("")->jobs.events_period_ms, 3'600'000);
 }
 
 TEST(TomlConfig, InstalledCalendarsAreReadAndChecked) {
@@ -252,22 +254,25 @@ TEST(TomlConfig, ServerLimitsAndProxiesAreReadAndChecked) {
         Write(dir, "k.toml", "[server]\n" + server + "\n[[tenant]]\npolicy = \"p.toml\"\n"));
   };
   auto config = load(
-      "max_connections = 500\nheader_timeout = 5\nidle_timeout = 20\n"
+      "max_connections = 500\nheader_timeout = 5\nidle_timeout = 20\nevents_per_minute = 0\n"
       "trusted_proxies = [\"127.0.0.1\", \"10.0.0.0/8\", \"::1\"]");
   ASSERT_TRUE(config) << config.error().message();
   EXPECT_EQ(config->max_connections, 500u);
   EXPECT_EQ(config->header_timeout_seconds, 5);
   EXPECT_EQ(config->idle_timeout_seconds, 20);
+  EXPECT_EQ(config->events_per_minute, 0);
   EXPECT_EQ(config->trusted_proxies, (std::vector<std::string>{"127.0.0.1", "10.0.0.0/8", "::1"}));
   auto defaults = load("");
   ASSERT_TRUE(defaults);
   EXPECT_EQ(defaults->max_connections, 0u);
   EXPECT_EQ(defaults->header_timeout_seconds, 10);
   EXPECT_EQ(defaults->idle_timeout_seconds, 30);
+  EXPECT_EQ(defaults->events_per_minute, 600);
   EXPECT_TRUE(defaults->trusted_proxies.empty());
   for (const char* bad : {"header_timeout = 0", "idle_timeout = 7200", "max_connections = -1",
                           "trusted_proxies = \"127.0.0.1\"", "trusted_proxies = [\"proxy.lan\"]",
-                          "trusted_proxies = [1]", "idle_timeut = 3"}) {
+                          "trusted_proxies = [1]", "idle_timeut = 3", "events_per_minute = -1",
+                          "events_per_minute = 1000001"}) {
     auto r = load(bad);
     ASSERT_FALSE(r) << bad;
     EXPECT_NE(r.error().message().find("k.toml:2"), std::string::npos) << r.error().message();

@@ -290,6 +290,17 @@ Status ReadCookies(const Reader& r, const toml::table& root, domain::TenantPolic
   return Ok();
 }
 
+Status ReadEvents(const Reader& r, const toml::table& root, domain::TenantPolicy& p) {
+  const toml::table* t = root["events"].as_table();
+  if (!t) return Ok();
+  KONFID_TRY(r.Keys(*t, {"retention", "choice_retention"}, "[events]"));
+  p.events.line = Line(*t);
+  KONFID_ASSIGN_OR_RETURN(p.events.retention, r.String(*t, "retention", p.events.retention));
+  KONFID_ASSIGN_OR_RETURN(p.events.choice_retention,
+                          r.String(*t, "choice_retention", p.events.choice_retention));
+  return Ok();
+}
+
 }  // namespace
 
 Result<domain::TenantPolicy> ParsePolicy(std::string_view text, const std::string& name) {
@@ -302,10 +313,10 @@ Result<domain::TenantPolicy> ParsePolicy(std::string_view text, const std::strin
                                                  ": error: " + std::string(e.description()));
   }
   Reader r(name);
-  KONFID_TRY(r.Keys(
-      root,
-      {"tenant", "operator", "publication", "category", "field", "purpose", "recipient", "cookie"},
-      "the policy"));
+  KONFID_TRY(r.Keys(root,
+                    {"tenant", "operator", "publication", "category", "field", "purpose",
+                     "recipient", "cookie", "events"},
+                    "the policy"));
   domain::TenantPolicy p;
   KONFID_TRY(ReadTenant(r, root, p));
   KONFID_TRY(ReadOperator(r, root, p));
@@ -315,6 +326,7 @@ Result<domain::TenantPolicy> ParsePolicy(std::string_view text, const std::strin
   KONFID_TRY(ReadPurposes(r, root, p));
   KONFID_TRY(ReadRecipients(r, root, p));
   KONFID_TRY(ReadCookies(r, root, p));
+  KONFID_TRY(ReadEvents(r, root, p));
   p.source = std::string(text);
   return p;
 }

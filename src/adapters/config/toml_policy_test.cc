@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "adapters/config/toml_config.h"
+#include "domain/policy_diff.h"
 #include "test_support.h"
 
 namespace konfid::adapters {
@@ -213,6 +214,16 @@ const Case kCases[] = {
        return Replace(t, "time_zone = \"Europe/Moscow\"", "time_zone = \"\"");
      },
      "time_zone = \"\"", "'time_zone' must name a zone", true},
+    {"events_retention_unparseable",
+     [](const std::string& t) {
+       return Replace(t, "retention = \"90 days\"", "retention = \"a season\"");
+     },
+     "choice_retention", "[events] retention 'a season' cannot be parsed"},
+    {"events_unknown_key",
+     [](const std::string& t) {
+       return Replace(t, "choice_retention = \"12 months\"", "choices = \"12 months\"");
+     },
+     "choices = ", "unknown key 'choices' in [events]", true},
     {"structural_unknown_type",
      [](const std::string& t) { return Replace(t, "type = \"date\"", "type = \"calendar\""); },
      "name = \"birth_date\"", "unknown type 'calendar'"},
@@ -257,6 +268,29 @@ TEST(PolicyFile, TimeZoneIsTheWrittenOneOrTheJurisdictions) {
       "tz.toml");
   ASSERT_TRUE(unknown);
   EXPECT_EQ(unknown->TimeZone(), "Mars/Olympus");
+}
+
+TEST(PolicyFile, TheEventsTermsAreTheWrittenOnesOrTheDefaults) {
+  auto example = ParsePolicy(Example(), "ev.toml");
+  ASSERT_TRUE(example) << example.error().message();
+  EXPECT_EQ(example->events.retention, "90 days");
+  EXPECT_EQ(example->events.choice_retention, "12 months");
+  EXPECT_GT(example->events.line, 0);
+  auto written = ParsePolicy(
+      Replace(Example(), "retention = \"90 days\"", "retention = \"30 days\""), "ev.toml");
+  ASSERT_TRUE(written);
+  EXPECT_EQ(written->events.retention, "30 days");
+  auto diff = domain::DiffPolicies(*example, *written);
+  ASSERT_EQ(diff.size(), 1u);
+  EXPECT_FALSE(diff[0].material);
+  std::string text = Example();
+  text.erase(text.find("\n# Technical events"));
+  auto without = ParsePolicy(text, "ev.toml");
+  ASSERT_TRUE(without) << without.error().message();
+  EXPECT_EQ(without->events.retention, "90 days");
+  EXPECT_EQ(without->events.choice_retention, "12 months");
+  EXPECT_EQ(without->events.line, 0);
+  EXPECT_TRUE(domain::CheckPolicy(*without).empty());
 }
 
 TEST(PolicyFile, TheInformationSystemIsOptionalAndAString) {
