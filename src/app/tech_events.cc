@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "domain/consent.h"
+#include "domain/field.h"
 #include "domain/policy.h"
 
 namespace konfid::app {
@@ -27,12 +28,13 @@ std::string IdFloor(UnixMicros t) {
   return id;
 }
 
-// The header as kept: its first 256 bytes, control characters dropped.
+// The header as kept: its first 256 printable ASCII characters, the rest dropped (a header is
+// ASCII; anything else could be bytes that are no UTF-8, which a text column refuses).
 std::string KeptUserAgent(const std::string& ua) {
   std::string out;
   for (char c : ua) {
     auto u = static_cast<unsigned char>(c);
-    if (u >= 0x20 && u != 0x7f) out += c;
+    if (u >= 0x20 && u < 0x7f) out += c;
     if (out.size() == kMaxUserAgentBytes) break;
   }
   return out;
@@ -69,6 +71,9 @@ Result<ports::TechEventRow> TechnicalEvents::PageEvent(const TechEventInput& in,
                                                        domain::TechKind kind, UnixMicros now) {
   auto category = domain::ParseEventCategory(in.category);
   if (!category) return Fail(Invalid("'category' must be necessary or analytics", "invalid_value"));
+  // The beacon's query and the Referer header are not checked before: no UTF-8, no row.
+  if (!domain::Utf8Length(in.page) || !domain::Utf8Length(in.referrer))
+    return Fail(Invalid("'page' and 'referrer' must be UTF-8", "invalid_page"));
   auto page = domain::KeptPage(in.page);
   if (!page)
     return Fail(Invalid("'page' must be an http(s) address or a path of at most 2048 bytes",

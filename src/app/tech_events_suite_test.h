@@ -37,7 +37,9 @@ class TechEventsTest : public ::testing::TestWithParam<fakes::DbFactory> {
     in.visitor = kVisitor;
     in.page = std::move(page);
     in.ip = "198.51.100.23";
-    in.user_agent = "Mozilla/5.0\n(injected)";
+    in.user_agent =
+        "Mozilla/5.0\n(inj\xff"
+        "ected)";
     return in;
   }
   static TechEventInput Choice(bool analytics, bool gpc = false) {
@@ -182,6 +184,9 @@ TEST_P(TechEventsTest, MalformedEventsAreRefusedAndNothingIsKept) {
       {with([](auto& in) { in.category = "marketing"; }), "invalid_value"},
       {with([](auto& in) { in.page = "ftp://demo.example/"; }), "invalid_page"},
       {with([](auto& in) { in.page = ""; }), "invalid_page"},
+      {with([](auto& in) { in.page = "/\xff"; }),
+       "invalid_page"},  // no UTF-8: PostgreSQL refuses it
+      {with([](auto& in) { in.referrer = "https://a.example/\xc3"; }), "invalid_page"},
       {with([](auto& in) { in.referrer = "not a url"; }), "invalid_value"},
       {with([](auto& in) { in.visitor = "short"; }), "invalid_visitor"},
       {with([](auto& in) { in.duration_ms = 5; }), "invalid_value"},  // page_view

@@ -123,6 +123,14 @@ TEST_P(ApiE2E, NecessaryEventsAndTheBeaconNeedNoChoiceAndBadOnesAreRefused) {
        "tenant_not_configured"},
   };
   for (const auto& b : bad) EXPECT_EQ(Code(site.Send(b.body)), b.code) << b.body;
+  // The beacon's query is bytes a URL carries: one that is no UTF-8 is refused before the
+  // database sees it (PostgreSQL would refuse the whole batch it came in).
+  for (auto [target, code] :
+       {std::pair{"/v1/events/beacon?tenant=demo&category=necessary&page=%2F%FF", "invalid_page"},
+        std::pair{"/v1/events/beacon?tenant=demo&tenant=demo&page=%2F", "invalid_query"},
+        std::pair{"/v1/events/beacon?tenant=demo&pixel=1", "invalid_query"},
+        std::pair{"/v1/events/beacon?tenant=demo&kind=cookie_choice&page=%2F", "invalid_value"}})
+    EXPECT_EQ(Code(Http(site.konfid.port(), "GET", target)), code) << target;
   auto form = Http(site.konfid.port(), "POST", "/v1/events", "kind=page_view", "",
                    "application/x-www-form-urlencoded");
   EXPECT_EQ(form.status, 415u);
