@@ -62,6 +62,14 @@ std::string Kernel::NewId(UnixMicros now) {
   return HexEncode(raw);
 }
 
+std::string Kernel::IdFloor(UnixMicros t) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  uint64_t ms = static_cast<uint64_t>(std::max<UnixMicros>(t, 0) / 1000);
+  std::string id(32, '0');
+  for (int i = 11; i >= 0; --i, ms >>= 4) id[i] = kHex[ms & 0xf];
+  return id;
+}
+
 bool Kernel::IsValidId(std::string_view id) {
   if (id.size() != 32) return false;
   for (char c : id)

@@ -77,6 +77,9 @@ class Kernel {
   // within the process. Subjects, consent events and outbox messages all use them.
   std::string NewId(UnixMicros now);
   static bool IsValidId(std::string_view id);
+  // The smallest id NewId makes at `t` (its 48 bits of milliseconds, then zeros): a range of
+  // ids is a range of creation times.
+  static std::string IdFloor(UnixMicros t);
 
   // Records a refusal that happened before any data was touched (outcome denied for a role
   // refusal, failed otherwise), then reports `error` to `done` (or the audit write's error).

@@ -93,6 +93,8 @@ constexpr std::array kGrants = {
           "this API key's role may not place or lift legal holds"},
     Grant{Permission::kActsRead, Roles({kAdmin, kOperator}), true,
           "this API key's role may not read the acts of destruction"},
+    Grant{Permission::kStatsRead, Roles({kAdmin, kOperator, kAnalyst}), false,
+          "this API key's role may not read statistics"},
 };
 
 constexpr bool InEnumOrder() {
@@ -100,7 +102,7 @@ constexpr bool InEnumOrder() {
     if (static_cast<size_t>(kGrants[i].permission) != i) return false;
   return true;
 }
-static_assert(InEnumOrder() && kGrants.size() == 1 + static_cast<size_t>(Permission::kActsRead),
+static_assert(InEnumOrder() && kGrants.size() == 1 + static_cast<size_t>(Permission::kStatsRead),
               "one row per Permission, in the enum's order");
 
 const Grant& GrantOf(Permission p) { return kGrants[static_cast<size_t>(p)]; }

@@ -38,6 +38,7 @@ enum class Permission {
   kSubjectsReadKept,  // read what an erasure kept for a legal obligation, for that purpose
   kSubjectsHold,      // place, lift and list legal holds on a subject's data
   kActsRead,          // the acts of destruction (Order 179), each with its audit extract
+  kStatsRead,         // statistics with small cells suppressed (GET /v1/stats)
 };
 
 // Whether a key of `role` may perform `permission`; kNone: every role.

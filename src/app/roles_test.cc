@@ -46,6 +46,9 @@ TEST(PermissionTable, HoldsTheRolesEachOperationAllowed) {
   EXPECT_EQ(Holders(P::kSubjectsHold), (std::vector{kAdmin, kOperator}));
   // The acts of destruction are the operator's evidence, read by those who may also delete.
   EXPECT_EQ(Holders(P::kActsRead), (std::vector{kAdmin, kOperator}));
+  // Statistics hold no one's data: analysts read them, not support or marketing.
+  EXPECT_EQ(Holders(P::kStatsRead), (std::vector{kAdmin, kOperator, kAnalyst}));
+  EXPECT_FALSE(CheckedByUseCase(Permission::kStatsRead));
 }
 
 TEST(PermissionTable, PersonalDataRefusalsAreLeftToTheAuditingUseCase) {

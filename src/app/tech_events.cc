@@ -19,15 +19,6 @@ Error Invalid(std::string detail, std::string reason) {
   return Error(ErrorCode::kInvalidArgument, std::move(detail)).WithReason(std::move(reason));
 }
 
-// The smallest id Kernel::NewId makes at `t`: its 48 bits of milliseconds, then zeros.
-std::string IdFloor(UnixMicros t) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  uint64_t ms = static_cast<uint64_t>(std::max<UnixMicros>(t, 0) / 1000);
-  std::string id(32, '0');
-  for (int i = 11; i >= 0; --i, ms >>= 4) id[i] = kHex[ms & 0xf];
-  return id;
-}
-
 // The header as kept: its first 256 printable ASCII characters, the rest dropped (a header is
 // ASCII; anything else could be bytes that are no UTF-8, which a text column refuses).
 std::string KeptUserAgent(const std::string& ua) {
@@ -196,7 +187,7 @@ Result<EventsPurgeReport> TechnicalEvents::PurgeTenant(const std::string& tenant
   auto choices_since = KeptSince(now, active->policy->events.choice_retention);
   if (!events_since || !choices_since)
     return Fail(ErrorCode::kInternal, "policy " + tenant + ": [events] terms are not terms");
-  const std::string floor = IdFloor(*events_since);
+  const std::string floor = Kernel::IdFloor(*events_since);
   EventsPurgeReport report;
   for (bool events : {true, false}) {
     while (true) {

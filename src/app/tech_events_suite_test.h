@@ -5,6 +5,8 @@
 
 #include "app/tech_events.h"
 
+#include "app/stats.h"
+
 #include <gtest/gtest.h>
 
 #include <future>
@@ -208,6 +210,53 @@ TEST_P(TechEventsTest, MalformedEventsAreRefusedAndNothingIsKept) {
     EXPECT_EQ(r.error().reason(), b.reason);
   }
   EXPECT_TRUE(Events().empty());
+}
+
+// Statistics of the events just kept: by day over the default 30 days, a day of one visitor
+// hidden with the only other cell, and a range that leaves that day out.
+TEST_P(TechEventsTest, StatsCountVisitorsByDayAndHideADayOfOne) {
+  for (int i = 0; i < 5; ++i) {
+    auto id = std::string(kVisitor) + std::to_string(i);
+    auto choice = Choice(true);
+    choice.visitor = id;
+    ASSERT_TRUE(Record(choice));
+    auto view = View();
+    view.visitor = id;
+    ASSERT_TRUE(Record(view)) << i;
+  }
+  auto first_day = domain::FormatIsoDate(domain::DateFromDays(clock_.Now() / kDay));
+  clock_.Advance(2 * kDay);
+  auto lonely = View("/b");
+  lonely.visitor = std::string(kVisitor) + "0";
+  ASSERT_TRUE(Record(lonely));
+
+  Stats stats(uc_->kernel, *demo_.storage, uc_->zones);
+  const Actor analyst{"demo", "apikey:a", Role::kAnalyst};
+  auto by_day = stats.Count(analyst, {"demo", "events", {"day"}, "", ""});
+  ASSERT_TRUE(by_day) << by_day.error().message();
+  ASSERT_EQ(by_day->cells.size(), 2u);
+  EXPECT_EQ(by_day->cells[0].key, std::vector<std::string>{first_day});
+  // Day one's five visitors would be kept, but the total less them gives day three's one.
+  EXPECT_TRUE(by_day->cells[0].suppressed);
+  EXPECT_TRUE(by_day->cells[1].suppressed);
+  EXPECT_EQ(by_day->suppressed, 2);
+  EXPECT_EQ(by_day->total, 6);
+  EXPECT_EQ(by_day->total_name, "views");
+  EXPECT_EQ(domain::DaysSinceEpoch(*by_day->to) - domain::DaysSinceEpoch(*by_day->from), 29);
+
+  auto first = stats.Count(analyst, {"demo", "events", {"day", "page"}, first_day, first_day});
+  ASSERT_TRUE(first) << first.error().message();
+  ASSERT_EQ(first->cells.size(), 1u);
+  EXPECT_FALSE(first->cells[0].suppressed);
+  EXPECT_EQ(first->cells[0].key, (std::vector<std::string>{first_day, "https://demo.example/a"}));
+  EXPECT_EQ(first->cells[0].counts,
+            (std::vector<std::pair<std::string, int64_t>>{{"views", 5}, {"visitors", 5}}));
+  EXPECT_EQ(first->cells[0].average_seconds, std::nullopt);
+
+  const Actor support{"demo", "apikey:s", Role::kSupport};
+  EXPECT_EQ(stats.Count(support, {"demo"}).error().code(), ErrorCode::kPermissionDenied);
+  EXPECT_EQ(stats.Count(analyst, {"nobody"}).error().reason(), "tenant_not_configured");
+  EXPECT_EQ(stats.Count(analyst, {"demo", "events", {"hour"}}).error().reason(), "invalid_query");
 }
 
 }  // namespace konfid::app::tech_events_suite

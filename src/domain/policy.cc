@@ -301,6 +301,13 @@ void CheckEvents(Findings& f, const TenantPolicy& p) {
                           " cannot be parsed: write a count and a unit");
 }
 
+void CheckStatistics(Findings& f, const TenantPolicy& p) {
+  const StatisticsPolicy& s = p.statistics;
+  if (s.k < 2 || s.k > 1000) f.Error(s.line, "[statistics] k must be 2..1000");
+  if (!(s.epsilon >= 0) || s.epsilon > 100)
+    f.Error(s.line, "[statistics] epsilon must be 0 (no noise) or a positive number up to 100");
+}
+
 }  // namespace
 
 std::optional<int64_t> Retention::Months() const {
@@ -480,6 +487,7 @@ std::vector<PolicyFinding> CheckPolicy(const TenantPolicy& p) {
   CheckRecipients(f, p, names);
   CheckCookies(f, p);
   CheckEvents(f, p);
+  CheckStatistics(f, p);
   return f.Take();
 }
 

@@ -119,6 +119,13 @@ struct EventsPolicy {
   int line = 0;
 };
 
+// How statistics are published (docs/stats.md): the `[statistics]` table, or these defaults.
+struct StatisticsPolicy {
+  int64_t k = 5;       // a cell of fewer persons is suppressed; at least 2
+  double epsilon = 0;  // Laplace noise of scale 1/epsilon on every count; 0: none
+  int line = 0;
+};
+
 struct Publication {
   std::string url;                  // where the policy is published
   std::vector<std::string> notice;  // how changes are announced: email, site, cabinet
@@ -147,6 +154,7 @@ struct TenantPolicy {
   std::vector<Recipient> recipients;
   std::vector<Cookie> cookies;
   EventsPolicy events;
+  StatisticsPolicy statistics;
   int line = 0;        // of [tenant]
   std::string source;  // the policy file's text, stored with each published version
 

@@ -160,6 +160,10 @@ std::vector<PolicyChange> DiffPolicies(const TenantPolicy& before, const TenantP
   d.Value("events", "retention", before.events.retention, after.events.retention, false);
   d.Value("events", "choice retention", before.events.choice_retention,
           after.events.choice_retention, false);
+  d.Value("statistics", "k", std::to_string(before.statistics.k),
+          std::to_string(after.statistics.k), false);
+  d.Value("statistics", "epsilon", std::to_string(before.statistics.epsilon),
+          std::to_string(after.statistics.epsilon), false);
   d.Value("tenant", "jurisdiction", before.jurisdiction, after.jurisdiction, true);
   d.Value("tenant", "storage country", before.storage_country, after.storage_country, true);
   d.List("tenant", "channels", before.channels, after.channels);

@@ -53,6 +53,13 @@ bool StopCoversLegitimateInterest(std::string_view jurisdiction) {
   return jurisdiction == "eu-gdpr";
 }
 
+std::string_view RequestTimeliness(bool open, std::string_view due_on, std::string_view today,
+                                   std::string_view closed_on) {
+  if (due_on.empty()) return "no_term";
+  if (open) return due_on < today ? "overdue" : "pending";
+  return closed_on <= due_on ? "on_time" : "late";
+}
+
 bool CanMove(RequestState from, RequestState to) {
   using enum RequestState;
   switch (from) {

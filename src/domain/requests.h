@@ -36,6 +36,13 @@ std::optional<RequestState> ParseRequestState(std::string_view name);
 // received, in_progress and extended: the request still waits for its answer.
 bool IsOpen(RequestState state);
 
+// How a request stands against its term, for statistics: "no_term" when it has none
+// (`due_on` empty); open, "overdue" when its last day (`due_on`, YYYY-MM-DD) is before
+// `today`, else "pending"; closed, "on_time" when it was closed (`closed_on`) by its last
+// day, else "late". Dates are the tenant's civil days, compared as text.
+std::string_view RequestTimeliness(bool open, std::string_view due_on, std::string_view today,
+                                   std::string_view closed_on);
+
 // Whether a request in `from` may move to `to` (the diagram above).
 bool CanMove(RequestState from, RequestState to);
 

@@ -30,6 +30,16 @@ TEST(RequestStateTest, OnlyTheDiagramsMovesAreAllowed) {
     }
 }
 
+TEST(RequestStateTest, TimelinessComparesTheTermsLastDay) {
+  EXPECT_EQ(RequestTimeliness(true, "", "2026-12-07", ""), "no_term");
+  EXPECT_EQ(RequestTimeliness(false, "", "2026-12-07", "2026-12-01"), "no_term");
+  EXPECT_EQ(RequestTimeliness(true, "2026-12-07", "2026-12-07", ""), "pending");  // its last day
+  EXPECT_EQ(RequestTimeliness(true, "2026-12-06", "2026-12-07", ""), "overdue");
+  EXPECT_EQ(RequestTimeliness(false, "2026-12-06", "2026-12-07", "2026-12-06"), "on_time");
+  EXPECT_EQ(RequestTimeliness(false, "2026-12-06", "2026-12-07", "2026-12-07"), "late");
+  EXPECT_EQ(RequestTimeliness(false, "2026-12-31", "2027-01-10", "2026-11-30"), "on_time");
+}
+
 TEST(RequestStateTest, ClosedStatesAreNotOpen) {
   EXPECT_TRUE(IsOpen(kReceived));
   EXPECT_TRUE(IsOpen(kInProgress));

@@ -34,6 +34,7 @@
 #include "app/retention.h"
 #include "app/self_identity.h"
 #include "app/self_service.h"
+#include "app/stats.h"
 #include "app/subjects.h"
 #include "app/tech_events.h"
 #include "core/event_log.h"
@@ -74,8 +75,9 @@ struct ApiDeps {
   app::SelfIdentity& self_identity;
   app::SelfService& self_service;
   app::TechnicalEvents& tech_events;  // a site's pages' events and cookie choices
-  app::RequestDigest& digest;         // overdue requests in /metrics
-  std::string unsubscribe_base;       // Konfid's public address for unsubscribe links
+  app::Stats& stats;
+  app::RequestDigest& digest;    // overdue requests in /metrics
+  std::string unsubscribe_base;  // Konfid's public address for unsubscribe links
   app::PolicyStore& policies;
   app::ApiKeys& keys;
   app::GroupCommitter& committer;
@@ -222,6 +224,8 @@ class Api {
   Response RecordEvent(const Call& call);
   Response Beacon(const Call& call);
   Response KeepEvent(const Call& call, app::TechEventInput in, bool beacon);
+  // stats_api.cc: statistics.
+  Response StatsQuery(const Call& call);
 
   ApiDeps d_;
   const Router& router_;

@@ -207,6 +207,7 @@ TEST(RouteTable, KeepsTheMetricLabelsAndAllowHeaders) {
       "/v1/disclosures GET, POST",
       "/v1/destruction-acts GET",
       "/v1/destruction-acts/{id} GET",
+      "/v1/stats GET",
   };
   EXPECT_EQ(labels, expected);
 }

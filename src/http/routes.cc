@@ -84,6 +84,8 @@ std::span<const Route> Routes() {
       // The acts of destruction (Order 179), each signed, with its audit extract.
       {"GET /v1/destruction-acts", kKey, P::kActsRead, kOpen, &Api::ActList},
       {"GET /v1/destruction-acts/{id}", kKey, P::kActsRead, kOpen, &Api::GetAct},
+      // Statistics with small cells suppressed (docs/stats.md).
+      {"GET /v1/stats", kKey, P::kStatsRead, kOpen, &Api::StatsQuery},
   };
   return kRoutes;
 }

@@ -119,6 +119,7 @@ class Service {
   app::SelfIdentity self_identity_;
   app::SelfService self_service_;
   app::TechnicalEvents tech_events_;
+  app::Stats stats_;
   app::CheckpointReader checkpoint_reader_;
   app::PolicyAdmin policy_admin_;
   app::NoticeJob notices_;

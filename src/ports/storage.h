@@ -217,6 +217,35 @@ struct CookieChoiceRow {
   std::string ip;              // truncated
 };
 
+// What GET /v1/stats counts of technical events (app/stats.h): the events whose ids fall in
+// [from_id, to_id), grouped by the UTC day of their arrival and/or their page.
+struct TechEventCountQuery {
+  bool by_day = false;
+  bool by_page = false;
+  std::string from_id;
+  std::string to_id;
+};
+struct TechEventCount {
+  int64_t day = 0;          // days since 1970-01-01 (UTC); 0 when not grouped by day
+  std::string page;         // "" when not grouped by page
+  int64_t views = 0;        // page_view events
+  int64_t leaves = 0;       // page_leave events
+  int64_t duration_ms = 0;  // their time on the page, summed
+  int64_t visitors = 0;     // distinct visitor hashes (analytics events only)
+};
+
+// Subjects created on one UTC day (days since 1970-01-01), for GET /v1/stats?of=subjects.
+struct DayCount {
+  int64_t day = 0;
+  int64_t count = 0;
+};
+// The subjects whose latest consent event for `purpose` is of `kind` (domain::ConsentKind).
+struct ConsentStateCount {
+  std::string purpose;
+  std::string kind;
+  int64_t subjects = 0;
+};
+
 // One subject's data disclosed to one of the policy's recipients or to an authority
 // (app/disclosures.h). Names of fields only, never their values.
 struct DisclosureRow {
@@ -458,6 +487,14 @@ class Transaction {
                                                                   const Bytes& visitor) = 0;
   virtual Result<uint64_t> DeleteCookieChoicesBefore(const std::string& tenant, UnixMicros before,
                                                      size_t limit) = 0;
+  // One row per group of the query, in no particular order.
+  virtual Result<std::vector<TechEventCount>> CountTechEvents(const std::string& tenant,
+                                                              const TechEventCountQuery& q) = 0;
+  // Statistics of subjects (app/stats.h): those created in [from, to), by UTC day, and every
+  // (subject, purpose)'s latest consent event, by purpose and kind. Rows in no particular order.
+  virtual Result<std::vector<DayCount>> CountSubjectsByDay(const std::string& tenant,
+                                                           UnixMicros from, UnixMicros to) = 0;
+  virtual Result<std::vector<ConsentStateCount>> CountConsentStates(const std::string& tenant) = 0;
 
   // Legal holds. ListSubjectHolds: the subject's, oldest first, lifted ones included.
   // LiftHold: false when there is no such hold not lifted yet. DeleteSubjectHolds: with an

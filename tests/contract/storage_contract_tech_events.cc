@@ -1,5 +1,7 @@
 // The storage contract of technical events and cookie choices (app/tech_events.h).
+#include <algorithm>
 #include <string>
+#include <tuple>
 
 #include "storage_contract.h"
 
@@ -105,6 +107,80 @@ TEST_P(StorageContract, AVisitorsLatestCookieChoiceIsFoundAndOldOnesGo) {
   EXPECT_EQ(t->FindCookieChoice("demo", v1)->value().id, "c2");
   EXPECT_FALSE(t->FindCookieChoice("demo", v2)->has_value());
   EXPECT_TRUE(t->FindCookieChoice("other", v1)->has_value());
+}
+
+}  // namespace konfid::contract
+
+namespace konfid::contract {
+
+// Counts group by the UTC day of arrival and the page, distinct visitors counting only
+// analytics events (a necessary one has none), over a range of ids and one tenant only.
+TEST_P(StorageContract, TechEventsAreCountedByDayAndPage) {
+  constexpr int64_t kDay = 86'400'000'000;
+  auto at = [](std::string tenant, std::string id, int64_t when, std::string kind, Bytes visitor,
+               std::string page, int64_t duration) {
+    ports::TechEventRow r = Event(std::move(tenant), std::move(id), std::move(visitor));
+    r.at = when;
+    r.kind = std::move(kind);
+    r.category = r.visitor.empty() ? "necessary" : "analytics";
+    r.page = std::move(page);
+    r.duration_ms = duration;
+    return r;
+  };
+  auto t = Begin(*storage_);
+  const int64_t d0 = 20'000 * kDay;  // 2024-10-04
+  for (const auto& r : {at("demo", "a1", d0 + 5, "page_view", Bytes{1}, "/a", 0),
+                        at("demo", "a2", d0 + 6, "page_view", Bytes{1}, "/a", 0),
+                        at("demo", "a3", d0 + 7, "page_leave", Bytes{1}, "/a", 3000),
+                        at("demo", "a4", d0 + 8, "page_view", Bytes{2}, "/b", 0),
+                        at("demo", "a5", d0 + 9, "page_view", Bytes{}, "/a", 0),
+                        at("demo", "b1", d0 + kDay, "page_view", Bytes{2}, "/a", 0),
+                        at("demo", "b2", d0 + kDay + 1, "page_leave", Bytes{2}, "/a", 1000),
+                        at("demo", "c1", d0 + 2 * kDay, "page_view", Bytes{3}, "/a", 0),
+                        at("other", "a9", d0, "page_view", Bytes{4}, "/a", 0)})
+    ASSERT_TRUE(t->InsertTechEvent(r));
+  ASSERT_TRUE(t->Commit());
+
+  t = Begin(*storage_, false);
+  auto sorted = [&](bool by_day, bool by_page, std::string from, std::string to) {
+    auto rows = t->CountTechEvents("demo", {by_day, by_page, std::move(from), std::move(to)});
+    EXPECT_TRUE(rows) << (rows ? "" : rows.error().detail());
+    auto out = rows ? *rows : std::vector<ports::TechEventCount>{};
+    std::sort(out.begin(), out.end(), [](const auto& x, const auto& y) {
+      return std::tie(x.day, x.page) < std::tie(y.day, y.page);
+    });
+    return out;
+  };
+  auto all = sorted(false, false, "", "z");
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].day, 0);
+  EXPECT_EQ(all[0].page, "");
+  EXPECT_EQ(all[0].views, 6);
+  EXPECT_EQ(all[0].leaves, 2);
+  EXPECT_EQ(all[0].duration_ms, 4000);
+  EXPECT_EQ(all[0].visitors, 3);  // 1, 2, 3: the necessary event counts no one
+
+  auto by_day_page = sorted(true, true, "a", "c");  // c1 is past the range
+  ASSERT_EQ(by_day_page.size(), 3u);
+  EXPECT_EQ(by_day_page[0].day, 20'000);
+  EXPECT_EQ(by_day_page[0].page, "/a");
+  EXPECT_EQ(by_day_page[0].views, 3);
+  EXPECT_EQ(by_day_page[0].leaves, 1);
+  EXPECT_EQ(by_day_page[0].duration_ms, 3000);
+  EXPECT_EQ(by_day_page[0].visitors, 1);
+  EXPECT_EQ(by_day_page[1].page, "/b");
+  EXPECT_EQ(by_day_page[1].visitors, 1);
+  EXPECT_EQ(by_day_page[2].day, 20'001);
+  EXPECT_EQ(by_day_page[2].views, 1);
+
+  auto by_page = sorted(false, true, "", "z");
+  ASSERT_EQ(by_page.size(), 2u);
+  EXPECT_EQ(by_page[0].page, "/a");
+  EXPECT_EQ(by_page[0].visitors, 3);  // 1, 2 and 3, each counted once
+  auto by_day = sorted(true, false, "", "z");
+  ASSERT_EQ(by_day.size(), 3u);
+  EXPECT_EQ(by_day[0].visitors, 2);
+  EXPECT_TRUE(sorted(true, true, "x", "z").empty());
 }
 
 }  // namespace konfid::contract

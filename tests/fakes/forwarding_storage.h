@@ -78,6 +78,18 @@ class ForwardingTransaction : public ports::Transaction {
                                              size_t limit) override {
     return inner_->DeleteCookieChoicesBefore(tenant, before, limit);
   }
+  Result<std::vector<ports::TechEventCount>> CountTechEvents(
+      const std::string& tenant, const ports::TechEventCountQuery& q) override {
+    return inner_->CountTechEvents(tenant, q);
+  }
+  Result<std::vector<ports::DayCount>> CountSubjectsByDay(const std::string& tenant,
+                                                          UnixMicros from, UnixMicros to) override {
+    return inner_->CountSubjectsByDay(tenant, from, to);
+  }
+  Result<std::vector<ports::ConsentStateCount>> CountConsentStates(
+      const std::string& tenant) override {
+    return inner_->CountConsentStates(tenant);
+  }
   Status DeleteSubjectHolds(const std::string& tenant, const std::string& subject) override {
     return inner_->DeleteSubjectHolds(tenant, subject);
   }

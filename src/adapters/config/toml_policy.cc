@@ -301,6 +301,26 @@ Status ReadEvents(const Reader& r, const toml::table& root, domain::TenantPolicy
   return Ok();
 }
 
+Status ReadStatistics(const Reader& r, const toml::table& root, domain::TenantPolicy& p) {
+  const toml::table* t = root["statistics"].as_table();
+  if (!t) return Ok();
+  KONFID_TRY(r.Keys(*t, {"k", "epsilon"}, "[statistics]"));
+  p.statistics.line = Line(*t);
+  if (const toml::node* n = t->get("k")) {
+    auto v = n->value_exact<int64_t>();
+    if (!v) return Fail(r.Bad(*n, "[statistics] k must be a whole number"));
+    p.statistics.k = *v;
+  }
+  if (const toml::node* n = t->get("epsilon")) {
+    // A whole number is a number too: epsilon = 1 means 1.0.
+    auto v = n->is_integer() ? std::optional<double>(static_cast<double>(*n->value<int64_t>()))
+                             : n->value_exact<double>();
+    if (!v) return Fail(r.Bad(*n, "[statistics] epsilon must be a number"));
+    p.statistics.epsilon = *v;
+  }
+  return Ok();
+}
+
 }  // namespace
 
 Result<domain::TenantPolicy> ParsePolicy(std::string_view text, const std::string& name) {
@@ -315,7 +335,7 @@ Result<domain::TenantPolicy> ParsePolicy(std::string_view text, const std::strin
   Reader r(name);
   KONFID_TRY(r.Keys(root,
                     {"tenant", "operator", "publication", "category", "field", "purpose",
-                     "recipient", "cookie", "events"},
+                     "recipient", "cookie", "events", "statistics"},
                     "the policy"));
   domain::TenantPolicy p;
   KONFID_TRY(ReadTenant(r, root, p));
@@ -327,6 +347,7 @@ Result<domain::TenantPolicy> ParsePolicy(std::string_view text, const std::strin
   KONFID_TRY(ReadRecipients(r, root, p));
   KONFID_TRY(ReadCookies(r, root, p));
   KONFID_TRY(ReadEvents(r, root, p));
+  KONFID_TRY(ReadStatistics(r, root, p));
   p.source = std::string(text);
   return p;
 }

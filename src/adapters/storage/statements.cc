@@ -286,6 +286,21 @@ constexpr Entry kShared[] = {
      "DELETE FROM cookie_choices WHERE (tenant_id, visitor, choice_id) IN (SELECT tenant_id,"
      " visitor, choice_id FROM cookie_choices WHERE tenant_id = $1 AND chosen_at < $2"
      " ORDER BY chosen_at LIMIT $3)"},
+    // Statistics of events read a range of the primary key: ids sort by arrival.
+    {Stmt::kCountTechEvents, KONFID_TECH_EVENT_COUNT("CAST(0 AS BIGINT)", "''")},
+    {Stmt::kCountTechEventsByDay, KONFID_TECH_EVENT_COUNT(KONFID_TECH_EVENT_DAY, "''")},
+    {Stmt::kCountTechEventsByPage, KONFID_TECH_EVENT_COUNT("CAST(0 AS BIGINT)", "page")},
+    {Stmt::kCountTechEventsByDayAndPage, KONFID_TECH_EVENT_COUNT(KONFID_TECH_EVENT_DAY, "page")},
+    {Stmt::kCountSubjectsByDay,
+     "SELECT CAST(created_at / 86400000000 AS BIGINT), CAST(COUNT(*) AS BIGINT) FROM subjects"
+     " WHERE tenant_id = $1 AND created_at >= $2 AND created_at < $3 GROUP BY 1"},
+    // A (subject, purpose)'s latest event is the one no later event of theirs follows: the
+    // primary key (tenant, subject, event) finds the later ones.
+    {Stmt::kCountConsentStates,
+     "SELECT purpose, kind, CAST(COUNT(*) AS BIGINT) FROM consent_events c WHERE tenant_id = $1"
+     " AND NOT EXISTS (SELECT 1 FROM consent_events d WHERE d.tenant_id = c.tenant_id"
+     " AND d.subject_id = c.subject_id AND d.event_id > c.event_id AND d.purpose = c.purpose)"
+     " GROUP BY purpose, kind"},
 };
 
 constexpr bool InStmtOrder() {

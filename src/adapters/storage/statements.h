@@ -122,10 +122,22 @@ enum class Stmt {
   kInsertCookieChoice,
   kFindCookieChoice,
   kDeleteCookieChoicesBefore,
+  kCountTechEvents,  // the four groupings of GET /v1/stats?of=events: none, day, page, both
+  kCountTechEventsByDay,
+  kCountTechEventsByPage,
+  kCountTechEventsByDayAndPage,
+  kCountSubjectsByDay,
+  kCountConsentStates,
   kCount  // not a statement: the size of the table
 };
 
 inline constexpr size_t kStatementCount = static_cast<size_t>(Stmt::kCount);
+
+// The kCountTechEvents statement of a grouping.
+constexpr Stmt TechEventCountStatement(bool by_day, bool by_page) {
+  if (by_day) return by_page ? Stmt::kCountTechEventsByDayAndPage : Stmt::kCountTechEventsByDay;
+  return by_page ? Stmt::kCountTechEventsByPage : Stmt::kCountTechEvents;
+}
 
 // One backend's texts of the shared statements, indexed by Stmt.
 class StatementTexts {

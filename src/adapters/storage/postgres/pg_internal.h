@@ -374,6 +374,12 @@ class PgTransaction final : public ports::Transaction {
                                                                  const Bytes& visitor) override;
   Result<uint64_t> DeleteCookieChoicesBefore(const std::string& tenant, UnixMicros before,
                                              size_t limit) override;
+  Result<std::vector<ports::TechEventCount>> CountTechEvents(
+      const std::string& tenant, const ports::TechEventCountQuery& q) override;
+  Result<std::vector<ports::DayCount>> CountSubjectsByDay(const std::string& tenant,
+                                                          UnixMicros from, UnixMicros to) override;
+  Result<std::vector<ports::ConsentStateCount>> CountConsentStates(
+      const std::string& tenant) override;
   Status SetContractEnd(const std::string& tenant, const std::string& subject,
                         const std::string& purpose, UnixMicros ended_at) override;
   Result<std::vector<std::pair<std::string, UnixMicros>>> ListContractEnds(

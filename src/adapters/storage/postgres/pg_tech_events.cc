@@ -1,5 +1,5 @@
-// The PostgreSQL statements of technical events and cookie choices (texts and row mapping
-// shared: statements.cc, rows.h).
+// The PostgreSQL statements of technical events and cookie choices, and of the statistics (texts
+// and row mapping shared: statements.cc, rows.h).
 #include "adapters/storage/postgres/pg_internal.h"
 
 namespace konfid::adapters::pg_internal {
@@ -45,6 +45,28 @@ Result<uint64_t> PgTransaction::DeleteCookieChoicesBefore(const std::string& ten
   KONFID_ASSIGN_OR_RETURN(auto r,
                           Q(Stmt::kDeleteCookieChoicesBefore, {tenant, before, Limit(limit)}));
   return ChangedRows(r.get());
+}
+
+Result<std::vector<ports::TechEventCount>> PgTransaction::CountTechEvents(
+    const std::string& tenant, const ports::TechEventCountQuery& q) {
+  KONFID_ASSIGN_OR_RETURN(
+      auto r, Q(TechEventCountStatement(q.by_day, q.by_page), {tenant, q.from_id, q.to_id}));
+  return All(r.get(), [](const PgRow& row) { return TechEventCountFrom(row); });
+}
+
+Result<std::vector<ports::DayCount>> PgTransaction::CountSubjectsByDay(const std::string& tenant,
+                                                                       UnixMicros from,
+                                                                       UnixMicros to) {
+  KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kCountSubjectsByDay, {tenant, from, to}));
+  return All(r.get(), [](const PgRow& row) { return ports::DayCount{row.Int(0), row.Int(1)}; });
+}
+
+Result<std::vector<ports::ConsentStateCount>> PgTransaction::CountConsentStates(
+    const std::string& tenant) {
+  KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kCountConsentStates, {tenant}));
+  return All(r.get(), [](const PgRow& row) {
+    return ports::ConsentStateCount{row.Text(0), row.Text(1), row.Int(2)};
+  });
 }
 
 }  // namespace konfid::adapters::pg_internal

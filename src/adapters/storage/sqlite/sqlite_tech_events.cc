@@ -1,5 +1,5 @@
-// The SQLite statements of technical events and cookie choices (texts and row mapping shared:
-// statements.cc, rows.h).
+// The SQLite statements of technical events and cookie choices, and of the statistics (texts and
+// row mapping shared: statements.cc, rows.h).
 #include "adapters/storage/sqlite/sqlite_internal.h"
 
 namespace konfid::adapters::sqlite_internal {
@@ -44,6 +44,27 @@ Result<uint64_t> SqliteTransaction::DeleteCookieChoicesBefore(const std::string&
                                                               UnixMicros before, size_t limit) {
   KONFID_TRY(Write(Stmt::kDeleteCookieChoicesBefore, tenant, before, Limit(limit)));
   return ChangedRows();
+}
+
+Result<std::vector<ports::TechEventCount>> SqliteTransaction::CountTechEvents(
+    const std::string& tenant, const ports::TechEventCountQuery& q) {
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(TechEventCountStatement(q.by_day, q.by_page),
+                                                tenant, q.from_id, q.to_id));
+  return All(s, [](const SqliteRow& row) { return TechEventCountFrom(row); });
+}
+
+Result<std::vector<ports::DayCount>> SqliteTransaction::CountSubjectsByDay(
+    const std::string& tenant, UnixMicros from, UnixMicros to) {
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(Stmt::kCountSubjectsByDay, tenant, from, to));
+  return All(s, [](const SqliteRow& row) { return ports::DayCount{row.Int(0), row.Int(1)}; });
+}
+
+Result<std::vector<ports::ConsentStateCount>> SqliteTransaction::CountConsentStates(
+    const std::string& tenant) {
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(Stmt::kCountConsentStates, tenant));
+  return All(s, [](const SqliteRow& row) {
+    return ports::ConsentStateCount{row.Text(0), row.Text(1), row.Int(2)};
+  });
 }
 
 }  // namespace konfid::adapters::sqlite_internal

@@ -1,0 +1,97 @@
+// Stats: GET /v1/stats, counts that cannot single anyone out (docs/stats.md).
+//
+// What is counted (`of`) and by what (`by`):
+// - events (app/tech_events.h), by UTC `day` of arrival and/or `page`: page views, distinct
+//   visitors and the average time on the page; the persons of a cell are its distinct
+//   visitors, or, for a cell of necessary events only (which name no visitor), its events;
+// - subjects, by sign-up `month` (UTC): the subjects in the vault;
+// - consents, by `purpose` (always) and `state` (given, withdrawn, expired, refused): each
+//   subject's latest consent event for each purpose of the policy;
+// - requests, by `kind`, `month` received (the tenant's time zone) and `timeliness`
+//   (on_time, late, pending, overdue, no_term): the requests, their persons the distinct
+//   subjects who made them.
+// Every cell of fewer than the policy's `[statistics] k` persons is suppressed, with as many
+// others as it takes that the total cannot give it back (domain/stats.h); with `epsilon` set,
+// every count published carries Laplace noise.
+//
+// The answer holds no personal data, so a query is not an audit event; it is a read on the
+// caller's thread. Thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "app/kernel.h"
+#include "domain/civil_date.h"
+#include "ports/storage.h"
+#include "ports/time_zone.h"
+
+namespace konfid::app {
+
+struct StatsQuery {
+  std::string tenant;
+  std::string of = "events";    // events, subjects, consents, requests
+  std::vector<std::string> by;  // the dimensions, in the cells' key order; none: one cell
+  std::string from;             // YYYY-MM-DD, the first day; "" for the default
+  std::string to;               // YYYY-MM-DD, the last day; "" for today
+};
+
+struct StatsRow {
+  std::vector<std::string> key;  // the query's dimensions' values, in its order
+  bool suppressed = false;       // when true, none of the counts is published
+  std::vector<std::pair<std::string, int64_t>> counts;  // views and visitors; subjects; ...
+  std::optional<double> average_seconds;                // events: time on the page
+};
+
+struct StatsAnswer {
+  std::string of;
+  std::vector<std::string> by;
+  std::optional<domain::Date> from, to;  // the range counted; none for consents
+  int64_t k = 0;
+  double epsilon = 0;
+  std::vector<StatsRow> cells;   // in the order of their keys
+  int64_t suppressed = 0;        // cells suppressed
+  std::string total_name;        // what the total counts: views, subjects, consents, requests
+  std::optional<int64_t> total;  // withheld when it would tell a suppressed cell
+};
+
+class Stats {
+ public:
+  // The longest range of one query of events, in days.
+  static constexpr int64_t kMaxEventDays = 366;
+
+  Stats(Kernel& kernel, ports::Storage& storage, const ports::TimeZones& zones)
+      : k_(kernel), storage_(storage), zones_(zones) {}
+
+  // PermissionDenied (role) without kStatsRead; NotFound tenant_not_configured;
+  // InvalidArgument (invalid_query) for an unknown `of` or a dimension it has not, a
+  // dimension given twice, consents without `purpose` or with a range, a date that is not
+  // one, `from` after `to`, or events over more than kMaxEventDays.
+  Result<StatsAnswer> Count(const Actor& actor, const StatsQuery& query);
+
+  // One cell before suppression.
+  struct Counted {
+    std::vector<std::string> key;
+    int64_t persons = 0;
+    std::vector<std::pair<std::string, int64_t>> counts;
+    int64_t total_part = 0;  // its share of the answer's total
+    std::optional<double> average_seconds;
+  };
+
+ private:
+  Result<std::vector<Counted>> CountEvents(const StatsAnswer& frame, const std::string& tenant);
+  Result<std::vector<Counted>> CountSubjects(const StatsAnswer& frame, const std::string& tenant);
+  Result<std::vector<Counted>> CountConsents(const StatsAnswer& frame, const std::string& tenant);
+  Result<std::vector<Counted>> CountRequests(const StatsAnswer& frame, const std::string& tenant,
+                                             std::string_view zone);
+  StatsAnswer Publish(StatsAnswer frame, std::vector<Counted> counted);
+  int64_t Noised(int64_t value, double epsilon);
+
+  Kernel& k_;
+  ports::Storage& storage_;
+  const ports::TimeZones& zones_;
+};
+
+}  // namespace konfid::app

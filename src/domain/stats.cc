@@ -1,0 +1,52 @@
+#include "domain/stats.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace konfid::domain {
+
+namespace {
+
+// Hides the smallest kept cell; false when none is left.
+bool HideSmallestKept(std::vector<StatsCell>& cells) {
+  StatsCell* smallest = nullptr;
+  for (auto& c : cells)
+    if (!c.suppressed && (!smallest || c.persons < smallest->persons)) smallest = &c;
+  if (!smallest) return false;
+  smallest->suppressed = true;
+  return true;
+}
+
+}  // namespace
+
+std::optional<int64_t> Suppress(std::vector<StatsCell>& cells, int64_t k) {
+  int64_t total = 0;
+  for (const auto& c : cells) total += c.persons;
+  if (k < 2) return total;
+  int64_t hidden_cells = 0;
+  int64_t hidden_persons = 0;
+  for (auto& c : cells) {
+    if (c.persons >= k) continue;
+    c.suppressed = true;
+    ++hidden_cells;
+    hidden_persons += c.persons;
+  }
+  if (hidden_cells == 0) return total;
+  while (hidden_cells < 2 || hidden_persons < k) {
+    if (!HideSmallestKept(cells)) return std::nullopt;
+    ++hidden_cells;
+    hidden_persons = 0;
+    for (const auto& c : cells)
+      if (c.suppressed) hidden_persons += c.persons;
+  }
+  return total;
+}
+
+int64_t AddLaplaceNoise(int64_t value, double epsilon, double u) {
+  if (epsilon <= 0) return value;
+  u = std::clamp(u, -0.4999999, 0.4999999);
+  double noise = -(1.0 / epsilon) * (u < 0 ? -1.0 : 1.0) * std::log(1.0 - 2.0 * std::fabs(u));
+  return std::max<int64_t>(0, std::llround(static_cast<double>(value) + noise));
+}
+
+}  // namespace konfid::domain

@@ -1,0 +1,82 @@
+#include "domain/stats.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace konfid::domain {
+namespace {
+
+std::vector<StatsCell> Cells(std::initializer_list<int64_t> persons) {
+  std::vector<StatsCell> out;
+  int i = 0;
+  for (int64_t p : persons) out.push_back({{std::to_string(i++)}, p, false});
+  return out;
+}
+
+std::vector<bool> Hidden(const std::vector<StatsCell>& cells) {
+  std::vector<bool> out;
+  for (const auto& c : cells) out.push_back(c.suppressed);
+  return out;
+}
+
+TEST(Stats, CellsOfAtLeastKAreAllKept) {
+  auto cells = Cells({5, 9, 12});
+  EXPECT_EQ(Suppress(cells, 5), 26);
+  EXPECT_EQ(Hidden(cells), (std::vector<bool>{false, false, false}));
+}
+
+TEST(Stats, OneSmallCellTakesTheNextSmallestWithIt) {
+  // The total less the two kept cells would give the small one: a second cell is hidden.
+  auto cells = Cells({1, 40, 7, 30});
+  EXPECT_EQ(Suppress(cells, 5), 78);
+  EXPECT_EQ(Hidden(cells), (std::vector<bool>{true, false, true, false}));
+}
+
+TEST(Stats, SmallCellsAreHiddenUntilTheyHoldKTogether) {
+  // Two small cells of 1 and 2 hide 3 persons: fewer than k, so a third is hidden.
+  auto cells = Cells({1, 2, 6, 50});
+  EXPECT_EQ(Suppress(cells, 5), 59);
+  EXPECT_EQ(Hidden(cells), (std::vector<bool>{true, true, true, false}));
+  int64_t hidden = 0;
+  for (const auto& c : cells)
+    if (c.suppressed) hidden += c.persons;
+  EXPECT_GE(hidden, 5);
+}
+
+TEST(Stats, WhenTheCellsCannotHideASmallOneTheTotalIsWithheld) {
+  auto one = Cells({1});
+  EXPECT_EQ(Suppress(one, 5), std::nullopt);
+  EXPECT_TRUE(one[0].suppressed);
+  auto two = Cells({1, 2});  // both hidden hold 3 < k: the total would tell them
+  EXPECT_EQ(Suppress(two, 5), std::nullopt);
+  EXPECT_EQ(Hidden(two), (std::vector<bool>{true, true}));
+}
+
+TEST(Stats, KBelowTwoSuppressesNothing) {
+  auto cells = Cells({1, 1});
+  EXPECT_EQ(Suppress(cells, 1), 2);
+  EXPECT_EQ(Hidden(cells), (std::vector<bool>{false, false}));
+  std::vector<StatsCell> none;
+  EXPECT_EQ(Suppress(none, 5), 0);
+}
+
+TEST(Stats, LaplaceNoiseFollowsItsScale) {
+  EXPECT_EQ(AddLaplaceNoise(10, 0, 0.3), 10);
+  EXPECT_EQ(AddLaplaceNoise(10, 1.0, 0.0), 10);
+  // u = 0.25: |noise| = ln(2)/epsilon, positive for u > 0 and negative below.
+  EXPECT_EQ(AddLaplaceNoise(100, 0.1, 0.25), 100 + std::llround(10 * std::log(2.0)));
+  EXPECT_EQ(AddLaplaceNoise(100, 0.1, -0.25), 100 - std::llround(10 * std::log(2.0)));
+  EXPECT_EQ(AddLaplaceNoise(1, 0.01, -0.49), 0);  // never below zero
+  // The mean of |noise| over a fine grid of u is the scale, 1/epsilon.
+  double sum = 0;
+  const int n = 100000;
+  for (int i = 0; i < n; ++i) {
+    double u = -0.5 + (i + 0.5) / n;
+    sum += std::fabs(static_cast<double>(AddLaplaceNoise(100000, 0.5, u) - 100000));
+  }
+  EXPECT_NEAR(sum / n, 2.0, 0.05);
+}
+
+}  // namespace
+}  // namespace konfid::domain
