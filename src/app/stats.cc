@@ -64,13 +64,14 @@ Status ReadDimensions(const StatsQuery& q, StatsAnswer& frame) {
 
 // The days counted. Events: [from, to], 30 days to today by default, at most 366. Subjects and
 // requests: from the first (or `from`) to `to` (today by default). Consents: their state now.
-Status ReadRange(const StatsQuery& q, UnixMicros now, StatsAnswer& frame) {
+// `today` is the UTC day, or for requests the tenant's, whose days their dates are.
+Status ReadRange(const StatsQuery& q, domain::Date today, StatsAnswer& frame) {
   if (q.of == "consents") {
     if (!q.from.empty() || !q.to.empty())
       return Fail(BadQuery("consents are counted as they stand: no 'from' or 'to'"));
     return Ok();
   }
-  domain::Date to = domain::DateFromDays(now / kMicrosPerDay);
+  domain::Date to = today;
   if (!q.to.empty()) {
     KONFID_ASSIGN_OR_RETURN(to, DayOf(q.to, "to"));
   }
@@ -136,7 +137,12 @@ Result<StatsAnswer> Stats::Count(const Actor& actor, const StatsQuery& query) {
                     .WithReason("tenant_not_configured"));
   StatsAnswer frame;
   KONFID_TRY(ReadDimensions(query, frame));
-  KONFID_TRY(ReadRange(query, k_.clock().Now(), frame));
+  const UnixMicros now = k_.clock().Now();
+  domain::Date today = domain::DateFromDays(now / kMicrosPerDay);
+  if (frame.of == "requests") {
+    KONFID_ASSIGN_OR_RETURN(today, zones_.LocalDate(active->policy->TimeZone(), now));
+  }
+  KONFID_TRY(ReadRange(query, today, frame));
   frame.k = active->policy->statistics.k;
   frame.epsilon = active->policy->statistics.epsilon;
   Result<std::vector<Counted>> counted =
@@ -162,10 +168,12 @@ Result<std::vector<Stats::Counted>> Stats::CountEvents(const StatsAnswer& frame,
     Counted c;
     c.key = KeyOf(frame.by,
                   {{"day", domain::FormatIsoDate(domain::DateFromDays(r.day))}, {"page", r.page}});
-    c.persons = r.visitors > 0 ? r.visitors : r.views + r.leaves;
+    c.persons = r.visitors;
     c.counts = {{"views", r.views}, {"visitors", r.visitors}};
     c.total_part = r.views;
-    if (r.leaves > 0) c.average_seconds = static_cast<double>(r.duration_ms) / 1000.0 / r.leaves;
+    // An average of fewer than k visitors' times would tell one visitor's.
+    if (r.leaves > 0 && r.leave_visitors >= frame.k)
+      c.average_seconds = static_cast<double>(r.duration_ms) / 1000.0 / r.leaves;
     out.push_back(std::move(c));
   }
   return out;

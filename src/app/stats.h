@@ -1,12 +1,14 @@
 // Stats: GET /v1/stats, counts that cannot single anyone out (docs/stats.md).
 //
 // What is counted (`of`) and by what (`by`):
-// - events (app/tech_events.h), by UTC `day` of arrival and/or `page`: page views, distinct
-//   visitors and the average time on the page; the persons of a cell are its distinct
-//   visitors, or, for a cell of necessary events only (which name no visitor), its events;
+// - events (app/tech_events.h), analytics ones only (necessary events were kept without
+//   consent, for the site's working, not for counting), by UTC `day` of arrival and/or
+//   `page`: page views, distinct visitors and, when at least k visitors left the page, the
+//   average time on it; the persons of a cell are its distinct visitors;
 // - subjects, by sign-up `month` (UTC): the subjects in the vault;
 // - consents, by `purpose` (always) and `state` (given, withdrawn, expired, refused): each
-//   subject's latest consent event for each purpose of the policy;
+//   subject's latest event in the consent ledger for each purpose it names (a consent whose
+//   term passed before the expiry job recorded it still counts as given);
 // - requests, by `kind`, `month` received (the tenant's time zone) and `timeliness`
 //   (on_time, late, pending, overdue, no_term): the requests, their persons the distinct
 //   subjects who made them.

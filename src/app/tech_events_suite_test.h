@@ -224,6 +224,10 @@ TEST_P(TechEventsTest, StatsCountVisitorsByDayAndHideADayOfOne) {
     view.visitor = id;
     ASSERT_TRUE(Record(view)) << i;
   }
+  auto necessary = View();
+  necessary.category = "necessary";
+  necessary.visitor.clear();
+  ASSERT_TRUE(Record(necessary));  // kept, but not counted: it is no analytics event
   auto first_day = domain::FormatIsoDate(domain::DateFromDays(clock_.Now() / kDay));
   clock_.Advance(2 * kDay);
   auto lonely = View("/b");

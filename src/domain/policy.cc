@@ -299,13 +299,20 @@ void CheckEvents(Findings& f, const TenantPolicy& p) {
     if (!ParseRetention(*text))
       f.Error(e.line, std::string("[events] ") + key + " " + Quote(*text) +
                           " cannot be parsed: write a count and a unit");
+  auto events = ParseRetention(e.retention);
+  auto choices = ParseRetention(e.choice_retention);
+  if (events && choices && CanOutlast(*events, *choices))
+    f.Warn(e.line, "[events] retention " + Quote(e.retention) + " can outlast choice_retention " +
+                       Quote(e.choice_retention) +
+                       ": analytics events would be kept after the cookie choice they were kept "
+                       "under, the proof of its consent, is deleted");
 }
 
 void CheckStatistics(Findings& f, const TenantPolicy& p) {
   const StatisticsPolicy& s = p.statistics;
   if (s.k < 2 || s.k > 1000) f.Error(s.line, "[statistics] k must be 2..1000");
-  if (!(s.epsilon >= 0) || s.epsilon > 100)
-    f.Error(s.line, "[statistics] epsilon must be 0 (no noise) or a positive number up to 100");
+  if (!(s.epsilon == 0 || (s.epsilon >= 0.01 && s.epsilon <= 100)))
+    f.Error(s.line, "[statistics] epsilon must be 0 (no noise) or a number from 0.01 to 100");
 }
 
 }  // namespace

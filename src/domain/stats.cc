@@ -23,22 +23,13 @@ std::optional<int64_t> Suppress(std::vector<StatsCell>& cells, int64_t k) {
   int64_t total = 0;
   for (const auto& c : cells) total += c.persons;
   if (k < 2) return total;
-  int64_t hidden_cells = 0;
-  int64_t hidden_persons = 0;
+  bool any = false;
   for (auto& c : cells) {
     if (c.persons >= k) continue;
     c.suppressed = true;
-    ++hidden_cells;
-    hidden_persons += c.persons;
+    any = true;
   }
-  if (hidden_cells == 0) return total;
-  while (hidden_cells < 2 || hidden_persons < k) {
-    if (!HideSmallestKept(cells)) return std::nullopt;
-    ++hidden_cells;
-    hidden_persons = 0;
-    for (const auto& c : cells)
-      if (c.suppressed) hidden_persons += c.persons;
-  }
+  if (any && !HideSmallestKept(cells)) return std::nullopt;
   return total;
 }
 
@@ -46,7 +37,8 @@ int64_t AddLaplaceNoise(int64_t value, double epsilon, double u) {
   if (epsilon <= 0) return value;
   u = std::clamp(u, -0.4999999, 0.4999999);
   double noise = -(1.0 / epsilon) * (u < 0 ? -1.0 : 1.0) * std::log(1.0 - 2.0 * std::fabs(u));
-  return std::max<int64_t>(0, std::llround(static_cast<double>(value) + noise));
+  double noised = std::clamp(static_cast<double>(value) + noise, 0.0, 4611686018427387904.0);
+  return std::llround(noised);
 }
 
 }  // namespace konfid::domain

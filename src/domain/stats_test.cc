@@ -33,22 +33,25 @@ TEST(Stats, OneSmallCellTakesTheNextSmallestWithIt) {
   EXPECT_EQ(Hidden(cells), (std::vector<bool>{true, false, true, false}));
 }
 
-TEST(Stats, SmallCellsAreHiddenUntilTheyHoldKTogether) {
-  // Two small cells of 1 and 2 hide 3 persons: fewer than k, so a third is hidden.
+TEST(Stats, SmallCellsTakeOneCellOfKWithThem) {
   auto cells = Cells({1, 2, 6, 50});
   EXPECT_EQ(Suppress(cells, 5), 59);
   EXPECT_EQ(Hidden(cells), (std::vector<bool>{true, true, true, false}));
-  int64_t hidden = 0;
-  for (const auto& c : cells)
-    if (c.suppressed) hidden += c.persons;
-  EXPECT_GE(hidden, 5);
+}
+
+TEST(Stats, SmallCellsThatHoldKTogetherStillTakeACellOfKWithThem) {
+  // Five cells of one: hidden alone, the total less 50 would be 5 over five non-empty cells,
+  // one each. With the 50 hidden too, each of them could be anything from 1 to 51.
+  auto cells = Cells({1, 1, 1, 1, 1, 50});
+  EXPECT_EQ(Suppress(cells, 5), 55);
+  EXPECT_EQ(Hidden(cells), (std::vector<bool>(6, true)));
 }
 
 TEST(Stats, WhenTheCellsCannotHideASmallOneTheTotalIsWithheld) {
   auto one = Cells({1});
   EXPECT_EQ(Suppress(one, 5), std::nullopt);
   EXPECT_TRUE(one[0].suppressed);
-  auto two = Cells({1, 2});  // both hidden hold 3 < k: the total would tell them
+  auto two = Cells({1, 2});  // no cell of k to hide them with: the total would tell them
   EXPECT_EQ(Suppress(two, 5), std::nullopt);
   EXPECT_EQ(Hidden(two), (std::vector<bool>{true, true}));
 }
@@ -67,7 +70,8 @@ TEST(Stats, LaplaceNoiseFollowsItsScale) {
   // u = 0.25: |noise| = ln(2)/epsilon, positive for u > 0 and negative below.
   EXPECT_EQ(AddLaplaceNoise(100, 0.1, 0.25), 100 + std::llround(10 * std::log(2.0)));
   EXPECT_EQ(AddLaplaceNoise(100, 0.1, -0.25), 100 - std::llround(10 * std::log(2.0)));
-  EXPECT_EQ(AddLaplaceNoise(1, 0.01, -0.49), 0);  // never below zero
+  EXPECT_EQ(AddLaplaceNoise(1, 0.01, -0.49), 0);                  // never below zero
+  EXPECT_EQ(AddLaplaceNoise(1, 1e-300, 0.49), int64_t{1} << 62);  // nor past 2^62
   // The mean of |noise| over a fine grid of u is the scale, 1/epsilon.
   double sum = 0;
   const int n = 100000;

@@ -217,8 +217,10 @@ struct CookieChoiceRow {
   std::string ip;              // truncated
 };
 
-// What GET /v1/stats counts of technical events (app/stats.h): the events whose ids fall in
-// [from_id, to_id), grouped by the UTC day of their arrival and/or their page.
+// What GET /v1/stats counts of technical events (app/stats.h): the analytics events (those
+// with a visitor) whose ids fall in [from_id, to_id), grouped by the UTC day of their arrival
+// and/or their page. Necessary events are not counted: they were kept without consent because
+// they serve the site's working, not the counting of its audience.
 struct TechEventCountQuery {
   bool by_day = false;
   bool by_page = false;
@@ -226,12 +228,13 @@ struct TechEventCountQuery {
   std::string to_id;
 };
 struct TechEventCount {
-  int64_t day = 0;          // days since 1970-01-01 (UTC); 0 when not grouped by day
-  std::string page;         // "" when not grouped by page
-  int64_t views = 0;        // page_view events
-  int64_t leaves = 0;       // page_leave events
-  int64_t duration_ms = 0;  // their time on the page, summed
-  int64_t visitors = 0;     // distinct visitor hashes (analytics events only)
+  int64_t day = 0;             // days since 1970-01-01 (UTC); 0 when not grouped by day
+  std::string page;            // "" when not grouped by page
+  int64_t views = 0;           // page_view events
+  int64_t leaves = 0;          // page_leave events
+  int64_t duration_ms = 0;     // their time on the page, summed
+  int64_t visitors = 0;        // distinct visitor hashes
+  int64_t leave_visitors = 0;  // distinct visitor hashes of the page_leave events
 };
 
 // Subjects created on one UTC day (days since 1970-01-01), for GET /v1/stats?of=subjects.

@@ -113,8 +113,8 @@ TEST_P(StorageContract, AVisitorsLatestCookieChoiceIsFoundAndOldOnesGo) {
 
 namespace konfid::contract {
 
-// Counts group by the UTC day of arrival and the page, distinct visitors counting only
-// analytics events (a necessary one has none), over a range of ids and one tenant only.
+// Counts of analytics events (a necessary one, which has no visitor, is left out), grouped by
+// the UTC day of arrival and the page, over a range of ids and one tenant only.
 TEST_P(StorageContract, TechEventsAreCountedByDayAndPage) {
   constexpr int64_t kDay = 86'400'000'000;
   auto at = [](std::string tenant, std::string id, int64_t when, std::string kind, Bytes visitor,
@@ -155,21 +155,24 @@ TEST_P(StorageContract, TechEventsAreCountedByDayAndPage) {
   ASSERT_EQ(all.size(), 1u);
   EXPECT_EQ(all[0].day, 0);
   EXPECT_EQ(all[0].page, "");
-  EXPECT_EQ(all[0].views, 6);
+  EXPECT_EQ(all[0].views, 5);  // a5, a necessary event, is not counted
   EXPECT_EQ(all[0].leaves, 2);
   EXPECT_EQ(all[0].duration_ms, 4000);
-  EXPECT_EQ(all[0].visitors, 3);  // 1, 2, 3: the necessary event counts no one
+  EXPECT_EQ(all[0].visitors, 3);        // 1, 2, 3
+  EXPECT_EQ(all[0].leave_visitors, 2);  // 1 and 2 left a page
 
   auto by_day_page = sorted(true, true, "a", "c");  // c1 is past the range
   ASSERT_EQ(by_day_page.size(), 3u);
   EXPECT_EQ(by_day_page[0].day, 20'000);
   EXPECT_EQ(by_day_page[0].page, "/a");
-  EXPECT_EQ(by_day_page[0].views, 3);
+  EXPECT_EQ(by_day_page[0].views, 2);
   EXPECT_EQ(by_day_page[0].leaves, 1);
   EXPECT_EQ(by_day_page[0].duration_ms, 3000);
   EXPECT_EQ(by_day_page[0].visitors, 1);
+  EXPECT_EQ(by_day_page[0].leave_visitors, 1);
   EXPECT_EQ(by_day_page[1].page, "/b");
   EXPECT_EQ(by_day_page[1].visitors, 1);
+  EXPECT_EQ(by_day_page[1].leave_visitors, 0);
   EXPECT_EQ(by_day_page[2].day, 20'001);
   EXPECT_EQ(by_day_page[2].views, 1);
 

@@ -84,6 +84,11 @@ TEST_P(ApiE2E, AnalyticsEventsWaitForTheVisitorsChoiceAndGpcRefusesThem) {
       << under_gpc.body;
   // The choice made under it is the latest: analytics stays refused without the signal too.
   EXPECT_EQ(Code(site.View("https://demo.example/courses")), "consent_required");
+  // The purge runs on demand and deletes nothing within the terms: the rows just kept stay.
+  auto purge = site.konfid.RunJob("events", site.admin);
+  ASSERT_EQ(purge.status, 200u) << purge.body;
+  EXPECT_EQ(JsonString(purge.body, "events_deleted"), "0") << purge.body;
+  EXPECT_EQ(JsonString(purge.body, "choices_deleted"), "0") << purge.body;
   EXPECT_EQ(site.konfid.Stop(), 0);
 }
 

@@ -37,6 +37,21 @@ TEST_P(ApiE2E, AStatsCellThatWouldSingleOutOneVisitorIsSuppressed) {
   for (int i = 0; i < 6; ++i) ASSERT_NO_FATAL_FAILURE(Visit(konfid, VisitorId(n++), "/popular"));
   for (int i = 0; i < 5; ++i) ASSERT_NO_FATAL_FAILURE(Visit(konfid, VisitorId(n++), "/courses"));
   ASSERT_NO_FATAL_FAILURE(Visit(konfid, VisitorId(n++), "/lonely"));
+  // Five of /popular's visitors leave it after 10 s (and 20 s): five are enough for an average.
+  for (int i = 0; i < 5; ++i) {
+    auto left = Http(konfid.port(), "POST", "/v1/events",
+                     R"({"tenant":"demo","kind":"page_leave","visitor":")" + VisitorId(i) +
+                         R"(","page":"https://demo.example/popular","duration_ms":)" +
+                         (i == 0 ? "20000" : "10000") + "}",
+                     "", "text/plain", {});
+    ASSERT_EQ(left.status, 204u) << left.body;
+  }
+  // A necessary event is kept without a choice, and not counted: it is no analytics.
+  auto necessary = Http(konfid.port(), "POST", "/v1/events",
+                        R"({"tenant":"demo","kind":"page_view","category":"necessary",)"
+                        R"("page":"https://demo.example/lonely"})",
+                        "", "text/plain", {});
+  ASSERT_EQ(necessary.status, 204u) << necessary.body;
 
   auto r = konfid.Request("GET", "/v1/stats?of=events&by=page", "", analyst);
   ASSERT_EQ(r.status, 200u) << r.body;
@@ -53,6 +68,7 @@ TEST_P(ApiE2E, AStatsCellThatWouldSingleOutOneVisitorIsSuppressed) {
   EXPECT_TRUE(by_page["https://demo.example/courses"].contains("suppressed"));
   EXPECT_EQ(by_page["https://demo.example/popular"].at("views").as_int64(), 6);
   EXPECT_EQ(by_page["https://demo.example/popular"].at("visitors").as_int64(), 6);
+  EXPECT_DOUBLE_EQ(by_page["https://demo.example/popular"].at("average_seconds").as_double(), 12.0);
   EXPECT_EQ(body.at("suppressed").as_int64(), 2);
   EXPECT_EQ(body.at("total").at("views").as_int64(), 12);
 

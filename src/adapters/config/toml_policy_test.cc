@@ -231,7 +231,13 @@ const Case kCases[] = {
      "[statistics] k must be a whole number", true},
     {"statistics_epsilon_negative",
      [](const std::string& t) { return Replace(t, "epsilon = 0 ", "epsilon = -1.0 "); },
-     "epsilon = -1.0", "[statistics] epsilon must be 0 (no noise) or a positive number"},
+     "epsilon = -1.0", "[statistics] epsilon must be 0 (no noise) or a number from 0.01"},
+    {"statistics_epsilon_too_small",
+     [](const std::string& t) { return Replace(t, "epsilon = 0 ", "epsilon = 0.001 "); },
+     "epsilon = 0.001", "[statistics] epsilon must be 0 (no noise) or a number from 0.01"},
+    {"statistics_k_too_large",
+     [](const std::string& t) { return Replace(t, "k = 5 ", "k = 1001 "); }, "k = 1001",
+     "[statistics] k must be 2..1000"},
     {"statistics_unknown_key",
      [](const std::string& t) { return Replace(t, "epsilon = 0 ", "delta = 0 "); }, "delta = 0",
      "unknown key 'delta' in [statistics]", true},
@@ -328,6 +334,23 @@ TEST(PolicyFile, WarningsDoNotStopThePolicy) {
   EXPECT_EQ(findings[0].line, HeaderLineOf(text, "name = \"nickname\""));
   EXPECT_NE(findings[0].message.find("used by no purpose"), std::string::npos);
   EXPECT_TRUE(TomlPolicyReader().Read(text, "w.toml"));
+}
+
+TEST(PolicyFile, EventsKeptLongerThanTheirCookieChoiceAreWarnedOf) {
+  std::string text = Replace(Example(), "retention = \"90 days\"", "retention = \"13 months\"");
+  auto p = ParsePolicy(text, "e.toml");
+  ASSERT_TRUE(p);
+  auto findings = domain::CheckPolicy(*p);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].severity, domain::PolicyFinding::Severity::kWarning);
+  EXPECT_EQ(findings[0].line, HeaderLineOf(text, "choice_retention"));
+  EXPECT_NE(findings[0].message.find("can outlast choice_retention '12 months'"), std::string::npos)
+      << findings[0].message;
+  // A year of events under choices of a year: a 29 February cannot make one outlast the other.
+  auto even = ParsePolicy(
+      Replace(Example(), "retention = \"90 days\"", "retention = \"12 months\""), "y.toml");
+  ASSERT_TRUE(even);
+  EXPECT_TRUE(domain::CheckPolicy(*even).empty());
 }
 
 TEST(PolicyFile, ARecipientWithoutANoticeAddressIsWarnedOfAndABadOneRefused) {

@@ -191,8 +191,9 @@ ports::TechEventRow TechEventFrom(const Row& row) {
           row.Text(6), row.Text(7), row.Text(8), row.Int(9),  row.Text(10)};
 }
 
-// The counts of technical events in [$2, $3) of a tenant's ids, grouped by `day` and `page`
-// (expressions, or constants for no grouping); read by TechEventCountFrom.
+// The counts of a tenant's analytics events (those with a visitor) in [$2, $3) of its ids,
+// grouped by `day` and `page` (expressions, or constants for no grouping); read by
+// TechEventCountFrom.
 #define KONFID_TECH_EVENT_DAY "CAST(at / 86400000000 AS BIGINT)"
 #define KONFID_TECH_EVENT_COUNT(day, page)                                          \
   "SELECT " day ", " page                                                           \
@@ -200,12 +201,14 @@ ports::TechEventRow TechEventFrom(const Row& row) {
   " CAST(SUM(CASE WHEN kind = 'page_view' THEN 1 ELSE 0 END) AS BIGINT),"           \
   " CAST(SUM(CASE WHEN kind = 'page_leave' THEN 1 ELSE 0 END) AS BIGINT),"          \
   " CAST(SUM(duration_ms) AS BIGINT),"                                              \
-  " CAST(COUNT(DISTINCT CASE WHEN length(visitor) > 0 THEN visitor END) AS BIGINT)" \
-  " FROM tech_events WHERE tenant_id = $1 AND event_id >= $2 AND event_id < $3 GROUP BY 1, 2"
+  " CAST(COUNT(DISTINCT visitor) AS BIGINT),"                                       \
+  " CAST(COUNT(DISTINCT CASE WHEN kind = 'page_leave' THEN visitor END) AS BIGINT)" \
+  " FROM tech_events WHERE tenant_id = $1 AND event_id >= $2 AND event_id < $3"     \
+  " AND length(visitor) > 0 GROUP BY 1, 2"
 
 template <typename Row>
 ports::TechEventCount TechEventCountFrom(const Row& row) {
-  return {row.Int(0), row.Text(1), row.Int(2), row.Int(3), row.Int(4), row.Int(5)};
+  return {row.Int(0), row.Text(1), row.Int(2), row.Int(3), row.Int(4), row.Int(5), row.Int(6)};
 }
 
 #define KONFID_COOKIE_CHOICE_COLUMNS \
