@@ -12,9 +12,9 @@
 // - requests, by `kind`, `month` received (the tenant's time zone) and `timeliness`
 //   (on_time, late, pending, overdue, no_term): the requests, their persons the distinct
 //   subjects who made them.
-// Every cell of fewer than the policy's `[statistics] k` persons is suppressed, with as many
-// others as it takes that the total cannot give it back (domain/stats.h); with `epsilon` set,
-// every count published carries Laplace noise.
+// Every cell of fewer than the policy's `[statistics] k` persons is suppressed, and then the
+// total, which would give it back (domain/stats.h); with `epsilon` set, every count published
+// carries Laplace noise.
 //
 // The answer holds no personal data, so a query is not an audit event; it is a read on the
 // caller's thread. Thread-safe.
@@ -56,7 +56,7 @@ struct StatsAnswer {
   std::vector<StatsRow> cells;   // in the order of their keys
   int64_t suppressed = 0;        // cells suppressed
   std::string total_name;        // what the total counts: views, subjects, consents, requests
-  std::optional<int64_t> total;  // withheld when it would tell a suppressed cell
+  std::optional<int64_t> total;  // withheld when any cell is suppressed
 };
 
 class Stats {

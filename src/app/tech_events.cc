@@ -184,7 +184,11 @@ Result<EventsPurgeReport> TechnicalEvents::PurgeTenant(const std::string& tenant
   auto active = k_.Active(tenant);
   if (!active) return EventsPurgeReport{};
   auto events_since = KeptSince(now, active->policy->events.retention);
-  auto choices_since = KeptSince(now, active->policy->events.choice_retention);
+  // A choice is the proof of the consent its events were kept under: its record stays as long
+  // as the last of them, `retention` after its own term ends.
+  auto choices_since = events_since
+                           ? KeptSince(*events_since, active->policy->events.choice_retention)
+                           : std::nullopt;
   if (!events_since || !choices_since)
     return Fail(ErrorCode::kInternal, "policy " + tenant + ": [events] terms are not terms");
   const std::string floor = Kernel::IdFloor(*events_since);

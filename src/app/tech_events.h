@@ -13,8 +13,9 @@
 // the browser sends Global Privacy Control, and the policy version in force.
 //
 // The rows are not audited one by one: they are technical data, not a subject's, and the table
-// is their own record. Purge deletes what is past `[events] retention` (events) and
-// `choice_retention` (choices), tenant by tenant, in bounded batches.
+// is their own record. Purge deletes events past `[events] retention` and choices past
+// `choice_retention` and then `retention` more (the last event a choice allowed may be kept
+// that long, and the choice is the proof of its consent), tenant by tenant, in bounded batches.
 //
 // Thread-safe. Callbacks run on the group committer's thread.
 #pragma once

@@ -162,13 +162,20 @@ TEST_P(TechEventsTest, ThePurgeDeletesWhatIsPastItsTermInBatches) {
   ASSERT_TRUE(again);
   EXPECT_EQ(again->events_deleted, 0);
 
-  clock_.Advance(300 * kDay);  // past the choice's 12 months, and the last events' 90 days
+  clock_.Advance(300 * kDay);  // day 391: past the choice's 12 months and the events' 90 days
   auto late = uc_->events.Purge(clock_.Peek(), 2);
   ASSERT_TRUE(late);
   EXPECT_EQ(late->events_deleted, 2);
-  EXPECT_EQ(late->choices_deleted, 1);
-  EXPECT_FALSE(LatestChoice());
+  // An event kept on the choice's last day may stay 90 days more: so does the choice's record,
+  // the proof of the consent it was kept under.
+  EXPECT_EQ(late->choices_deleted, 0);
+  EXPECT_TRUE(LatestChoice());
   EXPECT_TRUE(Events().empty());
+  clock_.Advance(70 * kDay);  // day 461: past 12 months and 90 days
+  auto later = uc_->events.Purge(clock_.Peek(), 2);
+  ASSERT_TRUE(later);
+  EXPECT_EQ(later->choices_deleted, 1);
+  EXPECT_FALSE(LatestChoice());
 }
 
 TEST_P(TechEventsTest, MalformedEventsAreRefusedAndNothingIsKept) {
@@ -213,7 +220,7 @@ TEST_P(TechEventsTest, MalformedEventsAreRefusedAndNothingIsKept) {
 }
 
 // Statistics of the events just kept: by day over the default 30 days, a day of one visitor
-// hidden with the only other cell, and a range that leaves that day out.
+// hidden with the total, and a range that leaves that day out.
 TEST_P(TechEventsTest, StatsCountVisitorsByDayAndHideADayOfOne) {
   for (int i = 0; i < 5; ++i) {
     auto id = std::string(kVisitor) + std::to_string(i);
@@ -240,11 +247,15 @@ TEST_P(TechEventsTest, StatsCountVisitorsByDayAndHideADayOfOne) {
   ASSERT_TRUE(by_day) << by_day.error().message();
   ASSERT_EQ(by_day->cells.size(), 2u);
   EXPECT_EQ(by_day->cells[0].key, std::vector<std::string>{first_day});
-  // Day one's five visitors would be kept, but the total less them gives day three's one.
-  EXPECT_TRUE(by_day->cells[0].suppressed);
+  // Day one's five visitors are kept; day three's one is hidden, and the total with it (the
+  // total less day one's five views would give it).
+  EXPECT_FALSE(by_day->cells[0].suppressed);
+  EXPECT_EQ(by_day->cells[0].counts,
+            (std::vector<std::pair<std::string, int64_t>>{{"views", 5}, {"visitors", 5}}));
   EXPECT_TRUE(by_day->cells[1].suppressed);
-  EXPECT_EQ(by_day->suppressed, 2);
-  EXPECT_EQ(by_day->total, 6);
+  EXPECT_TRUE(by_day->cells[1].counts.empty());
+  EXPECT_EQ(by_day->suppressed, 1);
+  EXPECT_EQ(by_day->total, std::nullopt);
   EXPECT_EQ(by_day->total_name, "views");
   EXPECT_EQ(domain::DaysSinceEpoch(*by_day->to) - domain::DaysSinceEpoch(*by_day->from), 29);
 

@@ -299,13 +299,6 @@ void CheckEvents(Findings& f, const TenantPolicy& p) {
     if (!ParseRetention(*text))
       f.Error(e.line, std::string("[events] ") + key + " " + Quote(*text) +
                           " cannot be parsed: write a count and a unit");
-  auto events = ParseRetention(e.retention);
-  auto choices = ParseRetention(e.choice_retention);
-  if (events && choices && CanOutlast(*events, *choices))
-    f.Warn(e.line, "[events] retention " + Quote(e.retention) + " can outlast choice_retention " +
-                       Quote(e.choice_retention) +
-                       ": analytics events would be kept after the cookie choice they were kept "
-                       "under, the proof of its consent, is deleted");
 }
 
 void CheckStatistics(Findings& f, const TenantPolicy& p) {

@@ -5,31 +5,14 @@
 
 namespace konfid::domain {
 
-namespace {
-
-// Hides the smallest kept cell; false when none is left.
-bool HideSmallestKept(std::vector<StatsCell>& cells) {
-  StatsCell* smallest = nullptr;
-  for (auto& c : cells)
-    if (!c.suppressed && (!smallest || c.persons < smallest->persons)) smallest = &c;
-  if (!smallest) return false;
-  smallest->suppressed = true;
-  return true;
-}
-
-}  // namespace
-
 std::optional<int64_t> Suppress(std::vector<StatsCell>& cells, int64_t k) {
   int64_t total = 0;
-  for (const auto& c : cells) total += c.persons;
-  if (k < 2) return total;
   bool any = false;
   for (auto& c : cells) {
-    if (c.persons >= k) continue;
-    c.suppressed = true;
-    any = true;
+    total += c.persons;
+    if (k >= 2 && c.persons < k) c.suppressed = any = true;
   }
-  if (any && !HideSmallestKept(cells)) return std::nullopt;
+  if (any) return std::nullopt;
   return total;
 }
 

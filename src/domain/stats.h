@@ -20,13 +20,12 @@ struct StatsCell {
   bool suppressed = false;
 };
 
-// Suppresses every cell with fewer than `k` persons (primary suppression), then, when any is
-// suppressed, the smallest kept cell with them (complementary suppression). The total less the
-// kept cells then gives only the sum of a group that holds a cell of at least k persons: it
-// pins no small cell down (each might be as large as that sum allows), and the group holds at
-// least k distinct persons even when one person is counted in many cells. Returns the total of
-// persons when it may be published; nullopt when no cell is left to hide with the small ones,
-// and then the total is withheld as well. k < 2 suppresses nothing.
+// Suppresses every cell with fewer than `k` persons (primary suppression) and, when any is
+// suppressed, the total (complementary suppression of the one other figure of the answer):
+// with a total, the published cells would bound the hidden ones, and a reader who knows each
+// hidden cell is non-empty could often solve them exactly, whatever further cells were hidden
+// with them. Returns the total of persons when no cell is suppressed, else nullopt. k < 2
+// suppresses nothing.
 std::optional<int64_t> Suppress(std::vector<StatsCell>& cells, int64_t k);
 
 // `value` with Laplace noise of scale 1/epsilon (a count's sensitivity is 1), rounded and

@@ -26,34 +26,22 @@ TEST(Stats, CellsOfAtLeastKAreAllKept) {
   EXPECT_EQ(Hidden(cells), (std::vector<bool>{false, false, false}));
 }
 
-TEST(Stats, OneSmallCellTakesTheNextSmallestWithIt) {
-  // The total less the two kept cells would give the small one: a second cell is hidden.
+TEST(Stats, ASmallCellIsHiddenAndTheTotalWithIt) {
+  // With the total, 78 less the published 40 and 30 would give the hidden cell.
   auto cells = Cells({1, 40, 7, 30});
-  EXPECT_EQ(Suppress(cells, 5), 78);
-  EXPECT_EQ(Hidden(cells), (std::vector<bool>{true, false, true, false}));
+  EXPECT_EQ(Suppress(cells, 5), std::nullopt);
+  EXPECT_EQ(Hidden(cells), (std::vector<bool>{true, false, false, false}));
 }
 
-TEST(Stats, SmallCellsTakeOneCellOfKWithThem) {
-  auto cells = Cells({1, 2, 6, 50});
-  EXPECT_EQ(Suppress(cells, 5), 59);
-  EXPECT_EQ(Hidden(cells), (std::vector<bool>{true, true, true, false}));
-}
-
-TEST(Stats, SmallCellsThatHoldKTogetherStillTakeACellOfKWithThem) {
-  // Five cells of one: hidden alone, the total less 50 would be 5 over five non-empty cells,
-  // one each. With the 50 hidden too, each of them could be anything from 1 to 51.
-  auto cells = Cells({1, 1, 1, 1, 1, 50});
-  EXPECT_EQ(Suppress(cells, 5), 55);
-  EXPECT_EQ(Hidden(cells), (std::vector<bool>(6, true)));
-}
-
-TEST(Stats, WhenTheCellsCannotHideASmallOneTheTotalIsWithheld) {
-  auto one = Cells({1});
-  EXPECT_EQ(Suppress(one, 5), std::nullopt);
-  EXPECT_TRUE(one[0].suppressed);
-  auto two = Cells({1, 2});  // no cell of k to hide them with: the total would tell them
-  EXPECT_EQ(Suppress(two, 5), std::nullopt);
-  EXPECT_EQ(Hidden(two), (std::vector<bool>{true, true}));
+TEST(Stats, ManySmallCellsAreHiddenAndNoTotalTellsTheirSum) {
+  // Five cells of one and one of five beside 50: any total would let a reader who knows each
+  // hidden cell is non-empty work out that five of them hold one person each.
+  auto cells = Cells({1, 1, 1, 1, 1, 5, 50});
+  EXPECT_EQ(Suppress(cells, 5), std::nullopt);
+  EXPECT_EQ(Hidden(cells), (std::vector<bool>{true, true, true, true, true, false, false}));
+  auto all_small = Cells({1, 2});
+  EXPECT_EQ(Suppress(all_small, 5), std::nullopt);
+  EXPECT_EQ(Hidden(all_small), (std::vector<bool>{true, true}));
 }
 
 TEST(Stats, KBelowTwoSuppressesNothing) {

@@ -336,23 +336,6 @@ TEST(PolicyFile, WarningsDoNotStopThePolicy) {
   EXPECT_TRUE(TomlPolicyReader().Read(text, "w.toml"));
 }
 
-TEST(PolicyFile, EventsKeptLongerThanTheirCookieChoiceAreWarnedOf) {
-  std::string text = Replace(Example(), "retention = \"90 days\"", "retention = \"13 months\"");
-  auto p = ParsePolicy(text, "e.toml");
-  ASSERT_TRUE(p);
-  auto findings = domain::CheckPolicy(*p);
-  ASSERT_EQ(findings.size(), 1u);
-  EXPECT_EQ(findings[0].severity, domain::PolicyFinding::Severity::kWarning);
-  EXPECT_EQ(findings[0].line, HeaderLineOf(text, "choice_retention"));
-  EXPECT_NE(findings[0].message.find("can outlast choice_retention '12 months'"), std::string::npos)
-      << findings[0].message;
-  // A year of events under choices of a year: a 29 February cannot make one outlast the other.
-  auto even = ParsePolicy(
-      Replace(Example(), "retention = \"90 days\"", "retention = \"12 months\""), "y.toml");
-  ASSERT_TRUE(even);
-  EXPECT_TRUE(domain::CheckPolicy(*even).empty());
-}
-
 TEST(PolicyFile, ARecipientWithoutANoticeAddressIsWarnedOfAndABadOneRefused) {
   std::string quiet = Replace(Example(), "notify_email = \"dpo@rassylshchik.example\"\n", "");
   auto p = ParsePolicy(quiet, "q.toml");
