@@ -3,6 +3,7 @@
 #include "app/erasure_kept_suite_test.h"
 #include "app/requests_stop_suite_test.h"
 #include "app/requests_suite_test.h"
+#include "app/stats_suite_test.h"
 
 namespace konfid::app::requests_suite {
 namespace {
@@ -13,6 +14,7 @@ INSTANTIATE_TEST_SUITE_P(Postgres, RuLegitimateInterestTest,
                          ::testing::Values(fakes::OnPostgres()));
 
 INSTANTIATE_TEST_SUITE_P(Postgres, ErasureKeptTest, ::testing::Values(fakes::OnPostgres()));
+INSTANTIATE_TEST_SUITE_P(Postgres, StatsTest, ::testing::Values(fakes::OnPostgres()));
 
 }  // namespace
 }  // namespace konfid::app::requests_suite
