@@ -228,15 +228,30 @@ Result<Bytes> Keyring::UnsubscribeMac(const std::string& tenant, const std::stri
   return crypto_.Mac(keys->index_key, AsBytes(message));
 }
 
-Result<SecretBytes> Keyring::OutboxKey(const std::string& tenant) const {
+Result<SecretBytes> Keyring::DerivedKey(const std::string& tenant,
+                                        const std::string& message) const {
   KONFID_ASSIGN_OR_RETURN(const TenantKeys* keys, Tenant(tenant));
-  std::string message = "konfid-outbox-key-v1";
-  message.push_back('\0');
-  message += tenant;
   Bytes derived = crypto_.Mac(keys->index_key, AsBytes(message));
   SecretBytes key(derived.data(), derived.size());
   SecureWipe(derived.data(), derived.size());
   return key;
+}
+
+Result<SecretBytes> Keyring::OutboxKey(const std::string& tenant) const {
+  std::string message = "konfid-outbox-key-v1";
+  message.push_back('\0');
+  message += tenant;
+  return DerivedKey(tenant, message);
+}
+
+Result<SecretBytes> Keyring::ExportKey(const std::string& tenant, const std::string& export_id,
+                                       std::string_view use) const {
+  std::string message = "konfid-export-key-v1";
+  for (std::string_view part : {std::string_view(tenant), std::string_view(export_id), use}) {
+    message.push_back('\0');
+    message += part;
+  }
+  return DerivedKey(tenant, message);
 }
 
 Result<Bytes> Keyring::BlindIndex(const std::string& tenant, const std::string& field,

@@ -92,6 +92,13 @@ class Keyring {
   // sent after the subject's key is destroyed): derived from the index key, so it has no row
   // of its own and a master-key rotation carries it along.
   Result<SecretBytes> OutboxKey(const std::string& tenant) const;
+  // The keys of one depersonalized export (app/depersonalized_exports.h): its pseudonyms are
+  // keyed hashes under one, its mapping back to subjects is sealed under the other. Derived
+  // from the index key in a domain of their own, as OutboxKey is: no row of their own, and a
+  // rotation carries them along.
+  // `use` keeps the two apart: "pseudonym" for the keyed hashes, "mapping" for the seal.
+  Result<SecretBytes> ExportKey(const std::string& tenant, const std::string& export_id,
+                                std::string_view use) const;
 
   // The current master key. Not for a server, whose key FollowEpoch may change.
   const SecretBytes& master() const { return master_; }
@@ -111,6 +118,8 @@ class Keyring {
   Bytes SealUnderMaster(std::span<const uint8_t> key, const std::string& ad) const;
   // A tenant key sealed under the current master key, or the previous one.
   Result<SecretBytes> OpenTenantKey(const Bytes& wrapped, const std::string& ad) const;
+  // A key derived from the tenant's index key: its keyed hash of `message`.
+  Result<SecretBytes> DerivedKey(const std::string& tenant, const std::string& message) const;
 
   ports::Crypto& crypto_;
   ports::Storage& storage_;

@@ -1,5 +1,6 @@
 // The request suite (requests_suite_test.h) on SQLite.
 #include "app/erasure_kept_suite_test.h"
+#include "app/exports_suite_test.h"
 #include "app/requests_stop_suite_test.h"
 #include "app/requests_suite_test.h"
 #include "app/stats_suite_test.h"
@@ -13,6 +14,7 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, RuLegitimateInterestTest, ::testing::Values(fak
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, ErasureKeptTest, ::testing::Values(fakes::OnSqlite()));
 INSTANTIATE_TEST_SUITE_P(Sqlite, StatsTest, ::testing::Values(fakes::OnSqlite()));
+INSTANTIATE_TEST_SUITE_P(Sqlite, ExportsTest, ::testing::Values(fakes::OnSqlite()));
 
 }  // namespace
 }  // namespace konfid::app::requests_suite

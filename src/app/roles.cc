@@ -95,6 +95,10 @@ constexpr std::array kGrants = {
           "this API key's role may not read the acts of destruction"},
     Grant{Permission::kStatsRead, Roles({kAdmin, kOperator, kAnalyst}), false,
           "this API key's role may not read statistics"},
+    Grant{Permission::kExportDepersonalized, Roles({kAdmin, kAnalyst}), true,
+          "this API key's role may not export depersonalized data"},
+    Grant{Permission::kExportReidentify, Roles({kAdmin}), true,
+          "this API key's role may not turn a pseudonym back into its subject"},
 };
 
 constexpr bool InEnumOrder() {
@@ -102,7 +106,8 @@ constexpr bool InEnumOrder() {
     if (static_cast<size_t>(kGrants[i].permission) != i) return false;
   return true;
 }
-static_assert(InEnumOrder() && kGrants.size() == 1 + static_cast<size_t>(Permission::kStatsRead),
+static_assert(InEnumOrder() &&
+                  kGrants.size() == 1 + static_cast<size_t>(Permission::kExportReidentify),
               "one row per Permission, in the enum's order");
 
 const Grant& GrantOf(Permission p) { return kGrants[static_cast<size_t>(p)]; }

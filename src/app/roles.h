@@ -22,23 +22,25 @@ enum class Permission {
   kSubjectsRead,    // extract: read a subject by id or lookup field
   kSubjectsUpdate,
   kSubjectsDelete,
-  kRegister,          // a registration form: subject, consents, confirmation email
-  kConsentsRecord,    // record a consent given, withdrawn or refused
-  kConsentsRead,      // a subject's consent ledger
-  kReceiptsRead,      // a consent receipt
-  kMarketingSend,     // a marketing message, or the unsubscribe link that goes with one
-  kPolicyPublish,     // publish a new version of the tenant's policy
-  kApiKeysManage,     // list and revoke the tenant's API keys
-  kJobsRun,           // run a pass of a periodic job now (it works for every tenant)
-  kRequestsRead,      // the data-subject request queue and one request with its details
-  kRequestsManage,    // file a request on a subject's behalf, move it, build its access reply
-  kSubjectsBlock,     // block a subject or fields, and lift a block (a staff decision)
-  kDisclosuresMake,   // disclose subjects' data to a recipient or an authority
-  kDisclosuresRead,   // the list of disclosures made, with authorities' documents
-  kSubjectsReadKept,  // read what an erasure kept for a legal obligation, for that purpose
-  kSubjectsHold,      // place, lift and list legal holds on a subject's data
-  kActsRead,          // the acts of destruction (Order 179), each with its audit extract
-  kStatsRead,         // statistics with small cells suppressed (GET /v1/stats)
+  kRegister,              // a registration form: subject, consents, confirmation email
+  kConsentsRecord,        // record a consent given, withdrawn or refused
+  kConsentsRead,          // a subject's consent ledger
+  kReceiptsRead,          // a consent receipt
+  kMarketingSend,         // a marketing message, or the unsubscribe link that goes with one
+  kPolicyPublish,         // publish a new version of the tenant's policy
+  kApiKeysManage,         // list and revoke the tenant's API keys
+  kJobsRun,               // run a pass of a periodic job now (it works for every tenant)
+  kRequestsRead,          // the data-subject request queue and one request with its details
+  kRequestsManage,        // file a request on a subject's behalf, move it, build its access reply
+  kSubjectsBlock,         // block a subject or fields, and lift a block (a staff decision)
+  kDisclosuresMake,       // disclose subjects' data to a recipient or an authority
+  kDisclosuresRead,       // the list of disclosures made, with authorities' documents
+  kSubjectsReadKept,      // read what an erasure kept for a legal obligation, for that purpose
+  kSubjectsHold,          // place, lift and list legal holds on a subject's data
+  kActsRead,              // the acts of destruction (Order 179), each with its audit extract
+  kStatsRead,             // statistics with small cells suppressed (GET /v1/stats)
+  kExportDepersonalized,  // a depersonalized, k-anonymous dataset of a purpose's subjects
+  kExportReidentify,      // the subject a pseudonym of an export stands for
 };
 
 // Whether a key of `role` may perform `permission`; kNone: every role.

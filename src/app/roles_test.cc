@@ -49,6 +49,10 @@ TEST(PermissionTable, HoldsTheRolesEachOperationAllowed) {
   // Statistics hold no one's data: analysts read them, not support or marketing.
   EXPECT_EQ(Holders(P::kStatsRead), (std::vector{kAdmin, kOperator, kAnalyst}));
   EXPECT_FALSE(CheckedByUseCase(Permission::kStatsRead));
+  EXPECT_EQ(Holders(P::kExportDepersonalized), (std::vector{kAdmin, kAnalyst}));
+  EXPECT_TRUE(CheckedByUseCase(Permission::kExportDepersonalized));
+  // Who receives a dataset is not who may undo its pseudonyms.
+  EXPECT_EQ(Holders(P::kExportReidentify), (std::vector{kAdmin}));
 }
 
 TEST(PermissionTable, PersonalDataRefusalsAreLeftToTheAuditingUseCase) {

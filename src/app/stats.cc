@@ -4,7 +4,9 @@
 #include <map>
 #include <set>
 
+#include "app/quasi_population.h"
 #include "domain/consent.h"
+#include "domain/depersonalize.h"
 #include "domain/requests.h"
 #include "domain/stats.h"
 
@@ -30,6 +32,7 @@ const Kind kKinds[] = {
     {"subjects", {"month"}, "subjects"},
     {"consents", {"purpose", "state"}, "consents"},
     {"requests", {"kind", "month", "timeliness"}, "requests"},
+    {"profiles", {}, "subjects"},  // by the purpose's quasi-identifiers: CountProfiles checks
 };
 
 Result<domain::Date> DayOf(const std::string& text, const char* name) {
@@ -42,9 +45,14 @@ Status ReadDimensions(const StatsQuery& q, StatsAnswer& frame) {
   const Kind* kind = nullptr;
   for (const auto& k : kKinds)
     if (k.of == q.of) kind = &k;
-  if (!kind) return Fail(BadQuery("'of' must be events, subjects, consents or requests"));
+  if (!kind) return Fail(BadQuery("'of' must be events, subjects, consents, requests or profiles"));
+  if (q.of == "profiles" ? q.purpose.empty() : !q.purpose.empty())
+    return Fail(
+        BadQuery("'purpose' names the purpose whose profiles are counted, with of=profiles "
+                 "and only then"));
   for (const auto& d : q.by) {
-    if (std::find(kind->dimensions.begin(), kind->dimensions.end(), d) == kind->dimensions.end()) {
+    if (!kind->dimensions.empty() &&
+        std::find(kind->dimensions.begin(), kind->dimensions.end(), d) == kind->dimensions.end()) {
       std::string known;
       for (auto k : kind->dimensions) known += (known.empty() ? "" : ", ") + std::string(k);
       return Fail(
@@ -66,9 +74,9 @@ Status ReadDimensions(const StatsQuery& q, StatsAnswer& frame) {
 // requests: from the first (or `from`) to `to` (today by default). Consents: their state now.
 // `today` is the UTC day, or for requests the tenant's, whose days their dates are.
 Status ReadRange(const StatsQuery& q, domain::Date today, StatsAnswer& frame) {
-  if (q.of == "consents") {
+  if (q.of == "consents" || q.of == "profiles") {
     if (!q.from.empty() || !q.to.empty())
-      return Fail(BadQuery("consents are counted as they stand: no 'from' or 'to'"));
+      return Fail(BadQuery(q.of + " are counted as they stand: no 'from' or 'to'"));
     return Ok();
   }
   domain::Date to = today;
@@ -139,7 +147,7 @@ Result<StatsAnswer> Stats::Count(const Actor& actor, const StatsQuery& query) {
   KONFID_TRY(ReadDimensions(query, frame));
   const UnixMicros now = k_.clock().Now();
   domain::Date today = domain::DateFromDays(now / kMicrosPerDay);
-  if (frame.of == "requests") {
+  if (frame.of == "requests" || frame.of == "profiles") {
     KONFID_ASSIGN_OR_RETURN(today, zones_.LocalDate(active->policy->TimeZone(), now));
   }
   KONFID_TRY(ReadRange(query, today, frame));
@@ -149,9 +157,51 @@ Result<StatsAnswer> Stats::Count(const Actor& actor, const StatsQuery& query) {
       frame.of == "events"     ? CountEvents(frame, query.tenant)
       : frame.of == "subjects" ? CountSubjects(frame, query.tenant)
       : frame.of == "consents" ? CountConsents(frame, query.tenant)
+      : frame.of == "profiles" ? CountProfiles(actor, frame, *active, query.purpose)
                                : CountRequests(frame, query.tenant, active->policy->TimeZone());
   if (!counted) return Fail(counted.error());
-  return Publish(std::move(frame), std::move(*counted));
+  StatsAnswer answer = Publish(std::move(frame), std::move(*counted));
+  if (answer.of == "profiles")  // a suppressed cell's key would tell that a few share it
+    std::erase_if(answer.cells, [](const StatsRow& row) { return row.suppressed; });
+  return answer;
+}
+
+Result<std::vector<Stats::Counted>> Stats::CountProfiles(const Actor& actor,
+                                                         const StatsAnswer& frame,
+                                                         const ActivePolicy& active,
+                                                         const std::string& purpose) {
+  KONFID_ASSIGN_OR_RETURN(internal::QuasiColumns columns,
+                          internal::QuasiColumnsOf(*active.policy, purpose));
+  const std::vector<std::string> names = columns.names();
+  std::vector<size_t> at;  // the column of each dimension
+  for (const auto& d : frame.by) {
+    auto it = std::find(names.begin(), names.end(), d);
+    if (it == names.end())
+      return Fail(BadQuery("profiles of " + purpose +
+                           " are counted by its quasi-identifiers; not "
+                           "by '" +
+                           d.substr(0, 32) + "'"));
+    at.push_back(static_cast<size_t>(it - names.begin()));
+  }
+  const UnixMicros now = k_.clock().Now();
+  KONFID_ASSIGN_OR_RETURN(domain::Date today, zones_.LocalDate(active.policy->TimeZone(), now));
+  auto population = internal::ReadQuasiPopulation(k_, storage_, active, columns, now, SIZE_MAX);
+  // The values were opened: an audit event, ok or failed, whatever the read came to.
+  auto event = MakeEvent(actor, domain::Operation::kDepersonalize, "", frame.by,
+                         population ? domain::Outcome::kOk : domain::Outcome::kFailed,
+                         population ? "stats" : ReasonOf(population.error()));
+  event.purpose = purpose;
+  KONFID_TRY(k_.committer().Run(
+      [&](ports::Transaction&, AuditWriter& audit) { return audit.Append(event); }));
+  if (!population) return Fail(population.error());
+  std::map<std::vector<std::string>, Counted> cells;
+  for (const auto& row : population->table.rows) {
+    std::vector<std::string> key;
+    for (size_t c : at)
+      key.push_back(domain::Generalize(population->table.types[c], row[c], 0, today));
+    Add(cells, std::move(key), "subjects", 1);
+  }
+  return Values(std::move(cells));
 }
 
 Result<std::vector<Stats::Counted>> Stats::CountEvents(const StatsAnswer& frame,

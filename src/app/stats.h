@@ -11,7 +11,13 @@
 //   term passed before the expiry job recorded it still counts as given);
 // - requests, by `kind`, `month` received (the tenant's time zone) and `timeliness`
 //   (on_time, late, pending, overdue, no_term): the requests, their persons the distinct
-//   subjects who made them.
+//   subjects who made them;
+// - profiles of a `purpose` that lists the action depersonalize, by its quasi-identifiers
+//   (app/quasi_population.h), each depersonalized at its finest level (a birth date as a
+//   5-year age band, a city as itself): the subjects whose data the purpose may use. Their
+//   values are opened to be counted, so each query is an audit event (depersonalize, reason
+//   `stats`), and a suppressed cell is left out with its key: a key of quasi-identifiers
+//   would say that a few people share them.
 // Every cell of fewer than the policy's `[statistics] k` persons is suppressed, and then the
 // total, which would give it back (domain/stats.h); with `epsilon` set, every count published
 // carries Laplace noise.
@@ -38,6 +44,7 @@ struct StatsQuery {
   std::vector<std::string> by;  // the dimensions, in the cells' key order; none: one cell
   std::string from;             // YYYY-MM-DD, the first day; "" for the default
   std::string to;               // YYYY-MM-DD, the last day; "" for today
+  std::string purpose;          // profiles: the purpose whose subjects are counted
 };
 
 struct StatsRow {
@@ -70,7 +77,9 @@ class Stats {
   // PermissionDenied (role) without kStatsRead; NotFound tenant_not_configured;
   // InvalidArgument (invalid_query) for an unknown `of` or a dimension it has not, a
   // dimension given twice, consents without `purpose` or with a range, a date that is not
-  // one, `from` after `to`, or events over more than kMaxEventDays.
+  // one, `from` after `to`, or events over more than kMaxEventDays; a `purpose` for anything
+  // but profiles; for profiles, QuasiColumnsOf's errors (app/quasi_population.h) and the
+  // audit write's.
   Result<StatsAnswer> Count(const Actor& actor, const StatsQuery& query);
 
   // One cell before suppression.
@@ -88,6 +97,9 @@ class Stats {
   Result<std::vector<Counted>> CountConsents(const StatsAnswer& frame, const std::string& tenant);
   Result<std::vector<Counted>> CountRequests(const StatsAnswer& frame, const std::string& tenant,
                                              std::string_view zone);
+  Result<std::vector<Counted>> CountProfiles(const Actor& actor, const StatsAnswer& frame,
+                                             const ActivePolicy& active,
+                                             const std::string& purpose);
   StatsAnswer Publish(StatsAnswer frame, std::vector<Counted> counted);
   int64_t Noised(int64_t value, double epsilon);
 

@@ -15,6 +15,7 @@
 #include "app/policy_store.h"
 #include "cli/backup_files.h"
 #include "cli/command_support.h"
+#include "cli/exports.h"
 #include "cli/master_key.h"
 #include "cli/proofs.h"
 #include "domain/policy_diff.h"
@@ -394,6 +395,7 @@ struct Options {
   bool short_notice = false;
   std::string receipt_file, receipt_key, act_file;
   std::string backup_to, key_backup_to, restore_from, key_restore_from;
+  std::string purpose, out;
   int keep_key_backup_days = kDefaultKeyBackupDays;
 };
 
@@ -522,6 +524,21 @@ void AddProofCommands(CLI::App& app, Platform& p, Options& o, Action& run) {
   act_verify->callback([&] { run = [&] { return ActVerify(p, o.c, o.act_file, o.receipt_key); }; });
 }
 
+// export depersonalized.
+void AddExportCommands(CLI::App& app, Platform& p, Options& o, Action& run) {
+  auto* exp = app.add_subcommand("export", "datasets that leave the vault");
+  exp->require_subcommand(1);
+  auto* dep = exp->add_subcommand(
+      "depersonalized", "a purpose's subjects, pseudonymized, generalized and k-anonymous, as CSV");
+  AddCommon(dep, o);
+  dep->add_option("--tenant", o.tenant, "tenant id")->required();
+  dep->add_option("--purpose", o.purpose, "a purpose that lists the action depersonalize")
+      ->required();
+  dep->add_option("--out", o.out, "the CSV file to write (must not exist)")->required();
+  dep->callback(
+      [&] { run = [&] { return ExportDepersonalized(p, o.c, o.tenant, o.purpose, o.out); }; });
+}
+
 // policy check, render, diff, publish.
 void AddPolicyCommands(CLI::App& app, Platform& p, Options& o, Action& run) {
   auto* policy =
@@ -572,6 +589,7 @@ int Run(int argc, char** argv, Platform& p) {
   AddBackupCommands(app, p, o, run);
   AddProofCommands(app, p, o, run);
   AddPolicyCommands(app, p, o, run);
+  AddExportCommands(app, p, o, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

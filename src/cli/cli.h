@@ -1,5 +1,5 @@
 // The operator's command line (CLI11): init, serve, apikey, audit verify, keys rotate, backup,
-// restore, policy, receipt verify.
+// restore, policy, receipt verify, act verify, export depersonalized.
 // The concrete adapters come from main/ through Platform, the only place that knows them.
 #pragma once
 
@@ -19,6 +19,7 @@
 #include "ports/mailer.h"
 #include "ports/phone.h"
 #include "ports/storage.h"
+#include "ports/time_zone.h"
 
 namespace konfid::cli {
 
@@ -41,6 +42,8 @@ struct Platform {
   ports::Crypto& crypto;
   ports::PhoneNormalizer& phones;
   ports::Clock& clock;
+  // The tenants' civil days (`export depersonalized` counts ages on the tenant's today).
+  const ports::TimeZones& time_zones;
   // Structured events (failures among them), written and counted.
   EventLog& events;
   std::function<Result<std::unique_ptr<ports::Storage>>(const StorageChoice&)> open_storage;

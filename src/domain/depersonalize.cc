@@ -73,6 +73,12 @@ int ColumnToRaise(const QuasiTable& t, const std::vector<int>& levels,
 
 int GeneralizationLevels(FieldType type) { return type == FieldType::kDate ? 4 : 2; }
 
+std::string GeneralizationName(FieldType type, int level) {
+  if (level + 1 >= GeneralizationLevels(type)) return "suppressed";
+  if (type != FieldType::kDate) return "value";
+  return "age_band_" + std::to_string(kBandWidths[level]);
+}
+
 std::string Generalize(FieldType type, std::string_view value, int level, Date today) {
   if (value.empty() || level + 1 >= GeneralizationLevels(type)) return "*";
   if (type != FieldType::kDate) return std::string(value);

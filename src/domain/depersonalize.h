@@ -21,6 +21,10 @@ namespace konfid::domain {
 // then "*"), any other type 2 (the value, then "*").
 int GeneralizationLevels(FieldType type);
 
+// What `level` of a field of `type` releases, as an export names it: "value", "age_band_5",
+// "age_band_10", "age_band_20", or "suppressed" at the top level.
+std::string GeneralizationName(FieldType type, int level);
+
 // `value` of a field of `type` at `level` (0: the finest), on `today`. A birth date becomes
 // an age band: "25-29", "20-29", "20-39"; 90 and over are one band, "90+"; a date that is not
 // one, or in the future, is "*". The top level, or an empty value, is "*".

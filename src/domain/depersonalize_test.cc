@@ -23,6 +23,15 @@ TEST(Depersonalize, ABirthDateBecomesAnAgeBandThatWidens) {
   EXPECT_EQ(Generalize(FieldType::kDate, "", 0, kToday), "*");
 }
 
+TEST(Depersonalize, EachLevelHasTheNameAnExportGivesIt) {
+  EXPECT_EQ(GeneralizationName(FieldType::kDate, 0), "age_band_5");
+  EXPECT_EQ(GeneralizationName(FieldType::kDate, 1), "age_band_10");
+  EXPECT_EQ(GeneralizationName(FieldType::kDate, 2), "age_band_20");
+  EXPECT_EQ(GeneralizationName(FieldType::kDate, 3), "suppressed");
+  EXPECT_EQ(GeneralizationName(FieldType::kString, 0), "value");
+  EXPECT_EQ(GeneralizationName(FieldType::kString, 1), "suppressed");
+}
+
 TEST(Depersonalize, OtherValuesStayUntilTheTopLevel) {
   EXPECT_EQ(GeneralizationLevels(FieldType::kString), 2);
   EXPECT_EQ(Generalize(FieldType::kString, "Казань", 0, kToday), "Казань");

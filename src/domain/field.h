@@ -31,6 +31,10 @@ struct FieldSpec {
   Localized label;                  // as the published texts name it
   std::string category;             // id of the policy's data category
   bool is_public = false;           // may be made public with the subject's Art. 10.1 consent
+  // Names a person by itself (a surname, a taxpayer number, a passport's): never a
+  // quasi-identifier of a depersonalized export. Blind-indexed fields, emails and phone
+  // numbers identify a person whatever this says.
+  bool identifies = false;
   // Where its values come from, as the access reply tells (152-FZ Art. 14(7)(5)): "subject"
   // (the subject gave them), "operator" (the operator made them, e.g. an order number) or
   // "third_party" (received from the one `source_name` names).

@@ -306,6 +306,23 @@ void CheckStatistics(Findings& f, const TenantPolicy& p) {
   if (s.k < 2 || s.k > 1000) f.Error(s.line, "[statistics] k must be 2..1000");
   if (!(s.epsilon == 0 || (s.epsilon >= 0.01 && s.epsilon <= 100)))
     f.Error(s.line, "[statistics] epsilon must be 0 (no noise) or a number from 0.01 to 100");
+  std::set<std::string> seen;
+  for (const auto& name : s.quasi_identifiers) {
+    const FieldSpec* spec = p.catalogue.Find(name);
+    if (!spec)
+      f.Error(s.line, "[statistics] quasi_identifiers names '" + name + "', which is not a field");
+    else if (spec->identifies || spec->lookup || spec->type == FieldType::kEmail ||
+             spec->type == FieldType::kPhone)
+      f.Error(s.line, "[statistics] quasi_identifiers may not name '" + name +
+                          "': a field that identifies a person (identifies = true), a "
+                          "blind-indexed field, an email or a phone number is never exported");
+    else if (name == "pseudonym")
+      f.Error(s.line,
+              "[statistics] quasi_identifiers may not name a field 'pseudonym': an "
+              "export's rows carry their pseudonym under that name");
+    if (!seen.insert(name).second)
+      f.Error(s.line, "[statistics] quasi_identifiers names '" + name + "' twice");
+  }
 }
 
 }  // namespace

@@ -123,6 +123,10 @@ struct EventsPolicy {
 struct StatisticsPolicy {
   int64_t k = 5;       // a cell of fewer persons is suppressed; at least 2
   double epsilon = 0;  // Laplace noise of scale 1/epsilon on every count; 0: none
+  // The fields a depersonalized export keeps, generalized, and checks k-anonymity over
+  // (app/depersonalized_exports.h); every other field of the subject is left out. Neither a
+  // blind-indexed field nor an email or phone number: those identify a person directly.
+  std::vector<std::string> quasi_identifiers;
   int line = 0;
 };
 

@@ -164,6 +164,8 @@ std::vector<PolicyChange> DiffPolicies(const TenantPolicy& before, const TenantP
           std::to_string(after.statistics.k), false);
   d.Value("statistics", "epsilon", std::to_string(before.statistics.epsilon),
           std::to_string(after.statistics.epsilon), false);
+  d.Value("statistics", "quasi_identifiers", Join(before.statistics.quasi_identifiers, ""),
+          Join(after.statistics.quasi_identifiers, ""), false);
   d.Value("tenant", "jurisdiction", before.jurisdiction, after.jurisdiction, true);
   d.Value("tenant", "storage country", before.storage_country, after.storage_country, true);
   d.List("tenant", "channels", before.channels, after.channels);

@@ -20,6 +20,7 @@
 #include "app/blocks.h"
 #include "app/checkpoints.h"
 #include "app/consents.h"
+#include "app/depersonalized_exports.h"
 #include "app/destruction_acts.h"
 #include "app/group_committer.h"
 #include "app/holds.h"
@@ -76,8 +77,9 @@ struct ApiDeps {
   app::SelfService& self_service;
   app::TechnicalEvents& tech_events;  // a site's pages' events and cookie choices
   app::Stats& stats;
-  app::RequestDigest& digest;    // overdue requests in /metrics
-  std::string unsubscribe_base;  // Konfid's public address for unsubscribe links
+  app::DepersonalizedExports& exports;  // depersonalized datasets
+  app::RequestDigest& digest;           // overdue requests in /metrics
+  std::string unsubscribe_base;         // Konfid's public address for unsubscribe links
   app::PolicyStore& policies;
   app::ApiKeys& keys;
   app::GroupCommitter& committer;
@@ -226,6 +228,8 @@ class Api {
   Response KeepEvent(const Call& call, app::TechEventInput in, bool beacon);
   // stats_api.cc: statistics.
   Response StatsQuery(const Call& call);
+  // exports_api.cc: depersonalized exports.
+  Response ExportDepersonalized(const Call& call);
 
   ApiDeps d_;
   const Router& router_;

@@ -319,6 +319,12 @@ Result<app::HoldOrder> ParseHoldBody(const Request& req) {
   return order;
 }
 
+Result<std::string> ParseExportBody(const Request& req) {
+  KONFID_ASSIGN_OR_RETURN(json::object root, ParseJsonObject(req));
+  KONFID_TRY(OnlyMembers(root, {"purpose"}, "the body"));
+  return TextMember(root, "purpose", 64, false);  // none: the use case's purpose_required
+}
+
 Result<CodeRequest> ParseCodeBody(const Request& req) {
   KONFID_ASSIGN_OR_RETURN(json::object root, ParseJsonObject(req));
   KONFID_TRY(OnlyMembers(root, {"tenant", "email", "phone"}, "the body"));

@@ -36,6 +36,8 @@ Result<app::DisclosureOrder> ParseDisclosureBody(const Request& req);
 // POST /v1/subjects/{id}/holds: {"reason", "until": "YYYY-MM-DD", "fields": [...],
 // "document": {"authority", "number", "date"}}.
 Result<app::HoldOrder> ParseHoldBody(const Request& req);
+// POST /v1/exports/depersonalized: {"purpose": "<id>"}.
+Result<std::string> ParseExportBody(const Request& req);
 // POST /v1/self/codes: {"tenant", "email" | "phone"}.
 struct CodeRequest {
   std::string tenant;

@@ -208,6 +208,7 @@ TEST(RouteTable, KeepsTheMetricLabelsAndAllowHeaders) {
       "/v1/destruction-acts GET",
       "/v1/destruction-acts/{id} GET",
       "/v1/stats GET",
+      "/v1/exports/depersonalized POST",
   };
   EXPECT_EQ(labels, expected);
 }

@@ -86,6 +86,9 @@ std::span<const Route> Routes() {
       {"GET /v1/destruction-acts/{id}", kKey, P::kActsRead, kOpen, &Api::GetAct},
       // Statistics with small cells suppressed (docs/stats.md).
       {"GET /v1/stats", kKey, P::kStatsRead, kOpen, &Api::StatsQuery},
+      // A depersonalized, k-anonymous dataset of a purpose's subjects (docs/stats.md).
+      {"POST /v1/exports/depersonalized", kKey, P::kExportDepersonalized, kOpen,
+       &Api::ExportDepersonalized},
   };
   return kRoutes;
 }

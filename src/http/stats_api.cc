@@ -20,13 +20,15 @@ Result<app::StatsQuery> ParseStatsQuery(const Call& call) {
   std::set<std::string> seen;
   for (auto p : call.target.params(boost::urls::encoding_opts{})) {
     std::string key = p.key, value = p.value;
-    if (!seen.insert(key).second || (key != "of" && key != "by" && key != "from" && key != "to"))
-      return Fail(Invalid("the statistics take of, by, from and to, each once; '" +
+    if (!seen.insert(key).second ||
+        (key != "of" && key != "by" && key != "from" && key != "to" && key != "purpose"))
+      return Fail(Invalid("the statistics take of, by, from, to and purpose, each once; '" +
                               key.substr(0, 32) + "' is not one of them or is repeated",
                           "invalid_query"));
     if (key == "of") q.of = value;
     if (key == "from") q.from = value;
     if (key == "to") q.to = value;
+    if (key == "purpose") q.purpose = value;
     if (key == "by") {
       for (size_t at = 0; at <= value.size();) {
         size_t comma = std::min(value.find(',', at), value.size());

@@ -128,6 +128,7 @@ int main(int argc, char** argv) {
       **crypto,
       phones,
       clock,
+      time_zones,
       events,
       [&clock](const cli::StorageChoice& c) { return OpenStorage(c, clock); },
       adapters::LoadServiceConfig,

@@ -16,6 +16,7 @@
 #include "app/consent_expiry.h"
 #include "app/consent_signer.h"
 #include "app/consents.h"
+#include "app/depersonalized_exports.h"
 #include "app/destruction_acts.h"
 #include "app/disclosures.h"
 #include "app/expiry.h"
@@ -120,6 +121,7 @@ class Service {
   app::SelfService self_service_;
   app::TechnicalEvents tech_events_;
   app::Stats stats_;
+  app::DepersonalizedExports exports_;
   app::CheckpointReader checkpoint_reader_;
   app::PolicyAdmin policy_admin_;
   app::NoticeJob notices_;

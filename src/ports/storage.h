@@ -288,6 +288,17 @@ struct DestructionActRow {
   std::string jws;  // the act's claims, signed with the tenant's key
 };
 
+// A depersonalized export made (app/depersonalized_exports.h).
+struct DepersonalizedExportRow {
+  std::string tenant;
+  std::string id;  // 32 hex, ordered by time
+  UnixMicros created_at = 0;
+  std::string actor;
+  std::string purpose;
+  std::string summary;  // what was released: field names, levels, counts; never a value
+  Bytes mapping;        // the pseudonyms and their subjects, sealed under the export's key
+};
+
 // Which acts a list holds: the tenant's, or one subject's; keyset paging by id.
 struct DestructionActFilter {
   std::string subject;  // empty: every subject
@@ -521,6 +532,11 @@ class Transaction {
   virtual Result<std::optional<DestructionActRow>> FindDestructionAct(const std::string& tenant,
                                                                       const std::string& id) = 0;
   virtual Result<uint64_t> DeleteDestructionActsBefore(UnixMicros before, size_t limit) = 0;
+
+  // Depersonalized exports. InsertDepersonalizedExport: Conflict when the id exists.
+  virtual Status InsertDepersonalizedExport(const DepersonalizedExportRow& row) = 0;
+  virtual Result<std::optional<DepersonalizedExportRow>> FindDepersonalizedExport(
+      const std::string& tenant, const std::string& id) = 0;
 
   // When the subject's contract for `purpose` ended (docs/retention.md); 0 clears it: the
   // contract goes on. ListContractEnds: the subject's, by purpose.

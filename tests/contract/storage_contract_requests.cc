@@ -251,6 +251,30 @@ TEST_P(StorageContract, ContractEndsAreSetMovedAndCleared) {
 
 namespace konfid::contract {
 
+TEST_P(StorageContract, DepersonalizedExportsAreKeptByTenantAndId) {
+  auto t = Begin(*storage_);
+  const Bytes mapping = {0x00, 0xff, 0x10, 0x00};  // sealed bytes, zeros among them
+  ASSERT_TRUE(t->InsertDepersonalizedExport(
+      {"demo", "e1", 100, "apikey:k1", "statistics", "k=5 rows=10", mapping}));
+  ASSERT_TRUE(t->InsertDepersonalizedExport({"other", "e1", 50, "cli", "p", "s", {0x01}}));
+  ASSERT_TRUE(t->Commit());
+  // A second export of one id is refused (PostgreSQL then fails the whole transaction).
+  t = Begin(*storage_);
+  EXPECT_EQ(t->InsertDepersonalizedExport({"demo", "e1", 1, "x", "p", "s", {0x02}}).error().code(),
+            ErrorCode::kConflict);
+  t.reset();
+  t = Begin(*storage_);
+  auto found = *t->FindDepersonalizedExport("demo", "e1");
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->created_at, 100);
+  EXPECT_EQ(found->actor, "apikey:k1");
+  EXPECT_EQ(found->purpose, "statistics");
+  EXPECT_EQ(found->summary, "k=5 rows=10");
+  EXPECT_EQ(found->mapping, mapping);
+  EXPECT_EQ(t->FindDepersonalizedExport("other", "e1")->value().mapping, Bytes{0x01});
+  EXPECT_FALSE(t->FindDepersonalizedExport("demo", "e2")->has_value());
+}
+
 TEST_P(StorageContract, DestructionActsPageByIdAndGoAfterTheirTerm) {
   auto t = Begin(*storage_);
   ASSERT_TRUE(t->InsertDestructionAct({"demo", "a1", "s1", 100, "h.p.s1"}));

@@ -3,6 +3,10 @@
 // back, and only the roles that may read statistics get them.
 #include <boost/json.hpp>
 
+#include <chrono>
+#include <fstream>
+#include <map>
+
 #include "api_e2e.h"
 
 namespace konfid::e2e {
@@ -94,6 +98,112 @@ TEST_P(ApiE2E, AStatsCellThatWouldSingleOutOneVisitorIsSuppressed) {
     EXPECT_EQ(JsonString(b.body, "code"), "invalid_query") << bad;
   }
   EXPECT_EQ(konfid.Stop(), 0);
+}
+
+// A depersonalized export over HTTP and from the command line: 5 subjects aged 32 in Moscow,
+// 5 aged 63 in Kazan and one of 71 in Tver (born on 1 January, this year's ages), each
+// consenting to statistics. With no row to
+// spare (5% of 11 is none), the ages widen to 20 years and the cities go, and then every class
+// holds 5 or more.
+TEST_P(ApiE2E, ADepersonalizedExportHasNoClassBelowKAndNoDirectIdentifier) {
+  auto add = [&](int i, const std::string& born, const std::string& city) {
+    auto made = Post(R"({"fields":{"surname":"Экспортова","name":"Вера","email":"export)" +
+                     std::to_string(i) + R"(@mail.example","birth_date":")" + born +
+                     R"(","city":")" + city + R"("}})");
+    ASSERT_EQ(made.status, 201u) << made.body;
+    std::string id = JsonString(made.body, "id");
+    auto given = konfid_->Request("POST", "/v1/subjects/" + id + "/consents",
+                                  R"({"purpose":"statistics","action":"give"})", admin_);
+    ASSERT_EQ(given.status, 201u) << given.body;
+  };
+  const auto today = std::chrono::year_month_day(
+      std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
+  auto born = [&](int age) {
+    return std::to_string(static_cast<int>(today.year()) - age) + "-01-01";
+  };
+  int n = 0;
+  for (int i = 0; i < 5; ++i) ASSERT_NO_FATAL_FAILURE(add(n++, born(32), "Москва"));
+  for (int i = 0; i < 5; ++i) ASSERT_NO_FATAL_FAILURE(add(n++, born(63), "Казань"));
+  ASSERT_NO_FATAL_FAILURE(add(n++, born(71), "Тверь"));
+
+  const std::string path = "/v1/exports/depersonalized";
+  EXPECT_EQ(konfid_->Request("POST", path, R"({"purpose":"statistics"})", support_).status, 403u);
+  auto none = konfid_->Request("POST", path, "{}", analyst_);
+  EXPECT_EQ(none.status, 400u) << none.body;
+  EXPECT_EQ(JsonString(none.body, "code"), "purpose_required") << none.body;
+  auto unknown = konfid_->Request("POST", path, R"({"purpose":"statistics","k":2})", analyst_);
+  EXPECT_EQ(unknown.status, 400u) << unknown.body;
+  auto twice =
+      konfid_->Request("POST", path, R"({"purpose":"x","purpose":"statistics"})", analyst_);
+  EXPECT_EQ(twice.status, 400u) << twice.body;
+  EXPECT_EQ(JsonString(twice.body, "code"), "duplicate_field") << twice.body;
+  auto undeclared = konfid_->Request("POST", path, R"({"purpose":"newsletter"})", analyst_);
+  EXPECT_EQ(undeclared.status, 403u) << undeclared.body;
+  EXPECT_EQ(JsonString(undeclared.body, "code"), "depersonalize_not_declared");
+
+  auto r = konfid_->Request("POST", path, R"({"purpose":"statistics"})", analyst_);
+  ASSERT_EQ(r.status, 201u) << r.body;
+  EXPECT_EQ(r.body.find("mail.example"), std::string::npos);
+  EXPECT_EQ(r.body.find("Экспортова"), std::string::npos);
+  EXPECT_EQ(r.body.find("Вера"), std::string::npos);
+  json::object body = json::parse(r.body).as_object();
+  EXPECT_EQ(body.at("population").as_int64(), 11);
+  EXPECT_EQ(body.at("released").as_int64(), 11);
+  EXPECT_EQ(body.at("suppressed").as_int64(), 0);
+  EXPECT_EQ(body.at("smallest_class").as_int64(), 5);
+  json::array columns = body.at("columns").as_array();
+  ASSERT_EQ(columns.size(), 2u);
+  EXPECT_EQ(columns[0].at("generalization").as_string(), "age_band_20");
+  EXPECT_EQ(columns[1].at("generalization").as_string(), "suppressed");
+  std::map<std::string, int> classes;
+  for (const auto& row : body.at("rows").as_array()) {
+    EXPECT_EQ(row.at("pseudonym").as_string().size(), 32u);
+    EXPECT_EQ(row.at("city").as_string(), "*");
+    ++classes[std::string(row.at("birth_date").as_string())];
+  }
+  EXPECT_EQ(classes, (std::map<std::string, int>{{"20-39", 5}, {"60-79", 6}}));
+
+  // Counted by age band: Tver's one person is withheld, and so is the key that would say so.
+  auto profiles = konfid_->Request("GET", "/v1/stats?of=profiles&purpose=statistics&by=birth_date",
+                                   "", analyst_);
+  ASSERT_EQ(profiles.status, 200u) << profiles.body;
+  json::object counted = json::parse(profiles.body).as_object();
+  EXPECT_EQ(counted.at("suppressed").as_int64(), 1);
+  EXPECT_TRUE(counted.at("total").is_null());
+  json::array profile_cells = counted.at("cells").as_array();
+  ASSERT_EQ(profile_cells.size(), 2u) << profiles.body;
+  EXPECT_EQ(profile_cells[0].at("birth_date").as_string(), "30-34");
+  EXPECT_EQ(profile_cells[0].at("subjects").as_int64(), 5);
+  EXPECT_EQ(profile_cells[1].at("birth_date").as_string(), "60-64");
+  EXPECT_EQ(profiles.body.find("70-74"), std::string::npos);
+
+  // The command line writes the same kind of dataset as CSV, and never over a file.
+  std::string out = konfid_->data_dir() + "/export.csv";
+  std::vector<std::string> args = {
+      "export",    "depersonalized",       "--data",   konfid_->data_dir(),
+      "--config",  konfid_->config_path(), "--tenant", "demo",
+      "--purpose", "statistics",           "--out",    out};
+  for (auto& a : konfid_->DbArgs()) args.push_back(a);
+  auto cli = RunKonfid(args);
+  ASSERT_EQ(cli.exit_code, 0) << cli.output;
+  EXPECT_NE(cli.output.find("Exported 11 of 11 subjects of purpose statistics"), std::string::npos)
+      << cli.output;
+  std::ifstream file(out);
+  std::string line;
+  std::vector<std::string> lines;
+  while (std::getline(file, line)) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 12u);
+  EXPECT_EQ(lines[0], "pseudonym,birth_date,city\r");
+  std::map<std::string, int> csv_classes;
+  for (size_t i = 1; i < lines.size(); ++i) {
+    ASSERT_GT(lines[i].size(), 33u) << lines[i];
+    EXPECT_EQ(lines[i].find_first_not_of("0123456789abcdef"), 32u) << lines[i];
+    ++csv_classes[lines[i].substr(32)];
+  }
+  EXPECT_EQ(csv_classes, (std::map<std::string, int>{{",20-39,*\r", 5}, {",60-79,*\r", 6}}));
+  auto again = RunKonfid(args);
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_NE(again.output.find("exists"), std::string::npos) << again.output;
 }
 
 }  // namespace konfid::e2e

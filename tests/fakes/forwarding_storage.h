@@ -55,6 +55,13 @@ class ForwardingTransaction : public ports::Transaction {
   Result<uint64_t> DeleteDestructionActsBefore(UnixMicros before, size_t limit) override {
     return inner_->DeleteDestructionActsBefore(before, limit);
   }
+  Status InsertDepersonalizedExport(const ports::DepersonalizedExportRow& row) override {
+    return inner_->InsertDepersonalizedExport(row);
+  }
+  Result<std::optional<ports::DepersonalizedExportRow>> FindDepersonalizedExport(
+      const std::string& tenant, const std::string& id) override {
+    return inner_->FindDepersonalizedExport(tenant, id);
+  }
   Status InsertTechEvent(const ports::TechEventRow& row) override {
     return inner_->InsertTechEvent(row);
   }

@@ -181,10 +181,11 @@ Status ReadFields(const Reader& r, const toml::table& root, domain::TenantPolicy
   KONFID_ASSIGN_OR_RETURN(auto tables, r.Tables(root, "field"));
   std::vector<domain::FieldSpec> fields;
   for (const toml::table* t : tables) {
-    KONFID_TRY(r.Keys(*t,
-                      {"name", "type", "required", "max_length", "lookup", "values", "label",
-                       "category", "public", "source", "source_name", "notice_exempt"},
-                      "[[field]]"));
+    KONFID_TRY(
+        r.Keys(*t,
+               {"name", "type", "required", "max_length", "lookup", "values", "label", "category",
+                "public", "identifies", "source", "source_name", "notice_exempt"},
+               "[[field]]"));
     domain::FieldSpec f;
     f.line = Line(*t);
     KONFID_ASSIGN_OR_RETURN(f.name, r.Required(*t, "name", "[[field]]"));
@@ -209,6 +210,7 @@ Status ReadFields(const Reader& r, const toml::table& root, domain::TenantPolicy
     KONFID_ASSIGN_OR_RETURN(f.label, r.Text(*t, "label"));
     KONFID_ASSIGN_OR_RETURN(f.category, r.String(*t, "category"));
     KONFID_ASSIGN_OR_RETURN(f.is_public, r.Bool(*t, "public", false));
+    KONFID_ASSIGN_OR_RETURN(f.identifies, r.Bool(*t, "identifies", false));
     KONFID_ASSIGN_OR_RETURN(f.source, r.String(*t, "source", "subject"));
     KONFID_ASSIGN_OR_RETURN(f.source_name, r.Text(*t, "source_name"));
     KONFID_ASSIGN_OR_RETURN(f.notice_exempt, r.String(*t, "notice_exempt"));
@@ -304,7 +306,7 @@ Status ReadEvents(const Reader& r, const toml::table& root, domain::TenantPolicy
 Status ReadStatistics(const Reader& r, const toml::table& root, domain::TenantPolicy& p) {
   const toml::table* t = root["statistics"].as_table();
   if (!t) return Ok();
-  KONFID_TRY(r.Keys(*t, {"k", "epsilon"}, "[statistics]"));
+  KONFID_TRY(r.Keys(*t, {"k", "epsilon", "quasi_identifiers"}, "[statistics]"));
   p.statistics.line = Line(*t);
   if (const toml::node* n = t->get("k")) {
     auto v = n->value_exact<int64_t>();
@@ -318,6 +320,7 @@ Status ReadStatistics(const Reader& r, const toml::table& root, domain::TenantPo
     if (!v) return Fail(r.Bad(*n, "[statistics] epsilon must be a number"));
     p.statistics.epsilon = *v;
   }
+  KONFID_ASSIGN_OR_RETURN(p.statistics.quasi_identifiers, r.Strings(*t, "quasi_identifiers"));
   return Ok();
 }
 

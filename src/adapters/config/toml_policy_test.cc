@@ -241,6 +241,30 @@ const Case kCases[] = {
     {"statistics_unknown_key",
      [](const std::string& t) { return Replace(t, "epsilon = 0 ", "delta = 0 "); }, "delta = 0",
      "unknown key 'delta' in [statistics]", true},
+    {"statistics_quasi_identifier_unknown",
+     [](const std::string& t) {
+       return Replace(t, "quasi_identifiers = [\"birth_date\", \"city\"]",
+                      "quasi_identifiers = [\"birth_date\", \"town\"]");
+     },
+     "k = 5 ", "[statistics] quasi_identifiers names 'town', which is not a field"},
+    {"statistics_quasi_identifier_direct",
+     [](const std::string& t) {
+       return Replace(t, "quasi_identifiers = [\"birth_date\", \"city\"]",
+                      "quasi_identifiers = [\"birth_date\", \"email\"]");
+     },
+     "k = 5 ", "[statistics] quasi_identifiers may not name 'email'"},
+    {"statistics_quasi_identifier_identifies",
+     [](const std::string& t) {
+       return Replace(t, "quasi_identifiers = [\"birth_date\", \"city\"]",
+                      "quasi_identifiers = [\"birth_date\", \"surname\"]");
+     },
+     "k = 5 ", "[statistics] quasi_identifiers may not name 'surname'"},
+    {"statistics_quasi_identifier_twice",
+     [](const std::string& t) {
+       return Replace(t, "quasi_identifiers = [\"birth_date\", \"city\"]",
+                      "quasi_identifiers = [\"city\", \"city\"]");
+     },
+     "k = 5 ", "[statistics] quasi_identifiers names 'city' twice"},
     {"structural_unknown_type",
      [](const std::string& t) { return Replace(t, "type = \"date\"", "type = \"calendar\""); },
      "name = \"birth_date\"", "unknown type 'calendar'"},

@@ -180,6 +180,14 @@ ports::DestructionActRow DestructionActFrom(const Row& row) {
   return {row.Text(0), row.Text(1), row.Text(2), row.Int(3), row.Text(4)};
 }
 
+#define KONFID_EXPORT_COLUMNS "tenant_id, export_id, created_at, actor, purpose, summary, mapping"
+
+// KONFID_EXPORT_COLUMNS.
+template <typename Row>
+ports::DepersonalizedExportRow DepersonalizedExportFrom(const Row& row) {
+  return {row.Text(0), row.Text(1), row.Int(2), row.Text(3), row.Text(4), row.Text(5), row.Blob(6)};
+}
+
 #define KONFID_TECH_EVENT_COLUMNS                                                              \
   "tenant_id, event_id, at, kind, category, visitor, page, referrer, user_agent, duration_ms," \
   " ip"

@@ -268,6 +268,11 @@ constexpr Entry kShared[] = {
     {Stmt::kDeleteDestructionActsBefore,
      "DELETE FROM destruction_acts WHERE (tenant_id, act_id) IN (SELECT tenant_id, act_id"
      " FROM destruction_acts WHERE destroyed_at < $1 ORDER BY destroyed_at LIMIT $2)"},
+    {Stmt::kInsertDepersonalizedExport,
+     "INSERT INTO depersonalized_exports (" KONFID_EXPORT_COLUMNS ")"
+     " VALUES ($1, $2, $3, $4, $5, $6, $7)"},
+    {Stmt::kFindDepersonalizedExport, "SELECT " KONFID_EXPORT_COLUMNS " FROM depersonalized_exports"
+                                      " WHERE tenant_id = $1 AND export_id = $2"},
     {Stmt::kInsertTechEvent, "INSERT INTO tech_events (" KONFID_TECH_EVENT_COLUMNS ")"
                              " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"},
     {Stmt::kListTechEvents,

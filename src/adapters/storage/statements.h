@@ -115,6 +115,9 @@ enum class Stmt {
   kListSubjectDestructionActs,
   kFindDestructionAct,
   kDeleteDestructionActsBefore,
+  // depersonalized exports
+  kInsertDepersonalizedExport,
+  kFindDepersonalizedExport,
   // technical events and cookie choices
   kInsertTechEvent,
   kListTechEvents,

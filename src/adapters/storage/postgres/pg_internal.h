@@ -363,6 +363,9 @@ class PgTransaction final : public ports::Transaction {
   Result<std::optional<ports::DestructionActRow>> FindDestructionAct(
       const std::string& tenant, const std::string& id) override;
   Result<uint64_t> DeleteDestructionActsBefore(UnixMicros before, size_t limit) override;
+  Status InsertDepersonalizedExport(const ports::DepersonalizedExportRow& row) override;
+  Result<std::optional<ports::DepersonalizedExportRow>> FindDepersonalizedExport(
+      const std::string& tenant, const std::string& id) override;
   Status InsertTechEvent(const ports::TechEventRow& row) override;
   Result<std::vector<ports::TechEventRow>> ListTechEvents(const std::string& tenant,
                                                           const std::string& after,

@@ -126,6 +126,17 @@ Result<uint64_t> PgTransaction::DeleteDestructionActsBefore(UnixMicros before, s
   return ChangedRows(r.get());
 }
 
+Status PgTransaction::InsertDepersonalizedExport(const ports::DepersonalizedExportRow& r) {
+  return X(Stmt::kInsertDepersonalizedExport,
+           {r.tenant, r.id, r.created_at, r.actor, r.purpose, r.summary, r.mapping});
+}
+
+Result<std::optional<ports::DepersonalizedExportRow>> PgTransaction::FindDepersonalizedExport(
+    const std::string& tenant, const std::string& id) {
+  KONFID_ASSIGN_OR_RETURN(auto r, Q(Stmt::kFindDepersonalizedExport, {tenant, id}));
+  return One(r.get(), [](const PgRow& row) { return DepersonalizedExportFrom(row); });
+}
+
 Status PgTransaction::InsertDisclosure(const ports::DisclosureRow& r) {
   return X(Stmt::kInsertDisclosure, {r.tenant, r.id, r.subject, r.recipient, r.purpose, r.fields,
                                      r.ground, r.sealed, r.actor, r.created_at});

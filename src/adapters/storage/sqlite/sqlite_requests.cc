@@ -131,6 +131,17 @@ Result<uint64_t> SqliteTransaction::DeleteDestructionActsBefore(UnixMicros befor
   return ChangedRows();
 }
 
+Status SqliteTransaction::InsertDepersonalizedExport(const ports::DepersonalizedExportRow& r) {
+  return Write(Stmt::kInsertDepersonalizedExport, r.tenant, r.id, r.created_at, r.actor, r.purpose,
+               r.summary, r.mapping);
+}
+
+Result<std::optional<ports::DepersonalizedExportRow>> SqliteTransaction::FindDepersonalizedExport(
+    const std::string& tenant, const std::string& id) {
+  KONFID_ASSIGN_OR_RETURN(sqlite3_stmt * s, Run(Stmt::kFindDepersonalizedExport, tenant, id));
+  return One(s, [](const SqliteRow& row) { return DepersonalizedExportFrom(row); });
+}
+
 Status SqliteTransaction::InsertDisclosure(const ports::DisclosureRow& r) {
   return Write(Stmt::kInsertDisclosure, r.tenant, r.id, r.subject, r.recipient, r.purpose, r.fields,
                r.ground, r.sealed, r.actor, r.created_at);
