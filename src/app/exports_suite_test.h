@@ -152,8 +152,21 @@ TEST_P(ExportsTest, OnlyTheSealedMappingTurnsAPseudonymBackIntoItsSubject) {
   for (const auto& r : again->rows) EXPECT_FALSE(first.contains(r.pseudonym));
   EXPECT_EQ(exports.SubjectOf(admin_, again->id, d->rows[0].pseudonym).error().code(),
             ErrorCode::kNotFound);
-  EXPECT_EQ(exports.SubjectOf(admin_, "0123", d->rows[0].pseudonym).error().code(),
-            ErrorCode::kNotFound);
+  EXPECT_EQ(exports.SubjectOf(admin_, std::string(32, '0'), d->rows[0].pseudonym).error().code(),
+            ErrorCode::kNotFound);  // no such export
+  // Each re-identification is an extract naming the subject it found.
+  txn = demo_.storage->Begin(false);
+  ASSERT_TRUE(txn);
+  size_t extracts = 0;
+  ASSERT_TRUE((*txn)->ScanAudit("demo", [&](const domain::AuditEvent& e) -> Status {
+    if (e.operation == "extract" && e.outcome == "ok") {
+      ++extracts;
+      EXPECT_TRUE(subjects.contains(e.subject_id));
+      EXPECT_EQ(e.reason, "reidentify:export=" + d->id);
+    }
+    return Ok();
+  }));
+  EXPECT_EQ(extracts, 19u);
 }
 
 TEST_P(ExportsTest, RefusalsAreClearAndAudited) {
@@ -204,8 +217,11 @@ TEST_P(ExportsTest, AnErasedSubjectIsLeftOut) {
   auto d = exports.Export(analyst_, "statistics");
   ASSERT_TRUE(d) << d.error().message();
   EXPECT_EQ(d->population, 19);
-  for (const auto& row : d->rows)
-    EXPECT_NE(*exports.SubjectOf(admin_, d->id, row.pseudonym), erased);
+  for (const auto& row : d->rows) {
+    auto subject = exports.SubjectOf(admin_, d->id, row.pseudonym);
+    ASSERT_TRUE(subject) << subject.error().message();
+    EXPECT_NE(*subject, erased);
+  }
 }
 
 // The same population counted by GET /v1/stats?of=profiles: each cell of fewer than k subjects
@@ -231,6 +247,8 @@ TEST_P(ExportsTest, ProfilesAreCountedByAgeBandAndCityWithoutTheSmallCellsKey) {
   auto by_city = stats.Count(analyst_, {"demo", "profiles", {"city"}, "", "", "statistics"});
   ASSERT_TRUE(by_city);
   EXPECT_EQ(cells(*by_city), (Cells{{{"Казань"}, 6}, {{"Москва"}, 13}}));
+  EXPECT_EQ(by_city->suppressed, 1);
+  EXPECT_EQ(by_city->total, std::nullopt);
   auto all = stats.Count(analyst_, {"demo", "profiles", {}, "", "", "statistics"});
   ASSERT_TRUE(all);
   EXPECT_EQ(all->total, 20);
@@ -244,10 +262,23 @@ TEST_P(ExportsTest, ProfilesAreCountedByAgeBandAndCityWithoutTheSmallCellsKey) {
   EXPECT_EQ(reason({"demo", "events", {}, "", "", "statistics"}), "invalid_query");
   EXPECT_EQ(reason({"demo", "profiles", {}, "2026-01-01", "", "statistics"}), "invalid_query");
   EXPECT_EQ(reason({"demo", "profiles", {}, "", "", "newsletter"}), "depersonalize_not_declared");
-  // Each count that opened the values is audited.
-  int audited = 0;
-  for (const auto& op : AuditOperations()) audited += op == "depersonalize";
-  EXPECT_EQ(audited, 3);
+  // Each count is audited with the fields it opened (only those it counts by), and so is each
+  // refusal.
+  auto txn = demo_.storage->Begin(false);
+  ASSERT_TRUE(txn);
+  std::vector<std::string> events;
+  ASSERT_TRUE((*txn)->ScanAudit("demo", [&](const domain::AuditEvent& e) -> Status {
+    if (e.operation != "depersonalize") return Ok();
+    std::string fields;
+    for (const auto& f : e.fields) fields += (fields.empty() ? "" : ",") + f;
+    events.push_back(e.outcome + " " + e.purpose + " " + fields + " " + e.reason);
+    return Ok();
+  }));
+  EXPECT_EQ(events,
+            (std::vector<std::string>{
+                "ok statistics birth_date,city stats", "ok statistics city stats",
+                "ok statistics birth_date,city stats", "failed statistics email invalid_query",
+                "denied newsletter  depersonalize_not_declared"}));
 }
 
 }  // namespace konfid::app::requests_suite

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "app/checks.h"
 #include "app/quasi_population.h"
 #include "domain/consent.h"
 #include "domain/depersonalize.h"
@@ -166,30 +167,45 @@ Result<StatsAnswer> Stats::Count(const Actor& actor, const StatsQuery& query) {
   return answer;
 }
 
+namespace {
+
+// The purpose's quasi-identifiers that `by` names, in its order (all of them for no `by`):
+// the only values a count opens.
+Result<internal::QuasiColumns> ProfileColumns(const domain::TenantPolicy& policy,
+                                              const std::string& purpose,
+                                              const std::vector<std::string>& by) {
+  KONFID_ASSIGN_OR_RETURN(internal::QuasiColumns all, internal::QuasiColumnsOf(policy, purpose));
+  if (by.empty()) return all;
+  internal::QuasiColumns out{all.purpose, {}};
+  for (const auto& d : by) {
+    auto it = std::find_if(all.fields.begin(), all.fields.end(),
+                           [&](const domain::FieldSpec* f) { return f->name == d; });
+    if (it == all.fields.end())
+      return Fail(BadQuery("profiles of " + purpose +
+                           " are counted by its quasi-identifiers; not by '" + d.substr(0, 32) +
+                           "'"));
+    out.fields.push_back(*it);
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<std::vector<Stats::Counted>> Stats::CountProfiles(const Actor& actor,
                                                          const StatsAnswer& frame,
                                                          const ActivePolicy& active,
                                                          const std::string& purpose) {
-  KONFID_ASSIGN_OR_RETURN(internal::QuasiColumns columns,
-                          internal::QuasiColumnsOf(*active.policy, purpose));
-  const std::vector<std::string> names = columns.names();
-  std::vector<size_t> at;  // the column of each dimension
-  for (const auto& d : frame.by) {
-    auto it = std::find(names.begin(), names.end(), d);
-    if (it == names.end())
-      return Fail(BadQuery("profiles of " + purpose +
-                           " are counted by its quasi-identifiers; not "
-                           "by '" +
-                           d.substr(0, 32) + "'"));
-    at.push_back(static_cast<size_t>(it - names.begin()));
-  }
   const UnixMicros now = k_.clock().Now();
   KONFID_ASSIGN_OR_RETURN(domain::Date today, zones_.LocalDate(active.policy->TimeZone(), now));
-  auto population = internal::ReadQuasiPopulation(k_, storage_, active, columns, now, SIZE_MAX);
-  // The values were opened: an audit event, ok or failed, whatever the read came to.
-  auto event = MakeEvent(actor, domain::Operation::kDepersonalize, "", frame.by,
-                         population ? domain::Outcome::kOk : domain::Outcome::kFailed,
-                         population ? "stats" : ReasonOf(population.error()));
+  auto columns = ProfileColumns(*active.policy, purpose, frame.by);
+  auto population =
+      columns ? internal::ReadQuasiPopulation(k_, storage_, active, *columns, now, SIZE_MAX)
+              : Result<internal::QuasiPopulation>(Fail(columns.error()));
+  // Audited whatever came of it: the values opened, or the refusal.
+  auto event =
+      MakeEvent(actor, domain::Operation::kDepersonalize, "", columns ? columns->names() : frame.by,
+                population ? domain::Outcome::kOk : internal::OutcomeOf(population.error()),
+                population ? "stats" : ReasonOf(population.error()));
   event.purpose = purpose;
   KONFID_TRY(k_.committer().Run(
       [&](ports::Transaction&, AuditWriter& audit) { return audit.Append(event); }));
@@ -197,7 +213,7 @@ Result<std::vector<Stats::Counted>> Stats::CountProfiles(const Actor& actor,
   std::map<std::vector<std::string>, Counted> cells;
   for (const auto& row : population->table.rows) {
     std::vector<std::string> key;
-    for (size_t c : at)
+    for (size_t c = 0; c < frame.by.size(); ++c)
       key.push_back(domain::Generalize(population->table.types[c], row[c], 0, today));
     Add(cells, std::move(key), "subjects", 1);
   }

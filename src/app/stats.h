@@ -22,8 +22,8 @@
 // total, which would give it back (domain/stats.h); with `epsilon` set, every count published
 // carries Laplace noise.
 //
-// The answer holds no personal data, so a query is not an audit event; it is a read on the
-// caller's thread. Thread-safe.
+// The answer holds no personal data, so a query is not an audit event (but for profiles, which
+// open values); it is a read on the caller's thread. Thread-safe.
 #pragma once
 
 #include <optional>
@@ -40,7 +40,7 @@ namespace konfid::app {
 
 struct StatsQuery {
   std::string tenant;
-  std::string of = "events";    // events, subjects, consents, requests
+  std::string of = "events";    // events, subjects, consents, requests, profiles
   std::vector<std::string> by;  // the dimensions, in the cells' key order; none: one cell
   std::string from;             // YYYY-MM-DD, the first day; "" for the default
   std::string to;               // YYYY-MM-DD, the last day; "" for today

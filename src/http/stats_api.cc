@@ -28,6 +28,8 @@ Result<app::StatsQuery> ParseStatsQuery(const Call& call) {
     if (key == "of") q.of = value;
     if (key == "from") q.from = value;
     if (key == "to") q.to = value;
+    if (key == "purpose" && value.size() > 64)
+      return Fail(Invalid("'purpose' names a purpose: at most 64 characters", "invalid_query"));
     if (key == "purpose") q.purpose = value;
     if (key == "by") {
       for (size_t at = 0; at <= value.size();) {

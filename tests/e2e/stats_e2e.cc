@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <map>
 
@@ -133,6 +134,7 @@ TEST_P(ApiE2E, ADepersonalizedExportHasNoClassBelowKAndNoDirectIdentifier) {
   EXPECT_EQ(JsonString(none.body, "code"), "purpose_required") << none.body;
   auto unknown = konfid_->Request("POST", path, R"({"purpose":"statistics","k":2})", analyst_);
   EXPECT_EQ(unknown.status, 400u) << unknown.body;
+  EXPECT_EQ(JsonString(unknown.body, "code"), "unknown_field") << unknown.body;
   auto twice =
       konfid_->Request("POST", path, R"({"purpose":"x","purpose":"statistics"})", analyst_);
   EXPECT_EQ(twice.status, 400u) << twice.body;
@@ -175,6 +177,7 @@ TEST_P(ApiE2E, ADepersonalizedExportHasNoClassBelowKAndNoDirectIdentifier) {
   EXPECT_EQ(profile_cells[0].at("birth_date").as_string(), "30-34");
   EXPECT_EQ(profile_cells[0].at("subjects").as_int64(), 5);
   EXPECT_EQ(profile_cells[1].at("birth_date").as_string(), "60-64");
+  EXPECT_EQ(profile_cells[1].at("subjects").as_int64(), 5);
   EXPECT_EQ(profiles.body.find("70-74"), std::string::npos);
 
   // The command line writes the same kind of dataset as CSV, and never over a file.
@@ -186,6 +189,8 @@ TEST_P(ApiE2E, ADepersonalizedExportHasNoClassBelowKAndNoDirectIdentifier) {
   for (auto& a : konfid_->DbArgs()) args.push_back(a);
   auto cli = RunKonfid(args);
   ASSERT_EQ(cli.exit_code, 0) << cli.output;
+  EXPECT_EQ(std::filesystem::status(out).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   EXPECT_NE(cli.output.find("Exported 11 of 11 subjects of purpose statistics"), std::string::npos)
       << cli.output;
   std::ifstream file(out);
@@ -203,7 +208,16 @@ TEST_P(ApiE2E, ADepersonalizedExportHasNoClassBelowKAndNoDirectIdentifier) {
   EXPECT_EQ(csv_classes, (std::map<std::string, int>{{",20-39,*\r", 5}, {",60-79,*\r", 6}}));
   auto again = RunKonfid(args);
   EXPECT_NE(again.exit_code, 0);
-  EXPECT_NE(again.output.find("exists"), std::string::npos) << again.output;
+  EXPECT_NE(again.output.find("an export never writes over a file"), std::string::npos)
+      << again.output;
+  // An export that is refused leaves no file behind.
+  std::string refused_out = konfid_->data_dir() + "/refused.csv";
+  args[9] = "newsletter";  // after --purpose
+  args[11] = refused_out;  // after --out
+  auto refused = RunKonfid(args);
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.output.find("depersonalize"), std::string::npos) << refused.output;
+  EXPECT_FALSE(std::filesystem::exists(refused_out));
 }
 
 }  // namespace konfid::e2e

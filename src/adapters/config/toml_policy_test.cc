@@ -259,6 +259,13 @@ const Case kCases[] = {
                       "quasi_identifiers = [\"birth_date\", \"surname\"]");
      },
      "k = 5 ", "[statistics] quasi_identifiers may not name 'surname'"},
+    {"statistics_quasi_identifier_named_pseudonym",
+     [](std::string t) {  // the field city renamed, wherever it is named
+       for (size_t at; (at = t.find("\"city\"")) != std::string::npos;)
+         t.replace(at, 6, "\"pseudonym\"");
+       return t;
+     },
+     "k = 5 ", "[statistics] quasi_identifiers may not name a field 'pseudonym'"},
     {"statistics_quasi_identifier_twice",
      [](const std::string& t) {
        return Replace(t, "quasi_identifiers = [\"birth_date\", \"city\"]",
