@@ -86,8 +86,9 @@ Result<DepersonalizedDataset> DepersonalizedExports::Export(const Actor& actor,
   out.suppressed = released.suppressed;
   out.smallest_class = released.smallest_class;
   for (size_t c = 0; c < columns->fields.size(); ++c)
-    out.columns.push_back({columns->fields[c]->name, released.levels[c],
-                           domain::GeneralizationName(table.types[c], released.levels[c])});
+    out.columns.push_back(
+        {columns->fields[c]->name, released.levels[c],
+         domain::GeneralizationName(table.types[c], released.levels[c], table.RegionsOf(c))});
 
   out.id = k_.NewId(out.time);
   auto mapping = Pseudonymize(actor.tenant, population->subjects, released, out);

@@ -207,6 +207,23 @@ TEST_P(ExportsTest, RefusalsAreClearAndAudited) {
             (std::vector<std::string>{"statistics", "newsletter", "nothing", "", "statistics"}));
 }
 
+// Two more in Naberezhnye Chelny, a city of Tatarstan as Kazan is (the example policy's
+// regions): the cities too few share go to their regions, and Kazan's and Chelny's meet.
+TEST_P(ExportsTest, CitiesTooFewShareGoToTheirRegions) {
+  for (int i = 0; i < 2; ++i) ASSERT_NO_FATAL_FAILURE(Add("1963-01-01", "Набережные Челны", true));
+  auto d = Exports().Export(analyst_, "statistics");
+  ASSERT_TRUE(d) << d.error().message();
+  EXPECT_EQ(d->population, 22);
+  ASSERT_EQ(d->columns.size(), 2u);
+  EXPECT_EQ(d->columns[0].generalization, "age_band_10");
+  EXPECT_EQ(d->columns[1].generalization, "region");
+  EXPECT_EQ(d->suppressed, 1);  // Tver's one, still alone in Tverskaya oblast
+  std::map<std::vector<std::string>, int> classes;
+  for (const auto& row : d->rows) ++classes[row.values];
+  EXPECT_EQ(classes, (std::map<std::vector<std::string>, int>{
+                         {{"30-39", "г. Москва"}, 13}, {{"60-69", "Республика Татарстан"}, 8}}));
+}
+
 // An erased subject is not in the export.
 TEST_P(ExportsTest, AnErasedSubjectIsLeftOut) {
   auto exports = Exports();

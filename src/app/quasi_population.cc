@@ -50,7 +50,12 @@ Result<QuasiPopulation> ReadQuasiPopulation(const Kernel& kernel, ports::Storage
   const std::string& tenant = active.policy->tenant;
   const std::vector<std::string> names = columns.names();
   QuasiPopulation out;
-  for (const auto* f : columns.fields) out.table.types.push_back(f->type);
+  for (const auto* f : columns.fields) {
+    out.table.types.push_back(f->type);
+    auto it = active.policy->statistics.regions.find(f->name);
+    out.table.regions.push_back(it == active.policy->statistics.regions.end() ? nullptr
+                                                                              : &it->second);
+  }
   const Actor reader{tenant, "system:depersonalize", Role::kAnalyst, {}};
   std::string after;
   for (bool end = false; !end;) {

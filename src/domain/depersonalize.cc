@@ -32,7 +32,7 @@ std::vector<std::vector<std::string>> GeneralizeAll(const QuasiTable& t,
   for (const auto& row : t.rows) {
     std::vector<std::string> g;
     for (size_t c = 0; c < t.types.size(); ++c)
-      g.push_back(Generalize(t.types[c], row[c], levels[c], today));
+      g.push_back(Generalize(t.types[c], row[c], levels[c], today, t.RegionsOf(c)));
     out.push_back(std::move(g));
   }
   return out;
@@ -58,7 +58,7 @@ int ColumnToRaise(const QuasiTable& t, const std::vector<int>& levels,
   int best = -1;
   size_t best_distinct = 0;
   for (size_t c = 0; c < t.types.size(); ++c) {
-    if (levels[c] + 1 >= GeneralizationLevels(t.types[c])) continue;
+    if (levels[c] + 1 >= GeneralizationLevels(t.types[c], t.RegionsOf(c))) continue;
     std::set<std::string> distinct;
     for (const auto& v : values) distinct.insert(v[c]);
     if (best < 0 || distinct.size() > best_distinct) {
@@ -71,17 +71,24 @@ int ColumnToRaise(const QuasiTable& t, const std::vector<int>& levels,
 
 }  // namespace
 
-int GeneralizationLevels(FieldType type) { return type == FieldType::kDate ? 4 : 2; }
+int GeneralizationLevels(FieldType type, const Regions* regions) {
+  return type == FieldType::kDate ? 4 : regions ? 3 : 2;
+}
 
-std::string GeneralizationName(FieldType type, int level) {
-  if (level + 1 >= GeneralizationLevels(type)) return "suppressed";
-  if (type != FieldType::kDate) return "value";
+std::string GeneralizationName(FieldType type, int level, const Regions* regions) {
+  if (level + 1 >= GeneralizationLevels(type, regions)) return "suppressed";
+  if (type != FieldType::kDate) return level == 0 ? "value" : "region";
   return "age_band_" + std::to_string(kBandWidths[level]);
 }
 
-std::string Generalize(FieldType type, std::string_view value, int level, Date today) {
-  if (value.empty() || level + 1 >= GeneralizationLevels(type)) return "*";
-  if (type != FieldType::kDate) return std::string(value);
+std::string Generalize(FieldType type, std::string_view value, int level, Date today,
+                       const Regions* regions) {
+  if (value.empty() || level + 1 >= GeneralizationLevels(type, regions)) return "*";
+  if (type != FieldType::kDate && level == 0) return std::string(value);
+  if (type != FieldType::kDate) {  // level 1, with regions
+    auto it = regions->find(value);
+    return it == regions->end() ? "*" : it->second;
+  }
   auto birth = ParseIsoDate(value);
   if (!birth) return "*";
   int age = AgeOn(*birth, today);

@@ -8,6 +8,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,23 +19,34 @@
 
 namespace konfid::domain {
 
-// The levels of a quasi-identifier of `type`: a date has 4 (age bands of 5, 10 and 20 years,
-// then "*"), any other type 2 (the value, then "*").
-int GeneralizationLevels(FieldType type);
+// The coarser value of each value of a field, as the policy declares it: a city's region
+// ("Казань" to "Республика Татарстан").
+using Regions = std::map<std::string, std::string, std::less<>>;
 
-// What `level` of a field of `type` releases, as an export names it: "value", "age_band_5",
-// "age_band_10", "age_band_20", or "suppressed" at the top level.
-std::string GeneralizationName(FieldType type, int level);
+// The levels of a quasi-identifier of `type`: a date has 4 (age bands of 5, 10 and 20 years,
+// then "*"); any other type 2 (the value, then "*"), or 3 with `regions` (the value, its
+// region, then "*").
+int GeneralizationLevels(FieldType type, const Regions* regions = nullptr);
+
+// What `level` of a field of `type` releases, as an export names it: "value", "region",
+// "age_band_5", "age_band_10", "age_band_20", or "suppressed" at the top level.
+std::string GeneralizationName(FieldType type, int level, const Regions* regions = nullptr);
 
 // `value` of a field of `type` at `level` (0: the finest), on `today`. A birth date becomes
 // an age band: "25-29", "20-29", "20-39"; 90 and over are one band, "90+"; a date that is not
-// one, or in the future, is "*". The top level, or an empty value, is "*".
-std::string Generalize(FieldType type, std::string_view value, int level, Date today);
+// one, or in the future, is "*". With `regions`, level 1 is the value's region, or "*" for a
+// value they do not name. The top level, or an empty value, is "*".
+std::string Generalize(FieldType type, std::string_view value, int level, Date today,
+                       const Regions* regions = nullptr);
 
 // A table of quasi-identifiers, one row per subject, one column per field.
 struct QuasiTable {
   std::vector<FieldType> types;                // of each column
   std::vector<std::vector<std::string>> rows;  // the raw values, rows[i][column]
+  std::vector<const Regions*> regions;         // of each column (null: none); empty: none
+  const Regions* RegionsOf(size_t column) const {
+    return column < regions.size() ? regions[column] : nullptr;
+  }
 };
 
 struct Anonymized {

@@ -78,6 +78,28 @@ TEST(Depersonalize, ManySmallClassesRaiseTheWidestColumnFirst) {
   ExpectKAnonymous(a, 5);
 }
 
+TEST(Depersonalize, ACityGoesToItsRegionBeforeItGoes) {
+  const Regions regions{{"Казань", "Республика Татарстан"},
+                        {"Набережные Челны", "Республика Татарстан"}};
+  EXPECT_EQ(GeneralizationLevels(FieldType::kString, &regions), 3);
+  EXPECT_EQ(Generalize(FieldType::kString, "Казань", 0, kToday, &regions), "Казань");
+  EXPECT_EQ(Generalize(FieldType::kString, "Казань", 1, kToday, &regions), "Республика Татарстан");
+  EXPECT_EQ(Generalize(FieldType::kString, "Урюпинск", 1, kToday, &regions), "*");  // unnamed
+  EXPECT_EQ(Generalize(FieldType::kString, "Казань", 2, kToday, &regions), "*");
+  EXPECT_EQ(GeneralizationName(FieldType::kString, 1, &regions), "region");
+  EXPECT_EQ(GeneralizationName(FieldType::kString, 2, &regions), "suppressed");
+
+  // Three from Kazan and three from Naberezhnye Chelny are one class of six in Tatarstan.
+  QuasiTable t{{FieldType::kString}, {}, {&regions}};
+  for (int i = 0; i < 3; ++i) t.rows.push_back({"Казань"});
+  for (int i = 0; i < 3; ++i) t.rows.push_back({"Набережные Челны"});
+  auto a = Anonymize(t, 5, 0, kToday);
+  EXPECT_EQ(a.levels, (std::vector<int>{1}));
+  EXPECT_EQ(a.suppressed, 0);
+  EXPECT_EQ(a.values[0], (std::vector<std::string>{"Республика Татарстан"}));
+  ExpectKAnonymous(a, 5);
+}
+
 TEST(Depersonalize, FewerRowsThanKAreAllSuppressed) {
   QuasiTable t{{FieldType::kDate}, {{"1990-01-01"}, {"1980-01-01"}, {"1970-01-01"}}};
   auto a = Anonymize(t, 5, 0, kToday);

@@ -323,6 +323,13 @@ void CheckStatistics(Findings& f, const TenantPolicy& p) {
     if (!seen.insert(name).second)
       f.Error(s.line, "[statistics] quasi_identifiers names '" + name + "' twice");
   }
+  for (const auto& [name, values] : s.regions) {
+    const FieldSpec* spec = p.catalogue.Find(name);
+    if (!seen.contains(name) || !spec || spec->type != FieldType::kString)
+      f.Error(s.line, "[statistics.regions." + name +
+                          "] is for a quasi-identifier of type string, which '" + name +
+                          "' is not");
+  }
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 // Pure data and functions; no I/O.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -127,6 +129,9 @@ struct StatisticsPolicy {
   // (app/depersonalized_exports.h); every other field of the subject is left out. Neither a
   // blind-indexed field nor an email or phone number: those identify a person directly.
   std::vector<std::string> quasi_identifiers;
+  // By quasi-identifier of type string: the region each value belongs to ("Казань" =
+  // "Республика Татарстан"), the level an export raises it to before "*".
+  std::map<std::string, std::map<std::string, std::string, std::less<>>> regions;
   int line = 0;
 };
 

@@ -56,6 +56,16 @@ class Differ {
 
 std::string Text(const Localized& l) { return l.ru == l.en ? l.ru : l.ru + " / " + l.en; }
 
+// "city: Казань=Республика Татарстан, Москва=г. Москва; ...".
+std::string RegionsText(const StatisticsPolicy& s) {
+  std::string out;
+  for (const auto& [field, values] : s.regions) {
+    out += (out.empty() ? "" : "; ") + field + ":";
+    for (const auto& [value, region] : values) out += " " + value + "=" + region;
+  }
+  return out;
+}
+
 void DiffPurpose(Differ& d, const Purpose& b, const Purpose& a) {
   std::string el = "purpose " + Q(a.id);
   d.Value(el, "ground", b.ground, a.ground, true);
@@ -166,6 +176,8 @@ std::vector<PolicyChange> DiffPolicies(const TenantPolicy& before, const TenantP
           std::to_string(after.statistics.epsilon), false);
   d.Value("statistics", "quasi_identifiers", Join(before.statistics.quasi_identifiers, ""),
           Join(after.statistics.quasi_identifiers, ""), false);
+  d.Value("statistics", "regions", RegionsText(before.statistics), RegionsText(after.statistics),
+          false);
   d.Value("tenant", "jurisdiction", before.jurisdiction, after.jurisdiction, true);
   d.Value("tenant", "storage country", before.storage_country, after.storage_country, true);
   d.List("tenant", "channels", before.channels, after.channels);

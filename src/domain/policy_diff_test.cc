@@ -74,6 +74,16 @@ TEST(PolicyDiff, RemovingOrNarrowingIsNot) {
 // Retention terms compare by the calendar (Civil Code Art. 192), not as 30-day months and
 // 365-day years: the same term in other words is no widening, a year can be a day longer
 // than 365 days.
+TEST(PolicyDiff, WhatAnExportKeepsIsNotMaterial) {
+  TenantPolicy after = Base();
+  after.statistics.quasi_identifiers = {"city"};
+  after.statistics.regions["city"] = {{"Казань", "Республика Татарстан"}};
+  EXPECT_EQ(Lines(Base(), after),
+            (std::vector<std::string>{
+                "changed  statistics: quasi_identifiers: (none) -> city",
+                "changed  statistics: regions: (none) -> city: Казань=Республика Татарстан"}));
+}
+
 TEST(PolicyDiff, RetentionTermsCompareByTheCalendar) {
   auto change = [](const char* from, const char* to) {
     TenantPolicy before = Base(), after = Base();

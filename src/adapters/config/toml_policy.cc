@@ -303,10 +303,32 @@ Status ReadEvents(const Reader& r, const toml::table& root, domain::TenantPolicy
   return Ok();
 }
 
+// [statistics.regions.<field>]: "<value>" = "<region>", ...
+Status ReadRegions(const Reader& r, const toml::table& statistics, domain::StatisticsPolicy& s) {
+  const toml::node* n = statistics.get("regions");
+  if (!n) return Ok();
+  const toml::table* fields = n->as_table();
+  if (!fields) return Fail(r.Bad(*n, "[statistics.regions] must be a table of fields"));
+  for (const auto& [field, table] : *fields) {
+    const toml::table* values = table.as_table();
+    if (!values)
+      return Fail(r.Bad(table, "[statistics.regions." + std::string(field.str()) +
+                                   "] must map values to regions"));
+    auto& out = s.regions[std::string(field.str())];
+    for (const auto& [value, region] : *values) {
+      if (!region.is_string() || region.as_string()->get().empty())
+        return Fail(r.Bad(region, "a region in [statistics.regions." + std::string(field.str()) +
+                                      "] must be a non-empty string"));
+      out.emplace(std::string(value.str()), std::string(region.as_string()->get()));
+    }
+  }
+  return Ok();
+}
+
 Status ReadStatistics(const Reader& r, const toml::table& root, domain::TenantPolicy& p) {
   const toml::table* t = root["statistics"].as_table();
   if (!t) return Ok();
-  KONFID_TRY(r.Keys(*t, {"k", "epsilon", "quasi_identifiers"}, "[statistics]"));
+  KONFID_TRY(r.Keys(*t, {"k", "epsilon", "quasi_identifiers", "regions"}, "[statistics]"));
   p.statistics.line = Line(*t);
   if (const toml::node* n = t->get("k")) {
     auto v = n->value_exact<int64_t>();
@@ -321,7 +343,7 @@ Status ReadStatistics(const Reader& r, const toml::table& root, domain::TenantPo
     p.statistics.epsilon = *v;
   }
   KONFID_ASSIGN_OR_RETURN(p.statistics.quasi_identifiers, r.Strings(*t, "quasi_identifiers"));
-  return Ok();
+  return ReadRegions(r, *t, p.statistics);
 }
 
 }  // namespace

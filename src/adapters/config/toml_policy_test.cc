@@ -266,6 +266,16 @@ const Case kCases[] = {
        return t;
      },
      "k = 5 ", "[statistics] quasi_identifiers may not name a field 'pseudonym'"},
+    {"statistics_regions_of_a_date",
+     [](const std::string& t) {
+       return Replace(t, "[statistics.regions.city]", "[statistics.regions.birth_date]");
+     },
+     "k = 5 ", "[statistics.regions.birth_date] is for a quasi-identifier of type string"},
+    {"statistics_region_not_a_string",
+     [](const std::string& t) {
+       return Replace(t, "\"Тверь\" = \"Тверская область\"", "\"Тверь\" = 69");
+     },
+     "\"Тверь\" = 69", "a region in [statistics.regions.city] must be a non-empty string", true},
     {"statistics_quasi_identifier_twice",
      [](const std::string& t) {
        return Replace(t, "quasi_identifiers = [\"birth_date\", \"city\"]",
